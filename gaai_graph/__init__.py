@@ -1,0 +1,1 @@
+"""gaai_graph: graph analytics agent graph."""

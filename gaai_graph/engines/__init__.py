@@ -1,0 +1,1 @@
+"""Graph analysis engines: where algorithms run."""

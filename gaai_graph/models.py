@@ -1,0 +1,388 @@
+"""Domain models shared by every phase of the workflow.
+
+These pydantic models are the contract between nodes, the engine, the renderers and the tools
+that read our JSON output. They are deliberately plain data: behaviour lives in the modules
+that produce them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AlgorithmName = Literal[
+    "pagerank",
+    "betweenness",
+    "degree",
+    "kcore",
+    "triangles",
+    "wcc",
+    "scc",
+    "label_propagation",
+    "louvain",
+    "leiden",
+]
+"""Algorithms the engines know. Scoring algorithms rank vertices; grouping ones partition them."""
+
+SCORING_ALGORITHMS: frozenset[str] = frozenset(
+    {"pagerank", "betweenness", "degree", "kcore", "triangles"}
+)
+GROUPING_ALGORITHMS: frozenset[str] = frozenset(
+    {"wcc", "scc", "label_propagation", "louvain", "leiden"}
+)
+
+Intent = Literal["influence", "hubs", "communities", "rings", "brokers", "cohesion", "cycles"]
+"""What a business question asks of the graph, independent of the algorithm that answers it."""
+
+RequirementKind = Literal["objective", "requirement", "constraint"]
+Priority = Literal["high", "medium", "low"]
+Status = Literal["succeeded", "failed"]
+Reasoner = Literal["rules", "llm"]
+MetricValue = float | int | str | bool | None
+
+
+class Model(BaseModel):
+    """Base for all domain models: strict field names, tolerant of extra keys on input."""
+
+    model_config = ConfigDict(extra="ignore", frozen=False)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+class DocumentText(Model):
+    """A requirement document after it has been read, with a name to cite."""
+
+    name: str
+    """File name or a label for inline text; cited as the source of each requirement."""
+    text: str
+    """The document's full text."""
+
+
+# --------------------------------------------------------------------------- schema
+
+
+class AttributeProfile(Model):
+    """What a sample of a collection's documents says about one attribute."""
+
+    name: str
+    types: list[str] = Field(default_factory=list)
+    """JSON types seen, most frequent first (string, number, boolean, array, object, null)."""
+    presence: float = 0.0
+    """Share of sampled documents that have the attribute, 0..1."""
+    distinct_ratio: float | None = None
+    """Distinct values over non-null values in the sample; near 1 means identifier-like."""
+
+
+class CollectionProfile(Model):
+    """One collection as seen by schema analysis."""
+
+    name: str
+    kind: Literal["document", "edge"]
+    count: int
+    attributes: list[AttributeProfile] = Field(default_factory=list)
+    role: Literal["core", "satellite", "edge"] = "core"
+    """Satellites are lookup collections that would glue unrelated entities together."""
+    label_attribute: str | None = None
+    """Attribute used to show a human label for a vertex (name, title, email, ...)."""
+
+
+class EdgeDefinition(Model):
+    """Which vertex collections an edge collection connects (ArangoDB's edge definition)."""
+
+    edge_collection: str
+    from_vertex_collections: list[str]
+    to_vertex_collections: list[str]
+
+
+class NamedGraph(Model):
+    """A named graph: a set of edge definitions."""
+
+    name: str
+    edge_definitions: list[EdgeDefinition]
+    orphan_collections: list[str] = Field(default_factory=list)
+
+
+class DanglingEdges(Model):
+    """Edges of one collection whose `_from` or `_to` names a missing vertex."""
+
+    edge_collection: str
+    count: int
+    examples: list[str] = Field(default_factory=list)
+
+
+class GraphSchema(Model):
+    """The introspected schema of the analysed graph."""
+
+    source: str
+    """Where the graph came from, safe to print (no credentials)."""
+    graph_name: str | None = None
+    """The named graph analysed, or None when the whole database is analysed."""
+    collections: list[CollectionProfile]
+    graphs: list[NamedGraph] = Field(default_factory=list)
+    """Every named graph the source defines."""
+    edge_definitions: list[EdgeDefinition] = Field(default_factory=list)
+    """Edge definitions in effect: the named graph's, or inferred from `_from`/`_to`."""
+    dangling_edges: list[DanglingEdges] = Field(default_factory=list)
+    fingerprint: str
+    """Stable hash of collection names, kinds and counts; changes when the graph changes."""
+    warnings: list[str] = Field(default_factory=list)
+
+    def collection(self, name: str) -> CollectionProfile | None:
+        """Return the profile of `name`, or None when the schema has no such collection."""
+        for profile in self.collections:
+            if profile.name == name:
+                return profile
+        return None
+
+    @property
+    def vertex_collections(self) -> list[str]:
+        """Names of document (vertex) collections."""
+        return [c.name for c in self.collections if c.kind == "document"]
+
+    @property
+    def edge_collections(self) -> list[str]:
+        """Names of edge collections."""
+        return [c.name for c in self.collections if c.kind == "edge"]
+
+
+# --------------------------------------------------------------------------- reasoning
+
+
+class Requirement(Model):
+    """One objective, requirement or constraint found in a document."""
+
+    id: str
+    kind: RequirementKind
+    text: str
+    source: str
+    """Name of the document it came from."""
+    line: int
+    """1-based line number in that document."""
+    priority: Priority = "medium"
+
+
+class Vertical(Model):
+    """An industry profile: vocabulary, typical questions and how to read results."""
+
+    name: str
+    title: str
+    description: str = ""
+    keywords: list[str] = Field(default_factory=list)
+    """Words whose presence in documents or schema names points to this vertical."""
+    typical_questions: list[str] = Field(default_factory=list)
+    entity_terms: dict[str, str] = Field(default_factory=dict)
+    """Collection-name fragment -> business term (e.g. 'customer' -> 'customer')."""
+    interpretation: dict[str, str] = Field(default_factory=dict)
+    """Intent -> how a high score or a large group should be read in this industry."""
+    recommendations: dict[str, list[str]] = Field(default_factory=dict)
+    """Intent -> recommended actions, in this industry's language."""
+    source: Literal["builtin", "custom", "generated"] = "builtin"
+    matched_terms: list[str] = Field(default_factory=list)
+    """Terms that led auto-detection to this vertical (empty when chosen explicitly)."""
+
+
+class UseCase(Model):
+    """A business question made precise enough to answer with one algorithm."""
+
+    id: str
+    title: str
+    intent: Intent
+    description: str
+    requirement_ids: list[str]
+    focus_collections: list[str] = Field(default_factory=list)
+    """Vertex collections the question is about (e.g. customers); empty means all."""
+    priority: Priority = "medium"
+    rationale: str = ""
+    """Why this intent was read from the requirement text."""
+
+
+class GraphProjection(Model):
+    """The part of the graph an algorithm runs on."""
+
+    vertex_collections: list[str]
+    edge_collections: list[str]
+    directed: bool = True
+
+
+class AnalysisTemplate(Model):
+    """An executable, validated analysis: algorithm + projection + parameters."""
+
+    id: str
+    use_case_id: str
+    requirement_ids: list[str]
+    title: str
+    algorithm: AlgorithmName
+    projection: GraphProjection
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    result_collections: list[str] = Field(default_factory=list)
+    """Collections whose vertices are reported as top entities; empty means all."""
+    top_k: int = 10
+    description: str = ""
+
+
+# --------------------------------------------------------------------------- results
+
+
+class ScoreStatistics(Model):
+    """Distribution of a per-vertex score over the whole result."""
+
+    count: int
+    min: float
+    max: float
+    mean: float
+    median: float
+    std: float
+    p90: float
+    p99: float
+    total: float
+    gini: float
+    """Inequality of the score, 0 (equal) .. 1 (one vertex holds everything)."""
+    top_k_share: float
+    """Share of the total held by the top-k vertices (0 when the total is 0)."""
+
+
+class HistogramBin(Model):
+    """One bin of a histogram: values in [lower, upper)."""
+
+    lower: float
+    upper: float
+    count: int
+
+
+class Entity(Model):
+    """A ranked vertex."""
+
+    id: str
+    """`<collection>/<_key>`."""
+    value: float
+    label: str
+    """Human label (name, title, ...) or the key when the vertex has none."""
+
+
+class Group(Model):
+    """A group (component or community) of vertices."""
+
+    size: int
+    members_sample: list[str]
+    """Up to a few `<collection>/<_key>` ids, highest degree first."""
+    composition: dict[str, int] = Field(default_factory=dict)
+    """Collection name -> number of members from it."""
+
+
+class ExecutionResult(Model):
+    """What running one template produced, summarised over the whole result."""
+
+    template_id: str
+    status: Status
+    error: str | None = None
+    algorithm: str
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    """Effective parameters, defaults included."""
+    projection: GraphProjection | None = None
+    metrics: dict[str, MetricValue] = Field(default_factory=dict)
+    """vertex_count, edge_count, runtime_seconds, modularity, approximation, ..."""
+    statistics: ScoreStatistics | None = None
+    score_histogram: list[HistogramBin] = Field(default_factory=list)
+    top_entities: list[Entity] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    """Largest groups first, at most `top_k`."""
+    group_count: int | None = None
+    group_size_histogram: list[HistogramBin] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    """Approximations and caveats, e.g. 'betweenness sampled from 200 sources'."""
+
+
+class Insight(Model):
+    """A finding stated in words, backed by numbers from the result."""
+
+    title: str
+    description: str
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence: dict[str, MetricValue] = Field(default_factory=dict)
+    """Named numbers from the result that the description cites."""
+
+
+class Recommendation(Model):
+    """An action the business could take."""
+
+    title: str
+    description: str
+    priority: Priority = "medium"
+    related_entities: list[str] = Field(default_factory=list)
+
+
+class Report(Model):
+    """The written result of one template; the JSON contract tools read."""
+
+    template_id: str
+    use_case_id: str
+    requirement_ids: list[str]
+    title: str
+    algorithm: str
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    projection: GraphProjection | None = None
+    status: Status
+    error: str | None = None
+    metrics: dict[str, MetricValue] = Field(default_factory=dict)
+    statistics: ScoreStatistics | None = None
+    score_histogram: list[HistogramBin] = Field(default_factory=list)
+    top_entities: list[Entity] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    group_count: int | None = None
+    group_size_histogram: list[HistogramBin] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    summary: str = ""
+    """One-paragraph answer to the use case."""
+    insights: list[Insight] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    generated_by: Reasoner = "rules"
+
+
+class ReportDigest(Model):
+    """A report's line in the run summary."""
+
+    template_id: str
+    status: Status
+    title: str
+
+
+class RunError(Model):
+    """A failure recorded in state instead of aborting the run."""
+
+    phase: str
+    message: str
+    template_id: str | None = None
+
+
+class PhaseTiming(Model):
+    """Wall time of one phase, or of one template's execute/report step."""
+
+    phase: str
+    seconds: float
+    template_id: str | None = None
+
+
+class RunSummary(Model):
+    """The aggregated result of a whole run."""
+
+    run_id: str
+    vertical: str
+    source: str
+    graph_name: str | None = None
+    headline: str
+    key_findings: list[str] = Field(default_factory=list)
+    requirements: list[Requirement] = Field(default_factory=list)
+    use_cases: list[UseCase] = Field(default_factory=list)
+    templates: list[AnalysisTemplate] = Field(default_factory=list)
+    reports: list[ReportDigest] = Field(default_factory=list)
+    failures: list[RunError] = Field(default_factory=list)
+    unanswered: list[str] = Field(default_factory=list)
+    """Requirements no supported analysis could answer, with the reason."""
+    timings: dict[str, float] = Field(default_factory=dict)
+    """Phase -> seconds; per-template steps are summed under 'execute' and 'report'."""
+
+    def to_jsonable(self) -> dict[str, Any]:
+        """Return the summary.json contract as plain JSON-ready data."""
+        return self.model_dump(mode="json")

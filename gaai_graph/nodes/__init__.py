@@ -1,0 +1,1 @@
+"""Workflow nodes, one module per phase."""

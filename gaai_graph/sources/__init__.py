@@ -1,0 +1,1 @@
+"""Graph sources: where graphs come from."""

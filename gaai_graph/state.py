@@ -1,0 +1,93 @@
+"""Typed state of the workflow graph.
+
+Fields written by parallel tasks (the two START branches, the per-template chains) carry a list
+reducer so concurrent writes are appended, never lost. Fields with one writer have none.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from gaai_graph.models import (
+    AnalysisTemplate,
+    ExecutionResult,
+    GraphSchema,
+    PhaseTiming,
+    Report,
+    Requirement,
+    RunError,
+    RunSummary,
+    UseCase,
+    Vertical,
+)
+
+
+@dataclass(kw_only=True)
+class InputState:
+    """What a caller provides."""
+
+    documents: list[Any] = field(default_factory=list)
+    """Requirement documents: a path string, `{"path": ...}`, or `{"content": ..., "name": ...}`
+    for inline text. Empty means: use the source's bundled sample documents (demo only)."""
+
+    run_id: str = ""
+    """Identifier of this run; generated when empty."""
+
+
+@dataclass(kw_only=True)
+class OutputState:
+    """What a caller gets back."""
+
+    reports: Annotated[list[Report], operator.add] = field(default_factory=list)
+    """One report per template, in completion order; failed templates included."""
+
+    summary: RunSummary | None = None
+    """The aggregated summary of the run."""
+
+    errors: Annotated[list[RunError], operator.add] = field(default_factory=list)
+    """Failures recorded instead of aborting: failed templates, skipped documents, fallbacks."""
+
+
+@dataclass(kw_only=True)
+class WorkflowState(InputState, OutputState):
+    """Everything the nodes read and write."""
+
+    schema: GraphSchema | None = None
+    """The introspected graph schema (written by analyze_schema)."""
+
+    requirements: list[Requirement] = field(default_factory=list)
+    """Objectives, requirements and constraints extracted from the documents."""
+
+    vertical: Vertical | None = None
+    """The resolved industry vertical."""
+
+    use_cases: list[UseCase] = field(default_factory=list)
+    """Business questions derived from the requirements."""
+
+    templates: list[AnalysisTemplate] = field(default_factory=list)
+    """Validated, executable analyses, one per use case (or more)."""
+
+    executions: Annotated[list[ExecutionResult], operator.add] = field(default_factory=list)
+    """Raw execution summaries, one per template chain."""
+
+    timings: Annotated[list[PhaseTiming], operator.add] = field(default_factory=list)
+    """Wall time of each phase and of each template's execute and report steps."""
+
+
+@dataclass(kw_only=True)
+class TemplateTask:
+    """The payload `Send` gives one template chain: everything it needs, nothing more."""
+
+    template: AnalysisTemplate
+    """The analysis to run."""
+
+    schema: GraphSchema
+    """The schema, for labels and validation."""
+
+    vertical: Vertical
+    """The vertical, for interpreting results."""
+
+    requirements: list[Requirement]
+    """The requirements this template answers (for the report's wording)."""
