@@ -1,1 +1,100 @@
-"""Graph sources: where graphs come from."""
+"""Graph sources: where graphs come from.
+
+`load_graph` turns a source specification into `GraphData`, once per process: every template
+of a run (and every run on the same unchanged source) shares the loaded graph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+from gaai_graph.errors import SourceError
+from gaai_graph.sources.base import CollectionData, GraphData, ProjectionData
+
+__all__ = [
+    "CollectionData",
+    "GraphData",
+    "ProjectionData",
+    "describe_source",
+    "load_graph",
+    "load_graph_sync",
+]
+
+DEMO_PREFIX = "demo"
+
+_cache: dict[tuple[str, float], GraphData] = {}
+_cache_lock = threading.Lock()
+
+
+def describe_source(spec: str) -> str:
+    """Return a printable description of a source specification (no credentials)."""
+    return spec if spec.startswith(DEMO_PREFIX) else str(Path(spec).expanduser())
+
+
+def _cache_key(spec: str) -> tuple[str, float]:
+    if spec == DEMO_PREFIX or spec.startswith(DEMO_PREFIX + ":"):
+        return spec, 0.0
+    path = Path(spec).expanduser()
+    try:
+        # A rewritten snapshot gets a new mtime on its directory or its files; either
+        # invalidates the cached graph.
+        newest = max(
+            [path.stat().st_mtime, *(p.stat().st_mtime for p in path.iterdir())], default=0.0
+        )
+    except OSError as error:
+        raise SourceError(f"cannot read graph source {spec!r}: {error.strerror}") from error
+    return str(path.resolve()), newest
+
+
+def _load_uncached(spec: str) -> GraphData:
+    if spec == DEMO_PREFIX:
+        from gaai_graph.sources.demo import load_bundled_demo
+
+        return load_bundled_demo()
+    if spec.startswith(DEMO_PREFIX + ":"):
+        from gaai_graph.sources.demo import generate_demo
+
+        scale_text = spec.split(":", 1)[1]
+        try:
+            scale = float(scale_text)
+        except ValueError as error:
+            raise SourceError(
+                f"demo scale must be a number, as in 'demo:5', got {scale_text!r}"
+            ) from error
+        return generate_demo(scale=scale).data
+    if "://" in spec:
+        raise SourceError(
+            f"unsupported source {spec!r}: use 'demo', 'demo:<scale>' or a snapshot directory"
+        )
+    from gaai_graph.sources.snapshot import load_snapshot
+
+    return load_snapshot(Path(spec).expanduser())
+
+
+def load_graph_sync(spec: str) -> GraphData:
+    """Load (or reuse) the graph named by `spec`.
+
+    Args:
+        spec: 'demo' (the bundled snapshot), 'demo:<scale>' (generated), or a directory
+            holding an arangodump or arangoexport snapshot.
+
+    Returns:
+        The whole graph in memory.
+
+    Raises:
+        SourceError: the source is unknown, missing or malformed.
+    """
+    key = _cache_key(spec)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is None:
+            cached = _load_uncached(spec)
+            _cache[key] = cached
+        return cached
+
+
+async def load_graph(spec: str) -> GraphData:
+    """Load the graph named by `spec` without blocking the event loop (see `load_graph_sync`)."""
+    return await asyncio.to_thread(load_graph_sync, spec)
