@@ -1,1 +1,23 @@
-"""gaai_graph: graph analytics agent graph."""
+"""gaai_graph: graph data + business requirements in, executed analytics and reports out.
+
+`graph` is the compiled workflow (no checkpointer, as the LangGraph server wants it);
+`builder` is the uncompiled `StateGraph` to compile with a checkpointer.
+"""
+
+from gaai_graph.context import Context
+from gaai_graph.graph import builder, build_graph, graph
+from gaai_graph.models import AnalysisTemplate, Report, RunSummary
+from gaai_graph.state import InputState, OutputState, WorkflowState
+
+__all__ = [
+    "AnalysisTemplate",
+    "Context",
+    "InputState",
+    "OutputState",
+    "Report",
+    "RunSummary",
+    "WorkflowState",
+    "build_graph",
+    "builder",
+    "graph",
+]

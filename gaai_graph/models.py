@@ -193,6 +193,9 @@ class UseCase(Model):
     requirement_ids: list[str]
     focus_collections: list[str] = Field(default_factory=list)
     """Vertex collections the question is about (e.g. customers); empty means all."""
+    linked_collections: list[str] = Field(default_factory=list)
+    """Vertex collections the question names as what links focus vertices (e.g. the shared
+    devices or cards of a fraud ring); empty lets template design choose from the schema."""
     priority: Priority = "medium"
     rationale: str = ""
     """Why this intent was read from the requirement text."""

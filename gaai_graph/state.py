@@ -83,6 +83,9 @@ class TemplateTask:
     template: AnalysisTemplate
     """The analysis to run."""
 
+    use_case: UseCase | None
+    """The use case the template answers (None only for hand-made templates)."""
+
     schema: GraphSchema
     """The schema, for labels and validation."""
 

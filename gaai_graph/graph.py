@@ -1,0 +1,85 @@
+"""The gaai_graph workflow: wiring only (nodes, edges, Send routing).
+
+```
+START ─┬─> analyze_schema ───────┐
+       └─> extract_requirements ─┴─> resolve_vertical ─> generate_use_cases
+            ─> generate_templates ─(Send × N)─> run_template ─> aggregate ─> END
+```
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Send
+
+from gaai_graph.context import Context
+from gaai_graph.nodes.aggregate import aggregate
+from gaai_graph.nodes.execute import run_template
+from gaai_graph.nodes.requirements import extract_requirements
+from gaai_graph.nodes.schema import analyze_schema
+from gaai_graph.nodes.templates import generate_templates
+from gaai_graph.nodes.use_cases import generate_use_cases
+from gaai_graph.nodes.vertical import resolve_vertical
+from gaai_graph.state import InputState, OutputState, TemplateTask, WorkflowState
+
+
+def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
+    """Send every template to its own execute→report chain, or straight to aggregate if none."""
+    if not state.templates or state.schema is None or state.vertical is None:
+        return "aggregate"
+    use_cases = {use_case.id: use_case for use_case in state.use_cases}
+    requirements = {requirement.id: requirement for requirement in state.requirements}
+    return [
+        Send(
+            "run_template",
+            TemplateTask(
+                template=template,
+                use_case=use_cases.get(template.use_case_id),
+                schema=state.schema,
+                vertical=state.vertical,
+                requirements=[
+                    requirements[rid] for rid in template.requirement_ids if rid in requirements
+                ],
+            ),
+        )
+        for template in state.templates
+    ]
+
+
+def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]:
+    """Return the uncompiled workflow, to compile with or without a checkpointer."""
+    builder = StateGraph(
+        WorkflowState,
+        context_schema=Context,
+        input_schema=InputState,
+        output_schema=OutputState,
+    )
+    builder.add_node("analyze_schema", analyze_schema)
+    builder.add_node("extract_requirements", extract_requirements)
+    builder.add_node("resolve_vertical", resolve_vertical)
+    builder.add_node("generate_use_cases", generate_use_cases)
+    builder.add_node("generate_templates", generate_templates)
+    builder.add_node("run_template", run_template, input_schema=TemplateTask)
+    builder.add_node("aggregate", aggregate)
+
+    builder.add_edge(START, "analyze_schema")
+    builder.add_edge(START, "extract_requirements")
+    # One edge from both branches: resolve_vertical waits for both and runs once.
+    builder.add_edge(["analyze_schema", "extract_requirements"], "resolve_vertical")
+    builder.add_edge("resolve_vertical", "generate_use_cases")
+    builder.add_edge("generate_use_cases", "generate_templates")
+    builder.add_conditional_edges(
+        "generate_templates", route_templates, ["run_template", "aggregate"]
+    )
+    builder.add_edge("run_template", "aggregate")
+    builder.add_edge("aggregate", END)
+    return builder
+
+
+builder = build_graph()
+"""The workflow definition; compile it with a checkpointer for resumable runs."""
+
+graph = builder.compile(name="gaai_graph")
+"""The compiled workflow without a checkpointer (the LangGraph server brings its own)."""

@@ -1,0 +1,215 @@
+"""The per-template chain: execute one template, then write its report.
+
+Each template is sent (LangGraph `Send`) to `run_template`, which awaits both steps itself so
+report_i starts as soon as execution_i ends instead of waiting for the slowest execution of the
+superstep. Failures are caught here and recorded as a failed result for that template: an
+exception escaping a Send task would cancel its still-running siblings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from gaai_graph.context import Context
+from gaai_graph.engines.local import LocalEngine
+from gaai_graph.errors import GaaiError
+from gaai_graph.models import ExecutionResult, GraphProjection, Report, RunError
+from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.nodes.report import write_report_by_rules
+from gaai_graph.sources import ProjectionData, load_graph
+from gaai_graph.sources.projection import build_projection
+from gaai_graph.state import TemplateTask
+
+logger = logging.getLogger(__name__)
+
+_engine = LocalEngine()
+
+
+class _Gate:
+    """A semaphore shared by the template chains of one superstep, freed when the last leaves."""
+
+    def __init__(self, size: int) -> None:
+        self.semaphore = asyncio.Semaphore(size)
+        self.users = 0
+
+
+# Keyed by (event loop, checkpoint id): every Send task of one superstep sees the same
+# checkpoint id, so they share one gate; other runs in the same process get their own.
+_gates: dict[tuple[int, str], _Gate] = {}
+
+
+@asynccontextmanager
+async def _concurrency_gate(key: str, size: int) -> AsyncIterator[None]:
+    gate_key = (id(asyncio.get_running_loop()), key)
+    gate = _gates.get(gate_key)
+    if gate is None:
+        gate = _gates[gate_key] = _Gate(size)
+    gate.users += 1
+    try:
+        async with gate.semaphore:
+            yield
+    finally:
+        gate.users -= 1
+        if gate.users == 0:
+            _gates.pop(gate_key, None)
+
+
+class _ProjectionCache:
+    """Recently built projections, so templates sharing a projection build it once."""
+
+    def __init__(self, capacity: int = 8) -> None:
+        self._capacity = capacity
+        self._entries: OrderedDict[tuple[str, str, str], ProjectionData] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[tuple[str, str, str], threading.Lock] = {}
+
+    def get_or_build(
+        self, key: tuple[str, str, str], build: Callable[[], ProjectionData]
+    ) -> ProjectionData:
+        with self._lock:
+            cached = self._entries.get(key)
+            if cached is not None:
+                self._entries.move_to_end(key)
+                return cached
+            build_lock = self._building.setdefault(key, threading.Lock())
+        # Concurrent chains asking for the same projection wait for one build.
+        with build_lock:
+            with self._lock:
+                cached = self._entries.get(key)
+            if cached is not None:
+                return cached
+            built: ProjectionData = build()
+            with self._lock:
+                self._entries[key] = built
+                self._entries.move_to_end(key)
+                while len(self._entries) > self._capacity:
+                    self._entries.popitem(last=False)
+                self._building.pop(key, None)
+            return built
+
+
+_projections = _ProjectionCache()
+
+
+def _projection_key(
+    source: str, fingerprint: str, projection: GraphProjection
+) -> tuple[str, str, str]:
+    return (source, fingerprint, projection.model_dump_json())
+
+
+def _describe_failure(error: BaseException) -> str:
+    if isinstance(error, GaaiError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+async def execute_template(task: TemplateTask, context: Context) -> ExecutionResult:
+    """Run one template's algorithm on its projection; failures become a failed result.
+
+    Args:
+        task: The template with the schema it was validated against.
+        context: Run configuration (source, seed).
+
+    Returns:
+        The execution summary, with status "failed" and the error when anything went wrong.
+    """
+    template = task.template
+    try:
+        data = await load_graph(context.source)
+        label_attributes = {c.name: c.label_attribute for c in task.schema.collections}
+        key = _projection_key(context.source, data.fingerprint, template.projection)
+        projection = await asyncio.to_thread(
+            _projections.get_or_build,
+            key,
+            lambda: build_projection(data, template.projection, label_attributes),
+        )
+        return await asyncio.to_thread(_engine.run, projection, template, seed=context.seed)
+    except Exception as error:
+        logger.warning("template %s failed to execute: %s", template.id, error, exc_info=True)
+        return ExecutionResult(
+            template_id=template.id,
+            status="failed",
+            error=_describe_failure(error),
+            algorithm=template.algorithm,
+            parameters=template.parameters,
+            projection=template.projection,
+        )
+
+
+def write_report(task: TemplateTask, execution: ExecutionResult) -> Report:
+    """Write the report for one executed template (rule-based)."""
+    intent = task.use_case.intent if task.use_case else None
+    return write_report_by_rules(
+        task.template, execution, task.vertical, task.requirements, intent=intent
+    )
+
+
+def _failed_report(task: TemplateTask, execution: ExecutionResult, error: BaseException) -> Report:
+    template = task.template
+    return Report(
+        template_id=template.id,
+        use_case_id=template.use_case_id,
+        requirement_ids=template.requirement_ids,
+        title=template.title,
+        algorithm=template.algorithm,
+        parameters=execution.parameters or template.parameters,
+        projection=template.projection,
+        status="failed",
+        error=f"report writing failed: {_describe_failure(error)}",
+        metrics=execution.metrics,
+        statistics=execution.statistics,
+        score_histogram=execution.score_histogram,
+        top_entities=execution.top_entities,
+        groups=execution.groups,
+        group_count=execution.group_count,
+        group_size_histogram=execution.group_size_histogram,
+        notes=execution.notes,
+        summary="The analysis ran but its report could not be written; the raw results are kept.",
+    )
+
+
+async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Execute one template and write its report, within the run's concurrency bound.
+
+    Args:
+        task: The template and what its report needs (schema, vertical, requirements).
+        runtime: Gives the run's context; its execution info keys the concurrency gate.
+
+    Returns:
+        State updates: the execution, the report, their timings and any recorded error.
+    """
+    context = context_of(runtime)
+    template_id = task.template.id
+    gate_key = runtime.execution_info.checkpoint_id if runtime.execution_info else "default"
+    errors: list[RunError] = []
+    async with _concurrency_gate(gate_key or "default", context.concurrency):
+        with timed("execute", template_id) as execute_clock:
+            execution = await execute_template(task, context)
+        with timed("report", template_id) as report_clock:
+            try:
+                report = write_report(task, execution)
+            except Exception as error:
+                logger.warning("report for %s failed: %s", template_id, error, exc_info=True)
+                report = _failed_report(task, execution, error)
+    if report.status == "failed":
+        errors.append(
+            RunError(
+                phase="execute" if execution.status == "failed" else "report",
+                template_id=template_id,
+                message=report.error or "failed",
+            )
+        )
+    return {
+        "executions": [execution],
+        "reports": [report],
+        "timings": [execute_clock.timing, report_clock.timing],
+        "errors": errors,
+    }

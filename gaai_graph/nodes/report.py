@@ -1,0 +1,1161 @@
+"""Turn one execution result into a written report (rule path).
+
+The rules read only the summaries an engine computes over the *whole* result (statistics,
+metrics, group counts, histograms), never the first rows of a listing, and every number a
+sentence quotes is taken from a named measure and recorded as the insight's evidence.
+`check_insight` re-derives those measures from the execution result, so a report that cites a
+number the result does not hold is caught by the tests rather than by a reader.
+
+Confidence of an insight (documented here because tests and readers rely on it)::
+
+    size_factor = min(1, 0.5 + 0.125 * log10(max(vertex_count, 1)))   # 1 → 0.5, 10^4+ → 1.0
+    confidence  = clamp(strength * size_factor * (0.85 if approximate else 1), 0.05, 0.99)
+
+where `strength` in 0..1 says how clear the signal is (documented at each rule), and
+`approximate` is true when the engine sampled (e.g. betweenness from a sample of sources).
+Recommendation priority follows the confidence of the finding it rests on:
+high ≥ 0.7, medium ≥ 0.45, low otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import get_args
+
+from gaai_graph.models import (
+    AnalysisTemplate,
+    Entity,
+    ExecutionResult,
+    HistogramBin,
+    Insight,
+    Intent,
+    MetricValue,
+    Priority,
+    Recommendation,
+    Report,
+    Requirement,
+    UseCase,
+    Vertical,
+)
+
+INTENT_BY_ALGORITHM: dict[str, Intent] = {
+    "pagerank": "influence",
+    "degree": "hubs",
+    "betweenness": "brokers",
+    "kcore": "cohesion",
+    "triangles": "cohesion",
+    "louvain": "communities",
+    "leiden": "communities",
+    "label_propagation": "communities",
+    "wcc": "rings",
+    "scc": "cycles",
+}
+"""The intent an algorithm answers when no use case says otherwise."""
+
+ALGORITHM_NAMES: dict[str, str] = {
+    "pagerank": "PageRank",
+    "degree": "degree",
+    "betweenness": "betweenness centrality",
+    "kcore": "k-core decomposition",
+    "triangles": "triangle counting",
+    "louvain": "Louvain",
+    "leiden": "Leiden",
+    "label_propagation": "label propagation",
+    "wcc": "weakly connected components",
+    "scc": "strongly connected components",
+}
+
+_SCORE_NAMES: dict[str, str] = {
+    "pagerank": "PageRank score",
+    "degree": "degree",
+    "betweenness": "betweenness",
+    "kcore": "coreness",
+    "triangles": "triangle count",
+}
+
+_INTENTS: tuple[Intent, ...] = get_args(Intent)
+
+_QUESTIONS: dict[str, str] = {
+    "influence": "Who holds influence in the network?",
+    "hubs": "Which entities are the most connected hubs?",
+    "brokers": "Who brokers between otherwise separate parts of the network?",
+    "cohesion": "Where is the network most tightly knit?",
+    "communities": "Which communities does the network fall into?",
+    "rings": "Are there suspicious rings of entities sharing the same resources?",
+    "cycles": "Are there cycles in which entities reach each other in a loop?",
+}
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+# A number as our formatters print it: 1,234 / 0.452 / 12.3% / -0.02. Digits glued to letters
+# (p90, v1) are names, not quoted numbers.
+_NUMBER = re.compile(r"(?<![\w.])-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?")
+
+# Error text -> how to fix it, for the one recommendation of a failed report.
+_FIXES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("unknown collection", "not found", "does not exist", "no such", "missing"),
+        "Check the projection's collections",
+        "The analysis names collections or vertices the source does not hold. Re-run schema "
+        "analysis on this source, or edit the template's projection to use existing "
+        "collections.",
+    ),
+    (
+        ("parameter",),
+        "Fix the template's parameters",
+        "The engine rejected a parameter. Use the accepted names and ranges from the algorithm "
+        "registry, or drop the parameter to use its default.",
+    ),
+    (
+        ("no vertices", "no edges", "empty"),
+        "Choose a projection that holds edges",
+        "The projection is empty. Add the edge collections that connect its vertex "
+        "collections, or pick other collections.",
+    ),
+    (
+        ("timeout", "timed out", "memory", "too large"),
+        "Reduce the work for this analysis",
+        "The engine ran out of time or memory. Narrow the projection, sample (e.g. fewer "
+        "betweenness sources), or run on an engine with more resources.",
+    ),
+    (
+        ("connection", "refused", "unreachable", "unavailable", "503", "502"),
+        "Check the engine connection",
+        "The engine could not be reached. Check its address and credentials, then resume the run.",
+    ),
+)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def intent_of(template: AnalysisTemplate, use_cases: Iterable[UseCase]) -> Intent:
+    """Return the intent of the use case `template` answers, or the algorithm's default.
+
+    Args:
+        template: The executed template.
+        use_cases: The run's use cases (any iterable).
+
+    Returns:
+        The use case's intent when one matches `template.use_case_id`, else the intent the
+        algorithm usually answers.
+    """
+    for use_case in use_cases:
+        if use_case.id == template.use_case_id:
+            return use_case.intent
+    return INTENT_BY_ALGORITHM.get(template.algorithm, "influence")
+
+
+def format_number(value: float) -> str:
+    """Format a number for prose: counts with thousands separators, scores to 3 digits.
+
+    Scientific notation is never used, so `unbacked_numbers` can read every number back.
+    """
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    magnitude = abs(value)
+    if magnitude >= 100:
+        return f"{value:,.1f}"
+    if magnitude >= 1:
+        return f"{value:.2f}"
+    decimals = 2 - math.floor(math.log10(magnitude))
+    return f"{value:.{decimals}f}"
+
+
+def format_percent(share: float) -> str:
+    """Format a share in 0..1 as a percentage with one decimal (more for tiny shares)."""
+    percent = share * 100
+    if percent == 0 or abs(percent) >= 1:
+        return f"{percent:.1f}%"
+    return f"{format_number(percent)}%"
+
+
+def display_label(entity: Entity) -> str:
+    """Return the label to show for `entity`; e-mail-like labels are replaced by the id.
+
+    Labels may come from any attribute (name, title, e-mail): reports must not spread
+    personal contact data, so an e-mail address is never printed.
+    """
+    label = entity.label.strip()
+    if not label or _EMAIL.search(label):
+        return entity.id
+    return label
+
+
+def _number(value: object) -> float | None:
+    """The value as a float when it is a finite number (not a bool), else None."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _collection_of(vertex_id: str) -> str:
+    return vertex_id.split("/", 1)[0]
+
+
+def entity_term(collection: str, vertical: Vertical, *, plural: bool = False) -> str:
+    """Return the vertical's business word for a collection (e.g. 'customers' -> 'customer').
+
+    Args:
+        collection: A vertex collection name.
+        vertical: The industry profile whose `entity_terms` map name fragments to words.
+        plural: Return the plural form.
+
+    Returns:
+        The mapped term, or the collection name made singular when no fragment matches.
+    """
+    lowered = collection.lower()
+    term = next(
+        (word for fragment, word in vertical.entity_terms.items() if fragment.lower() in lowered),
+        None,
+    )
+    if term is None:
+        term = lowered.rstrip("s") if lowered.endswith("s") and len(lowered) > 3 else lowered
+        term = term.replace("_", " ")
+    if not plural:
+        return term
+    if term.endswith(("s", "x", "ch", "sh")):
+        return term + "es"
+    if term.endswith("y") and len(term) > 1 and term[-2] not in "aeiou":
+        return term[:-1] + "ies"
+    return term + "s"
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def _integer_range(bins: list[HistogramBin], index: int) -> tuple[int, int]:
+    """Integer sizes a histogram bin covers: [lower, upper), the last bin closed."""
+    current = bins[index]
+    low = math.ceil(current.lower)
+    high = math.floor(current.upper) if index == len(bins) - 1 else math.ceil(current.upper) - 1
+    return low, high
+
+
+def count_at_least(bins: list[HistogramBin], threshold: int) -> int | None:
+    """Count items of size ≥ `threshold` from a histogram of integer sizes.
+
+    Returns:
+        The exact count, or None when a bin straddles the threshold (the histogram cannot
+        tell how many of that bin's items reach it) or there is no histogram.
+    """
+    if not bins:
+        return None
+    total = 0
+    for index, current in enumerate(bins):
+        low, high = _integer_range(bins, index)
+        if low < threshold <= high:
+            return None
+        if low >= threshold:
+            total += current.count
+    return total
+
+
+def result_measures(execution: ExecutionResult) -> dict[str, MetricValue]:
+    """Name every number and label of an execution result that a report may quote.
+
+    Direct measures are paths into the result (`metrics.modularity`, `statistics.gini`,
+    `top_entities[0].value`, `groups[1].composition.devices`, `group_count`, `notes[0]`,
+    `parameters.mode`). Derived measures, prefixed `derived.`, are computed from them:
+
+    - `top_to_median_ratio` = top_entities[0].value / statistics.median (median > 0)
+    - `top_to_mean_ratio` = top_entities[0].value / statistics.mean (mean > 0)
+    - `largest_group_share` = metrics.largest_group_share, else groups[0].size / vertex_count
+    - `singleton_share` = metrics.singleton_count / metrics.vertex_count
+    - `nontrivial_group_count` = group_count - metrics.singleton_count (groups of size ≥ 2)
+    - `groups_at_least_3` = groups of size ≥ 3, read from group_size_histogram when no bin
+      straddles 3
+    - `rings_beyond_largest` = groups_at_least_3 minus the largest group when it has ≥ 3
+    - `triangle_count` = statistics.total / 3 (each triangle is counted at its 3 corners)
+
+    Args:
+        execution: The engine's summary of one run.
+
+    Returns:
+        Measure name -> value; only measures the result actually holds are present.
+    """
+    measures: dict[str, MetricValue] = {}
+    for name, value in execution.parameters.items():
+        if isinstance(value, int | float | str | bool) or value is None:
+            measures[f"parameters.{name}"] = value
+    for name, metric in execution.metrics.items():
+        measures[f"metrics.{name}"] = metric
+    statistics = execution.statistics
+    if statistics is not None:
+        for name, stat in statistics.model_dump().items():
+            measures[f"statistics.{name}"] = stat
+    if execution.group_count is not None:
+        measures["group_count"] = execution.group_count
+    for index, entity in enumerate(execution.top_entities):
+        measures[f"top_entities[{index}].id"] = entity.id
+        measures[f"top_entities[{index}].label"] = entity.label
+        measures[f"top_entities[{index}].value"] = entity.value
+    for index, group in enumerate(execution.groups):
+        measures[f"groups[{index}].size"] = group.size
+        for collection, count in group.composition.items():
+            measures[f"groups[{index}].composition.{collection}"] = count
+        for position, member in enumerate(group.members_sample):
+            measures[f"groups[{index}].members_sample[{position}]"] = member
+    for index, note in enumerate(execution.notes):
+        measures[f"notes[{index}]"] = note
+    measures.update(_derived_measures(execution, measures))
+    return measures
+
+
+def _derived_measures(
+    execution: ExecutionResult, measures: dict[str, MetricValue]
+) -> dict[str, MetricValue]:
+    derived: dict[str, MetricValue] = {}
+    statistics = execution.statistics
+    if statistics is not None and execution.top_entities:
+        top = execution.top_entities[0].value
+        if statistics.median > 0:
+            derived["derived.top_to_median_ratio"] = top / statistics.median
+        if statistics.mean > 0:
+            derived["derived.top_to_mean_ratio"] = top / statistics.mean
+    vertex_count = _number(measures.get("metrics.vertex_count"))
+    share = measures.get("metrics.largest_group_share")
+    if _number(share) is not None:
+        derived["derived.largest_group_share"] = share
+    elif execution.groups and vertex_count:
+        derived["derived.largest_group_share"] = execution.groups[0].size / vertex_count
+    singletons = _number(measures.get("metrics.singleton_count"))
+    if singletons is not None and vertex_count:
+        derived["derived.singleton_share"] = singletons / vertex_count
+    if singletons is not None and execution.group_count is not None:
+        derived["derived.nontrivial_group_count"] = execution.group_count - int(singletons)
+    at_least_3 = count_at_least(execution.group_size_histogram, 3)
+    if at_least_3 is not None:
+        derived["derived.groups_at_least_3"] = at_least_3
+        largest_is_ring_sized = bool(execution.groups) and execution.groups[0].size >= 3
+        derived["derived.rings_beyond_largest"] = max(at_least_3 - int(largest_is_ring_sized), 0)
+    if (
+        statistics is not None
+        and execution.algorithm == "triangles"
+        and execution.parameters.get("score", "triangles") == "triangles"
+    ):
+        derived["derived.triangle_count"] = statistics.total / 3
+    return derived
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _matches(token: str, value: float) -> bool:
+    percent = token.endswith("%")
+    digits = token.rstrip("%").replace(",", "")
+    quoted = float(digits)
+    decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
+    tolerance = 0.5 * 10.0**-decimals + 1e-9 * max(1.0, abs(quoted))
+    target = value * 100 if percent else value
+    return abs(quoted - target) <= tolerance
+
+
+def unbacked_numbers(text: str, evidence: dict[str, MetricValue]) -> list[str]:
+    """Return the numbers quoted in `text` that no evidence value accounts for.
+
+    String evidence (labels, ids, notes) is removed from the text first, so digits inside a
+    quoted label are not mistaken for claims. A quoted number matches an evidence value when
+    it equals the value rounded to the digits printed (or the value × 100 for a percentage).
+
+    Args:
+        text: A sentence or paragraph of a report.
+        evidence: Named values the text may cite.
+
+    Returns:
+        The offending number tokens, in order of appearance (empty when all are backed).
+    """
+    strings = sorted(
+        (value for value in evidence.values() if isinstance(value, str) and value),
+        key=len,
+        reverse=True,
+    )
+    for quoted in strings:
+        text = text.replace(quoted, " ")
+    numbers = [n for n in (_number(v) for v in evidence.values()) if n is not None]
+    return [
+        match.group()
+        for match in _NUMBER.finditer(text)
+        if not any(_matches(match.group(), value) for value in numbers)
+    ]
+
+
+def _same_value(left: MetricValue, right: MetricValue) -> bool:
+    left_number, right_number = _number(left), _number(right)
+    if left_number is not None and right_number is not None:
+        return math.isclose(left_number, right_number, rel_tol=1e-9, abs_tol=1e-12)
+    return left == right
+
+
+def check_insight(insight: Insight, execution: ExecutionResult) -> list[str]:
+    """List what is wrong with an insight's numbers; empty when it is fully backed.
+
+    Every number in the title and description must match an evidence value, and every
+    evidence value must equal the measure of that name re-derived from `execution`.
+
+    Args:
+        insight: The insight to audit.
+        execution: The result it claims to describe.
+
+    Returns:
+        Human-readable problems, one per unbacked number or foreign evidence value.
+    """
+    problems: list[str] = []
+    measures = result_measures(execution)
+    for name, value in insight.evidence.items():
+        if name not in measures:
+            problems.append(f"evidence {name!r} is not a measure of the result")
+        elif not _same_value(value, measures[name]):
+            problems.append(f"evidence {name!r}={value!r} but the result has {measures[name]!r}")
+    for token in unbacked_numbers(f"{insight.title}\n{insight.description}", insight.evidence):
+        problems.append(f"number {token} in {insight.title!r} is not in its evidence")
+    return problems
+
+
+def confidence(strength: float, vertex_count: float | None, *, approximate: bool = False) -> float:
+    """Confidence of a finding from the clarity of its signal and the size of the graph.
+
+    Args:
+        strength: How clear the signal is, 0..1 (clamped).
+        vertex_count: Vertices the result covers; small graphs give weaker evidence.
+        approximate: Whether the engine sampled rather than computed exactly.
+
+    Returns:
+        `clamp(strength * size_factor * (0.85 if approximate else 1), 0.05, 0.99)` rounded to
+        two decimals, with `size_factor = min(1, 0.5 + 0.125 * log10(max(vertex_count, 1)))`.
+    """
+    size_factor = min(1.0, 0.5 + 0.125 * math.log10(max(float(vertex_count or 1), 1.0)))
+    value = max(0.0, min(1.0, strength)) * size_factor * (0.85 if approximate else 1.0)
+    return round(max(0.05, min(0.99, value)), 2)
+
+
+def priority_for(confidence_value: float) -> Priority:
+    """Priority of an action resting on a finding of this confidence."""
+    if confidence_value >= 0.7:
+        return "high"
+    if confidence_value >= 0.45:
+        return "medium"
+    return "low"
+
+
+# --------------------------------------------------------------------------- writing
+
+
+class _Quoter:
+    """Formats named measures for prose and records each one it quotes as evidence."""
+
+    def __init__(self, measures: dict[str, MetricValue]) -> None:
+        self._measures = measures
+        self.evidence: dict[str, MetricValue] = {}
+
+    def has(self, key: str) -> bool:
+        return self._measures.get(key) is not None
+
+    def value(self, key: str) -> float:
+        """The numeric value of a measure, without quoting it."""
+        number = _number(self._measures[key])
+        if number is None:
+            raise KeyError(key)
+        return number
+
+    def _take(self, key: str) -> MetricValue:
+        raw = self._measures[key]
+        self.evidence[key] = raw
+        return raw
+
+    def _take_number(self, key: str) -> float:
+        number = _number(self._take(key))
+        if number is None:
+            raise KeyError(key)
+        return number
+
+    def num(self, key: str) -> str:
+        return format_number(self._take_number(key))
+
+    def pct(self, key: str) -> str:
+        return format_percent(self._take_number(key))
+
+    def times(self, key: str) -> str:
+        return f"{format_number(self._take_number(key))}×"
+
+    def text(self, key: str) -> str:
+        return str(self._take(key))
+
+    def entity(self, index: int, entity: Entity) -> str:
+        """An entity as `label (id)`, or just the id when the label must not be shown."""
+        shown = display_label(entity)
+        self._take(f"top_entities[{index}].id")
+        if shown == entity.id:
+            return entity.id
+        self._take(f"top_entities[{index}].label")
+        return f"{shown} ({entity.id})"
+
+
+@dataclass
+class _Finding:
+    insight: Insight
+    related: list[str] = field(default_factory=list)
+    actionable: bool = True
+    """False for findings of absence ('no cycles'): they lower the priority of actions."""
+
+
+@dataclass
+class _Writer:
+    """Collects the findings of one report."""
+
+    template: AnalysisTemplate
+    execution: ExecutionResult
+    vertical: Vertical
+    intent: Intent
+    measures: dict[str, MetricValue]
+    findings: list[_Finding] = field(default_factory=list)
+    extra_recommendations: list[Recommendation] = field(default_factory=list)
+
+    @property
+    def vertex_count(self) -> float | None:
+        number = _number(self.measures.get("metrics.vertex_count"))
+        if number is not None:
+            return number
+        if self.execution.statistics is not None:
+            return float(self.execution.statistics.count)
+        return None
+
+    @property
+    def approximate(self) -> bool:
+        text = " ".join(
+            [str(self.execution.metrics.get("approximation") or ""), *self.execution.notes]
+        ).lower()
+        return "sampl" in text or "approximat" in text
+
+    def quoter(self) -> _Quoter:
+        return _Quoter(self.measures)
+
+    def add(
+        self,
+        title: str,
+        description: str,
+        strength: float,
+        quoter: _Quoter,
+        related: list[str] | None = None,
+        *,
+        actionable: bool = True,
+    ) -> Insight:
+        insight = Insight(
+            title=title,
+            description=description,
+            confidence=confidence(strength, self.vertex_count, approximate=self.approximate),
+            evidence=dict(quoter.evidence),
+        )
+        self.findings.append(_Finding(insight, related or [], actionable))
+        return insight
+
+    def signal(self) -> float:
+        """Confidence of the strongest actionable finding (0 when there is none)."""
+        return max((f.insight.confidence for f in self.findings if f.actionable), default=0.0)
+
+    def term(self, collection: str, *, plural: bool = False) -> str:
+        return entity_term(collection, self.vertical, plural=plural)
+
+    def population(self) -> str:
+        """Business word for the scored vertices: the projection's one collection, or 'vertices'.
+
+        Statistics cover the whole projection, so a single term is used only when the
+        projection has a single vertex collection.
+        """
+        projection = self.execution.projection or self.template.projection
+        if len(projection.vertex_collections) == 1:
+            return self.term(projection.vertex_collections[0], plural=True)
+        return "vertices"
+
+    def leaders(self) -> str:
+        """Business word for the listed top entities: their one collection's term, or 'entities'."""
+        collections = {_collection_of(e.id) for e in self.execution.top_entities}
+        if len(collections) == 1:
+            return self.term(next(iter(collections)), plural=True)
+        return "entities"
+
+    def composition_words(self, index: int, quoter: _Quoter) -> str:
+        group = self.execution.groups[index]
+        parts = [
+            f"{quoter.num(f'groups[{index}].composition.{collection}')} "
+            f"{self.term(collection, plural=count != 1)}"
+            for collection, count in sorted(group.composition.items(), key=lambda kv: -kv[1])
+        ]
+        if not parts:
+            return ""
+        if len(parts) == 1:
+            return parts[0]
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _score_findings(writer: _Writer) -> None:
+    """Insights for algorithms that score every vertex (concentration, leader, specifics)."""
+    execution = writer.execution
+    statistics = execution.statistics
+    if statistics is None or statistics.count == 0:
+        return
+    score = _SCORE_NAMES.get(execution.algorithm, "score")
+    population = writer.population()
+
+    # Concentration: strength = max(gini, 1 - gini), so a clearly unequal or clearly even
+    # distribution is a firm finding and a middling Gini a weak one.
+    q = writer.quoter()
+    gini = statistics.gini
+    if gini >= 0.6:
+        band = "highly concentrated"
+    elif gini >= 0.3:
+        band = "moderately concentrated"
+    else:
+        band = "evenly spread"
+    title = f"{score[0].upper()}{score[1:]} is {band}"
+    description = (
+        f"Across {q.num('statistics.count')} {population}, {score} is {band}: the Gini "
+        f"coefficient is {q.num('statistics.gini')} and the top-ranked {population} (the "
+        f"report's top-k) hold {q.pct('statistics.top_k_share')} of the total."
+    )
+    if execution.algorithm == "betweenness" and writer.approximate:
+        if q.has("metrics.approximation"):
+            description += f" Scores are approximate: {q.text('metrics.approximation')}."
+        else:
+            note = next((i for i, n in enumerate(execution.notes) if "sampl" in n.lower()), None)
+            if note is not None:
+                description += f" Scores are approximate: {q.text(f'notes[{note}]')}."
+    writer.add(title, description, max(gini, 1 - gini), q)
+
+    if not execution.top_entities:
+        return
+    top = execution.top_entities[0]
+    q = writer.quoter()
+    leader = q.entity(0, top)
+    related = [e.id for e in execution.top_entities[:5]]
+    if q.has("derived.top_to_median_ratio"):
+        ratio = q.value("derived.top_to_median_ratio")
+        description = (
+            f"{leader} ranks first with a {score} of {q.num('top_entities[0].value')}, "
+            f"{q.times('derived.top_to_median_ratio')} the median of "
+            f"{q.num('statistics.median')}."
+        )
+        # A leader 100× the median is unmistakable; 1× is no signal at all.
+        strength = min(1.0, max(0.0, math.log10(max(ratio, 1.0)) / 2))
+    else:
+        description = (
+            f"{leader} ranks first with a {score} of {q.num('top_entities[0].value')} while "
+            f"the median vertex scores {q.num('statistics.median')}: at least half of the "
+            f"{population} have no {score} at all."
+        )
+        strength = 0.8
+    writer.add(f"{display_label(top)} leads by {score}", description, strength, q, related)
+
+    specific = {
+        "degree": _degree_finding,
+        "kcore": _kcore_finding,
+        "triangles": _triangles_finding,
+    }.get(execution.algorithm)
+    if specific is not None:
+        specific(writer)
+
+
+def _degree_finding(writer: _Writer) -> None:
+    q = writer.quoter()
+    mode = f" ({q.text('parameters.mode')} edges)" if q.has("parameters.mode") else ""
+    description = (
+        f"The average vertex has {q.num('statistics.mean')} connections{mode} and nine in ten "
+        f"vertices have at most {q.num('statistics.p90')}, while the largest hub has "
+        f"{q.num('statistics.max')}."
+    )
+    spread = writer.execution.statistics
+    assert spread is not None
+    ratio = spread.max / spread.p90 if spread.p90 > 0 else 100.0
+    writer.add(
+        "Hubs stand out from typical vertices",
+        description,
+        min(1.0, math.log10(max(ratio, 1.0)) / 1.5),
+        q,
+    )
+
+
+def _kcore_finding(writer: _Writer) -> None:
+    statistics = writer.execution.statistics
+    assert statistics is not None
+    q = writer.quoter()
+    description = (
+        f"The innermost core has coreness {q.num('statistics.max')}: each of its vertices keeps "
+        f"at least that many neighbours inside it, against a median coreness of "
+        f"{q.num('statistics.median')}."
+    )
+    depth = statistics.max / statistics.median if statistics.median > 0 else statistics.max
+    writer.add(
+        "A dense core exists" if depth >= 2 else "No pronounced dense core",
+        description,
+        min(1.0, 0.3 + math.log2(max(depth, 1.0)) / 4),
+        q,
+    )
+
+
+def _triangles_finding(writer: _Writer) -> None:
+    statistics = writer.execution.statistics
+    assert statistics is not None
+    q = writer.quoter()
+    if q.has("derived.triangle_count"):
+        description = (
+            f"The projection holds {q.num('derived.triangle_count')} triangles; the average "
+            f"vertex sits in {q.num('statistics.mean')} of them and the median in "
+            f"{q.num('statistics.median')}."
+        )
+        strength = min(1.0, 0.3 + math.log10(max(statistics.total / 3, 1.0)) / 5)
+        title = "Closed triangles show local cohesion"
+    else:
+        description = (
+            f"The mean local clustering coefficient is {q.num('statistics.mean')} (median "
+            f"{q.num('statistics.median')}): that share of a vertex's neighbour pairs are "
+            "themselves connected."
+        )
+        strength = statistics.mean
+        title = "Local clustering"
+    writer.add(title, description, strength, q)
+
+
+def _modularity_band(modularity: float) -> str:
+    if modularity > 0.5:
+        return "strong"
+    if modularity >= 0.3:
+        return "moderate"
+    return "weak"
+
+
+def _community_findings(writer: _Writer) -> None:
+    execution = writer.execution
+    algorithm = ALGORITHM_NAMES.get(execution.algorithm, execution.algorithm)
+    if execution.group_count is not None:
+        q = writer.quoter()
+        if q.has("metrics.modularity"):
+            modularity = q.value("metrics.modularity")
+            band = _modularity_band(modularity)
+            description = (
+                f"{algorithm.capitalize()} split {q.num('metrics.vertex_count')} vertices into "
+                f"{q.num('group_count')} communities with a modularity of "
+                f"{q.num('metrics.modularity')}, a {band} partition: "
+                + {
+                    "strong": "members link far more inside their community than across.",
+                    "moderate": "communities are real but overlap noticeably.",
+                    "weak": "the boundaries are barely denser than chance would give.",
+                }[band]
+            )
+            # 0.7 modularity is about the best real networks reach.
+            strength = max(0.0, modularity) / 0.7
+            writer.add(f"{band.capitalize()} community structure", description, strength, q)
+        elif q.has("metrics.vertex_count"):
+            description = (
+                f"{algorithm.capitalize()} split {q.num('metrics.vertex_count')} vertices into "
+                f"{q.num('group_count')} communities; the engine reported no modularity, so "
+                "their quality is not measured."
+            )
+            writer.add("Communities found", description, 0.4, q)
+    _largest_group_finding(writer, "community")
+    _singleton_finding(writer, "belong to no community with anyone else")
+
+
+def _largest_group_finding(writer: _Writer, noun: str) -> None:
+    execution = writer.execution
+    if not execution.groups:
+        return
+    q = writer.quoter()
+    if not q.has("derived.largest_group_share"):
+        return
+    share = q.value("derived.largest_group_share")
+    members = writer.composition_words(0, q)
+    description = (
+        f"The largest {noun} holds {q.num('groups[0].size')} vertices, "
+        f"{q.pct('derived.largest_group_share')} of the graph"
+        + (f": {members}." if members else ".")
+    )
+    if share > 0.5:
+        title = f"One {noun} dominates"
+    else:
+        title = f"The largest {noun} holds a minority of vertices"
+    # A bigger largest group is the more notable fact either way.
+    writer.add(title, description, min(1.0, 0.4 + share), q, execution.groups[0].members_sample)
+
+
+def _singleton_finding(writer: _Writer, reading: str) -> None:
+    q = writer.quoter()
+    if not q.has("derived.singleton_share") or q.value("metrics.singleton_count") == 0:
+        return
+    share = q.value("derived.singleton_share")
+    description = (
+        f"{q.num('metrics.singleton_count')} vertices ({q.pct('derived.singleton_share')}) "
+        f"{reading}."
+    )
+    writer.add("Isolated vertices", description, min(1.0, 0.3 + share), q)
+
+
+def _ring_findings(writer: _Writer) -> None:
+    """Weakly connected components: the giant one, then small rings beside it."""
+    execution = writer.execution
+    q = writer.quoter()
+    if execution.group_count is not None and q.has("derived.largest_group_share"):
+        share = q.value("derived.largest_group_share")
+        description = (
+            f"The graph falls into {q.num('group_count')} connected components; the largest "
+            f"joins {q.num('groups[0].size')} vertices ({q.pct('derived.largest_group_share')})."
+        )
+        writer.add("Connectivity", description, min(1.0, 0.4 + share / 2), q)
+
+    q = writer.quoter()
+    rings = [i for i, group in enumerate(execution.groups) if i > 0 and group.size >= 3]
+    if q.has("derived.rings_beyond_largest"):
+        count = int(q.value("derived.rings_beyond_largest"))
+        headline = (
+            f"{q.num('derived.rings_beyond_largest')} components of three or more vertices "
+            "stand apart from the largest one"
+        )
+    elif q.has("derived.nontrivial_group_count"):
+        # The histogram cannot isolate size ≥ 3, so count every multi-vertex component.
+        count = max(int(q.value("derived.nontrivial_group_count")) - 1, 0)
+        headline = (
+            f"Of {q.num('derived.nontrivial_group_count')} components with two or more vertices, "
+            "all but the largest stand apart from the main graph"
+        )
+    else:
+        count = len(rings)
+        headline = "Components of three or more vertices stand apart from the largest one"
+    if count == 0:
+        description = (
+            "No component of three or more vertices exists beside the largest one: entities "
+            "do not form separate rings around shared resources."
+        )
+        writer.add("No isolated rings", description, 0.6, q, actionable=False)
+        return
+    example = ""
+    if rings:
+        first = rings[0]
+        composition = writer.composition_words(first, q)
+        members = ", ".join(
+            q.text(f"groups[{first}].members_sample[{i}]")
+            for i in range(min(3, len(execution.groups[first].members_sample)))
+        )
+        example = f"; the biggest has {q.num(f'groups[{first}].size')} vertices"
+        if composition:
+            example += f" ({composition})"
+        if members:
+            example += f", e.g. {members}"
+    description = (
+        f"{headline}{example}. Such islands of entities sharing the same resources are "
+        "typical of coordinated rings."
+    )
+    related = [member for i in rings for member in execution.groups[i].members_sample]
+    # One ring is worth a look; a dozen is a pattern.
+    writer.add(
+        "Suspicious rings", description, min(1.0, 0.4 + 0.15 * math.log2(1 + count)), q, related
+    )
+    members_ids = [execution.groups[i].members_sample for i in rings]
+    if members_ids:
+        names = "; ".join(", ".join(m[:3]) for m in members_ids[:3])
+        writer.extra_recommendations.append(
+            Recommendation(
+                title="Review the components that stand apart",
+                description=(
+                    "Investigate the largest separate components first, starting with their "
+                    f"listed members: {names}. Check whether they share devices, cards or "
+                    "addresses they should not."
+                ),
+                priority=priority_for(writer.findings[-1].insight.confidence),
+                related_entities=related[:20],
+            )
+        )
+    _singleton_finding(writer, "connect to nothing else in the projection")
+
+
+def _cycle_findings(writer: _Writer) -> None:
+    """Strongly connected components: groups of two or more vertices are cycles."""
+    execution = writer.execution
+    q = writer.quoter()
+    directed = execution.metrics.get("directed")
+    caveat = (
+        " The projection is undirected, so these are simply connected groups."
+        if directed is False
+        else ""
+    )
+    cycles = [i for i, group in enumerate(execution.groups) if group.size >= 2]
+    if q.has("derived.nontrivial_group_count"):
+        count = int(q.value("derived.nontrivial_group_count"))
+        counted = f"{q.num('derived.nontrivial_group_count')} strongly connected components"
+    elif execution.groups and len(cycles) < len(execution.groups):
+        # The listing reached groups of size 1, so it holds every larger group.
+        count = len(cycles)
+        counted = "The listed strongly connected components"
+    else:
+        count = len(cycles)
+        counted = "Strongly connected components"
+    if count == 0:
+        description = (
+            f"Every one of the {q.num('metrics.vertex_count')} vertices is its own strongly "
+            "connected component: following edge direction, nothing leads back to where it "
+            f"started.{caveat}"
+            if q.has("metrics.vertex_count")
+            else f"No strongly connected component has two or more vertices.{caveat}"
+        )
+        writer.add("No cycles", description, 0.8, q, actionable=False)
+        return
+    largest = cycles[0]
+    composition = writer.composition_words(largest, q)
+    description = (
+        f"{counted} with two or more vertices contain cycles; the largest joins "
+        f"{q.num(f'groups[{largest}].size')} vertices"
+        + (f" ({composition})" if composition else "")
+        + f" that all reach each other along edge direction.{caveat}"
+    )
+    related = [member for i in cycles for member in execution.groups[i].members_sample]
+    writer.add(
+        "Cycles found", description, min(1.0, 0.45 + 0.15 * math.log2(1 + count)), q, related
+    )
+
+
+def _data_quality_finding(writer: _Writer) -> None:
+    q = writer.quoter()
+    if not q.has("metrics.skipped_edges") or q.value("metrics.skipped_edges") <= 0:
+        return
+    description = (
+        f"{q.num('metrics.skipped_edges')} edges were left out because an endpoint lies outside "
+        "the projection or is missing"
+    )
+    if q.has("metrics.edge_count"):
+        description += f"; results describe the remaining {q.num('metrics.edge_count')} edges"
+    description += "."
+    writer.add("Edges left out", description, 0.5, q)
+
+
+def _leader_recommendation(writer: _Writer) -> None:
+    execution = writer.execution
+    if not execution.top_entities or not writer.findings:
+        return
+    names = ", ".join(display_label(e) for e in execution.top_entities[:3])
+    population = writer.leaders()
+    actions: dict[str, tuple[str, str]] = {
+        "influence": (
+            f"Engage the most influential {population}",
+            f"Start with {names}: their reach spreads furthest through the network.",
+        ),
+        "hubs": (
+            "Protect and use the top hubs",
+            f"Start with {names}: they touch the most connections, so outages or changes there "
+            "affect the most neighbours.",
+        ),
+        "brokers": (
+            "Watch the brokers",
+            f"Start with {names}: they sit on many shortest paths and bridge otherwise separate "
+            "groups.",
+        ),
+        "cohesion": (
+            "Look inside the dense core",
+            f"Start with {names}: they sit in the most tightly knit part of the network.",
+        ),
+    }
+    title, description = actions.get(
+        writer.intent,
+        (f"Review the top-ranked {population}", f"Start with {names}."),
+    )
+    strongest = writer.signal()
+    writer.extra_recommendations.append(
+        Recommendation(
+            title=title,
+            description=description,
+            priority=priority_for(strongest),
+            related_entities=[e.id for e in execution.top_entities[:10]],
+        )
+    )
+
+
+def _community_recommendation(writer: _Writer) -> None:
+    execution = writer.execution
+    if not execution.groups or not writer.findings:
+        return
+    listed = [g for g in execution.groups[:3] if g.members_sample]
+    if not listed:
+        return
+    examples = "; ".join(
+        f"one of {format_number(g.size)} vertices around {g.members_sample[0]}" for g in listed
+    )
+    writer.extra_recommendations.append(
+        Recommendation(
+            title="Tailor actions to the largest communities",
+            description=f"Treat each large community as a segment: {examples}.",
+            priority=priority_for(writer.signal()),
+            related_entities=[m for g in listed for m in g.members_sample],
+        )
+    )
+
+
+def _cycle_recommendation(writer: _Writer) -> None:
+    related = next((f.related for f in writer.findings if f.insight.title == "Cycles found"), [])
+    if not related:
+        return
+    confidence_value = next(
+        f.insight.confidence for f in writer.findings if f.insight.title == "Cycles found"
+    )
+    writer.extra_recommendations.append(
+        Recommendation(
+            title="Trace the largest cycles",
+            description=(
+                "Follow the edges around the largest cycles, starting from "
+                f"{', '.join(related[:3])}: flows that return to their origin can hide "
+                "round-tripping or circular dependencies."
+            ),
+            priority=priority_for(confidence_value),
+            related_entities=related[:20],
+        )
+    )
+
+
+def _vertical_recommendations(writer: _Writer) -> list[Recommendation]:
+    texts = writer.vertical.recommendations.get(writer.intent, [])
+    if not texts:
+        return []
+    strongest = writer.signal()
+    related: list[str] = []
+    for finding in sorted(writer.findings, key=lambda f: -f.insight.confidence):
+        if finding.related:
+            related = finding.related[:10]
+            break
+    if not related:
+        related = [e.id for e in writer.execution.top_entities[:10]]
+    return [
+        Recommendation(
+            title=_title_of(text),
+            description=text,
+            priority=priority_for(strongest),
+            related_entities=related,
+        )
+        for text in texts
+    ]
+
+
+def _title_of(text: str) -> str:
+    """A short title from a recommendation sentence: its first clause, at most ten words."""
+    clause = re.split(r"[:;.—]| - ", text.strip(), maxsplit=1)[0].strip()
+    words = clause.split()
+    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+
+
+def _summary(writer: _Writer, requirements: list[Requirement]) -> str:
+    question = _QUESTIONS.get(writer.intent, "")
+    algorithm = ALGORITHM_NAMES.get(writer.execution.algorithm, writer.execution.algorithm)
+    ranked = sorted(writer.findings, key=lambda f: -f.insight.confidence)
+    parts = [f"{question} Answered with {algorithm}."]
+    if ranked:
+        parts.append(ranked[0].insight.description)
+        if len(ranked) > 1:
+            parts.append(ranked[1].insight.description)
+    else:
+        parts.append("The result holds no vertices to interpret.")
+    reading = writer.vertical.interpretation.get(writer.intent)
+    if reading:
+        parts.append(f"In {writer.vertical.title}: {reading.strip()}")
+    if requirements:
+        parts.append(f"This addresses {', '.join(r.id for r in requirements)}.")
+    return " ".join(part.strip() for part in parts if part.strip())
+
+
+def _failed_report(
+    template: AnalysisTemplate, execution: ExecutionResult, base: dict[str, object]
+) -> Report:
+    error = execution.error or "the engine reported a failure without a message"
+    lowered = error.lower()
+    recommendations = [
+        Recommendation(title=title, description=description, priority="high")
+        for keywords, title, description in _FIXES
+        if any(keyword in lowered for keyword in keywords)
+    ][:1]
+    return Report.model_validate(
+        {
+            **base,
+            "status": "failed",
+            "error": error,
+            "summary": (
+                f"The analysis '{template.title}' ({template.algorithm}) failed, so this "
+                f"question is unanswered: {error}"
+            ),
+            "insights": [],
+            "recommendations": recommendations,
+        }
+    )
+
+
+def write_report_by_rules(
+    template: AnalysisTemplate,
+    execution: ExecutionResult,
+    vertical: Vertical,
+    requirements: list[Requirement],
+    intent: str | None = None,
+) -> Report:
+    """Write the report of one executed template from rules.
+
+    Args:
+        template: The template that ran.
+        execution: The engine's summary of the whole result.
+        vertical: The industry profile, for vocabulary, interpretation and actions.
+        requirements: The requirements the template answers.
+        intent: The use case's intent; defaults to the one the algorithm usually answers.
+
+    Returns:
+        A report carrying the result fields unchanged plus summary, insights (ordered by
+        confidence, each backed by evidence from the result) and recommendations. A failed
+        execution gives a failed report with at most one fix-it recommendation.
+    """
+    resolved: Intent = next(
+        (known for known in _INTENTS if known == intent),
+        INTENT_BY_ALGORITHM.get(template.algorithm, "influence"),
+    )
+    base: dict[str, object] = {
+        "template_id": template.id,
+        "use_case_id": template.use_case_id,
+        "requirement_ids": list(template.requirement_ids),
+        "title": template.title,
+        "algorithm": execution.algorithm or template.algorithm,
+        "parameters": dict(execution.parameters or template.parameters),
+        "projection": execution.projection or template.projection,
+        "metrics": dict(execution.metrics),
+        "statistics": execution.statistics,
+        "score_histogram": list(execution.score_histogram),
+        "top_entities": list(execution.top_entities),
+        "groups": list(execution.groups),
+        "group_count": execution.group_count,
+        "group_size_histogram": list(execution.group_size_histogram),
+        "notes": list(execution.notes),
+        "generated_by": "rules",
+    }
+    if execution.status == "failed":
+        return _failed_report(template, execution, base)
+
+    writer = _Writer(template, execution, vertical, resolved, result_measures(execution))
+    algorithm = execution.algorithm
+    if algorithm in {"louvain", "leiden", "label_propagation"}:
+        _community_findings(writer)
+        _community_recommendation(writer)
+    elif algorithm == "wcc":
+        _ring_findings(writer)
+    elif algorithm == "scc":
+        _cycle_findings(writer)
+        _cycle_recommendation(writer)
+    else:
+        _score_findings(writer)
+        _leader_recommendation(writer)
+    _data_quality_finding(writer)
+
+    insights = sorted((f.insight for f in writer.findings), key=lambda i: -i.confidence)
+    recommendations = [*writer.extra_recommendations, *_vertical_recommendations(writer)]
+    order = {"high": 0, "medium": 1, "low": 2}
+    recommendations.sort(key=lambda r: order[r.priority])
+    return Report.model_validate(
+        {
+            **base,
+            "status": "succeeded",
+            "error": None,
+            "summary": _summary(writer, requirements),
+            "insights": insights,
+            "recommendations": recommendations,
+        }
+    )

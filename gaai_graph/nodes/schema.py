@@ -1,0 +1,611 @@
+"""Schema analysis: what collections the graph holds, how they connect, and which matter.
+
+`profile_schema` is a pure function of the loaded graph; `analyze_schema` is the workflow node
+that loads the source and runs it in a worker thread.
+
+Roles. Every vertex collection is *core* (an entity the business asks about) or *satellite* (a
+lookup whose vertices each join many otherwise unrelated entities: a category, a country, a
+branch). Satellites are left out of connectivity and community projections because a single
+category vertex would merge every product in it into one "community". Without a user-given
+list, a vertex collection is a satellite when all of these hold (edges from the collection to
+itself are ignored):
+
+* **referenced like an attribute**: every edge collection pointing at it from another
+  collection gives each source vertex at most one of its vertices (a product has one
+  category; an account one branch). At most `SATELLITE_MAX_MULTI_REFERENCE_SHARE` (5%) of the
+  sources may break this, to tolerate dirty data. This is the signal that tells a lookup from
+  a popular entity: an order contains several products, a customer uses two devices.
+* **glue**: each of its vertices is pointed at by at least `SATELLITE_MIN_MEAN_IN_DEGREE` (10)
+  edges on average, so one vertex would join ten or more entities into a group.
+* **small**: it has at most `SATELLITE_MAX_SIZE_RATIO` (10%) as many vertices as the
+  collections pointing at it (implied by the first two up to the tolerance; kept explicit).
+
+Whether the collection has outgoing edges does not matter (a category tree has parent edges).
+Having none is no signal on its own: devices, payment cards and reviews are often sinks too,
+and they are what rings and behaviour are made of. With the demo's 300 products in 12
+categories, categories qualify (25 products each, one category per product) while products
+(27 order lines each, but several products per order) and sellers (7.5 products each) do not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langgraph.runtime import Runtime
+
+from gaai_graph.context import Context
+from gaai_graph.errors import SourceError
+from gaai_graph.models import (
+    AttributeProfile,
+    CollectionProfile,
+    DanglingEdges,
+    EdgeDefinition,
+    GraphSchema,
+    NamedGraph,
+    RunError,
+)
+from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.sources import GraphData, load_graph
+from gaai_graph.state import WorkflowState
+
+__all__ = [
+    "IDENTIFIER_MAX_FAN_IN",
+    "LABEL_ATTRIBUTE_PREFERENCE",
+    "SATELLITE_MAX_MULTI_REFERENCE_SHARE",
+    "SATELLITE_MAX_SIZE_RATIO",
+    "SATELLITE_MIN_MEAN_IN_DEGREE",
+    "SchemaTopology",
+    "analyze_schema",
+    "choose_label_attribute",
+    "profile_attributes",
+    "profile_schema",
+]
+
+SATELLITE_MAX_SIZE_RATIO = 0.10
+"""A lookup has at most this many vertices per vertex of the collections pointing at it."""
+SATELLITE_MIN_MEAN_IN_DEGREE = 10.0
+"""...and at least this many incoming edges (from other collections) per vertex."""
+SATELLITE_MAX_MULTI_REFERENCE_SHARE = 0.05
+"""Share of source vertices allowed to point at more than one vertex of a lookup."""
+
+IDENTIFIER_MAX_FAN_IN = 3.0
+"""A neighbour is identifier-like (a device, a card, a phone) when one of its vertices is shared
+by at most this many entities on average: sharing is then rare enough to be a signal."""
+
+SYSTEM_ATTRIBUTES = frozenset({"_key", "_id", "_rev", "_from", "_to"})
+
+LABEL_ATTRIBUTE_PREFERENCE: tuple[str, ...] = (
+    "name",
+    "full_name",
+    "display_name",
+    "title",
+    "label",
+    "username",
+    "user_name",
+    "login",
+    "email",
+    "fingerprint",
+    "phone",
+    "phone_number",
+    "number",
+    "iban",
+    "account_number",
+    "address",
+    "hostname",
+    "sku",
+    "code",
+)
+"""Attributes that hold a human label, best first. Names ending in `_name`, `_title` or
+`_label` come after these."""
+
+_LABEL_SUFFIXES = ("_name", "_title", "_label", "name", "title")
+# A label must be on most vertices and tell most of them apart; names repeat (two customers
+# called "Ana Lima"), so distinctness is not required to be 1.
+_LABEL_MIN_PRESENCE = 0.5
+_LABEL_MIN_DISTINCT = 0.5
+_MAX_DANGLING_EXAMPLES = 5
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list | tuple):
+        return "array"
+    return "object"
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, sort_keys=True, default=str)
+    return value
+
+
+def _sample(documents: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
+    """Evenly spaced documents: deterministic, and covers the whole collection, not its head."""
+    if size <= 0:
+        return []
+    total = len(documents)
+    if total <= size:
+        return documents
+    return [documents[index * total // size] for index in range(size)]
+
+
+def profile_attributes(documents: list[dict[str, Any]]) -> list[AttributeProfile]:
+    """Profile the attributes of `documents` (already sampled).
+
+    Args:
+        documents: The sampled documents.
+
+    Returns:
+        One profile per non-system attribute, most present first, then by name.
+    """
+    if not documents:
+        return []
+    types: dict[str, Counter[str]] = {}
+    present: Counter[str] = Counter()
+    values: dict[str, set[Any]] = {}
+    non_null: Counter[str] = Counter()
+    for document in documents:
+        for name, value in document.items():
+            if name in SYSTEM_ATTRIBUTES:
+                continue
+            present[name] += 1
+            types.setdefault(name, Counter())[_json_type(value)] += 1
+            if value is not None:
+                non_null[name] += 1
+                values.setdefault(name, set()).add(_hashable(value))
+    profiles = [
+        AttributeProfile(
+            name=name,
+            # Ties broken by type name so the order never depends on dict iteration.
+            types=[t for t, _ in sorted(types[name].items(), key=lambda item: (-item[1], item[0]))],
+            presence=present[name] / len(documents),
+            distinct_ratio=(len(values[name]) / non_null[name]) if non_null[name] else None,
+        )
+        for name in present
+    ]
+    profiles.sort(key=lambda p: (-p.presence, p.name))
+    return profiles
+
+
+def choose_label_attribute(attributes: Iterable[AttributeProfile]) -> str | None:
+    """Pick the attribute that best labels a vertex for people, or None.
+
+    Candidates are mostly-string attributes present on at least half the sample with at least
+    half their values distinct. Preferred names (`LABEL_ATTRIBUTE_PREFERENCE`) win in their
+    order; then names ending in name/title/label, the most present and distinct first.
+
+    Args:
+        attributes: Profiles of one vertex collection's attributes.
+
+    Returns:
+        The chosen attribute name, or None when nothing qualifies.
+    """
+    candidates = {
+        a.name: a
+        for a in attributes
+        if a.types
+        and a.types[0] == "string"
+        and a.presence >= _LABEL_MIN_PRESENCE
+        and (a.distinct_ratio or 0.0) >= _LABEL_MIN_DISTINCT
+    }
+    lowered = {name.lower(): name for name in candidates}
+    for preferred in LABEL_ATTRIBUTE_PREFERENCE:
+        if preferred in lowered:
+            return lowered[preferred]
+    suffixed = [
+        candidates[original] for low, original in lowered.items() if low.endswith(_LABEL_SUFFIXES)
+    ]
+    if not suffixed:
+        return None
+    best = max(suffixed, key=lambda a: (a.presence * (a.distinct_ratio or 0.0), a.name))
+    return best.name
+
+
+def _vertex_id(collection: str, document: dict[str, Any]) -> str | None:
+    identifier = document.get("_id")
+    if isinstance(identifier, str):
+        return identifier
+    key = document.get("_key")
+    return f"{collection}/{key}" if key is not None else None
+
+
+def _collection_of(vertex_id: Any) -> str | None:
+    if not isinstance(vertex_id, str) or "/" not in vertex_id:
+        return None
+    return vertex_id.split("/", 1)[0]
+
+
+@dataclass
+class _EdgeScan:
+    """What one pass over an edge collection found."""
+
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(from collection, to collection) -> number of edges with both endpoints present."""
+    prefixes_from: set[str] = field(default_factory=set)
+    prefixes_to: set[str] = field(default_factory=set)
+    dangling: int = 0
+    examples: list[str] = field(default_factory=list)
+    references: dict[str, Counter[str]] = field(default_factory=dict)
+    """Target collection -> source vertex -> edges from it into that collection."""
+
+
+def _scan_edges(name: str, documents: list[dict[str, Any]], vertex_ids: set[str]) -> _EdgeScan:
+    scan = _EdgeScan()
+    for document in documents:
+        source, target = document.get("_from"), document.get("_to")
+        source_collection, target_collection = _collection_of(source), _collection_of(target)
+        if source_collection is not None:
+            scan.prefixes_from.add(source_collection)
+        if target_collection is not None:
+            scan.prefixes_to.add(target_collection)
+        if (
+            source_collection is not None
+            and target_collection is not None
+            and source in vertex_ids
+            and target in vertex_ids
+        ):
+            scan.pairs[(source_collection, target_collection)] += 1
+            scan.references.setdefault(target_collection, Counter())[str(source)] += 1
+            continue
+        scan.dangling += 1
+        if len(scan.examples) < _MAX_DANGLING_EXAMPLES:
+            edge_id = _vertex_id(name, document) or f"{name}/?"
+            scan.examples.append(f"{edge_id}: {source} -> {target}")
+    return scan
+
+
+def _select_graph(data: GraphData, graph_name: str | None) -> NamedGraph | None:
+    if graph_name is not None:
+        for graph in data.graphs:
+            if graph.name == graph_name:
+                return graph
+        available = ", ".join(sorted(g.name for g in data.graphs)) or "none"
+        raise SourceError(
+            f"named graph {graph_name!r} not found in {data.source}; available graphs: {available}"
+        )
+    if len(data.graphs) == 1:
+        return data.graphs[0]
+    return None
+
+
+def _assign_roles(
+    vertex_names: list[str],
+    counts: dict[str, int],
+    scans: dict[str, _EdgeScan],
+    core_collections: list[str] | None,
+) -> dict[str, Literal["core", "satellite"]]:
+    if core_collections is not None:
+        unknown = sorted(set(core_collections) - set(vertex_names))
+        if unknown:
+            raise SourceError(
+                f"core_collections names unknown vertex collection(s) {', '.join(unknown)}; "
+                f"vertex collections: {', '.join(sorted(vertex_names))}"
+            )
+        return {n: "core" if n in core_collections else "satellite" for n in vertex_names}
+    incoming: Counter[str] = Counter()
+    pointing: dict[str, set[str]] = {n: set() for n in vertex_names}
+    attribute_like: dict[str, bool] = {n: True for n in vertex_names}
+    for scan in scans.values():
+        for (source, target), number in scan.pairs.items():
+            if source == target or target not in pointing:
+                continue
+            incoming[target] += number
+            pointing[target].add(source)
+        for target, per_source in scan.references.items():
+            if target not in attribute_like:
+                continue
+            outside = [n for v, n in per_source.items() if not v.startswith(target + "/")]
+            repeated = sum(1 for n in outside if n > 1)
+            if outside and repeated > SATELLITE_MAX_MULTI_REFERENCE_SHARE * len(outside):
+                attribute_like[target] = False
+    roles: dict[str, Literal["core", "satellite"]] = {}
+    for name in vertex_names:
+        roles[name] = "core"
+        size = counts[name]
+        pointing_size = sum(counts.get(p, 0) for p in pointing[name])
+        if size == 0 or incoming[name] == 0 or pointing_size == 0:
+            continue
+        if (
+            attribute_like[name]
+            and incoming[name] / size >= SATELLITE_MIN_MEAN_IN_DEGREE
+            and size / pointing_size <= SATELLITE_MAX_SIZE_RATIO
+        ):
+            roles[name] = "satellite"
+    return roles
+
+
+def profile_schema(
+    data: GraphData,
+    *,
+    graph_name: str | None,
+    core_collections: list[str] | None,
+    sample_size: int = 1000,
+) -> GraphSchema:
+    """Introspect a loaded graph: collections, attributes, edge definitions, roles, problems.
+
+    Args:
+        data: The whole graph in memory.
+        graph_name: Named graph to analyse; None uses the source's only named graph, or every
+            collection (edge definitions inferred from `_from`/`_to`) when there is not exactly
+            one.
+        core_collections: Vertex collections to treat as core; every other vertex collection
+            becomes a satellite. None lets the structural rules in this module decide.
+        sample_size: Documents sampled per collection for attribute profiles.
+
+    Returns:
+        The schema. Dangling edges are reported in it (and in its warnings), never raised.
+
+    Raises:
+        SourceError: `graph_name` or a name in `core_collections` is unknown.
+    """
+    named = _select_graph(data, graph_name)
+    warnings = list(data.warnings)
+    names = sorted(n for n in data.collections if not n.startswith("_"))
+    if named is not None:
+        wanted: set[str] = set(named.orphan_collections)
+        for definition in named.edge_definitions:
+            wanted.add(definition.edge_collection)
+            wanted.update(definition.from_vertex_collections)
+            wanted.update(definition.to_vertex_collections)
+        missing = sorted(wanted - set(names))
+        if missing:
+            warnings.append(
+                f"named graph {named.name!r} refers to missing collection(s): {', '.join(missing)}"
+            )
+        names = [n for n in names if n in wanted]
+
+    vertex_names = [n for n in names if data.collections[n].kind == "document"]
+    edge_names = [n for n in names if data.collections[n].kind == "edge"]
+    # Endpoints may live in any collection of the source, not only the named graph's, so an
+    # edge is dangling only when its endpoint exists nowhere.
+    vertex_ids: set[str] = set()
+    for name, collection in data.collections.items():
+        if collection.kind == "document":
+            vertex_ids.update(
+                vid for d in collection.documents if (vid := _vertex_id(name, d)) is not None
+            )
+    scans = {n: _scan_edges(n, data.collections[n].documents, vertex_ids) for n in edge_names}
+
+    if named is not None:
+        edge_definitions = [
+            d.model_copy(deep=True) for d in named.edge_definitions if d.edge_collection in names
+        ]
+    else:
+        edge_definitions = []
+        for name in edge_names:
+            scan = scans[name]
+            sources = sorted(p for p in scan.prefixes_from if p in vertex_names)
+            targets = sorted(p for p in scan.prefixes_to if p in vertex_names)
+            if sources and targets:
+                edge_definitions.append(
+                    EdgeDefinition(
+                        edge_collection=name,
+                        from_vertex_collections=sources,
+                        to_vertex_collections=targets,
+                    )
+                )
+            elif data.collections[name].documents:
+                warnings.append(f"edge collection {name!r}: no edge connects two known collections")
+
+    dangling: list[DanglingEdges] = []
+    for name in edge_names:
+        scan = scans[name]
+        if scan.dangling:
+            dangling.append(
+                DanglingEdges(edge_collection=name, count=scan.dangling, examples=scan.examples)
+            )
+            warnings.append(
+                f"edge collection {name!r}: {scan.dangling} edge(s) point to missing vertices "
+                f"(e.g. {scan.examples[0]}); they are left out of every projection"
+            )
+
+    counts = {n: len(data.collections[n].documents) for n in names}
+    roles = _assign_roles(vertex_names, counts, scans, core_collections)
+    profiles: list[CollectionProfile] = []
+    for name in names:
+        collection = data.collections[name]
+        attributes = profile_attributes(_sample(collection.documents, sample_size))
+        is_vertex = collection.kind == "document"
+        profiles.append(
+            CollectionProfile(
+                name=name,
+                kind=collection.kind,
+                count=counts[name],
+                attributes=attributes,
+                role=roles[name] if is_vertex else "edge",
+                label_attribute=choose_label_attribute(attributes) if is_vertex else None,
+            )
+        )
+    return GraphSchema(
+        source=data.source,
+        graph_name=named.name if named is not None else None,
+        collections=profiles,
+        graphs=[g.model_copy(deep=True) for g in data.graphs],
+        edge_definitions=edge_definitions,
+        dangling_edges=dangling,
+        fingerprint=data.fingerprint,
+        warnings=warnings,
+    )
+
+
+async def analyze_schema(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Load the graph source and profile its schema.
+
+    Args:
+        state: The workflow state (unused: the schema depends only on the source).
+        runtime: Carries the context: source, graph name and core collections.
+
+    Returns:
+        Updates for `schema`, `timings` and, when edges dangle, `errors`.
+    """
+    context = context_of(runtime)
+    with timed("analyze_schema") as clock:
+        data = await load_graph(context.source)
+        schema = await asyncio.to_thread(
+            profile_schema,
+            data,
+            graph_name=context.graph_name,
+            core_collections=context.core_collections,
+        )
+    errors = [
+        RunError(
+            phase="analyze_schema",
+            message=f"{d.count} edge(s) of {d.edge_collection} point to missing vertices "
+            f"(e.g. {'; '.join(d.examples)}); they are left out of every projection",
+        )
+        for d in schema.dangling_edges
+    ]
+    return {"schema": schema, "timings": [clock.timing], "errors": errors}
+
+
+class SchemaTopology:
+    """How a schema's collections connect, for rules that pick focus and projections.
+
+    Works on collection-level facts only (edge definitions, counts, roles), so it is cheap and
+    needs no graph data.
+    """
+
+    def __init__(self, schema: GraphSchema) -> None:
+        """Index `schema`'s edge definitions.
+
+        Args:
+            schema: The analysed schema.
+        """
+        self.schema = schema
+        self._profiles = {c.name: c for c in schema.collections}
+        self.ends: dict[str, tuple[list[str], list[str]]] = {}
+        for definition in schema.edge_definitions:
+            profile = self._profiles.get(definition.edge_collection)
+            if profile is None or profile.kind != "edge":
+                continue
+            sources = [v for v in definition.from_vertex_collections if self.is_vertex(v)]
+            targets = [v for v in definition.to_vertex_collections if self.is_vertex(v)]
+            if sources and targets:
+                self.ends[definition.edge_collection] = (sources, targets)
+
+    def is_vertex(self, name: str) -> bool:
+        """Whether `name` is a vertex collection of the schema."""
+        profile = self._profiles.get(name)
+        return profile is not None and profile.kind == "document"
+
+    def is_core(self, name: str) -> bool:
+        """Whether `name` is a core vertex collection."""
+        profile = self._profiles.get(name)
+        return profile is not None and profile.kind == "document" and profile.role == "core"
+
+    def count(self, name: str) -> int:
+        """Document count of `name` (0 when unknown)."""
+        profile = self._profiles.get(name)
+        return profile.count if profile is not None else 0
+
+    @property
+    def core_vertex_collections(self) -> list[str]:
+        """Core vertex collections, in schema order."""
+        return [n for n in self.schema.vertex_collections if self.is_core(n)]
+
+    def endpoints(self, edge: str) -> set[str]:
+        """Every vertex collection edge collection `edge` connects."""
+        sources, targets = self.ends.get(edge, ([], []))
+        return {*sources, *targets}
+
+    def self_edges(self, vertex: str) -> list[str]:
+        """Edge collections connecting `vertex` only to itself (referrals, transfers)."""
+        return [e for e, (s, t) in self.ends.items() if s == [vertex] and t == [vertex]]
+
+    def edges_touching(self, vertex: str, *, core_only: bool = False) -> list[str]:
+        """Edge collections with `vertex` at either end.
+
+        Args:
+            vertex: A vertex collection.
+            core_only: Leave out edge collections that also reach a satellite.
+
+        Returns:
+            Edge collection names in schema order.
+        """
+        return [
+            e
+            for e in self.ends
+            if vertex in self.endpoints(e)
+            and (not core_only or all(self.is_core(v) for v in self.endpoints(e) - {vertex}))
+        ]
+
+    def neighbours(self, vertex: str, *, core_only: bool = True) -> dict[str, list[str]]:
+        """Other vertex collections one edge away from `vertex`, with the edges reaching them."""
+        found: dict[str, list[str]] = {}
+        for edge in self.edges_touching(vertex):
+            for other in sorted(self.endpoints(edge) - {vertex}):
+                if core_only and not self.is_core(other):
+                    continue
+                found.setdefault(other, []).append(edge)
+        return found
+
+    def has_edges_to_others(self, vertex: str) -> bool:
+        """Whether `vertex` is the source of an edge collection reaching another collection."""
+        return any(vertex in s and set(t) - {vertex} for s, t in self.ends.values())
+
+    def mean_fan_in(self, edge: str, target: str) -> float:
+        """Edges of `edge` per vertex of `target`: how many entities share one target vertex."""
+        size = self.count(target)
+        return self.count(edge) / size if size else 0.0
+
+    def neighbourhood(self, focus: list[str], hops: int) -> tuple[list[str], list[str]]:
+        """Core collections within `hops` core edges of `focus`, and the edges among them.
+
+        Satellites are never crossed (they would glue unrelated entities together); a focus
+        collection is kept even when it is a satellite itself.
+
+        Args:
+            focus: Starting vertex collections.
+            hops: How many edge collections away to reach.
+
+        Returns:
+            (vertex collections, edge collections whose every endpoint is among them).
+        """
+        reached = list(dict.fromkeys(f for f in focus if self.is_vertex(f)))
+        frontier = list(reached)
+        for _ in range(hops):
+            following: list[str] = []
+            for vertex in frontier:
+                for other in self.neighbours(vertex, core_only=True):
+                    if other not in reached:
+                        reached.append(other)
+                        following.append(other)
+            frontier = following
+        members = set(reached)
+        edges = [e for e in self.ends if self.endpoints(e) <= members]
+        return reached, edges
+
+    def identifier_neighbours(self, vertex: str) -> list[str]:
+        """Core neighbours of `vertex` that look like shared identifiers (devices, cards, phones).
+
+        A neighbour qualifies when nothing but `vertex` touches it (a device is reached only
+        from customers; a review, reached from customers and products, is an event, not an
+        identifier) and its vertices are shared by few `vertex` entities on average (at most
+        `IDENTIFIER_MAX_FAN_IN`), so a shared one is a meaningful link.
+
+        Args:
+            vertex: The entity collection (e.g. customers, accounts).
+
+        Returns:
+            Neighbour collection names.
+        """
+        found: list[str] = []
+        for other, edges in self.neighbours(vertex, core_only=True).items():
+            if set(self.neighbours(other, core_only=False)) != {vertex}:
+                continue
+            fan_in = sum(self.count(e) for e in edges) / max(self.count(other), 1)
+            if fan_in <= IDENTIFIER_MAX_FAN_IN:
+                found.append(other)
+        return found

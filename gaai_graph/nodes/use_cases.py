@@ -1,0 +1,761 @@
+"""Use-case generation by rules: from requirement text to precise graph questions.
+
+The rules read *intents* (what the question asks of the graph) with a weighted phrase lexicon,
+not single keywords: "influential customers" is influence, "the catalogue depends on" is hubs,
+"customers sharing devices" is rings. A requirement may carry several intents. Questions no
+supported algorithm answers (a route between two entities, a forecast, a recommender, text
+sentiment) are *unanswered*, with the reason; they are never bent into some other algorithm.
+
+The *focus* of a use case is the vertex collections the text names (by collection name,
+singular or plural, by the vertical's entity terms, or by a few general synonyms such as
+"cards" for a payment-method collection). When the text names none, the schema decides: the
+core collection best placed to answer that intent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from langgraph.runtime import Runtime
+
+from gaai_graph.context import Context
+from gaai_graph.models import (
+    GraphSchema,
+    Intent,
+    Priority,
+    Requirement,
+    RunError,
+    UseCase,
+    Vertical,
+)
+from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.nodes.schema import SchemaTopology
+from gaai_graph.state import WorkflowState
+
+__all__ = [
+    "INTENT_LEXICON",
+    "INTENT_THRESHOLD",
+    "UNANSWERABLE",
+    "Mention",
+    "business_term",
+    "find_mentions",
+    "generate_use_cases",
+    "generate_use_cases_by_rules",
+    "read_intents",
+    "unanswerable_reasons",
+]
+
+INTENTS: tuple[Intent, ...] = get_args(Intent)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One lexicon entry: a phrase pattern and how strongly it signals an intent."""
+
+    intent: Intent
+    pattern: re.Pattern[str]
+    weight: float
+    consumes: bool = False
+    """Read before the others, and its words are then used up: "bridge segments" is
+    brokerage, so "segments" in it must not also count as a request for segmentation."""
+
+
+def _phrase(intent: Intent, regex: str, weight: float = 1.0, *, consumes: bool = False) -> Phrase:
+    return Phrase(intent, re.compile(rf"\b(?:{regex})\b", re.IGNORECASE), weight, consumes)
+
+
+_ENTITY = (
+    r"(?:customers?|users?|accounts?|members?|clients?|people|persons?|buyers?|shoppers?|"
+    r"nodes?|entities|vertices|products?|items?)"
+)
+_GROUPS = r"(?:groups?|segments?|communit(?:y|ies)|clusters?|cohorts?|teams?|parts|silos?)"
+_IDENTIFIER = (
+    r"(?:devices?|(?:credit |debit |payment |bank )?cards?|payment (?:methods?|instruments?)|"
+    r"(?:phone|mobile|telephone)(?: numbers?)?|phones?|(?:postal |home |billing |shipping )?"
+    r"address(?:es)?|e-?mails?(?: address(?:es)?)?|ip(?: address(?:es)?)?s?|identifiers?|"
+    r"credentials|contact details|identit(?:y|ies)|accounts?)"
+)
+
+INTENT_LEXICON: tuple[Phrase, ...] = (
+    # influence: whose position lets them sway others
+    _phrase("influence", r"influential|influencers?|most influence|influence (?:on|over) others"),
+    _phrase("influence", r"(?:key )?opinion leaders?|thought leaders?|trend ?setters?"),
+    _phrase("influence", r"most important " + _ENTITY),
+    _phrase("influence", r"top referrers?|refer(?:s|red)? the most|greatest reach|widest reach"),
+    _phrase("influence", r"word[- ]of[- ]mouth|reach", 0.5),
+    _phrase("influence", r"(?:most|many) referrals|ambassadors?"),
+    _phrase("influence", r"(?:brand )?advocates?|prestige|authorit(?:y|ative)", 0.5),
+    _phrase("influence", r"importance", 0.5),
+    # hubs: what the rest depends on by sheer number of connections
+    _phrase("hubs", r"most (?:highly )?connected|hubs?|hub " + _ENTITY),
+    _phrase("hubs", r"(?:catalogue|catalog|network|business|platform|operations?) depends? on"),
+    _phrase("hubs", r"depend(?:s|ed)? on (?:most|the most)|central to (?:the |our )?\w+"),
+    _phrase("hubs", r"best[- ]sell(?:ing|ers?)|most (?:purchased|bought|ordered|used|linked)"),
+    _phrase("hubs", r"single points? of failure|highest (?:degree|number of connections)"),
+    _phrase("hubs", r"many connections|most connections|used by (?:the )?most"),
+    _phrase("hubs", r"depends? on|(?:at|in) the (?:centre|center) of", 0.6),
+    _phrase("hubs", r"(?:large|big|high|significant|disproportionate) share of", 0.5),
+    _phrase("hubs", r"most popular"),
+    _phrase("hubs", r"popular", 0.5),
+    # communities: partition into groups that interact more inside than outside
+    _phrase("communities", r"segments?|segmentation|segment(?:ing|ed)|communit(?:y|ies)"),
+    _phrase("communities", r"clusters? of similar|similar (?:purchasing|buying|shopping)"),
+    _phrase("communities", r"behave (?:alike|similarly)|(?:buy|shop|act)s? (?:alike|similarly)"),
+    _phrase("communities", r"natural groupings?|cohorts?|groups? of similar"),
+    _phrase("communities", r"clusters?|personas?", 0.5),
+    # rings: entities tied together by shared identifiers
+    _phrase("rings", r"(?:fraud|fraudulent|criminal|mule|collusion|organi[sz]ed) rings?"),
+    _phrase("rings", r"rings?", 0.6),
+    _phrase(
+        "rings",
+        r"(?:shar(?:e|es|ed|ing)|reus(?:e|es|ed|ing)) (?:the same |a |common )?" + _IDENTIFIER,
+    ),
+    _phrase("rings", r"(?:same|common|shared) " + _IDENTIFIER),
+    _phrase("rings", r"linked accounts|collu(?:sion|de|ding|sive)|synthetic identit(?:y|ies)"),
+    _phrase("rings", r"organi[sz]ed fraud|coordinated fraud"),
+    _phrase("rings", r"multi[- ]account(?:ing|s)?|mule (?:accounts?|networks?)"),
+    _phrase("rings", r"fraud(?:ulent)?|fraudsters?", 0.4),
+    # brokers: who connects groups that would otherwise be apart
+    _phrase(
+        "brokers",
+        r"(?:bridg(?:e|es|ed|ing)|span(?:s|ning)?|link(?:s|ing)?|connect(?:s|ing)?) "
+        r"(?:between )?(?:the |our |two |multiple |several |many |different |separate |"
+        r"distinct |otherwise |disconnected |unrelated )*(?:\w+ )?" + _GROUPS,
+        consumes=True,
+    ),
+    _phrase(
+        "brokers",
+        r"(?:brokers?|gatekeepers?|intermediar(?:y|ies)|go[- ]betweens?) between "
+        r"(?:\w+ ){0,2}" + _GROUPS,
+        consumes=True,
+    ),
+    _phrase("brokers", r"cross[- ](?:segment|community|group|cluster)s?", consumes=True),
+    _phrase(
+        "brokers",
+        r"between (?:different|separate|distinct|otherwise separate) " + _GROUPS,
+        consumes=True,
+    ),
+    _phrase("brokers", r"bridg(?:e|es|ed|ing)|brokers?|brokerage role|gatekeepers?"),
+    _phrase("brokers", r"intermediar(?:y|ies)|go[- ]betweens?|structural holes?"),
+    _phrase("brokers", r"bottlenecks?|information flow", 0.6),
+    # cohesion: dense cores where everyone is tied to everyone
+    _phrase("cohesion", r"tightly[- ]knit|tight[- ]knit|densely[- ]connected|closely[- ]knit"),
+    _phrase("cohesion", r"cohesive|cohesion|inner circles?|cliques?|k[- ]cores?"),
+    _phrase("cohesion", r"core (?:groups?|members?)|dense (?:sub)?(?:groups?|clusters?|graphs?)"),
+    _phrase("cohesion", r"closely[- ]connected|well[- ]connected (?:core|groups?)"),
+    # cycles: flows that come back to where they started
+    _phrase("cycles", r"circular|cycles?|cyclic(?:al)?|round[- ]trip(?:s|ping)?|carousel"),
+    _phrase("cycles", r"loops? of \w+|loops?|wash trad(?:e|es|ing)"),
+    _phrase(
+        "cycles",
+        r"(?:flows?|comes?|returns?|goes|go) back to (?:the |its )?"
+        r"(?:origin(?:ator)?|sender|source|start)",
+    ),
+    _phrase("cycles", r"refer(?:s|red)? each other|referral chains?", 0.6),
+)
+"""The weighted phrase lexicon. An intent is read when its matched phrases weigh at least
+`INTENT_THRESHOLD`; weaker cues ("popular", "clusters", "fraud") need a second cue."""
+
+INTENT_THRESHOLD = 1.0
+
+
+@dataclass(frozen=True)
+class Unanswerable:
+    """A kind of question no supported graph algorithm answers, and why."""
+
+    pattern: re.Pattern[str]
+    reason: str
+
+
+def _unanswerable(regex: str, reason: str) -> Unanswerable:
+    return Unanswerable(re.compile(rf"\b(?:{regex})\b", re.IGNORECASE), reason)
+
+
+UNANSWERABLE: tuple[Unanswerable, ...] = (
+    _unanswerable(
+        r"(?:shortest|quickest|fastest|cheapest|best) (?:path|route)s?|"
+        r"(?:path|route)s? (?:between|from)|degrees? of separation|"
+        r"how [\w\s'-]{1,60}? (?:connected|linked|related) to",
+        "asks for a path or route between specific entities; path finding is not among the "
+        "supported analyses",
+    ),
+    _unanswerable(
+        r"forecast\w*|predict\w*|future (?:sales|demand|revenue|growth|spend(?:ing)?)|"
+        r"next (?:quarter|month|year)'?s? (?:sales|demand|revenue)",
+        "asks for a forecast; the supported analyses describe the graph as it is, they do not "
+        "predict",
+    ),
+    _unanswerable(
+        r"recommend(?:ation|er)?s? (?:engine|system|model)s?|"
+        r"recommend\w* (?:products?|items?|offers?) (?:to|for)|"
+        r"(?:personali[sz]ed|next[- ]best) (?:recommendations?|offers?|actions?)",
+        "asks for personalised recommendations, which need a recommender model rather than a "
+        "structural graph analysis",
+    ),
+    _unanswerable(
+        r"sentiment|opinion mining|tone of (?:the )?reviews?",
+        "asks for text sentiment, which needs language analysis of the text, not graph structure",
+    ),
+)
+"""Questions outside what the algorithm registry answers, each with the reason given."""
+
+
+def unanswerable_reasons(text: str) -> list[tuple[tuple[int, int], str]]:
+    """Find the parts of `text` that ask for something no supported analysis answers.
+
+    Args:
+        text: A requirement's text.
+
+    Returns:
+        ((start, end), reason) per match, in text order.
+    """
+    found = [
+        ((m.start(), m.end()), entry.reason)
+        for entry in UNANSWERABLE
+        for m in entry.pattern.finditer(text)
+    ]
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    phrases: list[str]
+    cues: list[tuple[int, int]]
+    """Where the intent's phrases matched, for finding the entity they are said of."""
+
+
+def _read(text: str) -> dict[Intent, _Reading]:
+    scores: dict[Intent, float] = {}
+    readings: dict[Intent, _Reading] = {}
+    ordered = sorted(INTENT_LEXICON, key=lambda entry: not entry.consumes)
+    for entry in ordered:
+        matches = list(entry.pattern.finditer(text))
+        if not matches:
+            continue
+        if entry.consumes:
+            text = _blank(text, (m.span() for m in matches))
+        # A phrase counts once however often it repeats: repetition is emphasis, not evidence.
+        scores[entry.intent] = scores.get(entry.intent, 0.0) + entry.weight
+        reading = readings.setdefault(entry.intent, _Reading([], []))
+        for match in matches:
+            if match.group(0).lower() not in reading.phrases:
+                reading.phrases.append(match.group(0).lower())
+            reading.cues.append(match.span())
+    accepted = [i for i in INTENTS if scores.get(i, 0.0) >= INTENT_THRESHOLD]
+    accepted.sort(key=lambda intent: min(readings[intent].cues))
+    return {intent: readings[intent] for intent in accepted}
+
+
+def read_intents(text: str) -> dict[Intent, list[str]]:
+    """Read the intents a requirement asks for.
+
+    Args:
+        text: A requirement's text (parts asking for unanswerable things already removed).
+
+    Returns:
+        Intent -> the phrases that signalled it, for every intent whose phrases weigh at least
+        `INTENT_THRESHOLD`, in the order the intents first appear in the text.
+    """
+    return {intent: reading.phrases for intent, reading in _read(text).items()}
+
+
+# --------------------------------------------------------------------------- collection names
+
+
+def _singular(word: str) -> str:
+    lowered = word.lower()
+    if lowered.endswith("ies") and len(lowered) > 4:
+        return word[:-3] + "y"
+    if lowered.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if lowered.endswith("s") and not lowered.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _plural(word: str) -> str:
+    lowered = word.lower()
+    if lowered.endswith("y") and len(lowered) > 1 and lowered[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if lowered.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def _words(name: str) -> list[str]:
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    return [w.lower() for w in re.split(r"[\s_\-]+", spaced) if w]
+
+
+def _term_regex(term: str) -> str:
+    """A regex for `term` in text: its words, the last one singular or plural."""
+    words = _words(term)
+    if not words:
+        return r"(?!x)x"
+    last = _singular(words[-1])
+    forms = sorted({re.escape(last), re.escape(_plural(last)), re.escape(words[-1])}, key=len)
+    head = [re.escape(w) for w in words[:-1]]
+    return r"[\s_-]+".join([*head, f"(?:{'|'.join(reversed(forms))})"])
+
+
+# General business words for collections whose names differ from the words people use.
+# Each maps a phrase to collection-name fragments; the first collection containing a fragment
+# wins. They are vocabulary, not demo names: "cards" finds payment_methods, credit_cards or
+# cards alike.
+_GENERIC_SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"(?:credit |debit |payment |bank )?cards?|payment instruments?",
+        ("card", "payment", "instrument"),
+    ),
+    (
+        r"(?:phone|mobile|telephone)(?: numbers?)?|phones?",
+        ("phone", "mobile", "msisdn", "telephone"),
+    ),
+    (r"e-?mails?(?: address(?:es)?)?", ("email", "mail")),
+    (r"(?:postal |home |billing |shipping )?address(?:es)?", ("address", "location")),
+    (r"ip(?: address(?:es)?)?s?", ("ip",)),
+    (r"devices?", ("device",)),
+    (
+        r"users?|members?|clients?|shoppers?|buyers?|people|persons?|individuals?|"
+        r"(?:customer |user )?accounts?",
+        ("customer", "user", "member", "client", "person"),
+    ),
+    (r"merchants?|vendors?|suppliers?", ("seller", "merchant", "vendor", "supplier")),
+    (r"items?|skus?", ("product", "item", "sku")),
+)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A vertex collection named in a requirement's text."""
+
+    start: int
+    end: int
+    collection: str
+    text: str
+
+
+def _collection_for_fragment(fragment: str, schema: GraphSchema) -> str | None:
+    fragment = _singular(fragment.lower().replace(" ", "_"))
+    if not fragment:
+        return None
+    matches = [v for v in schema.vertex_collections if fragment in v.lower()]
+    if not matches:
+        return None
+
+    def rank(name: str) -> tuple[bool, bool, int, str]:
+        # Prefer a collection whose own last word is the fragment, then core, then the largest.
+        profile = schema.collection(name)
+        words = _words(name)
+        return (
+            not words or _singular(words[-1]) != fragment,
+            profile is None or profile.role != "core",
+            -(profile.count if profile is not None else 0),
+            name,
+        )
+
+    return min(matches, key=rank)
+
+
+def _mention_patterns(
+    schema: GraphSchema, vertical: Vertical | None
+) -> list[tuple[re.Pattern[str], str]]:
+    """Patterns naming each vertex collection: its own name first, then synonyms."""
+    patterns: list[tuple[re.Pattern[str], str]] = []
+    for name in schema.vertex_collections:
+        patterns.append((re.compile(rf"\b{_term_regex(name)}\b", re.IGNORECASE), name))
+    if vertical is not None:
+        for fragment, term in vertical.entity_terms.items():
+            # Either side may be the collection-name fragment; the other is the business word.
+            for word, target in ((term, fragment), (fragment, term)):
+                collection = _collection_for_fragment(target, schema)
+                if collection is not None and word:
+                    regex = rf"\b{_term_regex(word)}\b"
+                    patterns.append((re.compile(regex, re.IGNORECASE), collection))
+    for regex, fragments in _GENERIC_SYNONYMS:
+        for fragment in fragments:
+            collection = _collection_for_fragment(fragment, schema)
+            if collection is not None:
+                patterns.append((re.compile(rf"\b(?:{regex})\b", re.IGNORECASE), collection))
+                break
+    return patterns
+
+
+def find_mentions(
+    text: str, schema: GraphSchema, vertical: Vertical | None = None
+) -> list[Mention]:
+    """Find the vertex collections a text names.
+
+    Longer mentions win over shorter overlapping ones ("email addresses" is one mention), and
+    a collection's own name wins over a synonym at the same place.
+
+    Args:
+        text: A requirement's text.
+        schema: The analysed schema.
+        vertical: Supplies entity-term synonyms (e.g. 'accounts' for customers).
+
+    Returns:
+        Mentions in text order, without overlaps.
+    """
+    candidates: list[tuple[int, int, int, str, str]] = []
+    for rank, (pattern, collection) in enumerate(_mention_patterns(schema, vertical)):
+        for match in pattern.finditer(text):
+            candidates.append((match.start(), match.end(), rank, collection, match.group(0)))
+    candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    taken: list[Mention] = []
+    for start, end, _, collection, matched in candidates:
+        if any(start < m.end and m.start < end for m in taken):
+            continue
+        taken.append(Mention(start, end, collection, matched))
+    return sorted(taken, key=lambda m: m.start)
+
+
+_SHARING = re.compile(
+    r"\b(?:shar(?:e|es|ing)|shared(?! by)|reus(?:e|es|ed|ing)|in common|same|common|"
+    r"(?:linked|connected|tied|joined) (?:by|through|via))\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(
+    r"[.;:!?()]|\b(?:who|which|that|and then|while|but|so|because|since)\b", re.IGNORECASE
+)
+_SHARING_WINDOW = 80
+
+
+def _sharing_spans(text: str) -> list[tuple[int, int]]:
+    """Stretches of text naming what is shared ("sharing devices or payment cards")."""
+    spans = []
+    for match in _SHARING.finditer(text):
+        stop = min(len(text), match.end() + _SHARING_WINDOW)
+        end = _CLAUSE_END.search(text, match.end(), stop)
+        spans.append((match.end(), end.start() if end else stop))
+    return spans
+
+
+# --------------------------------------------------------------------------- focus fallback
+
+
+def _fallback_focus(intent: Intent, topology: SchemaTopology) -> list[str]:
+    """The core collection best placed to answer `intent` when the text names none."""
+    core = topology.core_vertex_collections
+    if not core:
+        return []
+
+    def connectivity(name: str) -> tuple[int, int]:
+        return len(topology.edges_touching(name, core_only=True)), topology.count(name)
+
+    if intent in ("influence", "cycles", "brokers"):
+        # Influence, cycles and brokerage live in a network of like entities (referrals,
+        # transfers): a collection with its own self edges answers them directly.
+        with_self = [c for c in core if topology.self_edges(c)]
+        if with_self:
+            return [max(with_self, key=lambda c: (len(topology.self_edges(c)), *connectivity(c)))]
+    if intent == "hubs":
+        # Hubs are where connections concentrate: the highest mean number of edges per vertex.
+        def mean_degree(name: str) -> float:
+            edges = sum(topology.count(e) for e in topology.edges_touching(name))
+            return edges / max(topology.count(name), 1)
+
+        return [max(core, key=lambda c: (mean_degree(c), topology.count(c)))]
+    if intent == "rings":
+        with_ids = [c for c in core if topology.identifier_neighbours(c)]
+        if with_ids:
+            return [
+                max(
+                    with_ids,
+                    key=lambda c: (len(topology.identifier_neighbours(c)), *connectivity(c)),
+                )
+            ]
+    return [max(core, key=connectivity)]
+
+
+# --------------------------------------------------------------------------- wording
+
+_PRIORITY_ORDER: dict[Priority, int] = {"high": 0, "medium": 1, "low": 2}
+
+_TITLES: dict[Intent, str] = {
+    "influence": "Influential {focus}",
+    "hubs": "Hub {focus} the network depends on",
+    "communities": "Segments of {focus}",
+    "rings": "Rings of {focus} linked by {linked}",
+    "brokers": "{Focus} who bridge groups",
+    "cohesion": "Tightly-knit groups of {focus}",
+    "cycles": "Circular chains among {focus}",
+}
+
+_DESCRIPTIONS: dict[Intent, str] = {
+    "influence": "Rank {focus} by their influence: how many others they are tied to, and how "
+    "influential those others are in turn.",
+    "hubs": "Find the {focus} with the most connections, the ones much of the rest of the "
+    "graph goes through and would be hurt by losing.",
+    "communities": "Split {focus} into communities that interact far more with each other than "
+    "with the rest, to see the natural segments.",
+    "rings": "Find groups of {focus} tied together by shared {linked}; sharing of this kind is "
+    "rare among independent {focus} and typical of coordinated or fraudulent activity.",
+    "brokers": "Find the {focus} who sit between otherwise separate groups, so that much of "
+    "what flows from one group to another passes through them.",
+    "cohesion": "Find the densely connected cores among {focus}: groups in which every member "
+    "is tied to many others of the group.",
+    "cycles": "Find chains among {focus} that loop back to where they started, such as circular "
+    "referrals or round-trip transfers.",
+}
+
+
+def business_term(collection: str, vertical: Vertical | None) -> str:
+    """How the business calls the entities of `collection` (plural), e.g. 'customers'.
+
+    Args:
+        collection: A vertex collection name.
+        vertical: Supplies entity terms; without a matching one the name itself is used.
+
+    Returns:
+        A plural business word or phrase.
+    """
+    if vertical is not None:
+        for fragment, term in vertical.entity_terms.items():
+            if fragment and _singular(fragment.lower()) in collection.lower() and term:
+                words = term.split()
+                return " ".join([*words[:-1], _plural(_singular(words[-1]))])
+    return " ".join(_words(collection))
+
+
+def _join(terms: list[str]) -> str:
+    if len(terms) <= 1:
+        return "".join(terms)
+    return ", ".join(terms[:-1]) + " or " + terms[-1]
+
+
+# --------------------------------------------------------------------------- generation
+
+
+@dataclass
+class _Draft:
+    intent: Intent
+    focus: list[str]
+    linked: list[str]
+    requirement_ids: list[str]
+    priority: Priority
+    texts: list[str]
+    phrases: list[str] = field(default_factory=list)
+
+
+_CONJUNCTION = re.compile(r"^\s*(?:,|and|or|&|/|as well as|,\s*and|,\s*or)\s*$", re.IGNORECASE)
+
+
+def _distance(span: tuple[int, int], mention: Mention) -> int:
+    start, end = span
+    if mention.start >= end:
+        return mention.start - end
+    if mention.end <= start:
+        return start - mention.end
+    return 0
+
+
+def _focus_and_linked(
+    text: str,
+    intent: Intent,
+    cues: list[tuple[int, int]],
+    schema: GraphSchema,
+    vertical: Vertical,
+    topology: SchemaTopology,
+) -> tuple[list[str], list[str]]:
+    """The collections an intent is said of, and (for rings) what links them.
+
+    A requirement often names more than its subject ("hub products ... appear in far more
+    orders ... supplier risk"); the subject is the mention nearest to the intent's own words,
+    plus mentions joined to it by 'and'/'or'. Core collections win over lookups named in
+    passing ("customers in each category").
+    """
+    mentions = find_mentions(text, schema, vertical)
+    spans = _sharing_spans(text)
+    shared = [m for m in mentions if any(s <= m.start < e for s, e in spans)]
+    candidates = [m for m in mentions if m not in shared]
+    # "customers sharing devices with other customers": customers stay the subject.
+    subjects = {m.collection for m in candidates}
+    linked = list(dict.fromkeys(m.collection for m in shared if m.collection not in subjects))
+    if intent == "rings" and linked:
+        # The ring members are whatever the shared identifiers hang off, whatever else is named.
+        adjacent = [
+            m for m in candidates if any(c in topology.neighbours(m.collection) for c in linked)
+        ]
+        candidates = adjacent
+    focus: list[str] = []
+    if candidates:
+        core = [m for m in candidates if topology.is_core(m.collection)] or candidates
+        nearest = min(core, key=lambda m: (min(_distance(c, m) for c in cues), m.start))
+        chain = [nearest]
+        ordered = sorted(candidates, key=lambda m: m.start)
+        index = ordered.index(nearest)
+        for step in (1, -1):
+            position = index
+            while 0 <= position + step < len(ordered):
+                a, b = sorted((ordered[position], ordered[position + step]), key=lambda m: m.start)
+                if not _CONJUNCTION.match(text[a.end : b.start]):
+                    break
+                position += step
+                chain.append(ordered[position])
+        focus = list(dict.fromkeys(m.collection for m in sorted(chain, key=lambda m: m.start)))
+    if not focus and intent == "rings" and linked:
+        owners = {
+            c: sum(1 for n in linked if n in topology.neighbours(c))
+            for c in topology.core_vertex_collections
+            if c not in linked
+        }
+        best = max(owners, key=lambda c: (owners[c], topology.count(c)), default=None)
+        focus = [best] if best is not None and owners[best] else []
+    if not focus:
+        focus = _fallback_focus(intent, topology)
+    linked = [c for c in linked if c not in focus]
+    return focus, linked if intent == "rings" else []
+
+
+def _answerable_requirements(
+    requirements: list[Requirement], vertical: Vertical
+) -> list[Requirement]:
+    # Constraints limit how to answer; they are not questions.
+    questions = [r for r in requirements if r.kind != "constraint"]
+    if questions:
+        return questions
+    if requirements:
+        return []
+    return [
+        Requirement(
+            id=f"VQ-{index:03d}",
+            kind="objective",
+            text=question,
+            source=f"vertical:{vertical.name}",
+            line=index,
+        )
+        for index, question in enumerate(vertical.typical_questions, start=1)
+    ]
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    characters = list(text)
+    for start, end in spans:
+        characters[start:end] = " " * (end - start)
+    return "".join(characters)
+
+
+def generate_use_cases_by_rules(
+    requirements: list[Requirement], schema: GraphSchema, vertical: Vertical
+) -> tuple[list[UseCase], list[str]]:
+    """Turn requirements into use cases, one per (intent, focus), by rules.
+
+    Args:
+        requirements: Extracted requirements; constraints are skipped. When empty, the
+            vertical's typical questions stand in for them.
+        schema: The analysed schema, for focus collections.
+        vertical: The industry vertical, for entity terms and typical questions.
+
+    Returns:
+        (use cases with ids UC-001..., notes on requirements no supported analysis answers).
+    """
+    topology = SchemaTopology(schema)
+    drafts: dict[tuple[Intent, tuple[str, ...]], _Draft] = {}
+    unanswered: list[str] = []
+    for requirement in _answerable_requirements(requirements, vertical):
+        text = " ".join(requirement.text.split())
+        blocked = unanswerable_reasons(text)
+        for reason in dict.fromkeys(reason for _, reason in blocked):
+            unanswered.append(f'{requirement.id}: {reason}: "{text}"')
+        intents = _read(_blank(text, (span for span, _ in blocked)))
+        if not intents and not blocked:
+            unanswered.append(
+                f'{requirement.id}: no supported graph analysis matches this requirement: "{text}"'
+            )
+        for intent, reading in intents.items():
+            phrases = reading.phrases
+            focus, linked = _focus_and_linked(
+                text, intent, reading.cues, schema, vertical, topology
+            )
+            if not focus:
+                unanswered.append(
+                    f"{requirement.id}: the graph has no core collection to answer {intent} "
+                    f'questions: "{text}"'
+                )
+                continue
+            key = (intent, tuple(sorted(focus)))
+            draft = drafts.get(key)
+            if draft is None:
+                drafts[key] = _Draft(
+                    intent, focus, linked, [requirement.id], requirement.priority, [text], phrases
+                )
+                continue
+            # The same question asked twice: one use case answering both requirements.
+            if requirement.id not in draft.requirement_ids:
+                draft.requirement_ids.append(requirement.id)
+                draft.texts.append(text)
+            draft.linked.extend(c for c in linked if c not in draft.linked)
+            draft.phrases.extend(p for p in phrases if p not in draft.phrases)
+            if _PRIORITY_ORDER[requirement.priority] < _PRIORITY_ORDER[draft.priority]:
+                draft.priority = requirement.priority
+    use_cases = [
+        _use_case(index, draft, vertical) for index, draft in enumerate(drafts.values(), start=1)
+    ]
+    return use_cases, unanswered
+
+
+def _use_case(index: int, draft: _Draft, vertical: Vertical) -> UseCase:
+    focus_terms = [business_term(c, vertical) for c in draft.focus]
+    linked_terms = [business_term(c, vertical) for c in draft.linked] or ["identifiers"]
+    words = {"focus": _join(focus_terms), "linked": _join(linked_terms)}
+    title = _TITLES[draft.intent].format(
+        **words, Focus=words["focus"][:1].upper() + words["focus"][1:]
+    )
+    quoted = " ".join(
+        f'{rid}: "{text}"' for rid, text in zip(draft.requirement_ids, draft.texts, strict=True)
+    )
+    return UseCase(
+        id=f"UC-{index:03d}",
+        title=title,
+        intent=draft.intent,
+        description=f"{_DESCRIPTIONS[draft.intent].format(**words)} Asked by {quoted}",
+        requirement_ids=draft.requirement_ids,
+        focus_collections=draft.focus,
+        linked_collections=draft.linked,
+        priority=draft.priority,
+        rationale=f"Read as {draft.intent} from "
+        + ", ".join(f"'{p}'" for p in draft.phrases)
+        + f"; focus on {', '.join(draft.focus)}"
+        + (f" linked by {', '.join(draft.linked)}" if draft.linked else "")
+        + ".",
+    )
+
+
+_GENERIC_VERTICAL = Vertical(name="generic", title="Generic graph")
+
+
+async def generate_use_cases(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Derive use cases from the requirements (rules path).
+
+    Args:
+        state: Needs `requirements`, `schema` and `vertical`.
+        runtime: The run's context (unused by the rules path).
+
+    Returns:
+        Updates for `use_cases`, `timings` and `errors` (one per unanswered requirement).
+    """
+    context_of(runtime)
+    with timed("generate_use_cases") as clock:
+        if state.schema is None:
+            return {
+                "use_cases": [],
+                "errors": [
+                    RunError(phase="generate_use_cases", message="no schema to derive use cases")
+                ],
+            }
+        use_cases, unanswered = await asyncio.to_thread(
+            generate_use_cases_by_rules,
+            state.requirements,
+            state.schema,
+            state.vertical or _GENERIC_VERTICAL,
+        )
+    return {
+        "use_cases": use_cases,
+        "timings": [clock.timing],
+        "errors": [RunError(phase="generate_use_cases", message=note) for note in unanswered],
+    }

@@ -1,0 +1,208 @@
+"""Tests of the run summary: headline, findings, failures, unanswered requirements, timings."""
+
+from __future__ import annotations
+
+from langgraph.runtime import Runtime
+
+from gaai_graph.context import Context
+from gaai_graph.models import (
+    AnalysisTemplate,
+    GraphProjection,
+    GraphSchema,
+    Insight,
+    PhaseTiming,
+    Report,
+    Requirement,
+    RunError,
+    UseCase,
+    Vertical,
+)
+from gaai_graph.nodes.aggregate import aggregate, summarize_run
+from gaai_graph.state import WorkflowState
+
+PROJECTION = GraphProjection(vertex_collections=["customers"], edge_collections=["follows"])
+
+
+def _template(index: int, algorithm: str = "pagerank") -> AnalysisTemplate:
+    return AnalysisTemplate(
+        id=f"TPL-{index:03d}",
+        use_case_id=f"UC-{index:03d}",
+        requirement_ids=[f"REQ-{index:03d}"],
+        title=f"Analysis {index}",
+        algorithm=algorithm,
+        projection=PROJECTION,
+    )
+
+
+def _insight(title: str, confidence: float) -> Insight:
+    return Insight(
+        title=title,
+        description=f"{title} backed by 0.5.",
+        confidence=confidence,
+        evidence={"statistics.gini": 0.5},
+    )
+
+
+def _report(template: AnalysisTemplate, *insights: Insight, error: str | None = None) -> Report:
+    return Report(
+        template_id=template.id,
+        use_case_id=template.use_case_id,
+        requirement_ids=template.requirement_ids,
+        title=template.title,
+        algorithm=template.algorithm,
+        projection=template.projection,
+        status="failed" if error else "succeeded",
+        error=error,
+        insights=list(insights),
+    )
+
+
+def _state() -> WorkflowState:
+    templates = [_template(i) for i in range(1, 6)]
+    reports = [
+        # Completion order differs from template order, as with parallel chains.
+        _report(templates[3], _insight("Rings found", 0.62), _insight("Minor", 0.2)),
+        _report(templates[0], _insight("Influence concentrated", 0.91)),
+        _report(templates[4], error="report writing failed: KeyError: 'x'"),
+        _report(templates[2], error="unknown collection 'galaxies'"),
+        _report(templates[1], _insight("Weak communities", 0.31), _insight("Big one", 0.77)),
+    ]
+    return WorkflowState(
+        run_id="run-42",
+        schema=GraphSchema(source="demo", graph_name="shop", collections=[], fingerprint="f"),
+        vertical=Vertical(name="ecommerce", title="E-commerce"),
+        requirements=[Requirement(id="REQ-001", kind="objective", text="x", source="d.md", line=1)],
+        use_cases=[
+            UseCase(
+                id="UC-001",
+                title="Influence",
+                intent="influence",
+                description="Who matters?",
+                requirement_ids=["REQ-001"],
+            )
+        ],
+        templates=templates,
+        reports=reports,
+        errors=[
+            RunError(
+                phase="execute", template_id="TPL-003", message="unknown collection 'galaxies'"
+            ),
+            RunError(phase="generate_use_cases", message="REQ-009: shortest paths not supported"),
+            RunError(phase="extract_requirements", message="skipped empty.md: no text"),
+        ],
+        timings=[
+            PhaseTiming(phase="analyze_schema", seconds=0.5),
+            PhaseTiming(phase="extract_requirements", seconds=0.25),
+            *[
+                PhaseTiming(phase=step, seconds=seconds, template_id=f"TPL-00{i}")
+                for i, (step, seconds) in enumerate(
+                    [("execute", 1.5), ("execute", 2.0), ("report", 0.125), ("report", 0.375)],
+                    start=1,
+                )
+            ],
+            PhaseTiming(phase="total", seconds=6.0),
+        ],
+    )
+
+
+def test_summary_counts_successes_and_names_the_strongest_finding() -> None:
+    summary = summarize_run(_state(), run_id="run-42", source="demo")
+    assert summary.headline.startswith("3 of 5 analyses succeeded, 2 failed.")
+    assert "Influence concentrated" in summary.headline
+    assert "Analysis 1" in summary.headline
+    assert summary.run_id == "run-42"
+    assert summary.vertical == "ecommerce"
+    assert summary.graph_name == "shop"
+    assert summary.source == "demo"
+
+
+def test_key_findings_take_the_best_insight_of_each_success_by_confidence() -> None:
+    summary = summarize_run(_state(), run_id="r", source="demo")
+    assert len(summary.key_findings) == 3
+    assert [f.split(":")[0] for f in summary.key_findings] == [
+        "Analysis 1",
+        "Analysis 2",
+        "Analysis 4",
+    ]
+    assert "Big one" in summary.key_findings[1]
+    assert "Weak communities" not in " ".join(summary.key_findings)
+
+
+def test_failures_merge_errors_and_failed_reports_without_duplicates() -> None:
+    summary = summarize_run(_state(), run_id="r", source="demo")
+    by_template = {f.template_id: f for f in summary.failures}
+    assert set(by_template) == {"TPL-003", "TPL-005"}
+    assert by_template["TPL-003"].phase == "execute"
+    assert by_template["TPL-005"].phase == "report"
+    assert len(summary.failures) == 2
+    # Skipped documents are not failed analyses; unanswered requirements are listed apart.
+    assert all(f.phase != "extract_requirements" for f in summary.failures)
+    assert summary.unanswered == ["REQ-009: shortest paths not supported"]
+
+
+def test_timings_sum_per_template_steps_and_keep_the_total() -> None:
+    summary = summarize_run(_state(), run_id="r", source="demo")
+    assert summary.timings == {
+        "analyze_schema": 0.5,
+        "extract_requirements": 0.25,
+        "execute": 3.5,
+        "report": 0.5,
+        "total": 6.0,
+    }
+
+
+def test_digests_follow_template_order_and_keep_one_per_template() -> None:
+    state = _state()
+    # A resumed run can deliver a template's report again; the latest one counts.
+    rerun = _report(state.templates[2], _insight("Recovered", 0.5))
+    state.reports.append(rerun)
+    stray = _report(_template(99), _insight("Hand-made", 0.4))
+    state.reports.insert(0, stray)
+    summary = summarize_run(state, run_id="r", source="demo")
+    assert [d.template_id for d in summary.reports] == [
+        "TPL-001",
+        "TPL-002",
+        "TPL-003",
+        "TPL-004",
+        "TPL-005",
+        "TPL-099",
+    ]
+    assert summary.reports[2].status == "succeeded"
+    assert summary.reports[0].title == "Analysis 1"
+
+
+def test_a_run_without_reports_says_so() -> None:
+    state = WorkflowState()
+    summary = summarize_run(state, run_id="r", source="demo")
+    assert "No analysis ran" in summary.headline
+    assert summary.reports == []
+    assert summary.vertical == "unknown"
+
+
+def test_all_failed_headline_has_no_finding() -> None:
+    state = _state()
+    state.reports = [r for r in state.reports if r.status == "failed"]
+    summary = summarize_run(state, run_id="r", source="demo")
+    assert summary.headline == "0 of 2 analyses succeeded, 2 failed."
+    assert summary.key_findings == []
+
+
+async def test_aggregate_node_uses_context_source_and_times_itself() -> None:
+    state = _state()
+    update = await aggregate(state, Runtime(context=Context(source="demo:2")))
+    summary = update["summary"]
+    assert summary.source == "demo:2"
+    assert summary.run_id == "run-42"
+    [timing] = update["timings"]
+    assert timing.phase == "aggregate"
+    assert summary.timings["aggregate"] == round(timing.seconds, 6)
+
+
+async def test_aggregate_generates_a_run_id_when_none_was_given() -> None:
+    state = _state()
+    state.run_id = ""
+    first = (await aggregate(state, Runtime()))["summary"]
+    second = (await aggregate(state, Runtime()))["summary"]
+    assert len(first.run_id) == 32 and int(first.run_id, 16) >= 0
+    assert first.run_id != second.run_id
+    assert first.source == Context().source

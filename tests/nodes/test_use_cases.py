@@ -1,0 +1,319 @@
+"""Use-case generation by rules: intents, unanswered requests, focus, merging."""
+
+from __future__ import annotations
+
+from gaai_graph.models import (
+    CollectionProfile,
+    EdgeDefinition,
+    GraphSchema,
+    Requirement,
+    UseCase,
+    Vertical,
+)
+from gaai_graph.nodes.use_cases import (
+    find_mentions,
+    generate_use_cases,
+    generate_use_cases_by_rules,
+    read_intents,
+)
+from gaai_graph.state import WorkflowState
+
+
+def _schema(
+    vertices: dict[str, int],
+    edges: dict[str, tuple[str, str, int]],
+    satellites: tuple[str, ...] = (),
+) -> GraphSchema:
+    collections = [
+        CollectionProfile(
+            name=n, kind="document", count=c, role="satellite" if n in satellites else "core"
+        )
+        for n, c in vertices.items()
+    ]
+    collections += [
+        CollectionProfile(name=n, kind="edge", count=c, role="edge")
+        for n, (_, _, c) in edges.items()
+    ]
+    return GraphSchema(
+        source="memory",
+        collections=collections,
+        edge_definitions=[
+            EdgeDefinition(
+                edge_collection=n, from_vertex_collections=[a], to_vertex_collections=[b]
+            )
+            for n, (a, b, _) in edges.items()
+        ],
+        fingerprint="f",
+    )
+
+
+SHOP = _schema(
+    {
+        "customers": 500,
+        "orders": 1500,
+        "products": 200,
+        "sellers": 20,
+        "reviews": 400,
+        "devices": 520,
+        "payment_methods": 530,
+        "categories": 12,
+    },
+    {
+        "placed": ("customers", "orders", 1500),
+        "contains": ("orders", "products", 4000),
+        "sold_by": ("products", "sellers", 200),
+        "wrote": ("customers", "reviews", 400),
+        "about": ("reviews", "products", 400),
+        "uses_device": ("customers", "devices", 560),
+        "pays_with": ("customers", "payment_methods", 560),
+        "in_category": ("products", "categories", 200),
+        "referred": ("customers", "customers", 300),
+    },
+    satellites=("categories",),
+)
+
+BANK = _schema(
+    {"accounts": 300, "phones": 290, "addresses": 280, "branches": 4},
+    {
+        "transfers": ("accounts", "accounts", 2000),
+        "has_phone": ("accounts", "phones", 300),
+        "lives_at": ("accounts", "addresses", 300),
+        "held_at": ("accounts", "branches", 300),
+    },
+    satellites=("branches",),
+)
+
+ECOMMERCE = Vertical(
+    name="ecommerce",
+    title="E-commerce",
+    entity_terms={"customer": "patron", "product": "article"},
+    typical_questions=[
+        "Who are our most influential customers?",
+        "Which products are the hubs of the catalogue?",
+    ],
+)
+GENERIC = Vertical(name="generic", title="Generic")
+
+
+def _req(
+    text: str, rid: str = "REQ-001", priority: str = "medium", kind: str = "requirement"
+) -> Requirement:
+    return Requirement(id=rid, kind=kind, text=text, source="doc.md", line=1, priority=priority)
+
+
+def _one(text: str, schema: GraphSchema = SHOP, vertical: Vertical = ECOMMERCE) -> UseCase:
+    use_cases, unanswered = generate_use_cases_by_rules([_req(text)], schema, vertical)
+    assert len(use_cases) == 1, (use_cases, unanswered)
+    assert unanswered == []
+    return use_cases[0]
+
+
+def test_sample_requirements_map_to_the_intended_analyses() -> None:
+    cases = {
+        "Identify our most influential customers so marketing can reward them.": (
+            "influence",
+            ["customers"],
+        ),
+        "Segment customers into communities of similar purchasing behaviour.": (
+            "communities",
+            ["customers"],
+        ),
+        "Find customers who bridge otherwise separate customer segments.": (
+            "brokers",
+            ["customers"],
+        ),
+        "Uncover circular referral chains abusing the referral bonus.": ("cycles", ["customers"]),
+        "Which products are the hubs our catalogue depends on?": ("hubs", ["products"]),
+        "Find tightly-knit groups of customers.": ("cohesion", ["customers"]),
+    }
+    for text, (intent, focus) in cases.items():
+        use_case = _one(text)
+        assert (use_case.intent, use_case.focus_collections) == (intent, focus), text
+
+
+def test_fraud_rings_name_the_shared_identifiers_as_linked_collections() -> None:
+    use_case = _one("Detect fraud rings: groups of customers sharing devices or payment cards.")
+    assert use_case.intent == "rings"
+    assert use_case.focus_collections == ["customers"]
+    assert use_case.linked_collections == ["devices", "payment_methods"]
+    assert "devices" in use_case.title and "payment methods" in use_case.title
+
+
+def test_weak_cues_alone_do_not_make_an_intent() -> None:
+    assert read_intents("Our popular summer campaign") == {}
+    assert read_intents("Report fraud losses by quarter") == {}
+    assert "hubs" in read_intents("List the most popular products")
+    assert "rings" in read_intents("Suspected fraud ring activity")
+
+
+def test_one_requirement_can_carry_several_intents() -> None:
+    intents = read_intents(
+        "Find the most influential customers and the tightly-knit groups they belong to."
+    )
+    assert list(intents) == ["influence", "cohesion"]
+    assert "influential" in intents["influence"]
+
+
+def test_path_finding_goes_to_unanswered_not_to_pagerank() -> None:
+    for text in (
+        "What is the shortest path between customer C-17 and seller S-3?",
+        "Show how customer Ana is connected to seller Bob.",
+        "Find the route from account 42 to account 99.",
+    ):
+        use_cases, unanswered = generate_use_cases_by_rules([_req(text)], SHOP, ECOMMERCE)
+        assert use_cases == [], text
+        [note] = unanswered
+        assert note.startswith("REQ-001") and "path" in note
+
+
+def test_forecasts_recommenders_and_sentiment_are_unanswered_with_reasons() -> None:
+    requirements = [
+        _req("Forecast next quarter's sales per category.", "R1"),
+        _req("Build a recommendation engine for returning shoppers.", "R2"),
+        _req("Measure the sentiment of product reviews.", "R3"),
+        _req("Improve the checkout experience.", "R4"),
+    ]
+    use_cases, unanswered = generate_use_cases_by_rules(requirements, SHOP, ECOMMERCE)
+    assert use_cases == []
+    reasons = dict(note.split(": ", 1) for note in unanswered)
+    assert "forecast" in reasons["R1"]
+    assert "recommender" in reasons["R2"]
+    assert "sentiment" in reasons["R3"]
+    assert "no supported graph analysis" in reasons["R4"]
+
+
+def test_answerable_part_survives_next_to_an_unanswerable_one() -> None:
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [_req("Identify influential customers and forecast their spending.")], SHOP, ECOMMERCE
+    )
+    assert [u.intent for u in use_cases] == ["influence"]
+    assert len(unanswered) == 1 and "forecast" in unanswered[0]
+
+
+def test_constraints_are_not_use_cases() -> None:
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [
+            _req(
+                "Results must not expose the most influential customers' emails.", kind="constraint"
+            )
+        ],
+        SHOP,
+        ECOMMERCE,
+    )
+    assert use_cases == [] and unanswered == []
+
+
+def test_focus_from_singular_plural_and_vertical_synonyms() -> None:
+    assert _one("Which product is most connected?").focus_collections == ["products"]
+    # 'patrons' and 'articles' name collections only because the vertical says so: without it
+    # the hub fallback (products) and the influence fallback would answer instead.
+    assert _one("Which patrons are the most connected?").focus_collections == ["customers"]
+    assert _one("Which patrons are the most connected?", vertical=GENERIC).focus_collections == [
+        "products"
+    ]
+    assert _one("Find the most connected articles.").focus_collections == ["products"]
+    # General vocabulary: customer accounts, payment cards.
+    assert _one("Find influential accounts.", vertical=GENERIC).focus_collections == ["customers"]
+    mentions = find_mentions("linked by the same payment method or e-mail", SHOP, GENERIC)
+    assert [m.collection for m in mentions] == ["payment_methods"]
+
+
+def test_fallback_focus_follows_the_schema_not_names() -> None:
+    # No collection named: cycles and influence need a self relation, hubs the densest one.
+    assert _one("Detect circular flows.").focus_collections == ["customers"]
+    assert _one("Who are the key opinion leaders?").focus_collections == ["customers"]
+    assert _one("What are the single points of failure?").focus_collections == ["products"]
+
+
+def test_lookup_named_in_passing_is_not_the_focus() -> None:
+    use_case = _one("Find the most influential customers in each category.")
+    assert use_case.focus_collections == ["customers"]
+
+
+def test_duplicates_merge_keeping_every_requirement_and_highest_priority() -> None:
+    use_cases, _ = generate_use_cases_by_rules(
+        [
+            _req("Identify influential customers.", "REQ-001", "low"),
+            _req("Find customer segments.", "REQ-002", "medium"),
+            _req("Who are the key influencers among our customers?", "REQ-003", "high"),
+        ],
+        SHOP,
+        ECOMMERCE,
+    )
+    assert [u.id for u in use_cases] == ["UC-001", "UC-002"]
+    influence = use_cases[0]
+    assert influence.intent == "influence"
+    assert influence.requirement_ids == ["REQ-001", "REQ-003"]
+    assert influence.priority == "high"
+    assert "REQ-003" in influence.description
+
+
+def test_typical_questions_stand_in_for_missing_requirements() -> None:
+    use_cases, unanswered = generate_use_cases_by_rules([], SHOP, ECOMMERCE)
+    assert [(u.intent, u.focus_collections) for u in use_cases] == [
+        ("influence", ["customers"]),
+        ("hubs", ["products"]),
+    ]
+    assert use_cases[0].requirement_ids == ["VQ-001"]
+    assert unanswered == []
+
+
+def test_bank_domain_rings_and_cycles() -> None:
+    rings = _one("Find accounts linked by the same phone number or address.", BANK, GENERIC)
+    assert (rings.intent, rings.focus_collections) == ("rings", ["accounts"])
+    assert rings.linked_collections == ["phones", "addresses"]
+    cycles = _one("Detect round-trip transfers that return to the originator.", BANK, GENERIC)
+    assert (cycles.intent, cycles.focus_collections) == ("cycles", ["accounts"])
+    hubs = _one("Which accounts are the most connected?", BANK, GENERIC)
+    assert hubs.intent == "hubs"
+
+
+async def test_node_returns_use_cases_and_unanswered_as_errors() -> None:
+    state = WorkflowState(
+        schema=SHOP,
+        vertical=ECOMMERCE,
+        requirements=[
+            _req("Identify influential customers.", "REQ-001"),
+            _req("Give the shortest route between two sellers.", "REQ-002"),
+        ],
+    )
+    update = await generate_use_cases(state, None)  # type: ignore[arg-type]
+    assert [u.intent for u in update["use_cases"]] == ["influence"]
+    [error] = update["errors"]
+    assert error.phase == "generate_use_cases" and error.message.startswith("REQ-002")
+    assert update["timings"][0].phase == "generate_use_cases"
+
+
+def test_subject_is_the_mention_nearest_the_intent_words() -> None:
+    hubs = _one(
+        "Identify the hub products that the catalogue depends on, meaning the items that appear "
+        "in far more orders than anything else, so that stock-outs and supplier risk on them can "
+        "be managed."
+    )
+    assert (hubs.intent, hubs.focus_collections) == ("hubs", ["products"])
+    both = _one("Which products and sellers are the most connected?")
+    assert both.focus_collections == ["products", "sellers"]
+    exposure = _one(
+        "Reduce our exposure to a small number of products that a large share of orders depend on."
+    )
+    assert (exposure.intent, exposure.focus_collections) == ("hubs", ["products"])
+
+
+def test_ring_members_are_what_the_shared_identifiers_hang_off() -> None:
+    # 'review' in "listed for review" names a collection, but reviews have no devices.
+    rings = _one(
+        "Find fraud rings: groups of accounts that share the same devices or the same payment "
+        "cards. Every account in such a group must be listed for review by the fraud team.",
+        vertical=GENERIC,
+    )
+    assert rings.focus_collections == ["customers"]
+    assert rings.linked_collections == ["devices", "payment_methods"]
+    # The subject named again after a sharing verb is still the subject, not a shared thing.
+    again = _one(
+        "Find groups of customer accounts that are linked through shared devices or shared "
+        "payment cards. A genuine customer rarely shares either with strangers, so any sizeable "
+        "group is a likely fraud ring and every member account should be listed.",
+        vertical=GENERIC,
+    )
+    assert again.focus_collections == ["customers"]
+    assert again.linked_collections == ["devices", "payment_methods"]

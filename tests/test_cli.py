@@ -1,0 +1,90 @@
+"""Tests of the `gaai` command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gaai_graph.cli import EXIT_BAD_INPUT, main
+
+REPORT_KEYS = {
+    "template_id",
+    "use_case_id",
+    "requirement_ids",
+    "algorithm",
+    "parameters",
+    "projection",
+    "status",
+    "error",
+    "metrics",
+    "top_entities",
+    "groups",
+    "group_count",
+    "insights",
+    "recommendations",
+}
+
+
+def test_run_on_demo_writes_summary_and_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+
+    code = main(["run", "--source", "demo", "--out", str(out), "--quiet"])
+
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert {"run_id", "vertical", "requirements", "use_cases", "templates", "reports", "timings"} <= set(
+        summary
+    )
+    assert (out / "summary.md").read_text().strip()
+    for digest in summary["reports"]:
+        report = json.loads((out / "reports" / f"{digest['template_id']}.json").read_text())
+        assert REPORT_KEYS <= set(report)
+        assert report["status"] == digest["status"]
+        assert (out / "reports" / f"{digest['template_id']}.md").is_file()
+    printed = capsys.readouterr().out
+    assert str(out) in printed
+
+
+def test_progress_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["run", "--out", str(tmp_path), "--text", "Find fraud rings sharing devices."])
+
+    assert code == 0
+    progress = capsys.readouterr().err
+    assert "analyze_schema" in progress
+    assert "generate_templates" in progress
+    assert "wcc" in progress
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["--doc", "no/such/file.md"], "no/such/file.md"),
+        (["--source", "no/such/dir"], "no/such/dir"),
+        (["--max-executions", "0"], "max_executions"),
+        (["--vertical", "astrology"], "astrology"),
+    ],
+)
+def test_bad_input_exits_non_zero_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], arguments: list[str], expected: str
+) -> None:
+    code = main(["run", "--out", str(tmp_path), "--quiet", *arguments])
+
+    assert code == EXIT_BAD_INPUT
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0
+    assert error.startswith("gaai: error:")
+    assert expected in error
+
+
+def test_export_demo_writes_a_loadable_snapshot(tmp_path: Path) -> None:
+    from gaai_graph.sources.snapshot import load_snapshot
+
+    assert main(["export-demo", "--out", str(tmp_path), "--scale", "0.3", "--format", "jsonl"]) == 0
+
+    data = load_snapshot(tmp_path)
+    assert "customers" in data.collections
+    assert data.collections["referred"].kind == "edge"
