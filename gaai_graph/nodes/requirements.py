@@ -1,0 +1,829 @@
+"""Requirements extraction: from requirement documents to cited objectives and constraints.
+
+`read_documents` turns the caller's document specifications into text, `sample_documents`
+returns the bundled demo documents, and `extract_requirements_by_rules` is the rule path: a
+pure, deterministic function of the document texts, so an LLM path can sit next to it later
+and both can be compared on the same inputs. `extract_requirements` is the workflow node.
+
+How the rules read a document, line by line:
+
+* Headings set the *section*. Objectives/Goals sections yield objectives,
+  Constraints/Limitations/Non-functional/Assumptions sections yield constraints,
+  Requirements/Questions/Use-case sections yield requirements. Other headings (a title)
+  leave the kind to the wording; the prose of Background/Context sections describes the
+  situation and is skipped (their bullets count when worded as wants); sections that never
+  hold requirements (Glossary, References, Revision history, ...) are skipped.
+* Every bullet or numbered item in a requirement section is a statement; its continuation
+  lines join it and it keeps the line of its first line. Outside those sections a bullet or a
+  sentence counts only when its wording states something wanted (a modal such as "must",
+  an imperative such as "Identify ...", a question, or constraint wording).
+* Headings, table separator rows, code fences, HTML comments, front matter, document
+  metadata ("Author:", "Date:") and fragments of fewer than three words are skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from langgraph.runtime import Runtime
+
+from gaai_graph.context import Context
+from gaai_graph.errors import DocumentError
+from gaai_graph.models import DocumentText, Priority, Requirement, RequirementKind, RunError
+from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.state import WorkflowState
+
+__all__ = [
+    "DOCUMENTS_DIR",
+    "MIN_WORDS",
+    "classify_kind",
+    "classify_priority",
+    "extract_requirements",
+    "extract_requirements_by_rules",
+    "is_demo_source",
+    "read_documents",
+    "sample_documents",
+]
+
+DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "data" / "documents"
+"""Where the bundled sample requirement documents live."""
+
+MIN_WORDS = 3
+"""Statements with fewer words than this are labels or fragments, not requirements."""
+
+_SNIFF_BYTES = 8192
+
+# Leading bytes of formats people commonly hand over instead of text.
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/Excel/OpenDocument file)"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Microsoft Office file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"{\\rtf", "an RTF file"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_documents(documents: Sequence[Any]) -> list[DocumentText]:
+    """Read requirement documents given as paths or inline text.
+
+    Args:
+        documents: Items that are each a path (`str` or `pathlib.Path`), a `{"path": ...}`
+            dict, a `{"content": ..., "name": ...}` dict for inline text (the name defaults
+            to "inline-1", "inline-2", ... in order of appearance), or a `DocumentText`.
+
+    Returns:
+        One `DocumentText` per item, in the given order. A file is named by its file name
+        (its path as given when two files share a name).
+
+    Raises:
+        DocumentError: When an item is malformed, a file is missing, is a directory, cannot
+            be read, is not UTF-8 text (a PDF, an image, ...), or holds no text.
+    """
+    texts: list[DocumentText] = []
+    inline_count = 0
+    names: set[str] = set()
+    for position, item in enumerate(documents, start=1):
+        if isinstance(item, DocumentText):
+            document = item
+        elif isinstance(item, str | Path):
+            document = _read_path(item, position)
+        elif isinstance(item, dict):
+            if item.get("path") is not None:
+                document = _read_path(item["path"], position, item.get("name"))
+            elif "content" in item:
+                unnamed = not (isinstance(item.get("name"), str) and item["name"].strip())
+                inline_count += unnamed
+                document = _inline_document(item, position, inline_count)
+            else:
+                keys = ", ".join(sorted(map(str, item))) or "none"
+                raise DocumentError(
+                    f"document #{position} has neither 'path' nor 'content' (keys: {keys}); "
+                    "give a file path or inline text"
+                )
+        else:
+            raise DocumentError(
+                f"document #{position} is a {type(item).__name__}; expected a path, "
+                "{'path': ...} or {'content': ..., 'name': ...}"
+            )
+        if document.name in names and isinstance(item, str | Path | dict):
+            # Requirements cite their document by name, so two files called
+            # requirements.md must stay distinguishable.
+            path = item.get("path") if isinstance(item, dict) else item
+            if path is not None:
+                document = DocumentText(name=str(path), text=document.text)
+        names.add(document.name)
+        texts.append(document)
+    return texts
+
+
+def _read_path(raw: Any, position: int, name: Any = None) -> DocumentText:
+    if not isinstance(raw, str | Path) or not str(raw).strip():
+        raise DocumentError(f"document #{position} has an empty or non-text path: {raw!r}")
+    path = Path(raw).expanduser()
+    label = str(raw)
+    if not path.exists():
+        raise DocumentError(f"requirement document not found: {label}")
+    if path.is_dir():
+        raise DocumentError(
+            f"requirement document {label} is a directory; expected a text or Markdown file"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise DocumentError(f"cannot read requirement document {label}: {reason}") from error
+    text = _decode(data, label)
+    document_name = name if isinstance(name, str) and name.strip() else path.name
+    return DocumentText(name=document_name, text=text)
+
+
+def _inline_document(item: dict[str, Any], position: int, inline_count: int) -> DocumentText:
+    raw_name = item.get("name")
+    name = raw_name if isinstance(raw_name, str) and raw_name.strip() else f"inline-{inline_count}"
+    content = item["content"]
+    if isinstance(content, bytes):
+        content = _decode(content, name)
+    if not isinstance(content, str):
+        raise DocumentError(
+            f"document {name!r} (#{position}): 'content' must be a string of text, "
+            f"got {type(content).__name__}"
+        )
+    _check_not_empty(content, name)
+    return DocumentText(name=name, text=content)
+
+
+def _decode(data: bytes, label: str) -> str:
+    head = data[:_SNIFF_BYTES]
+    for signature, description in _BINARY_SIGNATURES:
+        if head.startswith(signature):
+            raise DocumentError(
+                f"requirement document {label} looks like {description}; this format is not "
+                "supported: provide plain text or Markdown (UTF-8)"
+            )
+    if b"\x00" in head:
+        raise DocumentError(
+            f"requirement document {label} is binary, not text; this format is not supported: "
+            "provide plain text or Markdown (UTF-8)"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DocumentError(
+            f"requirement document {label} is not UTF-8 text (undecodable byte at offset "
+            f"{error.start}); this format is not supported: provide plain text or Markdown "
+            "saved as UTF-8"
+        ) from error
+    _check_not_empty(text, label)
+    return text
+
+
+def _check_not_empty(text: str, label: str) -> None:
+    if not text.strip():
+        raise DocumentError(f"requirement document {label} is empty (no text to read)")
+
+
+def sample_documents() -> list[DocumentText]:
+    """Return the bundled sample requirement documents (`gaai_graph/data/documents/*.md`).
+
+    Returns:
+        The documents sorted by file name; empty when none are bundled.
+    """
+    folder = DOCUMENTS_DIR
+    if not folder.is_dir():
+        return []
+    return [
+        DocumentText(name=entry.name, text=_decode(entry.read_bytes(), entry.name))
+        for entry in sorted(folder.glob("*.md"))
+        if entry.is_file()
+    ]
+
+
+# --------------------------------------------------------------------------- classification
+
+SectionKind = Literal["objective", "requirement", "constraint", "neutral", "context", "skip"]
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _words(*alternatives: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})\b", re.IGNORECASE)
+
+
+_OBJECTIVE_HEADING = _words(
+    r"objectives?",
+    r"goals?",
+    r"aims?",
+    r"purpose",
+    r"vision",
+    r"mission",
+    r"outcomes?",
+    r"business drivers?",
+)
+_CONSTRAINT_HEADING = _words(
+    r"constraints?",
+    r"limitations?",
+    r"limits",
+    r"non[- ]?functional(?: requirements?)?",
+    r"nfrs?",
+    r"assumptions?",
+    r"restrictions?",
+    r"out of scope",
+    r"compliance",
+    r"guardrails?",
+    r"(?:ground|business) rules",
+)
+_REQUIREMENT_HEADING = _words(
+    r"requirements?",
+    r"questions?",
+    r"use[- ]cases?",
+    r"needs?",
+    r"what we (?:want|ask)",
+    r"features?",
+    r"deliverables?",
+    r"asks?",
+    r"analys[ie]s",
+    r"scope",
+    r"user stories",
+    r"expectations?",
+)
+_SKIPPED_HEADING = _words(
+    r"glossary",
+    r"references?",
+    r"revision history",
+    r"change ?log",
+    r"version history",
+    r"contacts?",
+    r"stakeholders?",
+    r"table of contents",
+    r"contents",
+    r"appendix",
+    r"sign[- ]?off",
+    r"approvals?",
+    r"definitions",
+)
+
+
+_CONTEXT_HEADING = _words(
+    r"background",
+    r"context",
+    r"introduction",
+    r"overview",
+    r"motivation",
+    r"problem(?: statement)?",
+    r"situation",
+    r"why",
+    r"history",
+    r"current state",
+)
+
+
+def _section_kind(heading: str) -> SectionKind:
+    # Order matters: "Non-functional requirements" is a constraint heading, "Out of scope"
+    # must not read as "scope".
+    if _SKIPPED_HEADING.search(heading):
+        return "skip"
+    if _CONSTRAINT_HEADING.search(heading):
+        return "constraint"
+    if _OBJECTIVE_HEADING.search(heading):
+        return "objective"
+    if _REQUIREMENT_HEADING.search(heading):
+        return "requirement"
+    if _CONTEXT_HEADING.search(heading):
+        return "context"
+    return "neutral"
+
+
+_CONSTRAINT_WORDING = _words(
+    r"must not",
+    r"mustn't",
+    r"shall not",
+    r"should not",
+    r"shouldn't",
+    r"may not",
+    r"cannot",
+    r"can't",
+    r"do not",
+    r"don't",
+    r"never",
+    r"not allowed",
+    r"not permitted",
+    r"no more than",
+    r"not more than",
+    r"no longer than",
+    r"at most",
+    r"less than",
+    r"fewer than",
+    r"maximum",
+    r"within (?:the |a |an |one |\d+(?:[.,]\d+)? ?)?(?:budget|limits?|seconds?|minutes?|"
+    r"hours?|days?|weeks?|months?|years?|ms|s|min|h|sla)",
+    r"(?<!not )only",
+    r"read[- ]only",
+    r"privacy",
+    r"personal data",
+    r"pii",
+    r"gdpr",
+    r"hipaa",
+    r"pci(?:[- ]dss)?",
+    r"anonymi[sz]ed?",
+    r"pseudonymi[sz]ed?",
+    r"comply",
+    r"compliance",
+    r"regulat(?:ion|ory)",
+    r"budget",
+    r"deadline",
+    r"on[- ]prem(?:ise|ises)?",
+    r"no (?:network|internet|cloud|external)",
+)
+_OBJECTIVE_WORDING = _words(
+    r"(?:our|the|main|primary|key|overall|business|strategic) "
+    r"(?:goal|aim|objective|purpose|mission|ambition)s?",
+    r"(?:goal|aim|objective|purpose)s? (?:is|are)",
+    r"we (?:aim|hope|strive|intend|plan|seek)",
+    r"aim(?:s|ing)? to",
+    r"in order to grow",
+)
+_HIGH_PRIORITY = _words(
+    r"must",
+    r"mustn't",
+    r"shall",
+    r"critical",
+    r"critically",
+    r"urgent",
+    r"urgently",
+    r"essential",
+    r"mandatory",
+    r"required",
+    r"crucial",
+    r"vital",
+    r"asap",
+    r"immediately",
+    r"blockers?",
+    r"(?:top|high|highest|first) priority",
+    r"p[01]",
+)
+_LOW_PRIORITY = _words(
+    r"nice[- ]to[- ]have",
+    r"optional(?:ly)?",
+    r"if (?:possible|time (?:permits|allows))",
+    r"would be nice",
+    r"eventually",
+    r"(?:low|lowest) priority",
+    r"stretch(?: goal)?",
+    r"p[34]",
+    r"^could",
+    r"(?:we|it|this|that|you|they|analysis|report|reports|tool|system|team|user|users) could",
+)
+_MEDIUM_PRIORITY = _words(r"should", r"shouldn't", r"(?:medium|normal) priority", r"p2")
+
+# Wording that states something wanted, beyond the constraint and objective wording.
+_WANT_WORDING = _words(
+    r"must",
+    r"should",
+    r"shall",
+    r"need(?:s|ed)?",
+    r"require[sd]?",
+    r"requirement",
+    r"want(?:s|ed)?",
+    r"would like",
+    r"wish(?:es)?",
+    r"expect(?:s|ed)?",
+    r"have to",
+    r"has to",
+    r"ensure",
+    r"looking for",
+    r"help us",
+    r"(?:it is|it's) (?:important|essential|critical|key)",
+    r"nice[- ]to[- ]have",
+    r"optional(?:ly)?",
+    r"could",
+    r"priority",
+    r"goal",
+    r"objective",
+)
+
+# Imperatives that open a requirement ("Identify ...", "Rank ...").
+_IMPERATIVES = _word_set(
+    """
+    analyse analyze assess avoid build check cluster compare compute deliver detect determine
+    discover enable estimate evaluate explain find flag group highlight identify improve increase
+    investigate keep limit list locate maintain map maximise maximize measure minimise minimize
+    monitor predict prevent prioritise prioritize produce protect provide quantify rank recommend
+    reduce report reveal score segment show spot support surface target trace track uncover
+    understand use verify grow lower raise cut retain boost protect safeguard restrict exclude
+    include
+    """
+)
+
+
+def classify_kind(text: str, section: SectionKind = "neutral") -> RequirementKind:
+    """Return the kind of a statement from its section and, failing that, its wording.
+
+    Args:
+        text: The statement.
+        section: The kind of its enclosing section ("neutral" when the heading says nothing
+            about kind, or there is no heading).
+
+    Returns:
+        "objective", "constraint" or "requirement".
+    """
+    if section in ("objective", "requirement", "constraint"):
+        return section
+    if _CONSTRAINT_WORDING.search(text):
+        return "constraint"
+    if _OBJECTIVE_WORDING.search(text):
+        return "objective"
+    return "requirement"
+
+
+def classify_priority(text: str) -> Priority:
+    """Return the priority a statement's wording implies (medium when it implies none).
+
+    Args:
+        text: The statement.
+
+    Returns:
+        "high" for must/critical/urgent wording, "low" for could/nice to have/optional,
+        otherwise "medium".
+    """
+    if _HIGH_PRIORITY.search(text):
+        return "high"
+    if _LOW_PRIORITY.search(text):
+        return "low"
+    return "medium"
+
+
+def _states_a_want(text: str) -> bool:
+    if text.rstrip().endswith("?"):
+        return True
+    first = re.match(r"[A-Za-z'-]+", text)
+    if first is not None and first.group(0).lower() in _IMPERATIVES:
+        return True
+    return bool(
+        _WANT_WORDING.search(text)
+        or _CONSTRAINT_WORDING.search(text)
+        or _OBJECTIVE_WORDING.search(text)
+    )
+
+
+# --------------------------------------------------------------------------- line parsing
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*?))?\s*#*\s*$")
+_SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+_RULE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
+_BOLD_HEADING = re.compile(r"^\s*(?:\*\*|__)([^*_]{2,60})(?:\*\*|__)\s*:?\s*$")
+_LABEL_HEADING = re.compile(r"^\s*([A-Za-z][A-Za-z /&-]{1,40}):\s*$")
+_BULLET = re.compile(r"^(\s*)(?:[-*+•▪◦‣]|\d{1,3}[.)]|\(?[a-zA-Z][)]|\(\d{1,3}\))\s+(.*)$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_BOILERPLATE = re.compile(
+    r"^\s*(?:\*\*|__)?(?:author|authors|date|version|status|owner|owners|prepared by|"
+    r"written by|reviewed by|approved by|last (?:updated|modified|revised)|updated|revision|"
+    r"document (?:id|number|owner)|doc id|contact|email|phone|audience|distribution|"
+    r"classification|confidentiality|copyright|page \d+|created|team|department|project|"
+    r"from|to|cc|subject)"
+    r"(?:\*\*|__)?\s*:",
+    re.IGNORECASE,
+)
+_BOILERPLATE_LINE = re.compile(
+    r"^\s*(?:confidential|internal use only|draft|table of contents|toc|"
+    r"all rights reserved|©.*|\(c\) .*)\s*\.?$",
+    re.IGNORECASE,
+)
+_ITEM_LABEL = re.compile(
+    r"^(?:\[[ xX]\]\s+)?(?:(?:REQ|FR|NFR|R|O|C|OBJ|CON)[-_ ]?\d+(?:[:.)]|\s+[-–—])\s*)?"
+)
+_INTRO_ENDING = re.compile(r":\s*$")
+_META_OPENING = re.compile(
+    r"^(?:this (?:document|section|brief|page)|the following|below|see (?:also|the)|note:|"
+    r"for example|e\.g\.)",
+    re.IGNORECASE,
+)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+_PRIORITY_CELLS: dict[str, Priority] = {
+    **dict.fromkeys(("must", "must have", "high", "critical", "p0", "p1"), "high"),
+    **dict.fromkeys(("should", "should have", "medium", "normal", "p2"), "medium"),
+    **dict.fromkeys(("could", "could have", "low", "optional", "nice to have", "p3"), "low"),
+}
+_ABBREVIATION = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|dr|mr|ms|no|fig|cf)\.)$", re.I)
+
+
+@dataclass
+class _Statement:
+    """A statement being assembled from one or more lines."""
+
+    line: int
+    parts: list[str]
+    section: SectionKind
+    bullet: bool
+    indent: int = 0
+    line_starts: list[tuple[int, int]] = field(default_factory=list)
+    """For paragraphs: (character offset in the joined text, line number) of each line."""
+    priority: Priority | None = None
+    """Priority stated outside the text (a table's priority column)."""
+
+    def text(self) -> str:
+        return " ".join(part.strip() for part in self.parts if part.strip())
+
+
+def _clean_inline(text: str) -> str:
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links and images keep their text
+    text = re.sub(r"<[^>]{1,80}>", " ", text)  # inline HTML tags
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    text = text.replace("`", "")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text
+
+
+def _heading_of(lines: list[str], index: int) -> str | None:
+    """Return the heading text when line `index` is a heading, else None."""
+    line = lines[index]
+    match = _ATX_HEADING.match(line)
+    if match and line.lstrip().startswith("#"):
+        return _clean_inline(match.group(1) or "")
+    if (
+        index + 1 < len(lines)
+        and line.strip()
+        and not _BULLET.match(line)
+        and _SETEXT_UNDERLINE.match(lines[index + 1])
+        and not _TABLE_ROW.match(line)
+    ):
+        return _clean_inline(line)
+    match = _BOLD_HEADING.match(line)
+    if match and len(match.group(1).split()) <= 5:
+        return _clean_inline(match.group(1))
+    # "Constraints:" on a line of its own heads a section; "Key points:" only introduces a list.
+    match = _LABEL_HEADING.match(line)
+    if match and len(match.group(1).split()) <= 5 and _section_kind(match.group(1)) != "neutral":
+        return _clean_inline(match.group(1))
+    return None
+
+
+def _table_cells(line: str) -> list[str]:
+    return [_clean_inline(cell) for cell in line.strip().strip("|").split("|")]
+
+
+def _statements(text: str) -> Iterator[_Statement]:
+    """Yield the candidate statements of one document, with their sections and lines."""
+    lines = text.splitlines()
+    section: SectionKind = "neutral"
+    current: _Statement | None = None
+    in_fence = False
+    in_comment = False
+    skip_until = -1
+    previous_blank = True
+
+    # YAML front matter is metadata, not prose.
+    if lines and lines[0].strip() == "---":
+        for end in range(1, len(lines)):
+            if lines[end].strip() in ("---", "..."):
+                skip_until = end
+                break
+
+    def flush() -> Iterator[_Statement]:
+        nonlocal current
+        if current is not None:
+            yield current
+        current = None
+
+    index = 0
+    while index < len(lines):
+        raw = lines[index]
+        number = index + 1
+        stripped = raw.strip()
+        index += 1
+        if number - 1 <= skip_until:
+            continue
+        if in_comment:
+            if "-->" in raw:
+                in_comment = False
+            continue
+        if _FENCE.match(raw):
+            yield from flush()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        if stripped.startswith("<!--"):
+            yield from flush()
+            in_comment = "-->" not in stripped
+            continue
+        if not stripped:
+            previous_blank = True
+            if current is not None and not current.bullet:
+                yield from flush()
+            continue
+        was_blank, previous_blank = previous_blank, False
+
+        heading = _heading_of(lines, number - 1)
+        if heading is not None:
+            yield from flush()
+            section = _section_kind(heading)
+            if (
+                not raw.lstrip().startswith("#")
+                and index < len(lines)
+                and _SETEXT_UNDERLINE.match(lines[index])
+            ):
+                index += 1  # the setext underline belongs to the heading
+            continue
+        if _RULE.match(raw) or _TABLE_SEPARATOR.match(raw):
+            yield from flush()
+            continue
+        if section == "skip":
+            continue
+        if _BOILERPLATE.match(stripped) or _BOILERPLATE_LINE.match(stripped):
+            yield from flush()
+            continue
+        if _TABLE_ROW.match(raw):
+            yield from flush()
+            if index < len(lines) and _TABLE_SEPARATOR.match(lines[index]):
+                continue  # a header row names columns
+            cells = [cell for cell in _table_cells(raw) if cell]
+            if cells:
+                # The longest cell states the requirement; a short "Must" or "High" cell
+                # in the same row carries its priority.
+                statement = max(cells, key=len)
+                hints = [_PRIORITY_CELLS[c.lower()] for c in cells if c.lower() in _PRIORITY_CELLS]
+                yield _Statement(
+                    number, [statement], section, bullet=True, priority=hints[0] if hints else None
+                )
+            continue
+
+        content = stripped[1:].strip() if stripped.startswith(">") else stripped
+        bullet = _BULLET.match(content if stripped.startswith(">") else raw)
+        indent = len(raw) - len(raw.lstrip())
+        if bullet is not None:
+            yield from flush()
+            current = _Statement(
+                number, [bullet.group(2)], section, bullet=True, indent=len(bullet.group(1))
+            )
+            continue
+        if current is not None and current.bullet:
+            # Markdown continues a list item with lazy lines right below it, or with lines
+            # indented under it after a blank line.
+            if not was_blank or indent > current.indent:
+                current.parts.append(content)
+                continue
+            yield from flush()
+        if current is None:
+            current = _Statement(number, [], section, bullet=False)
+        offset = len(current.text()) + (1 if current.parts else 0)
+        current.line_starts.append((offset, number))
+        current.parts.append(content)
+    yield from flush()
+
+
+def _sentences(statement: _Statement) -> Iterator[tuple[int, str]]:
+    """Split a paragraph into sentences, each with the line it starts on."""
+    text = statement.text()
+    offsets = [offset for offset, _ in statement.line_starts]
+    start = 0
+    pieces: list[tuple[int, str]] = []
+    for match in _SENTENCE_BREAK.finditer(text):
+        candidate = text[start : match.start()]
+        if _ABBREVIATION.search(candidate):
+            continue
+        pieces.append((start, candidate))
+        start = match.end()
+    pieces.append((start, text[start:]))
+    for offset, sentence in pieces:
+        position = max(bisect.bisect_right(offsets, offset) - 1, 0)
+        yield statement.line_starts[position][1], sentence
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s.;:!,]+$", "", re.sub(r"\s+", " ", text)).casefold()
+
+
+def _usable(text: str) -> bool:
+    words = re.findall(r"[A-Za-z0-9][\w'-]*", text)
+    # Two words are enough for an imperative ("Reduce churn"), not for a label.
+    return len(words) >= MIN_WORDS or (len(words) == 2 and words[0].lower() in _IMPERATIVES)
+
+
+def extract_requirements_by_rules(documents: list[DocumentText]) -> list[Requirement]:
+    """Extract objectives, requirements and constraints from documents by rules.
+
+    Args:
+        documents: The documents to read, in order; their names are cited as sources.
+
+    Returns:
+        Requirements with ids REQ-001, REQ-002, ... in document order, each citing its
+        document and the 1-based line it starts on. A statement repeated (in the same or a
+        later document) is kept once, where it first appears.
+    """
+    found: list[tuple[RequirementKind, str, str, int, Priority]] = []
+    seen: set[str] = set()
+    for document in documents:
+        for statement in _statements(document.text):
+            candidates: list[tuple[int, str]]
+            if statement.bullet:
+                candidates = [(statement.line, statement.text())]
+            else:
+                candidates = list(_sentences(statement))
+            explicit = statement.section in ("objective", "requirement", "constraint")
+            if statement.section == "context" and not statement.bullet:
+                # Background prose describes the situation; the asks have their own sections.
+                continue
+            for line, raw_text in candidates:
+                text = _ITEM_LABEL.sub("", _clean_inline(raw_text)).strip()
+                text = re.sub(r"\s*:\s*$", "", text) if statement.bullet else text
+                if not _usable(text) or _BOILERPLATE.match(text):
+                    continue
+                if not statement.bullet and (
+                    _INTRO_ENDING.search(raw_text) or _META_OPENING.match(text)
+                ):
+                    continue
+                if not explicit and not _states_a_want(text):
+                    continue
+                key = _normalise(text)
+                if key in seen:
+                    continue
+                seen.add(key)
+                kind = classify_kind(text, statement.section)
+                priority = statement.priority or classify_priority(text)
+                found.append((kind, text, document.name, line, priority))
+    return [
+        Requirement(
+            id=f"REQ-{index:03d}",
+            kind=kind,
+            text=text,
+            source=source,
+            line=line,
+            priority=priority,
+        )
+        for index, (kind, text, source, line, priority) in enumerate(found, start=1)
+    ]
+
+
+# --------------------------------------------------------------------------- node
+
+
+def is_demo_source(source: str) -> bool:
+    """Return True for the bundled demo source ("demo" or "demo:<scale>")."""
+    return source == "demo" or source.startswith("demo:")
+
+
+def _read_and_extract(
+    documents: Sequence[Any], use_samples: bool
+) -> tuple[list[DocumentText], list[Requirement]]:
+    texts = read_documents(documents) if documents else []
+    if not texts and use_samples:
+        texts = sample_documents()
+    return texts, extract_requirements_by_rules(texts)
+
+
+async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Read the requirement documents and extract requirements from them (rules path).
+
+    Args:
+        state: Reads `documents`. Empty documents mean the bundled sample documents on the
+            demo source, and no requirements elsewhere.
+        runtime: The run's context; its `source` decides whether sample documents apply.
+
+    Returns:
+        Updates for `requirements`, `errors` (a fallback note when there is nothing to read
+        or nothing was found) and `timings`.
+
+    Raises:
+        DocumentError: When a document the caller named cannot be read; the run cannot
+            answer the user's questions without it.
+    """
+    context = context_of(runtime)
+    errors: list[RunError] = []
+    with timed("extract_requirements") as clock:
+        texts, requirements = await asyncio.to_thread(
+            _read_and_extract, list(state.documents), is_demo_source(context.source)
+        )
+        if not texts:
+            errors.append(
+                RunError(
+                    phase="extract_requirements",
+                    message="no requirement documents given; analysis will fall back to the "
+                    "vertical's typical questions",
+                )
+            )
+        elif not requirements:
+            names = ", ".join(text.name for text in texts)
+            errors.append(
+                RunError(
+                    phase="extract_requirements",
+                    message=f"no requirements found in {names}; analysis will fall back to "
+                    "the vertical's typical questions",
+                )
+            )
+    return {"requirements": requirements, "errors": errors, "timings": [clock.timing]}
