@@ -5,7 +5,7 @@
 """
 
 from gaai_graph.context import Context
-from gaai_graph.graph import builder, build_graph, graph
+from gaai_graph.graph import build_graph, builder, graph
 from gaai_graph.models import AnalysisTemplate, Report, RunSummary
 from gaai_graph.state import InputState, OutputState, WorkflowState
 

@@ -9,13 +9,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import Report, RunSummary
+from gaai_graph.state import InputState
 
 EXIT_BAD_INPUT = 2
+_STREAM_MODES: list[Literal["updates", "values"]] = ["updates", "values"]
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -112,16 +114,14 @@ def _progress_line(node: str, update: Any, started: float) -> str | None:
 
 
 async def _run_workflow(
-    inputs: dict[str, Any], context: Context, progress: TextIO | None
+    inputs: InputState, context: Context, progress: TextIO | None
 ) -> dict[str, Any]:
     from gaai_graph.graph import graph
 
     started = time.perf_counter()
     final: dict[str, Any] = {}
-    async for mode, chunk in graph.astream(
-        inputs, context=context, stream_mode=["updates", "values"]
-    ):
-        if mode == "values":
+    async for mode, chunk in graph.astream(inputs, context=context, stream_mode=_STREAM_MODES):
+        if mode == "values" and isinstance(chunk, dict):
             final = chunk
         elif progress is not None and isinstance(chunk, dict):
             for node, update in chunk.items():
@@ -145,7 +145,7 @@ def _command_run(args: argparse.Namespace) -> int:
         top_k=args.top_k,
         enable_parallelism=not args.sequential,
     )
-    inputs = {"documents": _documents_from(args)}
+    inputs = InputState(documents=_documents_from(args))
     final = asyncio.run(_run_workflow(inputs, context, None if args.quiet else sys.stderr))
     summary: RunSummary | None = final.get("summary")
     reports: list[Report] = sorted(final.get("reports", []), key=lambda r: r.template_id)

@@ -61,7 +61,8 @@ def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]
     builder.add_node("resolve_vertical", resolve_vertical)
     builder.add_node("generate_use_cases", generate_use_cases)
     builder.add_node("generate_templates", generate_templates)
-    builder.add_node("run_template", run_template, input_schema=TemplateTask)
+    # Typed by the Send payload (TemplateTask), which the overloads cannot relate to the state.
+    builder.add_node("run_template", run_template)  # type: ignore[call-overload]
     builder.add_node("aggregate", aggregate)
 
     builder.add_edge(START, "analyze_schema")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import threading
 import time
 from collections.abc import Callable
@@ -11,12 +12,14 @@ from typing import Any
 
 import pytest
 
-from gaai_graph import graph as graph_module
 from gaai_graph.context import Context
 from gaai_graph.graph import build_graph, graph
 from gaai_graph.models import AnalysisTemplate, ExecutionResult, GraphProjection
 from gaai_graph.nodes import execute as execute_module
 from gaai_graph.nodes.templates import generate_templates as real_generate_templates
+
+# The package re-exports the compiled `graph`, which shadows the module of the same name.
+graph_module = importlib.import_module("gaai_graph.graph")
 
 REQUIREMENTS_TEXT = """# Fraud review
 
@@ -168,7 +171,9 @@ class _ConcurrencyProbe:
         )
 
 
-@pytest.mark.parametrize(("max_executions", "parallel", "expected_peak"), [(3, True, 3), (8, False, 1)])
+@pytest.mark.parametrize(
+    ("max_executions", "parallel", "expected_peak"), [(3, True, 3), (8, False, 1)]
+)
 async def test_concurrency_is_bounded(
     monkeypatch: pytest.MonkeyPatch, max_executions: int, parallel: bool, expected_peak: int
 ) -> None:
@@ -184,9 +189,7 @@ async def test_concurrency_is_bounded(
 
     result = await patched.ainvoke(
         {"documents": []},
-        context=Context(
-            source="demo", max_executions=max_executions, enable_parallelism=parallel
-        ),
+        context=Context(source="demo", max_executions=max_executions, enable_parallelism=parallel),
     )
 
     assert len(result["reports"]) == 12
