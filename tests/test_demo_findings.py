@@ -41,9 +41,7 @@ def test_connected_components_find_the_fraud_rings(
     reports: dict[str, Report], truth: DemoTruth
 ) -> None:
     rings = reports["wcc"]
-    ring_sizes = sorted(
-        (len(ring.members) for ring in truth.fraud_rings), reverse=True
-    )
+    ring_sizes = sorted((len(ring.members) for ring in truth.fraud_rings), reverse=True)
     customers_per_group = [group.composition.get("customers", 0) for group in rings.groups]
 
     # The groups holding more than one customer are exactly the rings, largest first.
@@ -70,16 +68,12 @@ def test_strongly_connected_components_find_the_referral_cycles(
         assert any(set(group.members_sample) <= cycle for cycle in planted)
 
 
-def test_pagerank_ranks_the_influencers_first(
-    reports: dict[str, Report], truth: DemoTruth
-) -> None:
+def test_pagerank_ranks_the_influencers_first(reports: dict[str, Report], truth: DemoTruth) -> None:
     top = [entity.id for entity in reports["pagerank"].top_entities]
     assert set(top[: len(truth.influencers)]) == set(truth.influencers)
 
 
-def test_degree_ranks_the_hub_products_first(
-    reports: dict[str, Report], truth: DemoTruth
-) -> None:
+def test_degree_ranks_the_hub_products_first(reports: dict[str, Report], truth: DemoTruth) -> None:
     top = [entity.id for entity in reports["degree"].top_entities]
     assert set(top[: len(truth.hub_products)]) == set(truth.hub_products)
 
