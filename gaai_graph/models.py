@@ -296,6 +296,23 @@ class ExecutionResult(Model):
     notes: list[str] = Field(default_factory=list)
     """Approximations and caveats, e.g. 'betweenness sampled from 200 sources'."""
 
+    def result_fields(self) -> dict[str, Any]:
+        """Return the whole-result fields a `Report` carries over unchanged."""
+        return {name: getattr(self, name) for name in RESULT_FIELDS}
+
+
+RESULT_FIELDS: tuple[str, ...] = (
+    "metrics",
+    "statistics",
+    "score_histogram",
+    "top_entities",
+    "groups",
+    "group_count",
+    "group_size_histogram",
+    "notes",
+)
+"""Fields of `ExecutionResult` that `Report` repeats for the tools reading report JSON."""
+
 
 class Insight(Model):
     """A finding stated in words, backed by numbers from the result."""

@@ -9,6 +9,7 @@ exception escaping a Send task would cancel its still-running siblings.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import threading
 from collections import OrderedDict
@@ -164,15 +165,8 @@ def _failed_report(task: TemplateTask, execution: ExecutionResult, error: BaseEx
         projection=template.projection,
         status="failed",
         error=f"report writing failed: {_describe_failure(error)}",
-        metrics=execution.metrics,
-        statistics=execution.statistics,
-        score_histogram=execution.score_histogram,
-        top_entities=execution.top_entities,
-        groups=execution.groups,
-        group_count=execution.group_count,
-        group_size_histogram=execution.group_size_histogram,
-        notes=execution.notes,
         summary="The analysis ran but its report could not be written; the raw results are kept.",
+        **execution.result_fields(),
     )
 
 
@@ -196,6 +190,10 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
         with timed("report", template_id) as report_clock:
             try:
                 report = write_report(task, execution)
+                if inspect.isawaitable(report):
+                    # An asynchronous report writer (an LLM call; benchmarks/orchestration.py
+                    # injects its latency here) runs without blocking the other chains.
+                    report = await report
             except Exception as error:
                 logger.warning("report for %s failed: %s", template_id, error, exc_info=True)
                 report = _failed_report(task, execution, error)

@@ -1,0 +1,152 @@
+"""Tests of the per-template chain: execution, report, failure capture, shared projections."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from gaai_graph.context import Context
+from gaai_graph.models import AnalysisTemplate, GraphProjection
+from gaai_graph.nodes import execute as execute_module
+from gaai_graph.nodes.execute import _ProjectionCache, run_template
+from gaai_graph.nodes.schema import profile_schema
+from gaai_graph.nodes.vertical import builtin_verticals
+from gaai_graph.sources import ProjectionData, load_graph_sync
+from gaai_graph.state import TemplateTask
+
+
+def _task(template_id: str = "TPL-001", algorithm: str = "pagerank") -> TemplateTask:
+    data = load_graph_sync("demo")
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    template = AnalysisTemplate(
+        id=template_id,
+        use_case_id="UC-001",
+        requirement_ids=[],
+        title="Referral influence",
+        algorithm=algorithm,  # type: ignore[arg-type]
+        projection=GraphProjection(
+            vertex_collections=["customers"], edge_collections=["referred"], directed=False
+        ),
+        result_collections=["customers"],
+    )
+    return TemplateTask(
+        template=template,
+        use_case=None,
+        schema=schema,
+        vertical=builtin_verticals()["ecommerce"],
+        requirements=[],
+    )
+
+
+def _runtime(context: Context | None = None) -> Any:
+    return SimpleNamespace(
+        context=context, execution_info=SimpleNamespace(checkpoint_id="test-checkpoint")
+    )
+
+
+async def test_chain_returns_execution_report_and_both_timings() -> None:
+    update = await run_template(_task(), _runtime())
+
+    [execution] = update["executions"]
+    [report] = update["reports"]
+    assert execution.status == report.status == "succeeded"
+    assert report.top_entities == execution.top_entities
+    assert [t.phase for t in update["timings"]] == ["execute", "report"]
+    assert update["errors"] == []
+
+
+async def test_report_failure_keeps_the_computed_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_writer(task: TemplateTask, execution: Any) -> Any:
+        raise ValueError("template for wording missing")
+
+    monkeypatch.setattr(execute_module, "write_report", broken_writer)
+    update = await run_template(_task(), _runtime())
+
+    [execution] = update["executions"]
+    [report] = update["reports"]
+    assert execution.status == "succeeded"
+    assert report.status == "failed"
+    assert "template for wording missing" in (report.error or "")
+    assert report.top_entities and report.top_entities == execution.top_entities
+    assert report.statistics == execution.statistics
+    assert [(e.phase, e.template_id) for e in update["errors"]] == [("report", "TPL-001")]
+
+
+async def test_invalid_parameters_fail_only_in_the_result() -> None:
+    task = _task()
+    task.template.parameters = {"damping_factor": 1.5}
+
+    update = await run_template(task, _runtime())
+
+    [report] = update["reports"]
+    assert report.status == "failed"
+    assert "damping_factor" in (report.error or "")
+    assert update["errors"][0].phase == "execute"
+
+
+async def test_gate_is_released_after_the_chains_finish() -> None:
+    await asyncio.gather(
+        *(run_template(_task(f"TPL-{i}"), _runtime(Context(max_executions=2))) for i in range(4))
+    )
+    assert not execute_module._gates
+
+
+def test_projection_cache_builds_a_shared_projection_once() -> None:
+    cache = _ProjectionCache(capacity=2)
+    builds: list[int] = []
+    projection = ProjectionData(
+        vertex_ids=[],
+        labels=[],
+        edges=[],
+        directed=True,
+        projection=GraphProjection(vertex_collections=["a"], edge_collections=[]),
+    )
+
+    def slow_build() -> ProjectionData:
+        builds.append(1)
+        time.sleep(0.05)
+        return projection
+
+    results: list[ProjectionData] = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(cache.get_or_build(("s", "f", "p"), slow_build))
+        )
+        for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(builds) == 1
+    assert all(result is projection for result in results)
+
+
+def test_projection_cache_evicts_least_recently_used() -> None:
+    cache = _ProjectionCache(capacity=2)
+    built: list[str] = []
+
+    def builder(name: str) -> Any:
+        def build() -> ProjectionData:
+            built.append(name)
+            return ProjectionData(
+                vertex_ids=[name],
+                labels=[name],
+                edges=[],
+                directed=True,
+                projection=GraphProjection(vertex_collections=[name], edge_collections=[]),
+            )
+
+        return build
+
+    for name in ("a", "b", "a", "c", "a", "b"):
+        cache.get_or_build(("s", "f", name), builder(name))
+
+    # "b" was evicted when "c" arrived (a was used more recently), so it is built twice.
+    assert built == ["a", "b", "c", "b"]
