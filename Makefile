@@ -38,3 +38,15 @@ format: install
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache
+
+.PHONY: bench bench-full
+
+# Benchmarks (benchmarks/README.md): a few minutes; writes benchmarks/RESULTS.md.
+# benchmarks/requirements.txt adds what only the benchmarks need (scipy, for nx.pagerank).
+bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	$(BIN)/python benchmarks/run.py
+
+bench-full: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
+	$(BIN)/python benchmarks/run.py --full
