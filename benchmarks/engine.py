@@ -41,8 +41,9 @@ DEMO_EDGES_PER_SCALE = 17_150
 """The demo generator writes about this many edges per unit of scale."""
 BETWEENNESS_SAMPLES = 64
 LEIDEN_ITERATIONS = 2
-"""igraph's default. Our registry's default, -1 ("until stable"), took 4.4 s at 10^5 edges and
-did not finish within 5 minutes at 10^6 on these random graphs (no community structure)."""
+"""igraph's default, and our registry's since this benchmark found that -1 ("until stable")
+took 4.4 s at 10^5 edges and did not finish within 5 minutes at 10^6 on these random graphs
+(no community structure)."""
 NETWORKX_LIMITS: dict[str, int] = {
     "pagerank": 10**6,
     "wcc": 10**6,

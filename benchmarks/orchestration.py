@@ -71,12 +71,15 @@ DEFAULT_SCALE = 1 / 50
 DEFAULT_SIZES = (5, 50, 500)
 CHECKPOINTERS: tuple[tuple[str, str | None], ...] = (
     ("none", None),
+    ("sqlite", "sync"),
     ("sqlite", "async"),
     ("sqlite", "exit"),
 )
-"""(checkpointer, durability) configurations: no checkpointer; AsyncSqliteSaver with LangGraph's
-default durability ("async": each step's checkpoint and each task's writes are saved as the run
-goes); and with durability "exit" (saved once when the run ends: no resume after a crash)."""
+"""(checkpointer, durability) configurations: no checkpointer; AsyncSqliteSaver with durability
+"sync" (what `gaai run` and the runner use: each step's checkpoint and each task's writes are
+saved before the next step starts, so a hard kill loses nothing finished), with LangGraph's
+default "async" (saved as the run goes, in the background), and with "exit" (saved once when the
+run ends: no resume after a crash)."""
 SEQUENTIAL_BUDGET = 10.0
 """Sequential runs are repeated only while their expected total stays within this many
 seconds per configuration (sequential at N = 50 takes ~19 s: it runs once)."""

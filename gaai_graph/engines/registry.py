@@ -225,8 +225,9 @@ ALGORITHMS: dict[str, AlgorithmSpec] = {
                 ParameterSpec(
                     "iterations",
                     "int",
-                    -1,
-                    "Refinement iterations; -1 iterates until stable.",
+                    2,
+                    "Refinement iterations (igraph's default). -1 iterates until stable, which "
+                    "can take minutes on large graphs without community structure.",
                     minimum=-1,
                     maximum=1000,
                 ),

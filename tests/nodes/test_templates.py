@@ -177,7 +177,9 @@ def _run(data: GraphData, template: AnalysisTemplate) -> dict[str, float]:
 
             random.seed(7)
             values = graph.community_leiden(
-                objective_function="modularity", resolution=p["resolution"], n_iterations=-1
+                objective_function="modularity",
+                resolution=p["resolution"],
+                n_iterations=p["iterations"],
             ).membership
         case _:
             raise AssertionError(template.algorithm)
