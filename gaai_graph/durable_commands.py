@@ -1,0 +1,273 @@
+"""The durable side of the `gaai` command: checkpointed runs, `gaai resume`, `gaai catalog`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from gaai_graph.catalog import (
+    CATALOG_FILE_NAME,
+    diff_epochs,
+    open_catalog,
+    record_run_safely,
+)
+from gaai_graph.context import Context
+from gaai_graph.persistence import (
+    CHECKPOINT_FILE_NAME,
+    CheckpointError,
+    compile_graph,
+    default_checkpoint_spec,
+    describe_spec,
+    load_run_options,
+    open_checkpointer,
+    resume_run,
+    save_run_options,
+    thread_status,
+)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """Add the checkpoint, thread and catalog flags to `gaai run` (and `gaai resume`)."""
+    parser.add_argument(
+        "--thread-id",
+        help="checkpoint thread of the run (default: generated and printed); an interrupted "
+        "run given again continues where it stopped",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        metavar="SPEC",
+        help=f"checkpoint store: a SQLite file (default: <out>/{CHECKPOINT_FILE_NAME}) or a "
+        "postgresql:// URL",
+    )
+    parser.add_argument(
+        "--catalog",
+        metavar="FILE",
+        help=f"analytics catalog (SQLite; default: <out>/{CATALOG_FILE_NAME})",
+    )
+    parser.add_argument(
+        "--tag", dest="tags", action="append", default=[], help="tag the epoch (repeatable)"
+    )
+
+
+def add_commands(commands: Any) -> None:
+    """Add the `resume` and `catalog` subcommands to the `gaai` parser."""
+    resume = commands.add_parser("resume", help="continue an interrupted run")
+    resume.add_argument("--thread-id", required=True)
+    resume.add_argument("--checkpoint", metavar="SPEC")
+    resume.add_argument("--out", default="gaai-output", metavar="DIR", help="the run's --out")
+    resume.add_argument("--quiet", action="store_true")
+    resume.add_argument("--json", action="store_true")
+    resume.add_argument("--verbose", action="store_true")
+
+    catalog = commands.add_parser("catalog", help="query the analytics catalog")
+    catalog.add_argument("--catalog", default=f"gaai-output/{CATALOG_FILE_NAME}", metavar="FILE")
+    catalog.add_argument("--json", action="store_true", help="print JSON")
+    queries = catalog.add_subparsers(dest="query", required=True)
+    listing = queries.add_parser("list", help="list epochs, newest first")
+    listing.add_argument("--fingerprint", help="only runs of the graph with this fingerprint")
+    listing.add_argument("--source", help="only runs of this source")
+    show = queries.add_parser("show", help="an epoch and its items")
+    show.add_argument("epoch")
+    lineage = queries.add_parser("lineage", help="a report traced back to its requirements")
+    lineage.add_argument("epoch")
+    lineage.add_argument("report", help="the report's template id")
+    diff = queries.add_parser("diff", help="compare two epochs template by template")
+    diff.add_argument("before")
+    diff.add_argument("after")
+
+
+def new_thread_id() -> str:
+    """A fresh thread id (also the run id and the catalog epoch id)."""
+    return f"run-{uuid.uuid4().hex[:12]}"
+
+
+def checkpoint_spec(args: argparse.Namespace) -> str:
+    """The checkpoint store named by the flags (default: a SQLite file in the output dir)."""
+    spec: str = args.checkpoint or default_checkpoint_spec(args.out)
+    return spec
+
+
+def remember_run(
+    args: argparse.Namespace, thread_id: str, options: dict[str, Any], documents: list[Any]
+) -> None:
+    """Keep a run's options in its output dir so `gaai resume` can rebuild its context.
+
+    Kept once per thread: a re-run of the same thread keeps the first start's options.
+    """
+    spec = checkpoint_spec(args)
+    try:
+        load_run_options(args.out, thread_id)
+        return
+    except Exception:
+        pass
+    save_run_options(
+        args.out,
+        thread_id,
+        {
+            "context": options,
+            "documents": documents,
+            "checkpoint": None if spec.startswith("postgres") else spec,  # no secrets on disk
+            "catalog": args.catalog,
+            "tags": args.tags,
+            "started_at": time.time(),
+        },
+    )
+
+
+async def run_durably(
+    args: argparse.Namespace,
+    thread_id: str,
+    make_runner: Callable[[Any], Any],
+    start: Callable[[Any], Any],
+    context: Context,
+    listener: Callable[[str, Any], None] | None,
+) -> tuple[Any, Any, dict[str, Any]]:
+    """Run (or continue) the thread with a checkpointer; return (result, runner, full state).
+
+    A new thread starts with `start(runner)` (the runner's own streaming loop); an
+    interrupted one continues from its last checkpoint; a finished one is read back.
+    """
+    spec = checkpoint_spec(args)
+    if not getattr(args, "quiet", False):  # --quiet: the summary's run id is the thread id
+        print(f"thread id: {thread_id} (checkpoints: {describe_spec(spec)})", file=sys.stderr)
+    async with open_checkpointer(spec) as saver:
+        runner = make_runner(saver)
+        graph = compile_graph(saver)
+        if await thread_status(graph, thread_id) == "new":
+            result = await start(runner)
+        else:
+            result = await resume_run(graph, thread_id, context, listener)
+        state = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+        return result, runner, dict(state.values)
+
+
+def record_in_catalog(
+    args: argparse.Namespace, thread_id: str, values: dict[str, Any], out_dir: Path
+) -> None:
+    """Record the run as an epoch; a failure is printed, the written reports stay."""
+    from gaai_graph.reporting.files import report_file_stems
+
+    options_started = _started_at(out_dir, thread_id)
+    reports = values.get("reports", [])
+    stems = report_file_stems(report.template_id for report in reports)
+    problem = record_run_safely(
+        args.catalog or out_dir / CATALOG_FILE_NAME,
+        values,
+        epoch_id=thread_id,
+        started_at=options_started,
+        tags=list(getattr(args, "tags", []) or []),
+        report_paths={
+            tid: str(out_dir / "reports" / f"{stem}.json") for tid, stem in stems.items()
+        },
+    )
+    if problem:
+        print(f"gaai: warning: {problem}; the reports in {out_dir}/ are complete", file=sys.stderr)
+
+
+def _started_at(out_dir: Path, thread_id: str) -> float:
+    try:
+        return float(load_run_options(out_dir, thread_id).get("started_at") or time.time())
+    except Exception:
+        return time.time()
+
+
+def resume_arguments(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any]]:
+    """Rebuild a `gaai resume` invocation from the options its run kept: (context, documents)."""
+    saved = load_run_options(args.out, args.thread_id)
+    if args.checkpoint is None:
+        args.checkpoint = saved.get("checkpoint")
+        if args.checkpoint is None:
+            raise CheckpointError(
+                f"thread {args.thread_id!r} used a postgresql checkpoint store, whose URL is "
+                "not kept on disk: give it again with --checkpoint"
+            )
+    args.catalog = saved.get("catalog")
+    args.tags = saved.get("tags") or []
+    args.sequential = not saved["context"].get("enable_parallelism", True)
+    return dict(saved["context"]), list(saved.get("documents") or [])
+
+
+def command_catalog(args: argparse.Namespace) -> int:
+    """`gaai catalog list|show|lineage|diff`."""
+    from gaai_graph.catalog import CatalogError
+
+    if not Path(args.catalog).is_file():
+        raise CatalogError(f"no catalog at {args.catalog} (give --catalog FILE)")
+    catalog = open_catalog(args.catalog)
+    try:
+        payload, text = _catalog_query(catalog, args)
+    finally:
+        catalog.close()
+    print(json.dumps(payload, indent=2, default=str) if args.json else text)
+    return 0
+
+
+def _catalog_query(catalog: Any, args: argparse.Namespace) -> tuple[Any, str]:
+    if args.query == "list":
+        epochs = catalog.list_epochs(fingerprint=args.fingerprint, source=args.source)
+        lines = [
+            f"{e.id}  {e.status:<8} {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(e.started_at))}"
+            f"  {e.source} {e.graph_name or '-'}  fingerprint {e.fingerprint[:12]}"
+            f"  parent {e.parent_epoch or '-'}  tags {','.join(e.tags) or '-'}"
+            for e in epochs
+        ]
+        return [asdict(e) for e in epochs], "\n".join(lines) or "(no epochs)"
+    if args.query == "show":
+        epoch = catalog.get_epoch(args.epoch)
+        nodes = catalog.nodes(args.epoch)
+        counts: dict[str, int] = {}
+        for node in nodes:
+            counts[node.kind] = counts.get(node.kind, 0) + 1
+        reports = [n for n in nodes if n.kind == "report"]
+        lines = [f"{key}: {value}" for key, value in asdict(epoch).items()]
+        lines.append("items: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        lines += [
+            f"  report {n.id} [{n.data.get('status')}] {n.data.get('title')}" for n in reports
+        ]
+        return {"epoch": asdict(epoch), "counts": counts}, "\n".join(lines)
+    if args.query == "lineage":
+        found = catalog.lineage(args.epoch, args.report)
+        lines = [f"report {found.report.id}: {found.report.data.get('title')}"]
+        if found.execution:
+            lines.append(
+                f"  <- execution {found.execution.id} [{found.execution.data.get('status')}]"
+                f" {found.execution.data.get('algorithm')} {found.execution.data.get('parameters')}"
+            )
+        if found.template:
+            lines.append(f"  <- template {found.template.id}: {found.template.data.get('title')}")
+        if found.use_case:
+            lines.append(f"  <- use case {found.use_case.id}: {found.use_case.data.get('title')}")
+        lines += [
+            f"  <- requirement {r.id} ({r.data.get('source')}:{r.data.get('line')}): "
+            f"{r.data.get('text')}"
+            for r in found.requirements
+        ]
+        return asdict(found), "\n".join(lines)
+    result = diff_epochs(catalog, args.before, args.after)
+    lines = [
+        f"{result.epoch_before} -> {result.epoch_after}"
+        + (" (graph changed)" if result.fingerprint_changed else " (same graph)")
+    ]
+    for item in result.templates:
+        lines.append(
+            f"  {item.template_before}->{item.template_after}: "
+            + ("changed" if item.changed else "unchanged")
+        )
+        if item.entered_top or item.left_top:
+            lines.append(f"    top entered {item.entered_top} left {item.left_top}")
+        if item.group_count_before != item.group_count_after:
+            lines.append(f"    groups {item.group_count_before} -> {item.group_count_after}")
+        for name, (old, new) in item.metric_changes.items():
+            lines.append(f"    {name}: {old} -> {new}")
+    if result.only_before:
+        lines.append(f"  only before: {result.only_before}")
+    if result.only_after:
+        lines.append(f"  only after: {result.only_after}")
+    return asdict(result), "\n".join(lines)

@@ -1,0 +1,137 @@
+"""The analytics catalog over real demo runs: every query, lineage of every report, a diff."""
+
+import time
+
+import pytest
+
+from gaai_graph.catalog import (
+    CatalogError,
+    SqliteCatalog,
+    build_records,
+    diff_epochs,
+    record_run,
+    record_run_safely,
+)
+from gaai_graph.context import Context
+from gaai_graph.persistence import compile_graph, open_checkpointer
+
+
+async def _run(tmp_path, source: str, thread_id: str) -> dict:
+    async with open_checkpointer(str(tmp_path / "checkpoints.sqlite")) as saver:
+        graph = compile_graph(saver)
+        config = {"configurable": {"thread_id": thread_id}}
+        await graph.ainvoke({"run_id": thread_id}, config, context=Context(source=source))
+        return dict((await graph.aget_state(config)).values)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    import asyncio
+
+    tmp = tmp_path_factory.mktemp("catalog-runs")
+    return {
+        "demo-1": asyncio.run(_run(tmp, "demo", "demo-1")),
+        "demo-2": asyncio.run(_run(tmp, "demo", "demo-2")),
+        "changed": asyncio.run(_run(tmp, "demo:0.5", "changed")),
+    }
+
+
+@pytest.fixture
+def catalog(tmp_path, runs):
+    store = SqliteCatalog(tmp_path / "catalog.sqlite")
+    for index, (epoch_id, values) in enumerate(runs.items()):
+        record_run(store, values, epoch_id=epoch_id, started_at=1000.0 + index, tags=["t"])
+    yield store
+    store.close()
+
+
+def test_every_report_traces_back_to_its_requirements(catalog, runs):
+    values = runs["demo-1"]
+    assert values["reports"], "the demo run produced reports"
+    requirements = {r.id: r for r in values["requirements"]}
+    for report in values["reports"]:
+        lineage = catalog.lineage("demo-1", report.template_id)
+        assert lineage.report.data["title"] == report.title
+        assert lineage.execution is not None and lineage.execution.id == report.template_id
+        assert lineage.execution.data["seconds"] is not None
+        assert lineage.template is not None and lineage.template.id == report.template_id
+        assert lineage.use_case is not None and lineage.use_case.id == report.use_case_id
+        expected = sorted(rid for rid in report.requirement_ids if rid in requirements)
+        assert expected, f"report {report.template_id} names no known requirement"
+        assert [r.id for r in lineage.requirements] == expected
+        assert lineage.requirements[0].data["text"] == requirements[expected[0]].text
+        relations = {edge.relation for edge in lineage.edges}
+        assert relations == {"answered_by", "planned_as", "executed_as", "reported_in"}
+
+
+def test_lineage_of_unknown_report_or_epoch_is_a_clear_error(catalog):
+    with pytest.raises(CatalogError, match="no report 'nope'"):
+        catalog.lineage("demo-1", "nope")
+    with pytest.raises(CatalogError, match="no epoch 'missing'"):
+        catalog.lineage("missing", "x")
+
+
+def test_list_epochs_parents_and_runs_of_one_graph(catalog, runs):
+    epochs = catalog.list_epochs()
+    assert [e.id for e in epochs] == ["changed", "demo-2", "demo-1"]
+    by_id = {e.id: e for e in epochs}
+    assert by_id["demo-1"].parent_epoch is None
+    assert by_id["demo-2"].parent_epoch == "demo-1"
+    assert all(e.status == "finished" and e.finished_at and e.tags == ["t"] for e in epochs)
+    fingerprint = runs["demo-1"]["schema"].fingerprint
+    assert by_id["changed"].fingerprint != fingerprint
+    assert [e.id for e in catalog.runs_of_graph(fingerprint)] == ["demo-2", "demo-1"]
+    changed_source = runs["changed"]["schema"].source
+    assert by_id["changed"].source == changed_source
+    assert "changed" in [e.id for e in catalog.list_epochs(source=changed_source)]
+
+
+def test_show_counts_every_item(catalog, runs):
+    values = runs["demo-1"]
+    nodes = catalog.nodes("demo-1")
+    kinds = [n.kind for n in nodes]
+    assert kinds.count("requirement") == len(values["requirements"])
+    assert kinds.count("use_case") == len(values["use_cases"])
+    assert kinds.count("template") == len(values["templates"])
+    assert kinds.count("execution") == len(values["executions"])
+    assert kinds.count("report") == len(values["reports"])
+    execution = catalog.nodes("demo-1", "execution")[0]
+    assert "parameters" in execution.data and "statistics" in execution.data
+
+
+def test_diff_of_identical_graph_runs_finds_no_change(catalog):
+    result = diff_epochs(catalog, "demo-1", "demo-2")
+    assert not result.fingerprint_changed
+    assert result.templates and not result.only_before and not result.only_after
+    assert not [t for t in result.templates if t.changed]
+
+
+def test_diff_of_a_changed_graph_reports_top_entity_and_group_changes(catalog):
+    result = diff_epochs(catalog, "demo-1", "changed")
+    assert result.fingerprint_changed
+    changed = [t for t in result.templates if t.changed]
+    assert changed, "a graph at half scale must change some template results"
+    assert any(t.entered_top or t.left_top or t.rank_changes for t in changed)
+    assert any(
+        t.group_count_before is not None and t.group_count_before != t.group_count_after
+        for t in changed
+    )
+
+
+def test_catalog_write_failure_is_reported_not_raised(tmp_path, runs):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    problem = record_run_safely(
+        blocker / "catalog.sqlite", runs["demo-1"], epoch_id="x", started_at=time.time()
+    )
+    assert problem is not None and "catalog write failed" in problem
+
+
+def test_records_replace_on_rerecord(tmp_path, runs):
+    store = SqliteCatalog(tmp_path / "c.sqlite")
+    record_run(store, runs["demo-1"], epoch_id="e", started_at=1.0)
+    record_run(store, runs["demo-1"], epoch_id="e", started_at=1.0)
+    nodes, edges = build_records("e", runs["demo-1"])
+    assert len(store.nodes("e")) == len(nodes)
+    assert len(store.edges("e")) == len(edges)
+    store.close()

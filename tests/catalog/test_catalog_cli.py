@@ -1,0 +1,101 @@
+"""`gaai run` records epochs; `gaai catalog list|show|lineage|diff`; catalog failures."""
+
+import json
+
+import pytest
+
+from gaai_graph.cli import main
+
+
+@pytest.fixture(scope="module")
+def two_epochs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli-catalog")
+    catalog = out / "catalog.sqlite"
+    for thread, source in (("first", "demo"), ("second", "demo:0.5")):
+        code = main(
+            [
+                "run",
+                "--source",
+                source,
+                "--out",
+                str(out / thread),
+                "--thread-id",
+                thread,
+                "--catalog",
+                str(catalog),
+                "--tag",
+                "cli",
+                "--quiet",
+            ]
+        )
+        assert code == 0
+    return out, catalog
+
+
+def _json(capsys, *argv):
+    capsys.readouterr()
+    assert main(list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_run_records_an_epoch_per_thread(two_epochs, capsys):
+    _, catalog = two_epochs
+    epochs = _json(capsys, "catalog", "--catalog", str(catalog), "--json", "list")
+    assert [e["id"] for e in epochs] == ["second", "first"]
+    assert all(e["status"] == "finished" and e["tags"] == ["cli"] for e in epochs)
+
+
+def test_show_and_lineage_of_every_report(two_epochs, capsys):
+    out, catalog = two_epochs
+    shown = _json(capsys, "catalog", "--catalog", str(catalog), "--json", "show", "first")
+    reports = sorted(p.stem for p in (out / "first" / "reports").glob("*.json"))
+    assert shown["counts"]["report"] == len(reports) > 0
+    for path in (out / "first" / "reports").glob("*.json"):
+        template_id = json.loads(path.read_text())["template_id"]
+        found = _json(
+            capsys, "catalog", "--catalog", str(catalog), "--json", "lineage", "first", template_id
+        )
+        assert found["report"]["data"]["path"] == str(path)
+        assert found["requirements"], f"{template_id} has no requirement in its lineage"
+    capsys.readouterr()
+    assert main(["catalog", "--catalog", str(catalog), "lineage", "first", "TPL-001"]) == 0
+    assert "<- requirement" in capsys.readouterr().out
+
+
+def test_diff_of_two_graphs_on_the_command_line(two_epochs, capsys):
+    _, catalog = two_epochs
+    result = _json(
+        capsys, "catalog", "--catalog", str(catalog), "--json", "diff", "first", "second"
+    )
+    assert result["fingerprint_changed"] is True
+    assert any(t["entered_top"] or t["left_top"] for t in result["templates"])
+
+
+def test_unknown_epoch_and_missing_catalog_are_clear_errors(two_epochs, capsys, tmp_path):
+    _, catalog = two_epochs
+    assert main(["catalog", "--catalog", str(catalog), "show", "nope"]) == 2
+    assert "no epoch 'nope'" in capsys.readouterr().err
+    assert main(["catalog", "--catalog", str(tmp_path / "none.sqlite"), "list"]) == 2
+    assert "no catalog at" in capsys.readouterr().err
+
+
+def test_catalog_write_failure_keeps_reports_and_is_reported(tmp_path, capsys):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the catalog's directory should be")
+    out = tmp_path / "out"
+    code = main(["run", "--out", str(out), "--catalog", str(blocker / "c.sqlite"), "--quiet"])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "catalog write failed" in err
+    assert list((out / "reports").glob("*.json")), "the reports were written anyway"
+
+
+def test_resume_of_a_thread_never_started_is_a_clear_error(tmp_path, capsys):
+    assert main(["resume", "--thread-id", "ghost", "--out", str(tmp_path)]) == 2
+    assert "no run with thread id 'ghost'" in capsys.readouterr().err
+
+
+def test_run_prints_its_thread_id_unless_quiet(tmp_path, capsys):
+    code = main(["run", "--out", str(tmp_path), "--thread-id", "visible", "--text", "Find hubs."])
+    assert code == 0
+    assert "thread id: visible (checkpoints: " in capsys.readouterr().err
