@@ -1,0 +1,134 @@
+"""Self-contained HTML reports: one page per report, an index, and a trace page.
+
+Pages are rendered by Jinja2 with autoescaping on, so every piece of text from data (labels,
+ids, error messages, requirement text) is shown as text, never interpreted as markup. Each
+page carries its own CSS and inline SVG charts; nothing is loaded from a CDN, and a
+Content-Security-Policy forbids scripts and remote resources altogether.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from gaai_graph.models import Report, RunSummary
+from gaai_graph.nodes.report import format_number
+from gaai_graph.reporting.charts import Bar, BarChart, charts_for_report
+
+__all__ = ["render_index_html", "render_report_html", "render_trace_html"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _statistics_rows(report: Report) -> list[tuple[str, str]]:
+    statistics = report.statistics
+    if statistics is None:
+        return []
+    return [
+        (name, format_number(float(value)))
+        for name, value in statistics.model_dump().items()
+        if isinstance(value, int | float)
+    ]
+
+
+def render_report_html(report: Report, index_href: str = "../index.html") -> str:
+    """Render one report as a standalone HTML page with its charts.
+
+    Args:
+        report: The report.
+        index_href: Link back to the run's index page.
+
+    Returns:
+        The complete HTML document.
+    """
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            report=report,
+            charts=charts_for_report(report),
+            statistics=_statistics_rows(report),
+            fmt=format_number,
+            index_href=index_href,
+        )
+    )
+
+
+def _top_finding(report: Report) -> str:
+    if report.status == "failed":
+        return f"failed: {report.error or 'unknown error'}"
+    best = max(report.insights, key=lambda insight: insight.confidence, default=None)
+    return best.title if best is not None else report.summary
+
+
+def render_index_html(summary: RunSummary, reports: list[Report], hrefs: dict[str, str]) -> str:
+    """Render the run's index page linking every report page.
+
+    Args:
+        summary: The run summary.
+        reports: The run's reports, in the order to list them.
+        hrefs: Template id -> relative link of that report's HTML page.
+    """
+    rows = [
+        {"report": report, "href": hrefs[report.template_id], "finding": _top_finding(report)}
+        for report in reports
+    ]
+    return _environment().get_template("index.html.j2").render(summary=summary, rows=rows)
+
+
+def _timeline_chart(nodes: list[dict[str, Any]]) -> BarChart | None:
+    finished = [node for node in nodes if node.get("ended") is not None]
+    if not finished:
+        return None
+    end = max(node["ended"] for node in finished) or 1.0
+    label_width, plot_width, row = 200, 420, 18
+    bars = [
+        Bar(
+            x=round(label_width + plot_width * node["started"] / end, 2),
+            y=6 + index * row,
+            width=round(max(plot_width * node["seconds"] / end, 1.0), 2),
+            height=row - 4,
+            label=str(node["label"])[:30],
+            value_text=f"{node['seconds'] * 1000:.0f} ms",
+            tooltip=f"{node['label']}: {node['started']:.3f}s + {node['seconds']:.3f}s",
+        )
+        for index, node in enumerate(finished)
+    ]
+    return BarChart(
+        kind="timeline",
+        title="Timeline",
+        caption="When each step started and how long it ran.",
+        width=700,
+        height=12 + len(bars) * row,
+        orientation="horizontal",
+        bars=bars,
+        axis_y=label_width,
+    )
+
+
+def render_trace_html(trace: dict[str, Any]) -> str:
+    """Render an exported trace (`WorkflowTracer.to_jsonable()`) as an HTML page."""
+    from gaai_graph.tracing import TraceSummary, render_trace_summary
+
+    summary_data = dict(trace["summary"])
+    summary_data["slowest"] = [(item["step"], item["ms"]) for item in summary_data["slowest"]]
+    summary_text = render_trace_summary(TraceSummary(**summary_data))
+    return (
+        _environment()
+        .get_template("trace.html.j2")
+        .render(trace=trace, summary_text=summary_text, timeline=_timeline_chart(trace["nodes"]))
+    )
