@@ -27,10 +27,25 @@ lint: install
 typecheck: install
 	$(BIN)/mypy gaai_graph
 
-unit: install
+unit: install browser postgres
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
+
+# Headless Chromium renders the HTML reports in tests/reporting/test_html.py. Installed from
+# Debian when missing (CI runs as root on a fresh machine); otherwise say what to run.
+.PHONY: browser
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "headless Chromium is missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+
+# PostgreSQL server binaries for the Postgres checkpointer test (tests/test_persistence.py starts
+# a throwaway cluster itself). Installed from Debian when missing; `make demo` never needs it.
+.PHONY: postgres
+postgres:
+	sh scripts/ensure_postgres.sh
 
 format: install
 	$(BIN)/ruff format .

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any, TextIO
 
+from gaai_graph import durable_commands
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import Report, RunSummary
-from gaai_graph.state import InputState
 
 EXIT_BAD_INPUT = 2
-_STREAM_MODES: list[Literal["updates", "values"]] = ["updates", "values"]
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -32,8 +32,10 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--source",
         default="demo",
-        help="'demo' (bundled graph), 'demo:<scale>', or a snapshot directory "
-        "(arangodump or arangoexport JSONL)",
+        help="'demo' (bundled graph), 'demo:<scale>', a snapshot directory "
+        "(arangodump or arangoexport JSONL), or a live database "
+        "arangodb://[user@]host:port/database (arangodbs:// for HTTPS; password in "
+        "ARANGO_PASSWORD)",
     )
     run.add_argument("--graph", dest="graph_name", help="named graph to analyse")
     run.add_argument(
@@ -64,11 +66,43 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-templates", type=int, default=12, metavar="N")
     run.add_argument("--top-k", type=int, default=10, metavar="K")
     run.add_argument(
+        "--model",
+        default=None,
+        metavar="NAME",
+        help="chat model for the reasoning phases (e.g. gpt-4o-mini), served by OpenAI or the "
+        "OpenAI-compatible server in OPENAI_BASE_URL; default: GAAI_MODEL, else rules only",
+    )
+    run.add_argument(
         "--sequential", action="store_true", help="run templates one at a time (debugging)"
     )
     run.add_argument("--out", default="gaai-output", metavar="DIR", help="output directory")
     run.add_argument("--quiet", action="store_true", help="print only the final summary")
+    run.add_argument(
+        "--json",
+        action="store_true",
+        help="print a machine-readable summary (JSON) on stdout instead of the text summary",
+    )
     run.add_argument("--verbose", action="store_true", help="log warnings with tracebacks")
+    run.add_argument(
+        "--write-results",
+        action="store_true",
+        help="write per-vertex results back to the arangodb:// source, into a new collection "
+        "per run (default: read only)",
+    )
+    run.add_argument(
+        "--engine",
+        choices=("local", "gae"),
+        default="local",
+        help="where algorithms run: local igraph (default) or the ArangoDB Graph Analytics "
+        "Engine of an arangodb:// source",
+    )
+    run.add_argument(
+        "--gae-engine",
+        metavar="SERVICE_ID",
+        help="use this running Graph Analytics Engine (never deleted) instead of starting one",
+    )
+    durable_commands.add_run_options(run)
+    durable_commands.add_commands(commands)
 
     export = commands.add_parser("export-demo", help="write the demo graph as a snapshot")
     export.add_argument("--out", required=True, metavar="DIR")
@@ -113,49 +147,161 @@ def _progress_line(node: str, update: Any, started: float) -> str | None:
     return f"[{elapsed}] {node}: {detail}"
 
 
-async def _run_workflow(
-    inputs: InputState, context: Context, progress: TextIO | None
-) -> dict[str, Any]:
-    from gaai_graph.graph import graph
+class ProgressPrinter:
+    """Prints live progress of a run from its stream.
 
-    started = time.perf_counter()
-    final: dict[str, Any] = {}
-    async for mode, chunk in graph.astream(inputs, context=context, stream_mode=_STREAM_MODES):
-        if mode == "values" and isinstance(chunk, dict):
-            final = chunk
-        elif progress is not None and isinstance(chunk, dict):
+    Phases are printed as they end, templates as they start and end (driven by the `tasks`
+    and `updates` stream modes).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._started = time.perf_counter()
+        self._templates_total = 0
+        self._templates_done = 0
+
+    def __call__(self, mode: str, chunk: Any) -> None:
+        """Handle one (mode, chunk) of the run's stream."""
+        if not isinstance(chunk, dict):
+            return
+        if mode == "tasks" and "input" in chunk and chunk.get("name") == "run_template":
+            template = getattr(chunk["input"], "template", None)
+            if template is not None:
+                elapsed = f"{time.perf_counter() - self._started:6.2f}s"
+                self._print(f"[{elapsed}]   {template.id} {template.algorithm:<17} started")
+        elif mode == "updates":
             for node, update in chunk.items():
-                line = _progress_line(node, update, started)
+                if node == "generate_templates" and isinstance(update, dict):
+                    self._templates_total = len(update.get("templates", []))
+                line = _progress_line(node, update, self._started)
+                if node == "run_template" and isinstance(update, dict):
+                    self._templates_done += len(update.get("reports", []))
+                    if line:
+                        line += f" ({self._templates_done}/{self._templates_total})"
                 if line:
-                    print(line, file=progress, flush=True)
-    return final
+                    self._print(line)
+
+    def _print(self, line: str) -> None:
+        print(line, file=self._stream, flush=True)
+
+
+def _context_options(args: argparse.Namespace) -> dict[str, Any]:
+    """`Context` fields taken from the `run` flags (add new run flags here)."""
+    return {
+        "source": args.source,
+        "graph_name": args.graph_name,
+        "core_collections": args.core_collections,
+        "vertical": args.vertical,
+        "max_executions": args.max_executions,
+        "max_templates": args.max_templates,
+        "top_k": args.top_k,
+        "write_results": args.write_results,
+        "engine": args.engine,
+        "gae_engine": args.gae_engine,
+        "model": args.model,
+    }
+
+
+def _json_summary(result: Any, out_dir: Path, trace: dict[str, Any] | None) -> dict[str, Any]:
+    from gaai_graph.reporting.files import report_file_stems
+
+    summary: RunSummary = result.summary
+    reports: list[Report] = sorted(result.reports, key=lambda r: r.template_id)
+    stems = report_file_stems(r.template_id for r in reports)
+    return {
+        "run_id": summary.run_id,
+        "headline": summary.headline,
+        "source": summary.source,
+        "graph_name": summary.graph_name,
+        "vertical": summary.vertical,
+        "out_dir": str(out_dir),
+        "index_html": str(out_dir / "index.html"),
+        "reports": [
+            {
+                "template_id": r.template_id,
+                "title": r.title,
+                "algorithm": r.algorithm,
+                "status": r.status,
+                "error": r.error,
+                "files": {
+                    ext: str(out_dir / "reports" / f"{stems[r.template_id]}.{ext}")
+                    for ext in ("json", "md", "html")
+                },
+            }
+            for r in reports
+        ],
+        "failures": [failure.model_dump(mode="json") for failure in summary.failures],
+        "trace": trace,
+    }
 
 
 def _command_run(args: argparse.Namespace) -> int:
-    from gaai_graph.reporting.files import write_run_outputs
-    from gaai_graph.reporting.markdown import render_console_summary
-
-    context = Context(
-        source=args.source,
-        graph_name=args.graph_name,
-        core_collections=args.core_collections,
-        vertical=args.vertical,
-        max_executions=args.max_executions,
-        max_templates=args.max_templates,
-        top_k=args.top_k,
-        enable_parallelism=not args.sequential,
+    options = _context_options(args)
+    documents = _documents_from(args)
+    thread_id = args.thread_id or durable_commands.new_thread_id()
+    durable_commands.remember_run(
+        args, thread_id, {**options, "enable_parallelism": not args.sequential}, documents
     )
-    inputs = InputState(documents=_documents_from(args))
-    final = asyncio.run(_run_workflow(inputs, context, None if args.quiet else sys.stderr))
-    summary: RunSummary | None = final.get("summary")
-    reports: list[Report] = sorted(final.get("reports", []), key=lambda r: r.template_id)
-    if summary is None:
+    return _run_thread(args, thread_id, options, documents)
+
+
+def _run_thread(
+    args: argparse.Namespace, thread_id: str, options: dict[str, Any], documents: list[Any]
+) -> int:
+    """Run or continue the checkpointed thread `thread_id`, write its outputs, catalog it."""
+    from gaai_graph.reporting.markdown import render_console_summary
+    from gaai_graph.runner import AgenticWorkflowRunner
+
+    context = Context(**options, enable_parallelism=not args.sequential)
+
+    def make_runner(checkpointer: Any) -> AgenticWorkflowRunner:
+        runner_options = dict(options)
+        return AgenticWorkflowRunner(
+            graph_name=runner_options.pop("graph_name"),
+            core_collections=runner_options.pop("core_collections"),
+            max_executions=runner_options.pop("max_executions"),
+            source=runner_options.pop("source"),
+            vertical=runner_options.pop("vertical"),
+            enable_tracing=True,
+            checkpointer=checkpointer,
+            **runner_options,
+        )
+
+    listener = None if args.quiet else ProgressPrinter(sys.stderr)
+    result, runner, values = asyncio.run(
+        durable_commands.run_durably(
+            args,
+            thread_id,
+            make_runner,
+            lambda runner: runner.run_async(
+                input_documents=documents,
+                enable_parallelism=not args.sequential,
+                listener=listener,
+                run_id=thread_id,
+            ),
+            context,
+            listener,
+        )
+    )
+    if result.summary is None:
         raise GaaiError("the run ended without a summary")
     out_dir = Path(args.out)
-    write_run_outputs(out_dir, summary, reports)
-    print(render_console_summary(summary, reports))
-    print(f"\nReports written to {out_dir}/ (summary.json, summary.md, reports/)")
+    runner.export_reports(result, out_dir)
+    durable_commands.record_in_catalog(args, thread_id, values, out_dir)
+    if args.json:
+        trace = runner.trace_summary().to_jsonable() if runner.tracer else None
+        sys.stdout.write(json.dumps(_json_summary(result, out_dir, trace), indent=2) + "\n")
+        return 0
+    reports: list[Report] = sorted(result.reports, key=lambda r: r.template_id)
+    print(render_console_summary(result.summary, reports))
+    print(f"\nReports written to {out_dir}/ (index.html, summary.json, summary.md, reports/)")
     return 0
+
+
+def _command_resume(args: argparse.Namespace) -> int:
+    options, documents = durable_commands.resume_arguments(args)
+    options.pop("enable_parallelism", None)
+    return _run_thread(args, args.thread_id, options, documents)
 
 
 def _command_export_demo(args: argparse.Namespace) -> int:
@@ -181,7 +327,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING if getattr(args, "verbose", False) else logging.ERROR,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    handlers = {"run": _command_run, "export-demo": _command_export_demo}
+    handlers = {
+        "run": _command_run,
+        "export-demo": _command_export_demo,
+        "resume": _command_resume,
+        "catalog": durable_commands.command_catalog,
+    }
     try:
         return handlers[args.command](args)
     except GaaiError as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from gaai_graph.errors import GaaiError
 
@@ -13,6 +14,7 @@ _ENVIRONMENT_OVERRIDES: dict[str, str] = {
     "source": "GAAI_SOURCE",
     "graph_name": "GAAI_GRAPH",
     "vertical": "GAAI_VERTICAL",
+    "model": "GAAI_MODEL",
 }
 
 
@@ -72,6 +74,73 @@ class Context:
         default=42,
         metadata={"description": "Seed for randomised algorithms, so runs are reproducible."},
     )
+    approve_templates: bool = field(
+        default=False,
+        metadata={
+            "description": "Pause after template generation so a person can accept, drop or "
+            "edit the templates before they run (resume with Command(resume=...)). Needs a "
+            "checkpointer: the LangGraph server brings one; in Python compile `builder` "
+            "with one."
+        },
+    )
+
+    model: str | None = field(
+        default=None,
+        metadata={
+            "description": "Chat model for the reasoning phases, e.g. 'gpt-4o-mini' or "
+            "'openai:gpt-4o-mini', served by OpenAI or any OpenAI-compatible server named by "
+            "OPENAI_BASE_URL (key: OPENAI_API_KEY). None (the default) uses the rule path. "
+            "Environment: GAAI_MODEL."
+        },
+    )
+    chat_model: Any = field(
+        default=None,
+        metadata={
+            "description": "A LangChain chat model object (Python only); takes precedence "
+            "over `model`."
+        },
+    )
+    llm_timeout: float = field(
+        default=60.0,
+        metadata={"description": "Seconds before one chat-model request is abandoned."},
+    )
+    llm_max_retries: int = field(
+        default=2,
+        metadata={
+            "description": "Retries (with exponential backoff) of a request that timed out or "
+            "got a 429 or 5xx answer, before the phase falls back to rules."
+        },
+    )
+    write_results: bool = field(
+        default=False,
+        metadata={
+            "description": "Write every template's per-vertex results back to the live "
+            "ArangoDB source, into a new collection per run (gaai_results_<time>_<run>). "
+            "Needs an arangodb:// source; without it a live source is only read."
+        },
+    )
+    engine: str = field(
+        default="local",
+        metadata={
+            "description": "Where algorithms run: 'local' (igraph, in process) or 'gae' (the "
+            "ArangoDB Graph Analytics Engine of an arangodb:// source; algorithms it lacks "
+            "run locally)."
+        },
+    )
+    gae_engine: str | None = field(
+        default=None,
+        metadata={
+            "description": "Service id of a running Graph Analytics Engine to use (never "
+            "deleted). None: each template starts its own engine and deletes it afterwards."
+        },
+    )
+    llm_prices: dict[str, list[float]] | None = field(
+        default=None,
+        metadata={
+            "description": "Model name -> [USD per 1M input tokens, USD per 1M output "
+            "tokens], overriding or extending the built-in price table."
+        },
+    )
 
     def __post_init__(self) -> None:
         """Apply environment overrides to fields left at their defaults, then validate."""
@@ -85,6 +154,20 @@ class Context:
             raise GaaiError(f"max_templates must be at least 1, got {self.max_templates}")
         if self.top_k < 1:
             raise GaaiError(f"top_k must be at least 1, got {self.top_k}")
+        if self.llm_timeout <= 0:
+            raise GaaiError(f"llm_timeout must be positive, got {self.llm_timeout}")
+        if self.llm_max_retries < 0:
+            raise GaaiError(f"llm_max_retries must be at least 0, got {self.llm_max_retries}")
+        if self.engine not in ("local", "gae"):
+            raise GaaiError(f"engine must be 'local' or 'gae', got {self.engine!r}")
+        if self.write_results or self.engine == "gae":
+            from gaai_graph.sources.arango_url import is_arango_source
+
+            if not is_arango_source(self.source):
+                raise GaaiError(
+                    "write_results and engine='gae' need a live source "
+                    "(arangodb://host:port/database); snapshots and the demo are read-only"
+                )
 
     @property
     def concurrency(self) -> int:

@@ -4,6 +4,7 @@
 START ─┬─> analyze_schema ───────┐
        └─> extract_requirements ─┴─> resolve_vertical ─> generate_use_cases
             ─> generate_templates ─(Send × N)─> run_template ─> aggregate ─> END
+                                 └─> approve_templates ─┘   (only with `approve_templates`)
 ```
 """
 
@@ -12,10 +13,14 @@ from __future__ import annotations
 from typing import Literal
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
 from langgraph.types import Send
 
 from gaai_graph.context import Context
+from gaai_graph.llm.cache import llm_cache
 from gaai_graph.nodes.aggregate import aggregate
+from gaai_graph.nodes.approval import approve_templates
+from gaai_graph.nodes.common import context_of
 from gaai_graph.nodes.execute import run_template
 from gaai_graph.nodes.requirements import extract_requirements
 from gaai_graph.nodes.schema import analyze_schema
@@ -48,6 +53,15 @@ def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
     ]
 
 
+def route_generated_templates(
+    state: WorkflowState, runtime: Runtime[Context]
+) -> Literal["approve_templates"] | list[Send] | Literal["aggregate"]:
+    """Ask a person to approve the templates when the context says so, else dispatch them."""
+    if context_of(runtime).approve_templates and state.templates and state.schema is not None:
+        return "approve_templates"
+    return route_templates(state)
+
+
 def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]:
     """Return the uncompiled workflow, to compile with or without a checkpointer."""
     builder = StateGraph(
@@ -61,6 +75,7 @@ def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]
     builder.add_node("resolve_vertical", resolve_vertical)
     builder.add_node("generate_use_cases", generate_use_cases)
     builder.add_node("generate_templates", generate_templates)
+    builder.add_node("approve_templates", approve_templates)
     # Typed by the Send payload (TemplateTask), which the overloads cannot relate to the state.
     builder.add_node("run_template", run_template)  # type: ignore[call-overload]
     builder.add_node("aggregate", aggregate)
@@ -72,7 +87,12 @@ def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]
     builder.add_edge("resolve_vertical", "generate_use_cases")
     builder.add_edge("generate_use_cases", "generate_templates")
     builder.add_conditional_edges(
-        "generate_templates", route_templates, ["run_template", "aggregate"]
+        "generate_templates",
+        route_generated_templates,
+        ["approve_templates", "run_template", "aggregate"],
+    )
+    builder.add_conditional_edges(
+        "approve_templates", route_templates, ["run_template", "aggregate"]
     )
     builder.add_edge("run_template", "aggregate")
     builder.add_edge("aggregate", END)
@@ -82,5 +102,7 @@ def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]
 builder = build_graph()
 """The workflow definition; compile it with a checkpointer for resumable runs."""
 
-graph = builder.compile(name="gaai_graph")
-"""The compiled workflow without a checkpointer (the LangGraph server brings its own)."""
+graph = builder.compile(name="gaai_graph", cache=llm_cache())
+"""The compiled workflow without a checkpointer (the LangGraph server brings its own). Its
+cache keeps LLM answers (in memory, or in the file `GAAI_LLM_CACHE` names) so an unchanged
+re-run makes no model request (`gaai_graph.llm.cache`)."""

@@ -269,7 +269,8 @@ class Group(Model):
 
     size: int
     members_sample: list[str]
-    """Up to a few `<collection>/<_key>` ids, highest degree first."""
+    """`<collection>/<_key>` ids, highest degree first: every member when the group has at
+    most 25, else the first five."""
     composition: dict[str, int] = Field(default_factory=dict)
     """Collection name -> number of members from it."""
 
@@ -322,6 +323,10 @@ class Insight(Model):
     confidence: float = Field(ge=0.0, le=1.0)
     evidence: dict[str, MetricValue] = Field(default_factory=dict)
     """Named numbers from the result that the description cites."""
+    kind: Literal["finding", "context"] = "finding"
+    """A finding is actionable or surprising (a ring, a dominant hub); context describes the
+    result without calling for action (an even spread, the size of the main component).
+    Summaries rank findings before context."""
 
 
 class Recommendation(Model):
@@ -358,6 +363,45 @@ class Report(Model):
     insights: list[Insight] = Field(default_factory=list)
     recommendations: list[Recommendation] = Field(default_factory=list)
     generated_by: Reasoner = "rules"
+    fallbacks: list[str] = Field(default_factory=list)
+    """Where the model's report was repaired, trimmed or replaced by the rule path (empty when
+    no model is configured or its answer was used whole)."""
+
+
+class LLMCall(Model):
+    """One request to a chat model (or one answer replayed from the node cache)."""
+
+    phase: str
+    """Reasoning phase: extract_requirements, resolve_vertical, generate_use_cases,
+    generate_templates, report, aggregate."""
+    model: str
+    """Model identity (name, plus the server's host for OpenAI-compatible servers)."""
+    template_id: str | None = None
+    purpose: Literal["answer", "json_repair", "validation_repair"] = "answer"
+    """First answer, or a repair round after malformed JSON or a failed validation."""
+    status: Literal["ok", "malformed", "invalid", "error"] = "ok"
+    """ok: usable answer; malformed: not JSON of the asked shape; invalid: failed validation
+    against the schema or the evidence; error: timeout, rate limit or server error after the
+    client's retries."""
+    cached: bool = False
+    """True when the answer came from LangGraph's cache: no request was made."""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    seconds: float = 0.0
+    cost_usd: float | None = None
+    """From the price table; None when the model has no price there."""
+    error: str | None = None
+
+
+class Fallback(Model):
+    """A place where LLM reasoning was repaired, trimmed or replaced by the rule path."""
+
+    phase: str
+    template_id: str | None = None
+    action: Literal["rules", "repaired", "dropped"]
+    """rules: the rule path's result was used; repaired: a repair round fixed the answer;
+    dropped: part of the answer (an insight, a template) was discarded."""
+    reason: str
 
 
 class ReportDigest(Model):
@@ -382,6 +426,11 @@ class PhaseTiming(Model):
     phase: str
     seconds: float
     template_id: str | None = None
+    started_at: float | None = None
+    """Wall-clock start (seconds since the epoch), so concurrent steps can be merged into the
+    phase's wall time instead of summed."""
+    finished_at: float | None = None
+    """Wall-clock end (seconds since the epoch)."""
 
 
 class RunSummary(Model):
@@ -401,7 +450,21 @@ class RunSummary(Model):
     unanswered: list[str] = Field(default_factory=list)
     """Requirements no supported analysis could answer, with the reason."""
     timings: dict[str, float] = Field(default_factory=dict)
-    """Phase -> seconds; per-template steps are summed under 'execute' and 'report'."""
+    """Phase -> wall-clock seconds. Concurrent per-template steps ('execute', 'report') count
+    the time during which at least one of them was running, not the sum of their durations."""
+    summed_step_seconds: dict[str, float] = Field(default_factory=dict)
+    """Phase -> sum of the durations of its steps, for phases run once per template; larger
+    than the wall time in `timings` when templates ran concurrently."""
+    skipped: list[RunError] = Field(default_factory=list)
+    """Use cases deliberately not analysed (e.g. beyond `max_templates`), with the reason;
+    these are not failures."""
+    fallbacks: list[Fallback] = Field(default_factory=list)
+    """Every LLM answer repaired, trimmed or replaced by the rule path, in every phase."""
+    llm_usage: dict[str, Any] = Field(default_factory=dict)
+    """LLM calls, tokens, seconds and cost: `total`, `by_phase` and `by_model`, each
+    {calls, cached, input_tokens, output_tokens, seconds, cost_usd}; empty with no model."""
+    generated_by: Reasoner = "rules"
+    """Who wrote the headline and key findings."""
 
     def to_jsonable(self) -> dict[str, Any]:
         """Return the summary.json contract as plain JSON-ready data."""

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from pathlib import Path
+from typing import Annotated, Required
+
+from pydantic import Field
+from typing_extensions import TypedDict
 
 from gaai_graph.models import (
     AnalysisTemplate,
     ExecutionResult,
+    Fallback,
     GraphSchema,
+    LLMCall,
     PhaseTiming,
     Report,
     Requirement,
@@ -24,15 +30,42 @@ from gaai_graph.models import (
 )
 
 
+class DocumentPath(TypedDict, total=False):
+    """A requirement document read from a file (Markdown or plain text, UTF-8)."""
+
+    path: Required[str]
+    name: str
+
+
+class InlineDocument(TypedDict, total=False):
+    """A requirement document given as text; `name` is cited as its source."""
+
+    content: Required[str]
+    name: str
+
+
+DocumentInput = str | Path | DocumentPath | InlineDocument
+"""One requirement document: a file path, `{"path": ...}` or `{"content": ..., "name": ...}`."""
+
+
 @dataclass(kw_only=True)
 class InputState:
     """What a caller provides."""
 
-    documents: list[Any] = field(default_factory=list)
+    # LangGraph builds the input JSON schema (the form LangGraph Studio renders) from the
+    # channel types, so descriptions travel in `Annotated[..., Field(description=...)]`.
+    documents: Annotated[
+        list[DocumentInput],
+        Field(
+            description="Requirement documents: file paths, {'path': ...}, or "
+            "{'content': '...', 'name': '...'} for inline text. Empty: the bundled sample "
+            "documents (demo source only)."
+        ),
+    ] = field(default_factory=list)
     """Requirement documents: a path string, `{"path": ...}`, or `{"content": ..., "name": ...}`
     for inline text. Empty means: use the source's bundled sample documents (demo only)."""
 
-    run_id: str = ""
+    run_id: Annotated[str, Field(description="Identifier of this run; generated when empty.")] = ""
     """Identifier of this run; generated when empty."""
 
 
@@ -48,6 +81,16 @@ class OutputState:
 
     errors: Annotated[list[RunError], operator.add] = field(default_factory=list)
     """Failures recorded instead of aborting: failed templates, skipped documents, fallbacks."""
+
+    llm_calls: Annotated[list[LLMCall], operator.add] = field(default_factory=list)
+    """One record per chat-model request or cache replay (phase, model, template, purpose,
+    status, tokens, seconds, cost); empty when no model is configured. Written by parallel
+    template chains, hence the list reducer. `gaai_graph.llm.usage.usage_totals` sums it per
+    phase and per model."""
+
+    fallbacks: Annotated[list[Fallback], operator.add] = field(default_factory=list)
+    """Every LLM answer repaired, trimmed or replaced by the rule path (phase, template,
+    action, reason)."""
 
 
 @dataclass(kw_only=True)

@@ -13,7 +13,7 @@ import pytest
 
 from gaai_graph.context import Context
 from gaai_graph.graph import graph
-from gaai_graph.models import Report
+from gaai_graph.models import Report, RunSummary
 from gaai_graph.sources.demo import DemoTruth, generate_demo
 
 
@@ -23,10 +23,24 @@ def truth() -> DemoTruth:
 
 
 @pytest.fixture(scope="module")
-def reports() -> dict[str, Report]:
-    result = asyncio.run(graph.ainvoke({"documents": []}, context=Context(source="demo")))
+def run() -> dict[str, object]:
+    result: dict[str, object] = asyncio.run(
+        graph.ainvoke({"documents": []}, context=Context(source="demo"))
+    )
+    return result
+
+
+@pytest.fixture(scope="module")
+def all_reports(run: dict[str, object]) -> list[Report]:
+    reports = run["reports"]
+    assert isinstance(reports, list)
+    return sorted(reports, key=lambda r: r.template_id)
+
+
+@pytest.fixture(scope="module")
+def reports(all_reports: list[Report]) -> dict[str, Report]:
     by_algorithm: dict[str, Report] = {}
-    for report in sorted(result["reports"], key=lambda r: r.template_id):
+    for report in all_reports:
         assert report.status == "succeeded", report.error
         # The first template per algorithm answers the main document's requirement.
         by_algorithm.setdefault(report.algorithm, report)
@@ -109,3 +123,74 @@ def test_k_core_puts_ring_members_in_the_innermost_core(
     top = reports["kcore"].top_entities
     innermost = [entity.id for entity in top if entity.value == top[0].value]
     assert innermost and set(innermost) <= _ring_members(truth)
+
+
+def test_rings_report_counts_exactly_the_planted_rings_and_lists_every_account(
+    reports: dict[str, Report], truth: DemoTruth
+) -> None:
+    rings = reports["wcc"]
+    # Counted over the whole result: components with two or more customers. The many
+    # ordinary components (one customer with their own devices and cards) are not rings.
+    assert rings.metrics["groups_with_at_least_2_result_members"] == len(truth.fraud_rings)
+    ordinary = [g for g in rings.groups if g.composition.get("customers", 0) == 1]
+    assert ordinary, "the demo has ordinary one-customer components to tell apart"
+    finding = rings.insights[0]
+    assert finding.title == "Suspicious rings" and finding.kind == "finding"
+    assert finding.evidence["derived.rings_beyond_main_component"] == len(truth.fraud_rings)
+    # The review action names every account of every ring (rings are listed in full).
+    review = rings.recommendations[0]
+    assert review.title == f"Review all {len(truth.fraud_rings)} listed rings"
+    for ring in truth.fraud_rings:
+        for member in (*ring.members, *ring.devices, *ring.payment_methods):
+            assert member in review.related_entities
+        for member in ring.members:
+            assert member in review.description
+    flagged_customers = {m for m in review.related_entities if m.startswith("customers/")}
+    assert flagged_customers == _ring_members(truth)
+
+
+def test_shared_devices_and_cards_are_exactly_the_ring_resources(
+    all_reports: list[Report], truth: DemoTruth
+) -> None:
+    # The template on devices and payment methods (hubs of REQ-019).
+    report = next(
+        r
+        for r in all_reports
+        if r.algorithm == "degree"
+        and "devices" in (r.projection.vertex_collections if r.projection else [])
+    )
+    shared = {e.id for e in report.top_entities if e.value >= 2}
+    ring_resources = {
+        resource
+        for ring in truth.fraud_rings
+        for resource in (*ring.devices, *ring.payment_methods)
+    }
+    # Only ring members share a device or card, so the whole-result count of resources
+    # with two or more links is bounded by the ring resources, and the leaders are theirs.
+    count = report.metrics["result_vertices_at_least_2"]
+    assert isinstance(count, int) and 0 < count <= len(ring_resources)
+    assert shared and shared <= ring_resources
+    assert report.insights[0].kind == "finding"
+    assert report.insights[0].evidence["metrics.result_vertices_at_least_2"] == count
+
+
+def test_k_core_report_leads_with_the_innermost_core(
+    reports: dict[str, Report], truth: DemoTruth
+) -> None:
+    kcore = reports["kcore"]
+    lead = kcore.insights[0]
+    k, size = kcore.metrics["max_coreness"], kcore.metrics["vertices_in_max_core"]
+    assert lead.title == f"Innermost core: k = {k}, {size} vertices"
+    assert lead.kind == "finding"
+    # The "evenly spread" coreness distribution is context, ranked after the finding.
+    assert all(i.kind == "context" for i in kcore.insights if "evenly spread" in i.title)
+
+
+def test_summary_leads_with_the_high_priority_ring_finding(run: dict[str, object]) -> None:
+    summary = run["summary"]
+    assert isinstance(summary, RunSummary)
+    assert "Strongest finding (Rings of customers" in summary.headline
+    assert "evenly spread" not in summary.headline
+    assert summary.key_findings[0].startswith("Rings of customers")
+    # Parallel template steps: the execute phase's wall time is below the summed durations.
+    assert summary.timings["execute"] <= summary.summed_step_seconds["execute"] + 1e-6

@@ -141,6 +141,7 @@ class LocalEngine:
             result.statistics = scores.statistics
             result.score_histogram = scores.histogram
             result.top_entities = scores.top_entities
+            result.metrics.update(scores.metrics)
         elif output.membership is not None and output.degrees is not None:
             groups = summarize_groups(
                 output.membership,

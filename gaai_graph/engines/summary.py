@@ -17,6 +17,7 @@ import numpy.typing as npt
 from gaai_graph.models import Entity, Group, HistogramBin, MetricValue, ScoreStatistics
 
 __all__ = [
+    "MEMBERS_LISTED_IN_FULL_UP_TO",
     "MEMBERS_SAMPLE_SIZE",
     "SCORE_HISTOGRAM_BINS",
     "GroupSummary",
@@ -34,6 +35,11 @@ __all__ = [
 
 SCORE_HISTOGRAM_BINS = 10
 MEMBERS_SAMPLE_SIZE = 5
+"""Members shown for a group too large to list in full."""
+MEMBERS_LISTED_IN_FULL_UP_TO = 25
+"""Groups of at most this many vertices list every member, so a reviewer gets the whole ring."""
+SHARED_THRESHOLD = 2
+"""A vertex with a score (degree) of at least this is counted as shared by several others."""
 _SKEWED_FIRST_BIN_SHARE = 0.8
 """A linear histogram that puts more than this share of values in its first bin hides the
 shape of the tail; such non-negative scores get logarithmic bins instead."""
@@ -49,6 +55,8 @@ class ScoreSummary:
     statistics: ScoreStatistics
     histogram: list[HistogramBin]
     top_entities: list[Entity]
+    metrics: dict[str, MetricValue] = field(default_factory=dict)
+    """Whole-result counts over the result collections (see `score_metrics`)."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +112,43 @@ def summarize_scores(
         statistics=score_statistics(scores, top_sum=float(scores[top].sum()) if top else 0.0),
         histogram=score_histogram(scores),
         top_entities=entities,
+        metrics=score_metrics(scores, vertex_ids, result_collections),
     )
+
+
+def score_metrics(
+    values: npt.ArrayLike, vertex_ids: Sequence[str], result_collections: Collection[str] = ()
+) -> dict[str, MetricValue]:
+    """Counts over every vertex of the result collections (all vertices when none are given).
+
+    - `result_vertex_count`: vertices the counts below range over.
+    - `result_vertices_at_max`: how many of them reach the highest score of the whole result
+      (for k-core: the members of the innermost core).
+    - For integer scores (degree, coreness, triangles) only: `result_vertices_at_least_2`,
+      how many score 2 or more (for degree: vertices shared by at least two edges), and
+      per result collection `result_vertices_at_least_2_in_<collection>` and
+      `result_vertex_count_in_<collection>`.
+
+    Returns:
+        Metric name -> count.
+    """
+    scores = np.asarray(values, dtype=np.float64)
+    if result_collections:
+        chosen = in_collections(vertex_ids, result_collections)
+    else:
+        chosen = np.ones(scores.size, dtype=bool)
+    selected = scores[chosen]
+    metrics: dict[str, MetricValue] = {"result_vertex_count": int(selected.size)}
+    if scores.size:
+        metrics["result_vertices_at_max"] = int((selected == scores.max()).sum())
+    if scores.size and bool(np.all(scores == np.floor(scores))):
+        shared = chosen & (scores >= SHARED_THRESHOLD)
+        metrics["result_vertices_at_least_2"] = int(shared.sum())
+        for name in sorted(set(result_collections)):
+            in_name = in_collections(vertex_ids, [name])
+            metrics[f"result_vertices_at_least_2_in_{name}"] = int((shared & in_name).sum())
+            metrics[f"result_vertex_count_in_{name}"] = int(in_name.sum())
+    return metrics
 
 
 def score_statistics(values: npt.ArrayLike, *, top_sum: float = 0.0) -> ScoreStatistics:
@@ -296,6 +340,9 @@ def summarize_groups(
         "singleton_count": int((sizes == 1).sum()),
         "groups_of_size_at_least_2": int((sizes >= 2).sum()),
         "groups_of_size_at_least_3": int((sizes >= 3).sum()),
+        # Rings: groups holding two or more vertices of the collections the question is
+        # about (e.g. two customers sharing a device); every vertex counts without them.
+        **_multi_member_metrics(labels, group_labels, preferred if result_collections else None),
         "mean_group_size": float(sizes.mean()),
         "median_group_size": float(np.median(sizes)),
     }
@@ -319,14 +366,35 @@ def summarize_groups(
     )
 
 
+def _multi_member_metrics(
+    labels: IntArray, group_labels: IntArray, preferred: npt.NDArray[np.bool_] | None
+) -> dict[str, MetricValue]:
+    """Groups with at least two result members, and how many result members they hold."""
+    counted = labels if preferred is None else labels[preferred]
+    if counted.size == 0:
+        return {
+            "groups_with_at_least_2_result_members": 0,
+            "result_members_in_multi_member_groups": 0,
+        }
+    # Positions into group_labels (sorted unique labels), so labels may be sparse.
+    per_group = np.bincount(np.searchsorted(group_labels, counted), minlength=group_labels.size)
+    multi = per_group >= 2
+    return {
+        "groups_with_at_least_2_result_members": int(multi.sum()),
+        "result_members_in_multi_member_groups": int(per_group[multi].sum()),
+    }
+
+
 def _members_sample(
     members: IntArray, preferred: npt.NDArray[np.bool_], degree: FloatArray, ids: Sequence[str]
 ) -> list[str]:
+    # Small groups (a ring under review) are listed in full; large ones by a sample.
+    wanted = members.size if members.size <= MEMBERS_LISTED_IN_FULL_UP_TO else MEMBERS_SAMPLE_SIZE
     first = members[preferred[members]]
-    chosen = top_indices(degree, ids, MEMBERS_SAMPLE_SIZE, first)
-    if len(chosen) < MEMBERS_SAMPLE_SIZE:
+    chosen = top_indices(degree, ids, wanted, first)
+    if len(chosen) < wanted:
         rest = members[~preferred[members]]
-        chosen += top_indices(degree, ids, MEMBERS_SAMPLE_SIZE - len(chosen), rest)
+        chosen += top_indices(degree, ids, wanted - len(chosen), rest)
     return [ids[i] for i in chosen]
 
 

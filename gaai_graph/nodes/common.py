@@ -28,18 +28,34 @@ class PhaseClock:
     template_id: str | None = None
     started: float = 0.0
     seconds: float = 0.0
+    started_at: float | None = None
+    """Wall-clock start (epoch seconds); `started` is the monotonic reading for the duration."""
+    finished_at: float | None = None
 
     @property
     def timing(self) -> PhaseTiming:
-        """The measured wall time as a state record."""
-        return PhaseTiming(phase=self.phase, seconds=self.seconds, template_id=self.template_id)
+        """The measured wall time, with its wall-clock span, as a state record."""
+        return PhaseTiming(
+            phase=self.phase,
+            seconds=self.seconds,
+            template_id=self.template_id,
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+        )
 
 
 @contextmanager
 def timed(phase: str, template_id: str | None = None) -> Iterator[PhaseClock]:
-    """Time the body of a `with` block as one phase."""
-    clock = PhaseClock(phase=phase, template_id=template_id, started=time.perf_counter())
+    """Time the body of a `with` block as one phase.
+
+    The duration comes from the monotonic `perf_counter`; the wall-clock span (`time.time`)
+    lets the aggregate merge concurrent steps of one phase into its real elapsed time.
+    """
+    clock = PhaseClock(
+        phase=phase, template_id=template_id, started=time.perf_counter(), started_at=time.time()
+    )
     try:
         yield clock
     finally:
         clock.seconds = time.perf_counter() - clock.started
+        clock.finished_at = clock.started_at + clock.seconds if clock.started_at else time.time()

@@ -112,12 +112,16 @@ def _describe_failure(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-async def execute_template(task: TemplateTask, context: Context) -> ExecutionResult:
+async def execute_template(
+    task: TemplateTask, context: Context, *, run_key: str | None = None
+) -> ExecutionResult:
     """Run one template's algorithm on its projection; failures become a failed result.
 
     Args:
         task: The template with the schema it was validated against.
-        context: Run configuration (source, seed).
+        context: Run configuration (source, seed, write_results).
+        run_key: Identifies the run (its thread or checkpoint id), so write-back puts all
+            of a run's templates into one new collection.
 
     Returns:
         The execution summary, with status "failed" and the error when anything went wrong.
@@ -126,12 +130,41 @@ async def execute_template(task: TemplateTask, context: Context) -> ExecutionRes
     try:
         data = await load_graph(context.source)
         label_attributes = {c.name: c.label_attribute for c in task.schema.collections}
+        if context.engine == "gae":
+            # Opt-in: run next to the database (gaai_graph.engines.gae); None = not on GAE.
+            from gaai_graph.engines.gae import run_on_gae
+
+            on_gae = await asyncio.to_thread(
+                run_on_gae,
+                data,
+                template,
+                label_attributes,
+                engine_id=context.gae_engine,
+                keep_results=context.write_results,
+                seed=context.seed,
+                run_key=run_key or template.id,
+            )
+            if on_gae is not None:
+                return on_gae
         key = _projection_key(context.source, data.fingerprint, template.projection)
         projection = await asyncio.to_thread(
             _projections.get_or_build,
             key,
             lambda: build_projection(data, template.projection, label_attributes),
         )
+        if context.write_results:
+            # Opt-in: per-vertex results go to a new collection of the live source, one per
+            # run (keyed by `run_key`); see gaai_graph.sources.arango_writeback.
+            from gaai_graph.sources.arango_writeback import run_and_write_back
+
+            return await asyncio.to_thread(
+                run_and_write_back,
+                data,
+                projection,
+                template,
+                seed=context.seed,
+                run_key=run_key or template.id,
+            )
         return await asyncio.to_thread(_engine.run, projection, template, seed=context.seed)
     except Exception as error:
         logger.warning("template %s failed to execute: %s", template.id, error, exc_info=True)
@@ -184,9 +217,16 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
     template_id = task.template.id
     gate_key = runtime.execution_info.checkpoint_id if runtime.execution_info else "default"
     errors: list[RunError] = []
+    llm_updates: dict[str, Any] = {}
     async with _concurrency_gate(gate_key or "default", context.concurrency):
         with timed("execute", template_id) as execute_clock:
-            execution = await execute_template(task, context)
+            info = runtime.execution_info
+            run_key = (
+                getattr(info, "thread_id", None)
+                or getattr(info, "run_id", None)
+                or getattr(info, "checkpoint_id", None)
+            )
+            execution = await execute_template(task, context, run_key=run_key)
         with timed("report", template_id) as report_clock:
             try:
                 report = write_report(task, execution)
@@ -194,6 +234,17 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
                     # An asynchronous report writer (an LLM call; benchmarks/orchestration.py
                     # injects its latency here) runs without blocking the other chains.
                     report = await report
+                # LLM branch: the rule report above is the fallback.
+                from gaai_graph.llm.phases import write_report_with_llm
+
+                report, llm_updates = await write_report_with_llm(
+                    context,
+                    task.template,
+                    execution,
+                    task.vertical,
+                    task.requirements,
+                    report,
+                )
             except Exception as error:
                 logger.warning("report for %s failed: %s", template_id, error, exc_info=True)
                 report = _failed_report(task, execution, error)
@@ -210,4 +261,5 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
         "reports": [report],
         "timings": [execute_clock.timing, report_clock.timing],
         "errors": errors,
+        **llm_updates,
     }

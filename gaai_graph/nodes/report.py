@@ -23,7 +23,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import get_args
+from typing import Literal, get_args
 
 from gaai_graph.models import (
     AnalysisTemplate,
@@ -87,6 +87,10 @@ _QUESTIONS: dict[str, str] = {
     "rings": "Are there suspicious rings of entities sharing the same resources?",
     "cycles": "Are there cycles in which entities reach each other in a loop?",
 }
+
+LEADER_FINDING_RATIO = 5.0
+"""A leader (or the largest hub) this many times the typical value is a finding; closer to
+the typical value it is context."""
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -266,9 +270,11 @@ def result_measures(execution: ExecutionResult) -> dict[str, MetricValue]:
     - `largest_group_share` = metrics.largest_group_share, else groups[0].size / vertex_count
     - `singleton_share` = metrics.singleton_count / metrics.vertex_count
     - `nontrivial_group_count` = group_count - metrics.singleton_count (groups of size ≥ 2)
-    - `groups_at_least_3` = groups of size ≥ 3, read from group_size_histogram when no bin
-      straddles 3
+    - `groups_at_least_3` = metrics.groups_of_size_at_least_3 (the engine counts it over every
+      group), else read from group_size_histogram when no bin straddles 3
     - `rings_beyond_largest` = groups_at_least_3 minus the largest group when it has ≥ 3
+    - `rings_beyond_main_component` = metrics.groups_with_at_least_2_result_members minus the
+      largest group when it is the main component (largest_group_share > 0.5)
     - `triangle_count` = statistics.total / 3 (each triangle is counted at its 3 corners)
 
     Args:
@@ -327,11 +333,20 @@ def _derived_measures(
         derived["derived.singleton_share"] = singletons / vertex_count
     if singletons is not None and execution.group_count is not None:
         derived["derived.nontrivial_group_count"] = execution.group_count - int(singletons)
-    at_least_3 = count_at_least(execution.group_size_histogram, 3)
+    at_least_3: int | None = None
+    counted = _number(measures.get("metrics.groups_of_size_at_least_3"))
+    if counted is not None:
+        at_least_3 = int(counted)
+    else:
+        at_least_3 = count_at_least(execution.group_size_histogram, 3)
     if at_least_3 is not None:
         derived["derived.groups_at_least_3"] = at_least_3
         largest_is_ring_sized = bool(execution.groups) and execution.groups[0].size >= 3
         derived["derived.rings_beyond_largest"] = max(at_least_3 - int(largest_is_ring_sized), 0)
+    multi = _number(measures.get("metrics.groups_with_at_least_2_result_members"))
+    if multi is not None:
+        has_main = bool(execution.groups) and _is_main_component(derived)
+        derived["derived.rings_beyond_main_component"] = max(int(multi) - int(has_main), 0)
     if (
         statistics is not None
         and execution.algorithm == "triangles"
@@ -339,6 +354,16 @@ def _derived_measures(
     ):
         derived["derived.triangle_count"] = statistics.total / 3
     return derived
+
+
+MAIN_COMPONENT_SHARE = 0.5
+"""A component holding more than this share of the vertices is the graph's main body, not a
+ring: rings are the small islands beside it."""
+
+
+def _is_main_component(derived: dict[str, MetricValue]) -> bool:
+    share = _number(derived.get("derived.largest_group_share"))
+    return share is not None and share > MAIN_COMPONENT_SHARE
 
 
 # --------------------------------------------------------------------------- checks
@@ -525,10 +550,15 @@ class _Writer:
 
     @property
     def approximate(self) -> bool:
-        text = " ".join(
-            [str(self.execution.metrics.get("approximation") or ""), *self.execution.notes]
-        ).lower()
-        return "sampl" in text or "approximat" in text
+        """Whether the engine estimated rather than computed.
+
+        True with an `approximation` metric or a note saying scores were sampled or are
+        estimates. A "member sample" of a group is a listing, not an approximation.
+        """
+        if self.execution.metrics.get("approximation"):
+            return True
+        text = " ".join(self.execution.notes).lower()
+        return any(word in text for word in ("sampled", "approximat", "estimate"))
 
     def quoter(self) -> _Quoter:
         return _Quoter(self.measures)
@@ -542,12 +572,14 @@ class _Writer:
         related: list[str] | None = None,
         *,
         actionable: bool = True,
+        kind: Literal["finding", "context"] = "finding",
     ) -> Insight:
         insight = Insight(
             title=title,
             description=description,
             confidence=confidence(strength, self.vertex_count, approximate=self.approximate),
             evidence=dict(quoter.evidence),
+            kind=kind if actionable else "context",
         )
         self.findings.append(_Finding(insight, related or [], actionable))
         return insight
@@ -576,6 +608,21 @@ class _Writer:
         if len(collections) == 1:
             return self.term(next(iter(collections)), plural=True)
         return "entities"
+
+    def terms_of(self, collections: Iterable[str]) -> str:
+        """Plural business words for several collections: 'devices and payment methods'."""
+        words = list(dict.fromkeys(self.term(name, plural=True) for name in collections))
+        if len(words) <= 1:
+            return words[0] if words else "vertices"
+        return ", ".join(words[:-1]) + " and " + words[-1]
+
+    def result_members(self, index: int) -> int:
+        """Members of a listed group from the result collections (all members when none)."""
+        group = self.execution.groups[index]
+        wanted = set(self.template.result_collections)
+        if not wanted:
+            return group.size
+        return sum(count for name, count in group.composition.items() if name in wanted)
 
     def composition_words(self, index: int, quoter: _Quoter) -> str:
         group = self.execution.groups[index]
@@ -623,7 +670,9 @@ def _score_findings(writer: _Writer) -> None:
             note = next((i for i, n in enumerate(execution.notes) if "sampl" in n.lower()), None)
             if note is not None:
                 description += f" Scores are approximate: {q.text(f'notes[{note}]')}."
-    writer.add(title, description, max(gini, 1 - gini), q)
+    # Only a concentrated score calls for action; an even spread is context.
+    kind: Literal["finding", "context"] = "finding" if gini >= 0.6 else "context"
+    writer.add(title, description, max(gini, 1 - gini), q, kind=kind)
 
     if not execution.top_entities:
         return
@@ -640,6 +689,7 @@ def _score_findings(writer: _Writer) -> None:
         )
         # A leader 100× the median is unmistakable; 1× is no signal at all.
         strength = min(1.0, max(0.0, math.log10(max(ratio, 1.0)) / 2))
+        kind = "finding" if ratio >= LEADER_FINDING_RATIO else "context"
     else:
         description = (
             f"{leader} ranks first with a {score} of {q.num('top_entities[0].value')} while "
@@ -647,7 +697,10 @@ def _score_findings(writer: _Writer) -> None:
             f"{population} have no {score} at all."
         )
         strength = 0.8
-    writer.add(f"{display_label(top)} leads by {score}", description, strength, q, related)
+        kind = "finding"
+    writer.add(
+        f"{display_label(top)} leads by {score}", description, strength, q, related, kind=kind
+    )
 
     specific = {
         "degree": _degree_finding,
@@ -674,24 +727,109 @@ def _degree_finding(writer: _Writer) -> None:
         description,
         min(1.0, math.log10(max(ratio, 1.0)) / 1.5),
         q,
+        kind="finding" if ratio >= LEADER_FINDING_RATIO else "context",
     )
+    _shared_finding(writer)
+
+
+def _shared_finding(writer: _Writer) -> None:
+    """Degree of devices, cards, products...: how many are linked to two or more vertices.
+
+    Counted by the engine over every vertex of the result collections, not the top-k.
+    """
+    collections = sorted(set(writer.template.result_collections))
+    q = writer.quoter()
+    if not collections or not q.has("metrics.result_vertices_at_least_2"):
+        return
+    shared = int(q.value("metrics.result_vertices_at_least_2"))
+    terms = writer.terms_of(collections)
+    parts = [
+        f"{q.num(f'metrics.result_vertices_at_least_2_in_{name}')} of "
+        f"{q.num(f'metrics.result_vertex_count_in_{name}')} {writer.term(name, plural=True)}"
+        for name in collections
+        if q.has(f"metrics.result_vertices_at_least_2_in_{name}")
+        and q.has(f"metrics.result_vertex_count_in_{name}")
+    ]
+    total = _number(writer.measures.get("metrics.result_vertex_count")) or 0.0
+    share = shared / total if total else 0.0
+    rare = 0 < share < 0.5
+    description = (
+        f"{q.num('metrics.result_vertices_at_least_2')} of the "
+        f"{q.num('metrics.result_vertex_count')} {terms} have two or more links in the "
+        "projection, counted over the whole result"
+        + (f" ({'; '.join(parts)})" if len(parts) > 1 else "")
+        + (
+            ". Few are linked to several others, so these few are shared: the first place to "
+            "look for entities that should not be connected."
+            if rare
+            else "."
+        )
+        if shared
+        else f"None of the {q.num('metrics.result_vertex_count')} {terms} has more than one link "
+        "in the projection: nothing is shared."
+    )
+    title = f"{q.num('metrics.result_vertices_at_least_2')} {terms} have two or more links"
+    related = [e.id for e in writer.execution.top_entities if e.value >= 2]
+    # Sharing is the notable fact when it is rare (a few devices among thousands); when most
+    # vertices have several links (products in many orders) it is context.
+    writer.add(
+        title if shared else f"No shared {terms}",
+        description,
+        0.5 + 0.5 * (1.0 - share),
+        q,
+        related,
+        kind="finding" if rare else "context",
+    )
+    if rare:
+        writer.extra_recommendations.append(
+            Recommendation(
+                title=f"Review the {format_number(shared)} {terms} with two or more links",
+                description=(
+                    f"Check who shares each of them, starting with the most linked: "
+                    f"{', '.join(related[:10]) or 'see the top entities'}. Block or step up "
+                    "checks on those used by unrelated accounts."
+                ),
+                priority=priority_for(writer.findings[-1].insight.confidence),
+                related_entities=related,
+            )
+        )
 
 
 def _kcore_finding(writer: _Writer) -> None:
+    """Lead with the innermost core: its k and how many vertices it holds (whole result)."""
     statistics = writer.execution.statistics
     assert statistics is not None
     q = writer.quoter()
+    depth = statistics.max / statistics.median if statistics.median > 0 else statistics.max
+    strength = min(1.0, 0.3 + math.log2(max(depth, 1.0)) / 4)
+    kind: Literal["finding", "context"] = "finding" if depth >= 2 else "context"
+    if q.has("metrics.max_coreness") and q.has("metrics.vertices_in_max_core"):
+        k, size = q.num("metrics.max_coreness"), q.num("metrics.vertices_in_max_core")
+        description = (
+            f"The innermost core has k = {k} and holds {size} vertices: each keeps at least "
+            f"{k} neighbours inside it"
+        )
+        result = sorted(set(writer.template.result_collections))
+        if result and q.has("metrics.result_vertices_at_max"):
+            description += (
+                f"; {q.num('metrics.result_vertices_at_max')} of them are {writer.terms_of(result)}"
+            )
+        description += f". The median coreness is {q.num('statistics.median')}."
+        title = f"Innermost core: k = {k}, {size} vertices"
+        members = [e.id for e in writer.execution.top_entities if e.value == statistics.max]
+        writer.add(title, description, max(strength, 0.5), q, members, kind=kind)
+        return
     description = (
         f"The innermost core has coreness {q.num('statistics.max')}: each of its vertices keeps "
         f"at least that many neighbours inside it, against a median coreness of "
         f"{q.num('statistics.median')}."
     )
-    depth = statistics.max / statistics.median if statistics.median > 0 else statistics.max
     writer.add(
         "A dense core exists" if depth >= 2 else "No pronounced dense core",
         description,
-        min(1.0, 0.3 + math.log2(max(depth, 1.0)) / 4),
+        strength,
         q,
+        kind=kind,
     )
 
 
@@ -746,14 +884,20 @@ def _community_findings(writer: _Writer) -> None:
             )
             # 0.7 modularity is about the best real networks reach.
             strength = max(0.0, modularity) / 0.7
-            writer.add(f"{band.capitalize()} community structure", description, strength, q)
+            writer.add(
+                f"{band.capitalize()} community structure",
+                description,
+                strength,
+                q,
+                kind="finding" if band == "strong" else "context",
+            )
         elif q.has("metrics.vertex_count"):
             description = (
                 f"{algorithm.capitalize()} split {q.num('metrics.vertex_count')} vertices into "
                 f"{q.num('group_count')} communities; the engine reported no modularity, so "
                 "their quality is not measured."
             )
-            writer.add("Communities found", description, 0.4, q)
+            writer.add("Communities found", description, 0.4, q, kind="context")
     _largest_group_finding(writer, "community")
     _singleton_finding(writer, "belong to no community with anyone else")
 
@@ -777,7 +921,14 @@ def _largest_group_finding(writer: _Writer, noun: str) -> None:
     else:
         title = f"The largest {noun} holds a minority of vertices"
     # A bigger largest group is the more notable fact either way.
-    writer.add(title, description, min(1.0, 0.4 + share), q, execution.groups[0].members_sample)
+    writer.add(
+        title,
+        description,
+        min(1.0, 0.4 + share),
+        q,
+        execution.groups[0].members_sample,
+        kind="finding" if share > 0.5 else "context",
+    )
 
 
 def _singleton_finding(writer: _Writer, reading: str) -> None:
@@ -789,7 +940,7 @@ def _singleton_finding(writer: _Writer, reading: str) -> None:
         f"{q.num('metrics.singleton_count')} vertices ({q.pct('derived.singleton_share')}) "
         f"{reading}."
     )
-    writer.add("Isolated vertices", description, min(1.0, 0.3 + share), q)
+    writer.add("Isolated vertices", description, min(1.0, 0.3 + share), q, kind="context")
 
 
 def _ring_findings(writer: _Writer) -> None:
@@ -802,16 +953,47 @@ def _ring_findings(writer: _Writer) -> None:
             f"The graph falls into {q.num('group_count')} connected components; the largest "
             f"joins {q.num('groups[0].size')} vertices ({q.pct('derived.largest_group_share')})."
         )
-        writer.add("Connectivity", description, min(1.0, 0.4 + share / 2), q)
+        writer.add("Connectivity", description, min(1.0, 0.4 + share / 2), q, kind="context")
 
     q = writer.quoter()
-    rings = [i for i, group in enumerate(execution.groups) if i > 0 and group.size >= 3]
-    if q.has("derived.rings_beyond_largest"):
+    result = sorted(set(writer.template.result_collections))
+    by_members = bool(result) and q.has("derived.rings_beyond_main_component")
+    main = _is_main_component(writer.measures)
+    # A ring is a group with two or more members of the collections the question is about
+    # (two customers sharing a device); one customer with their own devices is no ring.
+    # Without result collections, a group of three or more vertices beside the largest.
+    rings = [
+        i
+        for i, _ in enumerate(execution.groups)
+        if not (i == 0 and (main or not by_members))
+        and (writer.result_members(i) >= 2 if by_members else execution.groups[i].size >= 3)
+    ]
+    if by_members:
+        count = int(q.value("derived.rings_beyond_main_component"))
+        people = writer.terms_of(result)
+        linked = [
+            c
+            for c in (execution.projection or writer.template.projection).vertex_collections
+            if c not in result
+        ]
+        through = f" through shared {writer.terms_of(linked)}" if linked else ""
+        headline = (
+            f"{q.num('derived.rings_beyond_main_component')} connected groups each hold two or "
+            f"more {people} tied together{through}"
+        )
+        if main:
+            headline += f", apart from the main component of {q.num('groups[0].size')} vertices"
+        ordinary = (
+            f" A group holding a single one of the {people} (with only their own resources) "
+            "is not counted."
+        )
+    elif q.has("derived.rings_beyond_largest"):
         count = int(q.value("derived.rings_beyond_largest"))
         headline = (
             f"{q.num('derived.rings_beyond_largest')} components of three or more vertices "
             "stand apart from the largest one"
         )
+        ordinary = ""
     elif q.has("derived.nontrivial_group_count"):
         # The histogram cannot isolate size ≥ 3, so count every multi-vertex component.
         count = max(int(q.value("derived.nontrivial_group_count")) - 1, 0)
@@ -819,15 +1001,21 @@ def _ring_findings(writer: _Writer) -> None:
             f"Of {q.num('derived.nontrivial_group_count')} components with two or more vertices, "
             "all but the largest stand apart from the main graph"
         )
+        ordinary = ""
     else:
         count = len(rings)
         headline = "Components of three or more vertices stand apart from the largest one"
+        ordinary = ""
     if count == 0:
         description = (
-            "No component of three or more vertices exists beside the largest one: entities "
-            "do not form separate rings around shared resources."
+            "No connected group beside the main one holds two or more of the "
+            f"{writer.terms_of(result)}: they do not form rings around shared resources."
+            if by_members
+            else "No component of three or more vertices exists beside the largest one: "
+            "entities do not form separate rings around shared resources."
         )
         writer.add("No isolated rings", description, 0.6, q, actionable=False)
+        _singleton_finding(writer, "connect to nothing else in the projection")
         return
     example = ""
     if rings:
@@ -844,29 +1032,55 @@ def _ring_findings(writer: _Writer) -> None:
             example += f", e.g. {members}"
     description = (
         f"{headline}{example}. Such islands of entities sharing the same resources are "
-        "typical of coordinated rings."
+        f"typical of coordinated rings.{ordinary}"
     )
     related = [member for i in rings for member in execution.groups[i].members_sample]
-    # One ring is worth a look; a dozen is a pattern.
+    # One ring is worth a look; a dozen is a pattern. Counting accounts that share resources
+    # is a direct observation, firmer than the size-only reading without result collections.
+    base = 0.6 if by_members else 0.4
     writer.add(
-        "Suspicious rings", description, min(1.0, 0.4 + 0.15 * math.log2(1 + count)), q, related
+        "Suspicious rings", description, min(1.0, base + 0.15 * math.log2(1 + count)), q, related
     )
-    members_ids = [execution.groups[i].members_sample for i in rings]
-    if members_ids:
-        names = "; ".join(", ".join(m[:3]) for m in members_ids[:3])
-        writer.extra_recommendations.append(
-            Recommendation(
-                title="Review the components that stand apart",
-                description=(
-                    "Investigate the largest separate components first, starting with their "
-                    f"listed members: {names}. Check whether they share devices, cards or "
-                    "addresses they should not."
-                ),
-                priority=priority_for(writer.findings[-1].insight.confidence),
-                related_entities=related[:20],
-            )
-        )
+    if rings:
+        writer.extra_recommendations.append(_ring_review(writer, rings, count, result))
     _singleton_finding(writer, "connect to nothing else in the projection")
+
+
+def _ring_review(
+    writer: _Writer, rings: list[int], count: int, result: list[str]
+) -> Recommendation:
+    """Review every listed ring, naming each ring's members (all of them up to 25)."""
+    execution = writer.execution
+    wanted = set(result)
+    lines = []
+    for number, index in enumerate(rings, start=1):
+        group = execution.groups[index]
+        accounts = [m for m in group.members_sample if not wanted or _collection_of(m) in wanted]
+        listed = ", ".join(accounts or group.members_sample)
+        partial = len(group.members_sample) < group.size
+        lines.append(
+            f"ring {number} ({format_number(group.size)} vertices"
+            + (", sample" if partial else "")
+            + f"): {listed}"
+        )
+    unlisted = count - len(rings)
+    more = ""
+    if unlisted > 0:
+        more = (
+            f" {format_number(unlisted)} more "
+            + ("ring is" if unlisted == 1 else "rings are")
+            + " not listed here; raise the template's top_k to list every ring."
+        )
+    who = writer.terms_of(result) if result else "members"
+    return Recommendation(
+        title="Review the ring" if len(rings) == 1 else f"Review all {len(rings)} listed rings",
+        description=(
+            f"Send the {who} of each ring for review, largest first, and check which devices, "
+            f"cards or addresses they share: {'; '.join(lines)}.{more}"
+        ),
+        priority=priority_for(writer.findings[-1].insight.confidence),
+        related_entities=[m for i in rings for m in execution.groups[i].members_sample],
+    )
 
 
 def _cycle_findings(writer: _Writer) -> None:
@@ -925,7 +1139,7 @@ def _data_quality_finding(writer: _Writer) -> None:
     if q.has("metrics.edge_count"):
         description += f"; results describe the remaining {q.num('metrics.edge_count')} edges"
     description += "."
-    writer.add("Edges left out", description, 0.5, q)
+    writer.add("Edges left out", description, 0.5, q, kind="context")
 
 
 def _leader_recommendation(writer: _Writer) -> None:
@@ -958,13 +1172,19 @@ def _leader_recommendation(writer: _Writer) -> None:
         writer.intent,
         (f"Review the top-ranked {population}", f"Start with {names}."),
     )
+    leaders = [e.id for e in execution.top_entities[:10]]
+    already_named = {m for r in writer.extra_recommendations for m in r.related_entities}
+    if set(leaders) <= already_named:
+        # A more specific action (e.g. review the shared devices) already names every leader;
+        # a second list of the same entities would add nothing.
+        return
     strongest = writer.signal()
     writer.extra_recommendations.append(
         Recommendation(
             title=title,
             description=description,
             priority=priority_for(strongest),
-            related_entities=[e.id for e in execution.top_entities[:10]],
+            related_entities=leaders,
         )
     )
 
@@ -1011,39 +1231,87 @@ def _cycle_recommendation(writer: _Writer) -> None:
 
 
 def _vertical_recommendations(writer: _Writer) -> list[Recommendation]:
+    """The vertical's standing actions for this intent.
+
+    They are policies, not lists of suspects: the entities to act on are named by the
+    result-specific recommendations, so these carry none rather than repeating one list.
+    """
     texts = writer.vertical.recommendations.get(writer.intent, [])
     if not texts:
         return []
     strongest = writer.signal()
-    related: list[str] = []
-    for finding in sorted(writer.findings, key=lambda f: -f.insight.confidence):
-        if finding.related:
-            related = finding.related[:10]
-            break
-    if not related:
-        related = [e.id for e in writer.execution.top_entities[:10]]
     return [
-        Recommendation(
-            title=_title_of(text),
-            description=text,
-            priority=priority_for(strongest),
-            related_entities=related,
-        )
+        Recommendation(title=_title_of(text), description=text, priority=priority_for(strongest))
         for text in texts
+        if _fits_projection(text, writer)
     ]
 
 
+_PEOPLE_WORDS = frozenset(
+    {"customer", "shopper", "buyer", "user", "account", "member", "client", "person", "people"}
+)
+"""Words a vertical uses interchangeably for the people in a graph."""
+
+
+def _fits_projection(text: str, writer: _Writer) -> bool:
+    """Whether a vertical's action speaks about what this analysis covered.
+
+    A vertical's actions for an intent are written for its typical entities ("secure supply
+    for hub products"); the same intent on other collections (hub devices) must not receive
+    them. An action is kept when it names none of the vertical's entity words, or at least one
+    that matches a collection of the projection, or speaks of people (customer, account...)
+    while the projection holds people. Entity words double as verbs ("for review"), so a
+    people word is enough to keep an action.
+    """
+    lowered = text.lower()
+    named = {
+        fragment.lower()
+        for fragment in writer.vertical.entity_terms
+        if re.search(rf"\b{re.escape(fragment.lower())}", lowered)
+    }
+    if not named:
+        return True
+    projection = writer.execution.projection or writer.template.projection
+    names = [name.lower() for name in projection.vertex_collections]
+    if any(fragment in name for fragment in named for name in names):
+        return True
+    people = any(word in name for word in _PEOPLE_WORDS for name in names)
+    term_of = {f.lower(): term.lower() for f, term in writer.vertical.entity_terms.items()}
+    speaks_of_people = any(re.search(rf"\b{word}", lowered) for word in _PEOPLE_WORDS) or any(
+        term_of.get(fragment, "") in _PEOPLE_WORDS for fragment in named
+    )
+    return people and speaks_of_people
+
+
 def _title_of(text: str) -> str:
-    """A short title from a recommendation sentence: its first clause, at most ten words."""
+    """A title from a recommendation sentence: its whole first clause, never cut mid-clause.
+
+    The clause ends at the first colon, semicolon, full stop or dash, or at a comma opening a
+    subordinate clause (", so ...", ", since ...", ", and measure ..."). A comma inside a list
+    ("campaigns, newsletters and recommendations") does not end it, so the title keeps the
+    whole action. A sentence with none of these is its own title.
+    """
     clause = re.split(r"[:;.—]| - ", text.strip(), maxsplit=1)[0].strip()
-    words = clause.split()
-    return " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+    clause = _SUBORDINATE_COMMA.split(clause, maxsplit=1)[0].strip()
+    return clause or text.strip()
+
+
+_SUBORDINATE_COMMA = re.compile(
+    r",\s+(?=(?:so|since|because|as|which|while|when|before|after|then|and)\b)",
+    re.IGNORECASE,
+)
+"""A comma followed by a word that opens a subordinate or a second clause."""
+
+
+def _insight_rank(insight: Insight) -> tuple[bool, float]:
+    """Findings before context, then by confidence; sort descending."""
+    return (insight.kind == "finding", insight.confidence)
 
 
 def _summary(writer: _Writer, requirements: list[Requirement]) -> str:
     question = _QUESTIONS.get(writer.intent, "")
     algorithm = ALGORITHM_NAMES.get(writer.execution.algorithm, writer.execution.algorithm)
-    ranked = sorted(writer.findings, key=lambda f: -f.insight.confidence)
+    ranked = sorted(writer.findings, key=lambda f: _insight_rank(f.insight), reverse=True)
     parts = [f"{question} Answered with {algorithm}."]
     if ranked:
         parts.append(ranked[0].insight.description)
@@ -1052,7 +1320,7 @@ def _summary(writer: _Writer, requirements: list[Requirement]) -> str:
     else:
         parts.append("The result holds no vertices to interpret.")
     reading = writer.vertical.interpretation.get(writer.intent)
-    if reading:
+    if reading and _fits_projection(reading, writer):
         parts.append(f"In {writer.vertical.title}: {reading.strip()}")
     if requirements:
         parts.append(f"This addresses {', '.join(r.id for r in requirements)}.")
@@ -1117,14 +1385,7 @@ def write_report_by_rules(
         "algorithm": execution.algorithm or template.algorithm,
         "parameters": dict(execution.parameters or template.parameters),
         "projection": execution.projection or template.projection,
-        "metrics": dict(execution.metrics),
-        "statistics": execution.statistics,
-        "score_histogram": list(execution.score_histogram),
-        "top_entities": list(execution.top_entities),
-        "groups": list(execution.groups),
-        "group_count": execution.group_count,
-        "group_size_histogram": list(execution.group_size_histogram),
-        "notes": list(execution.notes),
+        **execution.result_fields(),
         "generated_by": "rules",
     }
     if execution.status == "failed":
@@ -1145,7 +1406,8 @@ def write_report_by_rules(
         _leader_recommendation(writer)
     _data_quality_finding(writer)
 
-    insights = sorted((f.insight for f in writer.findings), key=lambda i: -i.confidence)
+    # Findings (actionable, surprising) lead; context follows; each by confidence.
+    insights = sorted((f.insight for f in writer.findings), key=_insight_rank, reverse=True)
     recommendations = [*writer.extra_recommendations, *_vertical_recommendations(writer)]
     order = {"high": 0, "medium": 1, "low": 2}
     recommendations.sort(key=lambda r: order[r.priority])

@@ -809,6 +809,11 @@ async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) 
         texts, requirements = await asyncio.to_thread(
             _read_and_extract, list(state.documents), is_demo_source(context.source)
         )
+        # LLM branch: the rule result above is the fallback (imported here: the LLM module
+        # imports node helpers).
+        from gaai_graph.llm.phases import requirements_with_llm
+
+        requirements, llm_updates = await requirements_with_llm(context, texts, requirements)
         if not texts:
             errors.append(
                 RunError(
@@ -826,4 +831,9 @@ async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) 
                     "the vertical's typical questions",
                 )
             )
-    return {"requirements": requirements, "errors": errors, "timings": [clock.timing]}
+    return {
+        "requirements": requirements,
+        "errors": errors,
+        "timings": [clock.timing],
+        **llm_updates,
+    }

@@ -477,6 +477,7 @@ async def generate_templates(state: WorkflowState, runtime: Runtime[Context]) ->
         Updates for `templates`, `timings` and `errors` (use cases left without a template).
     """
     context = context_of(runtime)
+    llm_updates: dict[str, Any] = {}
     with timed("generate_templates") as clock:
         if state.schema is None:
             design = TemplateDesign(templates=[], failures=[])
@@ -489,6 +490,12 @@ async def generate_templates(state: WorkflowState, runtime: Runtime[Context]) ->
                 max_templates=context.max_templates,
                 top_k=context.top_k,
             )
+            # LLM branch: the rule design above is the fallback.
+            from gaai_graph.llm.phases import templates_with_llm
+
+            design, llm_updates = await templates_with_llm(
+                context, state.use_cases, state.schema, design
+            )
             errors = [
                 RunError(
                     phase="generate_templates",
@@ -496,4 +503,9 @@ async def generate_templates(state: WorkflowState, runtime: Runtime[Context]) ->
                 )
                 for use_case, reason in design.failures
             ]
-    return {"templates": design.templates, "timings": [clock.timing], "errors": errors}
+    return {
+        "templates": design.templates,
+        "timings": [clock.timing],
+        "errors": errors,
+        **llm_updates,
+    }

@@ -739,7 +739,7 @@ async def generate_use_cases(state: WorkflowState, runtime: Runtime[Context]) ->
     Returns:
         Updates for `use_cases`, `timings` and `errors` (one per unanswered requirement).
     """
-    context_of(runtime)
+    context = context_of(runtime)
     with timed("generate_use_cases") as clock:
         if state.schema is None:
             return {
@@ -754,8 +754,15 @@ async def generate_use_cases(state: WorkflowState, runtime: Runtime[Context]) ->
             state.schema,
             state.vertical or _GENERIC_VERTICAL,
         )
+        # LLM branch: the rule result above is the fallback.
+        from gaai_graph.llm.phases import use_cases_with_llm
+
+        (use_cases, unanswered), llm_updates = await use_cases_with_llm(
+            context, state.requirements, state.schema, state.vertical, (use_cases, unanswered)
+        )
     return {
         "use_cases": use_cases,
         "timings": [clock.timing],
+        **llm_updates,
         "errors": [RunError(phase="generate_use_cases", message=note) for note in unanswered],
     }

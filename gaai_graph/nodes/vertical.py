@@ -674,7 +674,13 @@ async def resolve_vertical(state: WorkflowState, runtime: Runtime[Context]) -> d
         vertical, errors = await asyncio.to_thread(
             _resolve, context.vertical, list(state.requirements), state.schema
         )
-    update: dict[str, Any] = {"vertical": vertical, "timings": [clock.timing]}
+        # LLM branch: asked only when the rules had to generate a vertical.
+        from gaai_graph.llm.phases import vertical_with_llm
+
+        vertical, llm_updates = await vertical_with_llm(
+            context, vertical, state.requirements, state.schema
+        )
+    update: dict[str, Any] = {"vertical": vertical, "timings": [clock.timing], **llm_updates}
     if errors:
         update["errors"] = errors
     return update

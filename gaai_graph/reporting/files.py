@@ -1,4 +1,4 @@
-"""Write a run's outputs to disk: summary.json/.md and one JSON + Markdown file per report.
+"""Write a run's outputs: summary.json/.md, index.html, and JSON, Markdown, HTML per report.
 
 Every file is written to a temporary file in the same directory, flushed to disk and then
 renamed over its target, so an interrupted run leaves either the previous file or the new
@@ -22,7 +22,13 @@ from gaai_graph.reporting.markdown import (
     report_file_stems,
 )
 
-__all__ = ["atomic_write_bytes", "dumps_json", "report_file_stems", "write_run_outputs"]
+__all__ = [
+    "atomic_write_bytes",
+    "dumps_json",
+    "report_file_stems",
+    "write_html_outputs",
+    "write_run_outputs",
+]
 
 
 def dumps_json(data: Any) -> bytes:
@@ -67,7 +73,8 @@ def write_run_outputs(out_dir: Path, summary: RunSummary, reports: list[Report])
         reports: The run's reports.
 
     Returns:
-        The paths written, summary files first, then each report's JSON and Markdown.
+        The paths written, summary files first, then each report's JSON and Markdown, then
+        the HTML pages (see `write_html_outputs`).
     """
     out_dir = Path(out_dir)
     reports_dir = out_dir / "reports"
@@ -92,4 +99,36 @@ def write_run_outputs(out_dir: Path, summary: RunSummary, reports: list[Report])
                 reports_dir / f"{stem}.md", render_report_markdown(report).encode("utf-8")
             )
         )
+    written.extend(write_html_outputs(out_dir, summary, reports))
+    return written
+
+
+def write_html_outputs(out_dir: Path, summary: RunSummary, reports: list[Report]) -> list[Path]:
+    """Write `reports/<stem>.html` per report and `index.html` linking them.
+
+    Args:
+        out_dir: Output directory; `reports/` under it must exist.
+        summary: The run summary.
+        reports: The run's reports.
+
+    Returns:
+        The report pages, then the index.
+    """
+    from gaai_graph.reporting.html import render_index_html, render_report_html
+
+    stems = report_file_stems(report.template_id for report in reports)
+    written = [
+        atomic_write_bytes(
+            out_dir / "reports" / f"{stems[report.template_id]}.html",
+            render_report_html(report, index_href="../index.html").encode("utf-8"),
+        )
+        for report in reports
+    ]
+    hrefs = {tid: f"reports/{stem}.html" for tid, stem in stems.items()}
+    written.append(
+        atomic_write_bytes(
+            out_dir / "index.html",
+            render_index_html(summary, reports, hrefs).encode("utf-8"),
+        )
+    )
     return written

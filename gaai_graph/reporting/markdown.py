@@ -11,12 +11,20 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from gaai_graph.models import Entity, Report, ReportDigest, RunSummary, ScoreStatistics
+from gaai_graph.models import (
+    Entity,
+    Recommendation,
+    Report,
+    ReportDigest,
+    RunSummary,
+    ScoreStatistics,
+)
 from gaai_graph.nodes.report import display_label, format_number, format_percent
 
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]#+!|~])")
 _LIST_MARKER = re.compile(r"^(\d+)([.)])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x1b]")
+_ID_TOKEN = re.compile(r"[^\s,;:()]+")
 _UNSAFE_FILE_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED_NAMES = frozenset(
     {
@@ -217,27 +225,79 @@ def render_report_markdown(report: Report) -> str:
     if report.recommendations:
         lines += ["", "## Recommendations", ""]
         for recommendation in report.recommendations:
-            line = (
-                f"- **{escape_markdown(recommendation.priority)}**: "
-                f"**{escape_markdown(recommendation.title)}**. "
-                f"{escape_markdown(recommendation.description)}"
-            )
-            if recommendation.related_entities:
-                related = ", ".join(escape_markdown(e) for e in recommendation.related_entities)
-                line += f" (entities: {related})"
-            lines.append(line)
+            lines.append(_recommendation_line(recommendation))
 
     if report.notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {escape_markdown(note)}" for note in report.notes]
+    if report.fallbacks:
+        # Where the model's answer was repaired, trimmed or replaced by the rule path.
+        lines += ["", "## LLM fallbacks", ""]
+        lines += [f"- {escape_markdown(note)}" for note in report.fallbacks]
     return "\n".join(lines) + "\n"
 
 
+def _recommendation_line(recommendation: Recommendation) -> str:
+    """One list item for a recommendation.
+
+    Shows the priority, the bold title, the description without repeating the title, and
+    only those related entities that the description does not already name.
+    """
+    title, description = recommendation.title.strip(), recommendation.description.strip()
+    if description.startswith(title):
+        text = f"**{escape_markdown(title)}**{escape_markdown(description[len(title) :])}"
+    else:
+        text = f"**{escape_markdown(title)}**. {escape_markdown(description)}"
+    line = f"- **{escape_markdown(recommendation.priority)}**: {text}"
+    named = {token.rstrip(".") for token in _ID_TOKEN.findall(description)}
+    unnamed = [e for e in recommendation.related_entities if e not in named]
+    if unnamed:
+        label = "entities" if len(unnamed) == len(recommendation.related_entities) else "also"
+        line += f" ({label}: {', '.join(escape_markdown(e) for e in unnamed)})"
+    return line
+
+
 def _top_finding(report: Report) -> str:
+    """The report's lead insight: its most confident finding, else its most confident context."""
     if report.status == "failed":
         return f"failed: {report.error or 'unknown error'}"
-    best = max(report.insights, key=lambda insight: insight.confidence, default=None)
+    best = max(
+        report.insights,
+        key=lambda insight: (insight.kind == "finding", insight.confidence),
+        default=None,
+    )
     return best.title if best is not None else "no finding"
+
+
+def _llm_lines(summary: RunSummary) -> list[str]:
+    """The LLM usage per phase and every fallback; nothing when no model was configured."""
+    lines: list[str] = []
+    by_phase = summary.llm_usage.get("by_phase", {})
+    if by_phase:
+        lines += ["", "## LLM reasoning", ""]
+        lines += _table(
+            ["Phase", "Requests", "From cache", "Input tokens", "Output tokens", "Cost (USD)"],
+            [
+                [
+                    escape_markdown(phase),
+                    str(usage["calls"]),
+                    str(usage["cached"]),
+                    str(usage["input_tokens"]),
+                    str(usage["output_tokens"]),
+                    "unknown" if usage["cost_usd"] is None else f"{usage['cost_usd']:.6f}",
+                ]
+                for phase, usage in by_phase.items()
+            ],
+        )
+    if summary.fallbacks:
+        lines += ["", "## LLM fallbacks", ""]
+        lines += [
+            f"- {escape_markdown(f.phase)}"
+            + (f" {escape_markdown(f.template_id)}" if f.template_id else "")
+            + f" ({escape_markdown(f.action)}): {escape_markdown(f.reason)}"
+            for f in summary.fallbacks
+        ]
+    return lines
 
 
 def render_summary_markdown(summary: RunSummary, reports: list[Report]) -> str:
@@ -302,6 +362,10 @@ def render_summary_markdown(summary: RunSummary, reports: list[Report]) -> str:
             for failure in summary.failures
         ]
 
+    if summary.skipped:
+        lines += ["", "## Skipped use cases", ""]
+        lines += [f"- {escape_markdown(item.message)}" for item in summary.skipped]
+
     if summary.unanswered:
         lines += ["", "## Unanswered requirements", ""]
         lines += [f"- {escape_markdown(item)}" for item in summary.unanswered]
@@ -322,15 +386,29 @@ def render_summary_markdown(summary: RunSummary, reports: list[Report]) -> str:
             ],
         )
 
+    lines += _llm_lines(summary)
     if summary.timings:
         lines += ["", "## Timings", ""]
         lines += _table(
-            ["Phase", "Seconds"],
+            ["Phase", "Wall-clock seconds", "Summed over templates"],
             [
-                [escape_markdown(phase), f"{seconds:.3f}"]
+                [
+                    escape_markdown(phase),
+                    f"{seconds:.3f}",
+                    f"{summary.summed_step_seconds[phase]:.3f}"
+                    if phase in summary.summed_step_seconds
+                    else "",
+                ]
                 for phase, seconds in summary.timings.items()
             ],
         )
+        if summary.summed_step_seconds:
+            lines += [
+                "",
+                "Template steps run concurrently: a phase's wall-clock time counts the time "
+                "during which any of its steps ran, while the summed figure adds up every "
+                "template's step.",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -377,6 +455,9 @@ def render_console_summary(summary: RunSummary, reports: list[Report]) -> str:
             )
             for failure in summary.failures
         ]
+    if summary.skipped:
+        lines += ["", "Skipped:"]
+        lines += [f"  - {plain_text(item.message)}" for item in summary.skipped]
     if summary.unanswered:
         lines += ["", "Unanswered:"]
         lines += [f"  - {plain_text(item)}" for item in summary.unanswered]
@@ -385,6 +466,11 @@ def render_console_summary(summary: RunSummary, reports: list[Report]) -> str:
         width = max(len(phase) for phase in summary.timings)
         lines += [
             f"  {plain_text(phase):<{width}}  {seconds:8.2f} s"
+            + (
+                f"  (summed over templates {summary.summed_step_seconds[phase]:.2f} s)"
+                if phase in summary.summed_step_seconds
+                else ""
+            )
             for phase, seconds in summary.timings.items()
         ]
     return "\n".join(lines)

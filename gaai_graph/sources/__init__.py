@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 
 from gaai_graph.errors import SourceError
+from gaai_graph.sources.arango_url import is_arango_source, redact_source
 from gaai_graph.sources.base import CollectionData, GraphData, ProjectionData
 
 __all__ = [
@@ -23,6 +25,9 @@ __all__ = [
 ]
 
 DEMO_PREFIX = "demo"
+LIVE_CACHE_SECONDS = 300.0
+"""A live database is introspected again after this long; within the window its collection
+list, counts and small collections (read whole once) are reused, large ones streamed afresh."""
 
 _cache: dict[tuple[str, float], GraphData] = {}
 _cache_lock = threading.Lock()
@@ -30,12 +35,16 @@ _cache_lock = threading.Lock()
 
 def describe_source(spec: str) -> str:
     """Return a printable description of a source specification (no credentials)."""
+    if is_arango_source(spec):
+        return redact_source(spec)
     return spec if spec.startswith(DEMO_PREFIX) else str(Path(spec).expanduser())
 
 
 def _cache_key(spec: str) -> tuple[str, float]:
     if spec == DEMO_PREFIX or spec.startswith(DEMO_PREFIX + ":"):
         return spec, 0.0
+    if is_arango_source(spec):
+        return spec, float(int(time.monotonic() // LIVE_CACHE_SECONDS))
     path = Path(spec).expanduser()
     try:
         # A rewritten snapshot gets a new mtime on its directory or its files; either
@@ -64,9 +73,14 @@ def _load_uncached(spec: str) -> GraphData:
                 f"demo scale must be a number, as in 'demo:5', got {scale_text!r}"
             ) from error
         return generate_demo(scale=scale).data
+    if is_arango_source(spec):
+        from gaai_graph.sources.arango import load_arango
+
+        return load_arango(spec)
     if "://" in spec:
         raise SourceError(
-            f"unsupported source {spec!r}: use 'demo', 'demo:<scale>' or a snapshot directory"
+            f"unsupported source {redact_source(spec)!r}: use 'demo', 'demo:<scale>', "
+            "'arangodb://host:port/database' or a snapshot directory"
         )
     from gaai_graph.sources.snapshot import load_snapshot
 
@@ -77,8 +91,10 @@ def load_graph_sync(spec: str) -> GraphData:
     """Load (or reuse) the graph named by `spec`.
 
     Args:
-        spec: 'demo' (the bundled snapshot), 'demo:<scale>' (generated), or a directory
-            holding an arangodump or arangoexport snapshot.
+        spec: 'demo' (the bundled snapshot), 'demo:<scale>' (generated), a directory
+            holding an arangodump or arangoexport snapshot, or a live database
+            ('arangodb://[user[:password]@]host:port/database', 'arangodbs://...' for HTTPS,
+            or 'arangodb' to read ARANGO_URL).
 
     Returns:
         The whole graph in memory.
@@ -91,6 +107,10 @@ def load_graph_sync(spec: str) -> GraphData:
         cached = _cache.get(key)
         if cached is None:
             cached = _load_uncached(spec)
+            if is_arango_source(spec):
+                # Only the current window of a live source is worth keeping.
+                for stale in [k for k in _cache if k[0] == spec]:
+                    del _cache[stale]
             _cache[key] = cached
         return cached
 

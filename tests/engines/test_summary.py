@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import numpy as np
 import pytest
 
 from gaai_graph.engines.summary import (
+    MEMBERS_LISTED_IN_FULL_UP_TO,
     MEMBERS_SAMPLE_SIZE,
     collection_codes,
     gini,
@@ -197,17 +197,16 @@ def test_summarize_scores_rejects_mismatched_input() -> None:
         summarize_scores(np.array([1.0, 2.0]), ["v/a"], ["a"], top_k=3)
 
 
-def test_a_million_scores_summarise_in_well_under_a_second() -> None:
+def test_a_million_scores_summarise_over_every_value() -> None:
+    # Speed targets live in benchmarks/; here only correctness at a million vertices.
     count = 1_000_000
     values = np.random.default_rng(11).pareto(1.1, count)
     ids = ids_for(count // 2, "customers") + ids_for(count // 2, "products")
     labels = ids
-    start = time.perf_counter()
     summary = summarize_scores(values, ids, labels, top_k=25, result_collections=["products"])
-    elapsed = time.perf_counter() - start
     assert summary.statistics.count == count
     assert summary.top_entities[0].value == pytest.approx(values[count // 2 :].max())
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    assert summary.metrics["result_vertex_count"] == count // 2
 
 
 # --------------------------------------------------------------------------- groups
@@ -267,11 +266,13 @@ def test_summarize_groups_with_result_collections_counts_whole_groups() -> None:
     largest = summary.groups[0]
     assert largest.size == 7
     assert largest.composition == {"devices": 5, "customers": 2}
-    # Customers are sampled first, then the best-connected devices fill the sample.
-    expected = ["customers/b", "customers/a", "devices/0", "devices/1", "devices/2"]
+    # A small group lists every member: customers first, then devices by degree.
+    expected = ["customers/b", "customers/a"] + [f"devices/{i}" for i in range(5)]
     assert largest.members_sample == expected
-    assert len(largest.members_sample) == MEMBERS_SAMPLE_SIZE
     assert summary.metrics["groups_with_result_members"] == 2
+    # Only group 0 holds two customers; group 1 (one customer, one device) is no ring.
+    assert summary.metrics["groups_with_at_least_2_result_members"] == 1
+    assert summary.metrics["result_members_in_multi_member_groups"] == 2
     assert summary.notes and "customers" in summary.notes[0]
 
     # When every vertex is of the asked-for collections there is nothing to caveat.
@@ -284,6 +285,56 @@ def test_summarize_groups_with_result_collections_counts_whole_groups() -> None:
     )
     assert only_customers.notes == []
     assert "groups_with_result_members" not in only_customers.metrics
+    assert only_customers.metrics["groups_with_at_least_2_result_members"] == 1
+
+
+def test_ring_count_covers_groups_beyond_the_listed_ones() -> None:
+    # 30 groups of one customer + two devices, then 3 groups of two customers + one device:
+    # with top_k=2 only two groups are listed, but the ring count covers all of them.
+    membership, ids = [], []
+    for group in range(30):
+        membership += [group] * 3
+        ids += [f"customers/s{group}", f"devices/s{group}a", f"devices/s{group}b"]
+    for group in range(30, 33):
+        membership += [group] * 3
+        ids += [f"customers/r{group}a", f"customers/r{group}b", f"devices/r{group}"]
+    summary = summarize_groups(
+        membership, ids, [1] * len(ids), top_k=2, result_collections=["customers"]
+    )
+    assert len(summary.groups) == 2
+    assert summary.metrics["groups_of_size_at_least_3"] == 33
+    assert summary.metrics["groups_with_at_least_2_result_members"] == 3
+    assert summary.metrics["result_members_in_multi_member_groups"] == 6
+
+
+def test_large_groups_are_sampled_and_small_ones_listed_in_full() -> None:
+    big, small = MEMBERS_LISTED_IN_FULL_UP_TO + 1, MEMBERS_LISTED_IN_FULL_UP_TO
+    membership = [0] * big + [1] * small
+    ids = ids_for(big + small, "customers")
+    summary = summarize_groups(membership, ids, [1] * len(ids), top_k=2)
+    assert [g.size for g in summary.groups] == [big, small]
+    assert len(summary.groups[0].members_sample) == MEMBERS_SAMPLE_SIZE
+    assert sorted(summary.groups[1].members_sample) == sorted(ids[big:])
+
+
+def test_score_metrics_count_shared_vertices_over_the_whole_result() -> None:
+    ids = ["devices/a", "devices/b", "devices/c", "cards/x", "cards/y", "customers/1"]
+    degrees = [3, 1, 2, 2, 1, 7]
+    summary = summarize_scores(degrees, ids, ids, top_k=1, result_collections=["devices", "cards"])
+    metrics = summary.metrics
+    assert metrics["result_vertex_count"] == 5
+    assert metrics["result_vertices_at_least_2"] == 3
+    assert metrics["result_vertices_at_least_2_in_devices"] == 2
+    assert metrics["result_vertices_at_least_2_in_cards"] == 1
+    assert metrics["result_vertex_count_in_devices"] == 3
+    # The maximum of the whole result (7) is a customer's, so no device or card reaches it.
+    assert metrics["result_vertices_at_max"] == 0
+    # Fractional scores have no "shared" count.
+    fractional = summarize_scores(
+        [0.5, 0.25, 0.25], ["v/a", "v/b", "v/c"], ["a", "b", "c"], top_k=1
+    )
+    assert "result_vertices_at_least_2" not in fractional.metrics
+    assert fractional.metrics["result_vertices_at_max"] == 1
 
 
 def test_a_million_group_labels_summarise_quickly() -> None:
@@ -292,12 +343,12 @@ def test_a_million_group_labels_summarise_quickly() -> None:
     membership = rng.zipf(1.6, count) % 200_000
     ids = ids_for(count // 2, "customers") + ids_for(count // 2, "devices")
     degrees = rng.poisson(3, count)
-    start = time.perf_counter()
     summary = summarize_groups(membership, ids, degrees, top_k=10)
-    elapsed = time.perf_counter() - start
     assert summary.group_count == np.unique(membership).size
     assert summary.groups[0].size == np.bincount(membership).max()
-    assert elapsed < 1.5, f"took {elapsed:.2f} s"
+    # Speed targets live in benchmarks/; here only correctness over a million labels.
+    sizes = np.bincount(membership)
+    assert summary.metrics["groups_of_size_at_least_3"] == int((sizes >= 3).sum())
 
 
 def test_collection_codes_number_collections_in_first_seen_order() -> None:

@@ -206,3 +206,102 @@ async def test_aggregate_generates_a_run_id_when_none_was_given() -> None:
     assert len(first.run_id) == 32 and int(first.run_id, 16) >= 0
     assert first.run_id != second.run_id
     assert first.source == Context().source
+
+
+# --------------------------------------------------------------------------- polish
+
+
+def test_findings_lead_the_headline_over_more_confident_context() -> None:
+    state = _state()
+    even = _insight("Coreness is evenly spread", 0.98).model_copy(update={"kind": "context"})
+    state.reports = [
+        _report(state.templates[0], even),
+        _report(state.templates[1], _insight("Suspicious rings", 0.6)),
+    ]
+    summary = summarize_run(state, run_id="r", source="demo")
+    assert "Strongest finding (Analysis 2): Suspicious rings" in summary.headline
+    assert "evenly spread" not in summary.headline
+    assert summary.key_findings[0].startswith("Analysis 2: Suspicious rings")
+    assert summary.key_findings[1].endswith("(confidence 0.98, context)")
+
+    # Only context anywhere: the headline says there is no actionable finding.
+    state.reports = [_report(state.templates[0], even)]
+    summary = summarize_run(state, run_id="r", source="demo")
+    assert "No actionable finding; context (Analysis 1)" in summary.headline
+
+
+def test_a_high_priority_use_case_leads_among_findings() -> None:
+    state = _state()
+    state.use_cases = [
+        UseCase(
+            id=f"UC-00{i}",
+            title=f"Use case {i}",
+            intent="rings",
+            description="q",
+            requirement_ids=[],
+            priority=priority,
+        )
+        for i, priority in ((1, "medium"), (2, "high"))
+    ]
+    state.reports = [
+        _report(state.templates[0], _insight("Hub leads", 0.96)),
+        _report(state.templates[1], _insight("Suspicious rings", 0.8)),
+    ]
+    summary = summarize_run(state, run_id="r", source="demo")
+    assert "(Analysis 2): Suspicious rings" in summary.headline
+
+
+def test_concurrent_steps_count_once_in_wall_time_and_the_sum_is_kept_apart() -> None:
+    state = _state()
+    state.timings = [
+        PhaseTiming(phase="analyze_schema", seconds=0.5, started_at=100.0, finished_at=100.5),
+        # Three templates executing at once over [101, 103.5], then one alone over [104, 105].
+        PhaseTiming(
+            phase="execute", seconds=2.0, template_id="A", started_at=101.0, finished_at=103.0
+        ),
+        PhaseTiming(
+            phase="execute", seconds=2.0, template_id="B", started_at=101.5, finished_at=103.5
+        ),
+        PhaseTiming(
+            phase="execute", seconds=1.0, template_id="C", started_at=102.0, finished_at=103.0
+        ),
+        PhaseTiming(
+            phase="execute", seconds=1.0, template_id="D", started_at=104.0, finished_at=105.0
+        ),
+        PhaseTiming(
+            phase="report", seconds=0.25, template_id="A", started_at=103.0, finished_at=103.25
+        ),
+        # A step recorded without a span (an older checkpoint) makes its phase fall back to the sum.
+        PhaseTiming(phase="aggregate", seconds=0.125),
+    ]
+    summary = summarize_run(state, run_id="r", source="demo")
+    assert summary.timings["execute"] == 3.5  # 2.5 s + 1 s, not 6 s
+    assert summary.summed_step_seconds["execute"] == 6.0
+    assert summary.timings["analyze_schema"] == 0.5
+    assert summary.timings["report"] == 0.25
+    assert summary.timings["aggregate"] == 0.125
+    assert "analyze_schema" not in summary.summed_step_seconds
+
+
+def test_use_cases_beyond_max_templates_are_skipped_not_failed() -> None:
+    state = _state()
+    state.errors = [
+        *state.errors,
+        RunError(
+            phase="generate_templates",
+            message="UC-009 (Hub sellers) got no template: max_templates=8 reached",
+        ),
+        RunError(
+            phase="generate_templates",
+            message="UC-010 (Bridges) got no template: none of its focus collections is in the "
+            "schema",
+        ),
+    ]
+    summary = summarize_run(state, run_id="r", source="demo")
+    assert [e.message for e in summary.skipped] == [
+        "UC-009 (Hub sellers) got no template: max_templates=8 reached"
+    ]
+    failed = [f.message for f in summary.failures]
+    assert not any("max_templates" in message for message in failed)
+    assert any("UC-010" in message for message in failed)
+    assert "1 use case skipped (max_templates=8 reached)." in summary.headline

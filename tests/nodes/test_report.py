@@ -423,9 +423,15 @@ def _expected_derived(execution: ExecutionResult, name: str) -> float:
     if name == "nontrivial_group_count":
         assert execution.group_count is not None
         return execution.group_count - int(metrics["singleton_count"])  # type: ignore[arg-type]
+    if name == "rings_beyond_main_component":
+        share = float(metrics.get("largest_group_share") or 0)
+        return int(metrics["groups_with_at_least_2_result_members"]) - int(share > 0.5)  # type: ignore[arg-type]
     if name in {"groups_at_least_3", "rings_beyond_largest"}:
         counts = {(b.lower, b.upper): b.count for b in execution.group_size_histogram}
-        at_least_3 = sum(c for (low, _), c in counts.items() if low >= 3)
+        at_least_3 = int(
+            metrics.get("groups_of_size_at_least_3")  # type: ignore[arg-type]
+            or sum(c for (low, _), c in counts.items() if low >= 3)
+        )
         if name == "groups_at_least_3":
             return at_least_3
         return at_least_3 - (1 if execution.groups[0].size >= 3 else 0)
@@ -463,9 +469,9 @@ def test_every_quoted_number_comes_from_evidence_and_the_result(make: Any) -> No
         evidence.update(insight.evidence)
     evidence.update({r.id: r.id for r in REQUIREMENTS})
     assert unbacked_numbers(report.summary, evidence) == []
-    # Insights are ordered by confidence, strongest first.
-    confidences = [insight.confidence for insight in report.insights]
-    assert confidences == sorted(confidences, reverse=True)
+    # Findings come before context; within each, the most confident first.
+    ranks = [(insight.kind == "finding", insight.confidence) for insight in report.insights]
+    assert ranks == sorted(ranks, reverse=True)
 
 
 def test_checker_rejects_invented_and_foreign_numbers() -> None:
@@ -756,3 +762,254 @@ def test_empty_result_is_reported_without_invented_findings() -> None:
     assert report.status == "succeeded"
     assert report.insights == []
     assert "no vertices" in report.summary
+
+
+# --------------------------------------------------------------------------- polish
+
+
+def _members(collection: str, prefix: str, count: int) -> list[str]:
+    return [f"{collection}/{prefix}{i}" for i in range(count)]
+
+
+def wcc_customer_rings(ring_count: int = 3) -> ExecutionResult:
+    """Rings of customers beside many ordinary one-customer components; top_k lists three."""
+    ring_a = _members("customers", "a", 4) + _members("devices", "a", 2) + ["cards/a0"]
+    ring_b = [*_members("customers", "b", 2), "cards/b0"]
+    ordinary = ["customers/o0", *_members("devices", "o", 2), *_members("cards", "o", 2)]
+    return ExecutionResult(
+        template_id="TPL-020",
+        status="succeeded",
+        algorithm="wcc",
+        projection=PROJECTION,
+        metrics=_metrics(
+            4605,
+            3453,
+            largest_group_size=7,
+            largest_group_share=7 / 4605,
+            singleton_count=0,
+            groups_of_size_at_least_3=1182,
+            groups_with_at_least_2_result_members=ring_count,
+            result_members_in_multi_member_groups=9,
+        ),
+        groups=[
+            Group(
+                size=7,
+                members_sample=ring_a,
+                composition={"customers": 4, "devices": 2, "cards": 1},
+            ),
+            Group(
+                size=5,
+                members_sample=ordinary,
+                composition={"customers": 1, "devices": 2, "cards": 2},
+            ),
+            Group(size=3, members_sample=ring_b, composition={"customers": 2, "cards": 1}),
+        ],
+        group_count=1182,
+        group_size_histogram=[
+            HistogramBin(lower=2, upper=4, count=3),
+            HistogramBin(lower=4, upper=8, count=1179),
+        ],
+    )
+
+
+def _customer_template(execution: ExecutionResult) -> AnalysisTemplate:
+    return template_for(execution, result_collections=["customers"])
+
+
+def test_an_ordinary_component_is_not_a_ring_and_rings_are_counted_over_the_whole_result() -> None:
+    execution = wcc_customer_rings()
+    report = write_report_by_rules(
+        _customer_template(execution), execution, VERTICAL, REQUIREMENTS, intent="rings"
+    )
+    rings = report.insights[0]
+    assert rings.title == "Suspicious rings" and rings.kind == "finding"
+    assert check_insight(rings, execution) == []
+    # Three rings in the whole result (the engine's count), of which two are listed.
+    assert rings.evidence["derived.rings_beyond_main_component"] == 3
+    assert rings.description.startswith("3 connected groups each hold two or more customers")
+    assert "4 customers, 2 devices and 1 payment card" in rings.description
+    review = report.recommendations[0]
+    assert review.title == "Review all 2 listed rings"
+    ring_customers = _members("customers", "a", 4) + _members("customers", "b", 2)
+    for customer in ring_customers:
+        assert customer in review.description
+    # The ordinary component (one customer with their own devices and cards) is not flagged.
+    assert "customers/o0" not in review.description
+    assert "customers/o0" not in review.related_entities
+    assert "1 more ring is not listed" in review.description
+    for insight in report.insights:
+        _backed(insight, execution)
+
+
+def test_no_multi_customer_group_means_no_ring() -> None:
+    execution = wcc_customer_rings(ring_count=0)
+    execution.groups = [execution.groups[1]]
+    report = write_report_by_rules(
+        _customer_template(execution), execution, VERTICAL, REQUIREMENTS, intent="rings"
+    )
+    assert [i.title for i in report.insights if i.title == "Suspicious rings"] == []
+    absent = next(i for i in report.insights if i.title == "No isolated rings")
+    assert absent.kind == "context"
+    assert not any(r.title.startswith("Review") for r in report.recommendations)
+
+
+def test_groups_of_three_or_more_come_from_the_engine_metric_not_the_histogram() -> None:
+    execution = wcc_coarse_histogram()
+    # The histogram's [2, 8) bin straddles 3; the engine's whole-result count settles it.
+    execution.metrics["groups_of_size_at_least_3"] = 24
+    report = report_for(execution, intent="rings")
+    rings = next(i for i in report.insights if i.title == "Suspicious rings")
+    assert rings.evidence["derived.rings_beyond_largest"] == 23
+    _backed(rings, execution)
+
+
+def test_k_core_report_leads_with_the_innermost_core_and_its_size() -> None:
+    execution = kcore_result()
+    execution.metrics.update(max_coreness=14, vertices_in_max_core=57, result_vertices_at_max=40)
+    template = template_for(execution, result_collections=["customers"])
+    report = write_report_by_rules(template, execution, VERTICAL, REQUIREMENTS)
+    lead = report.insights[0]
+    assert lead.title == "Innermost core: k = 14, 57 vertices"
+    assert "40 of them are customers" in lead.description
+    assert lead.kind == "finding"
+    _backed(lead, execution)
+    assert report.summary.split(". ", 1)[1].startswith("The innermost core has k = 14")
+
+
+def _degree_on_resources(shared: int, total: int) -> ExecutionResult:
+    execution = degree_result()
+    execution.metrics.update(
+        {
+            "result_vertex_count": total,
+            "result_vertices_at_least_2": shared,
+            "result_vertices_at_least_2_in_devices": shared - 5,
+            "result_vertex_count_in_devices": total // 2,
+            "result_vertices_at_least_2_in_cards": 5,
+            "result_vertex_count_in_cards": total - total // 2,
+        }
+    )
+    return execution
+
+
+def test_degree_counts_devices_and_cards_shared_by_two_or_more_over_the_whole_result() -> None:
+    execution = _degree_on_resources(12, 3405)
+    template = template_for(execution, result_collections=["devices", "cards"])
+    report = write_report_by_rules(template, execution, VERTICAL, REQUIREMENTS, intent="hubs")
+    shared = next(i for i in report.insights if i.title.endswith("have two or more links"))
+    assert shared.title == "12 payment cards and devices have two or more links"
+    assert shared.kind == "finding"
+    assert shared.description.startswith("12 of the 3,405 payment cards and devices")
+    assert "(5 of 1,703 payment cards; 7 of 1,702 devices)" in shared.description
+    _backed(shared, execution)
+    review = next(r for r in report.recommendations if r.title.startswith("Review the 12"))
+    assert review.related_entities == [e.id for e in execution.top_entities if e.value >= 2]
+
+    # When most vertices have several links (products in many orders), it is only context.
+    common = _degree_on_resources(3000, 3405)
+    report = write_report_by_rules(
+        template_for(common, result_collections=["devices", "cards"]),
+        common,
+        VERTICAL,
+        REQUIREMENTS,
+        intent="hubs",
+    )
+    context = next(i for i in report.insights if "have two or more links" in i.title)
+    assert context.kind == "context"
+    assert not any(r.title.startswith("Review the 3,000") for r in report.recommendations)
+
+
+def test_even_spreads_are_context_and_findings_lead() -> None:
+    report = report_for(kcore_result())  # Gini 0.27: evenly spread
+    spread = next(i for i in report.insights if "evenly spread" in i.title)
+    assert spread.kind == "context"
+    kinds = [i.kind for i in report.insights]
+    assert kinds == sorted(kinds, key=lambda kind: kind != "finding")
+
+
+@pytest.mark.parametrize("make", ALL_RESULTS, ids=lambda f: f.__name__)
+def test_recommendations_are_complete_and_do_not_repeat_one_entity_list(make: Any) -> None:
+    long_text = (
+        "Send every account of a ring to the fraud team for review, largest and densest rings "
+        "first, and hold referral bonuses and promotions for them meanwhile."
+    )
+    vertical = VERTICAL.model_copy(
+        update={
+            "recommendations": {
+                intent: [*texts, long_text] for intent, texts in RECOMMENDATIONS.items()
+            }
+        }
+    )
+    execution = make()
+    report = write_report_by_rules(template_for(execution), execution, vertical, REQUIREMENTS)
+    for recommendation in report.recommendations:
+        assert "…" not in recommendation.title
+        assert recommendation.description.startswith(recommendation.title) or (
+            recommendation.title not in recommendation.description
+        )
+    titles = [r.title for r in report.recommendations]
+    # The whole first clause, up to the comma opening "and hold ...", never cut mid-clause.
+    assert (
+        "Send every account of a ring to the fraud team for review, largest and densest rings "
+        "first" in titles
+    )
+    lists = [tuple(r.related_entities) for r in report.recommendations if r.related_entities]
+    assert len(lists) == len(set(lists)), "two recommendations repeat the same entity list"
+
+
+def test_vertical_actions_for_other_entities_are_left_out() -> None:
+    vertical = VERTICAL.model_copy(
+        update={
+            "entity_terms": {**VERTICAL.entity_terms, "product": "product", "review": "review"},
+            "recommendations": {
+                "hubs": [
+                    "Secure supply for hub products before stock-outs.",
+                    "Rate-limit accounts attached to hub devices.",
+                    "Send shared resources for review.",
+                ]
+            },
+        }
+    )
+    execution = degree_result()  # projection: customers, devices, cards
+    report = write_report_by_rules(
+        template_for(execution), execution, vertical, REQUIREMENTS, intent="hubs"
+    )
+    descriptions = [r.description for r in report.recommendations]
+    assert "Secure supply for hub products before stock-outs." not in descriptions
+    assert "Rate-limit accounts attached to hub devices." in descriptions
+    # No entity word of the vertical that the projection lacks: "review" is only a verb here
+    # but matches the vertical's word, so the action is dropped only when no people word or
+    # projected entity appears. This one names neither, so it goes.
+    assert "Send shared resources for review." not in descriptions
+
+    products = execution.model_copy(
+        update={
+            "projection": GraphProjection(
+                vertex_collections=["products", "orders"], edge_collections=["contains"]
+            )
+        }
+    )
+    kept = write_report_by_rules(
+        template_for(products, projection=products.projection),
+        products,
+        vertical,
+        REQUIREMENTS,
+        intent="hubs",
+    )
+    assert "Secure supply for hub products before stock-outs." in [
+        r.description for r in kept.recommendations
+    ]
+
+
+def test_a_member_sample_note_is_not_an_approximation() -> None:
+    execution = wcc_rings()
+    plain = report_for(execution, intent="rings")
+    execution.notes = ["Each group's member sample lists customers first."]
+    noted = report_for(execution, intent="rings")
+    assert [i.confidence for i in noted.insights] == [i.confidence for i in plain.insights]
+    sampled = betweenness_result()
+    assert (
+        report_for(sampled).insights[0].confidence
+        < report_for(sampled.model_copy(update={"metrics": _metrics(20000, 61000), "notes": []}))
+        .insights[0]
+        .confidence
+    )

@@ -135,9 +135,11 @@ def test_writes_summary_and_one_json_and_markdown_per_report(tmp_path: Path) -> 
     written = write_run_outputs(out, _summary(reports), reports)
 
     assert written[:2] == [out / "summary.json", out / "summary.md"]
-    assert len(written) == 2 + 2 * len(reports)
+    # JSON + Markdown + HTML per report, then index.html (issue 6).
+    assert len(written) == 2 + 3 * len(reports) + 1
+    assert written[-1] == out / "index.html"
     assert sorted(p.name for p in (out / "reports").iterdir()) == sorted(
-        p.name for p in written[2:]
+        p.name for p in written[2:-1]
     )
     # Sanitised names stay inside reports/ and never collide.
     for path in written:

@@ -205,3 +205,61 @@ def test_file_stems_are_safe_and_distinct() -> None:
         assert not stem.startswith(".")
     assert len(set(stems.values())) == len(stems)
     assert stems["CON"].lower() != "con"
+
+
+def test_recommendation_lines_do_not_repeat_the_title_or_named_entities() -> None:
+    report = _report(
+        recommendations=[
+            Recommendation(
+                title="Limit accounts per device",
+                description="Limit accounts per device, so new rings stop at sign-up.",
+                priority="high",
+            ),
+            Recommendation(
+                title="Review the ring",
+                description="Send customers/c1, customers/c2 for review.",
+                priority="medium",
+                related_entities=["customers/c1", "customers/c2", "devices/d1"],
+            ),
+        ]
+    )
+    markdown = render_report_markdown(report)
+    assert "- **high**: **Limit accounts per device**, so new rings stop at sign-up." in markdown
+    assert "Limit accounts per device**. Limit accounts per device" not in markdown
+    # Entities already named in the description are not listed a second time.
+    assert "(also: devices/d1)" in markdown
+    review = next(line for line in markdown.splitlines() if "Review the ring" in line)
+    assert review.count("customers/c1") == 1
+
+
+def test_lead_finding_of_a_report_is_a_finding_before_more_confident_context() -> None:
+    context = Insight(
+        title="Coreness is evenly spread", description="x", confidence=0.98, kind="context"
+    )
+    finding = Insight(title="Innermost core", description="y", confidence=0.8)
+    report = _report(insights=[context, finding])
+    assert "Innermost core" in render_console_summary(_summary([report]), [report])
+    assert "evenly spread" not in render_console_summary(_summary([report]), [report])
+
+
+def test_summary_shows_skipped_use_cases_and_wall_and_summed_timings() -> None:
+    report = _report()
+    summary = _summary([report]).model_copy(
+        update={
+            "skipped": [
+                RunError(
+                    phase="generate_templates",
+                    message="UC-009 (Hub sellers) got no template: max_templates=8 reached",
+                )
+            ],
+            "summed_step_seconds": {"execute": 9.5},
+        }
+    )
+    markdown = render_summary_markdown(summary, [report])
+    assert "## Skipped use cases" in markdown
+    assert "max\\_templates=8 reached" in markdown
+    assert "| execute | 3.250 | 9.500 |" in markdown
+    assert "| analyze\\_schema | 0.500 |  |" in markdown
+    console = render_console_summary(summary, [report])
+    assert "Skipped:" in console
+    assert "(summed over templates 9.50 s)" in console
