@@ -245,7 +245,9 @@ class Harness:
         node.__name__ = name
         return node
 
-    async def _execute_template(self, task: TemplateTask, context: Context) -> ExecutionResult:
+    async def _execute_template(
+        self, task: TemplateTask, context: Context, *, run_key: str | None = None
+    ) -> ExecutionResult:
         workload = self.workload
         assert workload is not None
         template_id = task.template.id

@@ -245,7 +245,8 @@ def test_langgraph_dockerfile_builds_the_server_image_from_the_config(tmp_path: 
     assert recipe.startswith("FROM langchain/langgraph-api:3.11")
     graphs_line = next(line for line in recipe.splitlines() if "LANGSERVE_GRAPHS" in line)
     graphs = json.loads(graphs_line.split("=", 1)[1].strip("'"))
-    assert graphs == {GRAPH_ID: "/deps/main/gaai_graph/graph.py:graph"}
+    # The image mounts the project under /deps/<checkout directory name>.
+    assert graphs == {GRAPH_ID: f"/deps/{PROJECT.name}/gaai_graph/graph.py:graph"}
     assert "uv pip install" in recipe and "-e ." in recipe
 
 
