@@ -39,8 +39,8 @@ def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
     return [
         Send(
             "run_template",
-            TemplateTask(
-                template=template,
+            TemplateTask.for_template(
+                template,
                 use_case=use_cases.get(template.use_case_id),
                 schema=state.schema,
                 vertical=state.vertical,
