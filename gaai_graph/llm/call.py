@@ -267,13 +267,18 @@ class LLMSession:
             except (ValueError, GaaiError) as error:
                 problem, purpose = str(error), "validation_repair"
         self.calls[-1].status = "malformed" if purpose == "json_repair" else "invalid"
+        instruction = "Answer again with the corrected JSON only, of the same shape."
+        if purpose == "json_repair":
+            # A server that ignores `response_format` (older Ollama or vLLM builds, some
+            # OpenRouter providers) never saw the shape; spell it out once.
+            schema = json.dumps(shape.model_json_schema(), separators=(",", ":"))
+            instruction = f"Answer again with JSON only, matching this JSON Schema: {schema}"
         repair = [
             *messages,
             {"role": "assistant", "content": text},
             {
                 "role": "user",
-                "content": f"Your answer was rejected: {problem[:1500]}\nAnswer again with "
-                "the corrected JSON only, of the same shape.",
+                "content": f"Your answer was rejected: {problem[:1500]}\n{instruction}",
             },
         ]
         repaired = await self._round(shape, repair, purpose)

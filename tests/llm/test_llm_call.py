@@ -7,6 +7,7 @@ timeout, usage and cost records, and secrets kept out of the recorded errors.
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -117,6 +118,9 @@ async def test_malformed_json_gets_one_repair_round(fake_openai, session_for):
         "content": '{"collection": "customers", "count": ',
     }
     assert "not valid JSON" in repair_messages[-1]["content"]
+    # The shape is spelled out for servers that ignore response_format.
+    schema = repair_messages[-1]["content"].split("matching this JSON Schema: ", 1)[1]
+    assert json.loads(schema) == Pick.model_json_schema()
     assert [(f.action, f.phase) for f in session.fallbacks] == [("repaired", "generate_templates")]
 
 
