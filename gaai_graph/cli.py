@@ -267,7 +267,11 @@ def _run_thread(
             **runner_options,
         )
 
-    listener = None if args.quiet else ProgressPrinter(sys.stderr)
+    catalog = durable_commands.catalog_spec(args, options)
+    # Starts the epoch (status running) once the schema is known, then prints progress.
+    listener = durable_commands.EpochStarter(
+        args, thread_id, catalog, None if args.quiet else ProgressPrinter(sys.stderr)
+    )
     result, runner, values = asyncio.run(
         durable_commands.run_durably(
             args,
@@ -287,7 +291,9 @@ def _run_thread(
         raise GaaiError("the run ended without a summary")
     out_dir = Path(args.out)
     runner.export_reports(result, out_dir)
-    durable_commands.record_in_catalog(args, thread_id, values, out_dir)
+    durable_commands.record_in_catalog(
+        args, thread_id, values, out_dir, catalog=catalog, starter=listener
+    )
     if args.json:
         trace = runner.trace_summary().to_jsonable() if runner.tracer else None
         sys.stdout.write(json.dumps(_json_summary(result, out_dir, trace), indent=2) + "\n")

@@ -5,20 +5,26 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from gaai_graph.catalog import (
     CATALOG_FILE_NAME,
+    CatalogError,
+    describe_catalog,
     diff_epochs,
     open_catalog,
     record_run_safely,
+    start_epoch_safely,
 )
 from gaai_graph.context import Context
+from gaai_graph.errors import SourceError
 from gaai_graph.persistence import (
     CHECKPOINT_FILE_NAME,
     CheckpointError,
@@ -30,6 +36,13 @@ from gaai_graph.persistence import (
     resume_run,
     save_run_options,
     thread_status,
+)
+from gaai_graph.sources.arango_url import is_arango_source, redact_source
+
+CATALOG_HELP = (
+    f"analytics catalog: a SQLite file (default: <out>/{CATALOG_FILE_NAME}; with an "
+    "arangodb:// source and --write-results, the source database) or an arangodb:// URL "
+    "(the named graph gaai_catalog in that database; password in ARANGO_PASSWORD)"
 )
 
 
@@ -46,11 +59,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help=f"checkpoint store: a SQLite file (default: <out>/{CHECKPOINT_FILE_NAME}) or a "
         "postgresql:// URL",
     )
-    parser.add_argument(
-        "--catalog",
-        metavar="FILE",
-        help=f"analytics catalog (SQLite; default: <out>/{CATALOG_FILE_NAME})",
-    )
+    parser.add_argument("--catalog", metavar="SPEC", help=CATALOG_HELP)
     parser.add_argument(
         "--tag", dest="tags", action="append", default=[], help="tag the epoch (repeatable)"
     )
@@ -61,13 +70,27 @@ def add_commands(commands: Any) -> None:
     resume = commands.add_parser("resume", help="continue an interrupted run")
     resume.add_argument("--thread-id", required=True)
     resume.add_argument("--checkpoint", metavar="SPEC")
+    resume.add_argument(
+        "--catalog",
+        metavar="SPEC",
+        help="the run's catalog, when its URL held a password (not kept on disk)",
+    )
+    resume.add_argument(
+        "--source",
+        help="the run's arangodb:// source, when its URL held a password (not kept on disk)",
+    )
     resume.add_argument("--out", default="gaai-output", metavar="DIR", help="the run's --out")
     resume.add_argument("--quiet", action="store_true")
     resume.add_argument("--json", action="store_true")
     resume.add_argument("--verbose", action="store_true")
 
     catalog = commands.add_parser("catalog", help="query the analytics catalog")
-    catalog.add_argument("--catalog", default=f"gaai-output/{CATALOG_FILE_NAME}", metavar="FILE")
+    catalog.add_argument(
+        "--catalog",
+        default=f"gaai-output/{CATALOG_FILE_NAME}",
+        metavar="SPEC",
+        help="a SQLite catalog file or an arangodb:// URL (default: %(default)s)",
+    )
     catalog.add_argument("--json", action="store_true", help="print JSON")
     queries = catalog.add_subparsers(dest="query", required=True)
     listing = queries.add_parser("list", help="list epochs, newest first")
@@ -94,12 +117,36 @@ def checkpoint_spec(args: argparse.Namespace) -> str:
     return spec
 
 
+def catalog_spec(args: argparse.Namespace, options: Mapping[str, Any]) -> str:
+    """The catalog a run records its epoch in.
+
+    `--catalog` when given; else, when the source is ArangoDB and writing to it was asked for
+    (`--write-results`), the source database itself; else `<out>/catalog.sqlite`.
+    """
+    if args.catalog:
+        return str(args.catalog)
+    source = str(options.get("source") or "")
+    if options.get("write_results") and is_arango_source(source):
+        return source
+    return str(Path(args.out) / CATALOG_FILE_NAME)
+
+
+def _holds_password(spec: str) -> bool:
+    try:
+        return is_arango_source(spec) and urlsplit(spec.strip()).password is not None
+    except ValueError:
+        return True  # malformed: keep it off the disk to be safe
+
+
 def remember_run(
     args: argparse.Namespace, thread_id: str, options: dict[str, Any], documents: list[Any]
 ) -> None:
     """Keep a run's options in its output dir so `gaai resume` can rebuild its context.
 
-    Kept once per thread: a re-run of the same thread keeps the first start's options.
+    Kept once per thread: a re-run of the same thread keeps the first start's options. No
+    password is written: a Postgres checkpoint URL is left out, so is a catalog URL holding a
+    password, and a source URL holding one is kept without it (`gaai resume` asks for them
+    again).
     """
     spec = checkpoint_spec(args)
     try:
@@ -107,14 +154,21 @@ def remember_run(
         return
     except Exception:
         pass
+    withheld = bool(args.catalog) and _holds_password(str(args.catalog))
+    context = dict(options)
+    source_withheld = _holds_password(str(context.get("source") or ""))
+    if source_withheld:
+        context["source"] = redact_source(str(context["source"]))
     save_run_options(
         args.out,
         thread_id,
         {
-            "context": options,
+            "context": context,
+            "source_withheld": source_withheld,
             "documents": documents,
             "checkpoint": None if spec.startswith("postgres") else spec,  # no secrets on disk
-            "catalog": args.catalog,
+            "catalog": None if withheld else args.catalog,
+            "catalog_withheld": withheld,
             "tags": args.tags,
             "started_at": time.time(),
         },
@@ -148,17 +202,85 @@ async def run_durably(
         return result, runner, dict(state.values)
 
 
+class EpochStarter:
+    """A stream listener starting the run's epoch (status `running`) once the schema is known.
+
+    Passes every (mode, chunk) on to `then` (the progress printer, if any). The epoch is
+    written from a thread of its own, so a slow catalog never holds up the run; a failure is
+    printed as a warning and never stops the run. `record_in_catalog` waits for it.
+    """
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        thread_id: str,
+        catalog: str,
+        then: Callable[[str, Any], None] | None = None,
+    ) -> None:
+        """Start the epoch `thread_id` in `catalog` when the schema update streams by."""
+        self._args = args
+        self._thread_id = thread_id
+        self._catalog = catalog
+        self._then = then
+        self._thread: threading.Thread | None = None
+
+    def __call__(self, mode: str, chunk: Any) -> None:
+        """Handle one (mode, chunk) of the run's stream."""
+        if self._thread is None and mode == "updates" and isinstance(chunk, dict):
+            update = chunk.get("analyze_schema")
+            schema = update.get("schema") if isinstance(update, dict) else None
+            if schema is not None:
+                self._thread = threading.Thread(
+                    target=self._start, args=(schema,), name="gaai-epoch-start"
+                )
+                self._thread.start()
+        if self._then is not None:
+            self._then(mode, chunk)
+
+    def _start(self, schema: Any) -> None:
+        problem = start_epoch_safely(
+            self._catalog,
+            schema,
+            epoch_id=self._thread_id,
+            started_at=_started_at(Path(self._args.out), self._thread_id),
+            tags=list(getattr(self._args, "tags", []) or []),
+        )
+        if problem:
+            print(f"gaai: warning: {problem}; the run goes on", file=sys.stderr)
+
+    def wait(self) -> None:
+        """Wait until the epoch's start is written (or has failed)."""
+        if self._thread is not None:
+            self._thread.join()
+
+
 def record_in_catalog(
-    args: argparse.Namespace, thread_id: str, values: dict[str, Any], out_dir: Path
+    args: argparse.Namespace,
+    thread_id: str,
+    values: dict[str, Any],
+    out_dir: Path,
+    catalog: str | None = None,
+    starter: EpochStarter | None = None,
 ) -> None:
-    """Record the run as an epoch; a failure is printed, the written reports stay."""
+    """Record the run as an epoch; a failure is printed, the written reports stay.
+
+    Args:
+        args: The `run`/`resume` flags.
+        thread_id: The run's thread (the epoch id).
+        values: The run's final state.
+        out_dir: Where its reports were written.
+        catalog: The catalog (default: `--catalog`, else `<out>/catalog.sqlite`).
+        starter: The listener that started the epoch, waited for first.
+    """
     from gaai_graph.reporting.files import report_file_stems
 
+    if starter is not None:
+        starter.wait()
     options_started = _started_at(out_dir, thread_id)
     reports = values.get("reports", [])
     stems = report_file_stems(report.template_id for report in reports)
     problem = record_run_safely(
-        args.catalog or out_dir / CATALOG_FILE_NAME,
+        catalog or args.catalog or out_dir / CATALOG_FILE_NAME,
         values,
         epoch_id=thread_id,
         started_at=options_started,
@@ -169,6 +291,10 @@ def record_in_catalog(
     )
     if problem:
         print(f"gaai: warning: {problem}; the reports in {out_dir}/ are complete", file=sys.stderr)
+    elif catalog and is_arango_source(catalog) and not getattr(args, "quiet", False):
+        # Say so whenever the user's database was written to.
+        where = describe_catalog(catalog)
+        print(f"epoch {thread_id} recorded in the catalog in ArangoDB at {where}", file=sys.stderr)
 
 
 def _started_at(out_dir: Path, thread_id: str) -> float:
@@ -188,19 +314,37 @@ def resume_arguments(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any
                 f"thread {args.thread_id!r} used a postgresql checkpoint store, whose URL is "
                 "not kept on disk: give it again with --checkpoint"
             )
-    args.catalog = saved.get("catalog")
+    if args.catalog is None:
+        if saved.get("catalog_withheld"):
+            raise CatalogError(
+                f"thread {args.thread_id!r} recorded its epoch in an ArangoDB catalog whose URL "
+                "held a password, which is not kept on disk: give it again with --catalog (a "
+                "URL without the password, which then comes from ARANGO_PASSWORD, is kept)"
+            )
+        args.catalog = saved.get("catalog")
+    context = dict(saved["context"])
+    if saved.get("source_withheld"):
+        given = getattr(args, "source", None)
+        if given is None:
+            raise SourceError(
+                f"thread {args.thread_id!r} reads {context.get('source')} with a password in "
+                "its URL, which is not kept on disk: give the source again with --source (a "
+                "URL without the password, which then comes from ARANGO_PASSWORD, is kept)"
+            )
+        if redact_source(given) != context.get("source"):
+            raise SourceError(
+                f"thread {args.thread_id!r} reads {context.get('source')}, not "
+                f"{redact_source(given)}"
+            )
+        context["source"] = given
     args.tags = saved.get("tags") or []
-    args.sequential = not saved["context"].get("enable_parallelism", True)
-    return dict(saved["context"]), list(saved.get("documents") or [])
+    args.sequential = not context.get("enable_parallelism", True)
+    return context, list(saved.get("documents") or [])
 
 
 def command_catalog(args: argparse.Namespace) -> int:
     """`gaai catalog list|show|lineage|diff`."""
-    from gaai_graph.catalog import CatalogError
-
-    if not Path(args.catalog).is_file():
-        raise CatalogError(f"no catalog at {args.catalog} (give --catalog FILE)")
-    catalog = open_catalog(args.catalog)
+    catalog = open_catalog(args.catalog, create=False)
     try:
         payload, text = _catalog_query(catalog, args)
     finally:

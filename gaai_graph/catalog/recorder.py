@@ -1,11 +1,15 @@
 """Turn a run's final state into catalog records, without ever losing the run's results.
 
 ```python
-catalog = open_catalog("out/demo/catalog.sqlite")
-problem = record_run_safely(catalog, values, epoch_id=thread_id, started_at=t0, tags=["nightly"])
+problem = record_run_safely(
+    "out/demo/catalog.sqlite", values, epoch_id=thread_id, started_at=t0, tags=["nightly"]
+)
 if problem:
     print(f"warning: {problem}")  # the reports are already written; only the catalog missed it
 ```
+
+A catalog spec is a SQLite file path, or an `arangodb://` URL (or connection settings or an
+open connection of an ArangoDB source) for the catalog as a named graph in that database.
 """
 
 from __future__ import annotations
@@ -13,17 +17,24 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from gaai_graph.catalog.base import (
     LINEAGE_RELATIONS,
     CatalogBackend,
+    CatalogError,
     CatalogNode,
     Epoch,
     LineageEdge,
     NodeKind,
 )
 from gaai_graph.catalog.sqlite import SqliteCatalog
+from gaai_graph.sources.arango_url import ArangoTarget, is_arango_source, redact_source
+
+if TYPE_CHECKING:
+    from gaai_graph.sources.arango import ArangoConnection
+
+    CatalogSpec = str | Path | ArangoTarget | ArangoConnection
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +42,51 @@ CATALOG_FILE_NAME = "catalog.sqlite"
 """File name of the default SQLite catalog inside a run's output directory."""
 
 
-def open_catalog(spec: str | Path) -> CatalogBackend:
-    """Open the catalog named by `spec` (a SQLite file path).
+def is_arango_catalog(spec: CatalogSpec) -> bool:
+    """Whether `spec` names a catalog in ArangoDB (a URL, settings or a connection)."""
+    if isinstance(spec, str):
+        return is_arango_source(spec)
+    if isinstance(spec, Path):
+        return False
+    if isinstance(spec, ArangoTarget):
+        return True
+    from gaai_graph.sources.arango import ArangoConnection
+
+    return isinstance(spec, ArangoConnection)
+
+
+def describe_catalog(spec: CatalogSpec) -> str:
+    """`spec` safe to print: an ArangoDB address never shows its password."""
+    if isinstance(spec, (str, Path)):
+        return redact_source(str(spec))
+    target = spec if isinstance(spec, ArangoTarget) else spec.target
+    return target.display
+
+
+def open_catalog(spec: CatalogSpec, *, create: bool = True) -> CatalogBackend:
+    """Open the catalog named by `spec`.
+
+    Args:
+        spec: A SQLite file path; or an `arangodb://` (`arangodbs://`) URL, `ArangoTarget`
+            settings or an open `ArangoConnection`, for the catalog as the named graph
+            `gaai_catalog` in that database (see `gaai_graph.catalog.arango`).
+        create: Create the catalog when missing. When False (only querying), a missing
+            catalog is an error and opening it writes nothing.
 
     Raises:
-        CatalogError: If it cannot be opened.
+        CatalogError: If it cannot be opened (or is missing and `create` is False); the
+            message never holds a password.
     """
-    return SqliteCatalog(spec)
+    if is_arango_catalog(spec):
+        from gaai_graph.catalog.arango import ArangoCatalog
+
+        return ArangoCatalog.open(
+            cast("str | ArangoTarget | ArangoConnection", spec), create=create
+        )
+    path = Path(cast("str | Path", spec))
+    if not create and str(path) != ":memory:" and not path.is_file():
+        raise CatalogError(f"no catalog at {path} (give --catalog FILE or URL)")
+    return SqliteCatalog(path)
 
 
 def _dump(item: Any) -> dict[str, Any]:
@@ -101,6 +150,63 @@ def build_records(
     return nodes, edges
 
 
+def start_run_epoch(
+    catalog: CatalogBackend,
+    schema: Any,
+    *,
+    epoch_id: str,
+    started_at: float,
+    tags: list[str] | None = None,
+) -> Epoch:
+    """Start the epoch of a run whose schema is known (status `running`), or return it.
+
+    Args:
+        catalog: Where to record it.
+        schema: The run's `GraphSchema` (fingerprint, source, graph name), or None.
+        epoch_id: The epoch id (the run's thread id).
+        started_at: When the run started.
+        tags: The epoch's tags.
+
+    Raises:
+        CatalogError: If the catalog refuses the write.
+    """
+    return catalog.start_epoch(
+        Epoch(
+            id=epoch_id,
+            fingerprint=schema.fingerprint if schema else "",
+            source=schema.source if schema else "",
+            graph_name=schema.graph_name if schema else None,
+            started_at=started_at,
+            tags=list(tags or []),
+        )
+    )
+
+
+def start_epoch_safely(catalog_spec: CatalogSpec, schema: Any, **options: Any) -> str | None:
+    """`start_run_epoch` in the catalog at `catalog_spec`; a failure is returned, never raised.
+
+    Returns:
+        None when recorded, else a one-line description of what went wrong.
+    """
+    try:
+        catalog = open_catalog(catalog_spec)
+        try:
+            start_run_epoch(catalog, schema, **options)
+        finally:
+            catalog.close()
+    except Exception as error:
+        return _problem("catalog write failed", catalog_spec, error)
+    return None
+
+
+def _problem(what: str, catalog_spec: CatalogSpec, error: Exception) -> str:
+    """One line about a catalog failure, naming the catalog once and never its password."""
+    logger.warning("%s (%s)", what, describe_catalog(catalog_spec), exc_info=True)
+    where = describe_catalog(catalog_spec)
+    text = redact_source(str(error))
+    return f"{what}: {text}" if where in text else f"{what} ({where}): {text}"
+
+
 def record_run(
     catalog: CatalogBackend,
     values: dict[str, Any],
@@ -115,17 +221,9 @@ def record_run(
     Raises:
         CatalogError: If the catalog refuses a write.
     """
-    schema = values.get("schema")
     summary = values.get("summary")
-    epoch = catalog.start_epoch(
-        Epoch(
-            id=epoch_id,
-            fingerprint=schema.fingerprint if schema else "",
-            source=schema.source if schema else "",
-            graph_name=schema.graph_name if schema else None,
-            started_at=started_at,
-            tags=list(tags or []),
-        )
+    epoch = start_run_epoch(
+        catalog, values.get("schema"), epoch_id=epoch_id, started_at=started_at, tags=tags
     )
     nodes, edges = build_records(epoch_id, values, report_paths)
     catalog.record_items(epoch_id, nodes, edges)
@@ -141,7 +239,7 @@ def record_run(
 
 
 def record_run_safely(
-    catalog_spec: str | Path, values: dict[str, Any], **options: Any
+    catalog_spec: CatalogSpec, values: dict[str, Any], **options: Any
 ) -> str | None:
     """`record_run` into the catalog at `catalog_spec`; a failure is returned, never raised.
 
@@ -158,6 +256,5 @@ def record_run_safely(
         finally:
             catalog.close()
     except Exception as error:
-        logger.warning("catalog write failed", exc_info=True)
-        return f"catalog write failed ({catalog_spec}): {error}"
+        return _problem("catalog write failed", catalog_spec, error)
     return None

@@ -42,9 +42,9 @@ from gaai_graph.sources.arango_url import ArangoTarget, parse_arango_source
 from gaai_graph.sources.base import CollectionData, CollectionKind, GraphData
 
 __all__ = [
-    "ArangoCatalog",
     "ArangoConnection",
     "ArangoGraphData",
+    "IntrospectedDatabase",
     "StreamedCollection",
     "load_arango",
 ]
@@ -70,6 +70,12 @@ ERROR_RESOURCE_LIMIT = 32
 VERTEX_QUERY = "FOR d IN @@collection RETURN d"
 EDGE_QUERY = "FOR e IN @@collection RETURN {_key: e._key, _from: e._from, _to: e._to}"
 SAMPLE_QUERY = "FOR d IN @@collection SORT RAND() LIMIT @size RETURN d"
+
+OWN_COLLECTION_PREFIXES = ("gaai_results_", "gaai_catalog_")
+"""Collections gaai_graph itself writes (write-back results, the analytics catalog): never part
+of the analysed graph, so writing them changes neither a later run's schema nor its fingerprint."""
+OWN_GRAPH_NAMES = frozenset({"gaai_catalog"})
+"""Named graphs gaai_graph itself creates (the analytics catalog's)."""
 
 
 # --------------------------------------------------------------------------- errors
@@ -167,6 +173,8 @@ class ArangoConnection:
     db: StandardDatabase
     batch_size: int = DEFAULT_BATCH_SIZE
     timeout: float = DEFAULT_REQUEST_TIMEOUT
+    client: ArangoClient | None = field(default=None, repr=False)
+    """The client `open` made (its HTTP session is released by `close`)."""
 
     @classmethod
     def open(
@@ -202,11 +210,22 @@ class ArangoConnection:
             resolver_max_tries=1,
         )
         db = client.db(target.database, username=target.username, password=target.password)
-        connection = cls(target=target, db=db, batch_size=batch_size, timeout=timeout)
-        with connection.errors("connecting"):
-            # GET /_api/database/current: 401 for a bad login, 404 for a missing database.
-            db.properties()
+        connection = cls(
+            target=target, db=db, batch_size=batch_size, timeout=timeout, client=client
+        )
+        try:
+            with connection.errors("connecting"):
+                # GET /_api/database/current: 401 for a bad login, 404 for a missing database.
+                db.properties()
+        except SourceError:
+            connection.close()
+            raise
         return connection
+
+    def close(self) -> None:
+        """Release the HTTP session of a connection made by `open` (a no-op otherwise)."""
+        if self.client is not None:
+            self.client.close()
 
     def errors(self, action: str) -> Any:
         """Context manager translating failures of `action` into `SourceError`."""
@@ -272,12 +291,14 @@ class CollectionInfo:
 
 
 @dataclass
-class ArangoCatalog:
+class IntrospectedDatabase:
     """The introspected database: the only names that may ever reach a query."""
 
     collections: dict[str, CollectionInfo]
     graphs: list[NamedGraph]
     skipped_system: list[str] = field(default_factory=list)
+    skipped_own: list[str] = field(default_factory=list)
+    """Collections gaai_graph wrote (results, catalog), left out of the analysed graph."""
 
     def checked_collection(self, name: str, kind: CollectionKind | None = None) -> str:
         """Return `name` if it is an introspected (non-system) collection of `kind`.
@@ -316,7 +337,7 @@ class ArangoCatalog:
         raise SourceError(f"unknown named graph {name!r} (named graphs: {known})")
 
 
-def introspect(connection: ArangoConnection) -> ArangoCatalog:
+def introspect(connection: ArangoConnection) -> IntrospectedDatabase:
     """List collections (kinds, counts, indexes) and named graphs, skipping system collections.
 
     Args:
@@ -331,12 +352,16 @@ def introspect(connection: ArangoConnection) -> ArangoCatalog:
     db = connection.db
     collections: dict[str, CollectionInfo] = {}
     skipped: list[str] = []
+    own: list[str] = []
     with connection.errors("listing collections"):
         listed = cast(list[dict[str, Any]], db.collections())
     for entry in sorted(listed, key=lambda e: e["name"]):
         name = entry["name"]
         if entry.get("system") or name.startswith("_"):
             skipped.append(name)
+            continue
+        if name.startswith(OWN_COLLECTION_PREFIXES):
+            own.append(name)
             continue
         kind: CollectionKind = "edge" if entry.get("type") == "edge" else "document"
         collection = db.collection(name)
@@ -361,8 +386,11 @@ def introspect(connection: ArangoConnection) -> ArangoCatalog:
             orphan_collections=list(entry.get("orphan_collections", [])),
         )
         for entry in graph_entries
+        if entry["name"] not in OWN_GRAPH_NAMES
     ]
-    return ArangoCatalog(collections=collections, graphs=graphs, skipped_system=skipped)
+    return IntrospectedDatabase(
+        collections=collections, graphs=graphs, skipped_system=skipped, skipped_own=own
+    )
 
 
 # --------------------------------------------------------------------------- streamed data
@@ -382,7 +410,7 @@ class StreamedCollection(Sequence[dict[str, Any]]):
     def __init__(
         self,
         connection: ArangoConnection,
-        catalog: ArangoCatalog,
+        catalog: IntrospectedDatabase,
         info: CollectionInfo,
         *,
         sample_size: int = DEFAULT_SAMPLE_SIZE,
@@ -465,7 +493,7 @@ class StreamedCollection(Sequence[dict[str, Any]]):
 class ArangoGraphData(GraphData):
     """`GraphData` over a live database: documents are streamed, never held."""
 
-    catalog: ArangoCatalog | None = None
+    catalog: IntrospectedDatabase | None = None
     """What introspection found, including each collection's indexes."""
     connection: ArangoConnection | None = None
     """The open connection (for write-back and the Graph Analytics Engine)."""
@@ -523,6 +551,11 @@ def load_arango(
     warnings = []
     if catalog.skipped_system:
         warnings.append(f"skipped system collections: {', '.join(catalog.skipped_system)}")
+    if catalog.skipped_own:
+        warnings.append(
+            "skipped collections gaai_graph wrote (results, catalog): "
+            + ", ".join(catalog.skipped_own)
+        )
     if not collections:
         warnings.append(f"{target.display} holds no non-system collections")
     return ArangoGraphData(

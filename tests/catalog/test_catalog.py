@@ -1,8 +1,13 @@
-"""The analytics catalog over real demo runs: every query, lineage of every report, a diff."""
+"""The analytics catalog over real demo runs: every query, lineage of every report, a diff.
+
+Every backend-agnostic test runs on both backends: SQLite, and ArangoDB through real
+python-arango against the loopback `FakeArangoServer`.
+"""
 
 import time
 
 import pytest
+from arango_replay import FakeArangoServer
 
 from gaai_graph.catalog import (
     CatalogError,
@@ -11,7 +16,9 @@ from gaai_graph.catalog import (
     diff_epochs,
     record_run,
     record_run_safely,
+    start_run_epoch,
 )
+from gaai_graph.catalog.arango import ArangoCatalog
 from gaai_graph.context import Context
 from gaai_graph.persistence import compile_graph, open_checkpointer
 
@@ -36,13 +43,29 @@ def runs(tmp_path_factory):
     }
 
 
+SECRET = "catalog-s3cret"
+
+
+@pytest.fixture(params=["sqlite", "arango"])
+def store(request, tmp_path):
+    """An empty catalog of each backend."""
+    if request.param == "sqlite":
+        catalog = SqliteCatalog(tmp_path / "catalog.sqlite")
+        yield catalog
+        catalog.close()
+        return
+    with FakeArangoServer(None, "analytics") as server:
+        catalog = ArangoCatalog.open(server.source("analytics", password=SECRET), environ={})
+        yield catalog
+        catalog.close()
+    assert server.unexpected == []
+
+
 @pytest.fixture
-def catalog(tmp_path, runs):
-    store = SqliteCatalog(tmp_path / "catalog.sqlite")
+def catalog(store, runs):
     for index, (epoch_id, values) in enumerate(runs.items()):
         record_run(store, values, epoch_id=epoch_id, started_at=1000.0 + index, tags=["t"])
-    yield store
-    store.close()
+    return store
 
 
 def test_every_report_traces_back_to_its_requirements(catalog, runs):
@@ -127,11 +150,60 @@ def test_catalog_write_failure_is_reported_not_raised(tmp_path, runs):
     assert problem is not None and "catalog write failed" in problem
 
 
-def test_records_replace_on_rerecord(tmp_path, runs):
-    store = SqliteCatalog(tmp_path / "c.sqlite")
+def test_records_replace_on_rerecord(store, runs):
     record_run(store, runs["demo-1"], epoch_id="e", started_at=1.0)
+    first = store.get_epoch("e")
     record_run(store, runs["demo-1"], epoch_id="e", started_at=1.0)
     nodes, edges = build_records("e", runs["demo-1"])
     assert len(store.nodes("e")) == len(nodes)
     assert len(store.edges("e")) == len(edges)
-    store.close()
+    assert [e.id for e in store.list_epochs()] == ["e"]
+    assert store.get_epoch("e").started_at == first.started_at
+
+
+def test_a_started_epoch_is_running_until_finished(store, runs):
+    values = runs["demo-1"]
+    started = start_run_epoch(
+        store, values["schema"], epoch_id="live", started_at=5.0, tags=["nightly"]
+    )
+    assert (started.status, started.finished_at) == ("running", None)
+    assert started.fingerprint == values["schema"].fingerprint
+    assert [(e.id, e.status) for e in store.list_epochs()] == [("live", "running")]
+    assert store.nodes("live") == [] and store.edges("live") == []
+    # The finished run keeps the start's epoch (time, tags) and completes it.
+    finished = record_run(store, values, epoch_id="live", started_at=99.0, tags=["other"])
+    assert (finished.status, finished.started_at, finished.tags) == ("finished", 5.0, ["nightly"])
+    assert finished.finished_at is not None and finished.headline
+    assert len(store.nodes("live")) == len(build_records("live", values)[0])
+
+
+def test_parent_is_the_latest_other_epoch_of_the_same_source_and_graph(store, runs):
+    schema = runs["demo-1"]["schema"]
+    for epoch_id, started in (("b", 2.0), ("a", 1.0), ("c", 3.0)):
+        start_run_epoch(store, schema, epoch_id=epoch_id, started_at=started)
+    by_id = {e.id: e for e in store.list_epochs()}
+    assert (by_id["b"].parent_epoch, by_id["a"].parent_epoch, by_id["c"].parent_epoch) == (
+        None,
+        "b",
+        "b",
+    )
+    assert [e.id for e in store.list_epochs()] == ["c", "b", "a"]
+    assert [e.id for e in store.list_epochs(source="elsewhere")] == []
+    assert [
+        e.id for e in store.list_epochs(fingerprint=schema.fingerprint, source=schema.source)
+    ] == [
+        "c",
+        "b",
+        "a",
+    ]
+
+
+def test_unknown_epochs_are_clear_errors_for_every_write(store):
+    from gaai_graph.catalog import CatalogNode
+
+    with pytest.raises(CatalogError, match="no epoch 'ghost'"):
+        store.record_items("ghost", [CatalogNode("ghost", "requirement", "R1", {})], [])
+    with pytest.raises(CatalogError, match="no epoch 'ghost'"):
+        store.finish_epoch("ghost", "finished", 1.0)
+    with pytest.raises(CatalogError, match="no epoch 'ghost'"):
+        store.get_epoch("ghost")

@@ -99,3 +99,39 @@ def test_run_prints_its_thread_id_unless_quiet(tmp_path, capsys):
     code = main(["run", "--out", str(tmp_path), "--thread-id", "visible", "--text", "Find hubs."])
     assert code == 0
     assert "thread id: visible (checkpoints: " in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_an_interrupted_run_is_listed_as_running_until_it_is_resumed(tmp_path, capsys):
+    from test_resume import _env, _run_until_paused
+
+    out = tmp_path / "out"
+    catalog = str(out / "catalog.sqlite")
+    # SIGKILL mid fan-out: the epoch was started once the schema was known, never finished.
+    _run_until_paused(
+        ["run", "--out", str(out), "--thread-id", "cut", "--tag", "nightly", "--quiet"],
+        _env(GAAI_CHECKPOINT_PAUSE="executions:2"),
+    )
+    (running,) = _json(capsys, "catalog", "--catalog", catalog, "--json", "list")
+    assert (running["id"], running["status"], running["finished_at"]) == ("cut", "running", None)
+    assert running["fingerprint"] and running["tags"] == ["nightly"]
+    capsys.readouterr()
+    assert main(["catalog", "--catalog", catalog, "list"]) == 0
+    assert "cut  running" in capsys.readouterr().out
+
+    assert main(["resume", "--thread-id", "cut", "--out", str(out), "--quiet"]) == 0
+    (finished,) = _json(capsys, "catalog", "--catalog", catalog, "--json", "list")
+    assert finished["status"] == "finished" and finished["finished_at"]
+    assert finished["started_at"] == running["started_at"]
+    shown = _json(capsys, "catalog", "--catalog", catalog, "--json", "show", "cut")
+    assert shown["counts"]["report"] == len(list((out / "reports").glob("*.json"))) > 0
+
+
+def test_a_catalog_that_cannot_be_started_never_stops_the_run(tmp_path, capsys):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the catalog's directory should be")
+    out = tmp_path / "out"
+    assert main(["run", "--out", str(out), "--catalog", str(blocker / "c.sqlite")]) == 0
+    err = capsys.readouterr().err
+    assert "catalog write failed" in err and "the run goes on" in err
+    assert list((out / "reports").glob("*.json"))

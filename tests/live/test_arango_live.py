@@ -124,3 +124,30 @@ def test_write_back_creates_a_new_collection_per_run(live_source: tuple[str, Any
     created = sorted({c["name"] for c in db.collections()} - before)
     assert len(created) == 2 and all(n.startswith("gaai_results_") for n in created)
     assert all(db.collection(n).count() > 0 for n in created)
+
+
+def test_the_catalog_is_recorded_in_the_source_database_as_a_named_graph(
+    live_source: tuple[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from gaai_graph.catalog.arango import GRAPH_NAME, LINEAGE_COLLECTION
+    from gaai_graph.cli import main
+
+    source, db = live_source
+    for thread in ("live-1", "live-2"):
+        argv = ["run", "--source", source, "--write-results", "--max-templates", "2", "--quiet"]
+        assert main([*argv, "--out", str(tmp_path / thread), "--thread-id", thread]) == 0
+    (graph,) = [g for g in db.graphs() if g["name"] == GRAPH_NAME]
+    assert [d["edge_collection"] for d in graph["edge_definitions"]] == [LINEAGE_COLLECTION]
+    capsys.readouterr()
+    assert main(["catalog", "--catalog", source, "--json", "list"]) == 0
+    epochs = {e["id"]: e for e in json.loads(capsys.readouterr().out)}
+    assert {"live-1", "live-2"} <= set(epochs)
+    assert epochs["live-2"]["parent_epoch"] == "live-1"
+    assert epochs["live-1"]["fingerprint"] == epochs["live-2"]["fingerprint"]
+    assert all(epochs[t]["status"] == "finished" for t in ("live-1", "live-2"))
+    report = sorted((tmp_path / "live-1" / "reports").glob("*.json"))[0]
+    template_id = json.loads(report.read_text())["template_id"]
+    assert main(["catalog", "--catalog", source, "--json", "lineage", "live-1", template_id]) == 0
+    assert json.loads(capsys.readouterr().out)["requirements"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "arango"
 
@@ -76,6 +77,9 @@ class _LoopbackServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # TCP_NODELAY: a body is not held back behind the headers until the client's
+            # delayed ACK (about 40 ms per request).
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 return
@@ -220,18 +224,104 @@ class ReplayServer(_LoopbackServer):
 
 # --------------------------------------------------------------------------- fake
 
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+SELECT_QUERY = re.compile(
+    rf"FOR (?P<var>[a-z]+) IN @@(?P<collection>{_NAME})"
+    rf"(?P<filters>(?: FILTER [a-z]+\.{_NAME} == @{_NAME})*) RETURN (?P=var)"
+)
+"""The one generic AQL shape the fake evaluates: equality filters on a collection's documents,
+`FOR d IN @@collection [FILTER d.attribute == @value]... RETURN d`."""
+_FILTER = re.compile(rf" FILTER (?P<var>[a-z]+)\.(?P<attribute>{_NAME}) == @(?P<parameter>{_NAME})")
+_BIND_PARAMETER = re.compile(rf"@@?({_NAME})")
+_VALID_KEY = re.compile(r"^[A-Za-z0-9_\-:.@()+,=;$!*'%]{1,254}$")
+ERROR_FORBIDDEN = 11
+ERROR_DOCUMENT_NOT_FOUND = 1202
+ERROR_COLLECTION_NOT_FOUND = 1203
+ERROR_DUPLICATE_NAME = 1207
+ERROR_UNIQUE_CONSTRAINT = 1210
+ERROR_ILLEGAL_KEY = 1221
+ERROR_INVALID_EDGE = 1233
+ERROR_BIND_MISSING = 1551
+ERROR_BIND_UNDECLARED = 1552
+ERROR_GRAPH_DUPLICATE = 1925
+
+
+def aql_equal(left: Any, right: Any) -> bool:
+    """AQL's `==`: values of the same type that are equal (null == null; 1 != true)."""
+
+    def kind(value: Any) -> str:
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, (int, float)):
+            return "number"
+        if isinstance(value, str):
+            return "string"
+        return "array" if isinstance(value, list) else "object"
+
+    if kind(left) != kind(right):
+        return False
+    if isinstance(left, list):
+        return len(left) == len(right) and all(map(aql_equal, left, right))
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(aql_equal(left[k], right[k]) for k in left)
+    return bool(left == right)
+
+
+@dataclass
+class FakeCollection:
+    """A collection created through the API: its type and documents by `_key`."""
+
+    name: str
+    type: int
+    """2: document collection, 3: edge collection."""
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    indexes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _flag(params: dict[str, str], name: str, default: bool) -> bool:
+    value = params.get(name)
+    return default if value is None else value.lower() in {"1", "true", "yes"}
+
 
 class FakeArangoServer(_LoopbackServer):
-    """Answers the read API gaai_graph uses from an in-memory graph, cursors paged."""
+    """Answers the API gaai_graph uses from an in-memory graph, cursors paged.
 
-    def __init__(self, data: Any, database: str, *, seed: int = 7) -> None:
+    Reads come from `data` (the demo) and from collections created through the API, which
+    hold what was written (`created`): collections and edge collections (`POST
+    /_api/collection`), indexes, named graphs (`/_api/gharial`), imports (`/_api/import` with
+    `onDuplicate`), single documents (`POST`, `GET`, `PATCH /_api/document`, with
+    `overwriteMode`). AQL: the three read queries of `gaai_graph.sources.arango`, and the shape
+    `SELECT_QUERY` evaluated generically, with bind parameters checked as the server does.
+    `read_only=True` answers every write with 403, as for a user with read access only.
+    """
+
+    def __init__(
+        self, data: Any = None, database: str = "_system", *, seed: int = 7, read_only: bool = False
+    ) -> None:
         super().__init__()
+        if data is None:
+            from gaai_graph.sources.base import GraphData
+
+            data = GraphData(source="empty", collections={})
         self._data = data
         self._database = database
         self._cursors: dict[str, Iterator[Any]] = {}
         self._next_cursor = 1000
+        self._next_key = 1
+        self._next_revision = 1
         self._random = random.Random(seed)
-        self.inserted: dict[str, list[dict[str, Any]]] = {}
+        self.read_only = read_only
+        self.created: dict[str, FakeCollection] = {}
+        """Collections made through the API, by name."""
+        self.created_graphs: dict[str, dict[str, Any]] = {}
+        """Named graphs made through the API, in gharial's format."""
+
+    @property
+    def inserted(self) -> dict[str, list[dict[str, Any]]]:
+        """The documents of each created collection, in insertion order."""
+        return {name: list(c.documents.values()) for name, c in self.created.items()}
 
     def _ok(self, **fields: Any) -> dict[str, Any]:
         return {"error": False, "code": 200, **fields}
@@ -240,154 +330,349 @@ class FakeArangoServer(_LoopbackServer):
         prefix = f"/_db/{self._database}/_api/"
         if not request.path.startswith(prefix):
             return 404, error_body(404, 1228, "database not found"), 0.0
-        api = request.path[len(prefix) :]
-        collections = self._data.collections
+        api = unquote(request.path[len(prefix) :])
         with self._lock:
-            if api == "database/current":
-                return (
-                    200,
-                    self._ok(
-                        result={
-                            "name": self._database,
-                            "id": "1",
-                            "path": "none",
-                            "isSystem": False,
-                        }
-                    ),
-                    0.0,
-                )
-            if api == "collection" and request.method == "GET":
-                listed = [
-                    {
-                        "id": str(i),
-                        "name": name,
-                        "status": 3,
-                        "isSystem": False,
-                        "type": 3 if c.kind == "edge" else 2,
-                        "globallyUniqueId": f"h{i}",
-                    }
-                    for i, (name, c) in enumerate(sorted(collections.items()), 10)
-                ]
-                listed.append(
-                    {
-                        "id": "2",
-                        "name": "_graphs",
-                        "status": 3,
-                        "isSystem": True,
-                        "type": 2,
-                        "globallyUniqueId": "_graphs",
-                    }
-                )
-                listed.extend(
-                    {
-                        "id": str(i),
-                        "name": name,
-                        "status": 3,
-                        "isSystem": False,
-                        "type": 2,
-                        "globallyUniqueId": name,
-                    }
-                    for i, name in enumerate(sorted(self.inserted), 500)
-                )
-                return 200, self._ok(result=listed), 0.0
-            if api.startswith("collection/") and api.endswith("/count"):
-                name = api.split("/")[1]
-                if name not in collections:
-                    return 404, error_body(404, 1203, "collection or view not found"), 0.0
-                return 200, self._ok(name=name, count=len(collections[name].documents)), 0.0
-            if api == "index":
-                name = request.params.get("collection", "")
-                return (
-                    200,
-                    self._ok(
-                        indexes=[
-                            {
-                                "fields": ["_key"],
-                                "id": f"{name}/0",
-                                "name": "primary",
-                                "type": "primary",
-                                "unique": True,
-                                "sparse": False,
-                            }
-                        ],
-                        identifiers={},
-                    ),
-                    0.0,
-                )
-            if api == "gharial":
-                graphs = [
-                    {
-                        "_key": g.name,
-                        "_id": f"_graphs/{g.name}",
-                        "_rev": "_a",
-                        "name": g.name,
-                        "edgeDefinitions": [
-                            {
-                                "collection": d.edge_collection,
-                                "from": d.from_vertex_collections,
-                                "to": d.to_vertex_collections,
-                            }
-                            for d in g.edge_definitions
-                        ],
-                        "orphanCollections": g.orphan_collections,
-                    }
-                    for g in self._data.graphs
-                ]
-                return 200, self._ok(graphs=graphs), 0.0
-            if api == "cursor" and request.method == "POST":
-                return self._create_cursor(request.body or {})
-            if api.startswith("cursor/") and request.method == "POST":
-                return self._next_batch(api.split("/")[1])
-            if api.startswith("cursor/") and request.method == "DELETE":
-                self._cursors.pop(api.split("/")[1], None)
-                return 202, self._ok(id=api.split("/")[1]), 0.0
-            if api == "collection" and request.method == "POST":
-                name = request.body["name"]
-                if name in collections or name in self.inserted:
-                    return 409, error_body(409, 1207, "duplicate name"), 0.0
-                self.inserted[name] = []
-                return (
-                    200,
-                    self._ok(
-                        id="900", name=name, status=3, type=2, isSystem=False, globallyUniqueId=name
-                    ),
-                    0.0,
-                )
-            if api == "import" and request.method == "POST":
-                name = request.params["collection"]
-                self.inserted.setdefault(name, []).extend(request.body)
-                return (
-                    201,
-                    self._ok(
-                        created=len(request.body),
-                        errors=0,
-                        empty=0,
-                        updated=0,
-                        ignored=0,
-                        details=[],
-                    ),
-                    0.0,
-                )
+            if self.read_only and request.is_write():
+                return 403, error_body(403, ERROR_FORBIDDEN, "forbidden"), 0.0
+            found = self._route(request, api)
+        if found is not None:
+            return found
         self.unexpected.append(f"{request.method} {request.path}")
         return 500, error_body(500, 4, "unexpected request"), 0.0
 
-    def _create_cursor(self, body: dict[str, Any]) -> tuple[int, Any, float]:
-        from gaai_graph.sources.arango import EDGE_QUERY, SAMPLE_QUERY, VERTEX_QUERY
+    def _route(self, request: Recorded, api: str) -> tuple[int, Any, float] | None:
+        method = request.method
+        parts = api.split("/")
+        if api == "database/current":
+            return (
+                200,
+                self._ok(
+                    result={"name": self._database, "id": "1", "path": "none", "isSystem": False}
+                ),
+                0.0,
+            )
+        if api == "collection" and method == "GET":
+            return 200, self._ok(result=self._list_collections()), 0.0
+        if api == "collection" and method == "POST":
+            return self._create_collection(request.body or {})
+        if len(parts) == 3 and parts[0] == "collection" and parts[2] == "count":
+            return self._count(parts[1])
+        if api == "index":
+            return self._index(request)
+        if api == "gharial" and method == "GET":
+            return 200, self._ok(graphs=self._list_graphs()), 0.0
+        if api == "gharial" and method == "POST":
+            return self._create_graph(request.body or {})
+        if api == "cursor" and method == "POST":
+            return self._create_cursor(request.body or {})
+        if parts[0] == "cursor" and len(parts) == 2 and method in {"POST", "PUT"}:
+            return self._next_batch(parts[1])
+        if parts[0] == "cursor" and len(parts) == 2 and method == "DELETE":
+            self._cursors.pop(parts[1], None)
+            return 202, self._ok(id=parts[1]), 0.0
+        if api == "import" and method == "POST":
+            return self._import(request)
+        if parts[0] == "document" and len(parts) == 2 and method == "POST":
+            return self._insert(parts[1], request)
+        if parts[0] == "document" and len(parts) == 3 and method == "GET":
+            return self._get_document(parts[1], parts[2])
+        if parts[0] == "document" and len(parts) == 3 and method == "PATCH":
+            return self._update(parts[1], parts[2], request)
+        return None
 
-        name = body.get("bindVars", {}).get("@collection")
-        collection = self._data.collections.get(name)
+    # -- collections, indexes, graphs ------------------------------------------------------
+
+    def _list_collections(self) -> list[dict[str, Any]]:
+        def entry(identifier: str, name: str, kind: int, system: bool) -> dict[str, Any]:
+            return {
+                "id": identifier,
+                "name": name,
+                "status": 3,
+                "isSystem": system,
+                "type": kind,
+                "globallyUniqueId": name,
+            }
+
+        listed = [
+            entry(str(i), name, 3 if c.kind == "edge" else 2, False)
+            for i, (name, c) in enumerate(sorted(self._data.collections.items()), 10)
+        ]
+        listed.append(entry("2", "_graphs", 2, True))
+        listed.extend(
+            entry(str(i), name, c.type, False)
+            for i, (name, c) in enumerate(sorted(self.created.items()), 500)
+        )
+        return listed
+
+    def _create_collection(self, body: dict[str, Any]) -> tuple[int, Any, float]:
+        name = body["name"]
+        if name in self._data.collections or name in self.created:
+            return 409, error_body(409, ERROR_DUPLICATE_NAME, "duplicate name"), 0.0
+        kind = int(body.get("type") or 2)
+        self.created[name] = FakeCollection(name, kind)
+        return (
+            200,
+            self._ok(
+                id=str(500 + len(self.created)),
+                name=name,
+                status=3,
+                type=kind,
+                isSystem=False,
+                globallyUniqueId=name,
+            ),
+            0.0,
+        )
+
+    def _count(self, name: str) -> tuple[int, Any, float]:
+        if name in self.created:
+            return 200, self._ok(name=name, count=len(self.created[name].documents)), 0.0
+        if name not in self._data.collections:
+            return 404, error_body(404, ERROR_COLLECTION_NOT_FOUND, "collection not found"), 0.0
+        return 200, self._ok(name=name, count=len(self._data.collections[name].documents)), 0.0
+
+    def _index(self, request: Recorded) -> tuple[int, Any, float]:
+        name = request.params.get("collection", "")
+        primary = {
+            "fields": ["_key"],
+            "id": f"{name}/0",
+            "name": "primary",
+            "type": "primary",
+            "unique": True,
+            "sparse": False,
+        }
+        created = self.created.get(name)
+        if request.method == "GET":
+            extra = created.indexes if created else []
+            return 200, self._ok(indexes=[primary, *extra], identifiers={}), 0.0
+        if created is None:
+            return 404, error_body(404, ERROR_COLLECTION_NOT_FOUND, "collection not found"), 0.0
+        wanted = request.body or {}
+        for index in created.indexes:
+            if index["type"] == wanted.get("type") and index["fields"] == wanted.get("fields"):
+                return 200, self._ok(**index, isNewlyCreated=False), 0.0
+        index = {
+            "id": f"{name}/{len(created.indexes) + 1}",
+            "name": f"idx_{len(created.indexes) + 1}",
+            "type": wanted.get("type"),
+            "fields": list(wanted.get("fields") or []),
+            "unique": bool(wanted.get("unique", False)),
+            "sparse": bool(wanted.get("sparse", False)),
+        }
+        created.indexes.append(index)
+        return 201, {**self._ok(**index, isNewlyCreated=True), "code": 201}, 0.0
+
+    def _list_graphs(self) -> list[dict[str, Any]]:
+        graphs = [
+            {
+                "_key": g.name,
+                "_id": f"_graphs/{g.name}",
+                "_rev": "_a",
+                "name": g.name,
+                "edgeDefinitions": [
+                    {
+                        "collection": d.edge_collection,
+                        "from": d.from_vertex_collections,
+                        "to": d.to_vertex_collections,
+                    }
+                    for d in g.edge_definitions
+                ],
+                "orphanCollections": g.orphan_collections,
+            }
+            for g in self._data.graphs
+        ]
+        return graphs + list(self.created_graphs.values())
+
+    def _create_graph(self, body: dict[str, Any]) -> tuple[int, Any, float]:
+        name = body["name"]
+        known = {g["name"] for g in self._list_graphs()}
+        if name in known:
+            return 409, error_body(409, ERROR_GRAPH_DUPLICATE, "graph already exists"), 0.0
+        definitions = list(body.get("edgeDefinitions") or [])
+        orphans = list(body.get("orphanCollections") or [])
+        # Like the server: collections named by the graph are created when missing.
+        wanted = [(d["collection"], 3) for d in definitions]
+        wanted += [(c, 2) for d in definitions for c in [*d["from"], *d["to"]]]
+        wanted += [(c, 2) for c in orphans]
+        for collection, kind in wanted:
+            if collection not in self.created and collection not in self._data.collections:
+                self.created[collection] = FakeCollection(collection, kind)
+        graph = {
+            "_key": name,
+            "_id": f"_graphs/{name}",
+            "_rev": "_g",
+            "name": name,
+            "edgeDefinitions": definitions,
+            "orphanCollections": orphans,
+        }
+        self.created_graphs[name] = graph
+        return 202, {"error": False, "code": 202, "graph": graph}, 0.0
+
+    # -- documents --------------------------------------------------------------------------
+
+    def _revision(self) -> str:
+        self._next_revision += 1
+        return f"_r{self._next_revision}"
+
+    def _stored(
+        self, collection: FakeCollection, document: dict[str, Any]
+    ) -> tuple[str | None, str | None, int]:
+        """(key, problem, error number) for storing `document` in `collection`."""
+        key = document.get("_key")
+        if key is None:
+            key = str(self._next_key)
+            self._next_key += 1
+        if not isinstance(key, str) or not _VALID_KEY.match(key):
+            return None, f"illegal document key {key!r}", ERROR_ILLEGAL_KEY
+        if collection.type == 3 and not (
+            isinstance(document.get("_from"), str) and isinstance(document.get("_to"), str)
+        ):
+            return None, "edge attribute missing or invalid", ERROR_INVALID_EDGE
+        return key, None, 0
+
+    def _put(self, collection: FakeCollection, key: str, document: dict[str, Any]) -> None:
+        collection.documents[key] = {
+            **document,
+            "_key": key,
+            "_id": f"{collection.name}/{key}",
+            "_rev": self._revision(),
+        }
+
+    def _import(self, request: Recorded) -> tuple[int, Any, float]:
+        name = request.params.get("collection", "")
+        collection = self.created.get(name)
         if collection is None:
+            return 404, error_body(404, ERROR_COLLECTION_NOT_FOUND, "collection not found"), 0.0
+        on_duplicate = request.params.get("onDuplicate", "error")
+        complete = _flag(request.params, "complete", False)
+        staged = dict(collection.documents)
+        counts = {"created": 0, "errors": 0, "empty": 0, "updated": 0, "ignored": 0}
+        details: list[str] = []
+        numbers: list[int] = []
+        for position, document in enumerate(request.body or []):
+            key, problem, number = self._stored(collection, document)
+            if key is not None and key in staged and on_duplicate == "ignore":
+                counts["ignored"] += 1
+                continue
+            if key is not None and key in staged and on_duplicate == "error":
+                problem, number = "unique constraint violated", ERROR_UNIQUE_CONSTRAINT
+            if key is None or problem is not None:
+                counts["errors"] += 1
+                numbers.append(number)
+                details.append(f"at position {position}: {problem}")
+                continue
+            if key in staged:
+                counts["updated"] += 1
+                if on_duplicate == "update":
+                    document = {**staged[key], **document}
+            else:
+                counts["created"] += 1
+            staged[key] = document
+        if numbers and complete:
+            # Like the server: one error aborts a `complete` import, nothing is stored.
+            status = 409 if numbers[0] == ERROR_UNIQUE_CONSTRAINT else 400
+            return status, error_body(status, numbers[0], "; ".join(details)), 0.0
+        for key, document in staged.items():
+            if collection.documents.get(key) is not document:
+                self._put(collection, key, document)
+        body = self._ok(**counts)
+        if _flag(request.params, "details", False):
+            body["details"] = details
+        return 201, {**body, "code": 201}, 0.0
+
+    def _insert(self, name: str, request: Recorded) -> tuple[int, Any, float]:
+        collection = self.created.get(name)
+        if collection is None:
+            return 404, error_body(404, ERROR_COLLECTION_NOT_FOUND, "collection not found"), 0.0
+        document = dict(request.body or {})
+        key, problem, number = self._stored(collection, document)
+        if key is None:
+            return 400, error_body(400, number, str(problem)), 0.0
+        mode = request.params.get("overwriteMode") or (
+            "replace" if _flag(request.params, "overwrite", False) else "conflict"
+        )
+        existing = collection.documents.get(key)
+        if existing is not None:
+            if mode == "conflict":
+                return 409, error_body(409, ERROR_UNIQUE_CONSTRAINT, "unique constraint"), 0.0
+            if mode == "update":
+                document = {**existing, **document}
+            if mode != "ignore":
+                self._put(collection, key, document)
+        else:
+            self._put(collection, key, document)
+        stored = collection.documents[key]
+        meta = {"_id": stored["_id"], "_key": key, "_rev": stored["_rev"]}
+        return 202, ({} if _flag(request.params, "silent", False) else meta), 0.0
+
+    def _get_document(self, name: str, key: str) -> tuple[int, Any, float]:
+        collection = self.created.get(name)
+        if collection is None:
+            return 404, error_body(404, ERROR_COLLECTION_NOT_FOUND, "collection not found"), 0.0
+        document = collection.documents.get(key)
+        if document is None:
+            return 404, error_body(404, ERROR_DOCUMENT_NOT_FOUND, "document not found"), 0.0
+        return 200, document, 0.0
+
+    def _update(self, name: str, key: str, request: Recorded) -> tuple[int, Any, float]:
+        collection = self.created.get(name)
+        if collection is None:
+            return 404, error_body(404, ERROR_COLLECTION_NOT_FOUND, "collection not found"), 0.0
+        existing = collection.documents.get(key)
+        if existing is None:
+            return 404, error_body(404, ERROR_DOCUMENT_NOT_FOUND, "document not found"), 0.0
+        patch = {k: v for k, v in (request.body or {}).items() if k not in {"_key", "_id", "_rev"}}
+        merged = {**existing, **patch}
+        if not _flag(request.params, "keepNull", True):
+            merged = {k: v for k, v in merged.items() if v is not None}
+        old_revision = existing["_rev"]
+        self._put(collection, key, merged)
+        stored = collection.documents[key]
+        meta = {"_id": stored["_id"], "_key": key, "_rev": stored["_rev"], "_oldRev": old_revision}
+        return 202, ({} if _flag(request.params, "silent", False) else meta), 0.0
+
+    # -- AQL --------------------------------------------------------------------------------
+
+    def _documents(self, name: Any) -> list[dict[str, Any]] | None:
+        if name in self.created:
+            return list(self.created[name].documents.values())
+        collection = self._data.collections.get(name)
+        return None if collection is None else list(collection.documents)
+
+    def _create_cursor(self, body: dict[str, Any]) -> tuple[int, Any, float]:
+        from gaai_graph.sources.arango import EDGE_QUERY, SAMPLE_QUERY
+
+        query = str(body.get("query"))
+        bind_vars = dict(body.get("bindVars") or {})
+        used = set(_BIND_PARAMETER.findall(query))
+        declared = {name.lstrip("@") for name in bind_vars}
+        if used - declared:
+            missing = sorted(used - declared)[0]
+            message = f"no value specified for declared bind parameter '{missing}'"
+            return 400, error_body(400, ERROR_BIND_MISSING, message), 0.0
+        if declared - used:
+            extra = sorted(declared - used)[0]
+            message = f"bind parameter '{extra}' was not declared in the query"
+            return 400, error_body(400, ERROR_BIND_UNDECLARED, message), 0.0
+        name = bind_vars.get("@collection")
+        documents = self._documents(name)
+        if documents is None:
             return 404, error_body(404, 1203, f"collection or view not found: {name}"), 0.0
-        documents = list(collection.documents)
-        query = body.get("query")
-        if query == VERTEX_QUERY:
-            results: list[Any] = documents
+        select = SELECT_QUERY.fullmatch(query)
+        if select is not None:
+            filters = [m.groupdict() for m in _FILTER.finditer(select["filters"])]
+            if any(f["var"] != select["var"] for f in filters):
+                return 400, error_body(400, 1203, "variable not found (unknown to the fake)"), 0.0
+            results: list[Any] = [
+                d
+                for d in documents
+                if all(aql_equal(d.get(f["attribute"]), bind_vars[f["parameter"]]) for f in filters)
+            ]
         elif query == EDGE_QUERY:
             results = [
                 {"_key": d.get("_key"), "_from": d["_from"], "_to": d["_to"]} for d in documents
             ]
         elif query == SAMPLE_QUERY:
-            size = int(body["bindVars"]["size"])
+            size = int(bind_vars["size"])
             results = self._random.sample(documents, min(size, len(documents)))
         else:
             self.unexpected.append(f"query {query!r}")

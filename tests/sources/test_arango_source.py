@@ -15,9 +15,9 @@ from gaai_graph.errors import SourceError
 from gaai_graph.models import GraphProjection
 from gaai_graph.sources import describe_source
 from gaai_graph.sources.arango import (
-    ArangoCatalog,
     ArangoConnection,
     CollectionInfo,
+    IntrospectedDatabase,
     StreamedCollection,
     load_arango,
 )
@@ -257,7 +257,7 @@ def _bare_connection(server: ReplayServer) -> ArangoConnection:
 
 @pytest.mark.parametrize("name", INJECTIONS)
 def test_names_outside_the_introspected_schema_never_reach_a_query(name: str) -> None:
-    catalog = ArangoCatalog(
+    catalog = IntrospectedDatabase(
         collections={"customers": CollectionInfo("customers", "document", 5)}, graphs=[]
     )
     with ReplayServer([]) as server:
@@ -284,7 +284,7 @@ def test_projections_naming_unknown_collections_fail_before_any_cursor(name: str
 
 
 def test_catalog_kind_and_graph_checks() -> None:
-    catalog = ArangoCatalog(
+    catalog = IntrospectedDatabase(
         collections={"referred": CollectionInfo("referred", "edge", 4)}, graphs=[]
     )
     with pytest.raises(SourceError, match="is a edge collection, not document"):
