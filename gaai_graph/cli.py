@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -245,6 +246,20 @@ def _command_run(args: argparse.Namespace) -> int:
     return _run_thread(args, thread_id, options, documents)
 
 
+def _keep_llm_answers_in(out_dir: Path, context: Context) -> None:
+    """Keep the model's answers in `<out>/.gaai/llm-cache.sqlite` unless GAAI_LLM_CACHE says.
+
+    Each `gaai` command is a new process, so the in-memory cache would never serve a re-run;
+    with this an unchanged re-run into the same output directory makes no LLM request. Only
+    when a model is configured (the rule path makes no request and needs no file).
+    """
+    from gaai_graph.llm.cache import CACHE_ENVIRONMENT_VARIABLE
+
+    if context.model or context.chat_model is not None:
+        default = out_dir / ".gaai" / "llm-cache.sqlite"
+        os.environ.setdefault(CACHE_ENVIRONMENT_VARIABLE, str(default))
+
+
 def _run_thread(
     args: argparse.Namespace, thread_id: str, options: dict[str, Any], documents: list[Any]
 ) -> int:
@@ -253,6 +268,7 @@ def _run_thread(
     from gaai_graph.runner import AgenticWorkflowRunner
 
     context = Context(**options, enable_parallelism=not args.sequential)
+    _keep_llm_answers_in(Path(args.out), context)
 
     def make_runner(checkpointer: Any) -> AgenticWorkflowRunner:
         runner_options = dict(options)

@@ -768,6 +768,29 @@ def test_cli_model_flag_and_cache_shared_by_separate_processes(fake_openai, rule
     assert second["headline"] == first["headline"]
 
 
+@pytest.mark.slow  # two fresh processes: the default cache lives in the output directory
+def test_cli_rerun_into_the_same_output_makes_no_call_by_default(fake_openai, rule_run, tmp_path):
+    script_good_answers(fake_openai, rule_run)
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("OPENAI_", "GAAI_", "LANGSMITH_", "LANGCHAIN_"))
+    }
+    environment["OPENAI_BASE_URL"] = fake_openai.base_url
+    out_dir = tmp_path / "out"
+
+    first = gaai_run(out_dir, environment)
+    sent = fake_openai.calls()
+    fake_openai.reset()
+    second = gaai_run(out_dir, environment)
+
+    assert 0 < sent <= 10
+    assert (out_dir / ".gaai" / "llm-cache.sqlite").is_file()
+    assert fake_openai.calls() == 0
+    assert second["llm_usage"]["total"]["cached"] == sent
+    assert second["headline"] == first["headline"]
+
+
 # --------------------------------------------------------------------------- other validations
 
 
