@@ -11,12 +11,15 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from gaai_graph import durable_commands
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import Report, RunSummary
+
+if TYPE_CHECKING:
+    from langgraph.cache.base import BaseCache
 
 EXIT_BAD_INPUT = 2
 
@@ -246,18 +249,21 @@ def _command_run(args: argparse.Namespace) -> int:
     return _run_thread(args, thread_id, options, documents)
 
 
-def _keep_llm_answers_in(out_dir: Path, context: Context) -> None:
-    """Keep the model's answers in `<out>/.gaai/llm-cache.sqlite` unless GAAI_LLM_CACHE says.
+def _llm_cache_for(out_dir: Path, context: Context) -> BaseCache[Any] | None:
+    """The cache for the model's answers: `<out>/.gaai/llm-cache.sqlite` unless GAAI_LLM_CACHE says.
 
     Each `gaai` command is a new process, so the in-memory cache would never serve a re-run;
     with this an unchanged re-run into the same output directory makes no LLM request. Only
-    when a model is configured (the rule path makes no request and needs no file).
+    when a model is configured (the rule path makes no request and needs no file); None leaves
+    the choice to `llm_cache()`.
     """
-    from gaai_graph.llm.cache import CACHE_ENVIRONMENT_VARIABLE
+    from gaai_graph.llm.cache import CACHE_ENVIRONMENT_VARIABLE, persistent_cache
 
+    if os.environ.get(CACHE_ENVIRONMENT_VARIABLE, "").strip():
+        return None
     if context.model or context.chat_model is not None:
-        default = out_dir / ".gaai" / "llm-cache.sqlite"
-        os.environ.setdefault(CACHE_ENVIRONMENT_VARIABLE, str(default))
+        return persistent_cache(str(out_dir / ".gaai" / "llm-cache.sqlite"))
+    return None
 
 
 def _run_thread(
@@ -268,7 +274,7 @@ def _run_thread(
     from gaai_graph.runner import AgenticWorkflowRunner
 
     context = Context(**options, enable_parallelism=not args.sequential)
-    _keep_llm_answers_in(Path(args.out), context)
+    answers = _llm_cache_for(Path(args.out), context)
 
     def make_runner(checkpointer: Any) -> AgenticWorkflowRunner:
         runner_options = dict(options)
@@ -280,6 +286,7 @@ def _run_thread(
             vertical=runner_options.pop("vertical"),
             enable_tracing=True,
             checkpointer=checkpointer,
+            llm_cache=answers,
             **runner_options,
         )
 

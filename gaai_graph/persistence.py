@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
 from langgraph._internal._constants import CONFIG_KEY_DURABILITY
+from langgraph.cache.base import BaseCache
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.pregel import Pregel
 from langgraph.types import StreamMode
@@ -204,7 +205,10 @@ async def _open_postgres(url: str) -> AsyncIterator[BaseCheckpointSaver[Any]]:
 
 
 def compile_graph(
-    checkpointer: BaseCheckpointSaver[Any] | None, *, name: str = "gaai_graph"
+    checkpointer: BaseCheckpointSaver[Any] | None,
+    *,
+    name: str = "gaai_graph",
+    cache: BaseCache[Any] | None = None,
 ) -> Pregel:
     """Compile the workflow `builder` with `checkpointer` and `durability="sync"` bound.
 
@@ -214,6 +218,8 @@ def compile_graph(
     Args:
         checkpointer: From `open_checkpointer` (or any saver; None compiles without one).
         name: Name of the compiled graph (shown in traces).
+        cache: Where LLM answers are kept; None: `llm_cache()` (the process-wide one, or the
+            file `GAAI_LLM_CACHE` names).
 
     Returns:
         The compiled graph.
@@ -224,7 +230,9 @@ def compile_graph(
 
     builder = importlib.import_module("gaai_graph.graph").builder
     # The LLM answer cache: an unchanged re-run makes no model request (gaai_graph.llm.cache).
-    compiled = builder.compile(checkpointer=checkpointer, name=name, cache=llm_cache())
+    compiled = builder.compile(
+        checkpointer=checkpointer, name=name, cache=llm_cache() if cache is None else cache
+    )
     if checkpointer is None:
         return compiled
     # `with_config` merges `configurable` with each call's config, so this is the default

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from langgraph.cache.base import BaseCache
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -120,6 +121,7 @@ class AgenticWorkflowRunner:
         vertical: str = "auto",
         checkpointer: BaseCheckpointSaver[Any] | None = None,
         checkpoint: str | None = None,
+        llm_cache: BaseCache[Any] | None = None,
         **context_options: Any,
     ) -> None:
         """Configure a runner; nothing runs until `run_async` or `run`.
@@ -140,6 +142,9 @@ class AgenticWorkflowRunner:
                 `gaai_graph.persistence.open_checkpointer`).
             checkpoint: A checkpoint store spec (SQLite file or `postgresql://` URL) the
                 runner opens for each run; default (neither given): in memory.
+            llm_cache: Where the model's answers are kept, e.g.
+                `gaai_graph.llm.cache.persistent_cache(path)`; None: the process-wide cache
+                (or the file `GAAI_LLM_CACHE` names).
             **context_options: Further `Context` fields (max_templates, top_k, seed, ...).
 
         Raises:
@@ -160,6 +165,7 @@ class AgenticWorkflowRunner:
         self._context_options = context_options
         self._checkpointer = checkpointer
         self._checkpoint_spec = checkpoint
+        self._llm_cache = llm_cache
         self.tracer: WorkflowTracer | None = None
         self.last_result: WorkflowResult | None = None
         # Validate the options now, so a bad value fails at construction, not mid-run.
@@ -186,7 +192,9 @@ class AgenticWorkflowRunner:
     def _compile(self, checkpointer: BaseCheckpointSaver[Any] | None) -> Any:
         from gaai_graph.persistence import compile_graph
 
-        return compile_graph(checkpointer or self._checkpointer or InMemorySaver())
+        return compile_graph(
+            checkpointer or self._checkpointer or InMemorySaver(), cache=self._llm_cache
+        )
 
     # -- running ----------------------------------------------------------------------------
 

@@ -862,6 +862,9 @@ def test_a_model_name_without_key_or_server_is_a_clear_cli_error(tmp_path, capsy
     assert code == 2
     error = capsys.readouterr().err
     assert "OPENAI_API_KEY" in error and "OPENAI_BASE_URL" in error
+    # The command chooses its answer cache without touching the process environment, which
+    # would leak into every later run of the same process.
+    assert "GAAI_LLM_CACHE" not in os.environ
 
 
 async def test_api_key_echoed_by_the_server_reaches_no_record_report_or_log(
