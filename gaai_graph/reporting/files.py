@@ -2,14 +2,22 @@
 
 Every file is written to a temporary file in the same directory, flushed to disk and then
 renamed over its target, so an interrupted run leaves either the previous file or the new
-one, never half a JSON document.
+one, never half a JSON document. Files get the mode a plain `open` would give them (0o666 less
+the umask), not the 0o600 of the temporary file.
+
+Re-running into the same output directory removes the report files of earlier runs that this
+run did not write (a template the new run does not have), so `reports/*.json` always holds this
+run's reports only. Only report files are removed: `<stem>.json|.md|.html` whose JSON is a
+report (see `remove_stale_reports`); anything else in `reports/` is left alone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +31,32 @@ from gaai_graph.reporting.markdown import (
 )
 
 __all__ = [
+    "REPORT_SUFFIXES",
     "atomic_write_bytes",
     "dumps_json",
+    "remove_stale_reports",
     "report_file_stems",
     "write_html_outputs",
     "write_run_outputs",
 ]
+
+
+REPORT_SUFFIXES = (".json", ".md", ".html")
+"""The files written per report under `reports/`."""
+
+# What `report_file_stems` can produce: safe characters, no leading dot, at most 100 characters
+# plus a collision suffix.
+_REPORT_STEM = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,99}(?:-\d+)?")
+_umask_lock = threading.Lock()
+
+
+def _current_umask() -> int:
+    # The only portable way to read the umask is to set it and put it back; the lock keeps
+    # two writer threads of this module from reading each other's temporary value.
+    with _umask_lock:
+        mask = os.umask(0o077)
+        os.umask(mask)
+    return mask
 
 
 def dumps_json(data: Any) -> bytes:
@@ -48,6 +76,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp creates the file 0o600; reports are meant to be read by others too.
+        os.chmod(temporary, 0o666 & ~_current_umask())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -65,7 +95,9 @@ def write_run_outputs(out_dir: Path, summary: RunSummary, reports: list[Report])
 
     Layout: `summary.json` (`summary.to_jsonable()`), `summary.md`, and per report
     `reports/<stem>.json` (`report.model_dump(mode="json")`) and `reports/<stem>.md`, where
-    the stem is the template id made safe for a file name (see `report_file_stems`).
+    the stem is the template id made safe for a file name (see `report_file_stems`). Report
+    files of an earlier run into the same directory that this run did not write are removed
+    once this run's files are in place (`remove_stale_reports`).
 
     Args:
         out_dir: Output directory; created when missing.
@@ -100,7 +132,51 @@ def write_run_outputs(out_dir: Path, summary: RunSummary, reports: list[Report])
             )
         )
     written.extend(write_html_outputs(out_dir, summary, reports))
+    remove_stale_reports(reports_dir, set(stems.values()))
     return written
+
+
+def _is_report_json(path: Path) -> bool:
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and {"template_id", "algorithm", "status"} <= data.keys()
+
+
+def remove_stale_reports(reports_dir: Path, keep: set[str]) -> list[Path]:
+    """Remove the report files of earlier runs from `reports_dir`, keeping the stems in `keep`.
+
+    A stem counts as an earlier report only when its name is one `report_file_stems` could
+    give and its `<stem>.json` is a report (an object with `template_id`, `algorithm` and
+    `status`); then its `.json`, `.md` and `.html` go. Other files (notes, images, a JSON file
+    of another shape, Markdown with no report JSON beside it) are never touched.
+
+    Args:
+        reports_dir: The run's `reports/` directory.
+        keep: File stems of this run's reports.
+
+    Returns:
+        The files removed.
+    """
+    removed: list[Path] = []
+    try:
+        candidates = sorted(reports_dir.glob("*.json"))
+    except OSError:
+        return removed
+    for json_path in candidates:
+        stem = json_path.stem
+        if stem in keep or not _REPORT_STEM.fullmatch(stem) or json_path.is_symlink():
+            continue
+        if not _is_report_json(json_path):
+            continue
+        for suffix in REPORT_SUFFIXES:
+            target = reports_dir / f"{stem}{suffix}"
+            if target.is_file() and not target.is_symlink():
+                with contextlib.suppress(FileNotFoundError):
+                    target.unlink()
+                    removed.append(target)
+    return removed
 
 
 def write_html_outputs(out_dir: Path, summary: RunSummary, reports: list[Report]) -> list[Path]:

@@ -224,3 +224,46 @@ def test_rewriting_into_an_existing_directory_replaces_files(tmp_path: Path) -> 
     write_run_outputs(tmp_path, _summary(reports), reports)
     second = json.loads((tmp_path / "reports" / "TPL-001.json").read_text())
     assert second["summary"] == "changed" and first != json.dumps(second)
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_written_files_get_the_mode_the_umask_allows(
+    tmp_path: Path, umask: int, expected: int
+) -> None:
+    reports = _reports()
+    previous = os.umask(umask)
+    try:
+        written = write_run_outputs(tmp_path, _summary(reports), reports)
+        assert os.umask(umask) == umask  # reading it did not change it
+    finally:
+        os.umask(previous)
+    modes = {path.name: path.stat().st_mode & 0o777 for path in written}
+    assert set(modes.values()) == {expected}, modes
+
+
+def test_a_rerun_removes_the_report_files_of_the_earlier_run(tmp_path: Path) -> None:
+    reports = _reports()
+    write_run_outputs(tmp_path, _summary(reports), reports)
+    reports_dir = tmp_path / "reports"
+    earlier = {p.name for p in reports_dir.iterdir()}
+    assert {"escape.json", "TPL_003_bad.html"} <= earlier
+    # Files in reports/ that are not this writer's reports stay, whatever their name.
+    keep = {
+        "notes.md": "my notes",
+        "lookup.json": '{"template_id": "x"}',  # JSON, but not a report
+        "chart.png": "png",
+        "TPL-009.md": "an orphan Markdown file without its report JSON",
+        ".hidden.json": json.dumps(reports[0].model_dump(mode="json")),
+    }
+    for name, text in keep.items():
+        (reports_dir / name).write_text(text)
+
+    (single,) = [r for r in reports if r.template_id == "TPL-001"]
+    written = write_run_outputs(tmp_path, _summary([single]), [single])
+
+    left = sorted(p.name for p in reports_dir.iterdir())
+    assert left == sorted({"TPL-001.json", "TPL-001.md", "TPL-001.html", *keep})
+    assert all(path.is_file() for path in written)
+    assert [json.loads(p.read_text())["template_id"] for p in reports_dir.glob("TPL-*.json")] == [
+        "TPL-001"
+    ]
