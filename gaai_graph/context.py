@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from gaai_graph.errors import GaaiError
+
+# The context form of LangGraph Studio and the server's schema endpoint come from pydantic's
+# JSON schema of this dataclass: `metadata["description"]` becomes each field's description,
+# `Annotated[..., Field(ge=...)]` its bounds, a `Literal` an enum, and `SkipJsonSchema` leaves
+# out what only Python can pass.
+_AtLeastOne = Annotated[int, Field(ge=1)]
 
 # Environment variables consulted for fields left at their defaults, as the LangGraph
 # templates do, so `langgraph dev` and the CLI pick up the same settings.
@@ -15,7 +24,28 @@ _ENVIRONMENT_OVERRIDES: dict[str, str] = {
     "graph_name": "GAAI_GRAPH",
     "vertical": "GAAI_VERTICAL",
     "model": "GAAI_MODEL",
+    "llm_timeout": "GAAI_LLM_TIMEOUT",
+    "llm_max_retries": "GAAI_LLM_RETRIES",
+    "llm_structured_method": "GAAI_LLM_STRUCTURED_METHOD",
 }
+
+# How an environment value becomes the field's value (fields not listed take the text).
+_ENVIRONMENT_TYPES: dict[str, type] = {"llm_timeout": float, "llm_max_retries": int}
+
+STRUCTURED_METHODS = ("json_schema", "function_calling", "json_mode", "prompt")
+"""How the reasoning phases ask for their JSON answers (see `Context.llm_structured_method`)."""
+
+
+def _from_environment(name: str, variable: str) -> Any:
+    text = os.environ[variable].strip()
+    kind = _ENVIRONMENT_TYPES.get(name)
+    if kind is None:
+        return text
+    try:
+        return kind(text)
+    except ValueError:
+        expected = "a number" if kind is float else "a whole number"
+        raise GaaiError(f"{variable} must be {expected}, got {text!r}") from None
 
 
 @dataclass(kw_only=True)
@@ -25,8 +55,10 @@ class Context:
     source: str = field(
         default="demo",
         metadata={
-            "description": "Graph source: 'demo', 'demo:<scale>', or a directory holding an "
-            "arangodump or arangoexport (JSONL) snapshot."
+            "description": "Graph source: 'demo', 'demo:<scale>', a directory holding an "
+            "arangodump or arangoexport (JSONL) snapshot, or a live ArangoDB database as "
+            "arangodb://[user@]host:port/database (arangodbs:// for HTTPS; the password comes "
+            "from ARANGO_PASSWORD in the server's environment). Environment: GAAI_SOURCE."
         },
     )
     graph_name: str | None = field(
@@ -51,7 +83,7 @@ class Context:
             "vertical file (JSON or YAML)."
         },
     )
-    max_executions: int = field(
+    max_executions: _AtLeastOne = field(
         default=8,
         metadata={"description": "Maximum number of template chains running at once."},
     )
@@ -62,11 +94,11 @@ class Context:
             "time (for debugging)."
         },
     )
-    max_templates: int = field(
+    max_templates: _AtLeastOne = field(
         default=12,
         metadata={"description": "Upper bound on the number of templates generated."},
     )
-    top_k: int = field(
+    top_k: _AtLeastOne = field(
         default=10,
         metadata={"description": "How many top entities and largest groups each report lists."},
     )
@@ -93,7 +125,7 @@ class Context:
             "Environment: GAAI_MODEL."
         },
     )
-    chat_model: Any = field(
+    chat_model: SkipJsonSchema[Any] = field(
         default=None,
         metadata={
             "description": "A LangChain chat model object (Python only); takes precedence "
@@ -102,13 +134,29 @@ class Context:
     )
     llm_timeout: float = field(
         default=60.0,
-        metadata={"description": "Seconds before one chat-model request is abandoned."},
+        metadata={
+            "description": "Seconds the client waits for each read of a chat-model answer. "
+            "Each request also has an overall deadline: llm_timeout x (llm_max_retries + 1) "
+            "plus the retries' backoff and 1 s. Environment: GAAI_LLM_TIMEOUT."
+        },
     )
     llm_max_retries: int = field(
         default=2,
         metadata={
             "description": "Retries (with exponential backoff) of a request that timed out or "
-            "got a 429 or 5xx answer, before the phase falls back to rules."
+            "got a 429 or 5xx answer, before the phase falls back to rules. Environment: "
+            "GAAI_LLM_RETRIES."
+        },
+    )
+    llm_structured_method: str = field(
+        default="json_schema",
+        metadata={
+            "description": "How answers are requested: 'json_schema' (response_format with "
+            "the JSON Schema), 'function_calling' (a forced tool call), 'json_mode' "
+            "(response_format json_object, the schema in the prompt) or 'prompt' (the schema "
+            "in the prompt, plain text parsed). A server refusing response_format (HTTP 400 "
+            "or 422) is asked again with 'prompt' for the rest of the run. Environment: "
+            "GAAI_LLM_STRUCTURED_METHOD."
         },
     )
     write_results: bool = field(
@@ -119,7 +167,7 @@ class Context:
             "Needs an arangodb:// source; without it a live source is only read."
         },
     )
-    engine: str = field(
+    engine: Literal["local", "gae"] = field(
         default="local",
         metadata={
             "description": "Where algorithms run: 'local' (igraph, in process) or 'gae' (the "
@@ -147,7 +195,7 @@ class Context:
         for f in fields(self):
             variable = _ENVIRONMENT_OVERRIDES.get(f.name)
             if variable and getattr(self, f.name) == f.default and os.environ.get(variable):
-                setattr(self, f.name, os.environ[variable])
+                setattr(self, f.name, _from_environment(f.name, variable))
         if self.max_executions < 1:
             raise GaaiError(f"max_executions must be at least 1, got {self.max_executions}")
         if self.max_templates < 1:
@@ -158,6 +206,11 @@ class Context:
             raise GaaiError(f"llm_timeout must be positive, got {self.llm_timeout}")
         if self.llm_max_retries < 0:
             raise GaaiError(f"llm_max_retries must be at least 0, got {self.llm_max_retries}")
+        if self.llm_structured_method not in STRUCTURED_METHODS:
+            raise GaaiError(
+                f"llm_structured_method must be one of {', '.join(STRUCTURED_METHODS)}, got "
+                f"{self.llm_structured_method!r}"
+            )
         if self.engine not in ("local", "gae"):
             raise GaaiError(f"engine must be 'local' or 'gae', got {self.engine!r}")
         if self.write_results or self.engine == "gae":

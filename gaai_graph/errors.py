@@ -7,8 +7,13 @@ CLI can print it without a traceback.
 from __future__ import annotations
 
 
-class GaaiError(Exception):
-    """Base class for errors whose message is safe and useful to show to a user."""
+class GaaiError(ValueError):
+    """Base class for errors whose message is safe and useful to show to a user.
+
+    A `ValueError` because every one of them is a bad input (a path, a name, a setting), and
+    because the LangGraph server passes the message of `ValueError`s through to its clients
+    while it replaces the message of any other exception with "An internal error occurred".
+    """
 
 
 class SourceError(GaaiError):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Required
 
 from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 from typing_extensions import TypedDict
 
 from gaai_graph.models import (
@@ -33,19 +34,41 @@ from gaai_graph.models import (
 class DocumentPath(TypedDict, total=False):
     """A requirement document read from a file (Markdown or plain text, UTF-8)."""
 
-    path: Required[str]
-    name: str
+    path: Required[
+        Annotated[
+            str,
+            Field(
+                description="Path of a Markdown or plain-text file (UTF-8), as seen by the "
+                "process running the graph (the server's machine under `langgraph dev`)."
+            ),
+        ]
+    ]
+    name: Annotated[
+        str,
+        Field(description="Name cited as the requirements' source. Default: the file name."),
+    ]
 
 
 class InlineDocument(TypedDict, total=False):
     """A requirement document given as text; `name` is cited as its source."""
 
-    content: Required[str]
-    name: str
+    content: Required[
+        Annotated[str, Field(description="The document's text (Markdown or plain text).")]
+    ]
+    name: Annotated[
+        str,
+        Field(
+            description="Name cited as the requirements' source, e.g. 'fraud-memo'. "
+            "Default: inline-<n>, n counting the unnamed inline documents."
+        ),
+    ]
 
 
-DocumentInput = str | Path | DocumentPath | InlineDocument
-"""One requirement document: a file path, `{"path": ...}` or `{"content": ..., "name": ...}`."""
+DocumentInput = str | Annotated[Path, SkipJsonSchema()] | DocumentPath | InlineDocument
+"""One requirement document: a file path, `{"path": ...}` or `{"content": ..., "name": ...}`.
+
+A `Path` is accepted from Python only; JSON clients send a path as a string, so the schema
+lists one string kind, not two."""
 
 
 @dataclass(kw_only=True)

@@ -283,6 +283,34 @@ async def test_studio_gets_described_input_and_context_forms(client: LangGraphCl
     assert undescribed == []
     assert context["approve_templates"]["default"] is False
 
+    # Every field of the context form has a type a form can render; Python-only objects
+    # (a LangChain chat model) are not offered at all.
+    assert "chat_model" not in context
+    untyped = [
+        name for name, field in context.items() if "type" not in field and "anyOf" not in field
+    ]
+    assert untyped == []
+    assert "arangodb://" in context["source"]["description"]
+    for name in ("max_executions", "max_templates", "top_k"):
+        assert context[name]["type"] == "integer" and context[name]["minimum"] == 1, name
+    assert context["engine"]["enum"] == ["local", "gae"]
+
+    # The document kinds: one string (a path), {"path", "name"} and {"content", "name"}, each
+    # nested field described.
+    kinds = inputs["documents"]["items"]["anyOf"]
+    assert [kind for kind in kinds if kind.get("type") == "string"] == [{"type": "string"}]
+    definitions = schemas["input_schema"]["$defs"]
+    referenced = [definitions[kind["$ref"].rsplit("/", 1)[1]] for kind in kinds if "$ref" in kind]
+    assert sorted(sorted(d["properties"]) for d in referenced) == [
+        ["content", "name"],
+        ["name", "path"],
+    ]
+    assert sorted(d["required"] for d in referenced) == [["content"], ["path"]]
+    nested = {
+        f"{d['title']}.{name}": field for d in referenced for name, field in d["properties"].items()
+    }
+    assert [name for name, field in nested.items() if not field.get("description")] == []
+
 
 # --------------------------------------------------------------------------- runs
 
@@ -375,7 +403,55 @@ async def test_blocking_io_in_a_node_fails_the_run(
     assert "Blocking call" in server.log_text()
 
 
+@pytest.mark.parametrize(
+    ("context", "kind", "quoted"),
+    [
+        ({"source": "/no/such/snapshot"}, "SourceError", "/no/such/snapshot"),
+        ({"vertical": "astrology"}, "VerticalError", "unknown vertical 'astrology'"),
+    ],
+)
+async def test_user_errors_reach_the_client_with_their_message(
+    client: LangGraphClient, context: dict[str, Any], kind: str, quoted: str
+) -> None:
+    """The server hides the message of unexpected exceptions; ours say what to fix."""
+    thread_id = await _demo_thread(client)
+    with pytest.raises(Exception) as raised:
+        await client.runs.wait(thread_id, GRAPH_ID, input={}, context=context)
+    message = str(raised.value)
+    assert message.startswith(f"{kind}: ") and quoted in message, message
+    assert "internal error" not in message.lower()
+
+    streamed = [
+        part.data
+        async for part in client.runs.stream(
+            await _demo_thread(client), GRAPH_ID, input={}, context=context
+        )
+        if part.event == "error"
+    ]
+    assert [error["error"] for error in streamed] == [kind]
+    assert quoted in streamed[0]["message"]
+
+
 # --------------------------------------------------------------------------- approval
+
+
+async def test_approval_accept_all_runs_every_template_through_the_server(
+    client: LangGraphClient,
+) -> None:
+    approve = {"approve_templates": True, "max_executions": 4}
+    thread_id = await _demo_thread(client)
+    paused = await client.runs.wait(thread_id, GRAPH_ID, input={}, context=approve)
+    assert isinstance(paused, dict) and paused["__interrupt__"]
+    shown = [t["id"] for t in paused["__interrupt__"][0]["value"]["templates"]]
+    assert len(shown) >= 4
+
+    output = await client.runs.wait(thread_id, GRAPH_ID, command={"resume": True}, context=approve)
+    assert isinstance(output, dict) and "__interrupt__" not in output
+    assert sorted(r["template_id"] for r in output["reports"]) == sorted(shown)
+    assert all(r["status"] == "succeeded" for r in output["reports"])
+    state = await client.threads.get_state(thread_id)
+    assert state["next"] == [] and state["interrupts"] == []
+    assert [e for e in state["values"]["errors"] if e["phase"] == "approve_templates"] == []
 
 
 async def test_approval_interrupt_then_bad_edit_then_resume_through_the_server(
