@@ -187,13 +187,7 @@ class LocalEngine:
             )
         clock = _Clock()
         try:
-            graph = ig.Graph(n=data.vertex_count, edges=data.edges, directed=data.directed)
-            if graph.vcount() != data.vertex_count:
-                # igraph silently adds vertices for out-of-range edge endpoints.
-                raise EngineError(
-                    f"{algorithm} cannot run: an edge names vertex index "
-                    f"{graph.vcount() - 1}, but the projection has {data.vertex_count} vertices"
-                )
+            graph = _igraph_of(data, algorithm).copy()
             outcome = _RUNNERS[algorithm](graph, parameters, seed, clock)
             degrees = _as_scores(graph.degree()) if outcome.membership is not None else None
         except EngineError:
@@ -232,6 +226,51 @@ class LocalEngine:
 
 
 # --------------------------------------------------------------------------- graph variants
+
+_BUILD_LOCK = threading.Lock()
+
+
+def _igraph_of(data: ProjectionData, algorithm: str) -> ig.Graph:
+    """The projection's igraph graph, built once and kept in `data.engine_cache`.
+
+    Templates sharing a projection (the executor caches projections) share one build; each
+    run works on a `copy()` (milliseconds at 10^6 edges, where building takes ~0.4 s), because
+    igraph caches derived properties on a graph and some algorithms below modify theirs.
+
+    Args:
+        data: The projection.
+        algorithm: The algorithm about to run (named in errors).
+
+    Raises:
+        EngineError: An edge names a vertex index outside 0..vertex_count-1.
+    """
+    with _BUILD_LOCK:
+        graph = data.engine_cache.get("igraph")
+        if graph is None:
+            graph = _build_igraph(data, algorithm)
+            data.engine_cache["igraph"] = graph
+        return graph
+
+
+def _build_igraph(data: ProjectionData, algorithm: str) -> ig.Graph:
+    edges = data.edges
+    if len(edges):
+        lowest, highest = int(edges.min()), int(edges.max())
+        if lowest < 0:
+            raise EngineError(
+                f"{algorithm} failed on {data.vertex_count:,} vertices and "
+                f"{data.edge_count:,} edges: an edge names vertex index {lowest}, and indices "
+                "cannot be negative"
+            )
+        if highest >= data.vertex_count:
+            # igraph would silently add vertices for out-of-range edge endpoints.
+            raise EngineError(
+                f"{algorithm} cannot run: an edge names vertex index {highest}, but the "
+                f"projection has {data.vertex_count} vertices"
+            )
+    # igraph reads Python pairs much faster than a numpy array (~0.4 s against ~1 s at 10^6).
+    pairs = zip(edges[:, 0].tolist(), edges[:, 1].tolist(), strict=True)
+    return ig.Graph(n=data.vertex_count, edges=pairs, directed=data.directed)
 
 
 def _undirected_simple(graph: ig.Graph, purpose: str) -> tuple[ig.Graph, list[str]]:

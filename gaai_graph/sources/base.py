@@ -8,12 +8,19 @@ one template's projection.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
 
 from gaai_graph.models import GraphProjection, NamedGraph
 
 CollectionKind = Literal["document", "edge"]
+
+EdgeArray = npt.NDArray[np.int32] | npt.NDArray[np.int64]
+"""An (m, 2) array of (source index, target index) rows."""
 
 
 @dataclass
@@ -47,20 +54,35 @@ class GraphData:
         return digest.hexdigest()[:16]
 
 
-@dataclass
+@dataclass(eq=False)
 class ProjectionData:
-    """A projection ready for an engine: vertices numbered 0..n-1 and an integer edge list."""
+    """A projection ready for an engine: vertices numbered 0..n-1 and an integer edge list.
+
+    Edges are held as one (m, 2) int32 array (8 bytes an edge, where a list of tuples takes
+    about 128), so that projections of millions of edges can stay cached between templates.
+    Any sequence of pairs is accepted and converted.
+    """
 
     vertex_ids: list[str]
     """`<collection>/<_key>` of each vertex, by index."""
     labels: list[str]
     """Human label of each vertex, by index."""
-    edges: list[tuple[int, int]]
-    """(source index, target index) pairs."""
+    edges: EdgeArray
+    """(source index, target index) rows, shape (edge_count, 2)."""
     directed: bool
     projection: GraphProjection
     skipped_edges: int = 0
     """Edges left out because an endpoint is missing or outside the projection."""
+    engine_cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What an engine derived from this projection and reuses for every template run on it
+    (the local engine keeps its igraph graph here); never part of the projection's meaning."""
+
+    def __post_init__(self) -> None:
+        self.edges = as_edge_array(self.edges)
+
+    def edge_pairs(self) -> list[tuple[int, int]]:
+        """The edges as a list of (source index, target index) tuples."""
+        return [(int(source), int(target)) for source, target in self.edges.tolist()]
 
     @property
     def vertex_count(self) -> int:
@@ -71,3 +93,22 @@ class ProjectionData:
     def edge_count(self) -> int:
         """Number of edges."""
         return len(self.edges)
+
+
+def as_edge_array(edges: EdgeArray | Sequence[tuple[int, int]]) -> EdgeArray:
+    """Return `edges` as an (m, 2) integer array, int32 when every index fits in it.
+
+    Raises:
+        ValueError: If `edges` is not a sequence of pairs of integers.
+    """
+    if isinstance(edges, np.ndarray) and edges.dtype == np.int32 and edges.shape[1:] == (2,):
+        return edges
+    array = np.asarray(edges, dtype=np.int64)
+    if array.size == 0:
+        return np.empty((0, 2), dtype=np.int32)
+    if array.ndim != 2 or array.shape[1] != 2:
+        raise ValueError(f"edges must be pairs of vertex indices, got shape {array.shape}")
+    limits = np.iinfo(np.int32)
+    if limits.min <= array.min() and array.max() <= limits.max:
+        return array.astype(np.int32)
+    return array

@@ -497,3 +497,19 @@ def test_every_algorithm_runs_on_a_graph_without_edges(algorithm: str) -> None:
     else:
         assert result.group_count == 5
         assert result.metrics.get("modularity") is None
+
+
+def test_templates_on_one_projection_share_one_graph_build_and_do_not_disturb_it() -> None:
+    graph = nx.gnm_random_graph(300, 1200, seed=3, directed=True)
+    shared = projection_of(graph)
+    first = ENGINE.run(shared, template("pagerank"))
+    built = shared.engine_cache["igraph"]
+    # Algorithms that simplify or reweight their graph run on a copy of the shared build.
+    for algorithm in ("leiden", "kcore", "wcc", "betweenness", "triangles"):
+        ENGINE.run(shared, template(algorithm))
+    again = ENGINE.run(shared, template("pagerank"))
+    assert shared.engine_cache["igraph"] is built
+    assert built.ecount() == 1200 and built.vcount() == 300
+    assert again.top_entities == first.top_entities
+    fresh = ENGINE.run(projection_of(graph), template("pagerank"))
+    assert fresh.top_entities == first.top_entities

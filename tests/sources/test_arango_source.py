@@ -154,7 +154,7 @@ def test_projection_streams_into_integer_edges_and_skips_dangling_ones() -> None
     assert server.unexpected == [] and server.remaining == []
     assert projection.vertex_ids == [f"customers/c{i}" for i in range(1, 6)]
     assert projection.labels == ["Ana", "Bo", "Cy", "Di", "Ed"]
-    assert projection.edges == [(0, 1), (1, 2), (2, 0)]
+    assert projection.edge_pairs() == [(0, 1), (1, 2), (2, 0)]
     assert projection.skipped_edges == 1  # customers/c9 does not exist
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
 from gaai_graph.errors import SourceError
@@ -93,7 +94,7 @@ def test_labels_fall_back_to_the_key_when_missing_empty_or_null() -> None:
 def test_edges_map_to_vertex_indices_and_dangling_edges_are_counted() -> None:
     built = build_projection(shop(), projection(["customers", "products"], ["bought"]), LABELS)
     index = {vertex_id: n for n, vertex_id in enumerate(built.vertex_ids)}
-    assert built.edges == [
+    assert built.edge_pairs() == [
         (index["customers/c1"], index["products/p1"]),
         (index["customers/c2"], index["products/p1"]),
         (index["customers/c3"], index["products/p2"]),
@@ -104,7 +105,7 @@ def test_edges_map_to_vertex_indices_and_dangling_edges_are_counted() -> None:
 def test_edges_reaching_outside_the_projection_are_left_out_and_counted() -> None:
     # "uses" reaches devices, which are not projected; "follows" stays inside customers.
     built = build_projection(shop(), projection(["customers"], ["uses", "follows"]), LABELS)
-    assert built.edges == [(0, 1)]
+    assert built.edge_pairs() == [(0, 1)]
     assert built.skipped_edges == 2
     # Edge collections outside the projection are not read at all, so not counted either.
     only_follows = build_projection(shop(), projection(["customers"], ["follows"]), LABELS)
@@ -116,7 +117,7 @@ def test_repeated_collections_do_not_duplicate_vertices_or_edges() -> None:
         shop(), projection(["customers", "customers"], ["follows", "follows"]), LABELS
     )
     assert built.vertex_count == 5
-    assert built.edges == [(0, 1)]
+    assert built.edge_pairs() == [(0, 1)]
 
 
 def test_a_repeated_key_keeps_its_first_document() -> None:
@@ -132,7 +133,7 @@ def test_a_repeated_key_keeps_its_first_document() -> None:
     built = build_projection(data, projection(["people"], ["knows"]), {"people": "n"})
     assert built.vertex_ids == ["people/a", "people/b"]
     assert built.labels == ["first", "b"]
-    assert built.edges == [(0, 1)]
+    assert built.edge_pairs() == [(0, 1)]
 
 
 def test_documents_with_only_an_id_use_its_key_part() -> None:
@@ -146,7 +147,7 @@ def test_documents_with_only_an_id_use_its_key_part() -> None:
 def test_undirected_projection_keeps_the_stored_endpoint_order() -> None:
     built = build_projection(shop(), projection(["customers"], ["follows"], directed=False), LABELS)
     assert built.directed is False
-    assert built.edges == [(0, 1)]
+    assert built.edge_pairs() == [(0, 1)]
 
 
 @pytest.mark.parametrize(
@@ -172,5 +173,39 @@ def test_a_large_projection_builds_every_edge() -> None:
     data = GraphData(source="test", collections={"people": people, "knows": ring})
     built = build_projection(data, projection(["people"], ["knows"]), {})
     assert built.edge_count == count
-    assert built.edges[-1] == (count - 1, 0)
+    assert built.edge_pairs()[-1] == (count - 1, 0)
     assert built.skipped_edges == 0
+
+
+def test_edges_are_held_as_one_compact_int32_array() -> None:
+    count = 10_000
+    people = vertices("people", *({"_key": str(n)} for n in range(count)))
+    ring = edges("knows", *((f"people/{n}", f"people/{(n + 1) % count}") for n in range(count)))
+    data = GraphData(source="test", collections={"people": people, "knows": ring})
+    built = build_projection(data, projection(["people"], ["knows"]), {})
+    assert built.edges.dtype == np.int32 and built.edges.shape == (count, 2)
+    assert built.edges.nbytes == 8 * count
+
+
+def test_edges_spanning_several_chunks_keep_their_order_and_skips() -> None:
+    # More edges than one mapping chunk, every third one dangling.
+    count = 3 * (1 << 16) + 5
+    people = vertices("people", *({"_key": str(n)} for n in range(count)))
+    pairs = [
+        (f"people/{n}", f"people/{(n + 1) % count}" if n % 3 else "people/missing")
+        for n in range(count)
+    ]
+    data = GraphData(source="test", collections={"people": people, "knows": edges("knows", *pairs)})
+    built = build_projection(data, projection(["people"], ["knows"]), {})
+    expected = [(n, (n + 1) % count) for n in range(count) if n % 3]
+    assert built.edge_pairs() == expected
+    assert built.skipped_edges == count - len(expected)
+
+
+def test_an_edge_endpoint_that_is_not_a_string_is_a_clear_error() -> None:
+    broken = edges("knows", ("customers/c1", "customers/c2"))
+    broken.documents[0]["_to"] = ["customers/c2"]
+    data = shop()
+    data.collections["knows"] = broken
+    with pytest.raises(SourceError, match=r"edge of collection 'knows'.*'_to'"):
+        build_projection(data, projection(["customers"], ["knows"]), LABELS)
