@@ -40,6 +40,7 @@ from gaai_graph.models import (
     UseCase,
     Vertical,
 )
+from gaai_graph.nodes.common import noun_for, plural_phrase, singular_phrase
 
 INTENT_BY_ALGORITHM: dict[str, Intent] = {
     "pagerank": "influence",
@@ -209,7 +210,8 @@ def entity_term(collection: str, vertical: Vertical, *, plural: bool = False) ->
         plural: Return the plural form.
 
     Returns:
-        The mapped term, or the collection name made singular when no fragment matches.
+        The mapped term, or the collection name made singular when no fragment matches
+        ("people" -> "person"; its plural is "people", never "peoples").
     """
     lowered = collection.lower()
     term = next(
@@ -217,15 +219,8 @@ def entity_term(collection: str, vertical: Vertical, *, plural: bool = False) ->
         None,
     )
     if term is None:
-        term = lowered.rstrip("s") if lowered.endswith("s") and len(lowered) > 3 else lowered
-        term = term.replace("_", " ")
-    if not plural:
-        return term
-    if term.endswith(("s", "x", "ch", "sh")):
-        return term + "es"
-    if term.endswith("y") and len(term) > 1 and term[-2] not in "aeiou":
-        return term[:-1] + "ies"
-    return term + "s"
+        term = singular_phrase(lowered.replace("_", " ").replace("-", " "))
+    return plural_phrase(term) if plural else term
 
 
 # --------------------------------------------------------------------------- measures
@@ -503,6 +498,11 @@ class _Quoter:
     def pct(self, key: str) -> str:
         return format_percent(self._take_number(key))
 
+    def count(self, key: str, singular: str) -> str:
+        """A quoted count with its noun in the right number: '1 edge', '3 edges'."""
+        number = self._take_number(key)
+        return f"{format_number(number)} {noun_for(number, singular)}"
+
     def times(self, key: str) -> str:
         return f"{format_number(self._take_number(key))}×"
 
@@ -591,7 +591,7 @@ class _Writer:
     def term(self, collection: str, *, plural: bool = False) -> str:
         return entity_term(collection, self.vertical, plural=plural)
 
-    def population(self) -> str:
+    def population(self, *, plural: bool = True) -> str:
         """Business word for the scored vertices: the projection's one collection, or 'vertices'.
 
         Statistics cover the whole projection, so a single term is used only when the
@@ -599,22 +599,25 @@ class _Writer:
         """
         projection = self.execution.projection or self.template.projection
         if len(projection.vertex_collections) == 1:
-            return self.term(projection.vertex_collections[0], plural=True)
-        return "vertices"
+            return self.term(projection.vertex_collections[0], plural=plural)
+        return "vertices" if plural else "vertex"
 
-    def leaders(self) -> str:
+    def leaders(self, *, plural: bool = True) -> str:
         """Business word for the listed top entities: their one collection's term, or 'entities'."""
         collections = {_collection_of(e.id) for e in self.execution.top_entities}
         if len(collections) == 1:
-            return self.term(next(iter(collections)), plural=True)
-        return "entities"
+            return self.term(next(iter(collections)), plural=plural)
+        return "entities" if plural else "entity"
 
-    def terms_of(self, collections: Iterable[str]) -> str:
-        """Plural business words for several collections: 'devices and payment methods'."""
-        words = list(dict.fromkeys(self.term(name, plural=True) for name in collections))
+    def terms_of(self, collections: Iterable[str], *, plural: bool = True) -> str:
+        """Business words for several collections: 'devices and payment methods'.
+
+        In the singular the words are joined by 'or' ('device or payment method').
+        """
+        words = list(dict.fromkeys(self.term(name, plural=plural) for name in collections))
         if len(words) <= 1:
-            return words[0] if words else "vertices"
-        return ", ".join(words[:-1]) + " and " + words[-1]
+            return words[0] if words else ("vertices" if plural else "vertex")
+        return ", ".join(words[:-1]) + (" and " if plural else " or ") + words[-1]
 
     def result_members(self, index: int) -> int:
         """Members of a listed group from the result collections (all members when none)."""
@@ -659,7 +662,8 @@ def _score_findings(writer: _Writer) -> None:
         band = "evenly spread"
     title = f"{score[0].upper()}{score[1:]} is {band}"
     description = (
-        f"Across {q.num('statistics.count')} {population}, {score} is {band}: the Gini "
+        f"Across {q.count('statistics.count', writer.population(plural=False))}, {score} "
+        f"is {band}: the Gini "
         f"coefficient is {q.num('statistics.gini')} and the top-ranked {population} (the "
         f"report's top-k) hold {q.pct('statistics.top_k_share')} of the total."
     )
@@ -715,7 +719,8 @@ def _degree_finding(writer: _Writer) -> None:
     q = writer.quoter()
     mode = f" ({q.text('parameters.mode')} edges)" if q.has("parameters.mode") else ""
     description = (
-        f"The average vertex has {q.num('statistics.mean')} connections{mode} and nine in ten "
+        f"The average vertex has {q.count('statistics.mean', 'connection')}{mode} and nine in "
+        "ten "
         f"vertices have at most {q.num('statistics.p90')}, while the largest hub has "
         f"{q.num('statistics.max')}."
     )
@@ -755,7 +760,8 @@ def _shared_finding(writer: _Writer) -> None:
     rare = 0 < share < 0.5
     description = (
         f"{q.num('metrics.result_vertices_at_least_2')} of the "
-        f"{q.num('metrics.result_vertex_count')} {terms} have two or more links in the "
+        f"{q.num('metrics.result_vertex_count')} {terms} {'has' if shared == 1 else 'have'} "
+        "two or more links in the "
         "projection, counted over the whole result"
         + (f" ({'; '.join(parts)})" if len(parts) > 1 else "")
         + (
@@ -768,7 +774,11 @@ def _shared_finding(writer: _Writer) -> None:
         else f"None of the {q.num('metrics.result_vertex_count')} {terms} has more than one link "
         "in the projection: nothing is shared."
     )
-    title = f"{q.num('metrics.result_vertices_at_least_2')} {terms} have two or more links"
+    title = (
+        f"{q.num('metrics.result_vertices_at_least_2')} "
+        f"{writer.terms_of(collections, plural=shared != 1)} "
+        f"{'has' if shared == 1 else 'have'} two or more links"
+    )
     related = [e.id for e in writer.execution.top_entities if e.value >= 2]
     # Sharing is the notable fact when it is rare (a few devices among thousands); when most
     # vertices have several links (products in many orders) it is context.
@@ -839,7 +849,7 @@ def _triangles_finding(writer: _Writer) -> None:
     q = writer.quoter()
     if q.has("derived.triangle_count"):
         description = (
-            f"The projection holds {q.num('derived.triangle_count')} triangles; the average "
+            f"The projection holds {q.count('derived.triangle_count', 'triangle')}; the average "
             f"vertex sits in {q.num('statistics.mean')} of them and the median in "
             f"{q.num('statistics.median')}."
         )
@@ -873,8 +883,8 @@ def _community_findings(writer: _Writer) -> None:
             modularity = q.value("metrics.modularity")
             band = _modularity_band(modularity)
             description = (
-                f"{algorithm.capitalize()} split {q.num('metrics.vertex_count')} vertices into "
-                f"{q.num('group_count')} communities with a modularity of "
+                f"{algorithm.capitalize()} split {q.count('metrics.vertex_count', 'vertex')} "
+                f"into {q.count('group_count', 'community')} with a modularity of "
                 f"{q.num('metrics.modularity')}, a {band} partition: "
                 + {
                     "strong": "members link far more inside their community than across.",
@@ -893,9 +903,9 @@ def _community_findings(writer: _Writer) -> None:
             )
         elif q.has("metrics.vertex_count"):
             description = (
-                f"{algorithm.capitalize()} split {q.num('metrics.vertex_count')} vertices into "
-                f"{q.num('group_count')} communities; the engine reported no modularity, so "
-                "their quality is not measured."
+                f"{algorithm.capitalize()} split {q.count('metrics.vertex_count', 'vertex')} "
+                f"into {q.count('group_count', 'community')}; the engine reported no "
+                "modularity, so their quality is not measured."
             )
             writer.add("Communities found", description, 0.4, q, kind="context")
     _largest_group_finding(writer, "community")
@@ -912,7 +922,7 @@ def _largest_group_finding(writer: _Writer, noun: str) -> None:
     share = q.value("derived.largest_group_share")
     members = writer.composition_words(0, q)
     description = (
-        f"The largest {noun} holds {q.num('groups[0].size')} vertices, "
+        f"The largest {noun} holds {q.count('groups[0].size', 'vertex')}, "
         f"{q.pct('derived.largest_group_share')} of the graph"
         + (f": {members}." if members else ".")
     )
@@ -937,7 +947,7 @@ def _singleton_finding(writer: _Writer, reading: str) -> None:
         return
     share = q.value("derived.singleton_share")
     description = (
-        f"{q.num('metrics.singleton_count')} vertices ({q.pct('derived.singleton_share')}) "
+        f"{q.count('metrics.singleton_count', 'vertex')} ({q.pct('derived.singleton_share')}) "
         f"{reading}."
     )
     writer.add("Isolated vertices", description, min(1.0, 0.3 + share), q, kind="context")
@@ -950,8 +960,9 @@ def _ring_findings(writer: _Writer) -> None:
     if execution.group_count is not None and q.has("derived.largest_group_share"):
         share = q.value("derived.largest_group_share")
         description = (
-            f"The graph falls into {q.num('group_count')} connected components; the largest "
-            f"joins {q.num('groups[0].size')} vertices ({q.pct('derived.largest_group_share')})."
+            f"The graph falls into {q.count('group_count', 'connected component')}; the "
+            f"largest joins {q.count('groups[0].size', 'vertex')} "
+            f"({q.pct('derived.largest_group_share')})."
         )
         writer.add("Connectivity", description, min(1.0, 0.4 + share / 2), q, kind="context")
 
@@ -977,12 +988,11 @@ def _ring_findings(writer: _Writer) -> None:
             if c not in result
         ]
         through = f" through shared {writer.terms_of(linked)}" if linked else ""
-        headline = (
-            f"{q.num('derived.rings_beyond_main_component')} connected groups each hold two or "
-            f"more {people} tied together{through}"
-        )
+        groups = q.count("derived.rings_beyond_main_component", "connected group")
+        holds = "holds" if count == 1 else "each hold"
+        headline = f"{groups} {holds} two or more {people} tied together{through}"
         if main:
-            headline += f", apart from the main component of {q.num('groups[0].size')} vertices"
+            headline += f", apart from the main component of {q.count('groups[0].size', 'vertex')}"
         ordinary = (
             f" A group holding a single one of the {people} (with only their own resources) "
             "is not counted."
@@ -990,15 +1000,16 @@ def _ring_findings(writer: _Writer) -> None:
     elif q.has("derived.rings_beyond_largest"):
         count = int(q.value("derived.rings_beyond_largest"))
         headline = (
-            f"{q.num('derived.rings_beyond_largest')} components of three or more vertices "
-            "stand apart from the largest one"
+            f"{q.count('derived.rings_beyond_largest', 'component')} of three or more "
+            f"vertices {'stands' if count == 1 else 'stand'} apart from the largest one"
         )
         ordinary = ""
     elif q.has("derived.nontrivial_group_count"):
         # The histogram cannot isolate size ≥ 3, so count every multi-vertex component.
         count = max(int(q.value("derived.nontrivial_group_count")) - 1, 0)
         headline = (
-            f"Of {q.num('derived.nontrivial_group_count')} components with two or more vertices, "
+            f"Of {q.count('derived.nontrivial_group_count', 'component')} with two or more "
+            "vertices, "
             "all but the largest stand apart from the main graph"
         )
         ordinary = ""
@@ -1025,7 +1036,7 @@ def _ring_findings(writer: _Writer) -> None:
             q.text(f"groups[{first}].members_sample[{i}]")
             for i in range(min(3, len(execution.groups[first].members_sample)))
         )
-        example = f"; the biggest has {q.num(f'groups[{first}].size')} vertices"
+        example = f"; the biggest has {q.count(f'groups[{first}].size', 'vertex')}"
         if composition:
             example += f" ({composition})"
         if members:
@@ -1059,7 +1070,7 @@ def _ring_review(
         listed = ", ".join(accounts or group.members_sample)
         partial = len(group.members_sample) < group.size
         lines.append(
-            f"ring {number} ({format_number(group.size)} vertices"
+            f"ring {number} ({format_number(group.size)} {noun_for(group.size, 'vertex')}"
             + (", sample" if partial else "")
             + f"): {listed}"
         )
@@ -1096,7 +1107,7 @@ def _cycle_findings(writer: _Writer) -> None:
     cycles = [i for i, group in enumerate(execution.groups) if group.size >= 2]
     if q.has("derived.nontrivial_group_count"):
         count = int(q.value("derived.nontrivial_group_count"))
-        counted = f"{q.num('derived.nontrivial_group_count')} strongly connected components"
+        counted = q.count("derived.nontrivial_group_count", "strongly connected component")
     elif execution.groups and len(cycles) < len(execution.groups):
         # The listing reached groups of size 1, so it holds every larger group.
         count = len(cycles)
@@ -1117,8 +1128,9 @@ def _cycle_findings(writer: _Writer) -> None:
     largest = cycles[0]
     composition = writer.composition_words(largest, q)
     description = (
-        f"{counted} with two or more vertices contain cycles; the largest joins "
-        f"{q.num(f'groups[{largest}].size')} vertices"
+        f"{counted} with two or more vertices "
+        f"{'contains a cycle' if count == 1 else 'contain cycles'}"
+        f"; the largest joins {q.count(f'groups[{largest}].size', 'vertex')}"
         + (f" ({composition})" if composition else "")
         + f" that all reach each other along edge direction.{caveat}"
     )
@@ -1133,11 +1145,12 @@ def _data_quality_finding(writer: _Writer) -> None:
     if not q.has("metrics.skipped_edges") or q.value("metrics.skipped_edges") <= 0:
         return
     description = (
-        f"{q.num('metrics.skipped_edges')} edges were left out because an endpoint lies outside "
-        "the projection or is missing"
+        f"{q.count('metrics.skipped_edges', 'edge')} "
+        f"{'was' if q.value('metrics.skipped_edges') == 1 else 'were'} left out because an "
+        "endpoint lies outside the projection or is missing"
     )
     if q.has("metrics.edge_count"):
-        description += f"; results describe the remaining {q.num('metrics.edge_count')} edges"
+        description += f"; results describe the remaining {q.count('metrics.edge_count', 'edge')}"
     description += "."
     writer.add("Edges left out", description, 0.5, q, kind="context")
 
@@ -1197,7 +1210,8 @@ def _community_recommendation(writer: _Writer) -> None:
     if not listed:
         return
     examples = "; ".join(
-        f"one of {format_number(g.size)} vertices around {g.members_sample[0]}" for g in listed
+        f"one of {format_number(g.size)} {noun_for(g.size, 'vertex')} around {g.members_sample[0]}"
+        for g in listed
     )
     writer.extra_recommendations.append(
         Recommendation(

@@ -32,7 +32,13 @@ from gaai_graph.models import (
     UseCase,
     Vertical,
 )
-from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.nodes.common import (
+    context_of,
+    plural_noun,
+    plural_phrase,
+    singular_noun,
+    timed,
+)
 from gaai_graph.nodes.schema import SchemaTopology
 from gaai_graph.state import WorkflowState
 
@@ -266,26 +272,6 @@ def read_intents(text: str) -> dict[Intent, list[str]]:
 # --------------------------------------------------------------------------- collection names
 
 
-def _singular(word: str) -> str:
-    lowered = word.lower()
-    if lowered.endswith("ies") and len(lowered) > 4:
-        return word[:-3] + "y"
-    if lowered.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if lowered.endswith("s") and not lowered.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def _plural(word: str) -> str:
-    lowered = word.lower()
-    if lowered.endswith("y") and len(lowered) > 1 and lowered[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    if lowered.endswith(("s", "x", "ch", "sh")):
-        return word + "es"
-    return word + "s"
-
-
 def _words(name: str) -> list[str]:
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
     return [w.lower() for w in re.split(r"[\s_\-]+", spaced) if w]
@@ -296,8 +282,8 @@ def _term_regex(term: str) -> str:
     words = _words(term)
     if not words:
         return r"(?!x)x"
-    last = _singular(words[-1])
-    forms = sorted({re.escape(last), re.escape(_plural(last)), re.escape(words[-1])}, key=len)
+    last = singular_noun(words[-1])
+    forms = sorted({re.escape(last), re.escape(plural_noun(last)), re.escape(words[-1])}, key=len)
     head = [re.escape(w) for w in words[:-1]]
     return r"[\s_-]+".join([*head, f"(?:{'|'.join(reversed(forms))})"])
 
@@ -340,7 +326,7 @@ class Mention:
 
 
 def _collection_for_fragment(fragment: str, schema: GraphSchema) -> str | None:
-    fragment = _singular(fragment.lower().replace(" ", "_"))
+    fragment = singular_noun(fragment.lower().replace(" ", "_"))
     if not fragment:
         return None
     matches = [v for v in schema.vertex_collections if fragment in v.lower()]
@@ -352,7 +338,7 @@ def _collection_for_fragment(fragment: str, schema: GraphSchema) -> str | None:
         profile = schema.collection(name)
         words = _words(name)
         return (
-            not words or _singular(words[-1]) != fragment,
+            not words or singular_noun(words[-1]) != fragment,
             profile is None or profile.role != "core",
             -(profile.count if profile is not None else 0),
             name,
@@ -512,14 +498,16 @@ def business_term(collection: str, vertical: Vertical | None) -> str:
         vertical: Supplies entity terms; without a matching one the name itself is used.
 
     Returns:
-        A plural business word or phrase.
+        A plural business word or phrase ("people" for a term "person"; uncountable words
+        such as "staff" stay as they are).
     """
+    lowered = collection.lower()
     if vertical is not None:
         for fragment, term in vertical.entity_terms.items():
-            if fragment and _singular(fragment.lower()) in collection.lower() and term:
-                words = term.split()
-                return " ".join([*words[:-1], _plural(_singular(words[-1]))])
-    return " ".join(_words(collection))
+            fragment = fragment.lower()
+            if fragment and (fragment in lowered or singular_noun(fragment) in lowered) and term:
+                return plural_phrase(term)
+    return plural_phrase(" ".join(_words(collection)))
 
 
 def _join(terms: list[str]) -> str:

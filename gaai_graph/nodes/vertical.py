@@ -37,7 +37,7 @@ from pydantic import ValidationError
 from gaai_graph.context import Context
 from gaai_graph.errors import VerticalError
 from gaai_graph.models import GraphSchema, Intent, Requirement, RunError, Vertical
-from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.nodes.common import context_of, plural_phrase, timed
 from gaai_graph.state import WorkflowState
 
 __all__ = [
@@ -498,11 +498,7 @@ def _split_case(text: str) -> str:
 
 
 def _plural(word: str) -> str:
-    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    if word.endswith(("s", "x", "ch", "sh")):
-        return word + "es"
-    return word + "s"
+    return plural_phrase(word)
 
 
 def _join(words: list[str]) -> str:

@@ -1013,3 +1013,24 @@ def test_a_member_sample_note_is_not_an_approximation() -> None:
         .insights[0]
         .confidence
     )
+
+
+def test_counts_agree_with_their_nouns_and_people_are_not_peoples() -> None:
+    execution = pagerank_result()
+    execution.projection = GraphProjection(
+        vertex_collections=["people"], edge_collections=["knows"], directed=False
+    )
+    execution.metrics = _metrics(12480, 48213, skipped_edges=1)
+    execution.top_entities = _entities("people", [0.00871, 0.00652], ["Ada", "Bob"])
+    generated = Vertical(name="generated", title="People", entity_terms={"people": "people"})
+    template = template_for(execution, projection=execution.projection)
+
+    report = write_report_by_rules(template, execution, generated, REQUIREMENTS)
+
+    text = " ".join(f"{i.title} {i.description}" for i in report.insights)
+    text += " ".join(r.description for r in report.recommendations)
+    assert "Across 12,480 people," in text
+    assert "peoples" not in text
+    assert "1 edge was left out" in text and "1 edges" not in text
+    for insight in report.insights:
+        _backed(insight, execution)

@@ -317,3 +317,17 @@ def test_ring_members_are_what_the_shared_identifiers_hang_off() -> None:
     )
     assert again.focus_collections == ["customers"]
     assert again.linked_collections == ["devices", "payment_methods"]
+
+
+PEOPLE = _schema({"people": 40}, {"knows": ("people", "people", 120)})
+
+
+def test_titles_use_the_plural_of_people_and_never_pluralise_twice() -> None:
+    generated = Vertical(
+        name="generated", title="People", entity_terms={"people": "people"}, source="generated"
+    )
+    segments = _one("Find communities of people.", PEOPLE, generated)
+    assert segments.title == "Segments of people"
+    social = Vertical(name="social", title="Social", entity_terms={"person": "person"})
+    assert _one("Find communities of people.", PEOPLE, social).title == "Segments of people"
+    assert _one("Find influential people.", PEOPLE, GENERIC).title == "Influential people"
