@@ -101,13 +101,109 @@ def _is_timeout(error: BaseException) -> bool:
     )
 
 
+class TLSError(Exception):
+    """The TLS handshake with ArangoDB failed (most often: the certificate is not trusted).
+
+    python-arango turns `requests.exceptions.SSLError` (a `requests.ConnectionError`) into a
+    bare `ConnectionAbortedError` like any refused connection, so `TimeoutAwareHTTPClient`
+    raises this instead, which python-arango lets through untouched.
+    """
+
+    def __init__(self, certificate: bool, detail: str) -> None:
+        """Record whether the certificate failed verification, and the TLS library's reason."""
+        super().__init__(detail)
+        self.certificate = certificate
+        self.detail = detail
+
+
+def tls_error(error: requests.exceptions.SSLError) -> TLSError:
+    """Classify a requests `SSLError`: certificate verification or another handshake problem."""
+    text = str(error)
+    certificate = "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text
+    reason = _ssl_reason(error)
+    return TLSError(certificate, reason)
+
+
+def _ssl_reason(error: BaseException) -> str:
+    """The innermost `ssl` error's short reason (e.g. "self-signed certificate"), no URL."""
+    import ssl
+
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError) and current.verify_message:
+            return str(current.verify_message)
+        if isinstance(current, ssl.SSLError) and current.reason:
+            return str(current.reason).lower().replace("_", " ")
+        nested = getattr(current, "reason", None)
+        if isinstance(nested, BaseException):
+            current = nested
+            continue
+        args = [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+        current = args[0] if args else current.__cause__ or current.__context__
+    return "TLS handshake failed"
+
+
+TLS_HELP = (
+    "set ARANGO_VERIFY=/path/to/ca.pem to trust the server's CA bundle, or "
+    "ARANGO_VERIFY=false to skip verification (only on a trusted network)"
+)
+"""How to point at a CA bundle or turn verification off (`arango_url._verify_setting`)."""
+
+
+def tls_problem(error: TLSError) -> str:
+    """One clause describing a TLS failure and the settings that address it."""
+    if error.certificate:
+        return f"TLS certificate verification failed ({error.detail}): {TLS_HELP}"
+    return (
+        f"the TLS handshake failed ({error.detail}); check that the server speaks HTTPS "
+        "(arangodbs://) or plain HTTP (arangodb://)"
+    )
+
+
+class VerifyingSession(requests.Session):
+    """A requests session whose own `verify` (a CA bundle, or False) is the one used.
+
+    requests lets `REQUESTS_CA_BUNDLE` / `CURL_CA_BUNDLE` from the environment override a
+    session's `verify` (psf/requests#3829), so `ARANGO_VERIFY` would be silently ignored on
+    machines that set them (many images do). Only the default, `verify=True`, consults them.
+    """
+
+    def merge_environment_settings(
+        self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
+    ) -> dict[str, Any]:
+        """As `requests.Session`'s, but a session `verify` other than True wins."""
+        if verify is None and self.verify is not True:
+            verify = self.verify
+        merged: dict[str, Any] = super().merge_environment_settings(
+            url, proxies, stream, verify, cert
+        )
+        return merged
+
+
 class TimeoutAwareHTTPClient(DefaultHTTPClient):
-    """python-arango's default HTTP client, reporting timeouts as `RequestTimeoutError`."""
+    """python-arango's default HTTP client, reporting timeouts and TLS failures as themselves.
+
+    Timeouts become `RequestTimeoutError`, TLS failures `TLSError`; python-arango would make
+    both a bare `ConnectionAbortedError`, indistinguishable from a refused connection. Its
+    sessions are `VerifyingSession`s, so `ARANGO_VERIFY` holds whatever the environment says.
+    """
+
+    def create_session(self, host: str) -> requests.Session:
+        """python-arango's session (retries, pool, timeouts) as a `VerifyingSession`."""
+        made = super().create_session(host)
+        session = VerifyingSession()
+        for prefix, adapter in made.adapters.items():
+            session.mount(prefix, adapter)
+        return session
 
     def send_request(self, *args: Any, **kwargs: Any) -> Response:
         """Send one request (see `DefaultHTTPClient.send_request`)."""
         try:
             return super().send_request(*args, **kwargs)
+        except requests.exceptions.SSLError as error:
+            raise tls_error(error) from None
         except requests.exceptions.RequestException as error:
             if _is_timeout(error):
                 raise RequestTimeoutError() from None
@@ -155,11 +251,16 @@ def translated_errors(target: ArangoTarget, action: str, timeout: float) -> Iter
             f"{where}: {action} timed out after {timeout:g} s (raise it with "
             "ARANGO_TIMEOUT or check the server's load)"
         ) from None
-    except (requests.exceptions.ConnectionError, ConnectionError) as error:
-        reason = "connection refused or host unreachable"
-        if isinstance(error, requests.exceptions.SSLError):
-            reason = "TLS certificate verification failed (set ARANGO_VERIFY to a CA bundle)"
-        raise SourceError(f"{where}: cannot connect while {action}: {reason}") from None
+    except TLSError as error:
+        raise SourceError(f"{where}: cannot connect while {action}: {tls_problem(error)}") from None
+    except requests.exceptions.SSLError as error:
+        # Raised outside python-arango (which would have wrapped it): same message.
+        problem = tls_problem(tls_error(error))
+        raise SourceError(f"{where}: cannot connect while {action}: {problem}") from None
+    except (requests.exceptions.ConnectionError, ConnectionError):
+        raise SourceError(
+            f"{where}: cannot connect while {action}: connection refused or host unreachable"
+        ) from None
 
 
 # --------------------------------------------------------------------------- connection

@@ -17,6 +17,7 @@ import fnmatch
 import json
 import random
 import re
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -112,18 +113,31 @@ class _LoopbackServer:
 
         self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.scheme = "http"
+
+    def use_tls(self, certfile: str, keyfile: str) -> None:
+        """Serve HTTPS with this certificate (call before entering the server).
+
+        A client refusing the certificate fails the handshake inside `accept`, which the
+        server drops like any failed connection.
+        """
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certfile, keyfile)
+        self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self.scheme = "https"
 
     @property
     def url(self) -> str:
-        """`http://127.0.0.1:<port>`."""
+        """`http://127.0.0.1:<port>` (`https://` after `use_tls`)."""
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def source(self, database: str, user: str = "root", password: str = "") -> str:
-        """An `arangodb://` source naming this server."""
+        """An `arangodb://` source naming this server (`arangodbs://` after `use_tls`)."""
         port = self._server.server_address[1]
         credentials = f"{user}:{password}@" if password else f"{user}@"
-        return f"arangodb://{credentials}127.0.0.1:{port}/{database}"
+        scheme = "arangodbs" if self.scheme == "https" else "arangodb"
+        return f"{scheme}://{credentials}127.0.0.1:{port}/{database}"
 
     def answer(self, request: Recorded) -> tuple[int, Any, float]:
         """Return (status, JSON body, delay in seconds) for `request`."""
