@@ -179,6 +179,22 @@ def _load_arangodump(path: Path, names: list[str]) -> GraphData:
     return loaded.to_graph_data(path)
 
 
+def _invalid_json(
+    path: Path, error: orjson.JSONDecodeError, line: int | None = None
+) -> SnapshotFormatError:
+    """A format error naming the file, the line and the column where the JSON breaks.
+
+    orjson counts lines within the text it was given, so for one line of a JSONL file its
+    "line 1" contradicts the file's own line number: that line (`line`) is named instead, and
+    orjson's column is kept. For a whole JSON file orjson's line is the file's line.
+    """
+    return SnapshotFormatError(
+        str(path),
+        f"invalid JSON: {error.msg} at column {error.colno}",
+        line if line is not None else error.lineno,
+    )
+
+
 def _read_dump_metadata(path: Path, names: list[str]) -> dict[str, Any]:
     if DUMP_METADATA not in names:
         return {}
@@ -186,7 +202,7 @@ def _read_dump_metadata(path: Path, names: list[str]) -> dict[str, Any]:
     try:
         metadata = orjson.loads(metadata_path.read_bytes())
     except orjson.JSONDecodeError as error:
-        raise SnapshotFormatError(str(metadata_path), f"invalid JSON: {error}") from error
+        raise _invalid_json(metadata_path, error) from error
     if not isinstance(metadata, dict):
         raise SnapshotFormatError(str(metadata_path), "expected a JSON object")
     return metadata
@@ -245,7 +261,7 @@ def _read_structure(structure: Path) -> tuple[str, CollectionKind]:
     try:
         content = orjson.loads(structure.read_bytes())
     except orjson.JSONDecodeError as error:
-        raise SnapshotFormatError(str(structure), f"invalid JSON: {error}") from error
+        raise _invalid_json(structure, error) from error
     parameters = content.get("parameters") if isinstance(content, dict) else None
     if not isinstance(parameters, dict):
         raise SnapshotFormatError(str(structure), "structure file has no 'parameters' object")
@@ -476,9 +492,7 @@ def _numbered_objects(data_file: Path, raw: bytes) -> Iterator[tuple[int, dict[s
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError as error:
-            raise SnapshotFormatError(
-                str(data_file), f"invalid JSON: {error}", line_number
-            ) from error
+            raise _invalid_json(data_file, error, line_number) from error
         if not isinstance(value, dict):
             raise SnapshotFormatError(
                 str(data_file),

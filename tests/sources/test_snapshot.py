@@ -393,6 +393,8 @@ def test_invalid_json_names_file_and_line(tmp_path: Path) -> None:
     path = str(tmp_path / f"{prefix}.data.json.gz")
     assert (caught.value.path, caught.value.line) == (path, 3)
     assert str(caught.value).startswith(f"{path}:3: invalid JSON")
+    # The file's line leads; orjson's own "line 1" (of the one line it parsed) is not repeated.
+    assert str(caught.value) == f"{path}:3: invalid JSON: unexpected end of data at column 15"
 
 
 def test_non_object_line_is_an_error(tmp_path: Path) -> None:
@@ -455,6 +457,9 @@ def test_invalid_dump_metadata_is_a_format_error(tmp_path: Path) -> None:
     with pytest.raises(SnapshotFormatError) as caught:
         load_snapshot(tmp_path)
     assert caught.value.path == str(tmp_path / "dump.json")
+    assert str(caught.value).endswith(
+        ":1: invalid JSON: unexpected character, expected a string key at column 2"
+    )
 
 
 # --------------------------------------------------------------------------- refused dumps
