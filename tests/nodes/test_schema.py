@@ -125,6 +125,14 @@ def test_label_attribute_prefers_human_names_and_needs_distinct_values() -> None
     assert choose_label_attribute(repeated) == "nickname"
 
 
+@pytest.mark.parametrize("attribute", ["handle", "username", "title", "display_name"])
+def test_handles_usernames_titles_and_display_names_are_labels(attribute: str) -> None:
+    documents = [
+        {"uuid": f"9f0c-{i:04d}", attribute: f"@someone{i}", "country": "NL"} for i in range(20)
+    ]
+    assert choose_label_attribute(profile_attributes(documents)) == attribute
+
+
 def test_edge_definitions_inferred_from_endpoints() -> None:
     schema = profile_schema(shop_data(), graph_name=None, core_collections=None)
     definitions = {d.edge_collection: d for d in schema.edge_definitions}
