@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,81 @@ def test_killed_run_resumes_to_identical_reports_without_reexecution(
     assert not set(finished_before) & set(executed_after), "a finished template ran again"
     assert sorted(finished_before + executed_after) == templates, "each template ran once"
     assert _reports(out) == expected_reports
+
+
+def _imported_templates(server, requests) -> set[str]:
+    return {
+        row["template_id"]
+        for r in requests
+        if r.path.endswith("/_api/import") and r.params["collection"].startswith("gaai_results_")
+        for row in r.body
+    }
+
+
+@pytest.mark.slow
+def test_write_back_of_a_killed_and_resumed_run_stays_in_one_collection_without_duplicates(
+    tmp_path,
+):
+    """SIGKILL after a template wrote its results but before its checkpoint was committed.
+
+    The resumed run executes that template again; its rows must replace the first ones, in
+    the same collection (named from the thread id), instead of a second collection or
+    duplicated rows.
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "sources"))
+    from arango_replay import FakeArangoServer
+
+    from gaai_graph.sources.arango_writeback import result_collection_name
+    from gaai_graph.sources.demo import load_bundled_demo
+
+    documents = sorted(
+        (Path(__file__).resolve().parents[1] / "gaai_graph/data/documents").glob("*")
+    )
+    out, log = tmp_path / "out", tmp_path / "writes.jsonl"
+    with FakeArangoServer(load_bundled_demo(), "shop") as server:
+        run_args = ["run", "--source", server.source("shop"), "--write-results", "--out", str(out)]
+        run_args += [f"--doc={path}" for path in documents]
+        run_args += ["--thread-id", "t", "--quiet"]
+        env = _env(GAAI_CHECKPOINT_LOG=str(log), GAAI_CHECKPOINT_PAUSE="executions:1")
+        process = subprocess.Popen(
+            [*GAAI, *run_args],
+            env=env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            for line in process.stderr:
+                if line.startswith("GAAI-PAUSED"):
+                    break
+            else:
+                pytest.fail("the run ended before pausing")
+            # Checkpoint saves are held from here on, but the other chains still execute and
+            # write back: wait for one whose results are written and whose checkpoint is not.
+            deadline = time.monotonic() + TIMEOUT
+            while True:
+                committed = {t for ts in _templates_by_pid(log).values() for t in ts}
+                written = _imported_templates(server, list(server.requests))
+                if written - committed or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+        assert written - committed, "no template wrote results before the kill"
+        killed_requests = len(server.requests)
+        _run(["resume", "--thread-id", "t", "--out", str(out), "--quiet"], _env())
+        again = _imported_templates(server, server.requests[killed_requests:])
+    assert server.unexpected == []
+    assert (written - committed) <= again, "the uncommitted templates ran again"
+    results = [name for name in server.created if name.startswith("gaai_results_")]
+    assert results == [result_collection_name("t")], "one collection for the whole run"
+    rows = server.inserted[results[0]]
+    pairs = [(row["template_id"], row["vertex"]) for row in rows]
+    assert len(pairs) == len(set(pairs)), "a re-executed template duplicated its rows"
+    reports = [json.loads(p.read_text()) for p in (out / "reports").glob("*.json")]
+    succeeded = [r for r in reports if r["status"] == "succeeded"]
+    assert succeeded
+    for report in succeeded:
+        count = sum(1 for template_id, _ in pairs if template_id == report["template_id"])
+        assert count == report["metrics"]["vertex_count"], report["template_id"]

@@ -50,6 +50,7 @@ from gaai_graph.catalog.base import (
 )
 from gaai_graph.errors import SourceError
 from gaai_graph.sources.arango import (
+    CATALOG_COLLECTION_PREFIX,
     ArangoConnection,
     _timeout_from,
     translated_errors,
@@ -67,11 +68,11 @@ __all__ = [
 ]
 
 GRAPH_NAME = "gaai_catalog"
-EPOCHS_COLLECTION = "gaai_catalog_epochs"
-ITEMS_COLLECTION = "gaai_catalog_items"
-LINEAGE_COLLECTION = "gaai_catalog_lineage"
-CATALOG_COLLECTION_PREFIX = "gaai_catalog"
-"""Every collection and the graph of the catalog start with this (introspection skips them)."""
+# Named from the prefix introspection skips (OWN_COLLECTION_PREFIXES), so they stay out of the
+# analysed graph whatever the names become.
+EPOCHS_COLLECTION = f"{CATALOG_COLLECTION_PREFIX}epochs"
+ITEMS_COLLECTION = f"{CATALOG_COLLECTION_PREFIX}items"
+LINEAGE_COLLECTION = f"{CATALOG_COLLECTION_PREFIX}lineage"
 
 EDGE_DEFINITION: dict[str, Any] = {
     "edge_collection": LINEAGE_COLLECTION,

@@ -71,9 +71,20 @@ VERTEX_QUERY = "FOR d IN @@collection RETURN d"
 EDGE_QUERY = "FOR e IN @@collection RETURN {_key: e._key, _from: e._from, _to: e._to}"
 SAMPLE_QUERY = "FOR d IN @@collection SORT RAND() LIMIT @size RETURN d"
 
-OWN_COLLECTION_PREFIXES = ("gaai_results_", "gaai_catalog_")
-"""Collections gaai_graph itself writes (write-back results, the analytics catalog): never part
-of the analysed graph, so writing them changes neither a later run's schema nor its fingerprint."""
+RESULTS_COLLECTION_PREFIX = "gaai_results_"
+"""Write-back: one collection per run (`gaai_graph.sources.arango_writeback`)."""
+GAE_COLLECTION_PREFIX = "gaai_gae_"
+"""The Graph Analytics Engine's temporary result collections (`gaai_graph.engines.gae`)."""
+CATALOG_COLLECTION_PREFIX = "gaai_catalog_"
+"""The analytics catalog's collections (`gaai_graph.catalog.arango`)."""
+OWN_COLLECTION_PREFIXES = (
+    RESULTS_COLLECTION_PREFIX,
+    GAE_COLLECTION_PREFIX,
+    CATALOG_COLLECTION_PREFIX,
+)
+"""Collections gaai_graph itself writes (write-back results, GAE results, the analytics
+catalog): never part of the analysed graph, so writing them changes neither a later run's
+schema nor its fingerprint. Every module naming such a collection takes its prefix from here."""
 OWN_GRAPH_NAMES = frozenset({"gaai_catalog"})
 """Named graphs gaai_graph itself creates (the analytics catalog's)."""
 

@@ -1,13 +1,19 @@
 """Opt-in write-back of per-vertex results to ArangoDB (`--write-results`).
 
 Without `Context.write_results` nothing here runs and a live source is only ever read. With
-it, each run writes into a collection of its own, `gaai_results_<UTC time>_<run>`, created
-fresh: when that name is taken (an earlier run, another process) a numeric suffix is added, so
-an existing collection is never written to. One document per vertex and template:
+it, each run writes into a collection of its own, `gaai_results_<run>_<hash>`, named from the
+run's key (its thread id) alone, so a run killed and resumed (`gaai resume`) keeps writing into
+the same collection rather than starting a second one. One document per vertex and template:
 
-    {"run": ..., "template_id": "TPL-001", "algorithm": "pagerank",
-     "vertex": "customers/c1", "score": 0.0123}          # scoring algorithms
-    {..., "vertex": "customers/c1", "group": 4}            # grouping algorithms
+    {"_key": "TPL-001-<hash of template and vertex>", "run": ..., "template_id": "TPL-001",
+     "algorithm": "pagerank", "vertex": "customers/c1", "score": 0.0123}   # scoring
+    {..., "vertex": "customers/c1", "group": 4}                              # grouping
+
+The `_key` depends only on the template and the vertex, and documents are imported with
+`on_duplicate="replace"`: a template chain that runs again after a kill (its results were
+written, its checkpoint was not) replaces its own rows instead of duplicating them. Two runs
+never share a collection (their keys differ); the prefix `gaai_results_` keeps it out of any
+later analysis of the database.
 
 Documents go in with `import_bulk` in batches, so memory stays bounded however large the
 projection, and every batch must be imported whole (`complete`); a failure becomes a
@@ -17,31 +23,62 @@ projection, and every batch must be imported whole (`complete`); a failure becom
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from arango.exceptions import CollectionCreateError
 
 from gaai_graph.engines.local import AlgorithmOutput, LocalEngine
 from gaai_graph.errors import SourceError
 from gaai_graph.models import AnalysisTemplate, ExecutionResult
-from gaai_graph.sources.arango import ArangoConnection, ArangoGraphData
+from gaai_graph.sources.arango import (
+    RESULTS_COLLECTION_PREFIX,
+    ArangoConnection,
+    ArangoGraphData,
+)
 from gaai_graph.sources.base import GraphData, ProjectionData
 
-__all__ = ["ResultWriter", "result_writer", "run_and_write_back"]
+__all__ = [
+    "ResultWriter",
+    "result_collection_name",
+    "result_document_key",
+    "result_writer",
+    "run_and_write_back",
+]
 
-COLLECTION_PREFIX = "gaai_results_"
+COLLECTION_PREFIX = RESULTS_COLLECTION_PREFIX
 IMPORT_BATCH_SIZE = 10_000
 ERROR_DUPLICATE_NAME = 1207
-_MAX_NAME_ATTEMPTS = 100
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+_READABLE_LENGTH = 48
+
+ValueField = Literal["score", "group"]
+
+
+def result_collection_name(run_key: str) -> str:
+    """The write-back collection of run `run_key`: the same for every process of the run.
+
+    The readable part keeps letters, digits and `_` of the key; a hash of the exact key
+    follows, so keys differing only in replaced characters get collections of their own.
+    """
+    readable = _UNSAFE.sub("_", run_key)[:_READABLE_LENGTH].strip("_") or "run"
+    digest = hashlib.sha256(run_key.encode()).hexdigest()[:12]
+    return f"{COLLECTION_PREFIX}{readable}_{digest}"
+
+
+def result_document_key(template_id: str, vertex: str) -> str:
+    """The `_key` of one template's row for one vertex (a valid key for any ids)."""
+    readable = re.sub(r"[^A-Za-z0-9_\-]", "_", template_id)[:40]
+    digest = hashlib.sha256(f"{template_id}\0{vertex}".encode()).hexdigest()[:24]
+    return f"{readable}-{digest}"
 
 
 @dataclass
 class ResultWriter:
-    """Writes one run's results into a collection created for that run."""
+    """Writes one run's results into the collection named from its run key."""
 
     connection: ArangoConnection
     run_key: str
@@ -50,13 +87,8 @@ class ResultWriter:
     """Set once the run's collection exists."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def _base_name(self) -> str:
-        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-        digest = hashlib.sha256(self.run_key.encode()).hexdigest()[:8]
-        return f"{COLLECTION_PREFIX}{stamp}_{digest}"
-
     def ensure_collection(self) -> str:
-        """Create the run's collection on first use (never reusing an existing one).
+        """Create the run's collection, or use it when an earlier process of the run made it.
 
         Returns:
             The collection's name.
@@ -67,26 +99,21 @@ class ResultWriter:
         with self._lock:
             if self.collection_name is not None:
                 return self.collection_name
-            base = self._base_name()
-            for attempt in range(1, _MAX_NAME_ATTEMPTS + 1):
-                name = base if attempt == 1 else f"{base}_{attempt}"
-                taken = False
-                with self.connection.errors(f"creating result collection {name!r}"):
-                    try:
-                        self.connection.db.create_collection(name)
-                    except CollectionCreateError as error:
-                        if error.error_code != ERROR_DUPLICATE_NAME:
-                            raise
-                        taken = True
-                if not taken:
-                    self.collection_name = name
-                    return name
-            raise SourceError(f"no free result collection name starting with {base!r}")
+            name = result_collection_name(self.run_key)
+            with self.connection.errors(f"creating result collection {name!r}"):
+                try:
+                    self.connection.db.create_collection(name)
+                except CollectionCreateError as error:
+                    # Taken: by this run before a kill (the name holds the run key's hash).
+                    if error.error_code != ERROR_DUPLICATE_NAME:
+                        raise
+            self.collection_name = name
+            return name
 
     def write(
         self, template: AnalysisTemplate, projection: ProjectionData, output: AlgorithmOutput
     ) -> int:
-        """Write one template's per-vertex output.
+        """Write one template's per-vertex output from the local engine.
 
         Args:
             template: The template that ran.
@@ -94,35 +121,63 @@ class ResultWriter:
             output: The algorithm's per-vertex scores or membership.
 
         Returns:
-            The number of documents written.
+            The number of documents written (created or replaced).
+
+        Raises:
+            SourceError: creating the collection or importing a batch failed.
+        """
+        if output.scores is not None:
+            pairs: Iterable[tuple[str, Any]] = zip(
+                projection.vertex_ids, output.scores.tolist(), strict=True
+            )
+            return self.write_values(template, pairs, "score")
+        if output.membership is not None:
+            pairs = zip(projection.vertex_ids, output.membership.tolist(), strict=True)
+            return self.write_values(template, pairs, "group")
+        return 0
+
+    def write_values(
+        self,
+        template: AnalysisTemplate,
+        values: Iterable[tuple[str, Any]],
+        value_field: ValueField,
+    ) -> int:
+        """Write (vertex id, value) pairs of one template, e.g. from the Graph Analytics Engine.
+
+        Args:
+            template: The template that ran.
+            values: Vertex `_id` and its score or group.
+            value_field: "score" or "group".
+
+        Returns:
+            The number of documents written (created or replaced).
 
         Raises:
             SourceError: creating the collection or importing a batch failed.
         """
         name = self.ensure_collection()
         collection = self.connection.db.collection(name)
+        base = {"run": self.run_key, "template_id": template.id, "algorithm": template.algorithm}
+        documents = (
+            {
+                "_key": result_document_key(template.id, vertex),
+                **base,
+                "vertex": vertex,
+                value_field: value,
+            }
+            for vertex, value in values
+        )
         written = 0
-        for batch in _batches(self._documents(template, projection, output), self.batch_size):
+        for batch in _batches(documents, self.batch_size):
             with self.connection.errors(f"writing results into {name!r}"):
                 result = cast(
                     dict[str, Any],
-                    collection.import_bulk(batch, halt_on_error=True, details=False),
+                    collection.import_bulk(
+                        batch, halt_on_error=True, details=False, on_duplicate="replace"
+                    ),
                 )
-            written += int(result.get("created", 0))
+            written += int(result.get("created", 0)) + int(result.get("updated", 0))
         return written
-
-    def _documents(
-        self, template: AnalysisTemplate, projection: ProjectionData, output: AlgorithmOutput
-    ) -> Iterator[dict[str, Any]]:
-        base = {"run": self.run_key, "template_id": template.id, "algorithm": template.algorithm}
-        if output.scores is not None:
-            for vertex, score in zip(projection.vertex_ids, output.scores.tolist(), strict=True):
-                yield {**base, "vertex": vertex, "score": score}
-        elif output.membership is not None:
-            for vertex, group in zip(
-                projection.vertex_ids, output.membership.tolist(), strict=True
-            ):
-                yield {**base, "vertex": vertex, "group": group}
 
 
 def _batches(documents: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -15,7 +15,12 @@ from gaai_graph.engines.local import AlgorithmOutput
 from gaai_graph.errors import GaaiError, SourceError
 from gaai_graph.models import AnalysisTemplate, GraphProjection
 from gaai_graph.sources.arango import load_arango
-from gaai_graph.sources.arango_writeback import ResultWriter, result_writer
+from gaai_graph.sources.arango_writeback import (
+    ResultWriter,
+    result_collection_name,
+    result_document_key,
+    result_writer,
+)
 from gaai_graph.sources.base import ProjectionData
 from gaai_graph.sources.demo import load_bundled_demo
 
@@ -67,7 +72,8 @@ def _output(scores: list[float]) -> AlgorithmOutput:
     )
 
 
-def test_writers_never_reuse_an_existing_collection_and_batch_imports() -> None:
+def test_a_run_writes_one_collection_named_from_its_key_and_rewrites_replace_rows() -> None:
+    """A second process of the same run (after a kill) writes the same collection and keys."""
     demo = load_bundled_demo()
     projection = ProjectionData(
         vertex_ids=["customers/a", "customers/b", "customers/c"],
@@ -81,16 +87,38 @@ def test_writers_never_reuse_an_existing_collection_and_batch_imports() -> None:
         data = load_arango(server.source("shop"), environ={})
         assert data.connection is not None
         first = ResultWriter(connection=data.connection, run_key="same-run", batch_size=2)
-        second = ResultWriter(connection=data.connection, run_key="same-run", batch_size=2)
+        again = ResultWriter(connection=data.connection, run_key="same-run", batch_size=2)
+        other = ResultWriter(connection=data.connection, run_key="other-run", batch_size=2)
         assert first.write(template, projection, _output([0.5, 0.3, 0.2])) == 3
-        assert second.write(template, projection, _output([0.1, 0.2, 0.7])) == 3
-    names = sorted(server.inserted)
-    assert len(names) == 2
-    # Same second, same run key: the second writer had to pick a fresh name.
-    assert first.collection_name != second.collection_name
-    assert [d["score"] for d in server.inserted[first.collection_name or ""]] == [0.5, 0.3, 0.2]
+        assert again.write(template, projection, _output([0.1, 0.2, 0.7])) == 3
+        assert other.write(template, projection, _output([0.4, 0.4, 0.2])) == 3
+    assert first.collection_name == again.collection_name == result_collection_name("same-run")
+    assert other.collection_name == result_collection_name("other-run") != first.collection_name
+    assert sorted(server.inserted) == sorted([first.collection_name, other.collection_name])
+    # Replaced, not duplicated: one row per vertex, holding the later values.
+    rows = server.inserted[first.collection_name or ""]
+    assert sorted((d["vertex"], d["score"]) for d in rows) == [
+        ("customers/a", 0.1),
+        ("customers/b", 0.2),
+        ("customers/c", 0.7),
+    ]
+    assert len({d["_key"] for d in rows}) == 3
     imports = [r for r in server.requests if r.path.endswith("/_api/import")]
-    assert [len(r.body) for r in imports] == [2, 1, 2, 1]
+    assert [len(r.body) for r in imports] == [2, 1, 2, 1, 2, 1]
+    assert all(r.params["onDuplicate"] == "replace" for r in imports)
+
+
+def test_result_names_and_keys_are_deterministic_and_valid_for_any_id() -> None:
+    import re
+
+    odd = "run/ä b`; DROP"
+    name = result_collection_name(odd)
+    assert name == result_collection_name(odd) != result_collection_name("run_ä b`; DROP")
+    assert re.fullmatch(r"gaai_results_[A-Za-z0-9_]+", name) and len(name) <= 256
+    key = result_document_key("TPL/1 x", "customers/c1")
+    assert key == result_document_key("TPL/1 x", "customers/c1")
+    assert key != result_document_key("TPL/1 x", "customers/c2")
+    assert re.fullmatch(r"[A-Za-z0-9_\-]{1,254}", key)
 
 
 def test_write_back_refuses_offline_sources() -> None:
