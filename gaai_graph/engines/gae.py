@@ -9,17 +9,23 @@ library), authenticated like the database connection:
 1. find the engine named by `Context.gae_engine`, or start one:
    `POST /_platform/acp/v1/graphanalytics` -> `serviceId`;
 2. load the projection: `POST /gral/<id>/v1/loaddata {database, vertex_collections,
-   edge_collections}` -> `{job_id, graph_id}`;
+   edge_collections}` -> `{job_id, graph_id}`. A freshly started engine takes a few seconds
+   to become usable (the docs say so), so while it answers 502/503/504 or refuses the
+   connection, loading is retried with the job polling's backoff, within its timeout;
 3. run the algorithm (`v1/pagerank`, `v1/wcc`, `v1/scc`, `v1/labelpropagation`,
    `v1/betweennesscentrality`) -> `{job_id}`;
 4. poll `GET v1/jobs/<job_id>` with exponential backoff until `progress >= total` (failed when
    `error` is true), up to a timeout;
 5. `POST v1/storeresults {database, target_collection, job_ids, attribute_names}` into a
-   collection created for this template, read the results back with a streamed cursor and
-   summarise them like the local engine does;
-6. clean up: the loaded graph (`DELETE v1/graphs/<graph_id>`), the result collection (unless
-   results are to be kept) and the engine (`DELETE /_platform/acp/v1/service/<serviceId>`),
-   each only when this run created it. An engine named by the user is never deleted.
+   temporary collection `gaai_gae_<hash>_<random>` created for this template, read the
+   results back with a streamed cursor and summarise them like the local engine does;
+6. clean up, whether the template succeeded or not: the loaded graph
+   (`DELETE v1/graphs/<graph_id>`), the temporary collection and the engine
+   (`DELETE /_platform/acp/v1/service/<serviceId>`), each only when this run created it. An
+   engine named by the user is never deleted;
+7. with write-back (`--write-results`), write the per-vertex values into the run's one
+   `gaai_results_*` collection with `import_bulk`, exactly as the local engine's are
+   (`gaai_graph.sources.arango_writeback`).
 
 What cannot be tested here: no GAE is reachable from CI. The tests replay this lifecycle in the
 documented formats through a loopback server; the shape of stored result documents
@@ -32,9 +38,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import requests
@@ -43,9 +50,23 @@ from gaai_graph.engines.registry import algorithm_spec, validate_parameters
 from gaai_graph.engines.summary import summarize_groups, summarize_scores
 from gaai_graph.errors import EngineError, SourceError
 from gaai_graph.models import AnalysisTemplate, ExecutionResult, MetricValue
-from gaai_graph.sources.arango import ArangoConnection, ArangoGraphData
+from gaai_graph.sources.arango import (
+    GAE_COLLECTION_PREFIX,
+    ArangoConnection,
+    ArangoGraphData,
+    VerifyingSession,
+    tls_error,
+    tls_problem,
+)
 
-__all__ = ["GAE_ALGORITHMS", "GAEClient", "GAEEngine", "JobPolling", "run_on_gae"]
+__all__ = [
+    "GAE_ALGORITHMS",
+    "EngineUnavailableError",
+    "GAEClient",
+    "GAEEngine",
+    "JobPolling",
+    "run_on_gae",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +87,20 @@ GAE_ALGORITHMS: dict[str, str] = {
 }
 """Our algorithm name -> the GAE endpoint that runs it."""
 
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+"""Answers of a gateway whose engine is not (yet) up: worth retrying while it starts."""
+
 RESULTS_QUERY = "FOR d IN @@collection RETURN [d.id, d[@attribute]]"
 LABELS_QUERY = "FOR d IN @@collection RETURN [d._id, d[@attribute]]"
 
 
+class EngineUnavailableError(EngineError):
+    """The engine cannot take requests yet: a 502/503/504 answer or a refused connection."""
+
+
 @dataclass
 class JobPolling:
-    """How to wait for a GAE job: exponential backoff up to a deadline."""
+    """How to wait for a GAE job (or a starting engine): exponential backoff up to a deadline."""
 
     timeout: float = 600.0
     first_delay: float = 0.2
@@ -90,7 +118,7 @@ class GAEClient:
         target = connection.target
         self._base = target.http_url
         self._where = f"Graph Analytics Engine at {target.display}"
-        self._session = requests.Session()
+        self._session = VerifyingSession()
         self._session.auth = (target.username, target.password)
         self._session.verify = target.verify
         self._timeout = connection.timeout
@@ -115,8 +143,20 @@ class GAEClient:
             raise EngineError(
                 f"{self._where}: {method} {path} timed out after {self._timeout:g} s"
             ) from None
+        except requests.exceptions.SSLError as error:
+            problem = tls_problem(tls_error(error))
+            raise EngineError(
+                f"{self._where}: cannot connect for {method} {path}: {problem}"
+            ) from None
         except requests.exceptions.ConnectionError:
-            raise EngineError(f"{self._where}: cannot connect for {method} {path}") from None
+            raise EngineUnavailableError(
+                f"{self._where}: cannot connect for {method} {path}"
+            ) from None
+        if response.status_code in UNAVAILABLE_STATUSES:
+            raise EngineUnavailableError(
+                f"{self._where}: {method} {path} failed with HTTP {response.status_code}: "
+                f"{_error_text(response)}"
+            )
         if response.status_code >= 400:
             raise EngineError(
                 f"{self._where}: {method} {path} failed with HTTP {response.status_code}: "
@@ -151,6 +191,33 @@ class GAEClient:
         return self.request(
             method, ENGINE_BASE.format(engine=_postfix(service_id)) + endpoint, body
         )
+
+    def call_when_ready(self, service_id: str, method: str, endpoint: str, body: Any = None) -> Any:
+        """`engine_call`, retried with backoff while the engine is not up yet.
+
+        A started engine takes a few seconds before it serves requests; until then its gateway
+        answers 502/503/504 or refuses the connection. Those answers are retried with the job
+        polling's backoff until `polling.timeout`; any other failure is raised at once.
+
+        Raises:
+            EngineError: the call failed, or the engine was still unavailable at the deadline.
+        """
+        polling = self.polling
+        deadline = polling.clock() + polling.timeout
+        delay = polling.first_delay
+        while True:
+            try:
+                return self.engine_call(service_id, method, endpoint, body)
+            except EngineUnavailableError as error:
+                if polling.clock() + delay > deadline:
+                    raise EngineError(
+                        f"{error} (the engine was not ready within {polling.timeout:g} s)"
+                    ) from None
+                logger.info(
+                    "GAE %s not ready yet (%s); retrying in %.1f s", service_id, error, delay
+                )
+            polling.sleep(delay)
+            delay = min(delay * polling.factor, polling.max_delay)
 
     def wait(self, service_id: str, job_id: Any, what: str) -> dict[str, Any]:
         """Poll a job until it is done, with exponential backoff.
@@ -220,8 +287,8 @@ class GAEEngine:
     engine_id: str | None = None
     """An existing engine's service id to use (never deleted); None starts one per template."""
     polling: JobPolling = field(default_factory=JobPolling)
-    keep_results: bool = False
-    """Keep the per-template result collection (write-back); else it is dropped after reading."""
+    write_results: bool = False
+    """Write the per-vertex values into the run's `gaai_results_*` collection (write-back)."""
     name = "gae"
 
     @staticmethod
@@ -245,7 +312,8 @@ class GAEEngine:
             template: The analysis; its algorithm must be in `GAE_ALGORITHMS`.
             label_attributes: Vertex collection -> attribute with a human label (or None).
             seed: Recorded for randomised algorithms (the GAE draws its own randomness).
-            run_key: Identifies the run in the result collection's name.
+            run_key: Identifies the run: names its write-back collection and the temporary
+                collection's hash.
 
         Returns:
             The execution result, summarised over every vertex like the local engine's.
@@ -253,7 +321,8 @@ class GAEEngine:
         Raises:
             EngineError: the algorithm is not available on the GAE, or a job failed or timed
                 out. Whatever this call created is deleted before it raises.
-            SourceError: the source is not live or a collection is unknown.
+            SourceError: the source is not live, a collection is unknown, or writing the
+                results back failed.
         """
         if not isinstance(data, ArangoGraphData) or data.connection is None or not data.catalog:
             raise SourceError(f"the GAE needs a live arangodb:// source, not {data.source}")
@@ -279,7 +348,8 @@ class GAEEngine:
             service_id = self.engine_id
             if service_id is None:
                 service_id = started_engine = client.start_engine()
-            loaded = client.engine_call(
+            # The first call to the engine: it may still be starting.
+            loaded = client.call_when_ready(
                 service_id,
                 "POST",
                 "loaddata",
@@ -295,7 +365,11 @@ class GAEEngine:
             job = client.engine_call(service_id, "POST", GAE_ALGORITHMS[template.algorithm], body)
             client.wait(service_id, job.get("job_id"), f"running {template.algorithm}")
             algorithm_seconds = time.perf_counter() - clock
-            result_collection = _create_result_collection(connection, template, run_key)
+            # Named before it is made, so cleanup drops it even if creating it "failed" after
+            # the server made it (a timeout); the random part means it is never someone else's.
+            result_collection = _result_collection_name(template, run_key)
+            with connection.errors(f"creating GAE result collection {result_collection!r}"):
+                connection.db.create_collection(result_collection)
             stored = client.engine_call(
                 service_id,
                 "POST",
@@ -312,34 +386,48 @@ class GAEEngine:
             labels = _read_labels(connection, vertices, label_attributes)
         finally:
             _cleanup(client, started_engine, graph_id, connection, result_collection, self)
-        kept = result_collection if self.keep_results else None
-        return _summarise(
-            template,
-            parameters,
-            values,
-            labels,
-            algorithm_seconds,
-            directed=projection.directed,
-            kept=kept,
+        result = _summarise(
+            template, parameters, values, labels, algorithm_seconds, directed=projection.directed
         )
+        if self.write_results:
+            _write_back(data, template, values, run_key, result)
+        return result
 
 
-def _create_result_collection(
-    connection: ArangoConnection, template: AnalysisTemplate, run_key: str
-) -> str:
+def _result_collection_name(template: AnalysisTemplate, run_key: str) -> str:
     digest = hashlib.sha256(f"{run_key}\0{template.id}".encode()).hexdigest()[:8]
-    base = f"gaai_gae_{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}_{digest}"
-    with connection.errors("listing collections"):
-        listed = cast(list[dict[str, Any]], connection.db.collections())
-    existing = {entry["name"] for entry in listed}
-    name = base
-    suffix = 2
-    while name in existing:
-        name = f"{base}_{suffix}"
-        suffix += 1
-    with connection.errors(f"creating GAE result collection {name!r}"):
-        connection.db.create_collection(name)
-    return name
+    return f"{GAE_COLLECTION_PREFIX}{digest}_{uuid.uuid4().hex[:12]}"
+
+
+def _write_back(
+    data: ArangoGraphData,
+    template: AnalysisTemplate,
+    values: dict[str, Any],
+    run_key: str,
+    result: ExecutionResult,
+) -> None:
+    """Write the engine's per-vertex values into the run's write-back collection."""
+    from gaai_graph.sources.arango_writeback import result_writer
+
+    writer = result_writer(data, run_key)
+    vertex_ids = sorted(values)
+    if algorithm_spec(template.algorithm).kind == "scoring":
+        written = writer.write_values(
+            template, ((v, float(values[v])) for v in vertex_ids), "score"
+        )
+    else:
+        written = writer.write_values(
+            template, zip(vertex_ids, _dense_groups(values, vertex_ids), strict=True), "group"
+        )
+    result.notes.append(
+        f"{written:,} per-vertex results written to ArangoDB collection {writer.collection_name!r}"
+    )
+
+
+def _dense_groups(values: dict[str, Any], vertex_ids: list[str]) -> list[int]:
+    """Group labels (vertex ids or numbers, as the GAE returns them) numbered 0, 1, ..."""
+    numbering: dict[str, int] = {}
+    return [numbering.setdefault(str(values[v]), len(numbering)) for v in vertex_ids]
 
 
 def _read_results(connection: ArangoConnection, collection: str, attribute: str) -> dict[str, Any]:
@@ -392,11 +480,11 @@ def _cleanup(
                 lambda: client.engine_call(service_id, "DELETE", f"graphs/{graph_id}"),
             )
         )
-    if result_collection is not None and not engine.keep_results:
+    if result_collection is not None:
         steps.append(
             (
                 f"collection {result_collection}",
-                lambda: connection.db.delete_collection(result_collection),
+                lambda: connection.db.delete_collection(result_collection, ignore_missing=True),
             )
         )
     if started_engine is not None:
@@ -417,7 +505,6 @@ def _summarise(
     seconds: float,
     *,
     directed: bool,
-    kept: str | None,
 ) -> ExecutionResult:
     vertex_ids = sorted(values)
     spec = algorithm_spec(template.algorithm)
@@ -428,8 +515,6 @@ def _summarise(
         "engine": "gae",
     }
     notes = ["computed on the ArangoDB Graph Analytics Engine"]
-    if kept:
-        notes.append(f"per-vertex results kept in ArangoDB collection {kept!r}")
     result = ExecutionResult(
         template_id=template.id,
         status="succeeded",
@@ -455,9 +540,7 @@ def _summarise(
         result.top_entities = summary.top_entities
         result.metrics.update(summary.metrics)
     else:
-        # Group labels come back as vertex ids or numbers: number them densely.
-        numbering: dict[str, int] = {}
-        membership = [numbering.setdefault(str(values[v]), len(numbering)) for v in vertex_ids]
+        membership = _dense_groups(values, vertex_ids)
         groups = summarize_groups(
             np.asarray(membership, dtype=np.int64),
             vertex_ids,
@@ -491,7 +574,8 @@ def run_on_gae(
         template: The analysis.
         label_attributes: Vertex collection -> label attribute.
         engine_id: An existing engine to use (never deleted), or None to start one.
-        keep_results: Keep the GAE's result collection (`write_results`).
+        keep_results: Write the per-vertex results into the run's `gaai_results_*` collection
+            (`Context.write_results`); the GAE's temporary collection is dropped either way.
         seed: Seed for randomised algorithms.
         run_key: Identifies the run.
 
@@ -501,5 +585,5 @@ def run_on_gae(
     if not GAEEngine.supports(template.algorithm):
         logger.info("%s is not available on the GAE; running it locally", template.algorithm)
         return None
-    engine = GAEEngine(engine_id=engine_id, keep_results=keep_results)
+    engine = GAEEngine(engine_id=engine_id, write_results=keep_results)
     return engine.run(data, template, label_attributes, seed=seed, run_key=run_key)
