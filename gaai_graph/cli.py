@@ -131,13 +131,6 @@ def _progress_line(node: str, update: Any, started: float) -> str | None:
     elapsed = f"{time.perf_counter() - started:6.2f}s"
     if not isinstance(update, dict):
         return None
-    if node == "run_template":
-        reports: list[Report] = update.get("reports", [])
-        return "\n".join(
-            f"[{elapsed}]   {report.template_id} {report.algorithm:<17} {report.status}"
-            + (f": {report.error}" if report.error else "")
-            for report in reports
-        )
     counts = {
         "analyze_schema": lambda u: f"{len(u['schema'].collections)} collections",
         "extract_requirements": lambda u: f"{len(u.get('requirements', []))} requirements",
@@ -154,8 +147,12 @@ def _progress_line(node: str, update: Any, started: float) -> str | None:
 class ProgressPrinter:
     """Prints live progress of a run from its stream.
 
-    Phases are printed as they end, templates as they start and end (driven by the `tasks`
-    and `updates` stream modes).
+    A phase is printed when it starts (`tasks` stream) and when it ends (`updates`). A
+    template is printed when LangGraph schedules it ("queued"), when its chain gets one of the
+    `max_executions` slots ("running") and when it finishes, from the chains' own events on
+    the `custom` stream (`gaai_graph.nodes.execute.template_event`); a stream without them
+    (`gaai resume` continues with `tasks` and `updates` only) still shows the queued and
+    finished lines.
     """
 
     def __init__(self, stream: TextIO) -> None:
@@ -163,27 +160,72 @@ class ProgressPrinter:
         self._started = time.perf_counter()
         self._templates_total = 0
         self._templates_done = 0
+        self._finished: set[str] = set()
+
+    def _elapsed(self) -> str:
+        return f"[{time.perf_counter() - self._started:6.2f}s]"
 
     def __call__(self, mode: str, chunk: Any) -> None:
         """Handle one (mode, chunk) of the run's stream."""
         if not isinstance(chunk, dict):
             return
-        if mode == "tasks" and "input" in chunk and chunk.get("name") == "run_template":
-            template = getattr(chunk["input"], "template", None)
-            if template is not None:
-                elapsed = f"{time.perf_counter() - self._started:6.2f}s"
-                self._print(f"[{elapsed}]   {template.id} {template.algorithm:<17} started")
+        if mode == "tasks" and "input" in chunk:
+            self._task_started(str(chunk.get("name")), chunk["input"])
+        elif mode == "custom":
+            self._template_event(chunk)
         elif mode == "updates":
             for node, update in chunk.items():
                 if node == "generate_templates" and isinstance(update, dict):
                     self._templates_total = len(update.get("templates", []))
-                line = _progress_line(node, update, self._started)
                 if node == "run_template" and isinstance(update, dict):
-                    self._templates_done += len(update.get("reports", []))
-                    if line:
-                        line += f" ({self._templates_done}/{self._templates_total})"
+                    self._templates_finished(update.get("reports", []))
+                    continue
+                line = _progress_line(node, update, self._started)
                 if line:
                     self._print(line)
+
+    def _task_started(self, node: str, task_input: Any) -> None:
+        if node.startswith("__"):
+            return
+        if node != "run_template":
+            self._print(f"{self._elapsed()} {node} started")
+            return
+        template = getattr(task_input, "template", None)
+        if template is not None:
+            self._print(f"{self._elapsed()}   {template.id} {template.algorithm:<17} queued")
+
+    def _template_event(self, event: dict[str, Any]) -> None:
+        from gaai_graph.nodes.execute import is_template_event
+
+        if not is_template_event(event):
+            return
+        template_id, algorithm = str(event.get("template_id")), str(event.get("algorithm"))
+        if event.get("state") == "running":
+            self._print(f"{self._elapsed()}   {template_id} {algorithm:<17} running")
+        elif event.get("state") == "finished" and template_id not in self._finished:
+            self._finished.add(template_id)
+            self._templates_done += 1
+            error = event.get("error")
+            self._print(
+                f"{self._elapsed()}   {template_id} {algorithm:<17} {event.get('status')}"
+                + (f": {error}" if error else "")
+                + f" ({self._templates_done}/{self._templates_total})"
+            )
+
+    def _templates_finished(self, reports: list[Report]) -> None:
+        # Printed already when the chain said so on the custom stream; else (a resumed run
+        # streams no custom events) from the update.
+        for report in reports:
+            if report.template_id in self._finished:
+                continue
+            self._finished.add(report.template_id)
+            self._templates_done += 1
+            self._print(
+                f"{self._elapsed()}   {report.template_id} {report.algorithm:<17} "
+                f"{report.status}"
+                + (f": {report.error}" if report.error else "")
+                + f" ({self._templates_done}/{self._templates_total})"
+            )
 
     def _print(self, line: str) -> None:
         print(line, file=self._stream, flush=True)

@@ -4,12 +4,17 @@ A `WorkflowTracer` is fed two kinds of real events:
 
 - the `tasks` stream of `graph.astream(...)` (one event when a node task starts, one when it
   ends, with its error if it raised) via `observe_stream_chunk`;
+- the `custom` stream, where each template chain says when it got one of the
+  `max_executions` slots and when it finished (`gaai_graph.nodes.execute.template_event`):
+  a chain's time runs from there, so waiting for a slot is not counted as its work;
 - langchain callbacks (it is a `BaseCallbackHandler`, passed in `config["callbacks"]`), so every
   chat model or LLM invoked inside a node is counted with its wall time and token usage,
   whatever the provider.
 
-Failures recorded in state (`errors`) arrive through the `updates` stream and are kept too.
-Nothing is invented: a run that makes no LLM call reports zero LLM calls.
+Failures recorded in state (`errors`) arrive through the `updates` stream and are kept too;
+the reviewer's decisions on templates (drops, edits, a rejection), which the approval step
+records there as well, are counted apart from errors. Nothing is invented: a run that makes
+no LLM call reports zero LLM calls.
 
 LangSmith: langchain attaches its own tracer when `LANGSMITH_TRACING=true` and an API key are
 set; `langsmith_status()` says whether that is the case. Without those variables nothing here
@@ -32,7 +37,10 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import LLMResult
 
 from gaai_graph.errors import GaaiError
+from gaai_graph.llm.secrets import redact
 from gaai_graph.llm.usage import call_cost
+from gaai_graph.nodes.approval import PHASE as _REVIEW_PHASE
+from gaai_graph.nodes.execute import is_template_event
 
 __all__ = [
     "LLMCall",
@@ -62,7 +70,11 @@ def langsmith_status() -> dict[str, Any]:
 
 @dataclass
 class NodeRun:
-    """One node task: when it started and ended (seconds since the trace began)."""
+    """One node task: when it started and ended (seconds since the trace began).
+
+    For a template chain `queued` is when LangGraph scheduled it and `started` when it got a
+    slot (from its `running` event); for other nodes both are the task's start.
+    """
 
     task_id: str
     node: str
@@ -70,11 +82,19 @@ class NodeRun:
     ended: float | None = None
     template_id: str | None = None
     error: str | None = None
+    queued: float | None = None
+    reporting: float | None = None
+    """For a template chain: when its execution ended and its report began."""
 
     @property
     def seconds(self) -> float:
-        """Wall time of the task (0 while it is still running)."""
+        """Wall time of the task's own work (0 while it is still running)."""
         return 0.0 if self.ended is None else self.ended - self.started
+
+    @property
+    def waited(self) -> float:
+        """Seconds between being scheduled and starting (waiting for a free slot)."""
+        return 0.0 if self.queued is None else max(self.started - self.queued, 0.0)
 
     @property
     def label(self) -> str:
@@ -139,6 +159,8 @@ class TraceSummary:
     slowest: list[tuple[str, float]]
     template_chains: dict[str, dict[str, Any]]
     langsmith: dict[str, Any] = field(default_factory=langsmith_status)
+    reviewer_decisions: int = 0
+    """Templates the reviewer dropped, edited or rejected, and refused answers (not errors)."""
 
     def to_jsonable(self) -> dict[str, Any]:
         """Return the summary as JSON-ready data."""
@@ -171,6 +193,8 @@ class WorkflowTracer(BaseCallbackHandler):
         self.llm_calls: list[LLMCall] = []
         self._open_calls: dict[str, LLMCall] = {}
         self.errors: list[dict[str, Any]] = []
+        self.reviewer_decisions: list[dict[str, Any]] = []
+        self._open_chains: dict[str, NodeRun] = {}
         self.messages = 0
         self.events = 0
         self.cached_answers = 0
@@ -192,35 +216,63 @@ class WorkflowTracer(BaseCallbackHandler):
         """Record one chunk of a multi-mode `astream`.
 
         Args:
-            mode: The stream mode of the chunk ("tasks", "updates"; others are ignored).
+            mode: The stream mode of the chunk ("tasks", "updates", "custom"; others are
+                ignored).
             chunk: The chunk as LangGraph yields it.
         """
         if mode == "tasks" and isinstance(chunk, dict):
             self._observe_task(chunk)
         elif mode == "updates" and isinstance(chunk, dict):
             self._observe_updates(chunk)
+        elif mode == "custom":
+            self._observe_custom(chunk)
+
+    def _observe_custom(self, chunk: Any) -> None:
+        if not is_template_event(chunk):
+            return
+        with self._lock:
+            run = self._open_chains.get(str(chunk.get("template_id")))
+            if run is None:
+                return
+            self.events += 1
+            state = chunk.get("state")
+            if state == "running":
+                run.started = self._now()
+            elif state == "reporting":
+                run.reporting = self._now()
+            elif state == "finished":
+                # The slot is free from here; what follows is LangGraph's bookkeeping, and
+                # the next chain may already run, so the chain's own time ends now.
+                run.ended = self._now()
 
     def _observe_task(self, payload: dict[str, Any]) -> None:
         task_id = str(payload.get("id"))
         with self._lock:
             self.events += 1
             if "input" in payload:
+                now = self._now()
                 run = NodeRun(
                     task_id=task_id,
                     node=str(payload.get("name")),
-                    started=self._now(),
+                    started=now,
+                    queued=now,
                     template_id=_template_id_of(payload.get("input")),
                 )
                 self._open_nodes[task_id] = run
                 self.nodes.append(run)
+                if run.template_id is not None:
+                    self._open_chains[run.template_id] = run
                 return
             run_or_none = self._open_nodes.pop(task_id, None)
             if run_or_none is None:
                 return
-            run_or_none.ended = self._now()
+            if run_or_none.template_id is not None:
+                self._open_chains.pop(run_or_none.template_id, None)
+            if run_or_none.ended is None:
+                run_or_none.ended = self._now()
             error = payload.get("error")
             if error is not None:
-                run_or_none.error = f"{type(error).__name__}: {error}"
+                run_or_none.error = redact(f"{type(error).__name__}: {error}")
                 self.errors.append(
                     {
                         "at": run_or_none.ended,
@@ -239,14 +291,17 @@ class WorkflowTracer(BaseCallbackHandler):
                 self.messages += 1
                 recorded = update.get("errors", []) if isinstance(update, dict) else []
                 for error in recorded:
-                    self.errors.append(
-                        {
-                            "at": self._now(),
-                            "phase": getattr(error, "phase", node),
-                            "template_id": getattr(error, "template_id", None),
-                            "message": getattr(error, "message", str(error)),
-                        }
-                    )
+                    entry = {
+                        "at": self._now(),
+                        "phase": getattr(error, "phase", node),
+                        "template_id": getattr(error, "template_id", None),
+                        "message": redact(str(getattr(error, "message", error))),
+                    }
+                    # The approval step notes what the reviewer decided; nothing failed.
+                    if entry["phase"] == _REVIEW_PHASE:
+                        self.reviewer_decisions.append(entry)
+                    else:
+                        self.errors.append(entry)
 
     # -- langchain callbacks --------------------------------------------------------------
 
@@ -343,7 +398,8 @@ class WorkflowTracer(BaseCallbackHandler):
             call.ended = self._now()
             # Counted as a failed call, not as a run error: the node that made the call
             # records the failure it causes (a failed report) in state, which counts once.
-            call.error = f"{type(error).__name__}: {error}"
+            # A provider's error can quote the API key it was sent (OpenAI's 401 does).
+            call.error = redact(f"{type(error).__name__}: {error}")
 
     def record_cached_answers(self, count: int) -> None:
         """Note LLM answers replayed from LangGraph's node cache (no request, no callback).
@@ -367,8 +423,8 @@ class WorkflowTracer(BaseCallbackHandler):
             calls = [call for call in self.llm_calls if call.ended is not None]
             total = self._ended if self._ended is not None else self._now()
             errors = list(self.errors)
+            decisions = len(self.reviewer_decisions)
             messages, events = self.messages, self.events
-        step_seconds = sum(run.seconds for run in nodes)
         costs = {
             call.run_id: cost for call in calls if (cost := call.cost_usd(self.prices)) is not None
         }
@@ -383,9 +439,11 @@ class WorkflowTracer(BaseCallbackHandler):
                 continue
             chains[run.template_id] = {
                 "node": run.node,
+                "queued": round(run.queued if run.queued is not None else run.started, 4),
                 "started": round(run.started, 4),
                 "ended": round(run.ended or 0.0, 4),
                 "seconds": round(run.seconds, 4),
+                "waited_seconds": round(run.waited, 4),
                 "llm_calls": calls_per_task.get(run.task_id, 0),
                 "error": run.error,
             }
@@ -401,7 +459,9 @@ class WorkflowTracer(BaseCallbackHandler):
             total_events=events,
             total_seconds=total,
             steps_completed=len(nodes),
-            avg_step_ms=(step_seconds / len(nodes) * 1000) if nodes else 0.0,
+            # As the seed's example output has it (72.45 s / 6 steps = 12075 ms): the run's
+            # wall time per step, not the mean of step durations (steps overlap).
+            avg_step_ms=(total / len(nodes) * 1000) if nodes else 0.0,
             llm_calls=len(calls),
             llm_failed_calls=sum(1 for call in calls if call.error),
             llm_seconds=sum(call.seconds for call in calls),
@@ -416,6 +476,7 @@ class WorkflowTracer(BaseCallbackHandler):
             failed_templates=failed_templates,
             slowest=[(run.label, run.seconds * 1000) for run in slowest],
             template_chains=chains,
+            reviewer_decisions=decisions,
         )
 
     def to_jsonable(self) -> dict[str, Any]:
@@ -427,7 +488,12 @@ class WorkflowTracer(BaseCallbackHandler):
                 "started_at_unix": self._started_at,
                 "summary": summary.to_jsonable(),
                 "nodes": [
-                    {**asdict(run), "seconds": run.seconds, "label": run.label}
+                    {
+                        **asdict(run),
+                        "seconds": run.seconds,
+                        "waited": run.waited,
+                        "label": run.label,
+                    }
                     for run in self.nodes
                 ],
                 "llm_calls": [
@@ -439,6 +505,7 @@ class WorkflowTracer(BaseCallbackHandler):
                     for call in self.llm_calls
                 ],
                 "errors": list(self.errors),
+                "reviewer_decisions": list(self.reviewer_decisions),
             }
 
     def export(self, output_dir: str | Path, formats: Sequence[str] = TRACE_FORMATS) -> list[Path]:
@@ -550,6 +617,11 @@ def render_trace_summary(summary: TraceSummary) -> str:
         "Communication:",
         f" Messages Exchanged: {summary.messages_exchanged}",
         f" Errors: {summary.errors}",
+        *(
+            [f" Reviewer Decisions: {summary.reviewer_decisions} (not errors)"]
+            if summary.reviewer_decisions
+            else []
+        ),
         "",
         "Slowest Agents:",
     ]
@@ -572,12 +644,13 @@ def render_trace_markdown(summary: TraceSummary) -> str:
         "",
         "## Template chains",
         "",
-        "| template | node | start (s) | seconds | LLM calls | error |",
-        "|---|---|---|---|---|---|",
+        "| template | node | start (s) | waited (s) | seconds | LLM calls | error |",
+        "|---|---|---|---|---|---|---|",
     ]
     lines.extend(
         f"| {_md_cell(template_id)} | {chain['node']} | {chain['started']:.3f} | "
-        f"{chain['seconds']:.3f} | {chain['llm_calls']} | {_md_cell(chain['error'] or '')} |"
+        f"{chain['waited_seconds']:.3f} | {chain['seconds']:.3f} | {chain['llm_calls']} | "
+        f"{_md_cell(chain['error'] or '')} |"
         for template_id, chain in sorted(summary.template_chains.items())
     )
     return "\n".join(lines) + "\n"

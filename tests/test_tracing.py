@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import socket
 from typing import Any
@@ -18,7 +19,7 @@ from typing_extensions import TypedDict
 import gaai_graph.nodes.execute as execute_module
 from gaai_graph.errors import EngineError, GaaiError
 from gaai_graph.runner import AgenticWorkflowRunner
-from gaai_graph.tracing import LLMCall, WorkflowTracer, langsmith_status
+from gaai_graph.tracing import LLMCall, WorkflowTracer, langsmith_status, render_trace_summary
 
 USAGE = {"input_tokens": 10, "output_tokens": 5, "total_tokens": 15}
 
@@ -157,6 +158,11 @@ def test_trace_summary_matches_a_run_with_known_calls_and_failures(
     assert summary.failed_templates == ["TPL-002", "TPL-003"]
     assert summary.steps_completed == 6 + n  # 5 phases + aggregate + one chain per template
     assert summary.messages_exchanged == 6 + n
+    # Every recorded event: each task's start and end, each node's update, each chain's
+    # running/reporting/finished, each LLM call's start and end (or error).
+    assert summary.total_events == 2 * (6 + n) + (6 + n) + 3 * n + 2 * n
+    # As in the seed's output (72.45 s over 6 steps: 12075 ms), the run's time per step.
+    assert summary.avg_step_ms == pytest.approx(summary.total_seconds * 1000 / (6 + n))
     chains = summary.template_chains
     assert set(chains) == {t.id for t in templates}
     assert all(chain["llm_calls"] == 1 for chain in chains.values())
@@ -175,7 +181,53 @@ def test_trace_summary_matches_a_run_with_known_calls_and_failures(
     assert f"Total Tokens: {(n - 1) * 15:,}" in printed
     assert "Errors: 2" in printed
     assert f"Steps Completed: {6 + n}" in printed
+    assert f"Total Events: {summary.total_events}\n" in printed
+    assert f"Avg Time/Step: {summary.avg_step_ms:.0f}ms\n" in printed
     assert "Slowest Agents:\n 1. " in printed
+
+
+def test_a_chains_time_starts_when_it_gets_a_slot_not_when_it_is_queued(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = execute_module.execute_template
+
+    async def slow(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.02)  # long enough for a queued chain's wait to show
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(execute_module, "execute_template", slow)
+    runner = AgenticWorkflowRunner(graph_name="ecommerce_graph", max_executions=1)
+    asyncio.run(runner.run_async())
+    summary = runner.trace_summary()
+    chains = sorted(summary.template_chains.values(), key=lambda chain: chain["started"])
+    assert len(chains) >= 4
+    # One slot: the chains ran one after the other, each from the end of the one before.
+    for earlier, later in itertools.pairwise(chains):
+        assert later["started"] >= earlier["ended"]
+        assert later["queued"] <= earlier["ended"]  # all were scheduled at once
+    assert chains[-1]["waited_seconds"] > chains[0]["waited_seconds"]
+    # So their own times (what "Slowest Agents" ranks) add up to no more than the run took;
+    # counted from when each was queued they would add up to several times that.
+    assert sum(chain["seconds"] for chain in chains) <= summary.total_seconds
+
+
+def test_reviewer_decisions_are_not_errors() -> None:
+    from gaai_graph.models import RunError
+    from gaai_graph.nodes.approval import PHASE
+
+    tracer = WorkflowTracer()
+    decisions = [
+        RunError(phase=PHASE, message="TPL-002 (x) skipped: dropped by the reviewer"),
+        RunError(phase=PHASE, message="TPL-001 edited by the reviewer (parameters)"),
+    ]
+    tracer.observe_stream_chunk("updates", {"approve_templates": {"errors": decisions}})
+    failure = RunError(phase="execute", template_id="TPL-003", message="engine failed")
+    tracer.observe_stream_chunk("updates", {"run_template": {"errors": [failure]}})
+    summary = tracer.summary()
+    assert summary.errors == 1 and summary.failed_templates == ["TPL-003"]
+    assert summary.reviewer_decisions == 2
+    assert "Reviewer Decisions: 2 (not errors)" in render_trace_summary(summary)
+    assert len(tracer.to_jsonable()["reviewer_decisions"]) == 2
 
 
 def test_export_trace_writes_json_html_and_markdown(

@@ -4,6 +4,13 @@ Each template is sent (LangGraph `Send`) to `run_template`, which awaits both st
 report_i starts as soon as execution_i ends instead of waiting for the slowest execution of the
 superstep. Failures are caught here and recorded as a failed result for that template: an
 exception escaping a Send task would cancel its still-running siblings.
+
+LangGraph's `tasks` stream says when a chain was scheduled, which is not when it runs: the
+chain first waits for one of `Context.concurrency` slots. So the chain reports its own steps
+on the `custom` stream (`stream_mode="custom"`), as dicts made by `template_event`:
+`running` once it holds a slot, `reporting` when its execution has ended, and `finished`
+(with the report's status and error) before it gives the slot back, so a reader sees a
+template finish before the next one starts running.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from langgraph.runtime import Runtime
+from typing_extensions import TypedDict
 
 from gaai_graph.context import Context
 from gaai_graph.engines.local import LocalEngine
@@ -32,6 +40,47 @@ from gaai_graph.state import TemplateTask
 logger = logging.getLogger(__name__)
 
 _engine = LocalEngine()
+
+TEMPLATE_EVENT = "gaai.template"
+"""The `event` of the custom stream chunks the template chains write."""
+
+
+class TemplateEvent(TypedDict, total=False):
+    """One step of a template chain, as written to LangGraph's `custom` stream."""
+
+    event: str
+    """Always `TEMPLATE_EVENT`, to tell these chunks from other custom data."""
+    state: str
+    """'running' (holds a slot), 'reporting' (execution ended) or 'finished'."""
+    template_id: str
+    algorithm: str
+    status: str
+    """For 'finished': the report's status."""
+    error: str | None
+    """For 'finished': the report's error, if any."""
+
+
+def template_event(state: str, task: TemplateTask, **extra: Any) -> TemplateEvent:
+    """Build the custom stream chunk for one step of `task`'s chain.
+
+    Args:
+        state: 'running', 'reporting' or 'finished'.
+        task: The chain's template task.
+        **extra: `status` and `error` for 'finished'.
+    """
+    event = TemplateEvent(
+        event=TEMPLATE_EVENT,
+        state=state,
+        template_id=task.template.id,
+        algorithm=task.template.algorithm,
+    )
+    event.update(extra)  # type: ignore[typeddict-item]
+    return event
+
+
+def is_template_event(chunk: Any) -> bool:
+    """Tell whether a custom stream chunk is a `TemplateEvent`."""
+    return isinstance(chunk, dict) and chunk.get("event") == TEMPLATE_EVENT
 
 
 class _Gate:
@@ -203,6 +252,10 @@ def _failed_report(task: TemplateTask, execution: ExecutionResult, error: BaseEx
     )
 
 
+def _ignore(_: Any) -> None:
+    return None
+
+
 async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[str, Any]:
     """Execute one template and write its report, within the run's concurrency bound.
 
@@ -216,9 +269,12 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
     context = context_of(runtime)
     template_id = task.template.id
     gate_key = runtime.execution_info.checkpoint_id if runtime.execution_info else "default"
+    # A no-op unless the caller streams "custom" (and absent on hand-made runtimes in tests).
+    write = getattr(runtime, "stream_writer", None) or _ignore
     errors: list[RunError] = []
     llm_updates: dict[str, Any] = {}
     async with _concurrency_gate(gate_key or "default", context.concurrency):
+        write(template_event("running", task))
         with timed("execute", template_id) as execute_clock:
             info = runtime.execution_info
             run_key = (
@@ -227,6 +283,7 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
                 or getattr(info, "checkpoint_id", None)
             )
             execution = await execute_template(task, context, run_key=run_key)
+        write(template_event("reporting", task))
         with timed("report", template_id) as report_clock:
             try:
                 report = write_report(task, execution)
@@ -248,6 +305,7 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
             except Exception as error:
                 logger.warning("report for %s failed: %s", template_id, error, exc_info=True)
                 report = _failed_report(task, execution, error)
+        write(template_event("finished", task, status=report.status, error=report.error))
     if report.status == "failed":
         errors.append(
             RunError(
