@@ -10,9 +10,21 @@ runner.export_reports(state, "output/reports")
 ```
 
 The runner compiles the workflow `builder` with a checkpointer (each run is its own thread),
-streams the run with `astream(stream_mode=["tasks", "updates", "values"])`, feeds every chunk
-and every langchain callback to a `WorkflowTracer`, and returns the final state. With no source
-given it analyses the bundled demo graph.
+streams the run with `astream(stream_mode=["tasks", "updates", "values", "custom"])`, feeds
+every chunk and every langchain callback to a `WorkflowTracer`, and returns the final state.
+With no source given it analyses the bundled demo graph.
+
+Checkpoints go, by default, to the SQLite file `checkpoints.sqlite` in the state directory
+(`default_state_dir()`: `$GAAI_STATE_DIR`, else `$XDG_STATE_HOME/gaai_graph`, else
+`~/.local/state/gaai_graph`), so a run stopped by a crash or paused for template approval can
+be continued later, from another process too, with `resume_async(thread_id=...)`.
+`checkpoint=":memory:"` keeps them in memory for the runner's lifetime instead,
+`checkpoint="path.sqlite"` or `"postgresql://..."` names another store, and `checkpointer=`
+takes an open saver.
+
+With `approve_templates=True` a run pauses after template generation: the result's
+`interrupt` shows the templates, and `resume_async(answer)` (or `resume(answer)`) continues the
+same thread with `Command(resume=answer)`.
 """
 
 from __future__ import annotations
@@ -21,17 +33,21 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import os
 import sys
 import threading
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.cache.base import BaseCache
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.pregel import Pregel
+from langgraph.types import Command, StreamMode
 
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
@@ -39,7 +55,24 @@ from gaai_graph.models import Report, RunError, RunSummary
 from gaai_graph.state import InputState
 from gaai_graph.tracing import TRACE_FORMATS, TraceSummary, WorkflowTracer, render_trace_summary
 
-__all__ = ["AgenticWorkflowRunner", "WorkflowResult", "run_agentic_workflow_async"]
+__all__ = [
+    "MEMORY_CHECKPOINT",
+    "STATE_DIR_VARIABLE",
+    "AgenticWorkflowRunner",
+    "PendingInterrupt",
+    "WorkflowResult",
+    "default_checkpoint",
+    "default_state_dir",
+    "run_agentic_workflow_async",
+]
+
+STATE_DIR_VARIABLE = "GAAI_STATE_DIR"
+"""Environment variable naming the directory of the runner's default checkpoint store."""
+
+MEMORY_CHECKPOINT = ":memory:"
+"""`checkpoint=` value keeping checkpoints in memory, for the runner's lifetime only."""
+
+_STREAM_MODES: list[StreamMode] = ["tasks", "updates", "values", "custom"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +82,67 @@ StreamListener = Callable[[str, Any], None]
 _T = TypeVar("_T")
 
 
+def default_state_dir() -> Path:
+    """Where the runner keeps its default checkpoint store.
+
+    `$GAAI_STATE_DIR` when set, else `$XDG_STATE_HOME/gaai_graph`, else
+    `~/.local/state/gaai_graph` (the XDG default).
+    """
+    configured = os.environ.get(STATE_DIR_VARIABLE, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    xdg = os.environ.get("XDG_STATE_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "state"
+    return base / "gaai_graph"
+
+
+def default_checkpoint() -> str:
+    """The runner's default checkpoint store: `checkpoints.sqlite` in `default_state_dir()`."""
+    from gaai_graph.persistence import CHECKPOINT_FILE_NAME
+
+    return str(default_state_dir() / CHECKPOINT_FILE_NAME)
+
+
+@dataclass(frozen=True)
+class PendingInterrupt:
+    """A run paused for a person's answer: the templates awaiting approval.
+
+    Resume it with `runner.resume(answer)` / `await runner.resume_async(answer)`: `True`
+    runs every template, `False` none, `{"drop": [ids], "edit": {id: {field: value}}}` some
+    (see `gaai_graph.nodes.approval`).
+    """
+
+    id: str
+    """LangGraph's id of the interrupt."""
+    value: dict[str, Any]
+    """What the approval step shows: `kind`, `question`, `templates` and, when an earlier
+    answer was refused, `error`."""
+
+    @property
+    def templates(self) -> list[dict[str, Any]]:
+        """The templates awaiting approval (id, title, algorithm, projection, parameters, ...)."""
+        templates: list[dict[str, Any]] = self.value.get("templates", [])
+        return templates
+
+    @property
+    def question(self) -> str:
+        """The question put to the reviewer, with how to answer."""
+        return str(self.value.get("question", ""))
+
+    @property
+    def error(self) -> str | None:
+        """Why the previous answer was refused, when the run asks again."""
+        error = self.value.get("error")
+        return None if error is None else str(error)
+
+
 @dataclass
 class WorkflowResult:
     """The final state of one run, as the seed's `state` object.
 
     Attributes mirror the graph's output state; `values` holds every channel of the final
-    state for callers who want the schema, requirements or templates too.
+    state for callers who want the schema, requirements or templates too. A run paused for
+    template approval has `interrupt` set (and no reports or summary yet).
     """
 
     run_id: str
@@ -63,11 +151,17 @@ class WorkflowResult:
     summary: RunSummary | None = None
     errors: list[RunError] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
+    interrupt: PendingInterrupt | None = None
 
     @property
     def failed_reports(self) -> list[Report]:
         """The reports of templates that failed."""
         return [report for report in self.reports if report.status == "failed"]
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether the run is paused, waiting for an answer."""
+        return self.interrupt is not None
 
 
 def _context_field_names() -> set[str]:
@@ -139,9 +233,13 @@ class AgenticWorkflowRunner:
                 langchain chat model object. None: the rule path.
             vertical: 'auto', a built-in vertical name, or a vertical file.
             checkpointer: An open saver to compile the graph with (e.g. from
-                `gaai_graph.persistence.open_checkpointer`).
-            checkpoint: A checkpoint store spec (SQLite file or `postgresql://` URL) the
-                runner opens for each run; default (neither given): in memory.
+                `gaai_graph.persistence.open_checkpointer`, or an `InMemorySaver`); the
+                caller keeps it open for as long as runs are to be resumed.
+            checkpoint: A checkpoint store the runner opens for each call: a SQLite file, a
+                `postgresql://` URL, or ":memory:" (kept for the runner's lifetime). Default
+                (neither given): `default_checkpoint()`, a SQLite file in the state
+                directory (`$GAAI_STATE_DIR`, else `$XDG_STATE_HOME/gaai_graph`, else
+                `~/.local/state/gaai_graph`).
             llm_cache: Where the model's answers are kept, e.g.
                 `gaai_graph.llm.cache.persistent_cache(path)`; None: the process-wide cache
                 (or the file `GAAI_LLM_CACHE` names).
@@ -163,8 +261,16 @@ class AgenticWorkflowRunner:
         self.model = model
         self.vertical = vertical
         self._context_options = context_options
+        if checkpointer is not None and checkpoint is not None:
+            raise GaaiError("give either checkpointer= (an open saver) or checkpoint= (a spec)")
         self._checkpointer = checkpointer
-        self._checkpoint_spec = checkpoint
+        self._checkpoint_spec: str | None = None
+        if checkpoint == MEMORY_CHECKPOINT:
+            self._checkpointer = _memory_saver()
+        elif checkpointer is None:
+            # Resolved now, so a run and its resume use the same store even if the
+            # environment changes in between.
+            self._checkpoint_spec = checkpoint or default_checkpoint()
         self._llm_cache = llm_cache
         self.tracer: WorkflowTracer | None = None
         self.last_result: WorkflowResult | None = None
@@ -189,12 +295,40 @@ class AgenticWorkflowRunner:
             options["model" if isinstance(self.model, str) else "chat_model"] = self.model
         return Context(**options)
 
-    def _compile(self, checkpointer: BaseCheckpointSaver[Any] | None) -> Any:
-        from gaai_graph.persistence import compile_graph
+    @property
+    def checkpoint(self) -> str | None:
+        """The checkpoint store the runner opens per call (None: a saver it was given)."""
+        return self._checkpoint_spec
 
-        return compile_graph(
-            checkpointer or self._checkpointer or InMemorySaver(), cache=self._llm_cache
-        )
+    @contextlib.asynccontextmanager
+    async def _graph(self, tracer: WorkflowTracer) -> AsyncIterator[Any]:
+        """The workflow compiled with this runner's checkpointer, open for one call."""
+        from gaai_graph.persistence import compile_graph, open_checkpointer
+
+        async with contextlib.AsyncExitStack() as stack:
+            saver = self._checkpointer
+            if saver is None:
+                assert self._checkpoint_spec is not None
+                saver = await stack.enter_async_context(open_checkpointer(self._checkpoint_spec))
+            graph = compile_graph(saver, cache=self._llm_cache)
+            # Bound here so every stream of this call (ours and `resume_run`'s) is traced.
+            yield graph.with_config(callbacks=[tracer], run_name="gaai_graph")
+
+    def _listener(self, tracer: WorkflowTracer, listener: StreamListener | None) -> StreamListener:
+        def observe(mode: str, chunk: Any) -> None:
+            tracer.observe_stream_chunk(mode, chunk)
+            if self.enable_debug_mode:
+                _log_debug(mode, chunk)
+            if listener is not None:
+                listener(mode, chunk)
+
+        return observe
+
+    def _new_tracer(self, thread_id: str, context: Context) -> WorkflowTracer:
+        tracer = WorkflowTracer(trace_id=f"workflow-{thread_id}", prices=context.llm_prices)
+        if self.enable_tracing:
+            self.tracer = tracer
+        return tracer
 
     # -- running ----------------------------------------------------------------------------
 
@@ -218,60 +352,136 @@ class AgenticWorkflowRunner:
             listener: Called with every (mode, chunk) of the stream, e.g. for progress output.
 
         Returns:
-            The final state: reports (each with `.title`), summary and recorded errors.
+            The final state: reports (each with `.title`), summary and recorded errors; with
+            `approve_templates`, the paused state with `interrupt` set (see `resume_async`).
         """
         context = self._context(
             max_executions=max_executions or self.max_executions,
             enable_parallelism=enable_parallelism,
         )
         run_id = run_id or f"run-{uuid.uuid4().hex[:12]}"
-        tracer = WorkflowTracer(trace_id=f"workflow-{run_id}", prices=context.llm_prices)
-        if self.enable_tracing:
-            self.tracer = tracer
-        config: dict[str, Any] = {
-            "configurable": {"thread_id": run_id},
+        inputs = InputState(documents=list(input_documents or []), run_id=run_id)
+        return await self._stream(inputs, run_id, context, listener)
+
+    async def resume_async(
+        self,
+        answer: Any = None,
+        *,
+        thread_id: str | None = None,
+        max_executions: int | None = None,
+        enable_parallelism: bool = True,
+        listener: StreamListener | None = None,
+    ) -> WorkflowResult:
+        """Continue a paused or interrupted run on its checkpoint thread.
+
+        With an `answer`, the run waiting for template approval continues with
+        `Command(resume=answer)`: `True` runs every template, `False` none,
+        `{"drop": [ids], "edit": {id: {field: value}}}` some. Without one, a run stopped by
+        a crash or a kill continues from its last checkpoint (finished template chains are
+        not run again); a finished run is read back.
+
+        The context is this runner's (it is not checkpointed): resume with the runner that
+        started the run, or one made with the same arguments.
+
+        Args:
+            answer: The reviewer's answer; None continues without one.
+            thread_id: The run's thread id; default: the last run of this runner.
+            max_executions: Override the runner's bound on concurrent template chains.
+            enable_parallelism: False runs one template at a time.
+            listener: Called with every (mode, chunk) of the stream.
+
+        Returns:
+            The run's state: final, or paused again (`interrupt` set) when the answer could
+            not be applied (the interrupt's `error` says why).
+
+        Raises:
+            GaaiError: If there is no such run, or an answer is given to a run that is not
+                waiting for one.
+        """
+        from gaai_graph.persistence import CheckpointError, resume_run, thread_status
+
+        if thread_id is None:
+            if self.last_result is None:
+                raise GaaiError("nothing to resume: give thread_id= or run the workflow first")
+            thread_id = self.last_result.thread_id
+        context = self._context(
+            max_executions=max_executions or self.max_executions,
+            enable_parallelism=enable_parallelism,
+        )
+        if answer is not None:
+            return await self._stream(
+                Command(resume=answer), thread_id, context, listener, expect_interrupt=True
+            )
+        tracer = self._new_tracer(thread_id, context)
+        try:
+            async with self._graph(tracer) as graph:
+                status = await thread_status(graph, thread_id)
+                if status == "new":
+                    raise CheckpointError(
+                        f"no checkpointed run with thread id {thread_id!r} in "
+                        f"{self._store_name()} to resume"
+                    )
+                pending = await _pending_interrupt(graph, thread_id)
+                if pending is None:
+                    await resume_run(graph, thread_id, context, self._listener(tracer, listener))
+                result = await _result_of(graph, thread_id)
+        finally:
+            tracer.finish()
+        return self._finish(result, tracer)
+
+    def resume(self, answer: Any = None, *, thread_id: str | None = None) -> WorkflowResult:
+        """Synchronous `resume_async` (one template at a time); also inside Jupyter's loop."""
+        return _run_blocking(
+            lambda: self.resume_async(answer, thread_id=thread_id, enable_parallelism=False)
+        )
+
+    async def _stream(
+        self,
+        payload: Any,
+        thread_id: str,
+        context: Context,
+        listener: StreamListener | None,
+        *,
+        expect_interrupt: bool = False,
+    ) -> WorkflowResult:
+        tracer = self._new_tracer(thread_id, context)
+        config: RunnableConfig = {
+            "configurable": {"thread_id": thread_id},
             # No "max_concurrency": run_template bounds the chains itself (context.concurrency),
             # and a LangGraph-wide cap would deadlock once every slot holds a chain waiting on
             # a nested task (the LLM path's `llm_request`).
-            "callbacks": [tracer],
-            "run_name": "gaai_graph",
         }
-        inputs = InputState(documents=list(input_documents or []), run_id=run_id)
-        values: dict[str, Any] = {}
-        async with contextlib.AsyncExitStack() as stack:
-            saver = None
-            if self._checkpoint_spec and self._checkpointer is None:
-                from gaai_graph.persistence import open_checkpointer
-
-                saver = await stack.enter_async_context(open_checkpointer(self._checkpoint_spec))
-            graph = self._compile(saver)
-            try:
+        observe = self._listener(tracer, listener)
+        try:
+            async with self._graph(tracer) as graph:
+                if expect_interrupt and await _pending_interrupt(graph, thread_id) is None:
+                    raise GaaiError(
+                        f"run {thread_id!r} is not waiting for template approval; "
+                        "resume it without an answer"
+                    )
                 async for mode, chunk in graph.astream(
-                    inputs, config, context=context, stream_mode=["tasks", "updates", "values"]
+                    payload, config, context=context, stream_mode=_STREAM_MODES
                 ):
-                    tracer.observe_stream_chunk(mode, chunk)
-                    if self.enable_debug_mode:
-                        _log_debug(mode, chunk)
-                    if listener is not None:
-                        listener(mode, chunk)
-                    if mode == "values" and isinstance(chunk, dict):
-                        values = chunk
-            finally:
-                tracer.finish()
+                    observe(mode, chunk)
+                result = await _result_of(graph, thread_id)
+        finally:
+            tracer.finish()
+        return self._finish(result, tracer)
+
+    def _finish(self, result: WorkflowResult, tracer: WorkflowTracer) -> WorkflowResult:
         # The LLM path records cache hits in state; they make no request, so no callback.
         tracer.record_cached_answers(
-            sum(1 for call in values.get("llm_calls", []) if getattr(call, "cached", False))
-        )
-        result = WorkflowResult(
-            run_id=run_id,
-            thread_id=run_id,
-            reports=list(values.get("reports", [])),
-            summary=values.get("summary"),
-            errors=list(values.get("errors", [])),
-            values=values,
+            sum(1 for call in result.values.get("llm_calls", []) if getattr(call, "cached", False))
         )
         self.last_result = result
         return result
+
+    def _store_name(self) -> str:
+        if self._checkpoint_spec is None:
+            return "the runner's checkpointer"
+        from gaai_graph.persistence import describe_spec
+
+        return describe_spec(self._checkpoint_spec)
 
     def run(
         self, input_documents: Sequence[Any] | None = None, max_executions: int | None = None
@@ -316,10 +526,18 @@ class AgenticWorkflowRunner:
         """Write the run's summary and reports (JSON, Markdown, HTML, index.html).
 
         Raises:
-            GaaiError: If the state holds no summary (the run did not finish).
+            GaaiError: If the run is waiting for template approval, or holds no summary (it
+                did not finish).
         """
         from gaai_graph.reporting.files import write_run_outputs
 
+        if state.interrupt is not None:
+            raise GaaiError(
+                f"run {state.thread_id} is waiting for template approval: call "
+                "runner.resume(answer) (or await runner.resume_async(answer)) with True to run "
+                f"all {len(state.interrupt.templates)} templates, False for none, or "
+                '{"drop": [ids], "edit": {id: {field: value}}}; then export its reports'
+            )
         if state.summary is None:
             raise GaaiError("the state has no summary; the run did not finish")
         reports = sorted(state.reports, key=lambda report: report.template_id)
@@ -350,9 +568,36 @@ async def run_agentic_workflow_async(
     )
 
 
-def _default_checkpointer() -> BaseCheckpointSaver[Any]:
-    # Fresh per run: savers hold per-loop resources and each run is its own thread anyway.
-    return InMemorySaver()
+def _memory_saver() -> BaseCheckpointSaver[Any]:
+    """An in-memory saver that reads back gaai_graph's state classes without warnings."""
+    from gaai_graph import persistence
+
+    # The allow-list `open_checkpointer` gives its savers; InMemorySaver's default serializer
+    # warns "Deserializing unregistered type" for every state class on resume.
+    return persistence._allow_state_types(InMemorySaver())
+
+
+async def _pending_interrupt(graph: Pregel, thread_id: str) -> PendingInterrupt | None:
+    snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+    for pending in snapshot.interrupts:
+        value = pending.value if isinstance(pending.value, dict) else {"value": pending.value}
+        return PendingInterrupt(id=str(pending.id), value=value)
+    return None
+
+
+async def _result_of(graph: Pregel, thread_id: str) -> WorkflowResult:
+    """The thread's current state as a result (final, or paused with its interrupt)."""
+    snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+    values = dict(snapshot.values)
+    return WorkflowResult(
+        run_id=values.get("run_id") or thread_id,
+        thread_id=thread_id,
+        reports=list(values.get("reports", [])),
+        summary=values.get("summary"),
+        errors=list(values.get("errors", [])),
+        values=values,
+        interrupt=await _pending_interrupt(graph, thread_id),
+    )
 
 
 _debug_logger = logging.getLogger("gaai_graph.debug")

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import json
+import logging
 import re
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from langgraph.checkpoint.memory import InMemorySaver
 
 import gaai_graph
 import gaai_graph.nodes.execute as execute_module
 from gaai_graph.cli import main
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
-from gaai_graph.runner import AgenticWorkflowRunner, WorkflowResult, run_agentic_workflow_async
+from gaai_graph.runner import (
+    MEMORY_CHECKPOINT,
+    AgenticWorkflowRunner,
+    WorkflowResult,
+    default_checkpoint,
+    default_state_dir,
+    run_agentic_workflow_async,
+)
 
 
 @pytest.fixture
@@ -143,6 +153,149 @@ async def test_debug_mode_logs_node_events(capsys: pytest.CaptureFixture[str]) -
     assert "[gaai debug] update from aggregate" in err
 
 
+# -- checkpoints, approval and resume ---------------------------------------------------------
+
+
+def test_the_default_state_dir_follows_gaai_state_dir_then_xdg_then_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GAAI_STATE_DIR", str(tmp_path / "explicit"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_state_dir() == tmp_path / "explicit"
+    assert default_checkpoint() == str(tmp_path / "explicit" / "checkpoints.sqlite")
+    monkeypatch.delenv("GAAI_STATE_DIR")
+    assert default_state_dir() == tmp_path / "xdg" / "gaai_graph"
+    monkeypatch.delenv("XDG_STATE_HOME")
+    assert default_state_dir() == tmp_path / "home" / ".local" / "state" / "gaai_graph"
+
+
+async def test_runs_are_checkpointed_in_the_state_dir_by_default(state_dir: Path) -> None:
+    runner = AgenticWorkflowRunner(graph_name="ecommerce_graph")
+    assert runner.checkpoint == str(state_dir / "checkpoints.sqlite")
+    state = await runner.run_async(max_executions=4)
+    assert state.summary is not None and state.interrupt is None
+    assert (state_dir / "checkpoints.sqlite").stat().st_size > 0
+
+    # Another runner (as in a new process) reads the finished run back from the file.
+    again = await AgenticWorkflowRunner(graph_name="ecommerce_graph").resume_async(
+        thread_id=state.thread_id
+    )
+    assert again.summary == state.summary
+    assert [r.template_id for r in again.reports] == [r.template_id for r in state.reports]
+
+
+async def test_memory_checkpoints_and_a_given_saver_write_no_file(state_dir: Path) -> None:
+    memory = AgenticWorkflowRunner(graph_name="ecommerce_graph", checkpoint=MEMORY_CHECKPOINT)
+    saver = AgenticWorkflowRunner(graph_name="ecommerce_graph", checkpointer=InMemorySaver())
+    for runner in (memory, saver):
+        assert runner.checkpoint is None
+        state = await runner.run_async(max_executions=4)
+        assert state.summary is not None
+    assert not state_dir.exists()
+    with pytest.raises(GaaiError, match=r"either checkpointer= .* or checkpoint="):
+        AgenticWorkflowRunner(checkpointer=InMemorySaver(), checkpoint="x.sqlite")
+
+
+@pytest.mark.parametrize("checkpoint", [None, MEMORY_CHECKPOINT])
+async def test_approval_pauses_with_the_templates_and_resume_runs_the_approved_ones(
+    state_dir: Path,
+    tmp_path: Path,
+    checkpoint: str | None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    runner = AgenticWorkflowRunner(
+        graph_name="ecommerce_graph", approve_templates=True, checkpoint=checkpoint
+    )
+    paused = await runner.run_async(max_executions=4)
+
+    assert paused.interrupted and paused.interrupt is not None
+    assert paused.reports == [] and paused.summary is None
+    shown = [template["id"] for template in paused.interrupt.templates]
+    assert shown == [template.id for template in paused.values["templates"]]
+    assert len(shown) >= 4 and "Approve the" in paused.interrupt.question
+    assert paused.interrupt.error is None
+    with pytest.raises(GaaiError, match=r"waiting for template approval: call runner\.resume\("):
+        runner.export_reports(paused, tmp_path / "out")
+
+    # A refused answer pauses again, saying why; nothing has run.
+    refused = await runner.resume_async({"drop": ["TPL-999"]})
+    assert refused.interrupt is not None and "TPL-999" in (refused.interrupt.error or "")
+    assert refused.reports == []
+
+    with caplog.at_level(logging.WARNING):
+        final = await runner.resume_async({"drop": [shown[-1]]})
+    assert final.interrupt is None and final.thread_id == paused.thread_id
+    assert final.summary is not None
+    assert sorted(r.template_id for r in final.reports) == sorted(shown[:-1])
+    assert not [r for r in caplog.records if "unregistered type" in r.getMessage()]
+    written = runner.export_reports(final, tmp_path / "out")
+    assert tmp_path / "out" / "index.html" in written
+
+    # The reviewer's drop is recorded, and is not counted as an error of the run.
+    trace = runner.trace_summary()
+    assert trace.reviewer_decisions == 2  # the refused answer and the drop
+    assert trace.errors == 0
+    with pytest.raises(GaaiError, match="not waiting for template approval"):
+        await runner.resume_async(True)
+
+
+def test_sync_resume_accepts_all_and_a_new_runner_resumes_by_thread_id(state_dir: Path) -> None:
+    first = AgenticWorkflowRunner(graph_name="ecommerce_graph", approve_templates=True)
+    paused = first.run()
+    assert paused.interrupt is not None
+
+    # A runner made later (as in another process) finds the paused run in the state dir.
+    later = AgenticWorkflowRunner(graph_name="ecommerce_graph", approve_templates=True)
+    still = later.resume(thread_id=paused.thread_id)  # no answer: still waiting
+    assert still.interrupt is not None and still.reports == []
+    final = later.resume(True, thread_id=paused.thread_id)
+    assert final.summary is not None and final.interrupt is None
+    assert len(final.reports) == len(paused.interrupt.templates)
+
+    with pytest.raises(GaaiError, match="no checkpointed run with thread id 'run-nope'"):
+        later.resume(thread_id="run-nope")
+    with pytest.raises(GaaiError, match="nothing to resume"):
+        AgenticWorkflowRunner().resume()
+
+
+async def test_a_run_that_crashed_resumes_without_rerunning_finished_templates(
+    state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gaai_graph.nodes.aggregate as aggregate_module
+
+    executed: list[str] = []
+    original_execute = execute_module.execute_template
+    original_summarize = aggregate_module.summarize_run
+    crashes = [RuntimeError("the machine went down")]
+
+    async def counted(task: Any, *args: Any, **kwargs: Any) -> Any:
+        executed.append(task.template.id)
+        return await original_execute(task, *args, **kwargs)
+
+    def crash_once(*args: Any, **kwargs: Any) -> Any:
+        if crashes:
+            raise crashes.pop()
+        return original_summarize(*args, **kwargs)
+
+    monkeypatch.setattr(execute_module, "execute_template", counted)
+    monkeypatch.setattr(aggregate_module, "summarize_run", crash_once)
+
+    runner = AgenticWorkflowRunner(graph_name="ecommerce_graph")
+    with pytest.raises(RuntimeError, match="went down"):
+        await runner.run_async(max_executions=4, run_id="run-crashed")
+    templates = sorted(set(executed))
+    assert len(templates) == len(executed) >= 4
+
+    # A new runner (as after a restart) continues the thread from its last checkpoint.
+    resumed = await AgenticWorkflowRunner(graph_name="ecommerce_graph").resume_async(
+        thread_id="run-crashed"
+    )
+    assert resumed.summary is not None and resumed.interrupt is None
+    assert sorted(r.template_id for r in resumed.reports) == templates
+    assert sorted(executed) == templates  # no template chain ran twice
+
+
 # -- gaai run ---------------------------------------------------------------------------------
 
 
@@ -152,14 +305,48 @@ def test_cli_shows_progress_per_phase_and_template(
     assert main(["run", "--out", str(tmp_path), "--max-executions", "2"]) == 0
     captured = capsys.readouterr()
     lines = captured.err.splitlines()
-    templates = [line for line in lines if line.rstrip().endswith(" started")]
+    templates = [line for line in lines if line.rstrip().endswith(" running")]
+    queued = [line for line in lines if line.rstrip().endswith(" queued")]
     finished = [line for line in lines if re.search(r"\] +TPL-\S+ .*\(\d+/\d+\)$", line)]
-    assert len(templates) >= 4 and len(finished) == len(templates)
+    assert len(templates) >= 4 and len(finished) == len(templates) == len(queued)
     assert finished[-1].rstrip().endswith(f"({len(templates)}/{len(templates)})")
+    assert max(_running_counts(lines)) == 2  # never more than --max-executions at once
     for phase in ("analyze_schema", "extract_requirements", "generate_templates", "aggregate"):
         assert any(f"] {phase}:" in line for line in lines)
+        # Each phase is announced when it starts, before the line saying it ended.
+        start = next(i for i, line in enumerate(lines) if line.endswith(f"] {phase} started"))
+        assert start < next(i for i, line in enumerate(lines) if f"] {phase}:" in line)
     assert "Reports written to" in captured.out
     assert (tmp_path / "index.html").is_file()
+
+
+def _running_counts(lines: list[str]) -> list[int]:
+    """How many templates run after each progress line (running minus finished so far)."""
+    counts, running = [], 0
+    for line in lines:
+        if re.search(r"\] +TPL-\S+ .* running$", line):
+            running += 1
+        elif re.search(r"\] +TPL-\S+ .*\(\d+/\d+\)$", line):
+            running -= 1
+        counts.append(running)
+    return counts
+
+
+def test_cli_sequential_progress_says_queued_then_runs_one_at_a_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "--out", str(tmp_path), "--sequential"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    template_lines = [line for line in lines if re.search(r"\] +TPL-\S+ ", line)]
+    queued = [i for i, line in enumerate(template_lines) if line.endswith(" queued")]
+    running = [i for i, line in enumerate(template_lines) if line.endswith(" running")]
+    assert len(queued) == len(running) >= 4
+    # All are scheduled at once, but each starts only after the one before it finished.
+    assert max(queued) < running[1]
+    assert max(_running_counts(lines)) == 1 and min(_running_counts(lines)) == 0
+    for earlier, later in itertools.pairwise(running):
+        between = template_lines[earlier + 1 : later]
+        assert [line for line in between if re.search(r"\(\d+/\d+\)$", line)], between
 
 
 def test_cli_quiet_and_json_modes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

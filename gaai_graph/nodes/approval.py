@@ -20,8 +20,9 @@ resume), so a corrected answer is simply the next resume.
 The interrupt also carries `answer_schema()` as its `response_schema`, so clients (Studio, the
 SDK's thread state) can render a form for the answer.
 
-An interrupt needs a checkpointer: the LangGraph server brings its own; in Python, compile
-`gaai_graph.graph.builder` with one (e.g. `InMemorySaver`).
+An interrupt needs a checkpointer: the LangGraph server brings its own; in Python, the
+`AgenticWorkflowRunner` has one (its result's `interrupt`, then `runner.resume_async(answer)`),
+or compile the graph with `gaai_graph.persistence.compile_graph(saver)`.
 """
 
 from __future__ import annotations
@@ -314,9 +315,10 @@ async def approve_templates(state: WorkflowState, runtime: Runtime[Context]) -> 
     # Every checkpointer needs a thread id, so a run without one has no checkpointer.
     if info is not None and info.thread_id is None:
         raise ApprovalUnavailableError(
-            "approve_templates needs a checkpointer to pause and resume: compile "
-            "gaai_graph.graph.builder with one (e.g. InMemorySaver) and pass a thread_id, "
-            "or run the graph on the LangGraph server"
+            "approve_templates needs a checkpointer to pause and resume: use "
+            "AgenticWorkflowRunner (then runner.resume_async(answer)), or compile the graph "
+            "with gaai_graph.persistence.compile_graph(saver) and pass a thread_id, or run "
+            "the graph on the LangGraph server"
         )
     refused: list[RunError] = []
     error: str | None = None
