@@ -1,13 +1,24 @@
-"""Live ArangoDB suite: runs only when ARANGO_URL names a server (skipped otherwise).
+"""The live ArangoDB suite: against a real server when ARANGO_URL names one, else a loopback fake.
 
     ARANGO_URL=http://localhost:8529 ARANGO_USER=root ARANGO_PASSWORD=... \
         .venv/bin/pytest -q tests/live
 
-It creates a scratch database `gaai_live_<random>` (the user needs rights on `_system` to
-create databases), loads the bundled demo into it with its named graph, runs the whole
+Each test runs twice, once per `live_source` parameter:
+
+* `server`: the ArangoDB server named by ARANGO_URL (ARANGO_USER, ARANGO_PASSWORD). Skipped,
+  and reported as skipped, without ARANGO_URL; no ArangoDB server is available in this
+  project's CI.
+* `loopback`: `ScratchDatabaseServer` (tests/sources/arango_replay.py) on 127.0.0.1, reached
+  through the same ARANGO_* variables, so the suite's own code path (scratch database, loading
+  the demo, the runs, the checks, dropping the database) runs in the default suite too. It is
+  a fake speaking ArangoDB's documented formats, not a server: a pass here says the suite is
+  sound, not that a real server agrees.
+
+The suite creates a scratch database `gaai_live_<random>` (the user needs rights on `_system`
+to create databases), loads the bundled demo into it with its named graph, runs the whole
 workflow on `arangodb://...` and checks every report equals the offline snapshot run's; then
-it checks write-back goes to a new collection per run. The scratch database is dropped at the
-end. No ArangoDB server is available in this project's CI, so these tests are skipped there.
+it checks write-back goes to a new collection per run, and the catalog is recorded in the
+database. The scratch database is dropped at the end.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,13 +35,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-pytestmark = [
-    pytest.mark.live,
-    pytest.mark.skipif(
-        not os.environ.get("ARANGO_URL"),
-        reason="live ArangoDB suite: set ARANGO_URL (and ARANGO_USER/ARANGO_PASSWORD) to run",
-    ),
-]
+LOOPBACK_PASSWORD = "loopback-s3cret"
 
 DOCUMENTS = sorted(
     str(p) for p in (Path(__file__).resolve().parents[2] / "gaai_graph/data/documents").glob("*")
@@ -45,7 +51,28 @@ def _normalised(value: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def live_source() -> Iterator[tuple[str, Any]]:
+def arango_environment(request: pytest.FixtureRequest) -> Iterator[None]:
+    """ARANGO_* naming the server to use: the real one, or a loopback fake started here."""
+    if request.param == "server":
+        if not os.environ.get("ARANGO_URL"):
+            pytest.skip("live ArangoDB suite: set ARANGO_URL (and ARANGO_USER/ARANGO_PASSWORD)")
+        yield
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sources"))
+    from arango_replay import ScratchDatabaseServer
+
+    with ScratchDatabaseServer() as server, pytest.MonkeyPatch.context() as env:
+        env.setenv("ARANGO_URL", server.url)
+        env.setenv("ARANGO_USER", "root")
+        env.setenv("ARANGO_PASSWORD", LOOPBACK_PASSWORD)
+        env.delenv("ARANGO_DB", raising=False)
+        yield
+        assert server.unexpected == [], server.unexpected[:5]
+        assert server.dropped_databases == server.created_databases != []
+
+
+@pytest.fixture(scope="module")
+def live_source(arango_environment: None) -> Iterator[tuple[str, Any]]:
     from arango import ArangoClient
 
     from gaai_graph.sources.arango_url import parse_arango_source
@@ -86,6 +113,17 @@ def live_source() -> Iterator[tuple[str, Any]]:
         yield f"{scheme}://{quote(target.username)}@{host.netloc}/{name}", db
     finally:
         system.delete_database(name, ignore_missing=True)
+        client.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "arango_environment" in metafunc.fixturenames:
+        metafunc.parametrize(
+            "arango_environment",
+            ["loopback", pytest.param("server", marks=pytest.mark.live)],
+            indirect=True,
+            scope="module",
+        )
 
 
 def _run(source: str, **options: Any) -> dict[str, Any]:
@@ -137,6 +175,8 @@ def test_the_catalog_is_recorded_in_the_source_database_as_a_named_graph(
     source, db = live_source
     for thread in ("live-1", "live-2"):
         argv = ["run", "--source", source, "--write-results", "--max-templates", "2", "--quiet"]
+        # On a source other than the demo, no documents means no requirements to trace.
+        argv += [f"--doc={path}" for path in DOCUMENTS]
         assert main([*argv, "--out", str(tmp_path / thread), "--thread-id", thread]) == 0
     (graph,) = [g for g in db.graphs() if g["name"] == GRAPH_NAME]
     assert [d["edge_collection"] for d in graph["edge_definitions"]] == [LINEAGE_COLLECTION]

@@ -716,3 +716,54 @@ class FakeArangoServer(_LoopbackServer):
             return 200, self._ok(result=batch, hasMore=True, id=cursor_id, cached=False), 0.0
         self._cursors.pop(cursor_id, None)
         return 200, self._ok(result=batch, hasMore=False, id=cursor_id, cached=False), 0.0
+
+
+class ScratchDatabaseServer(FakeArangoServer):
+    """`FakeArangoServer` that also creates and drops databases through `_system`.
+
+    What the live suite (`tests/live/`) does to a real server: `POST /_db/_system/_api/database`
+    makes an empty database, which the server then serves like `FakeArangoServer` serves its
+    one (collections and graphs created through the API); `DELETE .../database/<name>` drops
+    it. A request to a database that does not exist is answered 404 (1228), as the server
+    does. One database at a time: the suite needs no more.
+    """
+
+    def __init__(self) -> None:
+        """An empty server holding only `_system`."""
+        super().__init__(None, "_system")
+        self.created_databases: list[str] = []
+        self.dropped_databases: list[str] = []
+
+    def answer(self, request: Recorded) -> tuple[int, Any, float]:
+        system = "/_db/_system/_api/database"
+        if request.path == system and request.method == "POST":
+            return self._create_database(request.body or {})
+        if request.path.startswith(system + "/") and request.method == "DELETE":
+            return self._drop_database(unquote(request.path[len(system) + 1 :]))
+        return super().answer(request)
+
+    def _create_database(self, body: dict[str, Any]) -> tuple[int, Any, float]:
+        from gaai_graph.sources.base import GraphData
+
+        name = str(body.get("name", ""))
+        with self._lock:
+            if name in self.created_databases and name not in self.dropped_databases:
+                return 409, error_body(409, 1207, "duplicate database name"), 0.0
+            self.created_databases.append(name)
+            # A new database starts empty: nothing of an earlier one is visible in it.
+            self._database = name
+            self._data = GraphData(source="empty", collections={})
+            self.created = {}
+            self.created_graphs = {}
+            self._cursors = {}
+        return 201, {"error": False, "code": 201, "result": True}, 0.0
+
+    def _drop_database(self, name: str) -> tuple[int, Any, float]:
+        with self._lock:
+            if name != self._database or name in self.dropped_databases:
+                return 404, error_body(404, 1228, "database not found"), 0.0
+            self.dropped_databases.append(name)
+            self._database = "_system"
+            self.created = {}
+            self.created_graphs = {}
+        return 200, {"error": False, "code": 200, "result": True}, 0.0
