@@ -58,6 +58,9 @@ class DocumentText(Model):
     """File name or a label for inline text; cited as the source of each requirement."""
     text: str
     """The document's full text."""
+    inline: bool = False
+    """True for text given inline (`{"content": ...}`, `gaai run --text`): everything in it is
+    a request, so each sentence counts as a requirement even without "must" or "find"."""
 
 
 # --------------------------------------------------------------------------- schema
@@ -449,6 +452,10 @@ class RunSummary(Model):
     failures: list[RunError] = Field(default_factory=list)
     unanswered: list[str] = Field(default_factory=list)
     """Requirements no supported analysis could answer, with the reason."""
+    warnings: list[str] = Field(default_factory=list)
+    """Non-fatal problems the run worked around, in the order they were met: dangling edges
+    and other schema or source problems, core collections the graph lacks, documents without
+    requirements (the vertical's standard questions stood in), a generated vertical."""
     timings: dict[str, float] = Field(default_factory=dict)
     """Phase -> wall-clock seconds. Concurrent per-template steps ('execute', 'report') count
     the time during which at least one of them was running, not the sum of their durations."""

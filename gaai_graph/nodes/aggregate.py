@@ -28,6 +28,10 @@ fallbacks); any error naming a template counts too."""
 UNANSWERED_PHASE = "generate_use_cases"
 """Errors of this phase are requirements no supported analysis could answer."""
 
+WARNING_PHASES: tuple[str, ...] = ("analyze_schema", "extract_requirements", "resolve_vertical")
+"""Phases whose errors are warnings: the run went on around them (dangling edges, unknown core
+collections, documents without requirements, a generated vertical)."""
+
 SKIPPED_MARKERS: dict[str, tuple[str, ...]] = {
     "generate_templates": ("max_templates=",),
     "approve_templates": ("dropped by the reviewer", "rejected by the reviewer"),
@@ -110,6 +114,16 @@ def _failures(state: WorkflowState, reports: list[Report]) -> list[RunError]:
             phase = "report" if message.startswith("report writing failed") else "execute"
             failures.append(RunError(phase=phase, message=message, template_id=report.template_id))
     return failures
+
+
+def _warnings(state: WorkflowState) -> list[str]:
+    """Messages of the warning phases' errors and the schema's own warnings, each once."""
+    messages = [error.message for error in state.errors if error.phase in WARNING_PHASES]
+    if state.schema is not None:
+        # The schema carries its warnings itself (a state written before analyze_schema
+        # recorded them as errors still shows them).
+        messages.extend(state.schema.warnings)
+    return list(dict.fromkeys(messages))
 
 
 def _summed(timings: list[PhaseTiming]) -> dict[str, float]:
@@ -218,7 +232,8 @@ def summarize_run(state: WorkflowState, *, run_id: str, source: str) -> RunSumma
         the lead insight of each successful report (findings before context, then use-case
         priority, then confidence), failures of template phases and failed reports, use cases
         skipped on purpose (`max_templates`), unanswered requirements (errors of
-        `generate_use_cases`), wall-clock seconds per phase (concurrent template steps
+        `generate_use_cases`), warnings (errors of `WARNING_PHASES` and the schema's
+        warnings), wall-clock seconds per phase (concurrent template steps
         merged) and the summed step durations, and one digest per report in template order.
     """
     reports = _ordered_reports(state)
@@ -249,6 +264,7 @@ def summarize_run(state: WorkflowState, *, run_id: str, source: str) -> RunSumma
         ],
         failures=_failures(state, reports),
         unanswered=[error.message for error in state.errors if error.phase == UNANSWERED_PHASE],
+        warnings=_warnings(state),
         timings=_timings(state.timings),
         summed_step_seconds=_summed_step_seconds(state.timings),
         skipped=skipped,

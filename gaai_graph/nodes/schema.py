@@ -283,6 +283,35 @@ def _select_graph(data: GraphData, graph_name: str | None) -> NamedGraph | None:
     return None
 
 
+def _known_core_collections(
+    core_collections: list[str] | None, vertex_names: list[str], graph: str
+) -> tuple[list[str] | None, list[str]]:
+    """The user's core collections the graph has, and a warning naming those it lacks.
+
+    Unknown names are ignored rather than refused, so a configuration written for another
+    graph (the seed's users/posts/follows) still runs; the warning says what was ignored.
+
+    Returns:
+        (the known names, or None when none is known and roles are decided automatically;
+        warnings).
+    """
+    if core_collections is None:
+        return None, []
+    wanted = list(dict.fromkeys(core_collections))
+    known = [name for name in wanted if name in vertex_names]
+    unknown = [name for name in wanted if name not in vertex_names]
+    if not unknown:
+        return known, []
+    warning = (
+        f"core_collections names {', '.join(unknown)}, which {graph} does not have as vertex "
+        "collections; ignored"
+    )
+    if not known:
+        warning += " (none of the names is known, so core and satellite roles are decided "
+        warning += "automatically)"
+    return known or None, [warning]
+
+
 def _assign_roles(
     vertex_names: list[str],
     counts: dict[str, int],
@@ -290,12 +319,6 @@ def _assign_roles(
     core_collections: list[str] | None,
 ) -> dict[str, Literal["core", "satellite"]]:
     if core_collections is not None:
-        unknown = sorted(set(core_collections) - set(vertex_names))
-        if unknown:
-            raise SourceError(
-                f"core_collections names unknown vertex collection(s) {', '.join(unknown)}; "
-                f"vertex collections: {', '.join(sorted(vertex_names))}"
-            )
         return {n: "core" if n in core_collections else "satellite" for n in vertex_names}
     incoming: Counter[str] = Counter()
     pointing: dict[str, set[str]] = {n: set() for n in vertex_names}
@@ -344,14 +367,17 @@ def profile_schema(
             collection (edge definitions inferred from `_from`/`_to`) when there is not exactly
             one.
         core_collections: Vertex collections to treat as core; every other vertex collection
-            becomes a satellite. None lets the structural rules in this module decide.
+            becomes a satellite. None lets the structural rules in this module decide. Names
+            the graph lacks as vertex collections are ignored with a warning; when none is
+            known, the structural rules decide.
         sample_size: Documents sampled per collection for attribute profiles.
 
     Returns:
-        The schema. Dangling edges are reported in it (and in its warnings), never raised.
+        The schema. Dangling edges and unknown core collections are reported in it (and in
+        its warnings), never raised.
 
     Raises:
-        SourceError: `graph_name` or a name in `core_collections` is unknown.
+        SourceError: `graph_name` is unknown.
     """
     named = _select_graph(data, graph_name)
     warnings = list(data.warnings)
@@ -410,12 +436,16 @@ def profile_schema(
                 DanglingEdges(edge_collection=name, count=scan.dangling, examples=scan.examples)
             )
             warnings.append(
-                f"edge collection {name!r}: {scan.dangling} edge(s) point to missing vertices "
+                f"edge collection {name!r}: {scan.dangling} "
+                f"{'edge points' if scan.dangling == 1 else 'edges point'} to missing vertices "
                 f"(e.g. {scan.examples[0]}); they are left out of every projection"
             )
 
     counts = {n: len(data.collections[n].documents) for n in names}
-    roles = _assign_roles(vertex_names, counts, scans, core_collections)
+    graph_label = f"graph {named.name}" if named is not None else f"the source {data.source}"
+    known_core, core_warnings = _known_core_collections(core_collections, vertex_names, graph_label)
+    warnings.extend(core_warnings)
+    roles = _assign_roles(vertex_names, counts, scans, known_core)
     profiles: list[CollectionProfile] = []
     for name in names:
         collection = data.collections[name]
@@ -451,7 +481,8 @@ async def analyze_schema(state: WorkflowState, runtime: Runtime[Context]) -> dic
         runtime: Carries the context: source, graph name and core collections.
 
     Returns:
-        Updates for `schema`, `timings` and, when edges dangle, `errors`.
+        Updates for `schema`, `timings` and `errors`: one per schema warning (dangling edges,
+        unknown core collections, source problems), which the summary lists as warnings.
     """
     context = context_of(runtime)
     with timed("analyze_schema") as clock:
@@ -462,14 +493,7 @@ async def analyze_schema(state: WorkflowState, runtime: Runtime[Context]) -> dic
             graph_name=context.graph_name,
             core_collections=context.core_collections,
         )
-    errors = [
-        RunError(
-            phase="analyze_schema",
-            message=f"{d.count} edge(s) of {d.edge_collection} point to missing vertices "
-            f"(e.g. {'; '.join(d.examples)}); they are left out of every projection",
-        )
-        for d in schema.dangling_edges
-    ]
+    errors = [RunError(phase="analyze_schema", message=warning) for warning in schema.warnings]
     return {"schema": schema, "timings": [clock.timing], "errors": errors}
 
 

@@ -207,7 +207,8 @@ def render_report_markdown(report: Report) -> str:
     if report.groups:
         lines += ["", "## Largest groups", ""]
         if report.group_count is not None:
-            lines += [f"{format_number(report.group_count)} groups in total.", ""]
+            noun = "group" if report.group_count == 1 else "groups"
+            lines += [f"{format_number(report.group_count)} {noun} in total.", ""]
         rows = []
         for rank, group in enumerate(report.groups, start=1):
             composition = ", ".join(
@@ -309,8 +310,8 @@ def render_summary_markdown(summary: RunSummary, reports: list[Report]) -> str:
             `write_run_outputs` (`reports/<stem>.md`).
 
     Returns:
-        Markdown with headline, key findings, a table of reports, failures, unanswered
-        requirements, the requirements analysed and timings.
+        Markdown with headline, warnings, key findings, a table of reports, failures,
+        unanswered requirements, the requirements analysed and timings.
     """
     by_id = {report.template_id: report for report in reports}
     digests = summary.reports or [
@@ -326,6 +327,12 @@ def render_summary_markdown(summary: RunSummary, reports: list[Report]) -> str:
     ]
     if summary.graph_name:
         lines.append(f"- Graph: {escape_markdown(summary.graph_name)}")
+
+    if summary.warnings:
+        # Near the top: a warning (standard questions used, collections ignored) changes how
+        # everything below is read.
+        lines += ["", "## Warnings", ""]
+        lines += [f"- {escape_markdown(warning)}" for warning in summary.warnings]
 
     if summary.key_findings:
         lines += ["", "## Key findings", ""]
@@ -420,8 +427,8 @@ def render_console_summary(summary: RunSummary, reports: list[Report]) -> str:
         reports: The run's reports.
 
     Returns:
-        Headline, one line per report (status, id, algorithm, title, top finding), failures,
-        unanswered requirements and timings. The caller adds where the files were written.
+        Headline, warnings, one line per report (status, id, algorithm, title, top finding),
+        failures, unanswered requirements and timings. The caller adds where the files were written.
     """
     by_id = {report.template_id: report for report in reports}
     order = [d.template_id for d in summary.reports if d.template_id in by_id]
@@ -433,6 +440,9 @@ def render_console_summary(summary: RunSummary, reports: list[Report]) -> str:
         ),
         plain_text(summary.headline),
     ]
+    if summary.warnings:
+        lines += ["", "Warnings:"]
+        lines += [f"  - {plain_text(warning)}" for warning in summary.warnings]
     if order:
         lines += ["", "Reports:"]
         width = max(len(plain_text(tid)) for tid in order)

@@ -305,3 +305,34 @@ def test_use_cases_beyond_max_templates_are_skipped_not_failed() -> None:
     assert not any("max_templates" in message for message in failed)
     assert any("UC-010" in message for message in failed)
     assert "1 use case skipped (max_templates=8 reached)." in summary.headline
+
+
+def test_warnings_collect_schema_requirement_and_vertical_notes_once() -> None:
+    state = _state()
+    assert state.schema is not None
+    dangling = "edge collection 'placed': 3 edges point to missing vertices (e.g. placed/p1)"
+    state.schema.warnings = [dangling]
+    state.errors = [
+        *state.errors,
+        RunError(phase="analyze_schema", message=dangling),
+        RunError(
+            phase="extract_requirements",
+            message="no requirements found in the documents; used the vertical's standard "
+            "questions (documents read: memo)",
+        ),
+        RunError(phase="resolve_vertical", message="using a generated vertical: Things"),
+    ]
+
+    summary = summarize_run(state, run_id="r", source="demo")
+
+    assert summary.warnings == [
+        "skipped empty.md: no text",
+        dangling,
+        "no requirements found in the documents; used the vertical's standard questions "
+        "(documents read: memo)",
+        "using a generated vertical: Things",
+    ]
+    # Warnings are neither failures nor unanswered requirements.
+    assert all(f.phase not in {"analyze_schema", "resolve_vertical"} for f in summary.failures)
+    assert summary.unanswered == ["REQ-009: shortest paths not supported"]
+    assert summary.to_jsonable()["warnings"] == summary.warnings

@@ -195,7 +195,7 @@ def test_dangling_edges_are_counted_with_examples_and_a_warning() -> None:
     assert dangling.count == 8
     assert len(dangling.examples) == 5
     assert "orders/missing0" in dangling.examples[0]
-    assert any("placed" in w and "8 edge(s)" in w for w in schema.warnings)
+    assert any("placed" in w and "8 edges point to missing" in w for w in schema.warnings)
     # The unknown 'ghosts' prefix is not invented as a vertex collection.
     placed_definition = next(d for d in schema.edge_definitions if d.edge_collection == "placed")
     assert placed_definition.from_vertex_collections == ["customers"]
@@ -247,8 +247,30 @@ def test_user_core_collections_override_the_rules() -> None:
         "orders": "satellite",
         "devices": "satellite",
     }
-    with pytest.raises(SourceError, match=r"unknown vertex collection.*shoppers"):
-        profile_schema(shop_data(), graph_name=None, core_collections=["shoppers"])
+
+
+def test_unknown_core_collections_are_ignored_with_a_warning() -> None:
+    partly = profile_schema(
+        shop_data(), graph_name=None, core_collections=["shoppers", "customers", "likes"]
+    )
+    roles = {c.name: c.role for c in partly.collections if c.kind == "document"}
+    assert [name for name, role in roles.items() if role == "core"] == ["customers"]
+    assert partly.warnings == [
+        "core_collections names shoppers, likes, which the source memory does not have as "
+        "vertex collections; ignored"
+    ]
+
+    data = shop_data()
+    data.graphs = [_shop_graph()]
+    unknown = profile_schema(data, graph_name="shop_graph", core_collections=["users", "posts"])
+    automatic = profile_schema(data, graph_name="shop_graph", core_collections=None)
+    assert [c.role for c in unknown.collections] == [c.role for c in automatic.collections]
+    [warning] = unknown.warnings
+    assert warning.startswith(
+        "core_collections names users, posts, which graph shop_graph does not have as vertex "
+        "collections; ignored"
+    )
+    assert "decided automatically" in warning
 
 
 def test_topology_neighbourhood_never_crosses_satellites() -> None:

@@ -61,3 +61,29 @@ def test_recommendation_line_neither_repeats_the_title_nor_the_named_entities() 
     assert line.startswith("- **high**: **Review the ring**, largest first")
     assert line.count("customers/c1") == 1
     assert line.endswith("(also: devices/d9)")
+
+
+def test_warnings_are_shown_near_the_top_of_both_summaries() -> None:
+    summary = _summary()
+    summary.warnings = [
+        "edge collection 'placed': 2 edges point to missing vertices (e.g. placed/x: a -> b)",
+        "no requirements found in the documents; used the vertical's standard questions",
+    ]
+    markdown = render_summary_markdown(summary, [])
+    console = render_console_summary(summary, [])
+
+    assert "## Warnings" in markdown
+    assert markdown.index("## Warnings") < markdown.index("## Skipped use cases")
+    assert "- no requirements found in the documents; used the vertical's standard questions" in (
+        markdown
+    )
+    assert "placed/x: a -&gt; b" in markdown
+    lines = console.splitlines()
+    assert lines[3] == "Warnings:"
+    assert "  - edge collection 'placed': 2 edges point to missing vertices" in console
+    assert "used the vertical's standard questions" in console
+
+
+def test_no_warnings_section_without_warnings() -> None:
+    assert "Warnings" not in render_summary_markdown(_summary(), [])
+    assert "Warnings" not in render_console_summary(_summary(), [])
