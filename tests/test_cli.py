@@ -94,3 +94,31 @@ def test_export_demo_writes_a_loadable_snapshot(tmp_path: Path) -> None:
     data = load_snapshot(tmp_path)
     assert "customers" in data.collections
     assert data.collections["referred"].kind == "edge"
+
+
+def test_standard_questions_and_ignored_core_collections_are_announced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("Meeting notes\n")
+    out = tmp_path / "out"
+
+    code = main(
+        ["run", "--doc", str(notes), "--core", "users", "--core", "customers", "--out", str(out)]
+    )
+
+    assert code == 0
+    fallback = "no requirements found in the documents; used the vertical's standard questions"
+    ignored = (
+        "core_collections names users, which graph ecommerce_graph does not have as vertex "
+        "collections; ignored"
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    assert any(w.startswith(fallback) for w in summary["warnings"])
+    assert ignored in summary["warnings"]
+    assert {uc["requirement_ids"][0][:3] for uc in summary["use_cases"]} == {"VQ-"}
+    markdown = (out / "summary.md").read_text()
+    assert "## Warnings" in markdown and "standard questions" in markdown
+    printed = capsys.readouterr().out
+    assert "Warnings:" in printed
+    assert fallback in printed and ignored in printed

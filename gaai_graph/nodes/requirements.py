@@ -19,6 +19,8 @@ How the rules read a document, line by line:
   an imperative such as "Identify ...", a question, or constraint wording).
 * Headings, table separator rows, code fences, HTML comments, front matter, document
   metadata ("Author:", "Date:") and fragments of fewer than three words are skipped.
+* Inline text (`{"content": ...}`, `gaai run --text`) is a request by definition: there every
+  sentence or item counts, whatever its wording or length ("customers who share devices").
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ def _inline_document(item: dict[str, Any], position: int, inline_count: int) -> 
             f"got {type(content).__name__}"
         )
     _check_not_empty(content, name)
-    return DocumentText(name=name, text=content)
+    return DocumentText(name=name, text=content, inline=True)
 
 
 def _decode(data: bytes, label: str) -> str:
@@ -414,7 +416,8 @@ _WANT_WORDING = _words(
     r"objective",
 )
 
-# Imperatives that open a requirement ("Identify ...", "Rank ...").
+# Imperatives that open a requirement ("Identify ...", "Run PageRank ..."), and question words
+# that open a question written without its question mark ("Which customers bridge segments").
 _IMPERATIVES = _word_set(
     """
     analyse analyze assess avoid build check cluster compare compute deliver detect determine
@@ -423,7 +426,11 @@ _IMPERATIVES = _word_set(
     monitor predict prevent prioritise prioritize produce protect provide quantify rank recommend
     reduce report reveal score segment show spot support surface target trace track uncover
     understand use verify grow lower raise cut retain boost protect safeguard restrict exclude
-    include
+    include run calculate count execute apply perform partition split divide classify
+    categorise categorize characterise characterize profile describe summarise summarize
+    visualise visualize chart examine explore inspect review audit study isolate separate
+    pinpoint expose catch tell give get look search mine label sort order rate benchmark
+    please who which what how
     """
 )
 
@@ -709,8 +716,11 @@ def _normalise(text: str) -> str:
     return re.sub(r"[\s.;:!,]+$", "", re.sub(r"\s+", " ", text)).casefold()
 
 
-def _usable(text: str) -> bool:
+def _usable(text: str, *, inline: bool = False) -> bool:
     words = re.findall(r"[A-Za-z0-9][\w'-]*", text)
+    if inline:
+        # Text typed as a request holds no labels or fragments: any word asks something.
+        return bool(words)
     # Two words are enough for an imperative ("Reduce churn"), not for a label.
     return len(words) >= MIN_WORDS or (len(words) == 2 and words[0].lower() in _IMPERATIVES)
 
@@ -724,7 +734,9 @@ def extract_requirements_by_rules(documents: list[DocumentText]) -> list[Require
     Returns:
         Requirements with ids REQ-001, REQ-002, ... in document order, each citing its
         document and the 1-based line it starts on. A statement repeated (in the same or a
-        later document) is kept once, where it first appears.
+        later document) is kept once, where it first appears. In an inline document (typed
+        as a request) every sentence or item outside skipped and background sections is a
+        requirement, whatever its wording or length.
     """
     found: list[tuple[RequirementKind, str, str, int, Priority]] = []
     seen: set[str] = set()
@@ -742,13 +754,13 @@ def extract_requirements_by_rules(documents: list[DocumentText]) -> list[Require
             for line, raw_text in candidates:
                 text = _ITEM_LABEL.sub("", _clean_inline(raw_text)).strip()
                 text = re.sub(r"\s*:\s*$", "", text) if statement.bullet else text
-                if not _usable(text) or _BOILERPLATE.match(text):
+                if not _usable(text, inline=document.inline) or _BOILERPLATE.match(text):
                     continue
                 if not statement.bullet and (
                     _INTRO_ENDING.search(raw_text) or _META_OPENING.match(text)
                 ):
                     continue
-                if not explicit and not _states_a_want(text):
+                if not explicit and not document.inline and not _states_a_want(text):
                     continue
                 key = _normalise(text)
                 if key in seen:
@@ -796,8 +808,9 @@ async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) 
         runtime: The run's context; its `source` decides whether sample documents apply.
 
     Returns:
-        Updates for `requirements`, `errors` (a fallback note when there is nothing to read
-        or nothing was found) and `timings`.
+        Updates for `requirements`, `errors` (a warning for the summary when there is nothing
+        to read or nothing was found, so the vertical's standard questions stand in) and
+        `timings`.
 
     Raises:
         DocumentError: When a document the caller named cannot be read; the run cannot
@@ -814,12 +827,14 @@ async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) 
         from gaai_graph.llm.phases import requirements_with_llm
 
         requirements, llm_updates = await requirements_with_llm(context, texts, requirements)
+        # Use-case generation answers the vertical's standard questions when there are no
+        # requirements: the summary must say so, or the user's request looks answered.
         if not texts:
             errors.append(
                 RunError(
                     phase="extract_requirements",
-                    message="no requirement documents given; analysis will fall back to the "
-                    "vertical's typical questions",
+                    message="no requirement documents given; used the vertical's standard "
+                    "questions",
                 )
             )
         elif not requirements:
@@ -827,8 +842,8 @@ async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) 
             errors.append(
                 RunError(
                     phase="extract_requirements",
-                    message=f"no requirements found in {names}; analysis will fall back to "
-                    "the vertical's typical questions",
+                    message="no requirements found in the documents; used the vertical's "
+                    f"standard questions (documents read: {names})",
                 )
             )
     return {

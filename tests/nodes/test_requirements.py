@@ -477,18 +477,76 @@ async def test_node_without_documents_off_the_demo_records_a_fallback(tmp_path: 
     assert update["requirements"] == []
     [error] = update["errors"]
     assert error.phase == "extract_requirements"
-    assert "typical questions" in error.message
+    assert error.message == (
+        "no requirement documents given; used the vertical's standard questions"
+    )
 
 
-async def test_node_notes_documents_without_requirements() -> None:
-    state = WorkflowState(documents=[{"content": "Just a title\n", "name": "title-only"}])
+async def test_node_notes_documents_without_requirements(tmp_path: Path) -> None:
+    # A file (not inline text, where every sentence is a request) holding only a title.
+    document = tmp_path / "title-only.md"
+    document.write_text("Just a title\n")
+    state = WorkflowState(documents=[str(document)])
     runtime: Any = SimpleNamespace(context=None)
 
     update = await extract_requirements(state, runtime)
 
     assert update["requirements"] == []
     [error] = update["errors"]
-    assert "title-only" in error.message
+    assert error.message == (
+        "no requirements found in the documents; used the vertical's standard questions "
+        "(documents read: title-only.md)"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Run label propagation on customers.",
+        "customers who share devices",
+        "hello there",
+        "pagerank",
+        "Calculate the clustering coefficient of customers.",
+    ],
+)
+def test_inline_text_is_always_a_request(text: str) -> None:
+    [requirement] = extract_requirements_by_rules(read_documents([{"content": text}]))
+    assert requirement.text == text
+    assert (requirement.kind, requirement.source, requirement.line) == (
+        "requirement",
+        "inline-1",
+        1,
+    )
+
+
+def test_every_sentence_of_inline_text_counts_but_markup_does_not() -> None:
+    text = "# Ask\n\ncustomers who share devices. Run PageRank on referrals.\n\n- top sellers\n"
+    requirements = extract_requirements_by_rules(read_documents([{"content": text}]))
+    assert [r.text for r in requirements] == [
+        "customers who share devices.",
+        "Run PageRank on referrals.",
+        "top sellers",
+    ]
+
+
+def test_the_same_wording_in_a_file_still_needs_to_state_a_want() -> None:
+    documents = [DocumentText(name="notes.md", text="customers who share devices\nhello there\n")]
+    assert extract_requirements_by_rules(documents) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Run label propagation on customers.",
+        "Compute PageRank over customers and referrals.",
+        "Calculate betweenness for sellers.",
+        "Count triangles among customers.",
+        "Which customers bridge the segments",
+    ],
+)
+def test_widened_imperatives_open_requirements_in_files_too(text: str) -> None:
+    [requirement] = extract_requirements_by_rules([DocumentText(name="notes.md", text=text)])
+    assert requirement.text == text
 
 
 async def test_node_propagates_document_errors(tmp_path: Path) -> None:
