@@ -3,8 +3,10 @@
 Each builder returns chat messages (`{"role", "content"}` dicts) for one reasoning phase. The
 facts a prompt states (collections, counts, edge definitions, algorithms and their parameter
 ranges, whole-result measures) are rendered from the run's own objects, so the model is asked
-to choose among what exists rather than to remember it. The answer's JSON shape is sent
-separately as structured output; prompts only say what each field means.
+to choose among what exists rather than to remember it. The answer's JSON shape is sent as
+structured output (`response_format` or a forced tool call) where the model supports it;
+otherwise `with_answer_schema` writes its JSON Schema into the system message, so the first
+answer can already have the right shape.
 """
 
 from __future__ import annotations
@@ -37,8 +39,31 @@ _MAX_DOCUMENT_CHARS = 12_000
 _MAX_ATTRIBUTES = 8
 
 
+ANSWER_SCHEMA_INSTRUCTION = (
+    "Answer with one JSON object, and nothing else, matching this JSON Schema: "
+)
+"""Introduces the answer's JSON Schema when the request itself does not carry it."""
+
+
 def _messages(user: str) -> list[Message]:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def with_answer_schema(
+    messages: Sequence[Mapping[str, str]], json_schema: Mapping[str, object]
+) -> list[Message]:
+    """Return `messages` with the answer's JSON Schema stated in the system message.
+
+    For models and servers without structured output (or with only a JSON mode that does not
+    carry a schema). A system message is added in front when there is none.
+    """
+    instruction = ANSWER_SCHEMA_INSTRUCTION + json.dumps(json_schema, separators=(",", ":"))
+    stated = [dict(message) for message in messages]
+    for message in stated:
+        if message.get("role") == "system":
+            message["content"] = f"{message.get('content', '')}\n\n{instruction}"
+            return stated
+    return [{"role": "system", "content": instruction}, *stated]
 
 
 def schema_summary(schema: GraphSchema) -> str:

@@ -8,15 +8,19 @@ and every phase takes its rule path.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from langchain_core.language_models import BaseChatModel
+from pydantic import SecretStr
 
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
 
-__all__ = ["LLMConfigError", "chat_model_for", "model_identity"]
+__all__ = ["LLMConfigError", "cache_identity", "chat_model_for", "model_identity"]
 
 _PROVIDER_PREFIX = "openai:"
 
@@ -91,17 +95,104 @@ def model_name(model: BaseChatModel) -> str:
     return type(model).__name__
 
 
+# Where chat model classes keep their server's URL (ChatOpenAI, ChatOllama, ChatAnthropic,
+# Azure, ...); the first one set names the server.
+_SERVER_ATTRIBUTES = (
+    "openai_api_base",
+    "base_url",
+    "azure_endpoint",
+    "anthropic_api_url",
+    "endpoint_url",
+    "api_base",
+)
+
+# Settings that change what a model answers to the same messages. Left out: keys, timeouts,
+# retries and other transport settings, which change whether an answer arrives, not which.
+_GENERATION_ATTRIBUTES = (
+    "temperature",
+    "top_p",
+    "top_k",
+    "max_tokens",
+    "max_completion_tokens",
+    "max_output_tokens",
+    "num_predict",
+    "num_ctx",
+    "frequency_penalty",
+    "presence_penalty",
+    "repeat_penalty",
+    "seed",
+    "stop",
+    "n",
+    "logit_bias",
+    "reasoning_effort",
+    "reasoning",
+    "verbosity",
+    "service_tier",
+    "format",
+    "model_kwargs",
+    "extra_body",
+)
+
+
+def _server_of(model: BaseChatModel) -> str | None:
+    """`host[:port]/path` of the model's server, credentials left out; None without one."""
+    for attribute in _SERVER_ATTRIBUTES:
+        value = getattr(model, attribute, None)
+        if isinstance(value, str) and value.strip():
+            try:
+                parts = urlsplit(value.strip())
+                port = f":{parts.port}" if parts.port else ""
+            except ValueError:
+                continue
+            if parts.hostname:
+                return f"{parts.hostname}{port}{parts.path.rstrip('/')}"
+    return None
+
+
 def model_identity(model: BaseChatModel) -> str:
     """Return a stable, secret-free name for a model: its name and the server's host.
 
-    Part of every cache key, so the same prompt sent to another model or another server is
-    never answered from the cache. Never includes a key or URL credentials.
+    Shown in records (`LLMCall.model`, usage by model) and part of every cache key, so the
+    same prompt sent to another model or another server is never answered from the cache.
+    Never includes a key or URL credentials. `cache_identity` adds the sampling settings.
     """
     name = model_name(model)
-    base_url = getattr(model, "openai_api_base", None)
-    if isinstance(base_url, str) and base_url:
-        parts = urlsplit(base_url)
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-        return f"{name}@{host}{port}{parts.path.rstrip('/')}"
-    return name
+    server = _server_of(model)
+    return f"{name}@{server}" if server else name
+
+
+def _plain(value: Any) -> Any:
+    """`value` as JSON data, or None when it is a secret or not plain data."""
+    if isinstance(value, SecretStr):
+        return None
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return None
+
+
+def cache_identity(model: BaseChatModel) -> str:
+    """Return what makes two models answer the same messages alike, for the answer cache.
+
+    The provider class, `model_identity` (name and server) and the generation settings the
+    object holds (temperature, max_tokens, top_p, seed, ...): two models differing in any of
+    them never share cached answers. Secrets (`SecretStr` values) are left out.
+    """
+    provider = type(model)
+    settings = {
+        attribute: _plain(value)
+        for attribute in _GENERATION_ATTRIBUTES
+        if (value := getattr(model, attribute, None)) is not None
+    }
+    return json.dumps(
+        {
+            "provider": f"{provider.__module__}.{provider.__qualname__}",
+            "model": model_identity(model),
+            "settings": settings,
+        },
+        sort_keys=True,
+        default=str,
+    )

@@ -21,5 +21,13 @@ def fake_openai() -> Iterator[FakeOpenAI]:
 @pytest.fixture(autouse=True)
 def _no_llm_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep a developer's own model settings out of the tests (and never reach OpenAI)."""
-    for name in ("GAAI_MODEL", "GAAI_LLM_CACHE", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+    for name in (
+        "GAAI_MODEL",
+        "GAAI_LLM_CACHE",
+        "GAAI_LLM_TIMEOUT",
+        "GAAI_LLM_RETRIES",
+        "GAAI_LLM_STRUCTURED_METHOD",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)

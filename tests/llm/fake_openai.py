@@ -5,11 +5,14 @@ HTTP wire (the openai client's retries, backoff and timeouts, langchain's struct
 usage metadata) runs for real; only the model's answers are scripted.
 
 Each request is routed by the first rule (newest first) that matches it: by the name of the
-structured-output schema the request asks for (`response_format.json_schema.name`, or the
-forced tool's name), and/or by text occurring in its messages. A rule answers
-with its replies in order (the last one repeats); a reply is JSON content, raw text (malformed
-JSON), an HTTP error status (429, 500), a delay longer than the client's timeout, or a
-function of the request that builds the answer. Every request is recorded.
+structured-output schema the request asks for (`response_format.json_schema.name`, the
+forced tool's name, or the title of a JSON Schema written into the messages), and/or by text
+occurring in its messages. A rule answers with its replies in order (the last one repeats); a
+reply is JSON content, raw text (malformed JSON), an HTTP error status (429, 500), a delay
+longer than the client's timeout, an answer trickled out a byte at a time, or a function of
+the request that builds the answer. `refuse_response_format` makes the server answer every
+request carrying `response_format` with an error, as many local servers do. Every request is
+recorded.
 """
 
 from __future__ import annotations
@@ -29,12 +32,15 @@ class Reply:
 
     `content` is sent as the assistant message (as the forced tool call's arguments when the
     request forces a tool); a non-200 `status` sends an OpenAI-style error body instead;
-    `delay` seconds pass before anything is sent.
+    `delay` seconds pass before anything is sent; with `trickle`, the headers go out at once
+    and the body is preceded by `trickle` seconds of whitespace, one byte every 0.1 s (each
+    read of the client gets a byte well within its timeout).
     """
 
     content: str = ""
     status: int = 200
     delay: float = 0.0
+    trickle: float = 0.0
     prompt_tokens: int = 100
     completion_tokens: int = 20
     headers: dict[str, str] = field(default_factory=dict)
@@ -60,6 +66,14 @@ def too_slow(seconds: float) -> Reply:
     return Reply(content="{}", delay=seconds)
 
 
+def trickling(seconds: float, value: Any = None) -> Reply:
+    """A reply that sends its headers at once, then a byte every 0.1 s for `seconds`."""
+    return Reply(content=json.dumps(value if value is not None else {}), trickle=seconds)
+
+
+TRICKLE_INTERVAL = 0.1
+"""Seconds between the bytes of a trickled reply."""
+
 Responder = Callable[[dict[str, Any]], Reply]
 """Builds a reply from the request body (for answers that depend on the prompt)."""
 
@@ -84,12 +98,29 @@ class Rule:
         return reply if isinstance(reply, Reply) else reply(body)
 
 
+SCHEMA_IN_PROMPT = "JSON Schema: "
+"""What precedes a JSON Schema written into a prompt (the prompt method, JSON mode, repairs)."""
+
+
 def schema_name(body: dict[str, Any]) -> str | None:
     """Name of the structured-output schema a request asks for, if any."""
     response_format = body.get("response_format") or {}
     if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
         return str(response_format.get("json_schema", {}).get("name"))
-    return forced_tool(body)
+    return forced_tool(body) or prompted_schema(body)
+
+
+def prompted_schema(body: dict[str, Any]) -> str | None:
+    """Title of the first JSON Schema written into the request's messages, if any."""
+    text = user_text(body)
+    at = text.find(SCHEMA_IN_PROMPT)
+    if at < 0:
+        return None
+    try:
+        schema, _ = json.JSONDecoder().raw_decode(text[at + len(SCHEMA_IN_PROMPT) :])
+    except ValueError:
+        return None
+    return str(schema.get("title")) if isinstance(schema, dict) else None
 
 
 def forced_tool(body: dict[str, Any]) -> str | None:
@@ -121,6 +152,8 @@ class FakeOpenAI:
     rules: list[Rule] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     authorization: list[str] = field(default_factory=list)
+    refuse_response_format: int | None = None
+    """An HTTP status (400, 422) to answer every request carrying `response_format` with."""
     in_flight: int = 0
     max_in_flight: int = 0
     """Most requests being answered at the same moment (shows calls ran concurrently)."""
@@ -144,6 +177,21 @@ class FakeOpenAI:
     def reply_for(self, body: dict[str, Any]) -> Reply:
         with self.lock:
             self.requests.append(body)
+            if self.refuse_response_format and body.get("response_format"):
+                # vLLM's and llama.cpp's wording: the field is named in the message.
+                message = "response_format of type json_schema is not supported by this server"
+                return Reply(
+                    status=self.refuse_response_format,
+                    content=json.dumps(
+                        {
+                            "error": {
+                                "message": message,
+                                "type": "invalid_request_error",
+                                "param": "response_format",
+                            }
+                        }
+                    ),
+                )
             for rule in self.rules:
                 if rule.matches(body):
                     return rule.next_reply(body)
@@ -202,16 +250,24 @@ class FakeOpenAI:
                     )
                     self._send(reply.status, payload.encode(), reply.headers)
                     return
-                self._send(200, json.dumps(completion(body, reply)).encode(), reply.headers)
+                data = json.dumps(completion(body, reply)).encode()
+                self._send(200, data, reply.headers, trickle=reply.trickle)
 
-            def _send(self, status: int, data: bytes, headers: dict[str, str]) -> None:
+            def _send(
+                self, status: int, data: bytes, headers: dict[str, str], trickle: float = 0.0
+            ) -> None:
+                padding = int(trickle / TRICKLE_INTERVAL)
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
+                    self.send_header("Content-Length", str(padding + len(data)))
                     for name, value in headers.items():
                         self.send_header(name, value)
                     self.end_headers()
+                    for _ in range(padding):
+                        self.wfile.write(b" ")  # JSON allows leading whitespace
+                        self.wfile.flush()
+                        time.sleep(TRICKLE_INTERVAL)
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up waiting (the timeout tests)

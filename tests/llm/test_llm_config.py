@@ -8,7 +8,7 @@ from langchain_openai import ChatOpenAI
 
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
-from gaai_graph.llm.config import LLMConfigError, chat_model_for, model_identity
+from gaai_graph.llm.config import LLMConfigError, cache_identity, chat_model_for, model_identity
 
 
 def test_no_model_means_the_rule_path():
@@ -91,3 +91,67 @@ def test_reasoning_models_get_their_own_temperature(monkeypatch, name, temperatu
 
     assert isinstance(model, ChatOpenAI)
     assert model.temperature == temperature
+
+
+def test_cache_identity_holds_provider_server_and_sampling_settings_but_no_key():
+    def model(**settings) -> ChatOpenAI:
+        return ChatOpenAI(
+            model="m", base_url="http://u:pw-secret@127.0.0.1:1/v1", api_key="sk-hidden", **settings
+        )
+
+    cold = cache_identity(model(temperature=0.0))
+
+    assert cold == cache_identity(model(temperature=0.0))
+    assert cold != cache_identity(model(temperature=0.7))
+    assert cold != cache_identity(model(temperature=0.0, max_tokens=256))
+    assert cold != cache_identity(model(temperature=0.0, top_p=0.5))
+    assert cold != cache_identity(model(temperature=0.0, seed=7))
+    assert "ChatOpenAI" in cold and "127.0.0.1:1/v1" in cold
+    assert "sk-hidden" not in cold and "pw-secret" not in cold
+    # Transport settings change whether an answer arrives, not which: same identity.
+    assert cold == cache_identity(model(temperature=0.0, timeout=3, max_retries=5))
+
+
+def test_other_chat_model_classes_are_told_apart_by_class_and_server():
+    class LocalChat(GenericFakeChatModel):
+        base_url: str = "http://gpu-box:11434"
+        temperature: float = 0.2
+
+    here = LocalChat(messages=iter([]))
+    there = LocalChat(messages=iter([]), base_url="http://other-box:11434")
+    warmer = LocalChat(messages=iter([]), temperature=0.9)
+
+    assert model_identity(here) == "LocalChat@gpu-box:11434"
+    assert model_identity(there) == "LocalChat@other-box:11434"
+    assert cache_identity(here) != cache_identity(warmer)
+    assert cache_identity(GenericFakeChatModel(messages=iter([]))) != cache_identity(here)
+
+
+def test_llm_timeout_and_retries_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("GAAI_LLM_TIMEOUT", "12.5")
+    monkeypatch.setenv("GAAI_LLM_RETRIES", "0")
+    monkeypatch.setenv("GAAI_LLM_STRUCTURED_METHOD", "prompt")
+
+    context = Context()
+
+    assert (context.llm_timeout, context.llm_max_retries) == (12.5, 0)
+    assert context.llm_structured_method == "prompt"
+    # An explicit value wins over the environment.
+    assert Context(llm_timeout=3.0).llm_timeout == 3.0
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("GAAI_LLM_TIMEOUT", "soon", "GAAI_LLM_TIMEOUT must be a number"),
+        ("GAAI_LLM_TIMEOUT", "-1", "llm_timeout must be positive"),
+        ("GAAI_LLM_RETRIES", "2.5", "GAAI_LLM_RETRIES must be a whole number"),
+    ],
+)
+def test_bad_llm_settings_in_the_environment_are_clear_errors(
+    monkeypatch, variable, value, message
+):
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(GaaiError, match=message):
+        Context()

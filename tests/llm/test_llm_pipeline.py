@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from typing import Any
 
@@ -25,6 +26,7 @@ from fake_openai import (
     answer,
     rate_limited,
     schema_name,
+    server_error,
     too_slow,
     user_text,
 )
@@ -32,6 +34,8 @@ from langgraph.cache.memory import InMemoryCache
 from langgraph.checkpoint.memory import InMemorySaver
 
 from gaai_graph.context import Context
+from gaai_graph.llm.call import UNREACHABLE_REASON
+from gaai_graph.tracing import WorkflowTracer
 
 graph_module = importlib.import_module("gaai_graph.graph")
 
@@ -373,6 +377,34 @@ async def test_exported_graph_keeps_answers_across_runs(fake_openai, rule_run, l
     assert result["summary"].headline == SUMMARY["headline"]
 
 
+async def test_chat_models_differing_in_temperature_do_not_share_cached_answers(
+    fake_openai, rule_run
+):
+    from langchain_openai import ChatOpenAI
+
+    script_good_answers(fake_openai, rule_run)
+    cache = InMemoryCache()
+
+    def context(temperature: float) -> Context:
+        model = ChatOpenAI(
+            model=MODEL, base_url=fake_openai.base_url, api_key="sk-local", temperature=temperature
+        )
+        return Context(chat_model=model, max_templates=TEMPLATES)
+
+    await run_workflow(context(0.0), cache)
+    sent = fake_openai.calls()
+    assert sent > 0
+
+    fake_openai.reset()
+    await run_workflow(context(0.7), cache)
+    assert fake_openai.calls() == sent
+
+    fake_openai.reset()
+    replayed = await run_workflow(context(0.0), cache)  # a new object with the same settings
+    assert fake_openai.calls() == 0
+    assert all(c.cached for c in replayed["llm_calls"])
+
+
 def written(report: Any) -> tuple[Any, ...]:
     return (
         report.title,
@@ -499,9 +531,14 @@ async def test_unknown_algorithm_and_out_of_range_parameter_are_rejected(
     bad["templates"][0]["algorithm"] = "quantum_rank"
     fake_openai.add(answer(bad), schema="TemplatesAnswer")
     state = await run_workflow(llm_context())
+    assert_finished(state)
     [fallback] = fallbacks_of(state, "generate_templates")
     assert fallback.action == "rules"
     assert "algorithm" in fallback.reason
+    assert fallback.reason.startswith(
+        "still wrong after one repair round: templates.0.algorithm: Input should be 'pagerank'"
+    )
+    assert_rule_templates(state, rule_run)
 
 
 async def test_timeout_falls_back_to_rule_requirements(fake_openai, rule_run, llm_context):
@@ -519,6 +556,81 @@ async def test_timeout_falls_back_to_rule_requirements(fake_openai, rule_run, ll
     assert call.status == "error"
     # The later phases still got the model's answers.
     assert all(u.title.startswith("LLM ") for u in state["use_cases"])
+
+
+async def test_server_errors_outlasting_the_retries_fall_back_to_rule_templates(
+    fake_openai, rule_run, llm_context
+):
+    script_good_answers(fake_openai, rule_run)
+    fake_openai.add(server_error(503), schema="TemplatesAnswer")
+
+    state = await run_workflow(llm_context(llm_max_retries=1))
+
+    assert_finished(state)
+    [fallback] = fallbacks_of(state, "generate_templates")
+    assert fallback.action == "rules"
+    assert "Error code: 503" in fallback.reason
+    assert fallback.reason.startswith("the model call failed:")
+    # The first try and one retry; an error is not repaired.
+    assert fake_openai.calls(schema="TemplatesAnswer") == 2
+    assert_rule_templates(state, rule_run)
+    [call] = [c for c in state["llm_calls"] if c.phase == "generate_templates"]
+    assert (call.status, call.purpose) == ("error", "answer")
+    # A server error is an answer: the model stays in use for the reports and the summary.
+    assert all(r.generated_by == "llm" for r in state["reports"])
+    assert state["summary"].generated_by == "llm"
+
+
+async def test_a_hung_server_costs_two_timeouts_then_every_phase_uses_its_rules(
+    fake_openai, rule_run, llm_context
+):
+    fake_openai.add(too_slow(30.0))
+    timeout = 1.0
+
+    started = time.perf_counter()
+    state = await run_workflow(llm_context(llm_timeout=timeout, llm_max_retries=0))
+    elapsed = time.perf_counter() - started
+
+    assert_finished(state)
+    # Requirements and use cases each time out once; nothing is asked after that.
+    assert fake_openai.calls() == 2
+    assert [c.phase for c in state["llm_calls"]] == ["extract_requirements", "generate_use_cases"]
+    assert all(c.status == "error" for c in state["llm_calls"])
+    skipped = [f for f in state["fallbacks"] if f.reason.startswith(UNREACHABLE_REASON)]
+    assert sorted((f.phase, f.template_id or "") for f in skipped) == sorted(
+        [("generate_templates", ""), ("aggregate", "")]
+        + [("report", r.template_id) for r in state["reports"]]
+    )
+    assert all(f.action == "rules" for f in state["fallbacks"])
+    assert all(r.generated_by == "rules" for r in state["reports"])
+    assert all(UNREACHABLE_REASON in " ".join(r.fallbacks) for r in state["reports"])
+    assert elapsed < 10 * timeout + 20  # two timeouts plus the rule run, on a shared machine
+
+
+async def test_a_server_refusing_response_format_answers_every_phase_through_the_prompt(
+    fake_openai, rule_run, llm_context
+):
+    script_good_answers(fake_openai, rule_run)
+    fake_openai.refuse_response_format = 400
+    cache = InMemoryCache()
+
+    state = await run_workflow(llm_context(), cache)
+
+    assert_finished(state)
+    assert state["fallbacks"] == []
+    assert all(r.generated_by == "llm" for r in state["reports"])
+    assert state["summary"].headline == SUMMARY["headline"]
+    # Only the run's first request was refused; every later one went with the prompt.
+    refused = [body for body in fake_openai.requests if "response_format" in body]
+    assert len(refused) == 1
+    assert schema_name(refused[0]) == "RequirementsAnswer"
+    assert fake_openai.calls() == 1 + (4 + TEMPLATES)
+    assert [c.status for c in state["llm_calls"]].count("error") == 1
+    # The refusal is cached with the answers: an unchanged re-run asks nothing.
+    fake_openai.reset()
+    again = await run_workflow(llm_context(), cache)
+    assert fake_openai.calls() == 0
+    assert again["summary"].headline == SUMMARY["headline"]
 
 
 async def test_rate_limit_after_retries_gives_that_template_a_rule_report(
@@ -867,6 +979,45 @@ def test_a_model_name_without_key_or_server_is_a_clear_cli_error(tmp_path, capsy
     assert "GAAI_LLM_CACHE" not in os.environ
 
 
+async def run_checkpointed_and_traced(
+    context: Context, out_dir: Any
+) -> tuple[dict[str, Any], WorkflowTracer]:
+    """Run as `gaai run` does: a SQLite checkpointer in `out_dir`, a tracer fed by the stream.
+
+    The trace is exported in every format into `out_dir`.
+    """
+    from gaai_graph.persistence import open_checkpointer
+
+    tracer = WorkflowTracer()
+    config = {"configurable": {"thread_id": uuid.uuid4().hex}, "callbacks": [tracer]}
+    async with open_checkpointer(str(out_dir / "checkpoints.sqlite")) as saver:
+        compiled = graph_module.builder.compile(checkpointer=saver, cache=InMemoryCache())
+        async for mode, chunk in compiled.astream(
+            {}, config, context=context, stream_mode=["tasks", "updates"]
+        ):
+            tracer.observe_stream_chunk(mode, chunk)
+        state = dict((await compiled.aget_state(config)).values)
+    tracer.finish()
+    tracer.export(out_dir / "trace")
+    return state, tracer
+
+
+def bytes_under(directory: Any) -> bytes:
+    """Every byte of every file under `directory` (SQLite files with their WAL included)."""
+    return b"".join(p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file())
+
+
+def echo_the_key(fake: FakeOpenAI):
+    """A responder refusing the request with a 401 that quotes the key it was sent."""
+
+    def refuse(body: dict[str, Any]) -> Reply:
+        # OpenAI's 401 quotes the key it was sent; this one does too.
+        sent = fake.authorization[-1].removeprefix("Bearer ")
+        return Reply(status=401, content=json.dumps({"error": {"message": f"bad key {sent}"}}))
+
+    return refuse
+
+
 async def test_api_key_echoed_by_the_server_reaches_no_record_report_or_log(
     fake_openai, llm_context, monkeypatch, caplog, tmp_path
 ):
@@ -874,16 +1025,10 @@ async def test_api_key_echoed_by_the_server_reaches_no_record_report_or_log(
 
     secret = "sk-proj-test-5f1c9a7e2b"
     monkeypatch.setenv("OPENAI_API_KEY", secret)
-
-    def refuse(body: dict[str, Any]) -> Reply:
-        # OpenAI's 401 quotes the key it was sent; this one does too.
-        sent = fake_openai.authorization[-1].removeprefix("Bearer ")
-        return Reply(status=401, content=json.dumps({"error": {"message": f"bad key {sent}"}}))
-
-    fake_openai.add(refuse)
+    fake_openai.add(echo_the_key(fake_openai))
     caplog.set_level("DEBUG")
 
-    state = await run_workflow(llm_context())
+    state, tracer = await run_checkpointed_and_traced(llm_context(), tmp_path / "run")
 
     assert fake_openai.authorization[0] == f"Bearer {secret}"
     assert_finished(state)
@@ -895,8 +1040,9 @@ async def test_api_key_echoed_by_the_server_reaches_no_record_report_or_log(
         "report",
         "aggregate",
     }
-    write_run_outputs(tmp_path, state["summary"], state["reports"])
-    written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())
+    outputs = tmp_path / "outputs"
+    write_run_outputs(outputs, state["summary"], state["reports"])
+    written = "".join(p.read_text() for p in outputs.rglob("*") if p.is_file())
     recorded = json.dumps(
         [
             [c.model_dump() for c in state["llm_calls"]],
@@ -910,6 +1056,36 @@ async def test_api_key_echoed_by_the_server_reaches_no_record_report_or_log(
     assert secret not in recorded
     assert secret not in written
     assert secret not in caplog.text
+    # The checkpoint keeps each failed request's error as a pending write, and the trace
+    # keeps the provider's error of each call: both hold the message, neither the key.
+    on_disk = bytes_under(tmp_path)
+    assert (tmp_path / "run" / "checkpoints.sqlite").is_file()
+    assert b"bad key" in on_disk
+    assert secret.encode() not in on_disk
+    exports = sorted(p.suffix for p in (tmp_path / "run" / "trace").iterdir())
+    assert exports == [".html", ".json", ".md"]
+    traced = json.dumps(tracer.to_jsonable(), default=str)
+    assert "bad key ***" in traced
+    assert secret not in traced
+
+
+async def test_key_of_a_chat_model_object_reaches_no_checkpoint_or_trace(fake_openai, tmp_path):
+    """A key given only in the model object (not in the environment) is redacted too."""
+    from langchain_openai import ChatOpenAI
+
+    secret = "sk-object-only-93c1d2e4f5"
+    fake_openai.add(echo_the_key(fake_openai))
+    model = ChatOpenAI(model=MODEL, base_url=fake_openai.base_url, api_key=secret, max_retries=0)
+    context = Context(chat_model=model, max_templates=TEMPLATES)
+
+    state, tracer = await run_checkpointed_and_traced(context, tmp_path)
+
+    assert_finished(state)
+    assert fake_openai.authorization[0] == f"Bearer {secret}"
+    assert all(c.status == "error" and "bad key" in (c.error or "") for c in state["llm_calls"])
+    assert secret.encode() not in bytes_under(tmp_path)
+    traced = json.dumps(tracer.to_jsonable(), default=str)
+    assert "bad key ***" in traced and secret not in traced
 
 
 # --------------------------------------------------------------------------- the runner
