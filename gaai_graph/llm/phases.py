@@ -394,10 +394,13 @@ async def write_report_with_llm(
 ) -> tuple[Report, Updates]:
     """Write a succeeded template's report with the model, from whole-result measures.
 
-    Every insight is audited with `check_insight`: one citing a number that is not among its
-    evidence, or evidence that is not the result's, is dropped (recorded). A summary quoting
-    an unbacked number is replaced by the rule summary. With no backed insight left after
-    one repair round, the rule report stands. Failed executions keep their rule report.
+    Every insight is audited with `check_insight`: one citing no evidence, a number that is
+    not among its evidence, or evidence that is not the result's, is dropped (recorded). A
+    summary quoting an unbacked number is replaced by the rule summary. A recommendation
+    quoting a number the result does not hold, or naming an entity that is not one of the
+    result's (its top entities and group members), is dropped (recorded); with none left the
+    rule recommendations stand. With no backed insight left after one repair round, the rule
+    report stands. Failed executions keep their rule report.
     """
     if execution.status != "succeeded":
         return rules, {}
@@ -412,6 +415,8 @@ async def write_report_with_llm(
         for draft in answer.insights:
             insight = Insight(**draft.model_dump())
             problems = check_insight(insight, execution)
+            if not insight.evidence:
+                problems.insert(0, "it cites no evidence")
             if problems:
                 dropped.append(f"insight {draft.title!r} dropped: {'; '.join(problems)}")
             else:
@@ -441,17 +446,46 @@ async def write_report_with_llm(
     if unbacked:
         session.fallback("dropped", f"summary replaced: cites {', '.join(unbacked)}")
         summary = rules.summary
+    recommendations = []
+    for draft in answer.recommendations:
+        problems = _recommendation_problems(draft, template, execution, measures)
+        if problems:
+            session.fallback(
+                "dropped", f"recommendation {draft.title!r} dropped: {'; '.join(problems)}"
+            )
+        else:
+            recommendations.append(Recommendation(**draft.model_dump()))
     report = rules.model_copy(
         update={
             "summary": summary,
             "insights": sorted(insights, key=lambda i: -i.confidence),
-            "recommendations": [Recommendation(**r.model_dump()) for r in answer.recommendations]
-            or rules.recommendations,
+            "recommendations": recommendations or rules.recommendations,
             "generated_by": "llm",
             "fallbacks": [f.reason for f in session.fallbacks],
         }
     )
     return report, _finish(session)
+
+
+def _recommendation_problems(
+    draft: RecommendationDraft,
+    template: AnalysisTemplate,
+    execution: ExecutionResult,
+    measures: dict[str, MetricValue],
+) -> list[str]:
+    """What is wrong with a recommendation: unbacked numbers and entities the result lacks."""
+    # A recommendation may also quote how many entities the report lists ("the top 10").
+    evidence = {**measures, **_identifiers(template), "top_k": template.top_k}
+    problems = [
+        f"number {token} is not in the result"
+        for token in unbacked_numbers(f"{draft.title}\n{draft.description}", evidence)
+    ]
+    known = {entity.id for entity in execution.top_entities}
+    known.update(member for group in execution.groups for member in group.members_sample)
+    unknown = [entity for entity in draft.related_entities if entity not in known]
+    if unknown:
+        problems.append(f"entities {', '.join(unknown[:5])} are not in the result")
+    return problems
 
 
 # --------------------------------------------------------------------------- summary

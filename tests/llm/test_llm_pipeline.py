@@ -719,6 +719,92 @@ async def test_insight_citing_a_number_not_in_the_evidence_is_dropped(
     assert len(report.insights) == len(wcc.insights)
 
 
+async def test_recommendations_with_an_invented_number_or_entity_are_dropped(
+    fake_openai, rule_run, llm_context
+):
+    script_good_answers(fake_openai, rule_run)
+    pagerank = next(r for r in rule_run["reports"] if r.algorithm == "pagerank")
+    leader = pagerank.top_entities[0].id
+    body = json.loads(report_answer(pagerank).content)
+    body["recommendations"] = [
+        {
+            "title": "LLM reward the leader",
+            "description": f"Invite {leader} to the ambassador programme.",
+            "priority": "high",
+            "related_entities": [leader],
+        },
+        {
+            "title": "LLM block accounts",
+            "description": "Block the 57 accounts that drive 80% of referrals.",
+            "priority": "high",
+        },
+        {
+            "title": "LLM call the partner",
+            "description": "Call the partner account.",
+            "priority": "low",
+            "related_entities": [leader, "customers/c999999"],
+        },
+    ]
+    fake_openai.add(answer(body), schema="ReportAnswer", match=pagerank.title)
+
+    state = await run_workflow(llm_context())
+
+    assert_finished(state)
+    dropped = fallbacks_of(state, "report")
+    assert [f.action for f in dropped] == ["dropped", "dropped"]
+    assert "'LLM block accounts'" in dropped[0].reason and "57" in dropped[0].reason
+    assert "'LLM call the partner'" in dropped[1].reason
+    assert "customers/c999999" in dropped[1].reason
+    report = next(r for r in state["reports"] if r.algorithm == "pagerank")
+    assert report.generated_by == "llm"
+    assert [r.title for r in report.recommendations] == ["LLM reward the leader"]
+    assert sum("recommendation" in reason for reason in report.fallbacks) == 2
+
+
+async def test_recommendations_all_dropped_leave_the_rule_recommendations(
+    fake_openai, rule_run, llm_context
+):
+    script_good_answers(fake_openai, rule_run)
+    degree = next(r for r in rule_run["reports"] if r.algorithm == "degree")
+    body = json.loads(report_answer(degree).content)
+    body["recommendations"] = [
+        {"title": "LLM restock", "description": "Keep 9876 units in stock.", "priority": "high"}
+    ]
+    fake_openai.add(answer(body), schema="ReportAnswer", match=degree.title)
+
+    state = await run_workflow(llm_context())
+
+    assert_finished(state)
+    [fallback] = fallbacks_of(state, "report")
+    assert (fallback.action, "9876" in fallback.reason) == ("dropped", True)
+    report = next(r for r in state["reports"] if r.algorithm == "degree")
+    assert report.recommendations == degree.recommendations
+
+
+async def test_an_insight_citing_no_evidence_is_dropped(fake_openai, rule_run, llm_context):
+    script_good_answers(fake_openai, rule_run)
+    leiden = next(r for r in rule_run["reports"] if r.algorithm == "leiden")
+    unfounded = {
+        "title": "LLM segments are loyal",
+        "description": "Customers in each segment are loyal to it.",
+        "confidence": 0.8,
+        "evidence": {},
+    }
+    fake_openai.add(
+        report_answer(leiden, extra_insights=[unfounded]), schema="ReportAnswer", match=leiden.title
+    )
+
+    state = await run_workflow(llm_context())
+
+    assert_finished(state)
+    [fallback] = fallbacks_of(state, "report")
+    assert fallback.action == "dropped"
+    assert "'LLM segments are loyal'" in fallback.reason and "no evidence" in fallback.reason
+    report = next(r for r in state["reports"] if r.algorithm == "leiden")
+    assert "LLM segments are loyal" not in [i.title for i in report.insights]
+    assert len(report.insights) == len(leiden.insights)
+
+
 async def test_insight_quoting_rounded_and_percent_values_of_its_evidence_is_kept(
     fake_openai, rule_run, llm_context
 ):
