@@ -77,6 +77,20 @@ def _build_parser() -> argparse.ArgumentParser:
         "OpenAI-compatible server in OPENAI_BASE_URL; default: GAAI_MODEL, else rules only",
     )
     run.add_argument(
+        "--llm-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="seconds the model client waits for each read of an answer (default: "
+        "GAAI_LLM_TIMEOUT, else 60); each request also ends after SECONDS x (N + 1) plus backoff",
+    )
+    run.add_argument(
+        "--llm-retries",
+        type=int,
+        metavar="N",
+        help="retries of a model request that timed out or got a 429 or 5xx answer (default: "
+        "GAAI_LLM_RETRIES, else 2)",
+    )
+    run.add_argument(
         "--sequential", action="store_true", help="run templates one at a time (debugging)"
     )
     run.add_argument("--out", default="gaai-output", metavar="DIR", help="output directory")
@@ -245,6 +259,15 @@ def _context_options(args: argparse.Namespace) -> dict[str, Any]:
         "engine": args.engine,
         "gae_engine": args.gae_engine,
         "model": args.model,
+        # Given only when set, so GAAI_LLM_TIMEOUT / GAAI_LLM_RETRIES or the defaults apply.
+        **{
+            name: value
+            for name, value in (
+                ("llm_timeout", args.llm_timeout),
+                ("llm_max_retries", args.llm_retries),
+            )
+            if value is not None
+        },
     }
 
 

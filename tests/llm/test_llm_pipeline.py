@@ -1052,6 +1052,50 @@ async def test_report_summary_with_an_invented_number_is_replaced_by_the_rule_su
     assert any("240" in reason for reason in report.fallbacks)
 
 
+def test_cli_llm_timeout_and_retries_flags_reach_the_model_client(
+    fake_openai, monkeypatch, tmp_path, capsys
+):
+    from gaai_graph import cli
+
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    fake_openai.add(too_slow(30.0))  # with the default 60 s timeout this would hang the test
+    command = ["run", "--model", MODEL, "--max-templates", str(TEMPLATES), "--quiet"]
+    command += ["--llm-timeout", "0.5", "--llm-retries", "0", "--out", str(tmp_path)]
+
+    started = time.perf_counter()
+    code = cli.main(command)
+    elapsed = time.perf_counter() - started
+
+    assert code == 0, capsys.readouterr().err
+    # One attempt per phase (no retry), two timeouts, then the run stops asking.
+    assert fake_openai.calls() == 2
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["llm_usage"]["total"]["calls"] == 2
+    assert elapsed < 60
+
+
+def test_cli_llm_flags_left_out_leave_the_environment_in_charge(monkeypatch):
+    from gaai_graph import cli
+
+    parser = cli._build_parser()
+    given = cli._context_options(parser.parse_args(["run", "--llm-timeout", "7.5"]))
+    default = cli._context_options(parser.parse_args(["run"]))
+
+    assert given["llm_timeout"] == 7.5 and "llm_max_retries" not in given
+    assert "llm_timeout" not in default
+    monkeypatch.setenv("GAAI_LLM_RETRIES", "4")
+    assert Context(**default).llm_max_retries == 4
+
+
+def test_a_bad_cli_llm_timeout_is_a_clear_error(tmp_path, capsys):
+    from gaai_graph import cli
+
+    code = cli.main(["run", "--llm-timeout", "0", "--quiet", "--out", str(tmp_path)])
+
+    assert code == 2
+    assert "llm_timeout must be positive" in capsys.readouterr().err
+
+
 def test_a_model_name_without_key_or_server_is_a_clear_cli_error(tmp_path, capsys):
     from gaai_graph import cli
 
