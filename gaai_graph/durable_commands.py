@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
 import sys
 import threading
 import time
@@ -19,12 +21,13 @@ from gaai_graph.catalog import (
     CatalogError,
     describe_catalog,
     diff_epochs,
+    fail_epoch_safely,
     open_catalog,
     record_run_safely,
     start_epoch_safely,
 )
 from gaai_graph.context import Context
-from gaai_graph.errors import SourceError
+from gaai_graph.errors import GaaiError, SourceError
 from gaai_graph.persistence import (
     CHECKPOINT_FILE_NAME,
     CheckpointError,
@@ -138,16 +141,84 @@ def _holds_password(spec: str) -> bool:
         return True  # malformed: keep it off the disk to be safe
 
 
+def validate_run(options: Mapping[str, Any], documents: list[Any]) -> Context:
+    """Check everything a run can be refused for that needs no server, before anything is made.
+
+    A refused run must leave nothing behind (no checkpoint store, thread file, catalog epoch
+    or output directory), so what the graph would reject later is checked here first: the
+    `Context` fields, the vertical choice (a built-in name or a readable vertical file), the
+    requirement documents, the source's form (a readable snapshot directory, a demo scale, an
+    `arangodb://` URL and ARANGO_* settings; the server itself is reached by the run) and the
+    model settings.
+
+    Args:
+        options: `Context` fields (including `enable_parallelism`).
+        documents: The run's documents, as given to the graph.
+
+    Returns:
+        The run's `Context`.
+
+    Raises:
+        GaaiError: the run would be refused; the message says why.
+    """
+    context = Context(**options)
+    from gaai_graph.nodes.vertical import resolve_vertical_by_rules
+
+    if context.vertical.strip().lower() not in ("", "auto", "generate", "generated"):
+        # A built-in or a file resolves without requirements or schema; auto needs both.
+        resolve_vertical_by_rules(context.vertical, [], None)
+    from gaai_graph.nodes.requirements import read_documents
+
+    read_documents(documents)
+    _check_source(context.source)
+    from gaai_graph.llm.config import chat_model_for
+
+    chat_model_for(context)
+    return context
+
+
+def _check_source(spec: str) -> None:
+    """Refuse a source whose form is wrong, without loading it or reaching a server."""
+    if spec == "demo":
+        return
+    if spec.startswith("demo:"):
+        try:
+            float(spec.split(":", 1)[1])
+        except ValueError:
+            raise SourceError(
+                f"demo scale must be a number, as in 'demo:5', got {spec.split(':', 1)[1]!r}"
+            ) from None
+        return
+    if is_arango_source(spec):
+        from gaai_graph.sources.arango import _timeout_from
+        from gaai_graph.sources.arango_url import parse_arango_source
+
+        parse_arango_source(spec)
+        _timeout_from(os.environ.get("ARANGO_TIMEOUT"))
+        return
+    if "://" in spec:
+        return  # the loader names the supported schemes
+    path = Path(spec).expanduser()
+    if not path.exists():
+        raise SourceError(f"snapshot directory {path} does not exist")
+    if not path.is_dir():
+        raise SourceError(f"snapshot {path} is not a directory")
+
+
 def remember_run(
     args: argparse.Namespace, thread_id: str, options: dict[str, Any], documents: list[Any]
 ) -> None:
-    """Keep a run's options in its output dir so `gaai resume` can rebuild its context.
+    """Validate a run (`validate_run`), then keep its options for `gaai resume`.
 
-    Kept once per thread: a re-run of the same thread keeps the first start's options. No
-    password is written: a Postgres checkpoint URL is left out, so is a catalog URL holding a
-    password, and a source URL holding one is kept without it (`gaai resume` asks for them
-    again).
+    Nothing is written for a run that is refused. Kept once per thread: a re-run of the same
+    thread keeps the first start's options. No password is written: a Postgres checkpoint
+    URL is left out, so is a catalog URL holding a password, and a source URL holding one is
+    kept without it (`gaai resume` asks for them again).
+
+    Raises:
+        GaaiError: the run is refused (see `validate_run`).
     """
+    validate_run(options, documents)
     spec = checkpoint_spec(args)
     try:
         load_run_options(args.out, thread_id)
@@ -186,19 +257,33 @@ async def run_durably(
     """Run (or continue) the thread with a checkpointer; return (result, runner, full state).
 
     A new thread starts with `start(runner)` (the runner's own streaming loop); an
-    interrupted one continues from its last checkpoint; a finished one is read back.
+    interrupted one continues from its last checkpoint; a finished one is read back. When
+    `listener` is the run's `EpochStarter`, a run that ends in an error marks its epoch
+    `failed` with the error before the error is raised on.
     """
     spec = checkpoint_spec(args)
     if not getattr(args, "quiet", False):  # --quiet: the summary's run id is the thread id
         print(f"thread id: {thread_id} (checkpoints: {describe_spec(spec)})", file=sys.stderr)
+    config: Any = {"configurable": {"thread_id": thread_id}}
     async with open_checkpointer(spec) as saver:
         runner = make_runner(saver)
         graph = compile_graph(saver)
-        if await thread_status(graph, thread_id) == "new":
-            result = await start(runner)
-        else:
-            result = await resume_run(graph, thread_id, context, listener)
-        state = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+        try:
+            if await thread_status(graph, thread_id) == "new":
+                result = await start(runner)
+            else:
+                result = await resume_run(graph, thread_id, context, listener)
+        except Exception as error:
+            # Not BaseException: Ctrl-C (KeyboardInterrupt) is an interrupted run, resumable
+            # and rightly still `running`.
+            if isinstance(listener, EpochStarter):
+                try:
+                    values = dict((await graph.aget_state(config)).values)
+                except Exception:
+                    values = {}
+                await asyncio.to_thread(listener.fail, values, error)
+            raise
+        state = await graph.aget_state(config)
         return result, runner, dict(state.values)
 
 
@@ -252,6 +337,27 @@ class EpochStarter:
         """Wait until the epoch's start is written (or has failed)."""
         if self._thread is not None:
             self._thread.join()
+
+    def fail(self, values: Mapping[str, Any], error: BaseException) -> None:
+        """Mark the epoch `failed` with `error` as the reason (the run ended in it).
+
+        Args:
+            values: The run's last checkpointed state (its schema starts the epoch if the
+                start was never written); empty when unknown.
+            error: What ended the run.
+        """
+        self.wait()
+        reason = str(error) if isinstance(error, GaaiError) else f"{type(error).__name__}: {error}"
+        problem = fail_epoch_safely(
+            self._catalog,
+            values.get("schema"),
+            epoch_id=self._thread_id,
+            started_at=_started_at(Path(self._args.out), self._thread_id),
+            reason=reason,
+            tags=list(getattr(self._args, "tags", []) or []),
+        )
+        if problem:
+            print(f"gaai: warning: {problem}", file=sys.stderr)
 
 
 def record_in_catalog(
@@ -360,6 +466,7 @@ def _catalog_query(catalog: Any, args: argparse.Namespace) -> tuple[Any, str]:
             f"{e.id}  {e.status:<8} {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(e.started_at))}"
             f"  {e.source} {e.graph_name or '-'}  fingerprint {e.fingerprint[:12]}"
             f"  parent {e.parent_epoch or '-'}  tags {','.join(e.tags) or '-'}"
+            + (f"  error: {e.error}" if e.error else "")
             for e in epochs
         ]
         return [asdict(e) for e in epochs], "\n".join(lines) or "(no epochs)"

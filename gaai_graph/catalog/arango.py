@@ -385,6 +385,7 @@ class ArangoCatalog(CatalogBackend):
         finished_at: float,
         headline: str | None = None,
         vertical: str | None = None,
+        error: str | None = None,
     ) -> None:
         """Set the epoch's final status (headline and vertical kept when None)."""
         self.get_epoch(epoch_id)
@@ -392,6 +393,7 @@ class ArangoCatalog(CatalogBackend):
             "_key": document_key(epoch_id),
             "status": status,
             "finished_at": finished_at,
+            "error": error,
         }
         if headline is not None:
             patch["headline"] = headline

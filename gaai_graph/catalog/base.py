@@ -14,7 +14,8 @@ from typing import Any, Literal
 from gaai_graph.errors import GaaiError
 
 EpochStatus = Literal["running", "finished", "failed"]
-"""`running` until the run's reports are recorded (an interrupted run stays `running`)."""
+"""`running` until the run's reports are recorded (an interrupted run stays `running`);
+`failed` when the run ended in an error after it started (the reason is in `Epoch.error`)."""
 
 NodeKind = Literal["requirement", "use_case", "template", "execution", "report"]
 
@@ -46,6 +47,8 @@ class Epoch:
     tags: list[str] = field(default_factory=list)
     vertical: str | None = None
     headline: str | None = None
+    error: str | None = None
+    """Why the run failed (status `failed`); None otherwise."""
 
 
 @dataclass
@@ -109,8 +112,12 @@ class CatalogBackend(ABC):
         finished_at: float,
         headline: str | None = None,
         vertical: str | None = None,
+        error: str | None = None,
     ) -> None:
-        """Set an epoch's final status and end time."""
+        """Set an epoch's final status and end time, and its error (None clears an old one).
+
+        A failed run that is resumed and finishes is recorded `finished` with no error.
+        """
 
     @abstractmethod
     def list_epochs(self, fingerprint: str | None = None, source: str | None = None) -> list[Epoch]:

@@ -234,8 +234,73 @@ def record_run(
         time.time(),
         headline=summary.headline if summary else None,
         vertical=summary.vertical if summary else None,
+        error="the run ended without a summary" if failed else None,
     )
     return catalog.get_epoch(epoch.id)
+
+
+def fail_run_epoch(
+    catalog: CatalogBackend,
+    schema: Any,
+    *,
+    epoch_id: str,
+    started_at: float,
+    reason: str,
+    tags: list[str] | None = None,
+) -> Epoch | None:
+    """Mark the epoch of a run that ended in an error `failed`, with the reason.
+
+    The epoch is started first when the schema is known (a run can fail before its
+    `running` start was written); a run that failed before its schema was known started no
+    epoch, and none is made for it.
+
+    Args:
+        catalog: Where the epoch is.
+        schema: The run's `GraphSchema` from its last checkpoint, or None.
+        epoch_id: The epoch id (the run's thread id).
+        started_at: When the run started.
+        reason: The error, one line (it is shown by `gaai catalog show`).
+        tags: The epoch's tags.
+
+    Returns:
+        The failed epoch, or None when there is none.
+
+    Raises:
+        CatalogError: If the catalog refuses a write.
+    """
+    if schema is not None:
+        start_run_epoch(catalog, schema, epoch_id=epoch_id, started_at=started_at, tags=tags)
+    else:
+        try:
+            catalog.get_epoch(epoch_id)
+        except CatalogError:
+            return None
+    catalog.finish_epoch(epoch_id, "failed", time.time(), error=redact_source(reason))
+    return catalog.get_epoch(epoch_id)
+
+
+def fail_epoch_safely(catalog_spec: CatalogSpec, schema: Any, **options: Any) -> str | None:
+    """`fail_run_epoch` in the catalog at `catalog_spec`; a failure is returned, never raised.
+
+    Returns:
+        None when recorded (or when there was no epoch to mark), else what went wrong.
+    """
+    if schema is None:
+        # No schema, no epoch started by this run: look, but never create a catalog for it.
+        try:
+            catalog = open_catalog(catalog_spec, create=False)
+        except CatalogError:
+            return None
+        catalog.close()
+    try:
+        catalog = open_catalog(catalog_spec)
+        try:
+            fail_run_epoch(catalog, schema, **options)
+        finally:
+            catalog.close()
+    except Exception as error:
+        return _problem("catalog write failed", catalog_spec, error)
+    return None
 
 
 def record_run_safely(

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS epochs (
     parent_epoch TEXT REFERENCES epochs(id),
     tags TEXT NOT NULL DEFAULT '[]',
     vertical TEXT,
-    headline TEXT
+    headline TEXT,
+    error TEXT
 );
 CREATE INDEX IF NOT EXISTS epochs_by_fingerprint ON epochs(fingerprint, started_at);
 CREATE TABLE IF NOT EXISTS items (
@@ -74,8 +75,20 @@ class SqliteCatalog(CatalogBackend):
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._connection = sqlite3.connect(str(path), check_same_thread=False)
             self._connection.executescript(_SCHEMA)
+            self._upgrade()
         except (OSError, sqlite3.Error) as error:
             raise CatalogError(f"cannot open the catalog {path}: {error}") from error
+
+    def _upgrade(self) -> None:
+        """Add the columns later versions introduced to a catalog file made before them.
+
+        Added columns go last, where `_SCHEMA` also puts them, so rows read the same.
+        """
+        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(epochs)")}
+        with self._connection:
+            for column in ("error",):
+                if column not in columns:
+                    self._connection.execute(f"ALTER TABLE epochs ADD COLUMN {column} TEXT")
 
     def _execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:
@@ -97,7 +110,9 @@ class SqliteCatalog(CatalogBackend):
         if epoch.parent_epoch is None and parent:
             epoch.parent_epoch = parent[0][0]
         self._execute(
-            "INSERT INTO epochs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO epochs (id, fingerprint, source, graph_name, started_at, finished_at, "
+            "status, parent_epoch, tags, vertical, headline, error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 epoch.id,
                 epoch.fingerprint,
@@ -110,6 +125,7 @@ class SqliteCatalog(CatalogBackend):
                 json.dumps(epoch.tags),
                 epoch.vertical,
                 epoch.headline,
+                epoch.error,
             ),
         )
         return epoch
@@ -145,13 +161,14 @@ class SqliteCatalog(CatalogBackend):
         finished_at: float,
         headline: str | None = None,
         vertical: str | None = None,
+        error: str | None = None,
     ) -> None:
         """Set the epoch's final status; see `CatalogBackend`."""
         self.get_epoch(epoch_id)
         self._execute(
             "UPDATE epochs SET status = ?, finished_at = ?, headline = COALESCE(?, headline), "
-            "vertical = COALESCE(?, vertical) WHERE id = ?",
-            (status, finished_at, headline, vertical, epoch_id),
+            "vertical = COALESCE(?, vertical), error = ? WHERE id = ?",
+            (status, finished_at, headline, vertical, error, epoch_id),
         )
 
     def list_epochs(self, fingerprint: str | None = None, source: str | None = None) -> list[Epoch]:
@@ -206,4 +223,5 @@ def _epoch(row: tuple[Any, ...]) -> Epoch:
         tags=json.loads(row[8]),
         vertical=row[9],
         headline=row[10],
+        error=row[11] if len(row) > 11 else None,
     )

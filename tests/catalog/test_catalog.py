@@ -207,3 +207,42 @@ def test_unknown_epochs_are_clear_errors_for_every_write(store):
         store.finish_epoch("ghost", "finished", 1.0)
     with pytest.raises(CatalogError, match="no epoch 'ghost'"):
         store.get_epoch("ghost")
+
+
+def test_a_catalog_file_from_before_the_error_column_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE epochs (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, source TEXT NOT "
+        "NULL, graph_name TEXT, started_at REAL NOT NULL, finished_at REAL, status TEXT NOT "
+        "NULL, parent_epoch TEXT, tags TEXT NOT NULL DEFAULT '[]', vertical TEXT, headline TEXT);"
+        "INSERT INTO epochs VALUES ('e1', 'f', 'demo', NULL, 1.0, NULL, 'running', NULL, '[]', "
+        "NULL, NULL);"
+    )
+    old.commit()
+    old.close()
+    store = SqliteCatalog(path)
+    assert store.get_epoch("e1").error is None
+    store.finish_epoch("e1", "failed", 2.0, error="boom")
+    assert (store.get_epoch("e1").status, store.get_epoch("e1").error) == ("failed", "boom")
+    store.close()
+    again = SqliteCatalog(path)  # opening an upgraded file again changes nothing
+    assert again.get_epoch("e1").error == "boom"
+    again.close()
+
+
+def test_a_failed_epoch_keeps_its_reason_until_a_later_finish_clears_it(store, runs):
+    from gaai_graph.catalog import fail_run_epoch
+
+    values = runs["demo-1"]
+    failed = fail_run_epoch(
+        store, values["schema"], epoch_id="f-1", started_at=1.0, reason="source went away"
+    )
+    assert failed is not None and (failed.status, failed.error) == ("failed", "source went away")
+    assert fail_run_epoch(store, None, epoch_id="never", started_at=1.0, reason="x") is None
+    with pytest.raises(CatalogError):
+        store.get_epoch("never")
+    record_run(store, values, epoch_id="f-1", started_at=1.0)
+    assert (store.get_epoch("f-1").status, store.get_epoch("f-1").error) == ("finished", None)

@@ -135,3 +135,78 @@ def test_a_catalog_that_cannot_be_started_never_stops_the_run(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "catalog write failed" in err and "the run goes on" in err
     assert list((out / "reports").glob("*.json"))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--vertical", "nosuch"], "unknown vertical 'nosuch'"),
+        (["--vertical", "missing.yaml"], "vertical file not found"),
+        (["--max-executions", "0"], "max_executions must be at least 1"),
+        (["--top-k", "0"], "top_k must be at least 1"),
+        (["--doc", "nosuch.md"], "requirement document not found"),
+        (["--source", "/nonexistent/snapshot"], "does not exist"),
+        (["--source", "demo:big"], "demo scale must be a number"),
+        (["--source", "arangodb://h:port/db"], "malformed ArangoDB URL"),
+        (["--model", "gpt-4o-mini"], "needs OPENAI_API_KEY"),
+        (["--write-results"], "need a live source"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else " ".join(value),
+)
+def test_a_refused_run_leaves_nothing_behind(tmp_path, capsys, monkeypatch, options, message):
+    """No checkpoint store, thread file, catalog or output directory for a refused run."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    assert main(["run", *options, "--out", str(out), "--thread-id", "t", "--quiet"]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists(), sorted(str(p) for p in out.rglob("*"))
+
+
+def test_an_empty_document_is_refused_before_anything_is_made(tmp_path, capsys):
+    empty = tmp_path / "empty.md"
+    empty.write_text("")
+    out = tmp_path / "out"
+    assert main(["run", "--doc", str(empty), "--out", str(out), "--quiet"]) == 2
+    assert "is empty" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.fixture(params=["sqlite", "arangodb"])
+def catalog_spec(request, tmp_path):
+    """A catalog of each backend: a SQLite file, or a loopback ArangoDB database."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "catalog.sqlite")
+        return
+    from arango_replay import FakeArangoServer
+
+    with FakeArangoServer(None, "analytics") as server:
+        yield server.source("analytics")
+        assert server.unexpected == []
+
+
+def test_a_run_that_fails_after_its_epoch_started_is_recorded_failed_with_the_reason(
+    tmp_path, capsys, monkeypatch, catalog_spec
+):
+    from gaai_graph.nodes import vertical
+    from gaai_graph.nodes.vertical import VerticalError
+
+    def broken(*_args, **_kwargs):
+        raise VerticalError("the vertical file changed under the run")
+
+    # Fails in the graph, after the schema is analysed (the epoch then exists as running).
+    monkeypatch.setattr(vertical, "_resolve", broken)
+    out = tmp_path / "out"
+    argv = ["run", "--out", str(out), "--thread-id", "t", "--catalog", catalog_spec, "--quiet"]
+    assert main(argv) == 2
+    assert "the vertical file changed under the run" in capsys.readouterr().err
+    monkeypatch.undo()
+    (epoch,) = _json(capsys, "catalog", "--catalog", catalog_spec, "--json", "list")
+    assert (epoch["id"], epoch["status"]) == ("t", "failed")
+    assert epoch["error"] == "the vertical file changed under the run"
+    assert epoch["finished_at"] is not None and epoch["fingerprint"]
+    # Resumed (the cause gone), the same thread finishes: the epoch is finished, no error left.
+    assert main(["resume", "--thread-id", "t", "--out", str(out), "--quiet"]) == 0
+    (epoch,) = _json(capsys, "catalog", "--catalog", catalog_spec, "--json", "list")
+    assert (epoch["status"], epoch["error"]) == ("finished", None)
