@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
@@ -32,8 +32,10 @@ _ENVIRONMENT_OVERRIDES: dict[str, str] = {
 # How an environment value becomes the field's value (fields not listed take the text).
 _ENVIRONMENT_TYPES: dict[str, type] = {"llm_timeout": float, "llm_max_retries": int}
 
-STRUCTURED_METHODS = ("json_schema", "function_calling", "json_mode", "prompt")
+StructuredMethod = Literal["json_schema", "function_calling", "json_mode", "prompt"]
 """How the reasoning phases ask for their JSON answers (see `Context.llm_structured_method`)."""
+
+STRUCTURED_METHODS: tuple[str, ...] = get_args(StructuredMethod)
 
 
 def _from_environment(name: str, variable: str) -> Any:
@@ -148,7 +150,7 @@ class Context:
             "GAAI_LLM_RETRIES."
         },
     )
-    llm_structured_method: str = field(
+    llm_structured_method: StructuredMethod = field(
         default="json_schema",
         metadata={
             "description": "How answers are requested: 'json_schema' (response_format with "

@@ -33,7 +33,7 @@ import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
@@ -43,7 +43,7 @@ from langgraph.func import task
 from langgraph.types import CachePolicy
 from pydantic import BaseModel, ValidationError
 
-from gaai_graph.context import Context
+from gaai_graph.context import Context, StructuredMethod
 from gaai_graph.errors import GaaiError
 from gaai_graph.llm.config import cache_identity, chat_model_for, model_identity, model_name
 from gaai_graph.llm.secrets import redact, remember_secrets_of
@@ -62,7 +62,6 @@ __all__ = [
 
 Shape = TypeVar("Shape", bound=BaseModel)
 Result = TypeVar("Result")
-StructuredMethod = Literal["json_schema", "function_calling", "json_mode", "prompt"]
 FailureKind = Literal["unreachable", "error"]
 
 UNREACHABLE_AFTER = 2
@@ -391,9 +390,8 @@ class LLMSession:
         """
         schema = shape.model_json_schema()
         memory = self._memory
-        wanted = cast(StructuredMethod, self.context.llm_structured_method)
         method = memory.methods.get(self.identity) or _method_for(
-            self.model, wanted, shape.__name__, schema
+            self.model, self.context.llm_structured_method, shape.__name__, schema
         )
         answer = await self._send(shape, schema, method, messages, purpose)
         if answer is not None and "refused" in answer:

@@ -155,3 +155,12 @@ def test_bad_llm_settings_in_the_environment_are_clear_errors(
 
     with pytest.raises(GaaiError, match=message):
         Context()
+
+
+def test_the_structured_output_method_is_an_enum_in_the_context_form():
+    from pydantic import TypeAdapter
+
+    schema = TypeAdapter(Context).json_schema()["properties"]["llm_structured_method"]
+
+    assert schema["enum"] == ["json_schema", "function_calling", "json_mode", "prompt"]
+    assert schema["default"] == "json_schema"
