@@ -109,6 +109,16 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _postgres_tool(command: list[str]) -> None:
+    """Run initdb / pg_ctl; on failure, fail the test with what the tool printed."""
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(
+            f"{' '.join(command)} failed with exit code {done.returncode}:\n"
+            f"{done.stderr.strip() or done.stdout.strip() or '(no output)'}"
+        )
+
+
 @pytest.fixture
 def postgres_url():
     """A throwaway PostgreSQL cluster on a free loopback port, stopped at the end."""
@@ -124,23 +134,52 @@ def postgres_url():
         os.chown(root, user.pw_uid, user.pw_gid)
         as_postgres = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
-    subprocess.run(
-        [*as_postgres, str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-    )
+    initdb = [str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]
+    # --no-locale: initdb otherwise takes the cluster's locale from LANG and refuses one that
+    # is not installed (LANG=en_US.UTF-8 on a fresh Debian), which no test here needs.
+    _postgres_tool([*as_postgres, *initdb, "--no-locale", "-E", "UTF8"])
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1"
     pg_ctl = [*as_postgres, str(bindir / "pg_ctl"), "-D", str(data)]
-    subprocess.run(
-        [*pg_ctl, "-o", options, "-l", str(root / "log"), "-w", "start"],
-        check=True,
-        capture_output=True,
-    )
+    try:
+        _postgres_tool([*pg_ctl, "-o", options, "-l", str(root / "log"), "-w", "start"])
+    except BaseException:
+        log = root / "log"
+        if log.exists():
+            print(f"PostgreSQL server log:\n{log.read_text(errors='replace')}")
+        shutil.rmtree(root, ignore_errors=True)
+        raise
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run([*pg_ctl, "-m", "immediate", "-w", "stop"], capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def missing_locale(monkeypatch):
+    """LANG and LC_ALL naming a locale this machine does not have (as on a fresh Debian)."""
+    monkeypatch.setenv("LANG", "xx_NOPE.UTF-8")
+    monkeypatch.setenv("LC_ALL", "xx_NOPE.UTF-8")
+
+
+def test_the_postgres_server_starts_under_a_locale_that_is_not_installed(
+    missing_locale, postgres_url
+):
+    async def status():
+        async with open_checkpointer(postgres_url) as saver:
+            return await thread_status(compile_graph(saver), "nobody")
+
+    assert asyncio.run(status()) == "new"
+
+
+def test_a_failing_postgres_tool_fails_with_its_own_message():
+    bindir = _postgres_bin()
+    if bindir is None:
+        pytest.fail("PostgreSQL is not installed: run scripts/ensure_postgres.sh (make test does)")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        _postgres_tool([str(bindir / "initdb"), "--no-such-option"])
+    text = str(failed.value)
+    assert "exit code 1" in text and "unrecognized option" in text, text
 
 
 def test_postgres_checkpointer_against_a_real_server(postgres_url):
