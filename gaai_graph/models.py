@@ -202,6 +202,12 @@ class UseCase(Model):
     priority: Priority = "medium"
     rationale: str = ""
     """Why this intent was read from the requirement text."""
+    algorithm: AlgorithmName | None = None
+    """The algorithm the requirement names for this question ("Use Louvain ..."); template
+    design runs it instead of the intent's usual one. None: no algorithm was named."""
+    notes: list[str] = Field(default_factory=list)
+    """Caveats the report repeats, e.g. an algorithm the requirement named that does not
+    answer this question (it then runs as a use case of its own)."""
 
 
 class GraphProjection(Model):
@@ -226,6 +232,9 @@ class AnalysisTemplate(Model):
     """Collections whose vertices are reported as top entities; empty means all."""
     top_k: int = 10
     description: str = ""
+    notes: list[str] = Field(default_factory=list)
+    """Design caveats the report repeats in its notes: a requested algorithm replaced by
+    another (and why), or one the requirement named that answers a different question."""
 
 
 # --------------------------------------------------------------------------- results

@@ -188,3 +188,19 @@ def singular_phrase(phrase: str) -> str:
 def noun_for(count: float, singular: str) -> str:
     """The noun phrase `singular` in the number `count` calls for ("1 edge", "2 edges")."""
     return singular if count == 1 else plural_phrase(singular)
+
+
+ALGORITHM_LABELS: dict[str, str] = {
+    "pagerank": "PageRank",
+    "betweenness": "betweenness",
+    "degree": "degree",
+    "kcore": "k-core",
+    "triangles": "triangle counting",
+    "wcc": "connected components",
+    "scc": "strongly connected components",
+    "label_propagation": "label propagation",
+    "louvain": "Louvain",
+    "leiden": "Leiden",
+}
+"""Short names of the registry's algorithms for titles and notes ("Segments of customers
+(Louvain)")."""

@@ -271,6 +271,8 @@ def result_measures(execution: ExecutionResult) -> dict[str, MetricValue]:
     - `rings_beyond_main_component` = metrics.groups_with_at_least_2_result_members minus the
       largest group when it is the main component (largest_group_share > 0.5)
     - `triangle_count` = statistics.total / 3 (each triangle is counted at its 3 corners)
+    - `top_tie_count` = entities sharing the top score (within `TIE_TOLERANCE`), and
+      `top_tie_count_is_exact` (False when the listing ends inside the tie)
 
     Args:
         execution: The engine's summary of one run.
@@ -348,7 +350,36 @@ def _derived_measures(
         and execution.parameters.get("score", "triangles") == "triangles"
     ):
         derived["derived.triangle_count"] = statistics.total / 3
+    derived.update(_tie_measures(execution))
     return derived
+
+
+def _tie_measures(execution: ExecutionResult) -> dict[str, MetricValue]:
+    """How many entities share the top score (relative tolerance `TIE_TOLERANCE`).
+
+    Listed entities are sorted by score, so when the listing reaches a lower score every tied
+    entity is listed and the count is exact. When every listed entity ties, the engine's
+    `result_vertices_at_max` (counted over the whole result) gives the count when it covers
+    the listing; otherwise the listed count is a lower bound (`top_tie_count_is_exact` False).
+    """
+    entities = execution.top_entities
+    if not entities:
+        return {}
+    top = entities[0].value
+    listed = sum(1 for entity in entities if _ties(entity.value, top))
+    exact = listed < len(entities)
+    count = listed
+    at_max = _number(execution.metrics.get("result_vertices_at_max"))
+    statistics = execution.statistics
+    if (
+        not exact
+        and at_max is not None
+        and at_max >= listed
+        and statistics is not None
+        and _ties(statistics.max, top)
+    ):
+        count, exact = int(at_max), True
+    return {"derived.top_tie_count": count, "derived.top_tie_count_is_exact": exact}
 
 
 MAIN_COMPONENT_SHARE = 0.5
@@ -648,7 +679,24 @@ def _score_findings(writer: _Writer) -> None:
     if statistics is None or statistics.count == 0:
         return
     score = _SCORE_NAMES.get(execution.algorithm, "score")
+    if execution.algorithm == "triangles" and execution.parameters.get("score") == "clustering":
+        score = "local clustering coefficient"
     population = writer.population()
+
+    if statistics.max == 0 and statistics.min == 0:
+        # Nothing to rank or to call concentrated: say so once (the triangle census does).
+        if execution.algorithm != "triangles":
+            q = writer.quoter()
+            writer.add(
+                f"No vertex has any {score}",
+                f"All {q.count('statistics.count', writer.population(plural=False))} have a "
+                f"{score} of {q.num('statistics.max')}.",
+                0.7,
+                q,
+                actionable=False,
+            )
+        _score_specifics(writer)
+        return
 
     # Concentration: strength = max(gini, 1 - gini), so a clearly unequal or clearly even
     # distribution is a firm finding and a middling Gini a weak one.
@@ -678,41 +726,82 @@ def _score_findings(writer: _Writer) -> None:
     kind: Literal["finding", "context"] = "finding" if gini >= 0.6 else "context"
     writer.add(title, description, max(gini, 1 - gini), q, kind=kind)
 
-    if not execution.top_entities:
-        return
-    top = execution.top_entities[0]
-    q = writer.quoter()
-    leader = q.entity(0, top)
-    related = [e.id for e in execution.top_entities[:5]]
-    if q.has("derived.top_to_median_ratio"):
-        ratio = q.value("derived.top_to_median_ratio")
-        description = (
-            f"{leader} ranks first with a {score} of {q.num('top_entities[0].value')}, "
-            f"{q.times('derived.top_to_median_ratio')} the median of "
-            f"{q.num('statistics.median')}."
-        )
-        # A leader 100× the median is unmistakable; 1× is no signal at all.
-        strength = min(1.0, max(0.0, math.log10(max(ratio, 1.0)) / 2))
-        kind = "finding" if ratio >= LEADER_FINDING_RATIO else "context"
-    else:
-        description = (
-            f"{leader} ranks first with a {score} of {q.num('top_entities[0].value')} while "
-            f"the median vertex scores {q.num('statistics.median')}: at least half of the "
-            f"{population} have no {score} at all."
-        )
-        strength = 0.8
-        kind = "finding"
-    writer.add(
-        f"{display_label(top)} leads by {score}", description, strength, q, related, kind=kind
-    )
+    if execution.top_entities and execution.top_entities[0].value > 0:
+        _leader_finding(writer, score, population)
+    _score_specifics(writer)
 
+
+def _score_specifics(writer: _Writer) -> None:
     specific = {
         "degree": _degree_finding,
         "kcore": _kcore_finding,
         "triangles": _triangles_finding,
-    }.get(execution.algorithm)
+    }.get(writer.execution.algorithm)
     if specific is not None:
         specific(writer)
+
+
+TIE_TOLERANCE = 1e-9
+"""Relative difference below which two scores are the same score (a tie, not a lead)."""
+
+LISTED_TIES_SHOWN = 6
+"""Tied leaders named in the insight; the others are counted."""
+
+
+def _ties(value: float, other: float) -> bool:
+    return math.isclose(value, other, rel_tol=TIE_TOLERANCE, abs_tol=1e-15)
+
+
+def _leader_finding(writer: _Writer, score: str, population: str) -> None:
+    """The top-ranked entity, or the entities tied for first, against the median."""
+    execution = writer.execution
+    top = execution.top_entities[0]
+    q = writer.quoter()
+    tied = int(_number(writer.measures.get("derived.top_tie_count")) or 1)
+    related = [e.id for e in execution.top_entities[: max(5, min(tied, LISTED_TIES_SHOWN))]]
+    if q.has("derived.top_to_median_ratio"):
+        ratio = q.value("derived.top_to_median_ratio")
+        against = (
+            f"{q.times('derived.top_to_median_ratio')} the median of {q.num('statistics.median')}"
+        )
+        # A leader 100× the median is unmistakable; 1× is no signal at all.
+        strength = min(1.0, max(0.0, math.log10(max(ratio, 1.0)) / 2))
+        kind: Literal["finding", "context"] = (
+            "finding" if ratio >= LEADER_FINDING_RATIO else "context"
+        )
+    else:
+        against = None
+        strength = 0.8
+        kind = "finding"
+    value = q.num("top_entities[0].value")
+    if tied <= 1:
+        description = f"{q.entity(0, top)} ranks first with a {score} of {value}"
+        description += (
+            f", {against}."
+            if against
+            else f" while the median vertex scores {q.num('statistics.median')}: at least half "
+            f"of the {population} have no {score} at all."
+        )
+        title = f"{display_label(top)} leads by {score}"
+    else:
+        exact = bool(writer.measures.get("derived.top_tie_count_is_exact"))
+        count = q.num("derived.top_tie_count")
+        leaders = writer.leaders()
+        who = f"{count} {leaders}" if exact else f"At least {count} {leaders}"
+        shown = min(tied, LISTED_TIES_SHOWN, len(execution.top_entities))
+        names = ", ".join(q.entity(i, execution.top_entities[i]) for i in range(shown))
+        more = "" if shown == tied else " and the others"
+        description = f"{who} tie for first with a {score} of {value}"
+        description += (
+            f", {against}"
+            if against
+            else f", while the median vertex scores {q.num('statistics.median')}"
+        )
+        description += f": {names}{more}. No single one leads."
+        if not exact:
+            description += " The listing ends inside the tie; raise top_k to see all of it."
+        title = f"{who} tie for first by {score}"
+    writer.add(title, description, strength, q, related, kind=kind)
 
 
 def _degree_finding(writer: _Writer) -> None:
@@ -847,6 +936,9 @@ def _triangles_finding(writer: _Writer) -> None:
     statistics = writer.execution.statistics
     assert statistics is not None
     q = writer.quoter()
+    if q.has("metrics.triangle_count"):
+        _triangle_census(writer)
+        return
     if q.has("derived.triangle_count"):
         description = (
             f"The projection holds {q.count('derived.triangle_count', 'triangle')}; the average "
@@ -864,6 +956,39 @@ def _triangles_finding(writer: _Writer) -> None:
         strength = statistics.mean
         title = "Local clustering"
     writer.add(title, description, strength, q)
+
+
+def _triangle_census(writer: _Writer) -> None:
+    """Triangles and clustering as the engine counted them over the whole projection."""
+    q = writer.quoter()
+    triangles = q.value("metrics.triangle_count")
+    description = f"The projection holds {q.count('metrics.triangle_count', 'triangle')}"
+    if q.has("metrics.vertices_in_triangles") and q.has("metrics.vertex_count"):
+        inside = q.value("metrics.vertices_in_triangles")
+        description += (
+            f"; {q.num('metrics.vertices_in_triangles')} of its "
+            f"{q.count('metrics.vertex_count', 'vertex')} {'sits' if inside == 1 else 'sit'} in "
+            "at least one"
+        )
+    description += "."
+    if q.has("metrics.average_clustering"):
+        description += (
+            " The average local clustering coefficient (the share of a vertex's neighbour "
+            f"pairs that are tied to each other) is {q.num('metrics.average_clustering')}"
+        )
+        if q.has("metrics.transitivity"):
+            description += (
+                ", and the transitivity (the share of all connected triples that close into "
+                f"a triangle) is {q.num('metrics.transitivity')}"
+            )
+        description += "."
+    if triangles == 0:
+        description += " Without triangles, no three entities are all tied to each other."
+        writer.add("No closed triangles", description, 0.7, q, actionable=False)
+        return
+    related = [e.id for e in writer.execution.top_entities[:5] if e.value > 0]
+    strength = min(1.0, 0.3 + math.log10(max(triangles, 1.0)) / 5)
+    writer.add("Closed triangles show local cohesion", description, strength, q, related)
 
 
 def _modularity_band(modularity: float) -> str:
@@ -1157,7 +1282,8 @@ def _data_quality_finding(writer: _Writer) -> None:
 
 def _leader_recommendation(writer: _Writer) -> None:
     execution = writer.execution
-    if not execution.top_entities or not writer.findings:
+    if not execution.top_entities or not writer.findings or execution.top_entities[0].value <= 0:
+        # Nobody scores above zero (no triangles at all): there is no one to start with.
         return
     names = ", ".join(display_label(e) for e in execution.top_entities[:3])
     population = writer.leaders()
@@ -1402,6 +1528,10 @@ def write_report_by_rules(
         **execution.result_fields(),
         "generated_by": "rules",
     }
+    # Design caveats (a requested algorithm replaced, or named for another question) follow
+    # the engine's own notes, whose positions insights may cite.
+    notes = [*execution.notes, *(n for n in template.notes if n not in execution.notes)]
+    base["notes"] = notes
     if execution.status == "failed":
         return _failed_report(template, execution, base)
 

@@ -27,20 +27,31 @@ never by collection names:
   those identifiers: the focus's own relations (referrals) would chain everyone together.
 * **cycles** — strongly connected components on the directed self edges of the focus (or a
   focus→X→focus round trip when it has none): a component of more than one vertex is a loop.
-* **brokers** — betweenness on the same two-hop core projection as communities, undirected,
-  less the focus's identifier leaves (devices, cards): a broker is whoever sits on the paths
-  between the groups that projection contains. Sampled (`BROKER_SAMPLE_SIZE` sources) when
-  the projection is larger than `BROKER_EXACT_LIMIT`. Betweenness also rewards shortcuts
+* **brokers** — betweenness on the focus's own relation when it has one (referrals between
+  customers, transfers between accounts), undirected: "who bridges groups of customers" asks
+  about the ties between customers, and through orders and products every buyer of a popular
+  product would look like a bridge. Without such a relation, the same two-hop core projection
+  as communities, less the focus's identifier leaves (devices, cards): a broker is whoever
+  sits on the paths between the groups that projection contains. Sampled
+  (`BROKER_SAMPLE_SIZE` sources) when the projection is larger than `BROKER_EXACT_LIMIT`.
+  Betweenness also rewards shortcuts
   *inside* a group (an influencer who referred many of their own segment), so it shortlists
   brokers rather than proving them.
 * **cohesion** — k-core on the undirected focus with its direct core neighbours: entities
   without shared neighbours stay at coreness 1; densely interlinked groups rise above.
+
+An algorithm the requirement names (`UseCase.algorithm`: "Use Louvain ...", "count
+triangles ...") runs on its intent's projection instead of the default one: Louvain and label
+propagation where Leiden would run, triangle counting (on the focus's own relations, where
+triangles can close) or k-core for cohesion, PageRank or degree for influence and hubs. A
+requested algorithm that cannot run is replaced only with a note the report repeats.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +69,7 @@ from gaai_graph.models import (
     RunError,
     UseCase,
 )
-from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.nodes.common import ALGORITHM_LABELS, context_of, timed
 from gaai_graph.nodes.schema import SchemaTopology
 from gaai_graph.state import WorkflowState
 
@@ -70,6 +81,7 @@ __all__ = [
     "design_templates_with_failures",
     "generate_templates",
     "validate_template",
+    "with_use_case_notes",
 ]
 
 BROKER_EXACT_LIMIT = 5000
@@ -110,16 +122,6 @@ def _endorses_target(edge: str) -> bool:
 
 
 _PRIORITY_ORDER: dict[Priority, int] = {"high": 0, "medium": 1, "low": 2}
-
-_ALGORITHM_LABELS: dict[str, str] = {
-    "pagerank": "PageRank",
-    "betweenness": "betweenness",
-    "degree": "degree",
-    "kcore": "k-core",
-    "wcc": "connected components",
-    "scc": "strongly connected components",
-    "leiden": "Leiden",
-}
 
 
 class _NoTemplateError(Exception):
@@ -270,6 +272,9 @@ def _cycles(use_case: UseCase, topology: SchemaTopology) -> _Plan:
 
 def _brokers(use_case: UseCase, topology: SchemaTopology) -> _Plan:
     focus = use_case.focus_collections
+    self_edges = [e for f in focus for e in topology.self_edges(f)]
+    if self_edges:
+        return _brokers_among(focus, self_edges, topology)
     vertices, edges = topology.neighbourhood(focus, hops=COMMUNITY_HOPS)
     # Identifier collections (each device or card used by one customer) are leaves of the
     # focus: every path from a leaf runs through its owner, which adds the same large offset
@@ -279,7 +284,16 @@ def _brokers(use_case: UseCase, topology: SchemaTopology) -> _Plan:
     edges = [e for e in edges if not topology.endpoints(e) & leaves]
     if not edges:
         raise _NoTemplateError(f"no core edges around {_names(focus)}")
-    size = sum(topology.count(v) for v in vertices)
+    parameters, approximation = _betweenness_parameters(sum(topology.count(v) for v in vertices))
+    why = (
+        f"Betweenness on the undirected core network around "
+        f"{_names(focus)} ({_names(vertices)}), the network the communities are found in: a "
+        "broker lies on many shortest paths between groups." + approximation
+    )
+    return _Plan("betweenness", vertices, edges, False, parameters, why)
+
+
+def _betweenness_parameters(size: int) -> tuple[dict[str, Any], str]:
     sampled = size > BROKER_EXACT_LIMIT
     parameters: dict[str, Any] = {"sample_size": BROKER_SAMPLE_SIZE if sampled else None}
     approximation = (
@@ -287,12 +301,24 @@ def _brokers(use_case: UseCase, topology: SchemaTopology) -> _Plan:
         if sampled
         else " Exact."
     )
+    return parameters, approximation
+
+
+def _brokers_among(focus: list[str], self_edges: list[str], topology: SchemaTopology) -> _Plan:
+    """Betweenness on the focus's own relation (referrals between customers).
+
+    "Who bridges groups of customers" is a question about the ties between the customers
+    themselves; through orders and products every customer who bought a popular product
+    would look like a bridge.
+    """
+    vertices = [f for f in focus if topology.self_edges(f)]
+    parameters, approximation = _betweenness_parameters(sum(topology.count(v) for v in vertices))
     why = (
-        f"Betweenness on the undirected core network around "
-        f"{_names(focus)} ({_names(vertices)}), the network the communities are found in: a "
-        "broker lies on many shortest paths between groups." + approximation
+        f"Betweenness on the undirected {_names(self_edges)} network between "
+        f"{_names(vertices)}, their direct relation to each other: a broker lies on many "
+        "shortest paths between otherwise separate groups of them." + approximation
     )
-    return _Plan("betweenness", vertices, edges, False, parameters, why)
+    return _Plan("betweenness", vertices, self_edges, False, parameters, why)
 
 
 def _cohesion(use_case: UseCase, topology: SchemaTopology) -> _Plan:
@@ -304,6 +330,89 @@ def _cohesion(use_case: UseCase, topology: SchemaTopology) -> _Plan:
         "largest k such that it belongs to a group where everyone has k ties inside the group."
     )
     return _Plan("kcore", vertices, edges, False, {}, why)
+
+
+def _community_variant(
+    algorithm: AlgorithmName, parameters: dict[str, Any]
+) -> Callable[[_Plan, UseCase, SchemaTopology], _Plan]:
+    def variant(plan: _Plan, use_case: UseCase, topology: SchemaTopology) -> _Plan:
+        label = ALGORITHM_LABELS[algorithm]
+        why = plan.why.replace("Leiden communities", f"{label} communities", 1)
+        if why == plan.why:
+            why = f"{label} on the undirected projection ({_names(plan.vertices)}). {plan.why}"
+        return _Plan(algorithm, plan.vertices, plan.edges, False, dict(parameters), why)
+
+    return variant
+
+
+def _triangles_variant(plan: _Plan, use_case: UseCase, topology: SchemaTopology) -> _Plan:
+    focus = use_case.focus_collections
+    self_edges = [e for f in focus for e in topology.self_edges(f)]
+    if self_edges:
+        # "Triangles among customers": a triangle needs three ties among the entities
+        # themselves; through orders or devices (two-mode links) none can ever close.
+        vertices = [f for f in focus if topology.self_edges(f)]
+        edges = self_edges
+    else:
+        vertices, edges = plan.vertices, plan.edges
+    why = (
+        f"Triangle counting on the undirected {_names(edges)} network of {_names(vertices)}: "
+        "each vertex's triangles and local clustering coefficient (the share of its "
+        "neighbour pairs that are themselves tied), with the graph's average clustering and "
+        "transitivity."
+    )
+    return _Plan("triangles", vertices, edges, False, {"score": "triangles"}, why)
+
+
+def _scoring_variant(
+    algorithm: AlgorithmName, parameters: dict[str, Any]
+) -> Callable[[_Plan, UseCase, SchemaTopology], _Plan]:
+    def variant(plan: _Plan, use_case: UseCase, topology: SchemaTopology) -> _Plan:
+        direction = "directed" if plan.directed else "undirected"
+        why = (
+            f"{ALGORITHM_LABELS[algorithm]} over {_names(plan.edges)} between "
+            f"{_names(plan.vertices)} ({direction}), as the requirement asks, on the projection "
+            f"chosen for {use_case.intent} questions."
+        )
+        return _Plan(algorithm, plan.vertices, plan.edges, plan.directed, dict(parameters), why)
+
+    return variant
+
+
+# How to run an algorithm a requirement names on the projection its intent's rule chose. Only
+# pairs in use_cases.COMPATIBLE_ALGORITHMS reach these (e.g. Louvain for communities).
+_REQUESTED: dict[str, Callable[[_Plan, UseCase, SchemaTopology], _Plan]] = {
+    "louvain": _community_variant("louvain", {"resolution": 1.0}),
+    "leiden": _community_variant("leiden", {"resolution": 1.0}),
+    "label_propagation": _community_variant("label_propagation", {}),
+    "triangles": _triangles_variant,
+    "kcore": _scoring_variant("kcore", {}),
+    "pagerank": _scoring_variant("pagerank", {"damping_factor": 0.85}),
+    "degree": _scoring_variant("degree", {"mode": "all"}),
+}
+
+
+def _plan_for(use_case: UseCase, topology: SchemaTopology) -> tuple[_Plan, list[str]]:
+    """The intent's plan, running the requested algorithm when the use case names one.
+
+    Returns:
+        (the plan, notes for the report: the use case's own, and a replacement when the
+        requested algorithm cannot run here).
+    """
+    plan = _RULES[use_case.intent](use_case, topology)
+    notes = list(use_case.notes)
+    requested = use_case.algorithm
+    if requested is None or requested == plan.algorithm:
+        return plan, notes
+    variant = _REQUESTED.get(requested)
+    if variant is None:
+        notes.append(
+            f"{use_case.id} asked for {ALGORITHM_LABELS[requested]}, which does not answer "
+            f"{use_case.intent} questions on this schema; {ALGORITHM_LABELS[plan.algorithm]} "
+            "ran instead."
+        )
+        return plan, notes
+    return variant(plan, use_case, topology), notes
 
 
 _RULES = {
@@ -420,13 +529,13 @@ def design_templates_with_failures(
             continue
         use_case_known = use_case.model_copy(update={"focus_collections": known})
         try:
-            plan = _RULES[use_case.intent](use_case_known, topology)
+            plan, notes = _plan_for(use_case_known, topology)
             template = validate_template(
                 AnalysisTemplate(
                     id=f"TPL-{len(templates) + 1:03d}",
                     use_case_id=use_case.id,
                     requirement_ids=list(use_case.requirement_ids),
-                    title=f"{use_case.title} ({_ALGORITHM_LABELS[plan.algorithm]})",
+                    title=f"{use_case.title} ({ALGORITHM_LABELS[plan.algorithm]})",
                     algorithm=plan.algorithm,
                     projection=GraphProjection(
                         vertex_collections=plan.vertices,
@@ -437,6 +546,7 @@ def design_templates_with_failures(
                     result_collections=[f for f in known if f in plan.vertices],
                     top_k=top_k,
                     description=plan.why,
+                    notes=notes,
                 ),
                 schema,
             )
@@ -464,6 +574,30 @@ def design_templates_by_rules(
     return design_templates_with_failures(
         use_cases, schema, max_templates=max_templates, top_k=top_k
     ).templates
+
+
+def with_use_case_notes(template: AnalysisTemplate, use_case: UseCase | None) -> AnalysisTemplate:
+    """The template with its use case's notes, and a note when it swapped the requested algorithm.
+
+    Templates from a model (or a reviewer) may run another algorithm than the one the
+    requirement named; the report must say so rather than answer with it silently.
+    """
+    if use_case is None:
+        return template
+    notes = list(template.notes)
+    notes.extend(note for note in use_case.notes if note not in notes)
+    requested = use_case.algorithm
+    if requested is not None and template.algorithm != requested:
+        note = (
+            f"{use_case.id} asked for {ALGORITHM_LABELS[requested]}; this analysis runs "
+            f"{ALGORITHM_LABELS.get(template.algorithm, template.algorithm)} instead, as its "
+            "template was designed."
+        )
+        if not any(note.split(";")[0] in existing for existing in notes):
+            notes.append(note)
+    if notes == template.notes:
+        return template
+    return template.model_copy(update={"notes": notes})
 
 
 async def generate_templates(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -496,6 +630,11 @@ async def generate_templates(state: WorkflowState, runtime: Runtime[Context]) ->
             design, llm_updates = await templates_with_llm(
                 context, state.use_cases, state.schema, design
             )
+            use_cases = {use_case.id: use_case for use_case in state.use_cases}
+            design.templates = [
+                with_use_case_notes(template, use_cases.get(template.use_case_id))
+                for template in design.templates
+            ]
             errors = [
                 RunError(
                     phase="generate_templates",

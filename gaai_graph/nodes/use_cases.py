@@ -24,6 +24,7 @@ from langgraph.runtime import Runtime
 
 from gaai_graph.context import Context
 from gaai_graph.models import (
+    AlgorithmName,
     GraphSchema,
     Intent,
     Priority,
@@ -33,6 +34,7 @@ from gaai_graph.models import (
     Vertical,
 )
 from gaai_graph.nodes.common import (
+    ALGORITHM_LABELS,
     context_of,
     plural_noun,
     plural_phrase,
@@ -43,11 +45,15 @@ from gaai_graph.nodes.schema import SchemaTopology
 from gaai_graph.state import WorkflowState
 
 __all__ = [
+    "ALGORITHM_LEXICON",
+    "COMPATIBLE_ALGORITHMS",
     "INTENT_LEXICON",
     "INTENT_THRESHOLD",
     "UNANSWERABLE",
+    "AlgorithmMention",
     "Mention",
     "business_term",
+    "find_algorithms",
     "find_mentions",
     "generate_use_cases",
     "generate_use_cases_by_rules",
@@ -225,6 +231,81 @@ def unanswerable_reasons(text: str) -> list[tuple[tuple[int, int], str]]:
         for m in entry.pattern.finditer(text)
     ]
     return sorted(found)
+
+
+@dataclass(frozen=True)
+class AlgorithmMention:
+    """An algorithm named in a requirement, the intent it answers on its own, and where."""
+
+    algorithm: AlgorithmName
+    intent: Intent
+    span: tuple[int, int]
+    text: str
+
+
+def _algorithm(
+    algorithm: AlgorithmName, intent: Intent, regex: str
+) -> tuple[AlgorithmName, Intent, re.Pattern[str]]:
+    return (algorithm, intent, re.compile(rf"\b(?:{regex})\b", re.IGNORECASE))
+
+
+ALGORITHM_LEXICON: tuple[tuple[AlgorithmName, Intent, re.Pattern[str]], ...] = (
+    # "strongly connected components" before "connected components", whose words it holds.
+    _algorithm("scc", "cycles", r"strongly[- ]connected(?: components?)?|sccs?"),
+    _algorithm("wcc", "rings", r"(?:weakly[- ])?connected components?|wccs?"),
+    _algorithm("pagerank", "influence", r"page[- ]?rank"),
+    _algorithm("betweenness", "brokers", r"betweenness(?:[- ]centrality)?"),
+    _algorithm("louvain", "communities", r"louvain"),
+    _algorithm("leiden", "communities", r"leiden"),
+    _algorithm("label_propagation", "communities", r"label[- ]propagation"),
+    _algorithm("kcore", "cohesion", r"k[- ]?cores?(?: decomposition)?|coreness"),
+    _algorithm(
+        "triangles",
+        "cohesion",
+        r"triangles?(?: count(?:s|ing)?)?|(?:local )?clustering coefficients?|transitivity",
+    ),
+    _algorithm(
+        "degree",
+        "hubs",
+        r"degree[- ]centrality|(?:in|out)[- ]?degrees?|(?:node|vertex) degrees?|"
+        r"degree distribution|by (?:their )?degree",
+    ),
+)
+"""Algorithm names people write, the registry algorithm each means and the intent it answers
+when the rest of the requirement reads as no compatible intent."""
+
+COMPATIBLE_ALGORITHMS: dict[Intent, frozenset[str]] = {
+    "influence": frozenset({"pagerank", "degree"}),
+    "hubs": frozenset({"degree", "pagerank"}),
+    "communities": frozenset({"leiden", "louvain", "label_propagation"}),
+    "rings": frozenset({"wcc"}),
+    "brokers": frozenset({"betweenness"}),
+    "cohesion": frozenset({"kcore", "triangles"}),
+    "cycles": frozenset({"scc"}),
+}
+"""Per intent, the algorithms that answer it: a named algorithm runs for the requirement's
+intent when it is one of these ("Use Louvain to find communities"), else as its own use case."""
+
+
+def find_algorithms(text: str) -> list[AlgorithmMention]:
+    """Find the algorithms a requirement names, in text order, each once.
+
+    Args:
+        text: A requirement's text.
+
+    Returns:
+        One mention per algorithm, at its first occurrence.
+    """
+    found: dict[str, AlgorithmMention] = {}
+    for algorithm, intent, pattern in ALGORITHM_LEXICON:
+        matches = list(pattern.finditer(text))
+        if not matches:
+            continue
+        text = _blank(text, (m.span() for m in matches))
+        if algorithm not in found:
+            first = matches[0]
+            found[algorithm] = AlgorithmMention(algorithm, intent, first.span(), first.group(0))
+    return sorted(found.values(), key=lambda mention: mention.span)
 
 
 @dataclass(frozen=True)
@@ -528,6 +609,71 @@ class _Draft:
     priority: Priority
     texts: list[str]
     phrases: list[str] = field(default_factory=list)
+    algorithm: AlgorithmName | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Question:
+    """One question a requirement asks: an intent, maybe with the algorithm it names."""
+
+    intent: Intent
+    algorithm: AlgorithmName | None
+    phrases: list[str]
+    cues: list[tuple[int, int]]
+    notes: list[str] = field(default_factory=list)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _questions(
+    requirement_id: str, intents: dict[Intent, _Reading], algorithms: list[AlgorithmMention]
+) -> list[_Question]:
+    """Pair the intents read from a requirement with the algorithms it names.
+
+    A named algorithm answers the first intent it fits ("Use Louvain to find communities":
+    communities with Louvain); one that fits none of them is a question of its own, with the
+    intent it answers ("Compute PageRank over customers": influence with PageRank), and each
+    intent left without an algorithm notes that the named one does not answer it, so the
+    usual algorithm never stands in for the named one silently.
+    """
+    claimed: dict[Intent, list[AlgorithmMention]] = {}
+    own: list[AlgorithmMention] = []
+    for mention in algorithms:
+        fitting = next((i for i in intents if mention.algorithm in COMPATIBLE_ALGORITHMS[i]), None)
+        if fitting is None:
+            own.append(mention)
+        else:
+            claimed.setdefault(fitting, []).append(mention)
+    questions: list[_Question] = []
+    for intent, reading in intents.items():
+        for mention in claimed.get(intent, []):
+            questions.append(
+                _Question(
+                    intent,
+                    mention.algorithm,
+                    [*reading.phrases, mention.text.lower()],
+                    [*reading.cues, mention.span],
+                )
+            )
+        if intent in claimed:
+            continue
+        notes = []
+        if own:
+            names = _and([ALGORITHM_LABELS[m.algorithm] for m in own])
+            notes.append(
+                f"{requirement_id} names {names}, which does not answer this {intent} question: "
+                f"it is answered with the usual analysis, and {names} runs as an analysis of "
+                "its own."
+            )
+        questions.append(_Question(intent, None, list(reading.phrases), list(reading.cues), notes))
+    for mention in own:
+        questions.append(
+            _Question(mention.intent, mention.algorithm, [mention.text.lower()], [mention.span])
+        )
+    return sorted(questions, key=lambda question: min(question.cues))
 
 
 _CONJUNCTION = re.compile(r"^\s*(?:,|and|or|&|/|as well as|,\s*and|,\s*or)\s*$", re.IGNORECASE)
@@ -641,24 +787,29 @@ def generate_use_cases_by_rules(
 
     Returns:
         (use cases with ids UC-001..., notes on requirements no supported analysis answers).
+        A use case carries the algorithm its requirement names when that algorithm answers
+        it (`COMPATIBLE_ALGORITHMS`); an algorithm named for no compatible question becomes
+        a use case of its own, for the intent it answers.
     """
     topology = SchemaTopology(schema)
-    drafts: dict[tuple[Intent, tuple[str, ...]], _Draft] = {}
+    drafts: dict[tuple[Intent, tuple[str, ...], str | None], _Draft] = {}
     unanswered: list[str] = []
     for requirement in _answerable_requirements(requirements, vertical):
         text = " ".join(requirement.text.split())
         blocked = unanswerable_reasons(text)
         for reason in dict.fromkeys(reason for _, reason in blocked):
             unanswered.append(f'{requirement.id}: {reason}: "{text}"')
-        intents = _read(_blank(text, (span for span, _ in blocked)))
-        if not intents and not blocked:
+        answerable = _blank(text, (span for span, _ in blocked))
+        intents = _read(answerable)
+        algorithms = find_algorithms(answerable)
+        if not intents and not algorithms and not blocked:
             unanswered.append(
                 f'{requirement.id}: no supported graph analysis matches this requirement: "{text}"'
             )
-        for intent, reading in intents.items():
-            phrases = reading.phrases
+        for question in _questions(requirement.id, intents, algorithms):
+            intent, phrases = question.intent, question.phrases
             focus, linked = _focus_and_linked(
-                text, intent, reading.cues, schema, vertical, topology
+                text, intent, question.cues, schema, vertical, topology
             )
             if not focus:
                 unanswered.append(
@@ -666,11 +817,21 @@ def generate_use_cases_by_rules(
                     f'questions: "{text}"'
                 )
                 continue
-            key = (intent, tuple(sorted(focus)))
+            # Two algorithms asked for one question ("compare Louvain and Leiden") are two
+            # analyses: merging them would drop one request.
+            key = (intent, tuple(sorted(focus)), question.algorithm)
             draft = drafts.get(key)
             if draft is None:
                 drafts[key] = _Draft(
-                    intent, focus, linked, [requirement.id], requirement.priority, [text], phrases
+                    intent,
+                    focus,
+                    linked,
+                    [requirement.id],
+                    requirement.priority,
+                    [text],
+                    phrases,
+                    question.algorithm,
+                    list(question.notes),
                 )
                 continue
             # The same question asked twice: one use case answering both requirements.
@@ -679,6 +840,7 @@ def generate_use_cases_by_rules(
                 draft.texts.append(text)
             draft.linked.extend(c for c in linked if c not in draft.linked)
             draft.phrases.extend(p for p in phrases if p not in draft.phrases)
+            draft.notes.extend(n for n in question.notes if n not in draft.notes)
             if _PRIORITY_ORDER[requirement.priority] < _PRIORITY_ORDER[draft.priority]:
                 draft.priority = requirement.priority
     use_cases = [
@@ -697,20 +859,28 @@ def _use_case(index: int, draft: _Draft, vertical: Vertical) -> UseCase:
     quoted = " ".join(
         f'{rid}: "{text}"' for rid, text in zip(draft.requirement_ids, draft.texts, strict=True)
     )
+    requested = (
+        f" Runs {ALGORITHM_LABELS[draft.algorithm]}, as the requirement asks."
+        if draft.algorithm
+        else ""
+    )
     return UseCase(
         id=f"UC-{index:03d}",
         title=title,
         intent=draft.intent,
-        description=f"{_DESCRIPTIONS[draft.intent].format(**words)} Asked by {quoted}",
+        description=f"{_DESCRIPTIONS[draft.intent].format(**words)}{requested} Asked by {quoted}",
         requirement_ids=draft.requirement_ids,
         focus_collections=draft.focus,
         linked_collections=draft.linked,
         priority=draft.priority,
         rationale=f"Read as {draft.intent} from "
         + ", ".join(f"'{p}'" for p in draft.phrases)
+        + (f"; the requirement names {draft.algorithm}" if draft.algorithm else "")
         + f"; focus on {', '.join(draft.focus)}"
         + (f" linked by {', '.join(draft.linked)}" if draft.linked else "")
         + ".",
+        algorithm=draft.algorithm,
+        notes=list(draft.notes),
     )
 
 

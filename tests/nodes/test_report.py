@@ -438,6 +438,13 @@ def _expected_derived(execution: ExecutionResult, name: str) -> float:
     if name == "triangle_count":
         assert stats is not None
         return stats.total / 3
+    if name == "top_tie_count":
+        values = [entity.value for entity in execution.top_entities]
+        tied = sum(1 for value in values if abs(value - values[0]) <= 1e-9 * abs(values[0]))
+        at_max = metrics.get("result_vertices_at_max")
+        if tied == len(values) and isinstance(at_max, int) and at_max >= tied:
+            return at_max
+        return tied
     raise AssertionError(f"unexpected derived measure {name}")
 
 
@@ -1034,3 +1041,121 @@ def test_counts_agree_with_their_nouns_and_people_are_not_peoples() -> None:
     assert "1 edge was left out" in text and "1 edges" not in text
     for insight in report.insights:
         _backed(insight, execution)
+
+
+def _tied_pagerank(values: list[float], **metrics: Any) -> ExecutionResult:
+    execution = pagerank_result()
+    execution.top_entities = _entities(
+        "customers", values, [f"Customer {i}" for i in range(len(values))]
+    )
+    execution.metrics = _metrics(12480, 48213, **metrics)
+    assert execution.statistics is not None
+    execution.statistics.max = values[0]
+    return execution
+
+
+def test_ties_at_the_top_are_reported_as_ties_not_as_one_leader() -> None:
+    # Six identical scores up to float noise, then a lower one: the listing holds every tie.
+    top = 0.017821222921537424
+    execution = _tied_pagerank([top, top, top * (1 + 1e-12), top, top, top, 0.0034])
+
+    report = report_for(execution)
+
+    [tie] = [i for i in report.insights if "tie for first" in i.title]
+    assert tie.title == "6 customers tie for first by PageRank score"
+    assert tie.description.startswith("6 customers tie for first with a PageRank score of 0.0178")
+    assert "Customer 0 (customers/c1000)" in tie.description
+    assert "Customer 5" in tie.description and "Customer 6" not in tie.description
+    text = " ".join(f"{i.title} {i.description}" for i in report.insights)
+    assert " leads by " not in text and "ranks first" not in text
+    assert tie.evidence["derived.top_tie_count"] == 6
+    _backed(tie, execution)
+
+
+def test_a_tie_filling_the_listing_is_counted_over_the_whole_result_or_as_a_lower_bound() -> None:
+    counted = report_for(_tied_pagerank([0.5, 0.5, 0.5], result_vertices_at_max=9))
+    [tie] = [i for i in counted.insights if "tie for first" in i.title]
+    assert tie.title == "9 customers tie for first by PageRank score"
+    assert tie.description.endswith("(customers/c1034) and the others. No single one leads.")
+    _backed(tie, _tied_pagerank([0.5, 0.5, 0.5], result_vertices_at_max=9))
+
+    bounded = report_for(_tied_pagerank([0.5, 0.5, 0.5]))
+    [tie] = [i for i in bounded.insights if "tie for first" in i.title]
+    assert tie.title == "At least 3 customers tie for first by PageRank score"
+    assert "raise top_k" in tie.description
+
+
+def test_a_clear_leader_still_leads() -> None:
+    report = report_for(pagerank_result())
+    assert any(i.title == "Ada Lovelace leads by PageRank score" for i in report.insights)
+
+
+def test_triangle_census_quotes_the_engines_whole_result_counts() -> None:
+    execution = triangles_result()
+    execution.metrics = _metrics(
+        4000,
+        22000,
+        triangle_count=9843,
+        transitivity=0.0812,
+        average_clustering=0.193,
+        vertices_in_triangles=2210,
+    )
+    report = report_for(execution)
+    census = next(i for i in report.insights if i.title == "Closed triangles show local cohesion")
+    assert census.description.startswith(
+        "The projection holds 9,843 triangles; 2,210 of its 4,000 vertices sit in at least one."
+    )
+    assert "clustering coefficient" in census.description and "0.193" in census.description
+    assert "0.0812" in census.description
+    _backed(census, execution)
+
+
+def test_no_triangles_is_said_once_without_a_leader_or_a_concentration() -> None:
+    execution = triangles_result()
+    execution.statistics = _stats(
+        count=1200,
+        min=0,
+        max=0,
+        mean=0,
+        median=0,
+        std=0,
+        p90=0,
+        p99=0,
+        total=0,
+        gini=0,
+        top_k_share=0,
+    )
+    execution.top_entities = _entities("customers", [0, 0], ["A", "B"])
+    execution.metrics = _metrics(
+        1200,
+        575,
+        triangle_count=0,
+        transitivity=0.0,
+        average_clustering=0.0,
+        vertices_in_triangles=0,
+    )
+    report = report_for(execution)
+    assert [i.title for i in report.insights] == ["No closed triangles"]
+    assert report.insights[0].kind == "context"
+    assert not any(r.title == "Look inside the dense core" for r in report.recommendations)
+
+
+def test_label_propagation_and_louvain_reports_name_their_algorithm() -> None:
+    for make, name in ((label_propagation_weak, "Label propagation"), (louvain_strong, "Louvain")):
+        report = report_for(make())
+        assert any(
+            i.description.startswith(f"{name} split 12,480 vertices into") for i in report.insights
+        )
+        assert f"Answered with {name.lower() if name != 'Louvain' else name}." in report.summary
+
+
+def test_design_notes_follow_the_engine_notes_in_the_report() -> None:
+    execution = betweenness_result()
+    note = "UC-003 asked for Louvain; this analysis runs betweenness instead."
+    template = template_for(execution, notes=[note])
+    report = write_report_by_rules(template, execution, VERTICAL, REQUIREMENTS)
+    assert report.notes == [*execution.notes, note]
+    failed = ExecutionResult(
+        template_id="TPL-003", status="failed", error="boom", algorithm="betweenness"
+    )
+    assert write_report_by_rules(template, failed, VERTICAL, REQUIREMENTS).notes == [note]

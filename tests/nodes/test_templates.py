@@ -348,11 +348,29 @@ def test_brokers_rank_the_cross_segment_referrer_high() -> None:
 def test_brokers_are_sampled_on_large_projections() -> None:
     big = SHOP_SCHEMA.model_copy(deep=True)
     for profile in big.collections:
-        if profile.name == "orders":
+        if profile.name == "customers":
             profile.count = 100_000
     template = _design(_use_case("brokers", ["customers"]), big)
     assert template.parameters["sample_size"] == 256
     assert "Sampled" in template.description
+
+
+def test_brokers_between_customers_run_on_the_customer_to_customer_relation() -> None:
+    template = _design(_use_case("brokers", ["customers"]), SHOP_SCHEMA)
+    assert template.projection == GraphProjection(
+        vertex_collections=["customers"], edge_collections=["referred"], directed=False
+    )
+
+
+def test_brokers_without_a_direct_relation_use_the_two_hop_core_projection() -> None:
+    data = shop_data()
+    del data.collections["referred"]
+    template = _design(_use_case("brokers", ["customers"]), _schema(data))
+    assert template.algorithm == "betweenness"
+    assert {"customers", "orders", "products"} <= set(template.projection.vertex_collections)
+    assert "devices" not in template.projection.vertex_collections
+    ranking = _top(_run(data, template), "customers")
+    assert ranking  # runs on the projection it designed
 
 
 def test_cohesion_lifts_the_ring_above_ordinary_customers() -> None:
@@ -584,3 +602,97 @@ def test_endorsement_is_read_from_edge_name_words_not_substrings() -> None:
         )
         template = _design(_use_case("influence", ["people"]), _schema(data))
         assert template.projection.directed is directed, name
+
+
+NAMED_ALGORITHMS = {
+    "Compute PageRank over customers and referrals.": ("pagerank", "influence"),
+    "Use Louvain to find customer communities.": ("louvain", "communities"),
+    "Run label propagation on customers.": ("label_propagation", "communities"),
+    "Use Leiden to segment customers.": ("leiden", "communities"),
+    "Compute the clustering coefficient and count triangles among customers.": (
+        "triangles",
+        "cohesion",
+    ),
+    "Compute the k-core decomposition of customers.": ("kcore", "cohesion"),
+    "Calculate betweenness centrality for customers.": ("betweenness", "brokers"),
+    "Run strongly connected components on customers and referrals.": ("scc", "cycles"),
+    "Run connected components over customers and devices.": ("wcc", "rings"),
+    "Rank products by degree centrality.": ("degree", "hubs"),
+}
+
+
+@pytest.mark.parametrize("text", list(NAMED_ALGORITHMS), ids=lambda t: t.split()[1])
+def test_an_algorithm_named_in_the_requirement_is_the_one_that_runs(text: str) -> None:
+    algorithm, intent = NAMED_ALGORITHMS[text]
+    requirement = Requirement(id="REQ-001", kind="requirement", text=text, source="t", line=1)
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [requirement], SHOP_SCHEMA, Vertical(name="generic", title="Generic")
+    )
+    assert unanswered == []
+    [use_case] = use_cases
+    assert (use_case.intent, use_case.algorithm) == (intent, algorithm)
+    [template] = design_templates_by_rules(use_cases, SHOP_SCHEMA, max_templates=5, top_k=5)
+    assert template.algorithm == algorithm
+    assert template.notes == []
+    validate_template(template, SHOP_SCHEMA)
+
+
+def test_triangles_among_customers_count_on_their_own_relation() -> None:
+    use_case = _use_case("cohesion", ["customers"]).model_copy(update={"algorithm": "triangles"})
+    template = _design(use_case, SHOP_SCHEMA)
+    assert template.projection == GraphProjection(
+        vertex_collections=["customers"], edge_collections=["referred"], directed=False
+    )
+    assert template.parameters == {"score": "triangles"}
+
+
+def test_community_variants_keep_the_communities_projection() -> None:
+    leiden = _design(_use_case("communities", ["customers"]), SHOP_SCHEMA)
+    for algorithm in ("louvain", "label_propagation"):
+        named = _use_case("communities", ["customers"]).model_copy(update={"algorithm": algorithm})
+        template = _design(named, SHOP_SCHEMA)
+        assert template.algorithm == algorithm
+        assert template.projection == leiden.projection
+        assert algorithm.split("_")[0] in template.title.lower()
+
+
+def test_an_algorithm_for_another_question_runs_apart_with_a_note() -> None:
+    text = "Use degree centrality to find the customers who bridge segments."
+    requirement = Requirement(id="REQ-007", kind="requirement", text=text, source="t", line=1)
+    use_cases, _ = generate_use_cases_by_rules(
+        [requirement], SHOP_SCHEMA, Vertical(name="generic", title="Generic")
+    )
+    by_intent = {u.intent: u for u in use_cases}
+    assert by_intent["hubs"].algorithm == "degree"
+    assert by_intent["brokers"].algorithm is None
+    templates = design_templates_by_rules(use_cases, SHOP_SCHEMA, max_templates=5, top_k=5)
+    brokers = next(t for t in templates if t.use_case_id == by_intent["brokers"].id)
+    assert brokers.algorithm == "betweenness"
+    [note] = brokers.notes
+    assert note.startswith("REQ-007 names degree, which does not answer this brokers question")
+
+
+async def test_a_designer_that_swaps_the_requested_algorithm_leaves_a_note(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gaai_graph.llm import phases
+
+    louvain = _use_case("communities", ["customers"]).model_copy(update={"algorithm": "louvain"})
+
+    async def swapping_designer(context: Any, use_cases: Any, schema: Any, design: Any) -> Any:
+        swapped = [
+            t.model_copy(update={"algorithm": "leiden", "parameters": {}}) for t in design.templates
+        ]
+        return type(design)(templates=swapped, failures=design.failures), {}
+
+    monkeypatch.setattr(phases, "templates_with_llm", swapping_designer)
+    state = WorkflowState(use_cases=[louvain], schema=SHOP_SCHEMA)
+
+    update = await generate_templates(state, None)  # type: ignore[arg-type]
+
+    [template] = update["templates"]
+    assert template.algorithm == "leiden"
+    assert template.notes == [
+        "UC-communities asked for Louvain; this analysis runs Leiden instead, as its template "
+        "was designed."
+    ]
