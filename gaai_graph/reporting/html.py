@@ -4,6 +4,9 @@ Pages are rendered by Jinja2 with autoescaping on, so every piece of text from d
 ids, error messages, requirement text) is shown as text, never interpreted as markup. Each
 page carries its own CSS and inline SVG charts; nothing is loaded from a CDN, and a
 Content-Security-Policy forbids scripts and remote resources altogether.
+
+The index's "finding" column shows the same headline insight per report as the console
+summary and `summary.md` (`gaai_graph.reporting.markdown.top_finding`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ import jinja2
 
 from gaai_graph.models import Report, RunSummary
 from gaai_graph.nodes.report import format_number
-from gaai_graph.reporting.charts import Bar, BarChart, charts_for_report
+from gaai_graph.reporting.charts import (
+    Bar,
+    BarChart,
+    charts_for_report,
+    index_charts,
+    omitted_charts,
+)
+from gaai_graph.reporting.markdown import top_finding
 
 __all__ = ["render_index_html", "render_report_html", "render_trace_html"]
 
@@ -61,18 +71,12 @@ def render_report_html(report: Report, index_href: str = "../index.html") -> str
         .render(
             report=report,
             charts=charts_for_report(report),
+            omitted=omitted_charts(report),
             statistics=_statistics_rows(report),
             fmt=format_number,
             index_href=index_href,
         )
     )
-
-
-def _top_finding(report: Report) -> str:
-    if report.status == "failed":
-        return f"failed: {report.error or 'unknown error'}"
-    best = max(report.insights, key=lambda insight: insight.confidence, default=None)
-    return best.title if best is not None else report.summary
 
 
 def render_index_html(summary: RunSummary, reports: list[Report], hrefs: dict[str, str]) -> str:
@@ -84,10 +88,21 @@ def render_index_html(summary: RunSummary, reports: list[Report], hrefs: dict[st
         hrefs: Template id -> relative link of that report's HTML page.
     """
     rows = [
-        {"report": report, "href": hrefs[report.template_id], "finding": _top_finding(report)}
+        {"report": report, "href": hrefs[report.template_id], "finding": top_finding(report)}
         for report in reports
     ]
-    return _environment().get_template("index.html.j2").render(summary=summary, rows=rows)
+    failed = sum(1 for report in reports if report.status == "failed")
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            summary=summary,
+            rows=rows,
+            charts=index_charts(summary, reports),
+            succeeded=len(reports) - failed,
+            failed=failed,
+        )
+    )
 
 
 def _timeline_chart(nodes: list[dict[str, Any]]) -> BarChart | None:
@@ -95,25 +110,45 @@ def _timeline_chart(nodes: list[dict[str, Any]]) -> BarChart | None:
     if not finished:
         return None
     end = max(node["ended"] for node in finished) or 1.0
-    label_width, plot_width, row = 200, 420, 18
-    bars = [
-        Bar(
-            x=round(label_width + plot_width * node["started"] / end, 2),
-            y=6 + index * row,
-            width=round(max(plot_width * node["seconds"] / end, 1.0), 2),
-            height=row - 4,
-            label=str(node["label"])[:30],
-            value_text=f"{node['seconds'] * 1000:.0f} ms",
-            tooltip=f"{node['label']}: {node['started']:.3f}s + {node['seconds']:.3f}s",
+    label_width, plot_width, row = 200, 400, 18
+    bars: list[Bar] = []
+    waited = False
+    for index, node in enumerate(finished):
+        wait = float(node.get("waited") or 0.0)
+        if wait > 0:
+            waited = True
+            # The time a template chain was queued for a free slot, drawn before its work.
+            bars.append(
+                Bar(
+                    x=round(label_width + plot_width * (node["started"] - wait) / end, 2),
+                    y=6 + index * row,
+                    width=round(max(plot_width * wait / end, 1.0), 2),
+                    height=row - 4,
+                    label="",
+                    value_text="",
+                    tooltip=f"{node['label']}: waited {wait:.3f}s for a free slot",
+                    css_class="wait",
+                    show_value=False,
+                )
+            )
+        bars.append(
+            Bar(
+                x=round(label_width + plot_width * node["started"] / end, 2),
+                y=6 + index * row,
+                width=round(max(plot_width * node["seconds"] / end, 1.0), 2),
+                height=row - 4,
+                label=str(node["label"])[:30],
+                value_text=f"{node['seconds'] * 1000:.0f} ms",
+                tooltip=f"{node['label']}: {node['started']:.3f}s + {node['seconds']:.3f}s",
+            )
         )
-        for index, node in enumerate(finished)
-    ]
     return BarChart(
         kind="timeline",
         title="Timeline",
-        caption="When each step started and how long it ran.",
+        caption="When each step started and how long it ran"
+        + ("; grey: a template waiting for a free slot." if waited else "."),
         width=700,
-        height=12 + len(bars) * row,
+        height=12 + len(finished) * row,
         orientation="horizontal",
         bars=bars,
         axis_y=label_width,

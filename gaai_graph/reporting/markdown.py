@@ -258,8 +258,12 @@ def _recommendation_line(recommendation: Recommendation) -> str:
     return line
 
 
-def _top_finding(report: Report) -> str:
-    """The report's lead insight: its most confident finding, else its most confident context."""
+def top_finding(report: Report) -> str:
+    """The report's lead insight: its most confident finding, else its most confident context.
+
+    The one choice of headline insight per report: the console summary, `summary.md` and the
+    HTML index all show this.
+    """
     if report.status == "failed":
         return f"failed: {report.error or 'unknown error'}"
     best = max(
@@ -355,7 +359,7 @@ def render_summary_markdown(summary: RunSummary, reports: list[Report]) -> str:
                     escape_markdown(digest.title),
                     escape_markdown(report.algorithm if report else ""),
                     escape_markdown(digest.status),
-                    escape_markdown(_top_finding(report) if report else ""),
+                    escape_markdown(top_finding(report) if report else ""),
                 ]
             )
         lines += _table(["Template", "Title", "Algorithm", "Status", "Top finding"], rows)
@@ -452,7 +456,7 @@ def render_console_summary(summary: RunSummary, reports: list[Report]) -> str:
             name, algorithm = plain_text(template_id), plain_text(report.algorithm)
             lines.append(
                 f"  {marker} {name:<{width}}  {algorithm:<17} "
-                f"{plain_text(report.title)} — {plain_text(_top_finding(report))}"
+                f"{plain_text(report.title)} — {plain_text(top_finding(report))}"
             )
     if summary.failures:
         lines += ["", "Failures:"]
