@@ -14,7 +14,11 @@ bare `await` run as Jupyter runs them (top-level await inside a running event lo
 
 Not held, because they show the predecessor's internals rather than an API to call:
 `agent.process(...)`, `execute_step_async(...)`, `state.add_message_async(...)`,
-`llm.generate(...)`, and the `pip install` shell lines.
+`llm.generate(...)`, and the `pip install` shell lines. The guide's "How It Works" blocks 2-5
+(async agents, parallel orchestration, thread-safe state, async LLM calls) use objects the
+guide never defines (`agent`, `message`, `state` as an `AgentState`, `llm`); they describe how
+the predecessor was built, not a public API, so gaai_graph offers no equivalent: its
+parallelism is LangGraph's (the START fan-out and one `Send` per template).
 """
 
 from __future__ import annotations
