@@ -132,6 +132,10 @@ def _build_parser() -> argparse.ArgumentParser:
 def _documents_from(args: argparse.Namespace) -> list[Any]:
     documents: list[Any] = []
     for path in args.documents:
+        if Path(path).is_dir():
+            raise GaaiError(
+                f"requirement document {path} is a directory; expected a text or Markdown file"
+            )
         if not Path(path).is_file():
             raise GaaiError(f"requirement document not found: {path}")
         documents.append({"path": path})
@@ -300,13 +304,30 @@ def _json_summary(result: Any, out_dir: Path, trace: dict[str, Any] | None) -> d
             for r in reports
         ],
         "failures": [failure.model_dump(mode="json") for failure in summary.failures],
+        "warnings": list(summary.warnings),
         "trace": trace,
     }
+
+
+def _check_out_dir(out: str) -> None:
+    """Make sure `--out` is a directory we can write, before the run writes anything there."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise GaaiError(f"--out {out} is a file, not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise GaaiError(
+            f"cannot create the output directory {out}: {error.strerror or error}"
+        ) from error
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise GaaiError(f"the output directory {out} is not writable")
 
 
 def _command_run(args: argparse.Namespace) -> int:
     options = _context_options(args)
     documents = _documents_from(args)
+    _check_out_dir(args.out)
     thread_id = args.thread_id or durable_commands.new_thread_id()
     durable_commands.remember_run(
         args, thread_id, {**options, "enable_parallelism": not args.sequential}, documents
@@ -393,6 +414,7 @@ def _run_thread(
 
 
 def _command_resume(args: argparse.Namespace) -> int:
+    _check_out_dir(args.out)
     options, documents = durable_commands.resume_arguments(args)
     options.pop("enable_parallelism", None)
     return _run_thread(args, args.thread_id, options, documents)

@@ -122,3 +122,77 @@ def test_standard_questions_and_ignored_core_collections_are_announced(
     printed = capsys.readouterr().out
     assert "Warnings:" in printed
     assert fallback in printed and ignored in printed
+
+
+def _one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0, error
+    assert error.startswith("gaai: error:")
+    return error
+
+
+def test_out_that_is_a_file_or_cannot_be_created_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("not a directory")
+
+    assert main(["run", "--out", str(afile), "--quiet"]) == EXIT_BAD_INPUT
+    assert _one_error_line(capsys) == f"gaai: error: --out {afile} is a file, not a directory"
+
+    below_a_file = afile / "out"
+    assert main(["run", "--out", str(below_a_file), "--quiet"]) == EXIT_BAD_INPUT
+    assert f"cannot create the output directory {below_a_file}" in _one_error_line(capsys)
+
+    assert main(["resume", "--thread-id", "t", "--out", str(afile)]) == EXIT_BAD_INPUT
+    assert "is a file, not a directory" in _one_error_line(capsys)
+
+
+def test_a_directory_given_as_document_is_named_as_a_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["run", "--doc", str(tmp_path), "--out", str(tmp_path / "out"), "--quiet"])
+
+    assert code == EXIT_BAD_INPUT
+    assert _one_error_line(capsys) == (
+        f"gaai: error: requirement document {tmp_path} is a directory; expected a text or "
+        "Markdown file"
+    )
+    assert not (tmp_path / "out").exists()  # bad input is refused before anything is written
+
+
+def test_malformed_snapshot_exits_2_naming_file_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+    people = snapshot / "people.jsonl"
+    people.write_text('{"_key": "a"}\n{"_key": "b"}\n{"_key": "c", \n')
+
+    code = main(["run", "--source", str(snapshot), "--out", str(tmp_path / "out"), "--quiet"])
+
+    assert code == EXIT_BAD_INPUT
+    assert _one_error_line(capsys) == (
+        f"gaai: error: {people}:3: invalid JSON: unexpected end of data at column 15"
+    )
+
+
+def test_velocypack_dump_exits_2_with_advice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import hashlib
+
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "dump.json").write_text(json.dumps({"database": "shop", "useVPack": True}))
+    prefix = f"people_{hashlib.md5(b'people').hexdigest()}"
+    (dump / f"{prefix}.structure.json").write_text(
+        json.dumps({"parameters": {"name": "people", "type": 2}})
+    )
+    (dump / f"{prefix}.data.vpack").write_bytes(b"\x0a")
+
+    code = main(["run", "--source", str(dump), "--out", str(tmp_path / "out"), "--quiet"])
+
+    assert code == EXIT_BAD_INPUT
+    error = _one_error_line(capsys)
+    assert "VelocyPack is not supported" in error and "dump again as JSON" in error
