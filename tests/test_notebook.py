@@ -38,6 +38,7 @@ def test_quickstart_notebook_executes(tmp_path: Path) -> None:
     assert "Generated" in outputs[2] and "Workflow Trace Summary" in outputs[2]
     assert "index.html" in outputs[3]
     assert "sequential run:" in outputs[4]
+    assert "Approve the" in outputs[5] and "approved run:" in outputs[5]
     # The notebook in the repository carries no outputs (they would go stale).
     stored = nbformat.read(NOTEBOOK, as_version=4)
     assert all(not cell.get("outputs") for cell in stored.cells if cell.cell_type == "code")
