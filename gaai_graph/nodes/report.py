@@ -1467,6 +1467,10 @@ def _summary(writer: _Writer, requirements: list[Requirement]) -> str:
     return " ".join(part.strip() for part in parts if part.strip())
 
 
+FAILED_REPORT_METRICS: tuple[str, ...] = ("vertex_count", "edge_count", "runtime_seconds")
+"""Metrics every report carries; a failed one keeps what its execution measured, else null."""
+
+
 def _failed_report(
     template: AnalysisTemplate, execution: ExecutionResult, base: dict[str, object]
 ) -> Report:
@@ -1477,9 +1481,13 @@ def _failed_report(
         for keywords, title, description in _FIXES
         if any(keyword in lowered for keyword in keywords)
     ][:1]
+    # The contract's size and time keys are always present; what the failed execution did not
+    # measure (no projection built, no run) stays null rather than a made-up zero.
+    metrics = {name: None for name in FAILED_REPORT_METRICS} | dict(execution.metrics)
     return Report.model_validate(
         {
             **base,
+            "metrics": metrics,
             "status": "failed",
             "error": error,
             "summary": (

@@ -1159,3 +1159,14 @@ def test_design_notes_follow_the_engine_notes_in_the_report() -> None:
         template_id="TPL-003", status="failed", error="boom", algorithm="betweenness"
     )
     assert write_report_by_rules(template, failed, VERTICAL, REQUIREMENTS).notes == [note]
+
+
+def test_failed_report_keeps_measured_metrics_and_names_the_unknown_ones() -> None:
+    unmeasured = _failed("unknown collection 'galaxies' in projection")
+    report = write_report_by_rules(template_for(unmeasured), unmeasured, VERTICAL, REQUIREMENTS)
+    assert report.metrics == {"vertex_count": None, "edge_count": None, "runtime_seconds": None}
+
+    measured = _failed("igraph ran out of memory")
+    measured.metrics = {"vertex_count": 120, "edge_count": 300, "runtime_seconds": 1.5}
+    report = write_report_by_rules(template_for(measured), measured, VERTICAL, REQUIREMENTS)
+    assert report.metrics == {"vertex_count": 120, "edge_count": 300, "runtime_seconds": 1.5}
