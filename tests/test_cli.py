@@ -196,3 +196,108 @@ def test_velocypack_dump_exits_2_with_advice(
     assert code == EXIT_BAD_INPUT
     error = _one_error_line(capsys)
     assert "VelocyPack is not supported" in error and "dump again as JSON" in error
+
+
+SCORING = {"pagerank", "betweenness", "degree", "kcore", "triangles"}
+GROUPING = {"wcc", "scc", "label_propagation", "louvain", "leiden"}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_report_contract(report: dict[str, object]) -> None:
+    """The nested report JSON contract of issue 2, field by field."""
+    assert set(report) >= REPORT_KEYS
+    assert isinstance(report["template_id"], str) and isinstance(report["use_case_id"], str)
+    assert isinstance(report["requirement_ids"], list)
+    assert isinstance(report["parameters"], dict)
+    assert report["status"] in {"succeeded", "failed"}
+    assert (report["error"] is None) == (report["status"] == "succeeded")
+    projection = report["projection"]
+    assert isinstance(projection, dict)
+    assert set(projection) >= {"vertex_collections", "edge_collections", "directed"}
+    assert projection["vertex_collections"] and projection["edge_collections"]
+    assert isinstance(projection["directed"], bool)
+    metrics = report["metrics"]
+    assert isinstance(metrics, dict)
+    assert {"vertex_count", "edge_count", "runtime_seconds"} <= set(metrics)
+    assert isinstance(metrics["vertex_count"], int) and metrics["vertex_count"] > 0
+    assert isinstance(metrics["edge_count"], int)
+    assert _is_number(metrics["runtime_seconds"]) and metrics["runtime_seconds"] >= 0
+    algorithm = report["algorithm"]
+    top, groups = report["top_entities"], report["groups"]
+    assert isinstance(top, list) and isinstance(groups, list)
+    if algorithm in SCORING:
+        assert top, algorithm
+        for entity in top:
+            assert set(entity) >= {"id", "value", "label"}
+            collection, _, key = entity["id"].partition("/")
+            assert collection in projection["vertex_collections"] and key
+            assert _is_number(entity["value"]) and isinstance(entity["label"], str)
+        values = [entity["value"] for entity in top]
+        assert values == sorted(values, reverse=True)
+    else:
+        assert algorithm in GROUPING, algorithm
+        assert groups, algorithm
+        assert isinstance(report["group_count"], int) and report["group_count"] >= len(groups)
+        for group in groups:
+            assert set(group) >= {"size", "members_sample"}
+            assert isinstance(group["size"], int) and group["size"] >= 1
+            members = group["members_sample"]
+            assert members and len(members) <= group["size"]
+            assert all(isinstance(m, str) and "/" in m for m in members)
+        sizes = [group["size"] for group in groups]
+        assert sizes == sorted(sizes, reverse=True)
+    insights = report["insights"]
+    assert isinstance(insights, list) and insights
+    for insight in insights:
+        assert set(insight) >= {"title", "description", "confidence", "evidence"}
+        assert insight["title"] and insight["description"]
+        assert 0 <= insight["confidence"] <= 1 and isinstance(insight["evidence"], dict)
+    recommendations = report["recommendations"]
+    assert isinstance(recommendations, list)
+    for recommendation in recommendations:
+        assert {"title", "description", "priority"} <= set(recommendation)
+
+
+def test_every_report_json_of_a_demo_run_meets_the_whole_contract(tmp_path: Path) -> None:
+    from gaai_graph.nodes.requirements import DOCUMENTS_DIR
+
+    out = tmp_path / "out"
+    documents = [str(p) for p in sorted(DOCUMENTS_DIR.glob("*.md"))]
+    code = main(
+        [
+            "run",
+            *(argument for path in documents for argument in ("--doc", path)),
+            # The sample documents leave these algorithms out; name them so every one runs.
+            "--text",
+            "Run label propagation on customers.",
+            "--text",
+            "Use Louvain to find customer communities.",
+            "--text",
+            "Count triangles among customers.",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
+
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    digests = summary["reports"]
+    assert digests
+    algorithms = set()
+    for digest in digests:
+        assert set(digest) >= {"template_id", "status", "title"}
+        report = json.loads((out / "reports" / f"{digest['template_id']}.json").read_text())
+        assert (report["template_id"], report["status"]) == (
+            digest["template_id"],
+            digest["status"],
+        )
+        assert report["title"] == digest["title"]
+        _check_report_contract(report)
+        algorithms.add(report["algorithm"])
+    assert algorithms == SCORING | GROUPING
+    assert {t["id"] for t in summary["templates"]} == {d["template_id"] for d in digests}
+    assert all(isinstance(seconds, float) for seconds in summary["timings"].values())

@@ -116,6 +116,7 @@ async def test_one_failing_template_leaves_the_others_intact(
     patched = _patch_templates(monkeypatch, lambda templates: [*templates, hallucinated])
 
     result = await patched.ainvoke({"documents": []}, context=Context(source="demo"))
+    baseline = await graph.ainvoke({"documents": []}, context=Context(source="demo"))
 
     by_id = {report.template_id: report for report in result["reports"]}
     failed = by_id.pop("TPL-999")
@@ -124,6 +125,16 @@ async def test_one_failing_template_leaves_the_others_intact(
     assert by_id and all(report.status == "succeeded" for report in by_id.values())
     assert any(error.template_id == "TPL-999" for error in result["errors"])
     assert "TPL-999" in {failure.template_id for failure in result["summary"].failures}
+    # Every other report is exactly what a run without the failing template writes.
+    expected = {report.template_id: _content(report) for report in baseline["reports"]}
+    assert {tid: _content(report) for tid, report in by_id.items()} == expected
+
+
+def _content(report: Any) -> dict[str, Any]:
+    """A report's content without its wall-clock measurement, which differs between runs."""
+    data: dict[str, Any] = report.model_dump(mode="json")
+    data["metrics"] = {k: v for k, v in data["metrics"].items() if k != "runtime_seconds"}
+    return data
 
 
 async def test_engine_exception_is_recorded_for_that_template_only(
@@ -218,10 +229,44 @@ async def test_report_starts_when_its_own_execution_ends(
     assert early_reports
 
 
-async def test_concurrent_runs_in_one_process_do_not_share_a_gate() -> None:
+class _PerRunProbe:
+    """Replaces the engine: counts executions running at once per run (told apart by seed)."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.running: dict[int, int] = {}
+        self.peak: dict[int, int] = {}
+        self.total_peak = 0
+
+    def run(self, projection: Any, template: AnalysisTemplate, *, seed: int) -> ExecutionResult:
+        with self.lock:
+            self.running[seed] = self.running.get(seed, 0) + 1
+            self.peak[seed] = max(self.peak.get(seed, 0), self.running[seed])
+            self.total_peak = max(self.total_peak, sum(self.running.values()))
+        time.sleep(self.delay)
+        with self.lock:
+            self.running[seed] -= 1
+        return ExecutionResult(
+            template_id=template.id,
+            status="succeeded",
+            algorithm=template.algorithm,
+            metrics={"vertex_count": 1, "edge_count": 0, "runtime_seconds": 0.0},
+        )
+
+
+async def test_concurrent_runs_in_one_process_do_not_share_a_gate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    probe = _PerRunProbe(delay=0.15)
+    monkeypatch.setattr(execute_module._engine, "run", probe.run)
     results = await asyncio.gather(
-        graph.ainvoke({"documents": []}, context=Context(source="demo", max_executions=1)),
-        graph.ainvoke({"documents": []}, context=Context(source="demo", max_executions=2)),
+        graph.ainvoke({"documents": []}, context=Context(source="demo", max_executions=1, seed=1)),
+        graph.ainvoke({"documents": []}, context=Context(source="demo", max_executions=2, seed=2)),
     )
     assert [len(r["reports"]) for r in results] == [len(r["summary"].templates) for r in results]
+    # Each run keeps its own bound, and the two bounds apply side by side: one shared gate
+    # would cap both runs together at one or two executions.
+    assert probe.peak == {1: 1, 2: 2}
+    assert probe.total_peak == 3
     assert not execute_module._gates
