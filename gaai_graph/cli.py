@@ -309,11 +309,13 @@ def _json_summary(result: Any, out_dir: Path, trace: dict[str, Any] | None) -> d
     }
 
 
-def _check_out_dir(out: str) -> None:
-    """Make sure `--out` is a directory we can write, before the run writes anything there."""
+def _check_out_dir(out: str, *, create: bool = True) -> None:
+    """Make sure `--out` is a directory we can write (creating it), before anything goes there."""
     path = Path(out)
     if path.exists() and not path.is_dir():
         raise GaaiError(f"--out {out} is a file, not a directory")
+    if not create:
+        return
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -327,11 +329,12 @@ def _check_out_dir(out: str) -> None:
 def _command_run(args: argparse.Namespace) -> int:
     options = _context_options(args)
     documents = _documents_from(args)
+    run_options = {**options, "enable_parallelism": not args.sequential}
+    # A refused run leaves no output directory behind, so --out is made after the checks.
+    durable_commands.validate_run(run_options, documents)
     _check_out_dir(args.out)
     thread_id = args.thread_id or durable_commands.new_thread_id()
-    durable_commands.remember_run(
-        args, thread_id, {**options, "enable_parallelism": not args.sequential}, documents
-    )
+    durable_commands.remember_run(args, thread_id, run_options, documents)
     return _run_thread(args, thread_id, options, documents)
 
 
@@ -414,7 +417,7 @@ def _run_thread(
 
 
 def _command_resume(args: argparse.Namespace) -> int:
-    _check_out_dir(args.out)
+    _check_out_dir(args.out, create=False)
     options, documents = durable_commands.resume_arguments(args)
     options.pop("enable_parallelism", None)
     return _run_thread(args, args.thread_id, options, documents)
