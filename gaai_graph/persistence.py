@@ -18,7 +18,11 @@ template chains that had finished keep their writes and are not executed again.
 Two environment variables make kill tests deterministic (tests and `benchmarks/` only):
 `GAAI_CHECKPOINT_LOG=<file>` appends one JSON line per persisted task write, and
 `GAAI_CHECKPOINT_PAUSE=<channel>:<n>` prints `GAAI-PAUSED ...` on stderr once the n-th write
-to that channel is committed and blocks every later save, so a kill lands exactly there.
+to that channel is committed and blocks every later save, so a kill lands exactly there. With
+a pause set, task writes and checkpoints are committed one at a time, in the order they were
+submitted (the order aiosqlite's single connection commits them in anyway), so "the n-th write"
+leaves exactly n template chains committed even when many finish at once (the demo's do,
+within milliseconds), and no later checkpoint holding the others.
 """
 
 from __future__ import annotations
@@ -270,6 +274,9 @@ def _with_probe(saver: BaseCheckpointSaver[Any]) -> BaseCheckpointSaver[Any]:
     counts: dict[str, int] = {}
     in_flight = [0]  # writes past the pause check, still committing or logging
     paused = asyncio.Event()
+    # With a pause point, writes go one at a time: otherwise every chain finishing in the same
+    # instant is past the pause check before the n-th commits, and all of them land.
+    one_at_a_time = asyncio.Lock() if pause else None
     inner_writes: Callable[..., Awaitable[None]] = saver.aput_writes
     inner_put: Callable[..., Awaitable[Any]] = saver.aput
 
@@ -278,11 +285,26 @@ def _with_probe(saver: BaseCheckpointSaver[Any]) -> BaseCheckpointSaver[Any]:
             await asyncio.Event().wait()  # until the test kills the process
 
     async def aput(*args: Any, **kwargs: Any) -> Any:
-        await hold_if_paused()
-        return await inner_put(*args, **kwargs)
+        if one_at_a_time is None:
+            await hold_if_paused()
+            return await inner_put(*args, **kwargs)
+        # In the same queue as the task writes: a step's checkpoint is submitted after its
+        # tasks' writes, and must not overtake those held back by the pause (it holds them all).
+        async with one_at_a_time:
+            await hold_if_paused()
+            return await inner_put(*args, **kwargs)
 
     async def aput_writes(
         config: Any, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
+    ) -> None:
+        if one_at_a_time is None:
+            await put_writes(config, writes, task_id, task_path)
+            return
+        async with one_at_a_time:
+            await put_writes(config, writes, task_id, task_path)
+
+    async def put_writes(
+        config: Any, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str
     ) -> None:
         await hold_if_paused()
         in_flight[0] += 1
