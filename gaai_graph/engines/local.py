@@ -193,10 +193,7 @@ class LocalEngine:
         except EngineError:
             raise
         except Exception as error:
-            raise EngineError(
-                f"{algorithm} failed on {data.vertex_count:,} vertices and {data.edge_count:,} "
-                f"edges: {error}"
-            ) from error
+            raise EngineError(f"{algorithm} failed on {_size_of(data)}: {error}") from error
         if outcome.scores is not None and not np.isfinite(outcome.scores).all():
             raise EngineError(f"{algorithm} produced scores that are not finite numbers")
 
@@ -258,9 +255,8 @@ def _build_igraph(data: ProjectionData, algorithm: str) -> ig.Graph:
         lowest, highest = int(edges.min()), int(edges.max())
         if lowest < 0:
             raise EngineError(
-                f"{algorithm} failed on {data.vertex_count:,} vertices and "
-                f"{data.edge_count:,} edges: an edge names vertex index {lowest}, and indices "
-                "cannot be negative"
+                f"{algorithm} failed on {_size_of(data)}: an edge names vertex index {lowest}, "
+                "and indices cannot be negative"
             )
         if highest >= data.vertex_count:
             # igraph would silently add vertices for out-of-range edge endpoints.
@@ -293,6 +289,15 @@ def _undirected_simple(graph: ig.Graph, purpose: str) -> tuple[ig.Graph, list[st
             "self-loops were dropped."
         )
     return simple, notes
+
+
+def _size_of(data: ProjectionData) -> str:
+    """'2 vertices and 1 edge': the projection's size in words."""
+    vertices, edges = data.vertex_count, data.edge_count
+    return (
+        f"{vertices:,} {'vertex' if vertices == 1 else 'vertices'} and "
+        f"{edges:,} {'edge' if edges == 1 else 'edges'}"
+    )
 
 
 def _as_scores(values: Any) -> npt.NDArray[np.float64]:

@@ -19,6 +19,7 @@ import asyncio
 import inspect
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -30,10 +31,10 @@ from typing_extensions import TypedDict
 from gaai_graph.context import Context
 from gaai_graph.engines.local import LocalEngine
 from gaai_graph.errors import GaaiError
-from gaai_graph.models import ExecutionResult, GraphProjection, Report, RunError
+from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
 from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.nodes.report import write_report_by_rules
-from gaai_graph.sources import ProjectionData, load_graph
+from gaai_graph.sources import GraphData, ProjectionData, load_graph
 from gaai_graph.sources.projection import build_projection
 from gaai_graph.state import TemplateTask
 
@@ -117,12 +118,12 @@ class _ProjectionCache:
 
     def __init__(self, capacity: int = 8) -> None:
         self._capacity = capacity
-        self._entries: OrderedDict[tuple[str, str, str], ProjectionData] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, str], ProjectionData] = OrderedDict()
         self._lock = threading.Lock()
-        self._building: dict[tuple[str, str, str], threading.Lock] = {}
+        self._building: dict[tuple[str, str], threading.Lock] = {}
 
     def get_or_build(
-        self, key: tuple[str, str, str], build: Callable[[], ProjectionData]
+        self, key: tuple[str, str], build: Callable[[], ProjectionData]
     ) -> ProjectionData:
         with self._lock:
             cached = self._entries.get(key)
@@ -149,10 +150,10 @@ class _ProjectionCache:
 _projections = _ProjectionCache()
 
 
-def _projection_key(
-    source: str, fingerprint: str, projection: GraphProjection
-) -> tuple[str, str, str]:
-    return (source, fingerprint, projection.model_dump_json())
+def _projection_key(data: GraphData, projection: GraphProjection) -> tuple[str, str]:
+    # The load, not the source name or fingerprint: a snapshot rewritten with the same
+    # counts is a new load whose projections must be built afresh.
+    return (data.load_id, projection.model_dump_json())
 
 
 def _describe_failure(error: BaseException) -> str:
@@ -176,6 +177,8 @@ async def execute_template(
         The execution summary, with status "failed" and the error when anything went wrong.
     """
     template = task.template
+    started = time.perf_counter()
+    projection: ProjectionData | None = None
     try:
         data = await load_graph(context.source)
         label_attributes = {c.name: c.label_attribute for c in task.schema.collections}
@@ -195,12 +198,13 @@ async def execute_template(
             )
             if on_gae is not None:
                 return on_gae
-        key = _projection_key(context.source, data.fingerprint, template.projection)
-        projection = await asyncio.to_thread(
+        key = _projection_key(data, template.projection)
+        built = await asyncio.to_thread(
             _projections.get_or_build,
             key,
             lambda: build_projection(data, template.projection, label_attributes),
         )
+        projection = built
         if context.write_results:
             # Opt-in: per-vertex results go to a new collection of the live source, one per
             # run (keyed by `run_key`); see gaai_graph.sources.arango_writeback.
@@ -209,14 +213,21 @@ async def execute_template(
             return await asyncio.to_thread(
                 run_and_write_back,
                 data,
-                projection,
+                built,
                 template,
                 seed=context.seed,
                 run_key=run_key or template.id,
             )
-        return await asyncio.to_thread(_engine.run, projection, template, seed=context.seed)
+        return await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
     except Exception as error:
         logger.warning("template %s failed to execute: %s", template.id, error, exc_info=True)
+        # What was measured before the failure: the time spent, and the projection's size
+        # when it was built (the algorithm, not the data, failed then).
+        metrics: dict[str, MetricValue] = {
+            "vertex_count": projection.vertex_count if projection is not None else None,
+            "edge_count": projection.edge_count if projection is not None else None,
+            "runtime_seconds": round(time.perf_counter() - started, 6),
+        }
         return ExecutionResult(
             template_id=template.id,
             status="failed",
@@ -224,6 +235,7 @@ async def execute_template(
             algorithm=template.algorithm,
             parameters=template.parameters,
             projection=template.projection,
+            metrics=metrics,
         )
 
 

@@ -8,6 +8,7 @@ one template's projection.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -43,6 +44,8 @@ class GraphData:
     """Named graphs found in the source (e.g. a dumped `_graphs` collection)."""
     warnings: list[str] = field(default_factory=list)
     """Non-fatal problems met while loading, for schema analysis to report."""
+    load_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """Unique to this load: what is derived from the data (projections) is cached under it."""
 
     @property
     def fingerprint(self) -> str:

@@ -467,7 +467,7 @@ def test_empty_projection_is_a_clear_engine_error() -> None:
 def test_igraph_failures_become_engine_errors_naming_the_algorithm() -> None:
     projection = GraphProjection(vertex_collections=["v"], edge_collections=["e"])
     negative = ProjectionData(["v/0", "v/1"], ["a", "b"], [(0, -1)], True, projection)
-    with pytest.raises(EngineError, match=r"^wcc failed on 2 vertices and 1 edges: .*negative"):
+    with pytest.raises(EngineError, match=r"^wcc failed on 2 vertices and 1 edge: .*negative"):
         ENGINE.run(negative, template("wcc"))
     # igraph would silently grow the graph to reach index 5; the engine refuses instead.
     beyond = ProjectionData(["v/0", "v/1"], ["a", "b"], [(0, 5)], True, projection)

@@ -150,3 +150,65 @@ def test_projection_cache_evicts_least_recently_used() -> None:
 
     # "b" was evicted when "c" arrived (a was used more recently), so it is built twice.
     assert built == ["a", "b", "c", "b"]
+
+
+async def test_a_failed_execution_keeps_what_was_measured_before_it_failed() -> None:
+    task = _task()
+    task.template.parameters = {"damping_factor": 1.5}  # refused once the projection is built
+
+    [execution] = (await run_template(task, _runtime()))["executions"]
+
+    demo = load_graph_sync("demo")
+    assert execution.status == "failed"
+    assert execution.metrics["vertex_count"] == len(demo.collections["customers"].documents)
+    assert execution.metrics["edge_count"] == len(demo.collections["referred"].documents)
+    runtime = execution.metrics["runtime_seconds"]
+    assert isinstance(runtime, float) and runtime >= 0
+
+
+async def test_a_rewritten_snapshot_with_the_same_counts_gets_fresh_projections(
+    tmp_path: Any,
+) -> None:
+    import json
+    import os
+
+    people = [{"_key": name, "name": name} for name in ("a", "b", "c", "d")]
+
+    def write(hub: str, stamp: float) -> None:
+        # A star around `hub`: the same counts whichever vertex is the hub.
+        knows = [
+            {"_key": str(n), "_from": f"people/{other}", "_to": f"people/{hub}"}
+            for n, other in enumerate(p["_key"] for p in people if p["_key"] != hub)
+        ]
+        for name, documents in (("people", people), ("knows", knows)):
+            lines = "".join(json.dumps(document) + "\n" for document in documents)
+            (tmp_path / f"{name}.jsonl").write_text(lines)
+        for path in [tmp_path, *tmp_path.iterdir()]:
+            os.utime(path, (stamp, stamp))
+
+    async def leader() -> str:
+        data = load_graph_sync(str(tmp_path))
+        schema = profile_schema(data, graph_name=None, core_collections=None)
+        template = AnalysisTemplate(
+            id="TPL-001",
+            use_case_id="UC-001",
+            requirement_ids=[],
+            title="Hubs",
+            algorithm="degree",
+            projection=GraphProjection(vertex_collections=["people"], edge_collections=["knows"]),
+        )
+        task = TemplateTask(
+            template=template,
+            use_case=None,
+            schema=schema,
+            vertical=builtin_verticals()["ecommerce"],
+            requirements=[],
+        )
+        context = Context(source=str(tmp_path))
+        [execution] = (await run_template(task, _runtime(context)))["executions"]
+        return execution.top_entities[0].id
+
+    write("a", 1_000_000.0)
+    assert await leader() == "people/a"
+    write("c", 2_000_000.0)
+    assert await leader() == "people/c"
