@@ -521,4 +521,5 @@ def _catalog_query(catalog: Any, args: argparse.Namespace) -> tuple[Any, str]:
         lines.append(f"  only before: {result.only_before}")
     if result.only_after:
         lines.append(f"  only after: {result.only_after}")
+    lines += [f"  note: {collision}" for collision in result.collisions]
     return asdict(result), "\n".join(lines)

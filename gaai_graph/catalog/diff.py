@@ -1,7 +1,10 @@
 """Compare two epochs template by template: top entities and group structure.
 
 Templates are matched by what they compute (algorithm, projection, parameters), so two runs
-whose template ids were numbered differently still line up.
+whose template ids were numbered differently still line up. When one epoch holds several
+templates computing the same thing, that key alone cannot pair them: those are paired by
+template id first, then the rest in template-id order, and every such pairing is reported in
+`EpochDiff.collisions` rather than one of them silently hiding the others.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ class EpochDiff:
     """Ids of reports whose template ran only in the earlier epoch."""
     only_after: list[str]
     """Ids of reports whose template ran only in the later epoch."""
+    collisions: list[str] = field(default_factory=list)
+    """One line per key held by several templates of an epoch, saying how they were paired."""
 
 
 def template_key(data: dict[str, Any]) -> str:
@@ -138,14 +143,71 @@ def diff_epochs(catalog: CatalogBackend, epoch_before: str, epoch_after: str) ->
         CatalogError: If either epoch is unknown.
     """
     first, second = catalog.get_epoch(epoch_before), catalog.get_epoch(epoch_after)
-    reports_a = {template_key(n.data): n for n in catalog.nodes(epoch_before, "report")}
-    reports_b = {template_key(n.data): n for n in catalog.nodes(epoch_after, "report")}
-    common = sorted(set(reports_a) & set(reports_b), key=lambda k: reports_a[k].id)
+    reports_a = _by_key(catalog.nodes(epoch_before, "report"))
+    reports_b = _by_key(catalog.nodes(epoch_after, "report"))
+    pairs: list[tuple[str, CatalogNode, CatalogNode]] = []
+    only_before: list[str] = []
+    only_after: list[str] = []
+    collisions: list[str] = []
+    for key in sorted(set(reports_a) | set(reports_b)):
+        before, after = reports_a.get(key, []), reports_b.get(key, [])
+        matched, left_a, left_b = _pair(before, after)
+        if len(before) > 1 or len(after) > 1:
+            collisions.append(_collision(key, epoch_before, before, epoch_after, after, matched))
+        pairs.extend((key, a, b) for a, b in matched)
+        only_before.extend(n.id for n in left_a)
+        only_after.extend(n.id for n in left_b)
+    pairs.sort(key=lambda pair: pair[1].id)
     return EpochDiff(
         epoch_before=epoch_before,
         epoch_after=epoch_after,
         fingerprint_changed=first.fingerprint != second.fingerprint,
-        templates=[_compare(key, reports_a[key], reports_b[key]) for key in common],
-        only_before=sorted(reports_a[k].id for k in set(reports_a) - set(reports_b)),
-        only_after=sorted(reports_b[k].id for k in set(reports_b) - set(reports_a)),
+        templates=[_compare(key, a, b) for key, a, b in pairs],
+        only_before=sorted(only_before),
+        only_after=sorted(only_after),
+        collisions=collisions,
+    )
+
+
+def _by_key(nodes: list[CatalogNode]) -> dict[str, list[CatalogNode]]:
+    grouped: dict[str, list[CatalogNode]] = {}
+    for node in nodes:
+        grouped.setdefault(template_key(node.data), []).append(node)
+    for group in grouped.values():
+        group.sort(key=lambda node: node.id)
+    return grouped
+
+
+def _pair(
+    before: list[CatalogNode], after: list[CatalogNode]
+) -> tuple[list[tuple[CatalogNode, CatalogNode]], list[CatalogNode], list[CatalogNode]]:
+    """Pair reports of one key: same template id first, then the rest in id order."""
+    after_ids = {node.id: node for node in after}
+    matched = [(a, after_ids[a.id]) for a in before if a.id in after_ids]
+    taken_a = {a.id for a, _ in matched}
+    left_a = [a for a in before if a.id not in taken_a]
+    left_b = [b for b in after if b.id not in taken_a]
+    count = min(len(left_a), len(left_b))
+    matched.extend(zip(left_a[:count], left_b[:count], strict=True))
+    return matched, left_a[count:], left_b[count:]
+
+
+def _collision(
+    key: str,
+    epoch_before: str,
+    before: list[CatalogNode],
+    epoch_after: str,
+    after: list[CatalogNode],
+    matched: list[tuple[CatalogNode, CatalogNode]],
+) -> str:
+    parts = json.loads(key)
+    what = f"{parts.get('algorithm')} on {'+'.join(parts.get('vertices') or [])}"
+    sides = []
+    for epoch, nodes in ((epoch_before, before), (epoch_after, after)):
+        if len(nodes) > 1:
+            sides.append(f"{epoch} has {', '.join(n.id for n in nodes)}")
+    paired = ", ".join(f"{a.id}->{b.id}" for a, b in matched) or "none"
+    return (
+        f"{'; '.join(sides)} computing the same ({what}, same projection and parameters): "
+        f"paired by template id, then in id order: {paired}"
     )

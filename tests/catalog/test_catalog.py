@@ -246,3 +246,40 @@ def test_a_failed_epoch_keeps_its_reason_until_a_later_finish_clears_it(store, r
         store.get_epoch("never")
     record_run(store, values, epoch_id="f-1", started_at=1.0)
     assert (store.get_epoch("f-1").status, store.get_epoch("f-1").error) == ("finished", None)
+
+
+def test_templates_computing_the_same_thing_in_one_epoch_are_all_compared_and_reported(store):
+    from gaai_graph.catalog import CatalogNode, Epoch
+
+    def report(epoch, template_id, top):
+        data = {
+            "template_id": template_id,
+            "status": "succeeded",
+            "algorithm": "pagerank",
+            "parameters": {"damping_factor": 0.85},
+            "projection": {
+                "vertex_collections": ["customers"],
+                "edge_collections": ["referred"],
+                "directed": True,
+            },
+            "top_entities": [{"id": entity} for entity in top],
+        }
+        return CatalogNode(epoch, "report", template_id, data)
+
+    for epoch, reports in (
+        ("a", [report("a", "TPL-001", ["c/1", "c/2"]), report("a", "TPL-002", ["c/3", "c/4"])]),
+        ("b", [report("b", "TPL-002", ["c/3", "c/4"]), report("b", "TPL-003", ["c/1", "c/9"])]),
+    ):
+        store.start_epoch(
+            Epoch(id=epoch, fingerprint="f", source="s", graph_name=None, started_at=1)
+        )
+        store.record_items(epoch, reports, [])
+    result = diff_epochs(store, "a", "b")
+    pairs = [(t.template_before, t.template_after, t.changed) for t in result.templates]
+    assert pairs == [("TPL-001", "TPL-003", True), ("TPL-002", "TPL-002", False)]
+    changed = result.templates[0]
+    assert (changed.entered_top, changed.left_top) == (["c/9"], ["c/2"])
+    assert result.only_before == result.only_after == []
+    (note,) = result.collisions
+    assert "a has TPL-001, TPL-002" in note and "b has TPL-002, TPL-003" in note
+    assert "TPL-002->TPL-002, TPL-001->TPL-003" in note
