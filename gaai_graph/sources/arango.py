@@ -70,6 +70,8 @@ ERROR_RESOURCE_LIMIT = 32
 VERTEX_QUERY = "FOR d IN @@collection RETURN d"
 EDGE_QUERY = "FOR e IN @@collection RETURN {_key: e._key, _from: e._from, _to: e._to}"
 SAMPLE_QUERY = "FOR d IN @@collection SORT RAND() LIMIT @size RETURN d"
+KEEP_QUERY = "FOR d IN @@collection RETURN KEEP(d, @attributes)"
+"""Only the named attributes of each document (a list bound as `@attributes`, never spliced)."""
 
 RESULTS_COLLECTION_PREFIX = "gaai_results_"
 """Write-back: one collection per run (`gaai_graph.sources.arango_writeback`)."""
@@ -573,6 +575,39 @@ class StreamedCollection(Sequence[dict[str, Any]]):
             raise IndexError(f"collection {self._name!r} returned no documents")
         position = index % self._count
         return sample[min(position * len(sample) // self._count, len(sample) - 1)]
+
+    def stream_attributes(self, attributes: Sequence[str]) -> Iterator[dict[str, Any]]:
+        """Stream only `_key` and `attributes` of every document, projected by the server.
+
+        For readers that need a vertex's key and label but not the rest of the document (a
+        projection's vertices, the vertex ids schema analysis collects), so a batch holds a
+        few attributes per document instead of whole documents. The attribute names reach
+        the query only as one bind value (`KEEP(d, @attributes)`), never as query text. A
+        collection no larger than the sample is served from the sample it was read into.
+
+        Args:
+            attributes: Attribute names wanted besides `_key` (missing ones are left out of
+                a document, as `KEEP` does).
+
+        Returns:
+            An iterator over `{"_key": ..., <attribute>: ...}` documents.
+
+        Raises:
+            SourceError: an attribute name is not a non-empty string, or the query failed.
+        """
+        names = ["_key", *(a for a in attributes if a != "_key")]
+        if not all(isinstance(name, str) and name for name in names):
+            raise SourceError(f"attribute names must be non-empty strings, got {attributes!r}")
+        if self._count <= self._sample_size:
+            return iter([{n: d[n] for n in names if n in d} for d in self.sample()])
+        return cast(
+            Iterator[dict[str, Any]],
+            self._connection.stream(
+                KEEP_QUERY,
+                {"@collection": self._name, "attributes": names},
+                action=f"reading collection {self._name!r}",
+            ),
+        )
 
     def sample(self) -> list[dict[str, Any]]:
         """The sample, fetched once.

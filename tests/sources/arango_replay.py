@@ -653,7 +653,7 @@ class FakeArangoServer(_LoopbackServer):
         return None if collection is None else list(collection.documents)
 
     def _create_cursor(self, body: dict[str, Any]) -> tuple[int, Any, float]:
-        from gaai_graph.sources.arango import EDGE_QUERY, SAMPLE_QUERY
+        from gaai_graph.sources.arango import EDGE_QUERY, KEEP_QUERY, SAMPLE_QUERY
 
         query = str(body.get("query"))
         bind_vars = dict(body.get("bindVars") or {})
@@ -685,6 +685,11 @@ class FakeArangoServer(_LoopbackServer):
             results = [
                 {"_key": d.get("_key"), "_from": d["_from"], "_to": d["_to"]} for d in documents
             ]
+        elif query == KEEP_QUERY:
+            kept = bind_vars["attributes"]
+            if not isinstance(kept, list) or not all(isinstance(a, str) for a in kept):
+                return 400, error_body(400, 1540, "KEEP expects attribute names"), 0.0
+            results = [{a: d[a] for a in kept if a in d} for d in documents]
         elif query == SAMPLE_QUERY:
             size = int(bind_vars["size"])
             results = self._random.sample(documents, min(size, len(documents)))

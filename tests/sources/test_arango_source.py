@@ -308,3 +308,33 @@ def test_sampling_by_position_reads_one_random_sample_once() -> None:
         customers[5]
     with pytest.raises(TypeError):
         customers[0:2]
+
+
+def test_streaming_only_keys_and_chosen_attributes_projects_on_the_server() -> None:
+    from arango_replay import FakeArangoServer
+
+    from gaai_graph.sources.arango import KEEP_QUERY
+    from gaai_graph.sources.demo import load_bundled_demo
+
+    demo = load_bundled_demo()
+    with FakeArangoServer(demo, "shop") as server:
+        data = load_arango(server.source("shop"), environ={}, sample_size=10, batch_size=50)
+        customers = data.collections["customers"].documents
+        odd = "name` RETURN 1 //"
+        kept = list(customers.stream_attributes(["name", odd]))  # type: ignore[attr-defined]
+        small = load_arango(server.source("shop"), environ={}, sample_size=100_000)
+        before = len(server.requests)
+        cached = list(small.collections["customers"].documents.stream_attributes(["name"]))  # type: ignore[attr-defined]
+        after_small = server.requests[before:]
+    expected = [
+        {"_key": d["_key"], "name": d["name"]} for d in demo.collections["customers"].documents
+    ]
+    assert kept == expected, "every document, only _key and the asked attributes"
+    assert cached == expected
+    (query,) = [r.body for r in server.requests if r.body and r.body.get("query") == KEEP_QUERY]
+    assert query["bindVars"] == {"@collection": "customers", "attributes": ["_key", "name", odd]}
+    assert "customers" not in query["query"] and "name" not in query["query"]
+    assert query["batchSize"] == 50
+    # A collection no larger than the sample is read once, whole, and served from memory.
+    assert not any(r.body and r.body.get("query") == KEEP_QUERY for r in after_small)
+    assert server.unexpected == []
