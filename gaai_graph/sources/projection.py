@@ -155,11 +155,28 @@ def _add_vertices(
 ) -> None:
     """Append the ids and labels of every document of `collection`."""
     prefix = collection.name + "/"
-    for document in collection.documents:
+    for document in _keys_and_labels(collection, label_attribute):
         key = _key_of(collection.name, document)
         vertex_ids.append(prefix + key)
         label = document.get(label_attribute) if label_attribute else None
         labels.append(key if label is None or label == "" else str(label))
+
+
+def _keys_and_labels(
+    collection: CollectionData, label_attribute: str | None
+) -> Iterable[dict[str, Any]]:
+    """The collection's documents, reduced to key and label where the source can do that.
+
+    A live source streams whole documents by default; asking it for `_key` and the label
+    alone keeps each batch of a large vertex collection a few attributes per document.
+    """
+    stream_attributes = getattr(collection.documents, "stream_attributes", None)
+    if stream_attributes is None:
+        return collection.documents
+    documents: Iterable[dict[str, Any]] = stream_attributes(
+        [label_attribute] if label_attribute else []
+    )
+    return documents
 
 
 def _key_of(collection: str, document: dict[str, Any]) -> str:

@@ -142,7 +142,9 @@ def test_cursors_page_through_every_batch_with_bind_parameters() -> None:
 
 
 def test_projection_streams_into_integer_edges_and_skips_dangling_ones() -> None:
-    with ReplayServer.from_fixture("introspection", "cursor_paging") as server:
+    from gaai_graph.sources.arango import KEEP_QUERY
+
+    with ReplayServer.from_fixture("introspection", "projection_paging") as server:
         data = _load(server, batch_size=2)
         projection = build_projection(
             data,  # type: ignore[arg-type]
@@ -156,6 +158,10 @@ def test_projection_streams_into_integer_edges_and_skips_dangling_ones() -> None
     assert projection.labels == ["Ana", "Bo", "Cy", "Di", "Ed"]
     assert projection.edge_pairs() == [(0, 1), (1, 2), (2, 0)]
     assert projection.skipped_edges == 1  # customers/c9 does not exist
+    # Vertices arrive as key and label only, the names bound, never spliced into the query.
+    vertex_query = next(r.body for r in server.requests if r.body and "query" in r.body)
+    assert vertex_query["query"] == KEEP_QUERY
+    assert vertex_query["bindVars"] == {"@collection": "customers", "attributes": ["_key", "name"]}
 
 
 def test_an_abandoned_stream_deletes_its_server_cursor() -> None:
