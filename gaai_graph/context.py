@@ -165,7 +165,8 @@ class Context:
         default=False,
         metadata={
             "description": "Write every template's per-vertex results back to the live "
-            "ArangoDB source, into a new collection per run (gaai_results_<time>_<run>). "
+            "ArangoDB source, into one new collection per run (gaai_results_<run id>_<hash>; a "
+            "resumed run keeps writing into it). "
             "Needs an arangodb:// source; without it a live source is only read."
         },
     )

@@ -50,6 +50,7 @@ __all__ = [
     "CHECKPOINT_FILE_NAME",
     "CheckpointError",
     "ThreadStatus",
+    "allow_state_types",
     "compile_graph",
     "default_checkpoint_spec",
     "describe_spec",
@@ -66,7 +67,7 @@ CHECKPOINT_FILE_NAME = "checkpoints.sqlite"
 ThreadStatus = Literal["new", "unfinished", "finished"]
 """`new`: no checkpoint; `unfinished`: a run stopped before END; `finished`: it reached END."""
 
-_RESUME_STREAM_MODES: list[StreamMode] = ["tasks", "updates"]
+_RESUME_STREAM_MODES: list[StreamMode] = ["tasks", "updates", "custom"]
 _PAUSE_VARIABLE = "GAAI_CHECKPOINT_PAUSE"
 _LOG_VARIABLE = "GAAI_CHECKPOINT_LOG"
 
@@ -118,13 +119,13 @@ async def open_checkpointer(spec: str) -> AsyncIterator[BaseCheckpointSaver[Any]
         raise CheckpointError("empty checkpoint spec: give a SQLite file path or a postgresql URL")
     if _is_postgres(spec):
         async with _open_postgres(spec) as saver:
-            yield _with_probe(_allow_state_types(saver))
+            yield _with_probe(allow_state_types(saver))
         return
     async with _open_sqlite(Path(spec)) as saver:
-        yield _with_probe(_allow_state_types(saver))
+        yield _with_probe(allow_state_types(saver))
 
 
-def _allow_state_types(saver: BaseCheckpointSaver[Any]) -> BaseCheckpointSaver[Any]:
+def allow_state_types(saver: BaseCheckpointSaver[Any]) -> BaseCheckpointSaver[Any]:
     """Give the saver a serializer that reads back exactly the classes gaai_graph defines.
 
     LangGraph's default serializer warns about every class it has not been told about (and

@@ -574,7 +574,7 @@ def _memory_saver() -> BaseCheckpointSaver[Any]:
 
     # The allow-list `open_checkpointer` gives its savers; InMemorySaver's default serializer
     # warns "Deserializing unregistered type" for every state class on resume.
-    return persistence._allow_state_types(InMemorySaver())
+    return persistence.allow_state_types(InMemorySaver())
 
 
 async def _pending_interrupt(graph: Pregel, thread_id: str) -> PendingInterrupt | None:

@@ -9,6 +9,7 @@ chains finished before the kill and those executed after the resume can be count
 import json
 import os
 import queue
+import re
 import signal
 import subprocess
 import sys
@@ -225,3 +226,26 @@ def test_write_back_of_a_killed_and_resumed_run_stays_in_one_collection_without_
     for report in succeeded:
         count = sum(1 for template_id, _ in pairs if template_id == report["template_id"])
         assert count == report["metrics"]["vertex_count"], report["template_id"]
+
+
+def test_a_resumed_run_shows_each_remaining_template_running(tmp_path, reference):
+    """The resume streams the chains' own events, so progress says when each one runs."""
+    _, templates = reference
+    out = tmp_path / "out"
+    log = tmp_path / "writes.jsonl"
+    run_args = ["run", "--out", str(out), "--thread-id", "t", "--quiet"]
+    _run_until_paused(
+        run_args, _env(GAAI_CHECKPOINT_LOG=str(log), GAAI_CHECKPOINT_PAUSE="executions:2")
+    )
+    finished_before = next(iter(_templates_by_pid(log).values()))
+
+    resumed = _run(["resume", "--thread-id", "t", "--out", str(out)], _env())
+
+    remaining = sorted(set(templates) - set(finished_before))
+    assert remaining
+    running = {
+        match.group(0)
+        for line in resumed.stderr.splitlines()
+        if line.rstrip().endswith(" running") and (match := re.search(r"TPL-\d+", line))
+    }
+    assert running == set(remaining)
