@@ -379,6 +379,17 @@ class Report(Model):
     """Where the model's report was repaired, trimmed or replaced by the rule path (empty when
     no model is configured or its answer was used whole)."""
 
+    def lead_insight(self) -> Insight | None:
+        """The insight heading this report: its most confident finding, else context.
+
+        The one choice of headline insight: the summary, the console and the HTML index show it.
+        """
+        return max(
+            self.insights,
+            key=lambda insight: (insight.kind == "finding", insight.confidence),
+            default=None,
+        )
+
 
 class LLMCall(Model):
     """One request to a chat model (or one answer replayed from the node cache)."""

@@ -61,16 +61,6 @@ def _ordered_reports(state: WorkflowState) -> list[Report]:
     )
 
 
-def _rank(insight: Insight) -> tuple[bool, float]:
-    """Sort key: findings before context, then by confidence (higher first)."""
-    return (insight.kind == "finding", insight.confidence)
-
-
-def _strongest(report: Report) -> Insight | None:
-    """The report's lead insight: its most confident finding, else its most confident context."""
-    return max(report.insights, key=_rank, default=None)
-
-
 _PRIORITY_WEIGHT = {"high": 2, "medium": 1, "low": 0}
 
 
@@ -202,7 +192,7 @@ def _headline(
     ranks = priorities or {}
     best: tuple[Insight, Report] | None = None
     for report in succeeded:
-        insight = _strongest(report)
+        insight = report.lead_insight()
         if insight is not None and (
             best is None or _lead_key(insight, report, ranks) > _lead_key(*best, ranks)
         ):
@@ -240,7 +230,7 @@ def summarize_run(state: WorkflowState, *, run_id: str, source: str) -> RunSumma
     strongest = [
         (insight, report)
         for report in reports
-        if report.status == "succeeded" and (insight := _strongest(report)) is not None
+        if report.status == "succeeded" and (insight := report.lead_insight()) is not None
     ]
     priorities: dict[str, str] = {use_case.id: use_case.priority for use_case in state.use_cases}
     strongest.sort(key=lambda pair: _lead_key(pair[0], pair[1], priorities), reverse=True)

@@ -266,11 +266,7 @@ def top_finding(report: Report) -> str:
     """
     if report.status == "failed":
         return f"failed: {report.error or 'unknown error'}"
-    best = max(
-        report.insights,
-        key=lambda insight: (insight.kind == "finding", insight.confidence),
-        default=None,
-    )
+    best = report.lead_insight()
     return best.title if best is not None else "no finding"
 
 
