@@ -67,6 +67,9 @@ CHECKPOINT_FILE_NAME = "checkpoints.sqlite"
 ThreadStatus = Literal["new", "unfinished", "finished"]
 """`new`: no checkpoint; `unfinished`: a run stopped before END; `finished`: it reached END."""
 
+SQLITE_BUSY_SECONDS = 30.0
+"""How long a SQLite checkpoint write waits for another connection's commit."""
+
 _RESUME_STREAM_MODES: list[StreamMode] = ["tasks", "updates", "custom"]
 _PAUSE_VARIABLE = "GAAI_CHECKPOINT_PAUSE"
 _LOG_VARIABLE = "GAAI_CHECKPOINT_LOG"
@@ -164,6 +167,7 @@ def _state_types() -> list[tuple[str, str]]:
 
 @asynccontextmanager
 async def _open_sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver[Any]]:
+    import aiosqlite
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
     if path.is_dir():
@@ -174,7 +178,10 @@ async def _open_sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver[Any]]:
         raise CheckpointError(f"cannot create the directory of {path}: {error}") from error
     opened = False
     try:
-        async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
+        # Several processes may share one store (the runner's default file in the state
+        # directory): a writer waits this long for another's commit before giving up.
+        async with aiosqlite.connect(str(path), timeout=SQLITE_BUSY_SECONDS) as connection:
+            saver = AsyncSqliteSaver(connection)
             await saver.setup()
             opened = True
             yield saver

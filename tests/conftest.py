@@ -23,6 +23,18 @@ def _isolated_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
         yield state_dir
 
 
+@pytest.fixture(autouse=True)
+def _state_dir_per_test(
+    _isolated_state_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    """Give every test a checkpoint store of its own, so no test meets another's runs."""
+    own = tmp_path_factory.mktemp("gaai-state-test")
+    monkeypatch.setenv(STATE_DIR_VARIABLE, str(own))
+    return own
+
+
 @pytest.fixture
 def state_dir(_isolated_state_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A state directory of this test's own (for tests that look inside it)."""

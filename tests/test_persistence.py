@@ -218,3 +218,19 @@ def test_compiled_graph_shares_the_exported_graphs_node_cache(tmp_path):
             return compile_graph(saver).cache
 
     assert asyncio.run(cache_of()) is exported.cache
+
+
+def test_sqlite_writers_wait_for_each_other_instead_of_failing_at_once(tmp_path):
+    """Processes sharing a store (the runner's default file) queue their commits."""
+    from gaai_graph.persistence import SQLITE_BUSY_SECONDS
+
+    async def busy_timeout_ms() -> int:
+        async with (
+            open_checkpointer(str(tmp_path / "shared.sqlite")) as saver,
+            saver.conn.execute("PRAGMA busy_timeout") as cursor,  # type: ignore[attr-defined]
+        ):
+            (value,) = await cursor.fetchone()
+        return int(value)
+
+    assert SQLITE_BUSY_SECONDS >= 30
+    assert asyncio.run(busy_timeout_ms()) == SQLITE_BUSY_SECONDS * 1000
