@@ -388,7 +388,7 @@ async def resume_run(
     Raises:
         CheckpointError: If the store has no run with this thread id.
     """
-    from gaai_graph.runner import WorkflowResult
+    from gaai_graph.runner import result_of_thread
 
     status = await thread_status(graph, thread_id)
     if status == "new":
@@ -402,15 +402,7 @@ async def resume_run(
         ):
             if listener is not None:
                 listener(mode, chunk)
-    values = (await graph.aget_state(config)).values
-    return WorkflowResult(
-        run_id=values.get("run_id") or thread_id,
-        thread_id=thread_id,
-        reports=list(values.get("reports", [])),
-        summary=values.get("summary"),
-        errors=list(values.get("errors", [])),
-        values=dict(values),
-    )
+    return await result_of_thread(graph, thread_id)
 
 
 def save_run_options(directory: str | Path, thread_id: str, options: dict[str, Any]) -> Path:

@@ -63,6 +63,7 @@ __all__ = [
     "WorkflowResult",
     "default_checkpoint",
     "default_state_dir",
+    "result_of_thread",
     "run_agentic_workflow_async",
 ]
 
@@ -424,7 +425,7 @@ class AgenticWorkflowRunner:
                 pending = await _pending_interrupt(graph, thread_id)
                 if pending is None:
                     await resume_run(graph, thread_id, context, self._listener(tracer, listener))
-                result = await _result_of(graph, thread_id)
+                result = await result_of_thread(graph, thread_id)
         finally:
             tracer.finish()
         return self._finish(result, tracer)
@@ -463,7 +464,7 @@ class AgenticWorkflowRunner:
                     payload, config, context=context, stream_mode=_STREAM_MODES
                 ):
                     observe(mode, chunk)
-                result = await _result_of(graph, thread_id)
+                result = await result_of_thread(graph, thread_id)
         finally:
             tracer.finish()
         return self._finish(result, tracer)
@@ -585,7 +586,7 @@ async def _pending_interrupt(graph: Pregel, thread_id: str) -> PendingInterrupt 
     return None
 
 
-async def _result_of(graph: Pregel, thread_id: str) -> WorkflowResult:
+async def result_of_thread(graph: Pregel, thread_id: str) -> WorkflowResult:
     """The thread's current state as a result (final, or paused with its interrupt)."""
     snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
     values = dict(snapshot.values)
