@@ -435,12 +435,12 @@ def render(loads: list[dict[str, Any]], algorithms: list[dict[str, Any]], repeat
                     speedup = theirs / value
                     met = speedup >= 15
                     verdicts.append(
-                        f"- PageRank at 10^6 edges, {what}: {speedup:.1f}× NetworkX "
+                        f"- PageRank at 10^6 edges, {what}: {speedup:.2f}× NetworkX "
                         f"(target ≥ 15×): **{'met' if met else 'not met'}**."
                     )
                     if not met:
                         unmet.append(
-                            f"PageRank at 10^6 edges, {what}: {speedup:.1f}× NetworkX < 15×"
+                            f"PageRank at 10^6 edges, {what}: {speedup:.2f}× NetworkX < 15×"
                         )
     skipped = [f"{algorithm} above {limit:,} edges" for algorithm, limit in NETWORKX_LIMITS.items()]
     markdown = "\n".join(
