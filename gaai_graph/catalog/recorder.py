@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -188,10 +189,21 @@ def start_epoch_safely(catalog_spec: CatalogSpec, schema: Any, **options: Any) -
     Returns:
         None when recorded, else a one-line description of what went wrong.
     """
+    return _write_safely(catalog_spec, start_run_epoch, schema, **options)
+
+
+def _write_safely(
+    catalog_spec: CatalogSpec, write: Callable[..., Any], subject: Any, **options: Any
+) -> str | None:
+    """Open the catalog, `write(catalog, subject, **options)`, close it; never raise.
+
+    Returns:
+        None when written, else a one-line description of what went wrong.
+    """
     try:
         catalog = open_catalog(catalog_spec)
         try:
-            start_run_epoch(catalog, schema, **options)
+            write(catalog, subject, **options)
         finally:
             catalog.close()
     except Exception as error:
@@ -292,15 +304,7 @@ def fail_epoch_safely(catalog_spec: CatalogSpec, schema: Any, **options: Any) ->
         except CatalogError:
             return None
         catalog.close()
-    try:
-        catalog = open_catalog(catalog_spec)
-        try:
-            fail_run_epoch(catalog, schema, **options)
-        finally:
-            catalog.close()
-    except Exception as error:
-        return _problem("catalog write failed", catalog_spec, error)
-    return None
+    return _write_safely(catalog_spec, fail_run_epoch, schema, **options)
 
 
 def record_run_safely(
@@ -314,12 +318,4 @@ def record_run_safely(
     Returns:
         None when recorded, else a one-line description of what went wrong.
     """
-    try:
-        catalog = open_catalog(catalog_spec)
-        try:
-            record_run(catalog, values, **options)
-        finally:
-            catalog.close()
-    except Exception as error:
-        return _problem("catalog write failed", catalog_spec, error)
-    return None
+    return _write_safely(catalog_spec, record_run, values, **options)
