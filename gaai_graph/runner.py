@@ -47,7 +47,7 @@ from langgraph.cache.base import BaseCache
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.pregel import Pregel
-from langgraph.types import Command, StreamMode
+from langgraph.types import Command, StateSnapshot, StreamMode
 
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
@@ -580,6 +580,10 @@ def _memory_saver() -> BaseCheckpointSaver[Any]:
 
 async def _pending_interrupt(graph: Pregel, thread_id: str) -> PendingInterrupt | None:
     snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+    return _interrupt_of(snapshot)
+
+
+def _interrupt_of(snapshot: StateSnapshot) -> PendingInterrupt | None:
     for pending in snapshot.interrupts:
         value = pending.value if isinstance(pending.value, dict) else {"value": pending.value}
         return PendingInterrupt(id=str(pending.id), value=value)
@@ -597,7 +601,7 @@ async def result_of_thread(graph: Pregel, thread_id: str) -> WorkflowResult:
         summary=values.get("summary"),
         errors=list(values.get("errors", [])),
         values=values,
-        interrupt=await _pending_interrupt(graph, thread_id),
+        interrupt=_interrupt_of(snapshot),
     )
 
 
