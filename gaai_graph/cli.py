@@ -221,29 +221,25 @@ class ProgressPrinter:
         if event.get("state") == "running":
             self._print(f"{self._elapsed()}   {template_id} {algorithm:<17} running")
         elif event.get("state") == "finished" and template_id not in self._finished:
-            self._finished.add(template_id)
-            self._templates_done += 1
-            error = event.get("error")
-            self._print(
-                f"{self._elapsed()}   {template_id} {algorithm:<17} {event.get('status')}"
-                + (f": {error}" if error else "")
-                + f" ({self._templates_done}/{self._templates_total})"
-            )
+            self._print_finished(template_id, algorithm, event.get("status"), event.get("error"))
 
     def _templates_finished(self, reports: list[Report]) -> None:
         # Printed already when the chain said so on the custom stream; else (a resumed run
         # streams no custom events) from the update.
         for report in reports:
-            if report.template_id in self._finished:
-                continue
-            self._finished.add(report.template_id)
-            self._templates_done += 1
-            self._print(
-                f"{self._elapsed()}   {report.template_id} {report.algorithm:<17} "
-                f"{report.status}"
-                + (f": {report.error}" if report.error else "")
-                + f" ({self._templates_done}/{self._templates_total})"
-            )
+            if report.template_id not in self._finished:
+                self._print_finished(
+                    report.template_id, report.algorithm, report.status, report.error
+                )
+
+    def _print_finished(self, template_id: str, algorithm: str, status: Any, error: Any) -> None:
+        self._finished.add(template_id)
+        self._templates_done += 1
+        self._print(
+            f"{self._elapsed()}   {template_id} {algorithm:<17} {status}"
+            + (f": {error}" if error else "")
+            + f" ({self._templates_done}/{self._templates_total})"
+        )
 
     def _print(self, line: str) -> None:
         print(line, file=self._stream, flush=True)

@@ -182,12 +182,9 @@ def _check_source(spec: str) -> None:
     if spec == "demo":
         return
     if spec.startswith("demo:"):
-        try:
-            float(spec.split(":", 1)[1])
-        except ValueError:
-            raise SourceError(
-                f"demo scale must be a number, as in 'demo:5', got {spec.split(':', 1)[1]!r}"
-            ) from None
+        from gaai_graph.sources import demo_scale
+
+        demo_scale(spec)
         return
     if is_arango_source(spec):
         from gaai_graph.sources.arango import _timeout_from

@@ -19,6 +19,7 @@ __all__ = [
     "CollectionData",
     "GraphData",
     "ProjectionData",
+    "demo_scale",
     "describe_source",
     "load_graph",
     "load_graph_sync",
@@ -57,6 +58,21 @@ def _cache_key(spec: str) -> tuple[str, float]:
     return str(path.resolve()), newest
 
 
+def demo_scale(spec: str) -> float:
+    """The scale of a 'demo:<scale>' source.
+
+    Raises:
+        SourceError: the scale is not a number.
+    """
+    scale_text = spec.split(":", 1)[1]
+    try:
+        return float(scale_text)
+    except ValueError as error:
+        raise SourceError(
+            f"demo scale must be a number, as in 'demo:5', got {scale_text!r}"
+        ) from error
+
+
 def _load_uncached(spec: str) -> GraphData:
     if spec == DEMO_PREFIX:
         from gaai_graph.sources.demo import load_bundled_demo
@@ -65,14 +81,7 @@ def _load_uncached(spec: str) -> GraphData:
     if spec.startswith(DEMO_PREFIX + ":"):
         from gaai_graph.sources.demo import generate_demo
 
-        scale_text = spec.split(":", 1)[1]
-        try:
-            scale = float(scale_text)
-        except ValueError as error:
-            raise SourceError(
-                f"demo scale must be a number, as in 'demo:5', got {scale_text!r}"
-            ) from error
-        return generate_demo(scale=scale).data
+        return generate_demo(scale=demo_scale(spec)).data
     if is_arango_source(spec):
         from gaai_graph.sources.arango import load_arango
 
