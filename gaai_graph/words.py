@@ -127,3 +127,8 @@ def singular_phrase(phrase: str) -> str:
 def noun_for(count: float, singular: str) -> str:
     """The noun phrase `singular` in the number `count` calls for ("1 edge", "2 edges")."""
     return singular if count == 1 else plural_phrase(singular)
+
+
+def join_names(items: list[str]) -> str:
+    """Collection names for a sentence: 'customers, devices'."""
+    return ", ".join(items)
