@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from gaai_graph.errors import TemplateValidationError
 from gaai_graph.methods import centrality, cohesion, communities, components, cycles
@@ -21,6 +21,7 @@ from gaai_graph.models import Intent
 
 __all__ = [
     "METHODS",
+    "RegisteredMethodName",
     "default_method",
     "get_method",
     "label_of",
@@ -29,7 +30,7 @@ __all__ = [
     "validate_parameters",
 ]
 
-_FAMILIES: tuple[ModuleType, ...] = (cycles, components, centrality, communities, cohesion)
+_FAMILIES: tuple[ModuleType, ...] = (centrality, cohesion, cycles, components, communities)
 
 
 def _collect() -> dict[str, Method]:
@@ -46,6 +47,13 @@ def _collect() -> dict[str, Method]:
 
 METHODS: dict[str, Method] = _collect()
 """Every declared method by name, in family order."""
+
+if TYPE_CHECKING:
+    RegisteredMethodName = str
+else:
+    # A Literal built from the registry, so structured model output is constrained to the
+    # methods an engine runs (a JSON-schema enum) and a wrong name fails validation early.
+    RegisteredMethodName = Literal[tuple(METHODS)]
 
 
 def get_method(name: str) -> Method:
