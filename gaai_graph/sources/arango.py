@@ -645,6 +645,18 @@ class ArangoGraphData(GraphData):
     connection: ArangoConnection | None = None
     """The open connection (for write-back and the Graph Analytics Engine)."""
 
+    def content_checksum(self, name: str) -> str | None:
+        """The server's checksum of collection `name` over keys and document data.
+
+        Computed by ArangoDB (`GET /_api/collection/<name>/checksum?withData=true`) without
+        sending the documents: it changes whenever a document changes, and is not comparable
+        with the checksum of the same data held in a snapshot.
+        """
+        if self.connection is None:
+            return None
+        with self.connection.errors(f"checksumming collection {name!r}"):
+            return str(self.connection.db.collection(name).checksum(with_data=True))
+
 
 def load_arango(
     spec: str,

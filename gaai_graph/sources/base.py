@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from gaai_graph.models import GraphProjection, NamedGraph
 
@@ -49,12 +50,42 @@ class GraphData:
 
     @property
     def fingerprint(self) -> str:
-        """Stable hash of collection names, kinds and document counts."""
+        """Stable hash of collection names, kinds, document counts and contents.
+
+        Changed data with the same counts gives another fingerprint, so the catalog starts a
+        new epoch for it.
+        """
         digest = hashlib.sha256()
         for name in sorted(self.collections):
             collection = self.collections[name]
-            digest.update(f"{name}\0{collection.kind}\0{len(collection.documents)}\n".encode())
+            content = self.content_checksum(name) or ""
+            digest.update(
+                f"{name}\0{collection.kind}\0{len(collection.documents)}\0{content}\n".encode()
+            )
         return digest.hexdigest()[:16]
+
+    def content_checksum(self, name: str) -> str | None:
+        """Checksum of collection `name`'s documents (see `documents_checksum`).
+
+        Sources that do not hold their documents (a live database) override this with the
+        server's own checksum, or return None when they cannot tell.
+        """
+        return documents_checksum(self.collections[name].documents)
+
+
+def documents_checksum(documents: Iterable[dict[str, Any]]) -> str:
+    """A checksum of documents' contents, independent of their order and revisions.
+
+    Each document (without `_rev`, which a restore renews) is hashed as canonical JSON; the
+    hashes are summed modulo 2^128, so the order documents were loaded in does not matter
+    while any changed, added or removed document changes the sum.
+    """
+    total = 0
+    for document in documents:
+        content = {key: value for key, value in document.items() if key != "_rev"}
+        encoded = orjson.dumps(content, option=orjson.OPT_SORT_KEYS, default=str)
+        total += int.from_bytes(hashlib.blake2b(encoded, digest_size=16).digest())
+    return f"{total % (1 << 128):032x}"
 
 
 @dataclass(eq=False)

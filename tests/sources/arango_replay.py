@@ -14,6 +14,7 @@ Response bodies follow ArangoDB's documented formats: `{"error": false, "code": 
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import random
 import re
@@ -371,6 +372,8 @@ class FakeArangoServer(_LoopbackServer):
             return self._create_collection(request.body or {})
         if len(parts) == 3 and parts[0] == "collection" and parts[2] == "count":
             return self._count(parts[1])
+        if len(parts) == 3 and parts[0] == "collection" and parts[2] == "checksum":
+            return self._checksum(parts[1], request)
         if api == "index":
             return self._index(request)
         if api == "gharial" and method == "GET":
@@ -443,6 +446,23 @@ class FakeArangoServer(_LoopbackServer):
         if name not in self._data.collections:
             return 404, error_body(404, ERROR_COLLECTION_NOT_FOUND, "collection not found"), 0.0
         return 200, self._ok(name=name, count=len(self._data.collections[name].documents)), 0.0
+
+    def _checksum(self, name: str, request: Recorded) -> tuple[int, Any, float]:
+        """A server-side checksum: over keys, and document data when `withData` is true.
+
+        Its own hash (like ArangoDB's, not the one snapshots use), so a test cannot pass by
+        comparing it with a snapshot's.
+        """
+        collection = self.created.get(name) or self._data.collections.get(name)
+        if collection is None:
+            return 404, error_body(404, ERROR_COLLECTION_NOT_FOUND, "collection not found"), 0.0
+        with_data = str(request.params.get("withData", "")).lower() in {"true", "1"}
+        total = 0
+        for document in collection.documents:
+            content = document if with_data else {"_key": document.get("_key")}
+            encoded = json.dumps(content, sort_keys=True, default=str).encode()
+            total ^= int(hashlib.md5(encoded, usedforsecurity=False).hexdigest()[:15], 16)
+        return 200, self._ok(name=name, checksum=str(total), revision="0"), 0.0
 
     def _index(self, request: Recorded) -> tuple[int, Any, float]:
         name = request.params.get("collection", "")

@@ -4,6 +4,7 @@ python-arango, gives the same reports as the offline snapshot and never writes."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import importlib
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,9 @@ def test_live_schema_matches_the_snapshot_schema_but_names_the_server() -> None:
         ]
 
     assert shape(live) == shape(snapshot)
-    assert live.fingerprint == snapshot.fingerprint
+    # The fingerprint includes a content checksum: the server computes its own (without
+    # sending documents), so a live database and its snapshot no longer share a fingerprint.
+    assert live.fingerprint != snapshot.fingerprint
     assert live.graph_name == snapshot.graph_name == "ecommerce_graph"
     assert live.edge_definitions == snapshot.edge_definitions
     assert live.dangling_edges == snapshot.dangling_edges
@@ -90,6 +93,32 @@ def test_live_schema_matches_the_snapshot_schema_but_names_the_server() -> None:
     assert SECRET not in live.model_dump_json()
     # Counts and profiles come from introspection and samples: no collection was held whole.
     assert all(not isinstance(c.documents, list) for c in live_data.collections.values())
+
+
+def test_live_fingerprint_follows_the_content_not_only_the_counts() -> None:
+    demo = load_bundled_demo()
+    # A copy (the bundled demo is shared): one customer renamed, every count unchanged.
+    customers = list(demo.collections["customers"].documents)
+    customers[0] = {**customers[0], "name": f"{customers[0].get('name', '')} (renamed)"}
+    changed = dataclasses.replace(
+        demo,
+        collections={
+            **demo.collections,
+            "customers": dataclasses.replace(demo.collections["customers"], documents=customers),
+        },
+    )
+
+    def fingerprint_of(data: Any) -> str:
+        with FakeArangoServer(data, "shop") as server:
+            loaded = load_arango(server.source("shop", password=SECRET), environ={})
+            fingerprint = profile_schema(loaded, graph_name=None, core_collections=None).fingerprint
+        assert server.unexpected == [] and server.writes() == []
+        return fingerprint
+
+    first = fingerprint_of(demo)
+    assert fingerprint_of(demo) == first  # stable across loads of the same data
+    # Same collections and counts, one document changed: a new fingerprint, a new epoch.
+    assert fingerprint_of(changed) != first
 
 
 def test_nothing_is_written_and_no_secret_leaks_without_write_results(

@@ -1,0 +1,42 @@
+"""The graph fingerprint: collection names, kinds, counts and a checksum of the contents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gaai_graph.sources.base import CollectionData, GraphData, documents_checksum
+
+
+def _graph(customers: list[dict[str, Any]]) -> GraphData:
+    return GraphData(
+        source="memory",
+        collections={
+            "customers": CollectionData("customers", "document", customers),
+            "knows": CollectionData(
+                "knows", "edge", [{"_key": "k1", "_from": "customers/a", "_to": "customers/b"}]
+            ),
+        },
+    )
+
+
+PEOPLE = [{"_key": "a", "name": "Ada", "_rev": "1"}, {"_key": "b", "name": "Bo", "_rev": "1"}]
+
+
+def test_changed_content_with_the_same_counts_changes_the_fingerprint() -> None:
+    renamed = [PEOPLE[0], {**PEOPLE[1], "name": "Bob"}]
+    assert _graph(renamed).fingerprint != _graph(PEOPLE).fingerprint
+
+
+def test_order_and_revisions_do_not_change_the_fingerprint() -> None:
+    reloaded = [{**person, "_rev": "99"} for person in reversed(PEOPLE)]
+    assert _graph(reloaded).fingerprint == _graph(PEOPLE).fingerprint
+
+
+def test_key_order_inside_a_document_does_not_change_the_checksum() -> None:
+    assert documents_checksum([{"a": 1, "b": {"x": 1, "y": 2}}]) == documents_checksum(
+        [{"b": {"y": 2, "x": 1}, "a": 1}]
+    )
+
+
+def test_an_added_document_changes_the_checksum() -> None:
+    assert documents_checksum(PEOPLE) != documents_checksum([*PEOPLE, {"_key": "c"}])
