@@ -1,6 +1,7 @@
 """Requirements extraction: from requirement documents to cited objectives and constraints.
 
-`read_documents` turns the caller's document specifications into text, `sample_documents`
+`read_documents` (from `gaai_graph.nodes.documents`) turns the caller's document specifications
+into text, `sample_documents`
 returns the bundled demo documents, and `extract_requirements_by_rules` is the rule path: a
 pure, deterministic function of the document texts, so an LLM path can sit next to it later
 and both can be compared on the same inputs. `extract_requirements` is the workflow node.
@@ -30,15 +31,14 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
 from gaai_graph.context import Context
-from gaai_graph.errors import DocumentError
 from gaai_graph.models import DocumentText, Priority, Requirement, RequirementKind, RunError
 from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.nodes.documents import DOCUMENTS_DIR, read_documents, sample_documents
 from gaai_graph.state import WorkflowState
 
 __all__ = [
@@ -53,165 +53,8 @@ __all__ = [
     "sample_documents",
 ]
 
-DOCUMENTS_DIR = Path(__file__).resolve().parent.parent / "data" / "documents"
-"""Where the bundled sample requirement documents live."""
-
 MIN_WORDS = 3
 """Statements with fewer words than this are labels or fragments, not requirements."""
-
-_SNIFF_BYTES = 8192
-
-# Leading bytes of formats people commonly hand over instead of text.
-_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF file"),
-    (b"PK\x03\x04", "a ZIP archive (or a Word/Excel/OpenDocument file)"),
-    (b"\xd0\xcf\x11\xe0", "a legacy Microsoft Office file"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"{\\rtf", "an RTF file"),
-    (b"\x1f\x8b", "a gzip archive"),
-)
-
-# --------------------------------------------------------------------------- reading
-
-
-def read_documents(documents: Sequence[Any]) -> list[DocumentText]:
-    """Read requirement documents given as paths or inline text.
-
-    Args:
-        documents: Items that are each a path (`str` or `pathlib.Path`), a `{"path": ...}`
-            dict, a `{"content": ..., "name": ...}` dict for inline text (the name defaults
-            to "inline-1", "inline-2", ... in order of appearance), or a `DocumentText`.
-
-    Returns:
-        One `DocumentText` per item, in the given order. A file is named by its file name
-        (its path as given when two files share a name).
-
-    Raises:
-        DocumentError: When an item is malformed, a file is missing, is a directory, cannot
-            be read, is not UTF-8 text (a PDF, an image, ...), or holds no text.
-    """
-    texts: list[DocumentText] = []
-    inline_count = 0
-    names: set[str] = set()
-    for position, item in enumerate(documents, start=1):
-        if isinstance(item, DocumentText):
-            document = item
-        elif isinstance(item, str | Path):
-            document = _read_path(item, position)
-        elif isinstance(item, dict):
-            if item.get("path") is not None:
-                document = _read_path(item["path"], position, item.get("name"))
-            elif "content" in item:
-                unnamed = not (isinstance(item.get("name"), str) and item["name"].strip())
-                inline_count += unnamed
-                document = _inline_document(item, position, inline_count)
-            else:
-                keys = ", ".join(sorted(map(str, item))) or "none"
-                raise DocumentError(
-                    f"document #{position} has neither 'path' nor 'content' (keys: {keys}); "
-                    "give a file path or inline text"
-                )
-        else:
-            raise DocumentError(
-                f"document #{position} is a {type(item).__name__}; expected a path, "
-                "{'path': ...} or {'content': ..., 'name': ...}"
-            )
-        if document.name in names and isinstance(item, str | Path | dict):
-            # Requirements cite their document by name, so two files called
-            # requirements.md must stay distinguishable.
-            path = item.get("path") if isinstance(item, dict) else item
-            if path is not None:
-                document = DocumentText(name=str(path), text=document.text)
-        names.add(document.name)
-        texts.append(document)
-    return texts
-
-
-def _read_path(raw: Any, position: int, name: Any = None) -> DocumentText:
-    if not isinstance(raw, str | Path) or not str(raw).strip():
-        raise DocumentError(f"document #{position} has an empty or non-text path: {raw!r}")
-    path = Path(raw).expanduser()
-    label = str(raw)
-    if not path.exists():
-        raise DocumentError(f"requirement document not found: {label}")
-    if path.is_dir():
-        raise DocumentError(
-            f"requirement document {label} is a directory; expected a text or Markdown file"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise DocumentError(f"cannot read requirement document {label}: {reason}") from error
-    text = _decode(data, label)
-    document_name = name if isinstance(name, str) and name.strip() else path.name
-    return DocumentText(name=document_name, text=text)
-
-
-def _inline_document(item: dict[str, Any], position: int, inline_count: int) -> DocumentText:
-    raw_name = item.get("name")
-    name = raw_name if isinstance(raw_name, str) and raw_name.strip() else f"inline-{inline_count}"
-    content = item["content"]
-    if isinstance(content, bytes):
-        content = _decode(content, name)
-    if not isinstance(content, str):
-        raise DocumentError(
-            f"document {name!r} (#{position}): 'content' must be a string of text, "
-            f"got {type(content).__name__}"
-        )
-    _check_not_empty(content, name)
-    return DocumentText(name=name, text=content, inline=True)
-
-
-def _decode(data: bytes, label: str) -> str:
-    head = data[:_SNIFF_BYTES]
-    for signature, description in _BINARY_SIGNATURES:
-        if head.startswith(signature):
-            raise DocumentError(
-                f"requirement document {label} looks like {description}; this format is not "
-                "supported: provide plain text or Markdown (UTF-8)"
-            )
-    if b"\x00" in head:
-        raise DocumentError(
-            f"requirement document {label} is binary, not text; this format is not supported: "
-            "provide plain text or Markdown (UTF-8)"
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DocumentError(
-            f"requirement document {label} is not UTF-8 text (undecodable byte at offset "
-            f"{error.start}); this format is not supported: provide plain text or Markdown "
-            "saved as UTF-8"
-        ) from error
-    _check_not_empty(text, label)
-    return text
-
-
-def _check_not_empty(text: str, label: str) -> None:
-    if not text.strip():
-        raise DocumentError(f"requirement document {label} is empty (no text to read)")
-
-
-def sample_documents() -> list[DocumentText]:
-    """Return the bundled sample requirement documents (`gaai_graph/data/documents/*.md`).
-
-    Returns:
-        The documents sorted by file name; empty when none are bundled.
-    """
-    folder = DOCUMENTS_DIR
-    if not folder.is_dir():
-        return []
-    return [
-        DocumentText(name=entry.name, text=_decode(entry.read_bytes(), entry.name))
-        for entry in sorted(folder.glob("*.md"))
-        if entry.is_file()
-    ]
-
-
-# --------------------------------------------------------------------------- classification
 
 SectionKind = Literal["objective", "requirement", "constraint", "neutral", "context", "skip"]
 
