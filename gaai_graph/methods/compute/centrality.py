@@ -229,9 +229,7 @@ def harmonic(
     values = edge_weights(graph, weights)
     if graph.vcount() == 0:
         return _scores([])
-    return _scores(
-        graph.harmonic_centrality(mode=mode, weights=values, normalized=normalized)
-    )
+    return _scores(graph.harmonic_centrality(mode=mode, weights=values, normalized=normalized))
 
 
 def betweenness(
