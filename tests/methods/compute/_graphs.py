@@ -14,7 +14,9 @@ def to_igraph(graph: nx.Graph) -> ig.Graph:
     nodes = sorted(graph.nodes)
     assert nodes == list(range(len(nodes)))
     edges = list(graph.edges(data=True))
-    result = ig.Graph(n=len(nodes), edges=[(u, v) for u, v, _ in edges], directed=graph.is_directed())
+    result = ig.Graph(
+        n=len(nodes), edges=[(u, v) for u, v, _ in edges], directed=graph.is_directed()
+    )
     keys = {key for _, _, data in edges for key in data}
     for key in keys:
         result.es[key] = [data.get(key) for _, _, data in edges]

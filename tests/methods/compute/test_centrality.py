@@ -56,7 +56,10 @@ def articlerank_by_definition(graph: nx.Graph, weight, damping=0.85):
     """Dense fixed-point iteration of the ArticleRank formula, independent of the module."""
     digraph = graph if graph.is_directed() else graph.to_directed()
     nodes = list(range(graph.number_of_nodes()))
-    out = {u: sum(d.get(weight, 1.0) if weight else 1.0 for _, _, d in digraph.out_edges(u, data=True)) for u in nodes}
+    out = {
+        u: sum(d.get(weight, 1.0) if weight else 1.0 for _, _, d in digraph.out_edges(u, data=True))
+        for u in nodes
+    }
     mean = sum(out.values()) / len(nodes)
     score = dict.fromkeys(nodes, 1 - damping)
     for _ in range(2000):
@@ -85,7 +88,9 @@ def test_articlerank_discounts_prolific_citers():
     graph = nx.DiGraph([(0, 4), (1, 4), *((1, v) for v in range(5, 10)), (2, 3)])
     scores = centrality.articlerank(to_igraph(graph))
     assert scores[4] == max(scores)
-    assert scores[3] > scores[5]  # cited once by a vertex citing once beats cited once by a prolific one
+    assert (
+        scores[3] > scores[5]
+    )  # cited once by a vertex citing once beats cited once by a prolific one
 
 
 @pytest.mark.parametrize("name", ["karate", "random_directed"])
@@ -118,8 +123,14 @@ def test_hits_matches_networkx(graph):
 def test_closeness_and_harmonic_match_networkx(name, graph, weight):
     g = to_igraph(graph)
     n = graph.number_of_nodes()
-    close(centrality.closeness(g, weights=weight), as_array(nx.closeness_centrality(graph, distance=weight), n))
-    close(centrality.harmonic(g, weights=weight), as_array(nx.harmonic_centrality(graph, distance=weight), n))
+    close(
+        centrality.closeness(g, weights=weight),
+        as_array(nx.closeness_centrality(graph, distance=weight), n),
+    )
+    close(
+        centrality.harmonic(g, weights=weight),
+        as_array(nx.harmonic_centrality(graph, distance=weight), n),
+    )
     if graph.is_directed():  # "out" is NetworkX on the reversed graph
         reverse = graph.reverse()
         close(
@@ -148,7 +159,11 @@ def test_sampled_betweenness_matches_networkx_estimator(name, graph):
     close(ours, as_array(theirs, graph.number_of_nodes()), 1e-9)
 
 
-@pytest.mark.parametrize("graph", tiny_graphs(), ids=lambda g: f"{g.number_of_nodes()}v{g.number_of_edges()}e{'d' if g.is_directed() else ''}")
+@pytest.mark.parametrize(
+    "graph",
+    tiny_graphs(),
+    ids=lambda g: f"{g.number_of_nodes()}v{g.number_of_edges()}e{'d' if g.is_directed() else ''}",
+)
 def test_tiny_graphs(graph):
     g = to_igraph(graph)
     n = graph.number_of_nodes()

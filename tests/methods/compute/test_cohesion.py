@@ -85,7 +85,9 @@ def test_label_propagation_is_seeded_and_follows_weights():
         frozenset({3, 4, 5}),
     }
     # Weights decide: a star whose centre is pulled by one heavy edge.
-    many = [cohesion.label_propagation(to_igraph(karate()), weights="weight", seed=s) for s in range(3)]
+    many = [
+        cohesion.label_propagation(to_igraph(karate()), weights="weight", seed=s) for s in range(3)
+    ]
     assert all(len(m) == 34 for m in many)
 
 

@@ -35,7 +35,9 @@ def test_components_match_networkx(name, graph):
         nx.is_weakly_connected(graph) if graph.is_directed() else nx.is_connected(graph)
     )
     if graph.is_directed():
-        assert connectivity.is_connected(g, connectivity="strong") == nx.is_strongly_connected(graph)
+        assert connectivity.is_connected(g, connectivity="strong") == nx.is_strongly_connected(
+            graph
+        )
 
 
 @pytest.mark.parametrize(("name", "graph"), GRAPHS, ids=IDS)

@@ -84,7 +84,9 @@ def test_constraints_match_filtered_networkx_cycles(seed, window, ordered, toler
         amount_attribute="amount" if tolerance is not None else None,
         amount_tolerance=tolerance,
     )
-    expected = {c for c in networkx_cycles(graph, 2, 5) if meets(graph, list(c), window, ordered, tolerance)}
+    expected = {
+        c for c in networkx_cycles(graph, 2, 5) if meets(graph, list(c), window, ordered, tolerance)
+    }
     assert {tuple(c.vertices) for c in result.cycles} == expected
 
 
@@ -106,7 +108,9 @@ def test_strongly_connected_is_not_a_cycle_list():
 
 def test_tiny_and_empty():
     assert cycles.short_cycles(to_igraph(nx.DiGraph())).cycles == []
-    assert [c.vertices for c in cycles.short_cycles(to_igraph(nx.DiGraph([(0, 1), (1, 0)]))).cycles] == [[0, 1]]
+    assert [
+        c.vertices for c in cycles.short_cycles(to_igraph(nx.DiGraph([(0, 1), (1, 0)]))).cycles
+    ] == [[0, 1]]
     assert cycles.short_cycles(to_igraph(nx.Graph([(0, 1)]))).cycles == []
 
 
@@ -114,7 +118,9 @@ def test_bad_parameters():
     g = to_igraph(transfers(1))
     with pytest.raises(TemplateValidationError, match="max_length must be at most 6"):
         cycles.short_cycles(g, max_length=9)
-    with pytest.raises(TemplateValidationError, match="min_length must be a whole number of at least 2"):
+    with pytest.raises(
+        TemplateValidationError, match="min_length must be a whole number of at least 2"
+    ):
         cycles.short_cycles(g, min_length=1)
     with pytest.raises(TemplateValidationError, match="needs time_attribute"):
         cycles.short_cycles(g, window=5)
