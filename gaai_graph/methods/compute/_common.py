@@ -65,7 +65,7 @@ def check_mode(mode: Any, name: str = "mode") -> Mode:
 
 def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
     """`value` as an int when it is an integer of at least `minimum`."""
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, Integral) or int(value) < minimum:
         raise TemplateValidationError(
             f"{name} must be a whole number of at least {minimum}, not {value!r}"
         )
@@ -144,7 +144,7 @@ def vertex_index(graph: ig.Graph, vertex: Any, name: str) -> int:
     """`vertex` as a valid vertex index of `graph`."""
     if isinstance(vertex, bool) or not isinstance(vertex, Integral):
         raise TemplateValidationError(f"{name} must be a vertex index, not {vertex!r}")
-    if not 0 <= vertex < graph.vcount():
+    if not 0 <= int(vertex) < graph.vcount():
         raise TemplateValidationError(
             f"{name} {vertex} is not a vertex: the graph has vertices 0..{graph.vcount() - 1}"
             if graph.vcount()

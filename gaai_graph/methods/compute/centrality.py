@@ -1,7 +1,7 @@
-"""Centrality computations: degree and strength, PageRank family, eigenvector, HITS,
-closeness, harmonic and betweenness.
+"""Centrality computations: who matters most, by several definitions.
 
-igraph computes all of them except ArticleRank (written here, after Li et al. 2009 as
+Degree and strength, the PageRank family, eigenvector, HITS, closeness, harmonic and
+betweenness. igraph computes all of them except ArticleRank (written here, after Li et al. 2009 as
 implemented by Neo4j GDS) and the reachable-fraction factor of Wasserman–Faust closeness.
 Conventions follow NetworkX so that scores can be quoted and checked against it.
 """
@@ -173,8 +173,10 @@ class HitsScores:
 
 
 def hits(graph: ig.Graph, *, weights: Weights = None) -> HitsScores:
-    """HITS (Kleinberg 1999): hubs point to good authorities, authorities are pointed to by
-    good hubs. On an undirected graph both equal eigenvector centrality."""
+    """HITS (Kleinberg 1999): hubs point to good authorities, which good hubs point to.
+
+    On an undirected graph both equal eigenvector centrality.
+    """
     values = edge_weights(graph, weights)
     n = graph.vcount()
     if n == 0 or graph.ecount() == 0:

@@ -1,9 +1,10 @@
-"""Community and cohesion computations: weighted label propagation, modularity and
-conductance of a given partition (also a partition by a vertex attribute), clustering.
+"""Community and cohesion computations: how vertices group and how tightly knit they are.
 
-igraph computes label propagation (Raghavan et al. 2007), modularity (Newman 2006) and local
-clustering (Watts & Strogatz 1998); conductance (cut over the smaller volume, as in NetworkX)
-and the attribute partition are written here.
+Weighted label propagation, modularity and conductance of a given partition (also a
+partition by a vertex attribute), clustering coefficients. igraph computes label
+propagation (Raghavan et al. 2007), modularity (Newman 2006) and local clustering (Watts &
+Strogatz 1998); conductance (cut over the smaller volume, as in NetworkX) and the attribute
+partition are written here.
 """
 
 from __future__ import annotations
@@ -88,8 +89,11 @@ def modularity(
     resolution: float = 1.0,
     directed: bool = True,
 ) -> float | None:
-    """Modularity of a given partition (Newman 2006; directed version on directed graphs
-    unless `directed` is False). None when the graph has no edges (undefined)."""
+    """Modularity of a given partition (Newman 2006).
+
+    The directed version on directed graphs unless `directed` is False. None when the graph
+    has no edges (modularity is undefined then).
+    """
     groups = _membership(graph, membership)
     values = edge_weights(graph, weights)
     resolution = check_number(resolution, "resolution", minimum=0.0)
@@ -101,8 +105,10 @@ def modularity(
 def conductance(
     graph: ig.Graph, membership: Sequence[int], *, weights: Weights = None
 ) -> dict[int, float | None]:
-    """Conductance of each group: weight of edges leaving it over the smaller of its volume
-    and the rest's (edge direction ignored; 0 is a perfectly separated group).
+    """Conductance of each group: how much of its edge weight leaves it.
+
+    The weight of edges leaving the group over the smaller of its volume and the rest's
+    (edge direction ignored; 0 is a perfectly separated group).
 
     A group is None when that smaller volume is 0 (an isolated group, or the whole graph).
     """
@@ -178,8 +184,10 @@ class Clustering:
 
 
 def clustering(graph: ig.Graph) -> Clustering:
-    """Local, average and global clustering coefficients (edge direction, parallel edges and
-    self-loops ignored)."""
+    """Local, average and global clustering coefficients.
+
+    Edge direction, parallel edges and self-loops are ignored.
+    """
     simple = undirected_simple(graph)
     if simple.vcount() == 0:
         return Clustering(local=np.zeros(0), average=0.0, transitivity=0.0)

@@ -1,9 +1,9 @@
-"""Connectivity computations: components, "is it connected", cut vertices, bridges and what
-splits off when named vertices are removed.
+"""Connectivity computations: whether and how the graph holds together.
 
-igraph computes components, articulation points and bridges (Tarjan's linear-time DFS); the
-removal impact is igraph's components on the graph with the vertices deleted, compared here
-with the components before.
+Components, "is it connected", cut vertices, bridges and what splits off when named vertices
+are removed. igraph computes components, articulation points and bridges (Tarjan's
+linear-time DFS); the removal impact is igraph's components on the graph with the vertices
+deleted, compared here with the components before.
 """
 
 from __future__ import annotations
@@ -89,8 +89,11 @@ def articulation_points(graph: ig.Graph) -> list[int]:
 
 
 def bridges(graph: ig.Graph) -> list[tuple[int, int]]:
-    """Bridge edges as (lower, higher) vertex pairs, sorted: removing one disconnects its
-    component (edge direction ignored; an edge doubled by a parallel edge is no bridge)."""
+    """Bridge edges as (lower, higher) vertex pairs, sorted.
+
+    Removing a bridge disconnects its component (edge direction ignored; an edge doubled by
+    a parallel edge is no bridge).
+    """
     pairs = (graph.es[edge].tuple for edge in graph.bridges())
     return sorted((min(u, v), max(u, v)) for u, v in pairs)
 

@@ -1,6 +1,6 @@
-"""Bounded enumeration of short simple cycles (loops of 2 to 6 hops), optionally within a
-time window and with similar amounts on every hop: round-tripping, not strongly connected
-components.
+"""Bounded enumeration of short simple cycles: round-tripping, not components.
+
+Loops of 2 to 6 hops, optionally within a time window and with similar amounts on every hop.
 
 Written here rather than taken from igraph's `simple_cycles`, because the edge constraints
 (time window, order in time, similar amounts) must prune the search as it goes and the work
@@ -12,6 +12,7 @@ visits, whichever comes first, and saying so.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -207,7 +208,7 @@ class _Search:
             if self.span is not None and max(hop_times) - min(hop_times) > self.span:
                 return False
             if self.ordered:
-                descents = sum(1 for a, b in zip(hop_times, hop_times[1:]) if b < a)
+                descents = sum(1 for a, b in itertools.pairwise(hop_times) if b < a)
                 if closing and hop_times[0] < hop_times[-1]:
                     descents += 1  # the wrap from the last hop back to the first
                 if descents > 1:
@@ -232,9 +233,8 @@ class _Search:
                 if len(path) < self.min_length or not self._admissible(taken, closing=True):
                     continue
                 key = tuple(path)
-                if not self.directed:
-                    if path[1] > path[-1]:
-                        continue  # the same cycle walked the other way round
+                if not self.directed and path[1] > path[-1]:
+                    continue  # the same cycle walked the other way round
                 if key in self.seen:
                     continue
                 self.seen.add(key)

@@ -1,5 +1,7 @@
-"""Path computations: shortest routes (hops, Dijkstra, A*), k shortest (Yen), all shortest,
-distances and nearest vertices, reachability within k hops, eccentricity and diameter.
+"""Path computations: routes, distances, nearest vertices and reach.
+
+Shortest routes (hops, Dijkstra, A*), k shortest (Yen), all shortest, distances and nearest
+vertices, reachability within k hops, eccentricity and diameter.
 
 igraph runs every search (BFS, Dijkstra 1959, A* of Hart, Nilsson & Raphael 1968, Yen 1971).
 Written here: the A* heuristic and its admissibility check, and the enumeration of all
@@ -230,9 +232,10 @@ def all_shortest_paths(
     mode: Mode = "out",
     max_paths: int = 1000,
 ) -> AllShortestPaths:
-    """All shortest paths from `source` to `target`, counted exactly, listed up to `max_paths`
-    (in lexicographic order of vertex indices). Paths are vertex sequences: parallel edges do
-    not multiply them.
+    """All shortest paths from `source` to `target`: counted exactly, listed up to a bound.
+
+    Listed up to `max_paths`, in lexicographic order of vertex indices. Paths are vertex
+    sequences: parallel edges do not multiply them.
 
     igraph gives the distances from the source and to the target; an edge lies on a shortest
     path when both distances and its weight add up to the shortest length. Counting those
@@ -302,8 +305,10 @@ def all_shortest_paths(
 def single_source_distances(
     graph: ig.Graph, source: int, *, weights: Weights = None, mode: Mode = "out"
 ) -> npt.NDArray[np.float64]:
-    """Distance from `source` to every vertex (hops, or least total weight); inf when
-    unreachable, 0 for the source itself."""
+    """Distance from `source` to every vertex (hops, or least total weight).
+
+    inf when unreachable, 0 for the source itself.
+    """
     source = vertex_index(graph, source, "source")
     values = edge_weights(graph, weights)
     return np.asarray(
@@ -314,8 +319,10 @@ def single_source_distances(
 def k_nearest(
     graph: ig.Graph, source: int, k: int, *, weights: Weights = None, mode: Mode = "out"
 ) -> list[tuple[int, float]]:
-    """The `k` vertices nearest to `source` (itself excluded, unreachable ones never), with
-    their distances; ties by vertex index."""
+    """The `k` vertices nearest to `source`, with their distances, nearest first.
+
+    The source itself is excluded, unreachable vertices never listed; ties by vertex index.
+    """
     k = check_positive_int(k, "k")
     distances = single_source_distances(graph, source, weights=weights, mode=mode)
     reachable = [
@@ -328,8 +335,10 @@ def k_nearest(
 def reachability(
     graph: ig.Graph, sources: Sequence[int], max_hops: int, *, mode: Mode = "out"
 ) -> dict[int, int]:
-    """Vertices reachable from any of `sources` within `max_hops` hops (breadth-first, igraph),
-    with the fewest hops needed; the sources themselves are left out."""
+    """Vertices reachable from any of `sources` within `max_hops` hops, with the hops needed.
+
+    Breadth-first (igraph); the sources themselves are left out.
+    """
     starts = vertex_indices(graph, sources, "sources")
     max_hops = check_positive_int(max_hops, "max_hops")
     hops = np.asarray(graph.distances(starts, mode=check_mode(mode)), dtype=np.float64).min(axis=0)
@@ -366,8 +375,10 @@ class Diameter:
 
 
 def diameter(graph: ig.Graph, *, weights: Weights = None, directed: bool = True) -> Diameter:
-    """The diameter (igraph): the greatest distance between two vertices that reach each
-    other (hops or weight), with two vertices that far apart."""
+    """The diameter (igraph), with two vertices that far apart.
+
+    The greatest distance (hops or weight) between two vertices that reach each other.
+    """
     values = edge_weights(graph, weights)
     if graph.vcount() == 0:
         return Diameter(value=0.0, endpoints=None, connected=False)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import random
 
 import networkx as nx
@@ -41,7 +42,7 @@ def test_cycles_match_networkx(name, graph, low, high):
 def test_edges_follow_the_cycle():
     g = to_igraph(hand_made_directed())
     for cycle in cycles.short_cycles(g).cycles:
-        hops = list(zip(cycle.vertices, cycle.vertices[1:] + cycle.vertices[:1]))
+        hops = list(zip(cycle.vertices, cycle.vertices[1:] + cycle.vertices[:1], strict=True))
         assert [g.es[e].tuple for e in cycle.edges] == hops
 
 
@@ -56,14 +57,13 @@ def transfers(seed):
 
 
 def meets(graph, cycle, window, ordered, tolerance):
-    hops = list(zip(cycle, cycle[1:] + cycle[:1]))
+    hops = list(zip(cycle, cycle[1:] + cycle[:1], strict=True))
     times = [graph[u][v]["time"] for u, v in hops]
     amounts = [graph[u][v]["amount"] for u, v in hops]
     if window is not None and max(times) - min(times) > window:
         return False
     if ordered and not any(
-        all(a <= b for a, b in zip(times[i:] + times[:i], (times[i:] + times[:i])[1:]))
-        for i in range(len(times))
+        all(a <= b for a, b in itertools.pairwise(times[i:] + times[:i])) for i in range(len(times))
     ):
         return False
     return tolerance is None or max(amounts) <= (1 + tolerance) * min(amounts)

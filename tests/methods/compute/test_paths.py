@@ -5,13 +5,12 @@ import math
 import random
 
 import networkx as nx
-import numpy as np
 import pytest
 
 from gaai_graph.errors import TemplateValidationError
 from gaai_graph.methods.compute import paths
 
-from ._graphs import general_graphs, karate, to_igraph, weighted
+from ._graphs import general_graphs, karate, to_igraph
 
 GRAPHS = general_graphs()
 IDS = [name for name, _ in GRAPHS]
@@ -90,7 +89,7 @@ def test_haversine_guide_on_latitude_longitude():
     graph = nx.Graph()
     graph.add_weighted_edges_from([(0, 1, 120.0), (1, 2, 120.0), (0, 2, 260.0)])
     coordinates = paths.Coordinates(x=[0.0, 0.0, 0.0], y=[50.0, 51.0, 52.0], metric="haversine")
-    route, notes = paths.shortest_path(
+    route, _ = paths.shortest_path(
         to_igraph(graph), 0, 2, weights="weight", coordinates=coordinates
     )
     assert route.algorithm == "astar" and route.path == [0, 1, 2] and route.length == 240.0
