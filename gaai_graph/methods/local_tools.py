@@ -1,0 +1,103 @@
+"""igraph helpers the local computations of several method families share.
+
+igraph (Csárdi and Nepusz, "The igraph software package for complex network research",
+InterJournal Complex Systems 1695, 2006) computes every method of the local engine.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import igraph as ig
+import numpy as np
+import numpy.typing as npt
+
+from gaai_graph.models import MetricValue
+
+__all__ = [
+    "as_scores",
+    "community_metrics",
+    "modularity",
+    "seeded_igraph",
+    "simple_keeping_direction",
+    "undirected_simple",
+]
+
+# igraph draws random numbers from one process-wide generator. Seeding it and running a
+# randomised algorithm must happen under this lock, or two templates running in threads would
+# interleave draws from each other's seeded streams and neither result would be reproducible.
+_RANDOM_LOCK = threading.Lock()
+
+
+@contextmanager
+def seeded_igraph(seed: int) -> Iterator[None]:
+    """Give igraph a private generator seeded with `seed` for the duration of the block."""
+    with _RANDOM_LOCK:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            # Back to igraph's default (Python's `random` module), leaving its state untouched.
+            ig.set_random_number_generator(random)
+
+
+def undirected_simple(graph: ig.Graph, purpose: str) -> tuple[ig.Graph, list[str]]:
+    """The graph without direction, parallel edges or self-loops, and notes saying so."""
+    notes = []
+    if graph.is_directed():
+        simple = graph.as_undirected(mode="collapse")
+        notes.append(
+            f"{purpose} ignores edge direction: the directed projection was collapsed to an "
+            "undirected simple graph."
+        )
+    else:
+        simple = graph.copy()
+    before = simple.ecount()
+    simple.simplify(multiple=True, loops=True)
+    removed = before - simple.ecount()
+    if removed and not graph.is_directed():
+        notes.append(
+            f"{purpose} counts each neighbour once: {removed:,} parallel edges and "
+            "self-loops were dropped."
+        )
+    return simple, notes
+
+
+def simple_keeping_direction(graph: ig.Graph) -> tuple[ig.Graph, list[str]]:
+    """Drop parallel edges and self-loops, which would count one route several times."""
+    simple = graph.copy()
+    before = simple.ecount()
+    simple.simplify(multiple=True, loops=True)
+    removed = before - simple.ecount()
+    notes = (
+        [f"{removed:,} parallel edges and self-loops were dropped: each route counts once."]
+        if removed
+        else []
+    )
+    return simple, notes
+
+
+def as_scores(values: Any) -> npt.NDArray[np.float64]:
+    """Per-vertex values as a float array."""
+    return np.asarray(values, dtype=np.float64)
+
+
+def modularity(graph: ig.Graph, membership: list[int], resolution: float = 1.0) -> float | None:
+    """Modularity of `membership` on an undirected graph; None when it has no edges."""
+    if graph.ecount() == 0:
+        return None
+    return float(graph.modularity(membership, resolution=resolution))
+
+
+def community_metrics(
+    graph: ig.Graph, membership: list[int], resolution: float
+) -> dict[str, MetricValue]:
+    """Modularity as usually quoted (resolution 1), and at the resolution optimised if other."""
+    metrics: dict[str, MetricValue] = {"modularity": modularity(graph, membership)}
+    if resolution != 1.0:
+        metrics["modularity_at_resolution"] = modularity(graph, membership, resolution)
+    return metrics
