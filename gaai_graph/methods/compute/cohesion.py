@@ -39,7 +39,7 @@ __all__ = [
 Membership = npt.NDArray[np.int64]
 
 
-def _membership(graph: ig.Graph, membership: Sequence[int]) -> list[int]:
+def _membership(graph: ig.Graph, membership: Sequence[int] | npt.NDArray[np.int64]) -> list[int]:
     values = [int(group) for group in membership]
     if len(values) != graph.vcount():
         raise TemplateValidationError(
@@ -83,7 +83,7 @@ def _by_size(raw: Sequence[int]) -> Membership:
 
 def modularity(
     graph: ig.Graph,
-    membership: Sequence[int],
+    membership: Sequence[int] | npt.NDArray[np.int64],
     *,
     weights: Weights = None,
     resolution: float = 1.0,
@@ -103,7 +103,7 @@ def modularity(
 
 
 def conductance(
-    graph: ig.Graph, membership: Sequence[int], *, weights: Weights = None
+    graph: ig.Graph, membership: Sequence[int] | npt.NDArray[np.int64], *, weights: Weights = None
 ) -> dict[int, float | None]:
     """Conductance of each group: how much of its edge weight leaves it.
 

@@ -30,7 +30,7 @@ class Projection:
 
 
 def bipartite_projection(
-    graph: ig.Graph, side: str | Sequence[bool], onto: Hashable = True
+    graph: ig.Graph, side: str | Sequence[Hashable], onto: Hashable = True
 ) -> Projection:
     """Project `graph` onto the vertices whose side is `onto`.
 
