@@ -110,7 +110,7 @@ def test_sole_dependency_names_the_sole_supplier_of_critical_parts():
         graph,
         vertex_attributes={"critical": [False, False, False, False, True, True, False]},
     )
-    assert list(outcome.answer["value"])[0] == "v/0"
+    assert next(iter(outcome.answer["value"])) == "v/0"
     assert outcome.answer["value"]["v/0"] == 3.0
     assert outcome.metrics["provider_0_critical_failed"] == 2
 
