@@ -131,9 +131,22 @@ def weight_of(job: LocalJob) -> str | None:
     return str(attribute)
 
 
+def _json_plain(value: Any) -> Any:
+    """`value` with numpy numbers made Python numbers and non-finite floats made None."""
+    if isinstance(value, dict):
+        return {str(k): _json_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def answer(kind: str, value: Any, convention: str, method: str) -> dict[str, Any]:
-    """A direct answer in the CONTRACTS.md shape."""
-    return {"kind": kind, "value": value, "convention": convention, "method": method}
+    """A direct answer in the CONTRACTS.md shape, JSON-safe (no numpy, no inf or NaN)."""
+    return {"kind": kind, "value": _json_plain(value), "convention": convention, "method": method}
 
 
 def _plain(value: float) -> float | int:
@@ -178,12 +191,18 @@ def focus_values(
     chosen = named(job, "vertices", required=False)
     if not chosen:
         return None, {}
-    values = {job.data.vertex_ids[i]: float(scores[i]) for i in chosen}
-    stated = "; ".join(f"{vertex}: {format_number(v)}" for vertex, v in values.items())
+    values: dict[str, float | None] = {
+        job.data.vertex_ids[i]: float(scores[i]) if math.isfinite(scores[i]) else None
+        for i in chosen
+    }
+    stated = "; ".join(
+        f"{vertex}: {format_number(v) if v is not None else 'unreachable'}"
+        for vertex, v in values.items()
+    )
     headline = f"{what} ({convention}): {stated}."
     if len(values) == 2:
         (first, a), (second, b) = values.items()
-        if not math.isclose(a, b):
+        if a is not None and b is not None and not math.isclose(a, b):
             leader = first if a > b else second
             headline += f" {leader} scores higher."
     return answer("values", values, convention, method), {"headline": headline}

@@ -78,15 +78,9 @@ def _articulation_points(job: LocalJob) -> Outcome:
 
 def _bridges(job: LocalJob) -> Outcome:
     with job.clock.running():
-        pairs = connectivity.bridges(job.graph)
-        impact = []
-        for u, v in pairs[:LISTED]:
-            cut = job.graph.copy()
-            cut.delete_edges(cut.get_eids([(u, v)], directed=False))
-            membership = cut.connected_components(mode="weak").membership
-            smaller = min(membership.count(membership[u]), membership.count(membership[v]))
-            impact.append((u, v, smaller))
-    impact.sort(key=lambda item: (-item[2], item[0], item[1]))
+        impact = connectivity.bridge_cut_sizes(job.graph)
+    pairs = impact
+    impact = impact[:LISTED]
     ids = job.data.vertex_ids
     value: list[list[str | float]] = [[ids[u], ids[v], float(s)] for u, v, s in impact]
     headline = f"{format_number(len(pairs))} edges are bridges: removing one splits the graph" + (

@@ -198,7 +198,6 @@ def _distances(job: LocalJob) -> Outcome:
     given, extra = focus_values(job, distances, "single_source_distances", convention, "Distance")
     reached = int(reachable.sum()) - 1
     farthest = float(distances[reachable].max()) if reachable.any() else 0.0
-    scores = np.where(reachable, distances, np.nan)
     headline = extra.get("headline") or (
         f"{format_number(reached)} vertices can be reached from {job.data.vertex_ids[source]}; "
         f"the farthest is {format_number(farthest)} {unit} away."
@@ -209,9 +208,7 @@ def _distances(job: LocalJob) -> Outcome:
         convention if given else f"largest {convention}",
         "single_source_distances",
         str(headline),
-        scores=np.nan_to_num(scores, nan=-1.0),
         metrics={"reached": reached, "unreachable": int((~reachable).sum())},
-        notes=["Unreachable vertices score -1 in the listing."] if (~reachable).any() else [],
     )
 
 
@@ -401,7 +398,6 @@ SINGLE_SOURCE_DISTANCES = _answer_method(
     _distances,
     (SOURCE, WEIGHT, MODE, vertices_parameter("vertices", "Vertices whose distance is asked for.")),
     ONE,
-    kind="scoring",
 )
 K_NEAREST = _answer_method(
     "k_nearest",

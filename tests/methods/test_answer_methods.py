@@ -332,3 +332,24 @@ def test_patterns_follow_the_contract():
     collectors = [p for p in writer.patterns if p["kind"] == "collector"]
     assert collectors[0]["entities"] == ["v/0"] and collectors[0]["flagged"]
     assert collectors[0]["evidence"]["z_score"] > 3
+
+
+def test_answers_are_json_and_unreachable_is_said():
+    import json
+
+    graph = nx.DiGraph([(0, 1), (1, 2)])
+    graph.add_node(3)
+    outcome = run(get_method("single_source_distances"), graph, source="v/0", vertices="v/2|v/3")
+    assert outcome.answer["value"] == {"v/2": 2.0, "v/3": None}
+    assert "v/3: unreachable" in outcome.metrics["headline"]
+    for name, parameters in [
+        ("shortest_path", {"source": "v/2", "target": "v/0"}),
+        ("diameter", {}),
+        ("eccentricity", {"vertices": "v/0"}),
+        ("k_nearest", {"source": "v/0", "k": 5}),
+    ]:
+        given = run(get_method(name), graph, **parameters).answer
+        json.dumps(given, allow_nan=False)
+    assert (
+        run(get_method("shortest_path"), graph, source="v/2", target="v/0").answer["value"] is None
+    )

@@ -103,3 +103,31 @@ def test_bad_parameters():
         connectivity.removal_impact(g, [])
     with pytest.raises(TemplateValidationError, match="removed 7 is not a vertex"):
         connectivity.removal_impact(g, [7])
+
+
+@pytest.mark.parametrize(("name", "graph"), GRAPHS, ids=IDS)
+def test_bridge_cut_sizes_match_networkx(name, graph):
+    undirected = nx.Graph(graph.to_undirected())
+    ours = connectivity.bridge_cut_sizes(to_igraph(graph))
+    expected = []
+    for u, v in nx.bridges(undirected):
+        cut = undirected.copy()
+        cut.remove_edge(u, v)
+        expected.append(
+            (
+                min(u, v),
+                max(u, v),
+                min(
+                    len(nx.node_connected_component(cut, u)),
+                    len(nx.node_connected_component(cut, v)),
+                ),
+            )
+        )
+    expected.sort(key=lambda item: (-item[2], item[0], item[1]))
+    assert ours == expected
+
+
+def test_bridge_cut_sizes_on_a_tree_of_blocks():
+    # Triangle 0-1-2, bridge 2-3, triangle 3-4-5, bridge 5-6, tail 6-7.
+    graph = nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 3), (5, 6), (6, 7)])
+    assert connectivity.bridge_cut_sizes(to_igraph(graph)) == [(2, 3, 3), (5, 6, 2), (6, 7, 1)]
