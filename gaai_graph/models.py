@@ -7,30 +7,23 @@ that produce them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-AlgorithmName = Literal[
-    "pagerank",
-    "betweenness",
-    "degree",
-    "kcore",
-    "triangles",
-    "wcc",
-    "scc",
-    "label_propagation",
-    "louvain",
-    "leiden",
-]
-"""Algorithms the engines know. Scoring algorithms rank vertices; grouping ones partition them."""
+from gaai_graph.methods.vocabulary import METHOD_NAMES
 
-SCORING_ALGORITHMS: frozenset[str] = frozenset(
-    {"pagerank", "betweenness", "degree", "kcore", "triangles"}
-)
-GROUPING_ALGORITHMS: frozenset[str] = frozenset(
-    {"wcc", "scc", "label_propagation", "louvain", "leiden"}
-)
+
+def _known_method_name(name: str) -> str:
+    if name not in METHOD_NAMES:
+        raise ValueError(f"unknown algorithm {name!r}; method names: {', '.join(METHOD_NAMES)}")
+    return name
+
+
+AlgorithmName = Annotated[str, AfterValidator(_known_method_name)]
+"""A method name of the shared vocabulary (`gaai_graph.methods.vocabulary.METHOD_NAMES`);
+whether an engine runs it is checked against the method registry when a template is
+validated."""
 
 Intent = Literal["influence", "hubs", "communities", "rings", "brokers", "cohesion", "cycles"]
 """What a business question asks of the graph, independent of the algorithm that answers it."""
@@ -287,6 +280,27 @@ class Group(Model):
     """Collection name -> number of members from it."""
 
 
+AnswerKind = Literal[
+    "value", "values", "count", "yes_no", "route", "routes", "entities", "groups", "pairs"
+]
+
+
+class Answer(Model):
+    """The direct answer to a question that asks for a value (CONTRACTS.md).
+
+    value by kind: "value" float; "values" {vertex_id: float}; "count" int; "yes_no" bool;
+    "route" {"path": [vertex_id, ...], "length": float}; "routes" a list of routes, best
+    first; "entities" [vertex_id, ...] in order; "groups" [[vertex_id, ...], ...]; "pairs"
+    [[vertex_id, vertex_id, float], ...], best first.
+    """
+
+    kind: AnswerKind
+    value: Any
+    convention: str = ""
+    """How the value is measured: normalised or not, hops or distance, directed or not."""
+    method: str
+
+
 class ExecutionResult(Model):
     """What running one template produced, summarised over the whole result."""
 
@@ -308,6 +322,8 @@ class ExecutionResult(Model):
     group_size_histogram: list[HistogramBin] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     """Approximations and caveats, e.g. 'betweenness sampled from 200 sources'."""
+    answer: Answer | None = None
+    """The method's direct answer (a value, a count, a route...), when it gives one."""
 
     def result_fields(self) -> dict[str, Any]:
         """Return the whole-result fields a `Report` carries over unchanged."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from gaai_graph.engines.registry import ALGORITHMS
+from gaai_graph.methods.registry import METHODS
 from gaai_graph.models import (
     AnalysisTemplate,
     DocumentText,
@@ -103,7 +103,7 @@ def vertical_summary(vertical: Vertical | None) -> str:
 def algorithm_catalog() -> str:
     """Render the algorithm registry: names, purpose and parameter ranges."""
     lines = []
-    for spec in ALGORITHMS.values():
+    for spec in METHODS.values():
         parameters = []
         for parameter in spec.parameters:
             bounds = ""

@@ -12,8 +12,8 @@ library), authenticated like the database connection:
    edge_collections}` -> `{job_id, graph_id}`. A freshly started engine takes a few seconds
    to become usable (the docs say so), so while it answers 502/503/504 or refuses the
    connection, loading is retried with the job polling's backoff, within its timeout;
-3. run the algorithm (`v1/pagerank`, `v1/wcc`, `v1/scc`, `v1/labelpropagation`,
-   `v1/betweennesscentrality`) -> `{job_id}`;
+3. run the algorithm at the endpoint its method module declares (`v1/pagerank`, `v1/wcc`,
+   `v1/scc`, `v1/labelpropagation`, `v1/betweennesscentrality`) -> `{job_id}`;
 4. poll `GET v1/jobs/<job_id>` with exponential backoff until `progress >= total` (failed when
    `error` is true), up to a timeout;
 5. `POST v1/storeresults {database, target_collection, job_ids, attribute_names}` into a
@@ -46,9 +46,9 @@ from typing import Any
 import numpy as np
 import requests
 
-from gaai_graph.engines.registry import algorithm_spec, validate_parameters
 from gaai_graph.engines.summary import summarize_groups, summarize_scores
 from gaai_graph.errors import EngineError, SourceError
+from gaai_graph.methods.registry import METHODS, get_method
 from gaai_graph.models import AnalysisTemplate, ExecutionResult, MetricValue
 from gaai_graph.sources.arango import (
     GAE_COLLECTION_PREFIX,
@@ -79,13 +79,9 @@ under the ACP prefix. Not checked against a live platform (none is reachable her
 ENGINE_BASE = "/gral/{engine}/v1/"
 
 GAE_ALGORITHMS: dict[str, str] = {
-    "pagerank": "pagerank",
-    "wcc": "wcc",
-    "scc": "scc",
-    "label_propagation": "labelpropagation",
-    "betweenness": "betweennesscentrality",
+    method.name: method.gae.endpoint for method in METHODS.values() if method.gae is not None
 }
-"""Our algorithm name -> the GAE endpoint that runs it."""
+"""Our algorithm name -> the GAE endpoint that runs it (each method module declares its own)."""
 
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 """Answers of a gateway whose engine is not (yet) up: worth retrying while it starts."""
@@ -266,20 +262,6 @@ def _error_text(response: requests.Response) -> str:
     return response.reason or "no details"
 
 
-def _algorithm_body(algorithm: str, parameters: dict[str, Any]) -> dict[str, Any]:
-    """The GAE request body of `algorithm` (besides `graph_id`), from validated parameters."""
-    if algorithm == "pagerank":
-        return {"damping_factor": parameters.get("damping_factor", 0.85), "maximum_supersteps": 100}
-    if algorithm == "label_propagation":
-        return {
-            "start_label_attribute": "_key",
-            "synchronous": False,
-            "random_tiebreak": False,
-            "maximum_supersteps": 100,
-        }
-    return {}
-
-
 @dataclass
 class GAEEngine:
     """Runs templates on a Graph Analytics Engine of the live source."""
@@ -337,8 +319,11 @@ class GAEEngine:
             catalog.checked_collection(n, "document") for n in projection.vertex_collections
         ]
         edges = [catalog.checked_collection(n, "edge") for n in projection.edge_collections]
-        parameters = validate_parameters(template.algorithm, template.parameters)
-        spec = algorithm_spec(template.algorithm)
+        spec = get_method(template.algorithm)
+        parameters = spec.validate(template.parameters)
+        gae = spec.gae
+        if gae is None:  # supports() said otherwise: a method without a GAE run
+            raise EngineError(f"{template.algorithm} is not available on the GAE")
         client = GAEClient(connection, polling=self.polling)
         started_engine: str | None = None
         graph_id: Any = None
@@ -361,8 +346,8 @@ class GAEEngine:
             )
             graph_id = loaded.get("graph_id")
             client.wait(service_id, loaded.get("job_id"), "loading the projection")
-            body = {"graph_id": graph_id, **_algorithm_body(template.algorithm, parameters)}
-            job = client.engine_call(service_id, "POST", GAE_ALGORITHMS[template.algorithm], body)
+            body = {"graph_id": graph_id, **gae.body(parameters)}
+            job = client.engine_call(service_id, "POST", gae.endpoint, body)
             client.wait(service_id, job.get("job_id"), f"running {template.algorithm}")
             algorithm_seconds = time.perf_counter() - clock
             # Named before it is made, so cleanup drops it even if creating it "failed" after
@@ -411,7 +396,7 @@ def _write_back(
 
     writer = result_writer(data, run_key)
     vertex_ids = sorted(values)
-    if algorithm_spec(template.algorithm).kind == "scoring":
+    if get_method(template.algorithm).kind == "scoring":
         written = writer.write_values(
             template, ((v, float(values[v])) for v in vertex_ids), "score"
         )
@@ -507,7 +492,7 @@ def _summarise(
     directed: bool,
 ) -> ExecutionResult:
     vertex_ids = sorted(values)
-    spec = algorithm_spec(template.algorithm)
+    spec = get_method(template.algorithm)
     metrics: dict[str, MetricValue] = {
         "vertex_count": len(vertex_ids),
         "runtime_seconds": round(seconds, 6),

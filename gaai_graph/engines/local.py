@@ -7,56 +7,24 @@ whole result (see `gaai_graph.engines.summary`), recording every approximation i
 
 from __future__ import annotations
 
-import random
 import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
-from gaai_graph.engines.registry import algorithm_spec, validate_parameters
 from gaai_graph.engines.summary import summarize_groups, summarize_scores
 from gaai_graph.errors import EngineError
-from gaai_graph.models import AnalysisTemplate, ExecutionResult, MetricValue
+from gaai_graph.methods.base import Clock, LocalJob
+from gaai_graph.methods.centrality import DEFAULT_BETWEENNESS_SAMPLES
+from gaai_graph.methods.local_tools import as_scores
+from gaai_graph.methods.registry import get_method
+from gaai_graph.models import AnalysisTemplate, Answer, ExecutionResult, MetricValue
 from gaai_graph.sources.base import ProjectionData
 
 __all__ = ["DEFAULT_BETWEENNESS_SAMPLES", "AlgorithmOutput", "LocalEngine"]
-
-DEFAULT_BETWEENNESS_SAMPLES = 256
-"""Sources sampled for betweenness when the template leaves `sample_size` null and the
-projection is larger than `exact_threshold` (DESIGN §7: 200 samples take 18 s at 10^6 edges)."""
-
-# igraph draws random numbers from one process-wide generator. Seeding it and running a
-# randomised algorithm must happen under this lock, or two templates running in threads would
-# interleave draws from each other's seeded streams and neither result would be reproducible.
-_RANDOM_LOCK = threading.Lock()
-
-
-@contextmanager
-def _seeded_igraph(seed: int) -> Iterator[None]:
-    """Give igraph a private generator seeded with `seed` for the duration of the block."""
-    with _RANDOM_LOCK:
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            yield
-        finally:
-            # Back to igraph's default (Python's `random` module), leaving its state untouched.
-            ig.set_random_number_generator(random)
-
-
-@dataclass
-class _Outcome:
-    """What one algorithm produced: scores or a membership, plus what to say about it."""
-
-    scores: npt.NDArray[np.float64] | None = None
-    membership: list[int] | None = None
-    metrics: dict[str, MetricValue] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,24 +45,8 @@ class AlgorithmOutput:
     seed (randomised algorithms) and algorithm-specific values."""
     notes: list[str]
     """Approximations and caveats, in words."""
-
-
-class _Clock:
-    """Accumulates the time spent in the algorithm itself (not in graph building or summary)."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    @contextmanager
-    def running(self) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds += time.perf_counter() - start
-
-
-_Runner = Callable[[ig.Graph, dict[str, Any], int, _Clock], _Outcome]
+    answer: Answer | None = None
+    """The method's direct answer (a value, a count, a route...), when it gives one."""
 
 
 class LocalEngine:
@@ -129,6 +81,7 @@ class LocalEngine:
             projection=data.projection,
             metrics=dict(output.metrics),
             notes=list(output.notes),
+            answer=output.answer,
         )
         if output.scores is not None:
             scores = summarize_scores(
@@ -177,19 +130,23 @@ class LocalEngine:
             TemplateValidationError: the algorithm or a parameter is invalid.
             EngineError: the projection is empty or the algorithm failed.
         """
-        parameters = validate_parameters(template.algorithm, template.parameters)
+        method = get_method(template.algorithm)
+        parameters = method.validate(template.parameters)
         algorithm = template.algorithm
+        if method.local is None:
+            raise EngineError(f"{algorithm} has no local computation")
         if data.vertex_count == 0:
             collections = ", ".join(data.projection.vertex_collections) or "none"
             raise EngineError(
                 f"cannot run {algorithm}: the projection has no vertices (vertex collections: "
                 f"{collections})"
             )
-        clock = _Clock()
+        clock = Clock()
         try:
             graph = _igraph_of(data, algorithm).copy()
-            outcome = _RUNNERS[algorithm](graph, parameters, seed, clock)
-            degrees = _as_scores(graph.degree()) if outcome.membership is not None else None
+            job = LocalJob(graph=graph, parameters=parameters, seed=seed, clock=clock, data=data)
+            outcome = method.local(job)
+            degrees = as_scores(graph.degree()) if outcome.membership is not None else None
         except EngineError:
             raise
         except Exception as error:
@@ -204,7 +161,7 @@ class LocalEngine:
             "directed": data.directed,
             "skipped_edges": data.skipped_edges,
         }
-        if algorithm_spec(algorithm).randomized:
+        if method.randomized:
             metrics["seed"] = seed
         metrics.update(outcome.metrics)
         return AlgorithmOutput(
@@ -219,6 +176,11 @@ class LocalEngine:
             degrees=degrees,
             metrics=metrics,
             notes=outcome.notes,
+            answer=(
+                Answer.model_validate({"method": algorithm, **outcome.answer})
+                if outcome.answer is not None
+                else None
+            ),
         )
 
 
@@ -269,28 +231,6 @@ def _build_igraph(data: ProjectionData, algorithm: str) -> ig.Graph:
     return ig.Graph(n=data.vertex_count, edges=pairs, directed=data.directed)
 
 
-def _undirected_simple(graph: ig.Graph, purpose: str) -> tuple[ig.Graph, list[str]]:
-    """The graph without direction, parallel edges or self-loops, and notes saying so."""
-    notes = []
-    if graph.is_directed():
-        simple = graph.as_undirected(mode="collapse")
-        notes.append(
-            f"{purpose} ignores edge direction: the directed projection was collapsed to an "
-            "undirected simple graph."
-        )
-    else:
-        simple = graph.copy()
-    before = simple.ecount()
-    simple.simplify(multiple=True, loops=True)
-    removed = before - simple.ecount()
-    if removed and not graph.is_directed():
-        notes.append(
-            f"{purpose} counts each neighbour once: {removed:,} parallel edges and "
-            "self-loops were dropped."
-        )
-    return simple, notes
-
-
 def _size_of(data: ProjectionData) -> str:
     """'2 vertices and 1 edge': the projection's size in words."""
     vertices, edges = data.vertex_count, data.edge_count
@@ -298,235 +238,3 @@ def _size_of(data: ProjectionData) -> str:
         f"{vertices:,} {'vertex' if vertices == 1 else 'vertices'} and "
         f"{edges:,} {'edge' if edges == 1 else 'edges'}"
     )
-
-
-def _as_scores(values: Any) -> npt.NDArray[np.float64]:
-    return np.asarray(values, dtype=np.float64)
-
-
-def _modularity(graph: ig.Graph, membership: list[int], resolution: float = 1.0) -> float | None:
-    """Modularity of `membership` on an undirected graph; None when it has no edges."""
-    if graph.ecount() == 0:
-        return None
-    return float(graph.modularity(membership, resolution=resolution))
-
-
-# --------------------------------------------------------------------------- scoring
-
-
-def _pagerank(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    with clock.running():
-        values = graph.pagerank(
-            damping=p["damping_factor"], directed=graph.is_directed(), implementation="prpack"
-        )
-    metrics: dict[str, MetricValue] = {}
-    notes = []
-    if graph.is_directed():
-        dangling = int((np.asarray(graph.outdegree()) == 0).sum())
-        metrics["dangling_vertices"] = dangling
-        if dangling:
-            notes.append(
-                f"{dangling:,} vertices have no outgoing edge; PageRank spreads their rank "
-                "evenly over all vertices."
-            )
-    return _Outcome(scores=_as_scores(values), metrics=metrics, notes=notes)
-
-
-def _betweenness(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    with clock.running():
-        simple, notes = _simple_keeping_direction(graph)
-    n = simple.vcount()
-    requested = p["sample_size"]
-    if requested is None:
-        sample = n if n <= p["exact_threshold"] else DEFAULT_BETWEENNESS_SAMPLES
-    else:
-        sample = requested
-    sample = min(sample, n)
-    exact = sample >= n
-    directed = simple.is_directed()
-    with clock.running():
-        if exact:
-            raw = _as_scores(simple.betweenness(directed=directed))
-            sources_per_vertex = np.full(n, n - 1, dtype=np.float64)
-        else:
-            # Python's sampler on range(n) picks the same sources as networkx's
-            # betweenness_centrality(k=..., seed=...) on nodes 0..n-1.
-            sources = random.Random(seed).sample(range(n), sample)
-            raw = _as_scores(simple.betweenness(directed=directed, sources=sources))
-            # A sampled source lies on none of its own paths: it is estimated from the others.
-            sources_per_vertex = np.full(n, sample, dtype=np.float64)
-            sources_per_vertex[sources] -= 1
-    values = _scale_betweenness(raw, sources_per_vertex, directed, p["normalized"])
-    metrics: dict[str, MetricValue] = {"exact": exact, "sample_size": sample}
-    if not exact:
-        metrics["approximation"] = f"sampled {sample:,} of {n:,} sources"
-        notes.append(
-            f"Betweenness sampled from {sample:,} of {n:,} source vertices (seed {seed}) and "
-            "scaled up to all sources, the estimator of networkx's "
-            "betweenness_centrality(k=...); scores are estimates."
-        )
-    return _Outcome(scores=values, metrics=metrics, notes=notes)
-
-
-def _simple_keeping_direction(graph: ig.Graph) -> tuple[ig.Graph, list[str]]:
-    """Drop parallel edges and self-loops, which would count one route several times."""
-    simple = graph.copy()
-    before = simple.ecount()
-    simple.simplify(multiple=True, loops=True)
-    removed = before - simple.ecount()
-    notes = (
-        [f"{removed:,} parallel edges and self-loops were dropped: each route counts once."]
-        if removed
-        else []
-    )
-    return simple, notes
-
-
-def _scale_betweenness(
-    raw: npt.NDArray[np.float64],
-    sources_per_vertex: npt.NDArray[np.float64],
-    directed: bool,
-    normalized: bool,
-) -> npt.NDArray[np.float64]:
-    """Scale igraph's (possibly source-sampled) betweenness to networkx's conventions.
-
-    igraph counts each unordered pair once on undirected graphs. Scaling by (n - 1) over the
-    number of sources that could reach past a vertex estimates all pairs; normalising divides
-    by the number of pairs not involving the vertex.
-    """
-    n = raw.size
-    if n <= 2:
-        return np.zeros(n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if normalized:
-            factor = (1.0 if directed else 2.0) / (sources_per_vertex * (n - 2))
-        else:
-            factor = (n - 1) / sources_per_vertex
-    # With a single sampled source, that source has no estimate at all; it scores 0.
-    return np.where(sources_per_vertex > 0, raw * factor, 0.0)
-
-
-def _degree(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    mode = p["mode"]
-    with clock.running():
-        values = graph.degree(mode=mode, loops=True)
-    notes = []
-    if not graph.is_directed() and mode != "all":
-        notes.append(f"The projection is undirected, so degree mode '{mode}' counts all edges.")
-    return _Outcome(scores=_as_scores(values), notes=notes)
-
-
-def _kcore(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    with clock.running():
-        simple, notes = _undirected_simple(graph, "Coreness")
-        values = _as_scores(simple.coreness(mode="all"))
-    top = float(values.max())
-    metrics: dict[str, MetricValue] = {
-        "max_coreness": int(top),
-        "vertices_in_max_core": int((values == top).sum()),
-    }
-    return _Outcome(scores=values, metrics=metrics, notes=notes)
-
-
-def _triangles(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    with clock.running():
-        simple, notes = _undirected_simple(graph, "Triangle counting")
-        clustering = _as_scores(simple.transitivity_local_undirected(mode="zero"))
-        transitivity = simple.transitivity_undirected()
-    degree = _as_scores(simple.degree())
-    # Local clustering is triangles over degree-choose-2 pairs, so the count is exact after
-    # rounding off the float division.
-    triangles = np.rint(clustering * degree * (degree - 1) / 2)
-    metrics: dict[str, MetricValue] = {
-        "triangle_count": int(triangles.sum() // 3),
-        "transitivity": None if np.isnan(transitivity) else float(transitivity),
-        "average_clustering": float(clustering.mean()),
-        "vertices_in_triangles": int((triangles > 0).sum()),
-    }
-    scores = clustering if p["score"] == "clustering" else triangles
-    return _Outcome(scores=scores, metrics=metrics, notes=notes)
-
-
-# --------------------------------------------------------------------------- grouping
-
-
-def _wcc(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    with clock.running():
-        membership = graph.connected_components(mode="weak").membership
-    return _Outcome(membership=membership)
-
-
-def _scc(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    with clock.running():
-        membership = graph.connected_components(mode="strong").membership
-    notes = []
-    if not graph.is_directed():
-        notes.append(
-            "The projection is undirected, so strongly connected components are simply "
-            "connected components."
-        )
-    return _Outcome(membership=membership, notes=notes)
-
-
-def _label_propagation(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    with clock.running():
-        simple, notes = _undirected_simple(graph, "Label propagation")
-        with _seeded_igraph(seed):
-            membership = simple.community_label_propagation().membership
-    return _Outcome(
-        membership=membership, metrics={"modularity": _modularity(simple, membership)}, notes=notes
-    )
-
-
-def _louvain(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    resolution = p["resolution"]
-    with clock.running():
-        simple, notes = _undirected_simple(graph, "Louvain")
-        with _seeded_igraph(seed):
-            membership = simple.community_multilevel(resolution=resolution).membership
-    return _Outcome(
-        membership=membership,
-        metrics=_community_metrics(simple, membership, resolution),
-        notes=notes,
-    )
-
-
-def _leiden(graph: ig.Graph, p: dict[str, Any], seed: int, clock: _Clock) -> _Outcome:
-    resolution = p["resolution"]
-    with clock.running():
-        simple, notes = _undirected_simple(graph, "Leiden")
-        with _seeded_igraph(seed):
-            membership = simple.community_leiden(
-                objective_function="modularity",
-                resolution=resolution,
-                n_iterations=p["iterations"],
-            ).membership
-    return _Outcome(
-        membership=membership,
-        metrics=_community_metrics(simple, membership, resolution),
-        notes=notes,
-    )
-
-
-def _community_metrics(
-    graph: ig.Graph, membership: list[int], resolution: float
-) -> dict[str, MetricValue]:
-    """Modularity as usually quoted (resolution 1), and at the resolution optimised if other."""
-    metrics: dict[str, MetricValue] = {"modularity": _modularity(graph, membership)}
-    if resolution != 1.0:
-        metrics["modularity_at_resolution"] = _modularity(graph, membership, resolution)
-    return metrics
-
-
-_RUNNERS: dict[str, _Runner] = {
-    "pagerank": _pagerank,
-    "betweenness": _betweenness,
-    "degree": _degree,
-    "kcore": _kcore,
-    "triangles": _triangles,
-    "wcc": _wcc,
-    "scc": _scc,
-    "label_propagation": _label_propagation,
-    "louvain": _louvain,
-    "leiden": _leiden,
-}

@@ -20,8 +20,8 @@ from gaai_graph.context import Context
 from gaai_graph.errors import TemplateValidationError
 from gaai_graph.llm.call import LLMSession, open_session
 from gaai_graph.llm.usage import usage_totals
+from gaai_graph.methods.registry import RegisteredMethodName
 from gaai_graph.models import (
-    AlgorithmName,
     AnalysisTemplate,
     DocumentText,
     ExecutionResult,
@@ -42,7 +42,7 @@ from gaai_graph.models import (
     Vertical,
 )
 from gaai_graph.nodes.report import check_insight, result_measures, unbacked_numbers
-from gaai_graph.nodes.templates import TemplateDesign, validate_template
+from gaai_graph.nodes.template_design import TemplateDesign, validate_template
 
 __all__ = [
     "Updates",
@@ -263,7 +263,7 @@ class TemplateDraft(BaseModel):
 
     use_case_id: str
     title: str
-    algorithm: AlgorithmName
+    algorithm: RegisteredMethodName
     vertex_collections: list[str]
     edge_collections: list[str]
     directed: bool = False

@@ -264,6 +264,10 @@ class Picture:
     """(singular, plural) of what the method's groups are called."""
     count_axis: str = "groups"
     """What the bars of a group-size histogram count."""
+    deepest_bin_caption: str | None = None
+    """A sentence on the score histogram's last non-empty bin, with `{k}` (its lower edge)
+    and `{count}` (its vertices), said instead of the reading of the distribution's skew
+    (k-core: "the innermost (k = {k}) holds {count} vertices")."""
 
 
 # --------------------------------------------------------------------------- the declaration

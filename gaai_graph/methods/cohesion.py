@@ -252,6 +252,8 @@ KCORE = Method(
         score_axis="coreness k",
         score_meaning="coreness k (the deepest core the vertex is in, where every member keeps "
         "at least k neighbours)",
+        deepest_bin_caption=" Bars further right are deeper cores; the innermost (k = {k}) "
+        "holds {count} vertices.",
     ),
 )
 

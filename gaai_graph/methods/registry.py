@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from gaai_graph.errors import TemplateValidationError
 from gaai_graph.methods import (
@@ -37,6 +37,7 @@ from gaai_graph.models import Intent
 
 __all__ = [
     "METHODS",
+    "RegisteredMethodName",
     "default_method",
     "get_method",
     "label_of",
@@ -46,11 +47,11 @@ __all__ = [
 ]
 
 _FAMILIES: tuple[ModuleType, ...] = (
+    centrality,
+    cohesion,
     cycles,
     components,
-    centrality,
     communities,
-    cohesion,
     # Families answering with values (h21-methods); none declares use-case intents or
     # aliases yet, so the requirement matching order above is unchanged.
     centrality_extra,
@@ -80,6 +81,13 @@ def _collect() -> dict[str, Method]:
 
 METHODS: dict[str, Method] = _collect()
 """Every declared method by name, in family order."""
+
+if TYPE_CHECKING:
+    RegisteredMethodName = str
+else:
+    # A Literal built from the registry, so structured model output is constrained to the
+    # methods an engine runs (a JSON-schema enum) and a wrong name fails validation early.
+    RegisteredMethodName = Literal[tuple(METHODS)]
 
 
 def get_method(name: str) -> Method:

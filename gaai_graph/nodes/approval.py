@@ -27,7 +27,7 @@ or compile the graph with `gaai_graph.persistence.compile_graph(saver)`.
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
@@ -35,8 +35,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError, TemplateValidationError
-from gaai_graph.models import AlgorithmName, AnalysisTemplate, GraphSchema, RunError
-from gaai_graph.nodes.templates import validate_template
+from gaai_graph.methods.registry import METHODS
+from gaai_graph.models import AnalysisTemplate, GraphSchema, RunError
+from gaai_graph.nodes.template_design import validate_template
 from gaai_graph.state import WorkflowState
 
 __all__ = [
@@ -89,7 +90,7 @@ class TemplateEdit(BaseModel):
     title: str | None = Field(default=None, description="The template's title.")
     algorithm: str | None = Field(
         default=None,
-        description=f"One of: {', '.join(get_args(AlgorithmName))}. Changing it without "
+        description=f"One of: {', '.join(METHODS)}. Changing it without "
         "giving `parameters` resets them to the new algorithm's defaults.",
     )
     projection: ProjectionEdit | None = Field(

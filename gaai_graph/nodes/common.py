@@ -72,23 +72,7 @@ def timed(phase: str, template_id: str | None = None) -> Iterator[PhaseClock]:
         clock.finished_at = clock.started_at + clock.seconds if clock.started_at else time.time()
 
 
-ALGORITHM_LABELS: dict[str, str] = {
-    "pagerank": "PageRank",
-    "betweenness": "betweenness",
-    "degree": "degree",
-    "kcore": "k-core",
-    "triangles": "triangle counting",
-    "wcc": "connected components",
-    "scc": "strongly connected components",
-    "label_propagation": "label propagation",
-    "louvain": "Louvain",
-    "leiden": "Leiden",
-}
-"""Short names of the registry's algorithms for titles and notes ("Segments of customers
-(Louvain)")."""
-
 __all__ = [
-    "ALGORITHM_LABELS",
     "PhaseClock",
     "context_of",
     "noun_for",

@@ -23,6 +23,8 @@ from typing import Any, get_args
 from langgraph.runtime import Runtime
 
 from gaai_graph.context import Context
+from gaai_graph.methods.registry import label_of, methods_answering, name_patterns
+from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.models import (
     AlgorithmName,
     GraphSchema,
@@ -34,14 +36,12 @@ from gaai_graph.models import (
     Vertical,
 )
 from gaai_graph.nodes.common import (
-    ALGORITHM_LABELS,
     context_of,
     plural_noun,
     plural_phrase,
     singular_noun,
     timed,
 )
-from gaai_graph.nodes.schema import SchemaTopology
 from gaai_graph.state import WorkflowState
 
 __all__ = [
@@ -243,48 +243,18 @@ class AlgorithmMention:
     text: str
 
 
-def _algorithm(
-    algorithm: AlgorithmName, intent: Intent, regex: str
-) -> tuple[AlgorithmName, Intent, re.Pattern[str]]:
-    return (algorithm, intent, re.compile(rf"\b(?:{regex})\b", re.IGNORECASE))
-
-
-ALGORITHM_LEXICON: tuple[tuple[AlgorithmName, Intent, re.Pattern[str]], ...] = (
-    # "strongly connected components" before "connected components", whose words it holds.
-    _algorithm("scc", "cycles", r"strongly[- ]connected(?: components?)?|sccs?"),
-    _algorithm("wcc", "rings", r"(?:weakly[- ])?connected components?|wccs?"),
-    _algorithm("pagerank", "influence", r"page[- ]?rank"),
-    _algorithm("betweenness", "brokers", r"betweenness(?:[- ]centrality)?"),
-    _algorithm("louvain", "communities", r"louvain"),
-    _algorithm("leiden", "communities", r"leiden"),
-    _algorithm("label_propagation", "communities", r"label[- ]propagation"),
-    _algorithm("kcore", "cohesion", r"k[- ]?cores?(?: decomposition)?|coreness"),
-    _algorithm(
-        "triangles",
-        "cohesion",
-        r"triangles?(?: count(?:s|ing)?)?|(?:local )?clustering coefficients?|transitivity",
-    ),
-    _algorithm(
-        "degree",
-        "hubs",
-        r"degree[- ]centrality|(?:in|out)[- ]?degrees?|(?:node|vertex) degrees?|"
-        r"degree distribution|by (?:their )?degree",
-    ),
+ALGORITHM_LEXICON: tuple[tuple[str, Intent, re.Pattern[str]], ...] = tuple(
+    (method.name, method.use_case_intents[0], pattern) for method, pattern in name_patterns()
 )
-"""Algorithm names people write, the registry algorithm each means and the intent it answers
-when the rest of the requirement reads as no compatible intent."""
+"""Algorithm names people write (each method module declares its `aliases`), the method each
+means and the intent it answers when the rest of the requirement reads as no compatible
+intent."""
 
 COMPATIBLE_ALGORITHMS: dict[Intent, frozenset[str]] = {
-    "influence": frozenset({"pagerank", "degree"}),
-    "hubs": frozenset({"degree", "pagerank"}),
-    "communities": frozenset({"leiden", "louvain", "label_propagation"}),
-    "rings": frozenset({"wcc"}),
-    "brokers": frozenset({"betweenness"}),
-    "cohesion": frozenset({"kcore", "triangles"}),
-    "cycles": frozenset({"scc"}),
+    intent: methods_answering(intent) for intent in get_args(Intent)
 }
-"""Per intent, the algorithms that answer it: a named algorithm runs for the requirement's
-intent when it is one of these ("Use Louvain to find communities"), else as its own use case."""
+"""Per intent, the methods that answer it: a named method runs for the requirement's intent
+when it is one of these ("Use Louvain to find communities"), else as its own use case."""
 
 
 def find_algorithms(text: str) -> list[AlgorithmMention]:
@@ -662,7 +632,7 @@ def _questions(
             continue
         notes = []
         if own:
-            names = _and([ALGORITHM_LABELS[m.algorithm] for m in own])
+            names = _and([label_of(m.algorithm) for m in own])
             notes.append(
                 f"{requirement_id} names {names}, which does not answer this {intent} question: "
                 f"it is answered with the usual analysis, and {names} runs as an analysis of "
@@ -860,9 +830,7 @@ def _use_case(index: int, draft: _Draft, vertical: Vertical) -> UseCase:
         f'{rid}: "{text}"' for rid, text in zip(draft.requirement_ids, draft.texts, strict=True)
     )
     requested = (
-        f" Runs {ALGORITHM_LABELS[draft.algorithm]}, as the requirement asks."
-        if draft.algorithm
-        else ""
+        f" Runs {label_of(draft.algorithm)}, as the requirement asks." if draft.algorithm else ""
     )
     return UseCase(
         id=f"UC-{index:03d}",

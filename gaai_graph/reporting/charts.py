@@ -21,6 +21,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from gaai_graph.methods.base import Picture
+from gaai_graph.methods.registry import METHODS
 from gaai_graph.models import HistogramBin, Report, RunSummary
 from gaai_graph.nodes.report import display_label, format_number
 
@@ -59,34 +61,15 @@ _LABEL_CHARS = 32
 _CHAR_WIDTH = 6.4
 """Approximate width of one character of the charts' 11px text, in SVG units."""
 
-_SCORE_MEANING = {
-    "pagerank": "PageRank score (the share of a random walk's time spent at the vertex)",
-    "betweenness": "betweenness (the share of shortest paths running through the vertex)",
-    "degree": "degree (number of links)",
-    "kcore": "coreness k (the deepest core the vertex is in, where every member keeps at "
-    "least k neighbours)",
-    "triangles": "number of triangles the vertex closes",
-}
-_SCORE_AXIS = {
-    "pagerank": "PageRank score",
-    "betweenness": "betweenness",
-    "degree": "degree",
-    "kcore": "coreness k",
-    "triangles": "triangles",
-}
-_GROUP_NOUNS = {
-    "wcc": ("component", "components"),
-    "scc": ("strongly connected component", "strongly connected components"),
-    "label_propagation": ("community", "communities"),
-    "louvain": ("community", "communities"),
-    "leiden": ("community", "communities"),
-}
+
+def _picture(algorithm: str) -> Picture:
+    """The picture the method's module declares (default words for an unknown method)."""
+    method = METHODS.get(algorithm)
+    return method.picture if method is not None else Picture()
 
 
-_COUNT_AXIS_NOUNS = {"wcc": "components", "scc": "components"}
-"""What the bars of a group-size histogram count, short enough for the axis title."""
-for _algorithm in ("label_propagation", "louvain", "leiden"):
-    _COUNT_AXIS_NOUNS[_algorithm] = "communities"
+def _score_axis(algorithm: str) -> str:
+    return _picture(algorithm).score_axis or algorithm
 
 
 @dataclass(frozen=True)
@@ -360,7 +343,7 @@ def _horizontal_chart(
 def top_k_chart(report: Report) -> BarChart:
     """Lay out the report's top entities as horizontal bars, longest for the highest value."""
     entities = report.top_entities
-    measure = _SCORE_AXIS.get(report.algorithm, report.algorithm)
+    measure = _score_axis(report.algorithm)
     caption = f"Bar length is each entity's {measure}, relative to the first."
     values = [entity.value for entity in entities]
     tied = sum(1 for value in values if value == values[0]) if values else 0
@@ -382,7 +365,7 @@ def top_k_chart(report: Report) -> BarChart:
 
 
 def _group_nouns(algorithm: str) -> tuple[str, str]:
-    return _GROUP_NOUNS.get(algorithm, ("group", "groups"))
+    return _picture(algorithm).group_nouns
 
 
 def largest_groups_chart(report: Report) -> BarChart:
@@ -424,14 +407,14 @@ def _score_caption(report: Report, bins: list[HistogramBin], log_counts: bool) -
         if report.statistics
         else sum(b.count for b in report.score_histogram)
     )
-    meaning = _SCORE_MEANING.get(report.algorithm, f"{report.algorithm} score")
+    picture = _picture(report.algorithm)
+    meaning = picture.score_meaning or f"{report.algorithm} score"
     caption = f"How the {count:,} vertices spread over {meaning}."
     statistics = report.statistics
-    if report.algorithm == "kcore":
+    if picture.deepest_bin_caption is not None:
         deepest = _nonempty(bins)[-1]
-        caption += (
-            f" Bars further right are deeper cores; the innermost (k = "
-            f"{_tick_number(deepest.lower)}) holds {deepest.count:,} vertices."
+        caption += picture.deepest_bin_caption.format(
+            k=_tick_number(deepest.lower), count=f"{deepest.count:,}"
         )
     elif statistics is not None:
         skewed = statistics.gini >= 0.5 or (
@@ -473,7 +456,7 @@ def charts_for_report(report: Report) -> list[BarChart]:
     `omitted_charts` says what they would have shown.
     """
     charts: list[BarChart] = []
-    measure = _SCORE_AXIS.get(report.algorithm, report.algorithm)
+    measure = _score_axis(report.algorithm)
     if len(report.top_entities) >= 2 and not _all_equal([e.value for e in report.top_entities]):
         charts.append(top_k_chart(report))
     if len(_nonempty(report.score_histogram)) >= 2:
@@ -503,7 +486,7 @@ def charts_for_report(report: Report) -> list[BarChart]:
                 _groups_caption(report, groups, log_counts),
                 bins,
                 x_title="size in vertices",
-                counted=_COUNT_AXIS_NOUNS.get(report.algorithm, "groups"),
+                counted=_picture(report.algorithm).count_axis,
                 log_counts=log_counts,
             )
         )
@@ -515,7 +498,7 @@ def charts_for_report(report: Report) -> list[BarChart]:
 def omitted_charts(report: Report) -> list[str]:
     """Say which charts `charts_for_report` left out because they would show nothing."""
     notes: list[str] = []
-    measure = _SCORE_AXIS.get(report.algorithm, report.algorithm)
+    measure = _score_axis(report.algorithm)
     entities = report.top_entities
     if len(entities) >= 2 and _all_equal([e.value for e in entities]):
         notes.append(

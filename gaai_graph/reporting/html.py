@@ -27,6 +27,7 @@ from gaai_graph.reporting.charts import (
     omitted_charts,
 )
 from gaai_graph.reporting.markdown import top_finding
+from gaai_graph.trace_summary import TraceSummary, render_trace_summary
 
 __all__ = ["render_index_html", "render_report_html", "render_trace_html"]
 
@@ -157,8 +158,6 @@ def _timeline_chart(nodes: list[dict[str, Any]]) -> BarChart | None:
 
 def render_trace_html(trace: dict[str, Any]) -> str:
     """Render an exported trace (`WorkflowTracer.to_jsonable()`) as an HTML page."""
-    from gaai_graph.tracing import TraceSummary, render_trace_summary
-
     summary_data = dict(trace["summary"])
     summary_data["slowest"] = [(item["step"], item["ms"]) for item in summary_data["slowest"]]
     summary_text = render_trace_summary(TraceSummary(**summary_data))

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import math
-import random
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from numbers import Integral, Real
 from typing import Any, Literal
 
 import igraph as ig
 
 from gaai_graph.errors import TemplateValidationError
+
+# One lock for every seeded igraph run in the process, shared with the method modules.
+from gaai_graph.methods.local_tools import seeded_igraph
 
 __all__ = [
     "Mode",
@@ -33,21 +33,6 @@ Weights = str | Sequence[float] | None
 """None (every edge counts 1), a numeric edge attribute name, or one number per edge."""
 
 _MODES = ("out", "in", "all")
-
-# igraph draws random numbers from one process-wide generator; seeding it and running a
-# randomised algorithm must happen under one lock or concurrent runs interleave their draws.
-_RANDOM_LOCK = threading.Lock()
-
-
-@contextmanager
-def seeded_igraph(seed: int) -> Iterator[None]:
-    """Give igraph a private generator seeded with `seed` for the duration of the block."""
-    with _RANDOM_LOCK:
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            yield
-        finally:
-            ig.set_random_number_generator(random)
 
 
 def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:

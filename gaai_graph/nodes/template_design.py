@@ -1,0 +1,238 @@
+"""Template design by rules: from a use case to a method, a projection and parameters.
+
+Each use-case intent has one default method whose module designs its projection from the
+schema (edge definitions, counts, roles), never from collection names: see the projection
+rules in `gaai_graph.methods.centrality`, `.communities`, `.cohesion`, `.components` and
+`.cycles`. A method the requirement names (`UseCase.algorithm`: "Use Louvain ...", "count
+triangles ...") runs on its intent's projection instead of the default one, through the
+method's own `adapt`; a requested method that cannot run there is replaced only with a note
+the report repeats. Every template, from rules, a model or a reviewer, passes
+`validate_template`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gaai_graph.errors import TemplateValidationError
+from gaai_graph.methods.base import NoProjectionError, Plan
+from gaai_graph.methods.registry import METHODS, default_method, get_method, label_of
+from gaai_graph.methods.topology import SchemaTopology
+from gaai_graph.models import (
+    AnalysisTemplate,
+    GraphProjection,
+    GraphSchema,
+    Priority,
+    UseCase,
+)
+from gaai_graph.words import join_names
+
+__all__ = [
+    "TemplateDesign",
+    "design_templates_by_rules",
+    "design_templates_with_failures",
+    "validate_template",
+    "with_use_case_notes",
+]
+
+_PRIORITY_ORDER: dict[Priority, int] = {"high": 0, "medium": 1, "low": 2}
+
+
+def _plan_for(use_case: UseCase, topology: SchemaTopology) -> tuple[Plan, list[str]]:
+    """The intent's plan, running the requested method when the use case names one.
+
+    Returns:
+        (the plan, notes for the report: the use case's own, and a replacement when the
+        requested method cannot run here).
+    """
+    design = default_method(use_case.intent).design
+    if design is None:  # default_method returns only methods with a design
+        raise NoProjectionError(f"no projection rule answers {use_case.intent} questions")
+    plan = design(use_case, topology)
+    notes = list(use_case.notes)
+    requested = use_case.algorithm
+    if requested is None or requested == plan.algorithm:
+        return plan, notes
+    wanted = METHODS.get(requested)
+    if wanted is None or wanted.adapt is None:
+        notes.append(
+            f"{use_case.id} asked for {label_of(requested)}, which does not answer "
+            f"{use_case.intent} questions on this schema; {label_of(plan.algorithm)} "
+            "ran instead."
+        )
+        return plan, notes
+    return wanted.adapt(plan, use_case, topology), notes
+
+
+def validate_template(template: AnalysisTemplate, schema: GraphSchema) -> AnalysisTemplate:
+    """Check a template against the schema and the algorithm registry.
+
+    Args:
+        template: A template from the rules, an LLM or a user.
+        schema: The analysed schema.
+
+    Returns:
+        The template with its effective parameters (defaults filled in).
+
+    Raises:
+        TemplateValidationError: empty projection; unknown collection; a collection of the
+            wrong kind; an edge collection with no endpoint collection (on either side) in the
+            projection; result collections outside the projection; unknown algorithm; bad
+            parameters.
+    """
+    where = f"template {template.id}"
+    method = get_method(template.algorithm)
+    projection = template.projection
+    if not projection.vertex_collections or not projection.edge_collections:
+        raise TemplateValidationError(
+            f"{where}: the projection needs at least one vertex and one edge collection"
+        )
+    topology = SchemaTopology(schema)
+    for name in projection.vertex_collections:
+        profile = schema.collection(name)
+        if profile is None:
+            raise TemplateValidationError(
+                f"{where}: unknown vertex collection {name!r}; vertex collections: "
+                f"{join_names(schema.vertex_collections)}"
+            )
+        if profile.kind != "document":
+            raise TemplateValidationError(
+                f"{where}: {name!r} is an edge collection, listed as a vertex collection"
+            )
+    members = set(projection.vertex_collections)
+    for name in projection.edge_collections:
+        profile = schema.collection(name)
+        if profile is None:
+            raise TemplateValidationError(
+                f"{where}: unknown edge collection {name!r}; edge collections: "
+                f"{join_names(schema.edge_collections)}"
+            )
+        if profile.kind != "edge":
+            raise TemplateValidationError(
+                f"{where}: {name!r} is a vertex collection, listed as an edge collection"
+            )
+        if name not in topology.ends:
+            raise TemplateValidationError(f"{where}: edge collection {name!r} has no definition")
+        sources, targets = topology.ends[name]
+        if not members & set(sources) or not members & set(targets):
+            raise TemplateValidationError(
+                f"{where}: edge collection {name!r} connects {join_names(sources)} to "
+                f"{join_names(targets)}, but the projection holds {join_names(sorted(members))}"
+            )
+    outside = [c for c in template.result_collections if c not in members]
+    if outside:
+        raise TemplateValidationError(
+            f"{where}: result collection(s) {join_names(outside)} are not in the projection"
+        )
+    if template.top_k < 1:
+        raise TemplateValidationError(f"{where}: top_k must be at least 1, got {template.top_k}")
+    parameters = method.validate(template.parameters)
+    return template.model_copy(update={"parameters": parameters})
+
+
+@dataclass
+class TemplateDesign:
+    """What rule-based design produced: the templates and the use cases left without one."""
+
+    templates: list[AnalysisTemplate]
+    failures: list[tuple[UseCase, str]]
+    """(use case, reason) for every use case that got no valid template."""
+
+
+def design_templates_with_failures(
+    use_cases: list[UseCase], schema: GraphSchema, *, max_templates: int, top_k: int
+) -> TemplateDesign:
+    """Design one validated template per use case, highest priority first.
+
+    Args:
+        use_cases: The use cases to answer.
+        schema: The analysed schema.
+        max_templates: Upper bound on the number of templates.
+        top_k: Top entities / largest groups each template reports.
+
+    Returns:
+        The templates (ids TPL-001...) and the use cases that got none, with the reason.
+    """
+    topology = SchemaTopology(schema)
+    ordered = sorted(use_cases, key=lambda u: _PRIORITY_ORDER[u.priority])
+    templates: list[AnalysisTemplate] = []
+    failures: list[tuple[UseCase, str]] = []
+    for use_case in ordered:
+        if len(templates) >= max_templates:
+            failures.append((use_case, f"max_templates={max_templates} reached"))
+            continue
+        known = [f for f in use_case.focus_collections if topology.is_vertex(f)]
+        if not known:
+            failures.append((use_case, "none of its focus collections is in the schema"))
+            continue
+        use_case_known = use_case.model_copy(update={"focus_collections": known})
+        try:
+            plan, notes = _plan_for(use_case_known, topology)
+            template = validate_template(
+                AnalysisTemplate(
+                    id=f"TPL-{len(templates) + 1:03d}",
+                    use_case_id=use_case.id,
+                    requirement_ids=list(use_case.requirement_ids),
+                    title=f"{use_case.title} ({label_of(plan.algorithm)})",
+                    algorithm=plan.algorithm,
+                    projection=GraphProjection(
+                        vertex_collections=plan.vertices,
+                        edge_collections=plan.edges,
+                        directed=plan.directed,
+                    ),
+                    parameters=plan.parameters,
+                    result_collections=[f for f in known if f in plan.vertices],
+                    top_k=top_k,
+                    description=plan.why,
+                    notes=notes,
+                ),
+                schema,
+            )
+        except (NoProjectionError, TemplateValidationError) as error:
+            failures.append((use_case, str(error)))
+            continue
+        templates.append(template)
+    return TemplateDesign(templates=templates, failures=failures)
+
+
+def design_templates_by_rules(
+    use_cases: list[UseCase], schema: GraphSchema, *, max_templates: int, top_k: int
+) -> list[AnalysisTemplate]:
+    """Design one validated template per use case, highest priority first (rules path).
+
+    Args:
+        use_cases: The use cases to answer.
+        schema: The analysed schema.
+        max_templates: Upper bound on the number of templates.
+        top_k: Top entities / largest groups each template reports.
+
+    Returns:
+        Templates with ids TPL-001..., each of which passes `validate_template`.
+    """
+    return design_templates_with_failures(
+        use_cases, schema, max_templates=max_templates, top_k=top_k
+    ).templates
+
+
+def with_use_case_notes(template: AnalysisTemplate, use_case: UseCase | None) -> AnalysisTemplate:
+    """The template with its use case's notes, and a note when it swapped the requested algorithm.
+
+    Templates from a model (or a reviewer) may run another algorithm than the one the
+    requirement named; the report must say so rather than answer with it silently.
+    """
+    if use_case is None:
+        return template
+    notes = list(template.notes)
+    notes.extend(note for note in use_case.notes if note not in notes)
+    requested = use_case.algorithm
+    if requested is not None and template.algorithm != requested:
+        note = (
+            f"{use_case.id} asked for {label_of(requested)}; this analysis runs "
+            f"{label_of(template.algorithm)} instead, as its "
+            "template was designed."
+        )
+        if not any(note.split(";")[0] in existing for existing in notes):
+            notes.append(note)
+    if notes == template.notes:
+        return template
+    return template.model_copy(update={"notes": notes})
