@@ -353,3 +353,32 @@ def test_answers_are_json_and_unreachable_is_said():
     assert (
         run(get_method("shortest_path"), graph, source="v/2", target="v/0").answer["value"] is None
     )
+
+
+def test_the_local_engine_runs_a_value_method_and_carries_its_answer():
+    from gaai_graph.engines.local import LocalEngine
+    from gaai_graph.models import AnalysisTemplate, GraphProjection
+    from gaai_graph.sources.base import ProjectionData
+
+    graph = karate()
+    projection = GraphProjection(vertex_collections=["v"], edge_collections=["e"], directed=False)
+    data = ProjectionData(
+        vertex_ids=ids(range(34)),
+        labels=ids(range(34)),
+        edges=list(graph.edges()),
+        directed=False,
+        projection=projection,
+    )
+    template = AnalysisTemplate(
+        id="t1",
+        use_case_id="u1",
+        requirement_ids=[],
+        title="Route",
+        algorithm="shortest_path",
+        projection=projection,
+        parameters={"source": "v/16", "target": "v/25"},
+    )
+    result = LocalEngine().run(data, template)
+    assert result.answer is not None and result.answer.kind == "route"
+    assert result.answer.value["length"] == nx.shortest_path_length(graph, 16, 25)
+    assert result.metrics["headline"].startswith("The shortest route from v/16 to v/25")
