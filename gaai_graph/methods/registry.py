@@ -14,7 +14,23 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
 from gaai_graph.errors import TemplateValidationError
-from gaai_graph.methods import centrality, cohesion, communities, components, cycles
+from gaai_graph.methods import (
+    centrality,
+    centrality_extra,
+    cohesion,
+    colouring,
+    communities,
+    components,
+    connectivity,
+    cycles,
+    dependencies,
+    loops,
+    partitions,
+    paths,
+    projection,
+    similarity,
+    trees,
+)
 from gaai_graph.methods.base import Method
 from gaai_graph.methods.vocabulary import METHOD_NAMES
 from gaai_graph.models import Intent
@@ -30,7 +46,25 @@ __all__ = [
     "validate_parameters",
 ]
 
-_FAMILIES: tuple[ModuleType, ...] = (centrality, cohesion, cycles, components, communities)
+_FAMILIES: tuple[ModuleType, ...] = (
+    centrality,
+    cohesion,
+    cycles,
+    components,
+    communities,
+    # Families answering with values (h21-methods); none declares use-case intents or
+    # aliases yet, so the requirement matching order above is unchanged.
+    centrality_extra,
+    partitions,
+    connectivity,
+    dependencies,
+    loops,
+    paths,
+    trees,
+    similarity,
+    colouring,
+    projection,
+)
 
 
 def _collect() -> dict[str, Method]:

@@ -1,0 +1,229 @@
+"""Connectivity: whether the graph holds together, and where it would come apart.
+
+References:
+    Connectivity and cut vertices/bridges by depth-first search: Hopcroft and Tarjan,
+    "Algorithm 447: efficient algorithms for graph manipulation", Comm. ACM 16 (1973); Tarjan,
+    "A note on finding the bridges of a graph", Inf. Process. Lett. 2 (1974).
+    Removal impact (vertex attack / robustness): Albert, Jeong and Barabási, "Error and attack
+    tolerance of complex networks", Nature 406 (2000).
+
+Computed by `gaai_graph.methods.compute.connectivity` (igraph). Components themselves are the
+`wcc` and `scc` methods of `components.py` and `cycles.py`.
+"""
+
+from __future__ import annotations
+
+from gaai_graph.methods.answering import (
+    answer_outcome,
+    ids_of,
+    named,
+    read_answer,
+    vertices_parameter,
+)
+from gaai_graph.methods.base import DataNeeds, LocalJob, Method, Outcome, ParameterSpec, Picture
+from gaai_graph.methods.compute import connectivity
+from gaai_graph.methods.writing import ReportWriter, format_number
+
+__all__ = ["METHODS"]
+
+LISTED = 50
+"""Cut vertices and bridges listed in the answer (all are counted)."""
+
+
+def _is_connected(job: LocalJob) -> Outcome:
+    kind = job.parameters["connectivity"]
+    with job.clock.running():
+        parts = connectivity.components(job.graph, connectivity=kind)
+        connected = connectivity.is_connected(job.graph, connectivity=kind)
+    how = "strongly (along edge directions)" if kind == "strong" else "ignoring edge direction"
+    headline = (
+        f"Yes: every vertex reaches every other, {how}."
+        if connected
+        else f"No: the graph falls into {format_number(parts.count)} "
+        f"{'strongly' if kind == 'strong' else 'weakly'} connected components, the largest "
+        f"holding {format_number(parts.sizes[0] if parts.sizes else 0)} of "
+        f"{format_number(job.graph.vcount())} vertices."
+    )
+    return answer_outcome(
+        "yes_no",
+        connected,
+        f"{kind} connectivity ({how})",
+        "is_connected",
+        headline,
+        metrics={
+            "component_count": parts.count,
+            "largest_component": parts.sizes[0] if parts.sizes else 0,
+        },
+    )
+
+
+def _articulation_points(job: LocalJob) -> Outcome:
+    with job.clock.running():
+        points = connectivity.articulation_points(job.graph)
+        degree = job.graph.degree()
+    ordered = sorted(points, key=lambda v: (-degree[v], v))
+    listed = ids_of(job, ordered[:LISTED])
+    headline = f"{format_number(len(points))} vertices each cut the graph in two if removed" + (
+        f"; the most connected: {', '.join(listed[:5])}." if points else "."
+    )
+    return answer_outcome(
+        "entities",
+        listed,
+        f"cut vertices of the undirected graph, by degree, first {LISTED} listed",
+        "articulation_points",
+        headline,
+        metrics={"articulation_point_count": len(points)},
+    )
+
+
+def _bridges(job: LocalJob) -> Outcome:
+    with job.clock.running():
+        impact = connectivity.bridge_cut_sizes(job.graph)
+    pairs = impact
+    impact = impact[:LISTED]
+    ids = job.data.vertex_ids
+    value: list[list[str | float]] = [[ids[u], ids[v], float(s)] for u, v, s in impact]
+    headline = f"{format_number(len(pairs))} edges are bridges: removing one splits the graph" + (
+        f"; the one cutting off most is {ids[impact[0][0]]} - {ids[impact[0][1]]} "
+        f"({format_number(impact[0][2])} vertices on its smaller side)."
+        if impact
+        else "."
+    )
+    return answer_outcome(
+        "pairs",
+        value,
+        "bridge edges of the undirected graph with the size of the smaller side cut off, "
+        f"largest first, first {LISTED} listed",
+        "bridges",
+        headline,
+        metrics={"bridge_count": len(pairs)},
+    )
+
+
+def _removal_impact(job: LocalJob) -> Outcome:
+    removed = named(job, "removed")
+    with job.clock.running():
+        impact = connectivity.removal_impact(job.graph, removed)
+    pieces = [ids_of(job, piece) for piece in impact.split_off[:LISTED]]
+    headline = (
+        f"Removing {', '.join(ids_of(job, impact.removed))} cuts off "
+        f"{format_number(impact.disconnected_count)} vertices in "
+        f"{format_number(len(impact.split_off))} pieces; components go from "
+        f"{format_number(impact.components_before)} to {format_number(impact.components_after)} "
+        f"and the largest from {format_number(impact.largest_before)} to "
+        f"{format_number(impact.largest_after)} vertices."
+    )
+    return answer_outcome(
+        "groups",
+        pieces,
+        "pieces split off from the rest when the named vertices are removed (edge direction "
+        "ignored), largest first",
+        "removal_impact",
+        headline,
+        metrics={
+            "disconnected_count": impact.disconnected_count,
+            "components_before": impact.components_before,
+            "components_after": impact.components_after,
+            "largest_before": impact.largest_before,
+            "largest_after": impact.largest_after,
+        },
+    )
+
+
+def _read_cut_points(writer: ReportWriter) -> None:
+    read_answer(writer)
+    if writer.answer is None:
+        return
+    for vertex in writer.answer["value"][:20]:
+        writer.pattern(
+            "articulation_point",
+            [vertex],
+            flagged=False,
+            evidence={},
+            confidence_value=1.0,
+            explanation="Removing it disconnects part of the graph.",
+        )
+
+
+def _read_bridges(writer: ReportWriter) -> None:
+    read_answer(writer)
+    if writer.answer is None:
+        return
+    total = writer.vertex_count or 0.0
+    for u, v, smaller in writer.answer["value"][:20]:
+        writer.pattern(
+            "bridge",
+            [u, v],
+            flagged=smaller >= 2 and total > 0 and smaller / total >= 0.05,
+            evidence={"observed": smaller, "share": round(smaller / total, 4) if total else None},
+            confidence_value=1.0,
+            explanation=f"The only link holding {format_number(smaller)} vertices to the rest.",
+        )
+
+
+IS_CONNECTED = Method(
+    name="is_connected",
+    label="connectivity test",
+    long_name="connectivity test",
+    description="Yes or no: can every vertex reach every other?",
+    reference="Hopcroft and Tarjan 1973",
+    kind="answer",
+    result_attribute="component",
+    intents=("connectivity",),
+    needs=DataNeeds(direction="either"),
+    parameters=(
+        ParameterSpec(
+            "connectivity",
+            "choice",
+            "weak",
+            "weak: ignore edge direction; strong: every vertex reaches every other along "
+            "edge directions.",
+            choices=("weak", "strong"),
+        ),
+    ),
+    local=_is_connected,
+    interpret=read_answer,
+)
+ARTICULATION_POINTS = Method(
+    name="articulation_points",
+    label="articulation points",
+    long_name="articulation points (cut vertices)",
+    description="Single points of failure: vertices whose removal disconnects the graph.",
+    reference="Hopcroft and Tarjan 1973",
+    kind="answer",
+    result_attribute="cut_vertex",
+    intents=("connectivity", "dependencies", "brokers"),
+    needs=DataNeeds(direction="undirected"),
+    local=_articulation_points,
+    interpret=_read_cut_points,
+)
+BRIDGES = Method(
+    name="bridges",
+    label="bridges",
+    long_name="bridge edges",
+    description="Single links holding parts of the graph together.",
+    reference="Tarjan 1974",
+    kind="answer",
+    result_attribute="bridge",
+    intents=("connectivity", "dependencies", "brokers"),
+    needs=DataNeeds(direction="undirected"),
+    local=_bridges,
+    interpret=_read_bridges,
+)
+REMOVAL_IMPACT = Method(
+    name="removal_impact",
+    label="removal impact",
+    long_name="removal impact",
+    description="What splits off when named vertices are removed.",
+    reference="Albert, Jeong and Barabási 2000",
+    kind="answer",
+    result_attribute="split_off",
+    intents=("connectivity", "dependencies"),
+    needs=DataNeeds(direction="undirected", named_entities="many"),
+    parameters=(vertices_parameter("removed", "Vertices to remove (ids joined with '|')."),),
+    local=_removal_impact,
+    interpret=read_answer,
+    picture=Picture(group_nouns=("piece", "pieces")),
+)
+
+METHODS: tuple[Method, ...] = (IS_CONNECTED, ARTICULATION_POINTS, BRIDGES, REMOVAL_IMPACT)
