@@ -11,6 +11,7 @@ from gaai_graph.questions.entities import (
     EntityLookup,
     NameIndex,
     build_name_index,
+    name_index_of,
     resolve_entities,
 )
 from gaai_graph.questions.graph_terms import GraphTerms, graph_terms
@@ -37,6 +38,7 @@ __all__ = [
     "graph_terms",
     "intent_catalogue",
     "intent_catalogue_text",
+    "name_index_of",
     "read_question",
     "resolve_entities",
 ]

@@ -8,7 +8,7 @@ from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.questions.graph_terms import GraphTerms
 from gaai_graph.questions.lexicon import CLASSES
 from gaai_graph.questions.models import Direction, ValueKind
-from gaai_graph.questions.text import Token, number_value
+from gaai_graph.questions.text import Token, number_value, word_set
 
 __all__ = [
     "read_attributes",
@@ -19,39 +19,12 @@ __all__ = [
     "read_weight",
 ]
 
-_IN_WORDS = frozenset(
-    [
-        "receive",
-        "incoming",
-        "inbound",
-        "inflow",
-        "indegree",
-        "collect",
-        "followed",
-        "cited",
-        "referenced",
-        "mentioned",
-        "recipient",
-        "receiver",
-        "beneficiary",
-        "payee",
-        "collector",
-    ]
+_IN_WORDS = word_set(
+    "receive incoming inbound inflow indegree collect followed cited referenced "
+    "mentioned recipient receiver beneficiary payee collector"
 )
-_OUT_WORDS = frozenset(
-    [
-        "send",
-        "outgoing",
-        "outbound",
-        "outflow",
-        "outdegree",
-        "distribute",
-        "disperse",
-        "sender",
-        "payer",
-        "distributor",
-        "disburse",
-    ]
+_OUT_WORDS = word_set(
+    "send outgoing outbound outflow outdegree distribute disperse sender payer distributor disburse"
 )
 _WEIGHT_FAMILY_CUES: dict[str, tuple[str, ...]] = {
     # cue lemma -> weight families it asks for, in order of preference
@@ -88,97 +61,24 @@ _WEIGHT_FAMILY_CUES: dict[str, tuple[str, ...]] = {
 }
 _SHORT_WORDS = frozenset({"short", "shortest", "close", "closest", "near", "nearest"})
 _HOP_WORDS = frozenset({"hop", "stop", "step", "change", "jump", "unweighted", "edge"})
-_K_ANCHORS = frozenset(
-    [
-        "top",
-        "first",
-        "best",
-        "most",
-        "nearest",
-        "closest",
-        "near",
-        "close",
-        "large",
-        "big",
-        "main",
-        "leading",
-        "key",
-        "highest",
-        "strongest",
-        "busiest",
-        "heaviest",
-        "biggest",
-        "largest",
-    ]
+_K_ANCHORS = word_set(
+    "top first best most nearest closest near close large big main leading key highest "
+    "strongest busiest heaviest biggest largest"
 )
 _HOP_UNITS = frozenset(["hop", "step", "stop", "jump", "link", "edge", "degree", "move"])
-_AUX = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "can",
-        "could",
-        "does",
-        "do",
-        "did",
-        "will",
-        "would",
-        "has",
-        "have",
-        "had",
-        "should",
-        "shall",
-        "may",
-        "might",
-        "whether",
-    ]
+_AUX = word_set(
+    "is are was were can could does do did will would has have had should shall may might whether"
 )
 _ASK_VALUE = frozenset(
     ["what", "give", "tell", "show", "compute", "calculate", "report", "find", "get"]
 )
-_METRIC_NOUNS = frozenset(
-    [
-        "score",
-        "centrality",
-        "pagerank",
-        "degree",
-        "value",
-        "coefficient",
-        "diameter",
-        "modularity",
-        "density",
-        "eccentricity",
-        "radius",
-        "conductance",
-        "transitivity",
-        "rank",
-        "ranking",
-        "articlerank",
-        "closeness",
-        "harmonic",
-        "betweenness",
-        "eigenvector",
-        "strength",
-        "distance",
-        "length",
-    ]
+_METRIC_NOUNS = word_set(
+    "score centrality pagerank degree value coefficient diameter modularity density "
+    "eccentricity radius conductance transitivity rank ranking articlerank closeness "
+    "harmonic betweenness eigenvector strength distance length"
 )
 _LIST_WORDS = frozenset(["which", "who", "top", "list", "rank", "most", "least"])
-_HOW_SCORE = frozenset(
-    [
-        "central",
-        "important",
-        "influential",
-        "connected",
-        "close",
-        "far",
-        "dense",
-        "clustered",
-        "modular",
-    ]
-)
+_HOW_SCORE = word_set("central important influential connected close far dense clustered modular")
 
 
 def read_direction(intent: QuestionIntent, tokens: Iterable[Token]) -> Direction:

@@ -11,7 +11,7 @@ compared fuzzily against all names, with RapidFuzz (a compiled, well-kept librar
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Protocol
@@ -21,13 +21,15 @@ from rapidfuzz import fuzz, process
 from gaai_graph.models import GraphSchema
 from gaai_graph.questions.lexicon import LEXICON_WORDS
 from gaai_graph.questions.models import Candidate, NameMatch
-from gaai_graph.questions.text import Token, known_word, name_words, normalise_name, tokenize
+from gaai_graph.questions.text import Token, known_word, normalise_name, tokenize, word_set
+from gaai_graph.sources.base import GraphData
 
 __all__ = [
     "NAME_ATTRIBUTES",
     "EntityLookup",
     "NameIndex",
     "build_name_index",
+    "name_index_of",
     "resolve_entities",
 ]
 
@@ -49,8 +51,16 @@ NAME_ATTRIBUTES: tuple[str, ...] = (
 NEAR_MATCH_SCORE = 90.0
 """A fuzzy match at least this good, clearly ahead of the next, resolves the name."""
 NEAR_MATCH_MARGIN = 4.0
+PLAIN_RATIO_MARGIN = 10.0
+"""When two near matches score alike, the one ahead by this much on plain edit ratio wins."""
 CANDIDATE_LIMIT = 3
+MIN_FUZZY_LENGTH = 3
+"""Shorter words are not compared fuzzily: a letter or two is close to too many names."""
 MAX_NAME_WORDS = 8
+SAMPLE_SIZE = 1000
+"""Documents looked at to find which name attributes a collection has."""
+FULL_SCAN_LIMIT = 100_000
+"""Up to this many names, a near-match search compares the query with every name."""
 
 
 class EntityLookup(Protocol):
@@ -76,14 +86,21 @@ class EntityLookup(Protocol):
 
 @dataclass
 class NameIndex:
-    """An `EntityLookup` over in-memory name lists; build it with `build_name_index`."""
+    """An `EntityLookup` over in-memory names; build it with `build_name_index`.
 
-    names: dict[str, list[str]] = field(default_factory=dict)
-    """Normal form -> vertex ids."""
+    One dict entry per distinct normalised name (a vertex id, or a list of them when several
+    vertices share the name), so a million vertices cost two million entries at most.
+    Near matches are searched among the names that start with the same character as the
+    query (typos rarely hit the first letter), which keeps a fuzzy look-up to a slice of a
+    large graph; a small graph (up to `FULL_SCAN_LIMIT` names) is searched whole.
+    """
+
+    names: dict[str, str | list[str]] = field(default_factory=dict)
+    """Normal form -> vertex id (or ids, when several vertices share it)."""
     labels: dict[str, str] = field(default_factory=dict)
     """Vertex id -> display name."""
     longest: int = 1
-    _choices: list[str] | None = field(default=None, repr=False)
+    _by_initial: dict[str, list[str]] | None = field(default=None, repr=False)
 
     @property
     def max_words(self) -> int:
@@ -92,36 +109,54 @@ class NameIndex:
 
     def add(self, vertex_id: str, name: str, *, label: bool = True) -> None:
         """Index `name` for `vertex_id` (label=True: also use it as the display name)."""
-        words = name_words(name)
-        if not words:
+        # Most keys and many names are already in normal form: skip the regex for them.
+        key = name if name.isalnum() and name.isascii() and name.islower() else normalise_name(name)
+        if not key:
             return
-        key = " ".join(words)
-        ids = self.names.setdefault(key, [])
-        if vertex_id not in ids:
-            ids.append(vertex_id)
-        self.longest = max(self.longest, min(len(words), MAX_NAME_WORDS))
+        present = self.names.get(key)
+        if present is None:
+            self.names[key] = vertex_id
+        elif isinstance(present, str):
+            if present != vertex_id:
+                self.names[key] = [present, vertex_id]
+        elif vertex_id not in present:
+            present.append(vertex_id)
+        words = key.count(" ") + 1
+        if words > self.longest:
+            self.longest = min(words, MAX_NAME_WORDS)
         if label and vertex_id not in self.labels:
             self.labels[vertex_id] = name
-        self._choices = None
+        self._by_initial = None
 
     def exact(self, normalised: str) -> Sequence[str]:
         """Vertex ids indexed under this normal form."""
-        return self.names.get(normalised, ())
+        found = self.names.get(normalised)
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, str) else tuple(found)
 
     def label(self, vertex_id: str) -> str:
         """The display name, or the key when the vertex has none."""
         return self.labels.get(vertex_id, vertex_id.split("/", 1)[-1])
 
+    def _choices(self, normalised: str) -> list[str]:
+        if len(self.names) <= FULL_SCAN_LIMIT:
+            return list(self.names)
+        if self._by_initial is None:
+            buckets: dict[str, list[str]] = {}
+            for name in self.names:
+                buckets.setdefault(name[0], []).append(name)
+            self._by_initial = buckets
+        return self._by_initial.get(normalised[:1], [])
+
     def nearest(self, normalised: str, limit: int) -> list[Candidate]:
         """The closest indexed names by RapidFuzz's WRatio, one candidate per vertex."""
-        if self._choices is None:
-            self._choices = list(self.names)
         found: list[Candidate] = []
         seen: set[str] = set()
         for choice, score, _ in process.extract(
-            normalised, self._choices, scorer=fuzz.WRatio, limit=limit * 3
+            normalised, self._choices(normalised), scorer=fuzz.WRatio, limit=limit * 3
         ):
-            for vertex_id in self.names[choice]:
+            for vertex_id in self.exact(choice):
                 if vertex_id in seen:
                     continue
                 seen.add(vertex_id)
@@ -136,15 +171,16 @@ class NameIndex:
         return found[:limit]
 
 
-def _string_values(value: object) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        yield from (item for item in value if isinstance(item, str))
+def _present_attributes(
+    documents: Sequence[Mapping[str, object]], attributes: Sequence[str]
+) -> list[str]:
+    """The `attributes` that the first documents carry, so the full pass reads only those."""
+    sample = documents[:SAMPLE_SIZE]
+    return [a for a in attributes if any(a in document for document in sample)]
 
 
 def build_name_index(
-    collections: Mapping[str, Iterable[Mapping[str, object]]],
+    collections: Mapping[str, Sequence[Mapping[str, object]]],
     schema: GraphSchema | None = None,
     *,
     name_attributes: Sequence[str] = NAME_ATTRIBUTES,
@@ -156,7 +192,8 @@ def build_name_index(
             `{c.name: c.documents for c in data.collections.values() if c.kind == "document"}`).
         schema: The analysed schema; each collection's `label_attribute` is indexed first and
             becomes the display name.
-        name_attributes: Other attributes indexed as names when present.
+        name_attributes: Other attributes indexed as names when the first documents of a
+            collection carry them.
 
     Returns:
         The index.
@@ -167,93 +204,51 @@ def build_name_index(
         if profile is not None and profile.kind != "document":
             continue
         preferred = [profile.label_attribute] if profile and profile.label_attribute else []
-        attributes = list(dict.fromkeys([*preferred, *name_attributes]))
+        attributes = _present_attributes(
+            documents, list(dict.fromkeys([*preferred, *name_attributes]))
+        )
+        add = index.add
         for document in documents:
             key = document.get("_key")
             if key is None:
                 continue
             vertex_id = f"{collection}/{key}"
             for attribute in attributes:
-                for value in _string_values(document.get(attribute)):
-                    index.add(vertex_id, value)
-            index.add(vertex_id, str(key), label=False)
+                value = document.get(attribute)
+                if isinstance(value, str):
+                    add(vertex_id, value)
+                elif isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, str):
+                            add(vertex_id, item)
+            add(vertex_id, str(key), label=False)
     return index
+
+
+def name_index_of(data: GraphData, schema: GraphSchema | None = None) -> NameIndex:
+    """`build_name_index` over a loaded graph's vertex collections.
+
+    Args:
+        data: The loaded graph.
+        schema: Its analysed schema (label attributes).
+
+    Returns:
+        The index.
+    """
+    return build_name_index(
+        {c.name: c.documents for c in data.collections.values() if c.kind == "document"},
+        schema,
+    )
 
 
 # ---------------------------------------------------------------------------- resolution
 
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "and",
-        "or",
-        "to",
-        "from",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "is",
-        "are",
-        "was",
-        "be",
-        "which",
-        "who",
-        "whom",
-        "what",
-        "how",
-        "where",
-        "when",
-        "why",
-        "whose",
-        "does",
-        "do",
-        "did",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "me",
-        "my",
-        "our",
-        "your",
-        "their",
-        "its",
-        "it",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "any",
-        "all",
-        "each",
-        "every",
-        "most",
-        "more",
-        "less",
-        "than",
-        "between",
-        "into",
-        "give",
-        "show",
-        "list",
-        "find",
-        "tell",
-        "top",
-        "via",
-        "near",
-        "nearest",
-        "closest",
-        "route",
-        "path",
-    ]
+_STOP = word_set(
+    "a an the of and or to from in on at by for with is are was be which who whom what how "
+    "where when why whose does do did can could would should will me my our your their its "
+    "it this that these those there any all each every most more less than between into "
+    "give show list find tell top via near nearest closest route path i we you us they them "
+    "he she his her him let please"
 )
 _CONNECTORS = frozenset({"of", "de", "la", "le", "du", "van", "von", "der", "da", "st", "the"})
 _SLOT_WORDS = frozenset({"from", "to", "between", "and", "of", "near", "reach", "named", "called"})
@@ -385,7 +380,10 @@ def _single_word_name(
         return True
     if token.capitalised:
         return not known_word(token.lower)
-    return not known_word(token.lower) and token.lemma not in noun_words
+    ordinary = token.lemma in noun_words or token.lemma in LEXICON_WORDS
+    if position > 0 and tokens[position - 1].lower in _SLOT_WORDS and not ordinary:
+        return True
+    return not known_word(token.lower) and not ordinary
 
 
 def _prefer_collection(
@@ -408,7 +406,8 @@ def _name_runs(
     def close() -> None:
         while current and current[-1].lower in _CONNECTORS:
             current.pop()
-        if current and _looks_like_name(current, sentence_start=current[0].index == 0):
+        long_enough = sum(len(t.text) for t in current) >= MIN_FUZZY_LENGTH
+        if current and long_enough and _looks_like_name(current, current[0].index == 0):
             runs.append(list(current))
         current.clear()
 
@@ -418,7 +417,8 @@ def _name_runs(
                 token.capitalised
                 and token.lower not in _STOP
                 and token.lemma not in noun_words
-                and token.lemma not in LEXICON_WORDS
+                # a cue word ("Road", "Bridge") may continue a name, not start one
+                and (bool(current) or token.lemma not in LEXICON_WORDS)
             )
             or (any(c.isdigit() for c in token.text) and any(c.isalpha() for c in token.text))
         )
@@ -439,6 +439,12 @@ def _fuzzy(text: str, run: list[Token], lookup: EntityLookup) -> NameMatch:
     candidates = lookup.nearest(query, CANDIDATE_LIMIT) if query else []
     best = candidates[0] if candidates else None
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+    if best is not None and runner_up > best.score - NEAR_MATCH_MARGIN:
+        # WRatio scores a name contained in a longer one high ("waterlo" in "waterloo
+        # east"); the plain edit ratio then decides when it is clearly better for one.
+        plain = [fuzz.ratio(query, normalise_name(c.label)) for c in candidates[:2]]
+        if plain[0] - plain[1] >= PLAIN_RATIO_MARGIN:
+            runner_up = 0.0
     if (
         best is not None
         and best.score >= NEAR_MATCH_SCORE

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from gaai_graph.models import GraphSchema
 from gaai_graph.questions.lexicon import CLASSES
-from gaai_graph.questions.text import lemma_of
+from gaai_graph.questions.text import lemma_of, word_set
 
 __all__ = ["GraphTerms", "WeightFamily", "graph_terms", "split_name"]
 
@@ -26,93 +26,26 @@ WeightFamily = str
 """One of "distance", "time", "cost", "volume": what a numeric edge attribute measures."""
 
 _FAMILY_WORDS: dict[str, frozenset[str]] = {
-    "distance": frozenset(
-        [
-            "distance",
-            "dist",
-            "length",
-            "len",
-            "km",
-            "kilometre",
-            "kilometer",
-            "mile",
-            "metre",
-            "meter",
-        ]
-    ),
+    "distance": word_set("distance dist length len km kilometre kilometer mile metre meter"),
     "time": frozenset(
         ["time", "duration", "minute", "min", "second", "sec", "hour", "travel", "delay", "runtime"]
     ),
     "cost": frozenset(["cost", "price", "fare", "fee", "toll", "charge"]),
-    "volume": frozenset(
-        [
-            "weight",
-            "amount",
-            "value",
-            "volume",
-            "count",
-            "total",
-            "sum",
-            "quantity",
-            "qty",
-            "traffic",
-            "flow",
-            "passenger",
-            "trip",
-            "frequency",
-            "strength",
-            "capacity",
-            "revenue",
-            "spend",
-            "money",
-            "usd",
-            "eur",
-            "gbp",
-            "score",
-            "interaction",
-            "message",
-            "call",
-        ]
+    "volume": word_set(
+        "weight amount value volume count total sum quantity qty traffic flow passenger "
+        "trip frequency strength capacity revenue spend money usd eur gbp score "
+        "interaction message call"
     ),
 }
 _NOT_WEIGHTS = frozenset(
     ["id", "key", "timestamp", "ts", "date", "epoch", "created", "updated", "year", "day", "month"]
 )
-_DEPENDENCY_EDGE_WORDS = frozenset(
-    [
-        "supply",
-        "supplier",
-        "provide",
-        "source",
-        "depend",
-        "use",
-        "require",
-        "contain",
-        "part",
-        "component",
-        "consist",
-        "feed",
-        "produce",
-        "make",
-        "build",
-        "bom",
-        "need",
-    ]
+_DEPENDENCY_EDGE_WORDS = word_set(
+    "supply supplier provide source depend use require contain part component consist "
+    "feed produce make build bom need"
 )
-_FLOW_EDGE_WORDS = frozenset(
-    [
-        "transfer",
-        "pay",
-        "payment",
-        "send",
-        "transaction",
-        "wire",
-        "flow",
-        "trade",
-        "ship",
-        "shipment",
-        "order",
-    ]
+_FLOW_EDGE_WORDS = word_set(
+    "transfer pay payment send transaction wire flow trade ship shipment order"
 )
 
 

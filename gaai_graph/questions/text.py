@@ -24,6 +24,7 @@ __all__ = [
     "normalise_name",
     "number_value",
     "tokenize",
+    "word_set",
 ]
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
@@ -141,18 +142,28 @@ _NAME_DROP = re.compile(r"['’`´]")
 _NAME_SPLIT = re.compile(r"[^0-9a-z]+")
 
 
+def _folded(text: str) -> str:
+    """Lower case, accents removed, apostrophes dropped."""
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NAME_DROP.sub("", text.casefold())
+
+
 def name_words(text: str) -> list[str]:
     """The normalised words of a name.
 
     Accents and case are folded, apostrophes dropped, every other punctuation is a word
     break: "King's Cross St. Pancras" -> ["kings", "cross", "st", "pancras"].
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    ascii_text = _NAME_DROP.sub("", ascii_text)
-    return [word for word in _NAME_SPLIT.split(ascii_text) if word]
+    return [word for word in _NAME_SPLIT.split(_folded(text)) if word]
 
 
 def normalise_name(text: str) -> str:
     """`name_words` joined by single spaces: the key under which names are indexed."""
-    return " ".join(name_words(text))
+    return _NAME_SPLIT.sub(" ", _folded(text)).strip()
+
+
+def word_set(words: str) -> frozenset[str]:
+    """The space-separated `words` as a set (word lists read better as one string)."""
+    return frozenset(words.split())
