@@ -450,6 +450,13 @@ CUES: tuple[Cue, ...] = (
         gap=1,
         method="bridges",
     ),
+    _cue(
+        "connectivity",
+        "edge|link|connection|road|track|line|cable|street bridge",
+        1.6,
+        gap=2,
+        method="bridges",
+    ),
     _words(
         "connectivity",
         "disconnect disconnected isolate isolated island fragment fragmented fragmentation "
