@@ -94,14 +94,15 @@ def _family(words: list[str]) -> WeightFamily | None:
 def _is_identifier_like(schema: GraphSchema, name: str) -> bool:
     """Whether a vertex collection reads as an identifier (a device, card or phone).
 
-    It is named like one, or only one other collection points at it, with few edges per
-    vertex: shared rarely enough for sharing to be a signal.
+    It is named like one, or it has no human label, only one other collection points at it,
+    and it has few edges per vertex: shared rarely enough for sharing to be a signal.
     """
     words = split_name(name)
     if words and words[-1] in CLASSES["IDENT"]:
         return True
     profile = schema.collection(name)
-    if profile is None or profile.count == 0:
+    if profile is None or profile.count == 0 or profile.label_attribute is not None:
+        # things people name (customers, parts, stations) are entities, not identifiers
         return False
     partners: set[str] = set()
     edges = 0
@@ -133,7 +134,7 @@ def graph_terms(schema: GraphSchema) -> GraphTerms:
             continue
         if profile.kind == "document":
             terms.collection_heads.setdefault(words[-1], []).append(profile.name)
-            if profile.role == "satellite" or _is_identifier_like(schema, profile.name):
+            if _is_identifier_like(schema, profile.name):
                 identifier_words.add(words[-1])
         else:
             for word in words:

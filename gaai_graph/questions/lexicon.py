@@ -30,7 +30,7 @@ def _word_set(words: str) -> frozenset[str]:
 CLASSES: dict[str, frozenset[str]] = {
     "MANY": _word_set(
         "many multiple numerous several lot lots various different distinct most plenty "
-        "dozens hundreds countless diverse loads large wide broad more unusually"
+        "dozens hundreds countless diverse loads large wide broad more unusually high widest range"
     ),
     "RECEIVE": _word_set(
         "receive collect get gather accumulate take accept incoming inbound inflow pool "
@@ -38,7 +38,7 @@ CLASSES: dict[str, frozenset[str]] = {
     ),
     "SEND": _word_set(
         "send pay distribute disperse disburse outgoing outbound outflow scatter dispatch "
-        "wire give spray push"
+        "wire give spray push call refer message email text contact deliver ship"
     ),
     "RECEIVER": _word_set(
         "recipient receiver beneficiary payee collector sink aggregator consolidator"
@@ -47,12 +47,12 @@ CLASSES: dict[str, frozenset[str]] = {
     "IDENT": _word_set(
         "device phone telephone mobile email mail address ip card ssn identifier id "
         "credential login cookie fingerprint passport iban wallet sim imei contact browser "
-        "identity"
+        "identity computer laptop"
     ),
     "SHARE": _word_set("share same common reuse joint identical"),
     "GROUP": _word_set(
         "group community cluster circle faction camp clique segment cohort team tribe bloc "
-        "module partition subgroup side silo clan alliance coalition gang"
+        "module partition subgroup side silo clan alliance coalition gang party ensemble"
     ),
     "EACH": _word_set("each every per respective"),
     "FLOW": _word_set("money fund payment transfer cash transaction flow value wire"),
@@ -74,7 +74,17 @@ CLASSES: dict[str, frozenset[str]] = {
     "ROUTE": _word_set("path route journey itinerary way"),
     "MOVE": _word_set("travel go get commute drive ride walk fly move"),
     "FAILVERB": _word_set("fail close remove disappear stop shut lose collapse break down delete"),
-    "HOPUNIT": _word_set("hop step stop jump link edge degree move transfer"),
+    "AREA": _word_set(
+        "subnet subnetwork department division unit district region zone area specialty "
+        "team office branch part side world"
+    ),
+    "DISTUNIT": _word_set(
+        "hop step stop jump link degree handshake introduction kilometre kilometer km mile "
+        "metre meter minute hour"
+    ),
+    "HOPUNIT": _word_set(
+        "hop step stop jump link edge degree move transfer handshake introduction"
+    ),
 }
 """Word classes, by name (referred to as `@NAME` in cue patterns)."""
 
@@ -154,7 +164,25 @@ CUES: tuple[Cue, ...] = (
     _words("importance", "celebrity heavyweight vip", 0.9),
     _words("importance", "key critical vital crucial essential significant backbone", 0.5),
     _cue("importance", "greatest|widest|most reach", 1.2, gap=1),
-    _words("importance", "rank ranking top player star", 0.5),
+    _words("importance", "rank ranking player star", 0.5),
+    _words("importance", "top", 1.0),
+    _cue("importance", "best|top sell|seller|selling", 1.5, gap=1),
+    _cue(
+        "importance",
+        "big|large|busy|main|major|principal|chief @ACTOR|hub|interchange|centre|center|airport",
+        1.2,
+        gap=1,
+    ),
+    _cue(
+        "importance",
+        "most|more active|engaged|involved|social|socially|prolific|sociable|visible",
+        1.3,
+        gap=1,
+    ),
+    _cue("importance", "everybody|everyone|all go|turn|come|look to", 1.4, gap=2),
+    _cue("importance", "revolve|center|centre|hinge|turn around|on", 1.5, gap=1),
+    _cue("importance", "spend|talk|call|message|interact|communicate most|more", 1.2, gap=3),
+    _cue("importance", "use|have|own|hold|with most", 1.0, gap=2),
     _cue(
         "importance",
         "personalised|personalized|personal pagerank",
@@ -192,13 +220,20 @@ CUES: tuple[Cue, ...] = (
     _words("communities", "group circle partition gang", 1.0),
     _words("communities", "clique", 1.0),
     _cue("communities", "into|in which|what|how|many @GROUP", 1.6, gap=2),
-    _words("communities", "team crowd side module silo", 0.5),
+    _words("communities", "team silo ensemble", 1.0),
+    _words("communities", "crowd side module party", 0.5),
+    _cue("communities", "make|form|create|build|find group", 1.2, gap=2),
     _words("communities", "louvain", 1.5, method="louvain"),
     _words("communities", "leiden", 1.5, method="leiden"),
     _cue("communities", "label propagation", 2.0, gap=0, method="label_propagation"),
     _words("communities", "modularity", 1.2, method="modularity"),
     _words("communities", "conductance", 1.2, method="conductance"),
-    _cue("communities", "belong|stick|hang|cluster|clump together", 1.6, gap=1),
+    _cue(
+        "communities",
+        "belong|stick|hang|cluster|clump|go|used|bought|appear|work together",
+        1.6,
+        gap=1,
+    ),
     _cue(
         "communities",
         "split|divide|fall|break|sort|separate|partition|organise|organize|cluster|group into",
@@ -218,18 +253,51 @@ CUES: tuple[Cue, ...] = (
     _cue("brokers", "boundary spanner", 1.5, gap=0, method="betweenness"),
     _words("brokers", "betweenness", 1.2, method="betweenness"),
     _cue("brokers", "lie|sit|be on many|most short path|route", 1.2, gap=2, method="betweenness"),
-    _cue("brokers", "@CONNECTVERB @GROUP", 1.6, gap=4),
-    _cue("brokers", "between|across @GROUP", 1.2, gap=2),
+    _cue("brokers", "@CONNECTVERB @GROUP|@AREA", 1.6, gap=4),
+    _cue("brokers", "who|which|@ACTOR bridge|bridging", 1.5, gap=2),
+    _cue("brokers", "between|across @GROUP|@AREA", 1.2, gap=2),
+    _cue(
+        "brokers",
+        "from|across|between|span|spanning|reach different|separate|several|multiple|other "
+        "@GROUP|@AREA",
+        1.6,
+        gap=1,
+    ),
+    _cue(
+        "brokers",
+        "otherwise separate|disconnected|unconnected|never|not|apart|distinct|unrelated",
+        1.5,
+        gap=3,
+    ),
+    _cue("brokers", "from one|a @GROUP|@AREA to another|other", 1.4, gap=2),
+    _cue("brokers", "link|connector|bridge|connection|intermediary|middle between", 1.6, gap=1),
+    _words("brokers", "middle", 0.6),
+    _cue(
+        "brokers",
+        "lie|sit|be|pass on|along|through short|shortest path|route|journey|trip|way",
+        1.6,
+        gap=4,
+        method="betweenness",
+    ),
+    _cue(
+        "brokers",
+        "through route|routes|path|paths|traffic|journey|journeys",
+        1.6,
+        gap=0,
+        method="betweenness",
+    ),
     _cue("brokers", "bridge|bridging between|across|gap", 1.6, gap=2),
-    _words("brokers", "bridge bridging connector", 1.0),
+    _words("brokers", "=bridging connector", 1.2),
+    _words("brokers", "bridge", 0.8),
     _cue("brokers", "control|pass|go|flow through", 0.8, gap=3),
     _cue("brokers", "control flow|information", 1.0, gap=2),
     _words("brokers", "bottleneck", 0.8),
     # ---------------------------------------------------------------- collectors
     _cue("collectors", "@SEND by|from @MANY", 1.6, gap=3),
-    _cue("collectors", "@RECEIVE @MANY", 1.5, gap=5),
+    _cue("collectors", "@RECEIVE @MANY", 1.5, gap=6),
     _cue("collectors", "@MANY @SENDER|sender|source|payer|customer|account", 0.6, gap=2),
     _cue("collectors", "fan in", 1.6, gap=0),
+    _cue("collectors", "@MANY @RECEIVE|receive", 1.3, gap=4),
     _cue("collectors", "from @MANY", 0.8, gap=1),
     _words("collectors", "collector recipient receiver beneficiary payee sink aggregator", 1.0),
     _words("collectors", "collect gather accumulate aggregate pool funnel consolidate absorb", 1.0),
@@ -239,6 +307,7 @@ CUES: tuple[Cue, ...] = (
     # ---------------------------------------------------------------- distributors
     _cue("distributors", "@SEND @MANY", 1.5, gap=5),
     _cue("distributors", "fan|spread out", 1.6, gap=0),
+    _cue("distributors", "number|many|most|distinct|different @SEND", 1.3, gap=4),
     _cue("distributors", "pay out", 1.2, gap=0),
     _cue("distributors", "to @MANY", 0.8, gap=1),
     _words("distributors", "distributor sender payer disburser disperser payout", 1.0),
@@ -262,16 +331,21 @@ CUES: tuple[Cue, ...] = (
     _cue("cycles", "wash trade|trading", 1.5, gap=0, method="short_cycles"),
     _cue(
         "cycles",
-        "come|go|flow|return|end|cycle|make|send|loop|move|find back",
+        "come|go|flow|return|end|cycle|make|send|loop|move|find|pay|wire|transfer back",
         1.5,
         gap=3,
         method="short_cycles",
     ),
     _cue("cycles", "back to origin|originator|sender|source|start|beginning|where", 1.5, gap=2),
     _cue("cycles", "back and forth", 1.2, gap=0),
+    _cue("cycles", "start|begin end|finish same|where", 2.0, gap=4),
+    _cue("cycles", "make|go|move|run|come|travel circle|loop|round", 1.6, gap=2),
     _cue("cycles", "@FLOW|go|move|run|around|round in|around|round circle", 1.6, gap=3),
     _cue(
-        "cycles", "return|flow|go|come|end to|at origin|originator|sender|source|start", 1.5, gap=2
+        "cycles",
+        "return|flow|go|come|end to|at origin|originator|originating|sender|source|start|initial",
+        1.5,
+        gap=2,
     ),
     _cue("cycles", "return to", 0.8, gap=1),
     _words("cycles", "reciprocal layering", 0.8),
@@ -282,6 +356,8 @@ CUES: tuple[Cue, ...] = (
     _cue("shared_identifiers", "@IDENT in common", 2.0, gap=1, method="shared_identifiers"),
     _cue("shared_identifiers", "link|connect|tie|tied|linked through|via|by @IDENT", 1.8, gap=3),
     _cue("shared_identifiers", "synthetic identity", 1.5, gap=0),
+    _cue("shared_identifiers", "one|single|same @IDENT", 1.5, gap=1),
+    _cue("shared_identifiers", "@IDENT @MANY", 1.5, gap=4),
     _cue("shared_identifiers", "multi account|accounting", 1.2, gap=0),
     _cue("shared_identifiers", "fraud|mule|collusion|organised|organized ring", 0.8, gap=1),
     _words("shared_identifiers", "ring", 0.6),
@@ -339,7 +415,24 @@ CUES: tuple[Cue, ...] = (
     ),
     _words("similarity", "comparable", 1.0),
     _words("similarity", "equivalent", 0.8),
-    _cue("similarity", "look|behave|act|buy|shop like|alike|same", 1.4, gap=1),
+    _cue("similarity", "look|behave|act like|alike each|one|other|another", 1.5, gap=1),
+    _cue("similarity", "look|behave|act|buy|shop alike|similarly|same", 1.4, gap=1),
+    _cue("similarity", "behave|act|buy|shop like", 1.4, gap=1),
+    _cue(
+        "similarity",
+        "near|nearly|almost|practically|virtually|essentially identical|same|alike|equal",
+        1.6,
+        gap=1,
+    ),
+    _words("similarity", "interchangeable substitutable swappable replaceable", 1.5),
+    _words("similarity", "identical", 0.8),
+    _cue(
+        "similarity",
+        "same|identical|similar|common|shared peer|neighbour|neighbor|contact|friend|connection|"
+        "law|profile|pattern|customer|supplier|colleague|partner",
+        1.4,
+        gap=2,
+    ),
     _cue("similarity", "most like", 1.0, gap=0),
     _words("similarity", "jaccard", 1.5, method="jaccard"),
     _words("similarity", "cosine", 1.5, method="cosine"),
@@ -370,6 +463,16 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue("link_prediction", "not yet @LINKNOUN|connect|linked|connected", 1.5, gap=1),
     _cue("link_prediction", "may|might know", 1.2, gap=1),
+    _cue("link_prediction", "likely|probably|expected next|soon|future|later", 1.6, gap=6),
+    _cue("link_prediction", "likely|probably|should each|one other|another", 1.4, gap=5),
+    _words("link_prediction", "likely", 0.8),
+    _words("link_prediction", "probably", 0.6),
+    _cue(
+        "link_prediction",
+        "never|not|yet meet|met|connect|link|know|attend|attended|visit|visited",
+        0.9,
+        gap=2,
+    ),
     _cue(
         "link_prediction",
         "common neighbour|neighbor|neighbours",
@@ -401,7 +504,23 @@ CUES: tuple[Cue, ...] = (
     _cue("paths", "# @HOPUNIT away|from|of", 1.2, gap=1, method="reachability"),
     _words("paths", "reachable reachability", 1.5, method="reachability"),
     _cue("paths", "can|could reach", 1.0, gap=3, method="reachability"),
-    _words("paths", "nearest closest nearby", 1.2, method="k_nearest"),
+    _words("paths", "=nearest =closest =nearby", 1.2, method="k_nearest"),
+    _words("paths", "near", 0.6, method="k_nearest"),
+    _cue(
+        "paths",
+        "shortest|quickest|fastest|cheapest chain|path|route|way|connection|sequence|link|trip",
+        1.6,
+        gap=2,
+        method="shortest_path",
+    ),
+    _cue("paths", "@DISTUNIT separate|apart|away|between", 1.5, gap=2),
+    _cue(
+        "paths",
+        "minimum|minimal|least|cheapest|smallest|short length|cost|track|cable|wire|road|line",
+        2.0,
+        gap=2,
+        method="minimum_spanning_tree",
+    ),
     _words("paths", "distance", 1.2, method="single_source_distances"),
     _words("paths", "hop", 0.8),
     _words("paths", "eccentricity", 1.5, method="eccentricity"),
@@ -415,6 +534,34 @@ CUES: tuple[Cue, ...] = (
     _cue("connectivity", "weakly connect|connected component", 2.2, gap=1, method="wcc"),
     _cue("connectivity", "strongly connect|connected component", 2.2, gap=1, method="scc"),
     _words("connectivity", "component", 1.5, method="wcc"),
+    _cue(
+        "connectivity",
+        "separate|disconnected|isolated|unconnected|detached @GROUP|piece|part|component|island",
+        1.6,
+        gap=1,
+        method="wcc",
+    ),
+    _cue(
+        "connectivity",
+        "partition|split|cut|divide|fragment|disconnect the|this|our network|graph|system|grid",
+        1.6,
+        gap=1,
+        method="articulation_points",
+    ),
+    _cue(
+        "connectivity",
+        "cut|split|isolated|separate|disconnected|detached|hold|holding|keep|tie|tying "
+        "from|of|off|to rest",
+        1.6,
+        gap=3,
+    ),
+    _cue(
+        "connectivity",
+        "only|sole|single|last link|edge|road|track|line|cable|tie|connection",
+        1.6,
+        gap=1,
+        method="bridges",
+    ),
     _cue(
         "connectivity",
         "articulation|cut point|vertex|vertices|node|station",
@@ -467,7 +614,7 @@ CUES: tuple[Cue, ...] = (
     _words("connectivity", "connect", 0.6, method="is_connected"),
     _cue(
         "connectivity",
-        "every|all|each reachable|reach|connected|linked",
+        "every|all|each|everybody|everyone|everything|anyone reachable|reach|connected|linked",
         1.6,
         gap=3,
         method="is_connected",
@@ -491,6 +638,7 @@ CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     _words("cohesion", "dense density densely interconnected embeddedness embedded", 1.2),
+    _words("cohesion", "interwoven intertwined entangled interlinked tangled", 1.2),
     _cue("cohesion", "dense|densest|inner|hard|tight core", 2.0, gap=1, method="kcore"),
     _cue("cohesion", "k core|cores", 2.0, gap=0, method="kcore"),
     _words("cohesion", "kcore coreness degeneracy", 1.5, method="kcore"),
@@ -541,6 +689,22 @@ CUES: tuple[Cue, ...] = (
         method="greedy_colouring",
     ),
     _cue("colouring", "at the same time", 1.2, gap=0),
+    _cue(
+        "colouring",
+        "no|never|not|cannot|mustn same "
+        "wave|slot|session|week|batch|round|shift|day|time|room|group|period|class|team",
+        1.8,
+        gap=7,
+        method="greedy_colouring",
+    ),
+    _cue(
+        "colouring",
+        "few|fewest|minimum|smallest|least|how number|many "
+        "wave|session|week|slot|batch|round|shift|colour|color|day|period",
+        1.6,
+        gap=3,
+        method="greedy_colouring",
+    ),
     _cue("colouring", "independent set", 2.0, gap=0, method="maximal_independent_set"),
     _cue("colouring", "no two", 1.0, gap=0),
     _cue("colouring", "non adjacent", 1.5, gap=0, method="maximal_independent_set"),
