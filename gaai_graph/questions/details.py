@@ -77,6 +77,11 @@ _METRIC_NOUNS = word_set(
     "eccentricity radius conductance transitivity rank ranking articlerank closeness "
     "harmonic betweenness eigenvector strength distance length"
 )
+_DISTANCE_UNITS = word_set(
+    "km kilometre kilometer kilometres kilometers mile miles metre meter minute minutes hour "
+    "hours distance far"
+)
+_COMPARATIVES = word_set("more less higher lower bigger larger better worse greater fewer")
 _LIST_WORDS = frozenset(["which", "who", "top", "list", "rank", "most", "least"])
 _HOW_SCORE = word_set("central important influential connected close far dense clustered modular")
 
@@ -226,13 +231,18 @@ def read_value_kind(
     lowers = [token.lower for token in tokens]
     lemmas = [token.lemma for token in tokens]
     words = set(lowers) | set(lemmas)
+    if intent == "paths" and has_route_ends and not words & _DISTANCE_UNITS:
+        # "how many hops from A to B" is answered by the route, which carries its length
+        return "route"
+    if intent == "paths" and has_route_ends and words & _DISTANCE_UNITS:
+        return "score"
     if "how" in lowers:
         following = lowers[lowers.index("how") + 1 : lowers.index("how") + 2]
         if following in (["many"], ["much"]):
             return "count"
     if ("number" in lowers and "of" in lowers) or "count" in lemmas[:2]:
         return "count"
-    compare = "or" in lowers and entity_count >= 2
+    compare = entity_count >= 2 and ("or" in lowers or bool(words & _COMPARATIVES))
     if lowers and lowers[0] in _AUX and not compare:
         return "yes_no"
     if "whether" in lowers:

@@ -116,6 +116,19 @@ def _apply_graph_context(
         loser = "cycles" if terms.identifier_words else "shared_identifiers"
         if loser in scores:
             scores[loser].score = max(0.0, scores[loser].score - 0.6)
+    supply_words = lemmas & (CLASSES["PROVIDER"] | CLASSES["DEPNOUN"])
+    if not terms.dependency_edges and not supply_words and "dependencies" in scores:
+        # Without supply edges or words, "single point of failure" and "what breaks if X
+        # fails" ask where the network itself breaks: cut vertices and removal impact.
+        moved = scores.pop("dependencies")
+        evidence = scores.setdefault("connectivity", IntentScore("connectivity"))
+        evidence.score += moved.score
+        evidence.cues.extend(moved.cues)
+        evidence.tokens |= moved.tokens
+        evidence.methods.extend(
+            (weight, "articulation_points" if method == "sole_dependency" else method)
+            for weight, method in moved.methods
+        )
     if terms.dependency_edges and lemmas & {"critical", "essential", "vital", "crucial", "key"}:
         evidence = scores.setdefault("dependencies", IntentScore("dependencies"))
         evidence.score += 0.6

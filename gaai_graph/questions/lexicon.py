@@ -172,6 +172,7 @@ CUES: tuple[Cue, ...] = (
         "big|large|busy|main|major|principal|chief @ACTOR|hub|interchange|centre|center|airport",
         1.2,
         gap=1,
+        method="degree",
     ),
     _cue(
         "importance",
@@ -197,6 +198,7 @@ CUES: tuple[Cue, ...] = (
     _words("importance", "hits", 0.8, method="hits"),
     _words("importance", "closeness", 1.5, method="closeness"),
     _words("importance", "harmonic", 1.5, method="harmonic"),
+    _cue("importance", "harmonic closeness|centrality", 2.0, gap=0, method="harmonic"),
     _cue("importance", "in|incoming indegree|degree", 1.2, gap=1, method="in_degree"),
     _cue("importance", "out|outgoing outdegree|degree", 1.2, gap=1, method="out_degree"),
     _words("importance", "indegree", 1.2, method="in_degree"),
@@ -494,8 +496,14 @@ CUES: tuple[Cue, ...] = (
         gap=2,
         method="k_shortest_paths",
     ),
-    _cue("paths", "next best", 1.5, gap=0, method="k_shortest_paths"),
-    _cue("paths", "all short", 1.0, gap=1, method="all_shortest_paths"),
+    _cue(
+        "paths",
+        "all short|shortest path|route|paths|routes",
+        2.0,
+        gap=2,
+        method="all_shortest_paths",
+    ),
+    _cue("paths", "next best|shortest", 1.7, gap=0, method="k_shortest_paths"),
     _cue("paths", "how far|close|near", 1.5, gap=0, method="single_source_distances"),
     _cue("paths", "how @MOVE|reach from|to|between", 1.2, gap=3),
     _cue("paths", "@MOVE from", 1.0, gap=3),
@@ -516,7 +524,7 @@ CUES: tuple[Cue, ...] = (
     _cue("paths", "@DISTUNIT separate|apart|away|between", 1.5, gap=2),
     _cue(
         "paths",
-        "minimum|minimal|least|cheapest|smallest|short length|cost|track|cable|wire|road|line",
+        "minimum|minimal|least|cheapest|smallest total length|cost|track|cable|wire|road|line",
         2.0,
         gap=2,
         method="minimum_spanning_tree",
@@ -540,6 +548,14 @@ CUES: tuple[Cue, ...] = (
         1.6,
         gap=1,
         method="wcc",
+    ),
+    _cue(
+        "connectivity",
+        "closure|close|removal|remove|shut|loss|lose|fail|failure|down|offline "
+        "disconnect|split|cut|partition|fragment|isolate|strand",
+        1.8,
+        gap=4,
+        method="articulation_points",
     ),
     _cue(
         "connectivity",

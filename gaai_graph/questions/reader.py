@@ -25,6 +25,7 @@ from gaai_graph.questions.entities import EntityLookup, resolve_entities
 from gaai_graph.questions.graph_terms import GraphTerms, graph_terms
 from gaai_graph.questions.intents import IntentScore, best_intents, score_intents
 from gaai_graph.questions.lexicon import CLASSES
+from gaai_graph.questions.methods import ordered_methods
 from gaai_graph.questions.models import (
     EntityMention,
     EntityRole,
@@ -32,42 +33,21 @@ from gaai_graph.questions.models import (
     NameMatch,
     QuestionReading,
 )
-from gaai_graph.questions.text import Token, tokenize
+from gaai_graph.questions.spelling import correct_spelling
+from gaai_graph.questions.text import Token, tokenize, word_set
 
 __all__ = ["read_question", "split_clauses"]
 
 _CLAUSE_BREAK = re.compile(r"[?;!]|\.\s")
-_WH = frozenset(
-    [
-        "who",
-        "whom",
-        "which",
-        "what",
-        "how",
-        "where",
-        "whether",
-        "is",
-        "are",
-        "does",
-        "do",
-        "can",
-        "could",
-        "would",
-        "will",
-        "then",
-        "also",
-        "rank",
-        "list",
-        "show",
-        "give",
-        "find",
-        "tell",
-    ]
+_WH = word_set(
+    "who whom which what how where whether is are does do can could would will then also "
+    "rank list show give find tell name identify pick highlight say explain"
 )
 _EACH = CLASSES["EACH"]
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
-_REMOVAL_BEFORE = frozenset({"without", "remove", "removing", "close", "closing", "lose", "losing"})
+_REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
+_TITLES = word_set("dr mr mrs ms miss prof sir st saint lord lady")
 
 
 def split_clauses(text: str, tokens: list[Token]) -> list[list[Token]]:
@@ -90,6 +70,16 @@ def split_clauses(text: str, tokens: list[Token]) -> list[list[Token]]:
     return [clause for clause in clauses if clause]
 
 
+def _word_before(tokens: list[Token], first: Token | None) -> Token | None:
+    """The word before a name, titles skipped ("from Dr. Ana Wagner" -> "from")."""
+    if first is None:
+        return None
+    position = first.index - tokens[0].index - 1
+    while position >= 0 and tokens[position].lower in _TITLES:
+        position -= 1
+    return tokens[position] if position >= 0 else None
+
+
 def _entity_roles(
     tokens: list[Token], matches: list[NameMatch], lookup: EntityLookup | None
 ) -> list[EntityMention]:
@@ -103,11 +93,7 @@ def _entity_roles(
         if not match.resolved or not (start <= match.span[0] < end + 1):
             continue
         first = by_start.get(match.span[0])
-        previous = (
-            tokens[first.index - tokens[0].index - 1]
-            if first and first.index > tokens[0].index
-            else None
-        )
+        previous = _word_before(tokens, first)
         role: EntityRole = "focus"
         if previous is not None:
             if previous.lower in _ROUTE_START:
@@ -143,6 +129,9 @@ def _route_roles(mentions: list[EntityMention], intent: QuestionIntent) -> bool:
         mentions[1].role = "target"
     if len(mentions) == 1 and mentions[0].role == "target":
         mentions[0].role = "source"
+    targets = [i for i, m in enumerate(mentions) if m.role == "target"]
+    if targets and targets[0] > 0 and mentions[targets[0] - 1].role == "focus":
+        mentions[targets[0] - 1].role = "source"  # "Pendale to Halvale Green"
     roles = [m.role for m in mentions]
     return "source" in roles and "target" in roles
 
@@ -171,7 +160,10 @@ def _detail(
         has_route_ends=has_ends,
         methods=methods,
     )
-    return IntentReading(
+    if intent == "brokers" and value_kind == "score" and mentions:
+        # the betweenness *of named entities* is a score question: importance by betweenness
+        intent = "importance"
+    reading = IntentReading(
         intent=intent,
         score=round(evidence.score, 3),
         cues=evidence.cues,
@@ -185,8 +177,9 @@ def _detail(
         k=k,
         hops=hops,
         value_kind=value_kind,
-        method_hints=methods,
     )
+    reading.method_hints = ordered_methods(methods, reading)
+    return reading
 
 
 def _methods(scores: dict[str, IntentScore], first: str) -> list[str]:
@@ -240,7 +233,7 @@ def read_question(
     """
     if terms is None and schema is not None:
         terms = graph_terms(schema)
-    tokens = tokenize(text)
+    tokens = correct_spelling(tokenize(text))
     matches = (
         resolve_entities(
             text, lookup, collection_words=terms.collection_heads if terms is not None else None
@@ -256,6 +249,7 @@ def read_question(
         if match.span[0] <= token.start < match.span[1]
     }
     readings: list[IntentReading] = []
+    named_methods: list[list[str]] = []
     composite: list[QuestionIntent] = []
     for clause in split_clauses(text, tokens):
         cue_tokens = [t for t in clause if t.index not in in_names]
@@ -273,14 +267,14 @@ def read_question(
         scoped = _scoped(best, cue_tokens)
         chosen = [scoped[0], scoped[1]] if scoped else [best[0]]
         for position, evidence in enumerate(chosen):
+            named = _methods(scores, evidence.intent)
             if readings and readings[-1].intent == evidence.intent:
-                merged = [*readings[-1].method_hints, *_methods(scores, evidence.intent)]
-                readings[-1].method_hints = list(dict.fromkeys(merged))
+                named_methods[-1] = list(dict.fromkeys([*named_methods[-1], *named]))
+                readings[-1].method_hints = ordered_methods(named_methods[-1], readings[-1])
                 readings[-1].cues.extend(evidence.cues)
                 continue
-            reading = _detail(
-                evidence, clause, cue_tokens, terms, mentions, _methods(scores, evidence.intent)
-            )
+            reading = _detail(evidence, clause, cue_tokens, terms, mentions, named)
+            named_methods.append(named)
             if scoped and position == 1:
                 reading.within = scoped[0].intent
             elif readings and any(t.lemma in _EACH for t in cue_tokens):
