@@ -33,7 +33,7 @@ class IntentScore:
     cues: list[str] = field(default_factory=list)
     methods: list[tuple[float, str]] = field(default_factory=list)
     tokens: set[int] = field(default_factory=set)
-    """Indices of the tokens its cues used."""
+    """Positions, in the scored token list, of the tokens its cues used."""
 
 
 def _element_matches(element: frozenset[str], token: Token, extra_ident: frozenset[str]) -> bool:

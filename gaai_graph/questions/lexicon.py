@@ -47,7 +47,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "IDENT": _word_set(
         "device phone telephone mobile email mail address ip card ssn identifier id "
         "credential login cookie fingerprint passport iban wallet sim imei contact browser "
-        "identity computer laptop"
+        "identity computer laptop hardware terminal"
     ),
     "SHARE": _word_set("share same common reuse joint identical"),
     "GROUP": _word_set(
@@ -76,7 +76,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "FAILVERB": _word_set("fail close remove disappear stop shut lose collapse break down delete"),
     "AREA": _word_set(
         "subnet subnetwork department division unit district region zone area specialty "
-        "team office branch part side world"
+        "team office branch side world"
     ),
     "DISTUNIT": _word_set(
         "hop step stop jump link degree handshake introduction kilometre kilometer km mile "
@@ -225,6 +225,12 @@ CUES: tuple[Cue, ...] = (
     _words("communities", "team silo ensemble", 1.0),
     _words("communities", "crowd side module party", 0.5),
     _cue("communities", "make|form|create|build|find group", 1.2, gap=2),
+    _cue(
+        "communities",
+        "split|divide|partition|break|carve|organise|organize|sort|cluster|group into @GROUP|@AREA",
+        2.0,
+        gap=3,
+    ),
     _words("communities", "louvain", 1.5, method="louvain"),
     _words("communities", "leiden", 1.5, method="leiden"),
     _cue("communities", "label propagation", 2.0, gap=0, method="label_propagation"),
@@ -268,7 +274,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "brokers",
         "otherwise separate|disconnected|unconnected|never|not|apart|distinct|unrelated",
-        1.5,
+        1.7,
         gap=3,
     ),
     _cue("brokers", "from one|a @GROUP|@AREA to another|other", 1.4, gap=2),
@@ -309,7 +315,7 @@ CUES: tuple[Cue, ...] = (
     # ---------------------------------------------------------------- distributors
     _cue("distributors", "@SEND @MANY", 1.5, gap=5),
     _cue("distributors", "fan|spread out", 1.6, gap=0),
-    _cue("distributors", "number|many|most|distinct|different @SEND", 1.3, gap=4),
+    _cue("distributors", "number|many|distinct|different @SEND", 1.3, gap=4),
     _cue("distributors", "pay out", 1.2, gap=0),
     _cue("distributors", "to @MANY", 0.8, gap=1),
     _words("distributors", "distributor sender payer disburser disperser payout", 1.0),
@@ -644,7 +650,8 @@ CUES: tuple[Cue, ...] = (
     ),
     _words("connectivity", "cut split sever", 0.7),
     _words("connectivity", "robust robustness", 0.6),
-    _words("connectivity", "bridge", 0.4, method="bridges"),
+    _words("connectivity", "=bridges", 1.0, method="bridges"),
+    _cue("connectivity", "no|without|lose|lost way|route|path|connection|access", 1.4, gap=1),
     # ---------------------------------------------------------------- cohesion
     _words("cohesion", "cohesion cohesive cohesiveness solidarity knit", 1.5),
     _cue(
@@ -723,6 +730,13 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue("colouring", "independent set", 2.0, gap=0, method="maximal_independent_set"),
     _cue("colouring", "no two", 1.0, gap=0),
+    _cue(
+        "colouring",
+        "no|none two|pair together|adjacent|connected|linked|neighbour|neighbor|neighbouring",
+        1.8,
+        gap=6,
+        method="maximal_independent_set",
+    ),
     _cue("colouring", "non adjacent", 1.5, gap=0, method="maximal_independent_set"),
     _cue("colouring", "mutually exclusive", 1.0, gap=0),
     _words("colouring", "compatible frequency channel", 0.4),

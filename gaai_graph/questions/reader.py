@@ -115,6 +115,9 @@ def _entity_roles(
                 role=role,
             )
         )
+    for position in range(1, len(mentions)):
+        if mentions[position].role == "target" and mentions[position - 1].role == "focus":
+            mentions[position - 1].role = "source"  # "Pendale to Halvale Green"
     return mentions
 
 
@@ -129,9 +132,6 @@ def _route_roles(mentions: list[EntityMention], intent: QuestionIntent) -> bool:
         mentions[1].role = "target"
     if len(mentions) == 1 and mentions[0].role == "target":
         mentions[0].role = "source"
-    targets = [i for i, m in enumerate(mentions) if m.role == "target"]
-    if targets and targets[0] > 0 and mentions[targets[0] - 1].role == "focus":
-        mentions[targets[0] - 1].role = "source"  # "Pendale to Halvale Green"
     roles = [m.role for m in mentions]
     return "source" in roles and "target" in roles
 
@@ -201,9 +201,8 @@ def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, 
     each_positions = [i for i, token in enumerate(tokens) if token.lemma in _EACH]
     if not each_positions or len(best) < 2:
         return None
-    index_of = {token.index: i for i, token in enumerate(tokens)}
     for outer in best:
-        positions = [index_of[t] for t in outer.tokens if t in index_of]
+        positions = outer.tokens  # positions in `tokens`, as scored
         if any(0 < p - e <= 3 for e in each_positions for p in positions):
             inner = next((s for s in best if s is not outer), None)
             if inner is not None:
