@@ -80,7 +80,6 @@ Z_CAP = 99.0
 
 _MAD_CONSISTENCY = 1.4826  # MAD -> standard deviation for normal data
 _MEAN_AD_CONSISTENCY = 1.2533  # mean absolute deviation -> standard deviation (sqrt(pi/2))
-_TAIL_MIN_DISTINCT = 3
 _HEAVY_TAIL_RATIO = 2.2
 
 FloatArray = npt.NDArray[np.float64]
@@ -216,6 +215,11 @@ class Baseline:
         return None if fit is None else _expected_beyond(fit, self.transform(value))
 
     @cached_property
+    def _cumulative(self) -> FloatArray:
+        """Running sums of the transformed values (a leading 0), for O(1) tail means."""
+        return np.concatenate(([0.0], np.cumsum(self.transformed)))
+
+    @cached_property
     def _boundary(self) -> float:
         """Smallest far, rare value beyond the tail of all values below it (inf when none is).
 
@@ -238,25 +242,28 @@ class Baseline:
         """Exponential tail fit ``(threshold, mean excess, k)`` of the values below `below`.
 
         The fit uses the `k = max(10, √n)` largest transformed values, widened to whole tie
-        blocks holding at least `_TAIL_MIN_DISTINCT` distinct values, so a discrete measure
+        blocks and to at least two distinct values above the threshold, so a discrete measure
         (sizes 2, 3, 4...) is not mistaken for a flat tail. When the values below hold fewer
-        distinct values than that, all of them are used.
+        than three distinct values, all of them are used. Each fit costs O(log n).
         """
-        end = int(np.searchsorted(self.values, below, side="left"))
+        values = self.values
+        end = int(np.searchsorted(values, below, side="left"))
         if end < TAIL_MIN_SAMPLE:
             return None
-        descending = self.transformed[:end][::-1]
-        k = min(max(10, math.isqrt(self.values.size)), end - 1)
-        distinct = np.flatnonzero(np.diff(descending) != 0)  # last index of each tie block
-        if distinct.size >= _TAIL_MIN_DISTINCT - 1:
-            k = max(k, int(distinct[_TAIL_MIN_DISTINCT - 2]) + 1)
-            # End k on a block boundary: the threshold is the first value below the top k.
-            k = int(distinct[np.searchsorted(distinct, k - 1)]) + 1 if k - 1 <= distinct[-1] else k
-        else:
-            k = end - 1
+
+        def block_start(position: int) -> int:
+            return int(np.searchsorted(values, values[position], side="left"))
+
+        # Ascending positions [end - k, end) are the top k values below `below`.
+        k = end - block_start(end - min(max(10, math.isqrt(values.size)), end - 1))
+        top_block = block_start(end - 1)
+        second_block = block_start(top_block - 1) if top_block > 0 else 0
+        # Fewer than three distinct values below: use them all.
+        k = end - 1 if second_block == 0 else max(k, end - second_block)
         k = min(k, end - 1)
-        threshold = float(descending[k])
-        mean_excess = float(np.mean(descending[:k] - threshold))
+        threshold = float(self.transformed[end - k - 1])
+        top_sum = float(self._cumulative[end] - self._cumulative[end - k])
+        mean_excess = max(0.0, top_sum / k - threshold)
         return threshold, mean_excess, k
 
 
