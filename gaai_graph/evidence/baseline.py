@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, Literal
 
@@ -80,7 +80,9 @@ Z_CAP = 99.0
 
 _MAD_CONSISTENCY = 1.4826  # MAD -> standard deviation for normal data
 _MEAN_AD_CONSISTENCY = 1.2533  # mean absolute deviation -> standard deviation (sqrt(pi/2))
-_HEAVY_TAIL_RATIO = 2.2
+_COUNT_DISPERSION_HEAVY = 2.0
+_CONTINUOUS_CV_HEAVY = 0.9
+_HURDLE_MIN_ABOVE = 10
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -95,9 +97,21 @@ def _choose_scale(values: FloatArray, scale: Scale) -> Literal["linear", "log"]:
         return scale
     if values.size == 0 or values.min() < 0:
         return "linear"
-    median = float(np.median(values))
-    p90 = float(np.percentile(values, 90))
-    return "log" if p90 > _HEAVY_TAIL_RATIO * max(median, 1e-12) else "linear"
+    # Judge the body and the ordinary tail, not a few planted extremes: trim the top 1%.
+    trimmed = values[values <= np.percentile(values, 99)]
+    mean = float(trimmed.mean())
+    if mean <= 0:
+        return "linear"
+    # Quantile spacing (Q99 − Q90) / (Q90 − Q50): about 1.4 for an exponential tail, 0.8 for a
+    # normal one, 3 and more for a power law. Undefined when half the values are 0 or tied.
+    q50, q90, q99 = (float(q) for q in np.percentile(values, [50, 90, 99]))
+    spacing = (q99 - q90) / (q90 - q50) if q90 > q50 > 0 else 0.0
+    if bool(np.all(np.mod(trimmed, 1) == 0)):
+        # Counts: a Poisson-like count has variance ≈ mean; heavy tails have many times more.
+        heavy = float(trimmed.var()) / mean > _COUNT_DISPERSION_HEAVY or spacing > 3.0
+    else:
+        heavy = float(trimmed.std()) / mean > _CONTINUOUS_CV_HEAVY or spacing > 2.5
+    return "log" if heavy else "linear"
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,11 @@ class Baseline:
         median: Median of `transformed`.
         spread: Robust standard-deviation estimate of `transformed` (0 when all values equal).
         spread_method: "mad", "mean_absolute_deviation", "floor" or "none" (all equal).
+        above_typical: When more than half the values equal the typical one (most devices
+            shared by exactly 2, most suppliers sole source of nothing) and at least 10 lie
+            above it: the baseline of the values above, on the same scale. Large values are
+            then judged against the other non-typical values (a hurdle model), so a 3 among
+            2s is not "far" merely because the 2s have no spread.
     """
 
     values: FloatArray
@@ -119,6 +138,10 @@ class Baseline:
     median: float
     spread: float
     spread_method: str
+    above_typical: Baseline | None = None
+    population: int = 0
+    """Size of the whole distribution this baseline is part of (0: itself); rarity in the
+    outward tail walk is counted against it."""
 
     @classmethod
     def of(cls, values: Sequence[float] | npt.ArrayLike, *, scale: Scale = "auto") -> Baseline:
@@ -138,6 +161,19 @@ class Baseline:
         chosen = _choose_scale(array, scale)
         if chosen == "log" and array.size and array.min() < 0:
             raise ValueError("log scale needs non-negative values; use scale='linear'")
+        baseline = cls._summarise(array, chosen)
+        if baseline.size and baseline.spread_method != "mad":
+            typical = baseline.typical
+            above = array[array > typical]
+            at_typical = int(np.count_nonzero(array == typical))
+            if 2 * at_typical > array.size and above.size >= _HURDLE_MIN_ABOVE:
+                above_baseline = replace(cls._summarise(above, chosen), population=array.size)
+                return replace(baseline, above_typical=above_baseline)
+        return baseline
+
+    @classmethod
+    def _summarise(cls, array: FloatArray, chosen: Literal["linear", "log"]) -> Baseline:
+        """Median and robust spread of sorted values on the chosen scale."""
         transformed = np.log1p(array) if chosen == "log" else array
         if transformed.size == 0:
             return cls(array, transformed, chosen, 0.0, 0.0, "none")
@@ -177,6 +213,25 @@ class Baseline:
             # Every value equal: the median is not unusual; anything else is as far as can be.
             return 0.0 if distance == 0 else math.copysign(Z_CAP, distance)
         return max(-Z_CAP, min(Z_CAP, distance / self.spread))
+
+    def z_scores(self, values: FloatArray) -> FloatArray:
+        """Robust z-scores of many values at once (0 for non-finite ones), capped."""
+        finite = np.isfinite(values)
+        safe = np.where(finite, values, self.median)
+        transformed = np.log1p(np.clip(safe, 0, None)) if self.scale == "log" else safe
+        distance = np.where(finite, transformed - self.median, 0.0)
+        if self.spread == 0:
+            return np.sign(distance) * Z_CAP
+        return np.clip(distance / self.spread, -Z_CAP, Z_CAP)
+
+    @property
+    def upper_reference(self) -> Baseline:
+        """The baseline large values are judged against.
+
+        The values above a dominant typical value when there is one (see `above_typical`),
+        else this baseline itself.
+        """
+        return self.above_typical if self.above_typical is not None else self
 
     def percentile(self, value: float) -> float:
         """Mid-rank percentile of `value` in 0..100 (ties count half), 50 when empty."""
@@ -230,7 +285,8 @@ class Baseline:
         """
         if self.values.size < TAIL_MIN_SAMPLE or self.spread == 0:
             return math.inf
-        rare_from = self.values[-max(1, int(RARE_SHARE * self.values.size))]
+        rare_count = int(RARE_SHARE * (self.population or self.values.size))
+        rare_from = self.values[-min(max(1, rare_count), self.values.size)]
         far = self.transformed >= self.median + Z_UNUSUAL * self.spread
         for value in np.unique(self.values[far & (self.values >= rare_from)]):
             fit = self._tail_fit(float(value))
@@ -282,20 +338,27 @@ def _gates(
     observed: float,
     direction: Literal["upper", "lower"],
 ) -> tuple[dict[str, Any], list[float]]:
-    """Evidence and gate ratios (1.0 = at the threshold) for one direction."""
-    signed_z = baseline.z_score(observed)
+    """Evidence and gate ratios (1.0 = at the threshold) for one direction.
+
+    Distance and tail are judged against `Baseline.upper_reference` for large values, rarity
+    against the whole distribution.
+    """
+    above = direction == "upper" and observed > baseline.typical
+    reference = baseline.upper_reference if above else baseline
+    signed_z = reference.z_score(observed)
     z = signed_z if direction == "upper" else -signed_z
     share = baseline.tail_share(observed, direction)
     ratios = [z / Z_UNUSUAL]
     # Rarity: a share above RARE_SHARE scores below 1; below it the gate does not limit.
     rare = max(RARE_SHARE, 1.0 / max(baseline.size, 1))
     ratios.append(rare / share if share > 0 else math.inf)
-    tail = baseline.tail_expected(observed) if direction == "upper" else None
+    tail = reference.tail_expected(observed) if direction == "upper" else None
     if tail is not None:
         ratios.append(TAIL_EXPECTED_MAX / tail if tail > 0 else math.inf)
     evidence: dict[str, Any] = {
         "direction": direction,
         "z_score": round(signed_z, 2),
+        "z_reference": "above_typical" if reference is not baseline else "all",
         "tail_share": round(share, 4),
         "tail_expected": None if tail is None else float(f"{tail:.3g}"),
     }
@@ -378,15 +441,14 @@ def outliers(
     baseline = Baseline.of(array, scale=scale)
     if baseline.size < 2 or baseline.spread == 0:
         return []
-    finite = np.isfinite(array)
-    transformed = np.log1p(np.clip(array, 0, None)) if baseline.scale == "log" else array
-    z = np.where(finite, (transformed - baseline.median) / baseline.spread, 0.0)
+    upper = baseline.upper_reference.z_scores(array)
+    lower = -baseline.z_scores(array)
     if direction == "upper":
-        distance = z
+        distance = upper
     elif direction == "lower":
-        distance = -z
+        distance = lower
     else:
-        distance = np.abs(z)
+        distance = np.maximum(upper, lower)
     candidates = np.flatnonzero(distance >= Z_UNUSUAL)
     candidates = candidates[np.argsort(-distance[candidates], kind="stable")][:limit]
     found: list[tuple[int, dict[str, Any]]] = []

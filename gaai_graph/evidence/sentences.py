@@ -62,7 +62,7 @@ def explain_baseline(evidence: Mapping[str, Any], *, subject: str, unit: str) ->
         )
     share = float(evidence.get("tail_share", 1.0))
     tail = evidence.get("tail_expected")
-    z = abs(float(evidence.get("z_score", 0.0)))
+    z = float(evidence.get("z_score", 0.0)) * (-1.0 if low else 1.0)
     if z >= Z_UNUSUAL and share > RARE_SHARE:
         reason = f"{format_number(round(100 * share, 1))}% of them are at least this extreme"
         return (
@@ -73,6 +73,13 @@ def explain_baseline(evidence: Mapping[str, Any], *, subject: str, unit: str) ->
         return (
             f"{subject} has {amount}, high against the typical {format_number(expected)}, but "
             f"the graph's own long tail produces values this large ({where}): ordinary here."
+        )
+    judged_above = evidence.get("z_reference") == "above_typical"
+    if observed != expected and (abs(z) >= 1.0 or judged_above):
+        side = "above" if judged_above or z > 0 else "below"
+        return (
+            f"{subject} has {amount}, {side} the typical {format_number(expected)} but within "
+            f"this graph's usual range ({where}): not an alarm."
         )
     return (
         f"{subject} has {amount}, in line with the typical {format_number(expected)} in this "

@@ -90,17 +90,47 @@ def test_floating_jitter_is_not_an_outlier() -> None:
     assert outliers(scores) == []
 
 
-def test_common_tied_value_is_not_unusual_even_with_a_large_z() -> None:
-    # A tenth of the groups have 3 members: far from the median 2 in z, but common.
-    sizes = [2] * 300 + [3] * 35
-    evidence = assess(3, Baseline.of(sizes))
+def test_common_value_is_not_unusual_even_with_a_large_z() -> None:
+    # 7% of the values are 10: far from the median 2 in z, but too common to be an outlier.
+    values = [1] * 200 + [2] * 200 + [3] * 150 + [10] * 40
+    evidence = assess(10, Baseline.of(values, scale="linear"))
     assert evidence["z_score"] > 3.5
+    assert evidence["tail_share"] > 0.05
     assert evidence["unusual"] is False
+
+
+def test_values_above_a_dominant_typical_value_are_judged_among_themselves() -> None:
+    # Most groups have 2 members; 3s are common among the rest, 4s too; one 9 is not.
+    sizes = [2] * 300 + [3] * 35 + [4] * 4 + [9]
+    baseline = Baseline.of(sizes)
+    assert baseline.above_typical is not None
+    assert assess(3, baseline)["unusual"] is False
+    assert assess(4, baseline)["unusual"] is False
+    nine = assess(9, baseline)
+    assert nine["unusual"] is True
+    assert nine["z_reference"] == "above_typical"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_zero_inflated_counts_flag_only_the_planted_extremes(seed: int) -> None:
+    # Most suppliers are the sole source of nothing, some of 1-3 parts; a few of 15-30.
+    rng = np.random.default_rng(seed)
+    counts = np.zeros(1000)
+    counts[:60] = 1
+    counts[60:90] = rng.integers(2, 4, size=30)
+    planted = rng.choice(np.arange(90, 1000), size=8, replace=False)
+    counts[planted] = rng.integers(15, 30, size=8)
+    assert {i for i, _ in outliers(counts)} == set(planted.tolist())
+    assert outliers(np.where(counts >= 15, 0, counts)) == []
 
 
 def test_heavy_tailed_measure_uses_log_scale() -> None:
     rng = np.random.default_rng(1)
     assert Baseline.of(rng.lognormal(3, 1, 1000)).scale == "log"
+    assert Baseline.of(rng.exponential(5, 1000)).scale == "linear"
+    assert Baseline.of(rng.poisson(4, 1000)).scale == "linear"
+    random.seed(2)
+    assert Baseline.of(ig.Graph.Barabasi(1000, 2).degree()).scale == "log"
     assert Baseline.of([2] * 50 + [3] * 5).scale == "linear"
     with pytest.raises(ValueError, match="non-negative"):
         Baseline.of([-1.0, 2.0], scale="log")

@@ -34,7 +34,7 @@ def test_unusual_and_normal_observations_read_differently() -> None:
     normal = explain_baseline(assess(2, baseline), subject="Phone 1 [devices/d1]", unit="account")
     assert "normal here, not an alarm" in normal
     common = explain_baseline(assess(3, baseline), subject="Phone 2 [devices/d2]", unit="account")
-    assert "ordinary here" in common and "unusual" not in common
+    assert "within this graph's usual range" in common and "unusual" not in common
 
 
 def test_low_direction_says_only() -> None:
