@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, SupportsFloat, TypeGuard
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +40,7 @@ __all__ = [
     "column_kind",
     "normalized_mutual_information",
     "partition_alignment",
+    "profile_entity",
     "profile_group",
 ]
 
@@ -74,7 +75,7 @@ def _plain(value: object) -> object:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[SupportsFloat]:
     return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
         value, bool | np.bool_
     )
@@ -99,7 +100,7 @@ def column_kind(values: Sequence[object]) -> ColumnKind:
     numbers = [v for v in present if _is_number(v)]
     distinct = len(set(present))
     if len(numbers) >= 0.9 * len(present):
-        integral = all(float(v).is_integer() for v in numbers)  # type: ignore[arg-type]
+        integral = all(float(v).is_integer() for v in numbers)
         if integral and distinct <= _CODE_MAX_DISTINCT and distinct < len(present):
             return "categorical"
         return "numeric"
@@ -154,11 +155,9 @@ def _categorical_profile(
 def _numeric_profile(
     members: Sequence[int], column: Sequence[object], min_support: int
 ) -> dict[str, Any] | None:
-    population = np.array([float(v) for v in column if _is_number(v)], dtype=np.float64)  # type: ignore[arg-type]
-    group = np.array(
-        [float(column[i]) for i in members if _is_number(column[i])],  # type: ignore[arg-type]
-        dtype=np.float64,
-    )
+    population = np.array([float(v) for v in column if _is_number(v)], dtype=np.float64)
+    member_values = [column[i] for i in members]
+    group = np.array([float(v) for v in member_values if _is_number(v)], dtype=np.float64)
     population, group = population[np.isfinite(population)], group[np.isfinite(group)]
     if group.size < min_support or population.size < 2:
         return None
@@ -236,6 +235,57 @@ def profile_group(
         "attributes": attributes,
         "distinctive": [(name, attributes[name]) for _, name in distinctive],
     }
+
+
+def profile_entity(
+    index: int, columns: Mapping[str, Sequence[object]], *, skip: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """Where one entity stands on each attribute, rarest or most extreme first.
+
+    Args:
+        index: The entity's vertex index.
+        columns: Attribute name -> one value per vertex index.
+        skip: Attributes to leave out (the label attribute).
+
+    Returns:
+        Per attribute the entity has: categorical ``{"attribute", "kind", "value",
+        "population_share"}`` (the share of all entities with that value) or numeric
+        ``{"attribute", "kind", "value", "percentile", "population_median"}``; ordered by how
+        distinctive it is (rare values and extreme percentiles first). Identifier-like attributes
+        are left out.
+    """
+    rows: list[tuple[float, dict[str, Any]]] = []
+    for name, column in columns.items():
+        if name.startswith("_") or name in skip or not _present(column[index]):
+            continue
+        kind = column_kind(column)
+        value = column[index]
+        if kind == "categorical" and isinstance(value, Hashable):
+            present = [v for v in column if _present(v)]
+            share = sum(1 for v in present if v == value) / len(present)
+            entry = {"attribute": name, "kind": kind, "value": _plain(value)}
+            rows.append((1.0 - share, {**entry, "population_share": round(share, 3)}))
+        elif kind == "numeric" and _is_number(value):
+            population = np.sort(
+                np.array([float(v) for v in column if _is_number(v)], dtype=np.float64)
+            )
+            number = float(value)
+            below = np.searchsorted(population, number, side="left")
+            equal = np.searchsorted(population, number, side="right") - below
+            percentile = 100.0 * (below + 0.5 * equal) / population.size
+            entry = {"attribute": name, "kind": kind, "value": _plain(value)}
+            rows.append(
+                (
+                    abs(percentile - 50.0) / 50.0,
+                    {
+                        **entry,
+                        "percentile": round(float(percentile), 1),
+                        "population_median": float(f"{float(np.median(population)):.6g}"),
+                    },
+                )
+            )
+    rows.sort(key=lambda item: (-item[0], item[1]["attribute"]))
+    return [entry for _, entry in rows]
 
 
 # --------------------------------------------------------------------------- partitions

@@ -21,6 +21,7 @@ from gaai_graph.evidence.names import join_names
 from gaai_graph.evidence.terms import count_phrase, format_number, plural, rank_phrase
 
 __all__ = [
+    "describe_entity",
     "describe_profile",
     "describe_typical",
     "explain_alignment",
@@ -219,6 +220,29 @@ def describe_profile(profile: Mapping[str, Any], *, noun_plural: str, limit: int
     if not clauses:
         return ""
     return f"Of these {profile.get('size', 0)} {noun_plural}, " + "; ".join(clauses) + "."
+
+
+def describe_entity(attributes: Sequence[Mapping[str, Any]], *, name: str, limit: int = 3) -> str:
+    """What sets one entity apart, from `gaai_graph.evidence.profiles.profile_entity`.
+
+    Args:
+        attributes: The entity's attribute standings, most distinctive first.
+        name: Its display name.
+        limit: Most attributes to mention.
+
+    Returns:
+        "Brake disc [parts/p1]: critical = True (12% of all), cost 160 (top 2%)." or "" when
+        the entity has no attribute worth naming.
+    """
+    clauses = []
+    for entry in attributes[:limit]:
+        if entry["kind"] == "categorical":
+            share = format_number(round(100 * float(entry["population_share"])))
+            clauses.append(f"{entry['attribute']} = {entry['value']} ({share}% of all)")
+        else:
+            where = rank_phrase(float(entry["percentile"]))
+            clauses.append(f"{entry['attribute']} {format_number(entry['value'])} ({where})")
+    return f"{name}: " + ", ".join(clauses) + "." if clauses else ""
 
 
 def describe_typical(

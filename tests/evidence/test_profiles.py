@@ -152,3 +152,25 @@ def test_alignment_confidence_grows_with_purity() -> None:
         confidences.append(evidence["confidence"])
     assert confidences == sorted(confidences)
     assert confidences[0] < 0.1 and confidences[-1] > 0.9
+
+
+def test_entity_profile_puts_rare_values_and_extremes_first() -> None:
+    from gaai_graph.evidence.profiles import profile_entity
+    from gaai_graph.evidence.sentences import describe_entity
+
+    rng = np.random.default_rng(6)
+    n = 200
+    columns = {
+        "critical": [i < 10 for i in range(n)],
+        "cost": [float(v) for v in rng.normal(100, 10, size=n)],
+        "colour": list(rng.choice(["red", "blue"], size=n)),
+        "name": [f"Part {i}" for i in range(n)],
+    }
+    columns["cost"][3] = 500.0
+    standings = profile_entity(3, columns, skip=["name"])
+    assert [s["attribute"] for s in standings[:2]] == ["cost", "critical"]
+    assert standings[0]["percentile"] > 99
+    assert standings[1]["value"] is True and standings[1]["population_share"] == 0.05
+    text = describe_entity(standings, name="Part 3 [parts/p3]", limit=2)
+    assert text == "Part 3 [parts/p3]: cost 500 (top 0.2%), critical = True (5% of all)."
+    assert describe_entity([], name="x") == ""
