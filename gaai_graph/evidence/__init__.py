@@ -23,8 +23,14 @@ from gaai_graph.evidence.leaders import leader_evidence
 from gaai_graph.evidence.linking import link_reports, link_sentences, recurring_entities
 from gaai_graph.evidence.names import Namer, choose_label_attribute, display_name
 from gaai_graph.evidence.nulls import compare_to_expected, expected_shared_neighbours
-from gaai_graph.evidence.profiles import best_alignment, partition_alignment, profile_group
+from gaai_graph.evidence.profiles import (
+    best_alignment,
+    partition_alignment,
+    profile_entity,
+    profile_group,
+)
 from gaai_graph.evidence.sentences import (
+    describe_entity,
     describe_profile,
     describe_typical,
     explain_alignment,
@@ -46,6 +52,7 @@ __all__ = [
     "choose_label_attribute",
     "compare_to_expected",
     "confidence_from_gates",
+    "describe_entity",
     "describe_profile",
     "describe_typical",
     "display_name",
@@ -68,6 +75,7 @@ __all__ = [
     "outliers",
     "partition_alignment",
     "pattern_word",
+    "profile_entity",
     "profile_group",
     "recommend",
     "recurring_entities",

@@ -19,16 +19,25 @@ threshold, so 1.0 means "exactly at the threshold" and the gates can be compared
    observation itself, in samples under 20). A discrete measure with ties (group sizes 2 and 3)
    can give a common value a huge z; being shared by a tenth of the groups makes it ordinary.
 3. **Beyond the ordinary tail** (upper direction, at least `TAIL_MIN_SAMPLE` values) — heavy
-   tails (degree in a scale-free graph) produce large hubs by themselves. A Pareto tail is fitted
-   with the Hill estimator to the upper values of the ordinary part of the distribution (found
-   by walking outward from the bulk, so several planted extremes do not mask one another), and
-   the expected number of values at least this large in a graph of this size is computed. The
-   observation is unusual only when that expectation is below `TAIL_EXPECTED_MAX` (1%): an
-   ordinary hub is what the tail predicts, a planted collector is far beyond it.
+   tails (degree in a scale-free graph) produce large hubs by themselves. An exponential tail
+   is fitted, on the measuring scale, to the upper values of the ordinary part of the
+   distribution (on log scale that is a Pareto tail, the Hill estimator); the ordinary part is
+   found by walking outward from the bulk, so several planted extremes do not mask one another.
+   The observation is unusual only when the expected number of values at least this large in a
+   graph of this size is below `TAIL_EXPECTED_MAX` (1%): an ordinary hub is what the tail
+   predicts, a planted collector is far beyond it.
 
-Heavy-tailed, non-negative measures are judged on ``log1p`` scale (``scale="auto"`` decides: the
-95th percentile over four times the median), so one order of magnitude counts the same at every
-level.
+When more than half the values equal the typical one (most shared devices link exactly 2
+accounts; most suppliers are the sole source of nothing) large values are judged for gates 1
+and 3 against the values *above* the typical one (a hurdle model, `Baseline.above_typical`);
+rarity is always counted against all values.
+
+Scale: ``scale="auto"`` measures on ``log1p`` scale when the measure is heavy-tailed — for
+counts, variance over mean above 2 (a Poisson count has 1) or the quantile spacing
+(Q99 − Q90) / (Q90 − Q50) above 3 (an exponential tail gives 1.4, a power law 3 and more); for
+other non-negative values, a coefficient of variation above 0.9 or a spacing above 2.5 — all
+computed without the top 1%, so planted extremes do not decide it. Callers that know the
+measure may say so: light-tailed judgements find more, log-scale ones flag fewer ordinary hubs.
 
 The evidence is a plain dict (JSON-safe numbers) that `gaai_graph.evidence.confidence` turns into
 a confidence; `assess` and `outliers` fill both in.
