@@ -209,6 +209,10 @@ class GraphProjection(Model):
     vertex_collections: list[str]
     edge_collections: list[str]
     directed: bool = True
+    edge_attributes: list[str] = Field(default_factory=list)
+    """Numeric edge attributes carried to the engine (a weight, an amount, a time)."""
+    vertex_attributes: list[str] = Field(default_factory=list)
+    """Vertex attributes carried to the engine (a category, a flag, coordinates)."""
 
 
 class AnalysisTemplate(Model):

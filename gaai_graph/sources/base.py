@@ -107,6 +107,12 @@ class ProjectionData:
     projection: GraphProjection
     skipped_edges: int = 0
     """Edges left out because an endpoint is missing or outside the projection."""
+    edge_values: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+    """Per requested numeric edge attribute (`GraphProjection.edge_attributes`), one value per
+    kept edge in edge order; NaN where an edge lacks a number."""
+    vertex_values: dict[str, list[Any]] = field(default_factory=dict)
+    """Per requested vertex attribute (`GraphProjection.vertex_attributes`), one value per
+    vertex in vertex order; None where a vertex lacks it."""
     engine_cache: dict[str, Any] = field(default_factory=dict, repr=False)
     """What an engine derived from this projection and reuses for every template run on it
     (the local engine keeps its igraph graph here); never part of the projection's meaning."""

@@ -55,8 +55,10 @@ def build_projection(
 
     vertex_ids: list[str] = []
     labels: list[str] = []
+    wanted = _unique(projection.vertex_attributes)
+    values: dict[str, list[Any]] = {name: [] for name in wanted}
     for collection in vertex_collections:
-        _add_vertices(collection, label_attributes.get(collection.name), vertex_ids, labels)
+        _add_vertices(collection, label_attributes.get(collection.name), vertex_ids, labels, values)
     # A repeated key keeps its first document: the id must name one vertex.
     index: dict[str, int] = {}
     for position, vertex_id in enumerate(vertex_ids):
@@ -65,15 +67,25 @@ def build_projection(
         keep = sorted(index.values())
         vertex_ids = [vertex_ids[i] for i in keep]
         labels = [labels[i] for i in keep]
+        values = {name: [column[i] for i in keep] for name, column in values.items()}
         index = {vertex_id: position for position, vertex_id in enumerate(vertex_ids)}
 
-    chunks = [
-        chunk for collection in edge_collections for chunk in _endpoint_chunks(collection, index)
-    ]
+    numeric = _unique(projection.edge_attributes)
+    chunks = []
+    columns: dict[str, list[npt.NDArray[np.float64]]] = {name: [] for name in numeric}
+    for collection in edge_collections:
+        for chunk, chunk_values in _endpoint_chunks(collection, index, numeric):
+            chunks.append(chunk)
+            for name in numeric:
+                columns[name].append(chunk_values[name])
     endpoints = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int32)
     # -1 marks an endpoint that is missing or outside the projection.
     kept = (endpoints >= 0).all(axis=1)
     edges = endpoints if kept.all() else endpoints[kept]
+    edge_values = {
+        name: (np.concatenate(parts) if parts else np.empty(0))[kept]
+        for name, parts in columns.items()
+    }
 
     return ProjectionData(
         vertex_ids=vertex_ids,
@@ -82,6 +94,8 @@ def build_projection(
         directed=projection.directed,
         projection=projection,
         skipped_edges=int(len(endpoints) - len(edges)),
+        edge_values=edge_values,
+        vertex_values=values,
     )
 
 
@@ -94,9 +108,11 @@ _to_of = methodcaller("get", "_to")
 
 
 def _endpoint_chunks(
-    collection: CollectionData, index: Mapping[str, int]
-) -> Iterator[npt.NDArray[np.int32]]:
-    """Yield (k, 2) arrays of the edge documents' endpoint indices, -1 where not projected.
+    collection: CollectionData, index: Mapping[str, int], numeric: list[str]
+) -> Iterator[tuple[npt.NDArray[np.int32], dict[str, npt.NDArray[np.float64]]]]:
+    """Yield (k, 2) arrays of endpoint indices (-1 where not projected) with attribute values.
+
+    The values are the chunk's, per `numeric` attribute (NaN where not a number).
 
     Raises:
         SourceError: an edge's `_from` or `_to` is neither a string nor missing.
@@ -117,7 +133,21 @@ def _endpoint_chunks(
                 f"an edge of collection {collection.name!r} has a '_from' or '_to' that is not "
                 f"a document id string: {error}"
             ) from error
-        yield pairs
+        yield pairs, {name: _numbers(chunk, name) for name in numeric}
+
+
+def _numbers(documents: list[dict[str, Any]], name: str) -> npt.NDArray[np.float64]:
+    """Attribute `name` of each document as a float; NaN where missing or not a number."""
+    return np.fromiter(
+        (
+            float(value)
+            if isinstance(value := document.get(name), int | float) and not isinstance(value, bool)
+            else np.nan
+            for document in documents
+        ),
+        dtype=np.float64,
+        count=len(documents),
+    )
 
 
 def _unique(names: Iterable[str]) -> list[str]:
@@ -152,18 +182,22 @@ def _add_vertices(
     label_attribute: str | None,
     vertex_ids: list[str],
     labels: list[str],
+    values: dict[str, list[Any]],
 ) -> None:
-    """Append the ids and labels of every document of `collection`."""
+    """Append the ids, labels and requested attribute values of every document."""
     prefix = collection.name + "/"
-    for document in _keys_and_labels(collection, label_attribute):
+    extra = [name for name in values if name != label_attribute]
+    for document in _keys_and_labels(collection, label_attribute, extra):
         key = _key_of(collection.name, document)
         vertex_ids.append(prefix + key)
         label = document.get(label_attribute) if label_attribute else None
         labels.append(key if label is None or label == "" else str(label))
+        for name, column in values.items():
+            column.append(document.get(name))
 
 
 def _keys_and_labels(
-    collection: CollectionData, label_attribute: str | None
+    collection: CollectionData, label_attribute: str | None, extra: list[str]
 ) -> Iterable[dict[str, Any]]:
     """The collection's documents, reduced to key and label where the source can do that.
 
@@ -174,7 +208,7 @@ def _keys_and_labels(
     if stream_attributes is None:
         return collection.documents
     documents: Iterable[dict[str, Any]] = stream_attributes(
-        [label_attribute] if label_attribute else []
+        ([label_attribute] if label_attribute else []) + extra
     )
     return documents
 
