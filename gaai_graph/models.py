@@ -201,6 +201,16 @@ class UseCase(Model):
     notes: list[str] = Field(default_factory=list)
     """Caveats the report repeats, e.g. an algorithm the requirement named that does not
     answer this question (it then runs as a use case of its own)."""
+    intents: list[str] = Field(default_factory=list)
+    """The question intents (`methods.vocabulary.QuestionIntent`) this use case answers, as
+    the question was read; empty for use cases read by the phrase lexicon (their `intent`
+    says it)."""
+    method: str | None = None
+    """The method the question's wording implies (a METHOD_NAMES entry), when read so."""
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    """Method parameters the question fixes (weight attribute, direction, named vertices, k)."""
+    edge_collections: list[str] = Field(default_factory=list)
+    """Edge collections the question names; the projection keeps to them."""
 
 
 class GraphProjection(Model):
@@ -230,6 +240,8 @@ class AnalysisTemplate(Model):
     top_k: int = 10
     description: str = ""
     notes: list[str] = Field(default_factory=list)
+    intents: list[str] = Field(default_factory=list)
+    """The question intents the template answers (its use case's), for the report."""
     """Design caveats the report repeats in its notes: a requested algorithm replaced by
     another (and why), or one the requirement named that answers a different question."""
 
@@ -394,6 +406,19 @@ class Report(Model):
     """One-paragraph answer to the use case."""
     insights: list[Insight] = Field(default_factory=list)
     recommendations: list[Recommendation] = Field(default_factory=list)
+    intents: list[str] = Field(default_factory=list)
+    """The question intents the report answers (`methods.vocabulary.QuestionIntent`)."""
+    method: str | None = None
+    """The METHOD_NAMES entry that produced the main result."""
+    answer: Answer | None = None
+    """The direct answer when the question asks for a value (a score, count, route...)."""
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    """Every pattern the report calls out: kind, entities, flagged, evidence, confidence,
+    explanation (CONTRACTS.md)."""
+    weight_attribute: str | None = None
+    """The numeric edge attribute used as weight, when one was."""
+    projected_onto: str | None = None
+    """The collection a bipartite graph was projected onto, when it was."""
     generated_by: Reasoner = "rules"
     fallbacks: list[str] = Field(default_factory=list)
     """Where the model's report was repaired, trimmed or replaced by the rule path (empty when

@@ -38,6 +38,7 @@ from gaai_graph.models import (
     UseCase,
     Vertical,
 )
+from gaai_graph.nodes.report_findings import report_findings
 
 __all__ = [
     "INTENT_BY_ALGORITHM",
@@ -59,6 +60,17 @@ INTENT_BY_ALGORITHM: dict[str, Intent] = {
 """The intent a method answers when no use case says otherwise (from its module)."""
 
 _INTENTS: tuple[Intent, ...] = get_args(Intent)
+
+_VOCABULARY_OF: dict[str, str] = {
+    "influence": "importance",
+    "hubs": "importance",
+    "communities": "communities",
+    "rings": "shared_identifiers",
+    "brokers": "brokers",
+    "cohesion": "cohesion",
+    "cycles": "cycles",
+}
+"""A use-case intent in the question vocabulary (for reports of templates that carry none)."""
 
 _QUESTIONS: dict[str, str] = {
     "influence": "Who holds influence in the network?",
@@ -304,6 +316,10 @@ def write_report_by_rules(
         "projection": execution.projection or template.projection,
         **execution.result_fields(),
         "generated_by": "rules",
+        "intents": list(template.intents) or [_VOCABULARY_OF.get(resolved, "importance")],
+        "method": execution.algorithm or template.algorithm,
+        "weight_attribute": (execution.parameters or template.parameters).get("weight_attribute"),
+        "projected_onto": (execution.parameters or template.parameters).get("onto") or None,
     }
     # Design caveats (a requested algorithm replaced, or named for another question) follow
     # the engine's own notes, whose positions insights may cite.
@@ -335,5 +351,7 @@ def write_report_by_rules(
             "summary": _summary(writer, requirements),
             "insights": insights,
             "recommendations": recommendations,
+            "answer": writer.answer,
+            "findings": report_findings(writer),
         }
     )

@@ -25,6 +25,8 @@ from gaai_graph.models import (
     Priority,
     UseCase,
 )
+from gaai_graph.nodes.method_plans import plan_for_method, with_attributes
+from gaai_graph.nodes.question_use_cases import vocabulary_intents
 from gaai_graph.words import join_names
 
 __all__ = [
@@ -39,12 +41,40 @@ _PRIORITY_ORDER: dict[Priority, int] = {"high": 0, "medium": 1, "low": 2}
 
 
 def _plan_for(use_case: UseCase, topology: SchemaTopology) -> tuple[Plan, list[str]]:
-    """The intent's plan, running the requested method when the use case names one.
+    """The plan of the method the question implies, or the intent's rule.
+
+    A use case read from a question names its method: methods with a projection rule for
+    its intent run on that rule's projection (as a requested method does); the others, or
+    when that rule finds no projection, run on the projection their data needs
+    (`method_plans`).
 
     Returns:
         (the plan, notes for the report: the use case's own, and a replacement when the
         requested method cannot run here).
     """
+    chosen = METHODS.get(use_case.method) if use_case.method else None
+    if chosen is not None:
+        ruled = use_case.intent in chosen.use_case_intents and (
+            chosen.adapt is not None or use_case.intent in chosen.default_for
+        )
+        if ruled and chosen.name != "wcc":
+            try:
+                plan, notes = _rule_plan(
+                    use_case.model_copy(update={"algorithm": chosen.name}), topology
+                )
+            except NoProjectionError:
+                pass
+            else:
+                plan.parameters.update(
+                    {k: v for k, v in use_case.parameters.items() if chosen.parameter(k)}
+                )
+                return plan, notes
+        return plan_for_method(chosen, use_case, topology), list(use_case.notes)
+    return _rule_plan(use_case, topology)
+
+
+def _rule_plan(use_case: UseCase, topology: SchemaTopology) -> tuple[Plan, list[str]]:
+    """The intent's rule plan, running the requested method when the use case names one."""
     design = default_method(use_case.intent).design
     if design is None:  # default_method returns only methods with a design
         raise NoProjectionError(f"no projection rule answers {use_case.intent} questions")
@@ -185,8 +215,12 @@ def design_templates_with_failures(
                     top_k=top_k,
                     description=plan.why,
                     notes=notes,
+                    intents=vocabulary_intents(use_case),
                 ),
                 schema,
+            )
+            template = template.model_copy(
+                update={"projection": with_attributes(template.projection, template.parameters)}
             )
         except (NoProjectionError, TemplateValidationError) as error:
             failures.append((use_case, str(error)))

@@ -22,8 +22,10 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from gaai_graph.context import Context
+from gaai_graph.errors import GaaiError
 from gaai_graph.methods.registry import label_of
 from gaai_graph.methods.topology import SchemaTopology
+from gaai_graph.methods.vocabulary import INTENT_DESCRIPTIONS
 from gaai_graph.models import (
     AlgorithmName,
     GraphSchema,
@@ -40,6 +42,7 @@ from gaai_graph.nodes.common import (
     singular_noun,
     timed,
 )
+from gaai_graph.nodes.question_use_cases import QuestionDraft, drafts_from_reading
 from gaai_graph.nodes.use_case_reading import (
     ALGORITHM_LEXICON,
     COMPATIBLE_ALGORITHMS,
@@ -58,6 +61,14 @@ from gaai_graph.nodes.use_case_reading import (
     read_intents,
     unanswerable_reasons,
 )
+from gaai_graph.questions import (
+    EntityLookup,
+    NameIndex,
+    graph_terms,
+    name_index_of,
+    read_question,
+)
+from gaai_graph.sources import load_graph
 from gaai_graph.state import WorkflowState
 
 __all__ = [
@@ -343,7 +354,10 @@ def _answerable_requirements(
 
 
 def generate_use_cases_by_rules(
-    requirements: list[Requirement], schema: GraphSchema, vertical: Vertical
+    requirements: list[Requirement],
+    schema: GraphSchema,
+    vertical: Vertical,
+    lookup: EntityLookup | None = None,
 ) -> tuple[list[UseCase], list[str]]:
     """Turn requirements into use cases, one per (intent, focus), by rules.
 
@@ -352,6 +366,7 @@ def generate_use_cases_by_rules(
             vertical's typical questions stand in for them.
         schema: The analysed schema, for focus collections.
         vertical: The industry vertical, for entity terms and typical questions.
+        lookup: The graph's names, to resolve entities a question names (none: unresolved).
 
     Returns:
         (use cases with ids UC-001..., notes on requirements no supported analysis answers).
@@ -360,20 +375,40 @@ def generate_use_cases_by_rules(
         a use case of its own, for the intent it answers.
     """
     topology = SchemaTopology(schema)
+    terms = graph_terms(schema)
     drafts: dict[tuple[Intent, tuple[str, ...], str | None], _Draft] = {}
+    # The same reading from several requirements (the general profile, most often) is one
+    # use case answering all of them.
+    read_drafts: dict[str, tuple[list[Requirement], list[str], QuestionDraft]] = {}
     unanswered: list[str] = []
     for requirement in _answerable_requirements(requirements, vertical):
         text = " ".join(requirement.text.split())
         blocked = unanswerable_reasons(text)
-        for reason in dict.fromkeys(reason for _, reason in blocked):
-            unanswered.append(f'{requirement.id}: {reason}: "{text}"')
         answerable = _blank(text, (span for span, _ in blocked))
         intents = _read(answerable)
         algorithms = find_algorithms(answerable)
-        if not intents and not algorithms and not blocked:
-            unanswered.append(
-                f'{requirement.id}: no supported graph analysis matches this requirement: "{text}"'
-            )
+        if not intents and not algorithms:
+            # Ordinary wording the phrase lexicon does not know: read the question itself.
+            reading = read_question(text, schema, lookup=lookup, terms=terms)
+            if not (blocked and reading.fallback):
+                fallback_focus = _fallback_focus("influence", topology)
+                found = drafts_from_reading(reading, topology, fallback_focus)
+                for found_draft in found:
+                    read_key = repr(
+                        (
+                            found_draft.method.name,
+                            found_draft.reading.intent,
+                            found_draft.focus,
+                            sorted(found_draft.parameters.items()),
+                        )
+                    )
+                    asked = read_drafts.setdefault(read_key, ([], [], found_draft))
+                    asked[0].append(requirement)
+                    asked[1].append(text)
+                if found:
+                    blocked = []
+        for reason in dict.fromkeys(reason for _, reason in blocked):
+            unanswered.append(f'{requirement.id}: {reason}: "{text}"')
         for question in _questions(requirement.id, intents, algorithms):
             intent, phrases = question.intent, question.phrases
             focus, linked = _focus_and_linked(
@@ -414,7 +449,43 @@ def generate_use_cases_by_rules(
     use_cases = [
         _use_case(index, draft, vertical) for index, draft in enumerate(drafts.values(), start=1)
     ]
+    for asking, texts, read in read_drafts.values():
+        use_cases.append(_read_use_case(len(use_cases) + 1, asking, texts, read, vertical))
     return use_cases, unanswered
+
+
+def _read_use_case(
+    index: int,
+    requirements: list[Requirement],
+    texts: list[str],
+    draft: QuestionDraft,
+    vertical: Vertical,
+) -> UseCase:
+    """A use case from a question reading: its intent, method and parameters."""
+    reading = draft.reading
+    focus_terms = _join([business_term(c, vertical) for c in draft.focus])
+    cues = ", ".join(f"'{cue}'" for cue in reading.cues) or "no recognised words"
+    quoted = " ".join(
+        f'{requirement.id}: "{text}"' for requirement, text in zip(requirements, texts, strict=True)
+    )
+    priority = min((r.priority for r in requirements), key=_PRIORITY_ORDER.__getitem__)
+    return UseCase(
+        id=f"UC-{index:03d}",
+        title=f"{reading.intent.replace('_', ' ').capitalize()} of {focus_terms} "
+        f"({draft.method.label})",
+        intent=draft.intent,
+        description=f"{INTENT_DESCRIPTIONS[reading.intent]} Asked by {quoted}",
+        requirement_ids=[r.id for r in requirements],
+        focus_collections=draft.focus,
+        priority=priority,
+        rationale=f"Read as {reading.intent} from {cues}; answered with "
+        f"{draft.method.long_name}; focus on {', '.join(draft.focus)}.",
+        notes=list(draft.notes),
+        intents=[reading.intent],
+        method=draft.method.name,
+        parameters=dict(draft.parameters),
+        edge_collections=list(reading.edge_collections),
+    )
 
 
 def _use_case(index: int, draft: _Draft, vertical: Vertical) -> UseCase:
@@ -453,6 +524,24 @@ def _use_case(index: int, draft: _Draft, vertical: Vertical) -> UseCase:
 _GENERIC_VERTICAL = Vertical(name="generic", title="Generic graph")
 
 
+_NAME_INDEXES: dict[str, NameIndex] = {}
+"""Name indexes by graph load (`GraphData.load_id`): built once per loaded graph."""
+
+
+async def _name_lookup(source: str, schema: GraphSchema) -> NameIndex | None:
+    """The names of the source's vertices, for entities a question names; None if unloadable."""
+    try:
+        data = await load_graph(source)
+    except GaaiError:
+        return None  # schema analysis already said why the source cannot be read
+    index = _NAME_INDEXES.get(data.load_id)
+    if index is None:
+        index = await asyncio.to_thread(name_index_of, data, schema)
+        _NAME_INDEXES.clear()  # one graph at a time: indexes of earlier loads are stale
+        _NAME_INDEXES[data.load_id] = index
+    return index
+
+
 async def generate_use_cases(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Derive use cases from the requirements (rules path).
 
@@ -472,11 +561,13 @@ async def generate_use_cases(state: WorkflowState, runtime: Runtime[Context]) ->
                     RunError(phase="generate_use_cases", message="no schema to derive use cases")
                 ],
             }
+        lookup = await _name_lookup(context.source, state.schema)
         use_cases, unanswered = await asyncio.to_thread(
             generate_use_cases_by_rules,
             state.requirements,
             state.schema,
             state.vertical or _GENERIC_VERTICAL,
+            lookup,
         )
         # LLM branch: the rule result above is the fallback.
         from gaai_graph.llm.phases import use_cases_with_llm

@@ -174,12 +174,16 @@ def test_forecasts_recommenders_and_sentiment_are_unanswered_with_reasons() -> N
         _req("Improve the checkout experience.", "R4"),
     ]
     use_cases, unanswered = generate_use_cases_by_rules(requirements, SHOP, ECOMMERCE)
-    assert use_cases == []
     reasons = dict(note.split(": ", 1) for note in unanswered)
     assert "forecast" in reasons["R1"]
     assert "recommender" in reasons["R2"]
     assert "sentiment" in reasons["R3"]
-    assert "no supported graph analysis" in reasons["R4"]
+    # A request with no recognised graph question never runs nothing (issue 16): it gets the
+    # general profile of the graph, and says so; the unanswerable ones above do not.
+    assert "R4" not in reasons
+    assert {u.method for u in use_cases} == {"pagerank", "leiden", "wcc"}
+    assert all(u.requirement_ids == ["R4"] for u in use_cases)
+    assert all("general profile" in " ".join(u.notes) for u in use_cases)
 
 
 def test_answerable_part_survives_next_to_an_unanswerable_one() -> None:

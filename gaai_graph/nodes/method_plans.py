@@ -1,0 +1,106 @@
+"""Projections for methods chosen from a question: the relation the data needs, no more.
+
+Methods with a projection rule of their own (`Method.design`) use it. For the others the
+projection follows the method's data needs and the question:
+
+* **edges** — the edge collections the question names, when they touch the focus; else the
+  focus's own relation (edges from the focus to the focus: transfers between accounts, links
+  between stations), the largest one only, since edge collections with different meanings are
+  kept apart unless the question joins them; else, for dependencies, the chain of core edges
+  two steps around the focus (supplier → part → product); else the core edges touching it.
+* **direction** — kept when the method reads direction (in/out degree, cycles, sole
+  dependency, routes), dropped when it ignores it.
+* **attributes** — the weight, amount, time, category or flag attributes its parameters name
+  travel with the projection to the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gaai_graph.methods.base import Method, NoProjectionError, Plan
+from gaai_graph.methods.topology import SchemaTopology
+from gaai_graph.models import GraphProjection, UseCase
+from gaai_graph.words import join_names
+
+__all__ = [
+    "EDGE_ATTRIBUTE_PARAMETERS",
+    "VERTEX_ATTRIBUTE_PARAMETERS",
+    "plan_for_method",
+    "with_attributes",
+]
+
+EDGE_ATTRIBUTE_PARAMETERS = ("weight_attribute", "amount_attribute", "time_attribute")
+"""Parameters naming an edge attribute the engine must receive."""
+VERTEX_ATTRIBUTE_PARAMETERS = ("attribute", "critical_attribute", "x_attribute", "y_attribute")
+"""Parameters naming a vertex attribute the engine must receive."""
+
+
+def _edges_for(
+    method: Method, use_case: UseCase, topology: SchemaTopology
+) -> tuple[list[str], str]:
+    focus = use_case.focus_collections
+    named = [
+        e
+        for e in use_case.edge_collections
+        if e in topology.ends and topology.endpoints(e) & set(focus)
+    ]
+    if named:
+        return named, f"{join_names(named)}, the relation the question names"
+    own = [e for f in focus for e in topology.self_edges(f)]
+    if own:
+        largest = max(own, key=topology.count)
+        kept = (
+            f" ({join_names([e for e in own if e != largest])} kept apart)" if len(own) > 1 else ""
+        )
+        return [largest], f"{largest}, the direct relation between {join_names(focus)}{kept}"
+    if "dependencies" in method.intents:
+        _, edges = topology.neighbourhood(focus, hops=2)
+        if edges:
+            return edges, f"the chain of {join_names(edges)} around {join_names(focus)}"
+    edges = list(
+        dict.fromkeys(e for f in focus for e in topology.edges_touching(f, core_only=True))
+    )
+    return edges, f"{join_names(edges)}, the core relations of {join_names(focus)}"
+
+
+def plan_for_method(method: Method, use_case: UseCase, topology: SchemaTopology) -> Plan:
+    """The projection and parameters of `method` for `use_case` (a method without a rule).
+
+    Raises:
+        NoProjectionError: no edge collection connects the focus.
+    """
+    if not use_case.focus_collections:
+        raise NoProjectionError("the question names no collection the graph has")
+    edges, what = _edges_for(method, use_case, topology)
+    if not edges:
+        raise NoProjectionError(
+            f"no edge collection touches {join_names(use_case.focus_collections)}"
+        )
+    vertices = list(
+        dict.fromkeys(
+            v for e in edges for side in topology.ends[e] for v in side if topology.is_vertex(v)
+        )
+    )
+    directed = method.needs.direction != "undirected"
+    how = "directed" if directed else "undirected"
+    why = f"{method.long_name[:1].upper()}{method.long_name[1:]} on {what} ({how})."
+    parameters = {k: v for k, v in use_case.parameters.items() if method.parameter(k) is not None}
+    return Plan(method.name, vertices, edges, directed, parameters, why)
+
+
+def with_attributes(projection: GraphProjection, parameters: dict[str, Any]) -> GraphProjection:
+    """The projection carrying the attributes the parameters name."""
+    edge = [str(parameters[p]) for p in EDGE_ATTRIBUTE_PARAMETERS if parameters.get(p)]
+    vertex = [str(parameters[p]) for p in VERTEX_ATTRIBUTE_PARAMETERS if parameters.get(p)]
+    names = parameters.get("attributes")
+    if isinstance(names, str) and names:
+        vertex.extend(part.strip() for part in names.split(",") if part.strip())
+    if not edge and not vertex:
+        return projection
+    return projection.model_copy(
+        update={
+            "edge_attributes": list(dict.fromkeys([*projection.edge_attributes, *edge])),
+            "vertex_attributes": list(dict.fromkeys([*projection.vertex_attributes, *vertex])),
+        }
+    )

@@ -1,0 +1,79 @@
+"""The machine-readable findings of a report (CONTRACTS.md) for methods that record none.
+
+A method's interpreter records its patterns with `ReportWriter.pattern`. The original ten
+methods write prose insights instead; their patterns are read back from the result and the
+insights the interpreter wrote: the groups a rings, cycles or communities reading names, the
+leaders of a ranking. A pattern is `flagged` (an alarm) only when the interpreter called it
+a finding rather than context, and carries that insight's confidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gaai_graph.methods.registry import METHODS
+from gaai_graph.methods.writing import ReportWriter
+
+__all__ = ["PATTERN_OF_METHOD", "report_findings"]
+
+PATTERN_OF_METHOD: dict[str, str] = {
+    "wcc": "ring",
+    "scc": "cycle",
+    "louvain": "community",
+    "leiden": "community",
+    "label_propagation": "community",
+    "betweenness": "broker",
+    "kcore": "dense_core",
+    "triangles": "dense_core",
+}
+"""The pattern kind a method's groups or leaders are; other rankings are hubs."""
+
+
+def _insight_for(writer: ReportWriter, entities: list[str]) -> tuple[bool, float, str]:
+    """Whether an insight about these entities is a finding, its confidence and its words."""
+    wanted = set(entities)
+    for written in writer.findings:
+        if wanted & set(written.related):
+            insight = written.insight
+            return insight.kind == "finding", insight.confidence, insight.description
+    return False, 0.0, ""
+
+
+def report_findings(writer: ReportWriter) -> list[dict[str, Any]]:
+    """The report's patterns: the interpreter's own, else read from its result and insights."""
+    if writer.patterns:
+        return list(writer.patterns)
+    execution = writer.execution
+    method = METHODS.get(execution.algorithm)
+    kind = PATTERN_OF_METHOD.get(execution.algorithm, "hub")
+    patterns: list[dict[str, Any]] = []
+    if method is not None and method.kind == "grouping":
+        for index, group in enumerate(execution.groups):
+            members = list(group.members_sample)
+            if group.size < 2 or not members:
+                continue
+            flagged, confidence, words = _insight_for(writer, members)
+            patterns.append(
+                {
+                    "kind": kind,
+                    "entities": members,
+                    "flagged": flagged,
+                    "evidence": {"size": group.size, "rank": index + 1},
+                    "confidence": confidence,
+                    "explanation": words,
+                }
+            )
+        return patterns
+    for index, entity in enumerate(execution.top_entities):
+        flagged, confidence, words = _insight_for(writer, [entity.id])
+        patterns.append(
+            {
+                "kind": kind,
+                "entities": [entity.id],
+                "flagged": flagged,
+                "evidence": {"value": entity.value, "rank": index + 1},
+                "confidence": confidence,
+                "explanation": words,
+            }
+        )
+    return patterns
