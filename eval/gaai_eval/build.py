@@ -9,6 +9,7 @@ generator is seeded, so running it again reproduces the same files.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from gaai_eval import CORPUS_DIR, GRAPHS_DIR
 from gaai_eval.cases import Benchmark
@@ -28,27 +29,42 @@ with `--source eval/graphs/<name>`. Planted instances are listed in `eval/corpus
 """
 
 
-def main() -> None:
-    """Write every benchmark snapshot, the graphs README, patterns.json and transport.jsonl."""
+def write_all(graphs_dir: Path = GRAPHS_DIR, corpus_dir: Path = CORPUS_DIR) -> list[Benchmark]:
+    """Write every benchmark snapshot, the graphs README, patterns.json and transport.jsonl.
+
+    Args:
+        graphs_dir: Where the snapshots and README.md go.
+        corpus_dir: Where patterns.json and transport.jsonl go.
+
+    Returns:
+        The benchmarks written.
+    """
     transport, transport_graph, station_names = build_transport()
     benchmarks: list[Benchmark] = [*classics(), *synthetic(), transport]
     rows = []
     for benchmark in benchmarks:
-        benchmark.snapshot.write(GRAPHS_DIR / benchmark.name)
+        benchmark.snapshot.write(graphs_dir / benchmark.name)
         rows.append(
             f"| {benchmark.name} | {benchmark.domain} | {benchmark.description} | "
             f"{benchmark.citation} |"
         )
-    (GRAPHS_DIR / "README.md").write_text(README_HEAD + "\n".join(rows) + "\n", encoding="utf-8")
-    CORPUS_DIR.mkdir(parents=True, exist_ok=True)
+    (graphs_dir / "README.md").write_text(README_HEAD + "\n".join(rows) + "\n", encoding="utf-8")
+    corpus_dir.mkdir(parents=True, exist_ok=True)
     patterns = [case.to_json() for benchmark in benchmarks for case in benchmark.patterns]
-    (CORPUS_DIR / "patterns.json").write_text(
+    (corpus_dir / "patterns.json").write_text(
         json.dumps(patterns, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    with (CORPUS_DIR / "transport.jsonl").open("w", encoding="utf-8") as handle:
+    with (corpus_dir / "transport.jsonl").open("w", encoding="utf-8") as handle:
         for question in transport_questions(transport_graph, station_names):
             handle.write(json.dumps(question, ensure_ascii=False) + "\n")
-    print(f"wrote {len(benchmarks)} graphs, {len(patterns)} pattern cases to {GRAPHS_DIR.parent}")
+    return benchmarks
+
+
+def main() -> None:
+    """Regenerate the committed benchmark files under eval/."""
+    benchmarks = write_all()
+    patterns = sum(len(benchmark.patterns) for benchmark in benchmarks)
+    print(f"wrote {len(benchmarks)} graphs and {patterns} pattern cases under {GRAPHS_DIR.parent}")
 
 
 if __name__ == "__main__":

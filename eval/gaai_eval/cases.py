@@ -45,6 +45,7 @@ class PatternCase:
         questions: Wordings asked of the graph for this case (each is one agent run).
         instances: Vertex ids of each planted instance.
         attribute: For attribute-aligned communities, the vertex attribute they follow.
+        values: For attribute-aligned communities, the attribute's value of each instance.
     """
 
     id: str
@@ -54,6 +55,7 @@ class PatternCase:
     questions: list[str]
     instances: list[list[str]]
     attribute: str | None = None
+    values: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Return the case as JSON-ready data."""

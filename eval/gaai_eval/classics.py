@@ -55,6 +55,7 @@ def karate() -> Benchmark:
                 ],
                 instances=[sorted(members) for _, members in sorted(factions.items())],
                 attribute="club",
+                values=sorted(factions),
             )
         ],
     )

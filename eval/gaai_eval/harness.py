@@ -128,6 +128,7 @@ def _summary(
             [t for t in valued if t["split"] == HELD_OUT], "value_right"
         ),
         "transport_ran_nothing": sum(1 for t in transport if t["ran"] == 0),
+        "transport_intent_accuracy": _rate(transport, "intent_right"),
         "agent_runs": runs,
         "seconds": round(seconds, 1),
     }

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,9 +38,14 @@ class Job:
         return DEMO_GRAPH if self.graph == DEMO_GRAPH else str(GRAPHS_DIR / self.graph)
 
 
-def _rule_path_only() -> None:
-    for variable in _MODEL_VARIABLES:
-        os.environ.pop(variable, None)
+@contextmanager
+def _rule_path_only() -> Iterator[None]:
+    """Hide the model settings from `Context` for the duration, then restore them."""
+    saved = {name: os.environ.pop(name) for name in _MODEL_VARIABLES if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 async def _run(jobs: list[Job]) -> list[dict[str, Any]]:
@@ -72,8 +79,8 @@ async def _run(jobs: list[Job]) -> list[dict[str, Any]]:
 
 
 def _run_chunk(jobs: list[Job]) -> list[dict[str, Any]]:
-    _rule_path_only()
-    return asyncio.run(_run(jobs))
+    with _rule_path_only():
+        return asyncio.run(_run(jobs))
 
 
 def run_jobs(jobs: list[Job], workers: int = 2) -> dict[Job, dict[str, Any]]:

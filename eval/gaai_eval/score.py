@@ -29,6 +29,23 @@ from typing import Any
 from gaai_eval.cases import PatternCase
 
 MATCH_SHARE = 0.5
+CHECKS = frozenset(
+    {
+        "bool",
+        "number",
+        "route",
+        "routes",
+        "path_set",
+        "nearest",
+        "entity_set",
+        "pair_set",
+        "values",
+        "winner",
+        "first_in",
+        "first_pair_in",
+    }
+)
+"""The value checks `check_answer` knows (a transport question's `check`; "none": method only)."""
 REL_TOLERANCE = 1e-3
 """Values are compared at 0.1% relative tolerance: reports may round."""
 
@@ -80,18 +97,30 @@ def flagged_findings(views: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _explained(case: PatternCase, views: list[dict[str, Any]], instance: list[str]) -> bool:
-    """Whether a flagged finding matching `instance` is explained by the case's attribute."""
+def _explained(
+    case: PatternCase, views: list[dict[str, Any]], instance: list[str], value: str
+) -> bool:
+    """Whether a flagged finding matching `instance` is explained by the case's attribute.
+
+    With contract findings: the finding's evidence names the attribute (and, when it gives a
+    value, the instance's value). With today's reports (fallback): the report's text names both
+    the attribute and the instance's value.
+    """
     attribute = (case.attribute or "").lower()
     for view in views:
         for report in view["reports"]:
             for finding in report["findings"]:
                 if not finding.get("flagged") or not matches(finding["entities"], instance):
                     continue
+                if "findings" in report["fallbacks"]:
+                    text = report["text"].lower()
+                    if attribute in text and value.lower() in text:
+                        return True
+                    continue
                 evidence = finding.get("evidence") or {}
-                if str(evidence.get("attribute", "")).lower() == attribute:
-                    return True
-                if "findings" in report["fallbacks"] and attribute in report["text"].lower():
+                named = str(evidence.get("attribute", "")).lower() == attribute
+                stated = evidence.get("value")
+                if named and (stated is None or str(stated).lower() == value.lower()):
                     return True
     return False
 
@@ -119,8 +148,12 @@ def score_pattern(case: PatternCase, views: list[dict[str, Any]]) -> dict[str, A
         record["recall"] = sum(hit) / len(case.instances)
         record["precision"] = len(matching) / len(flagged) if flagged else None
     if case.attribute and not case.normal:
-        found = [inst for inst, ok in zip(case.instances, hit, strict=True) if ok]
-        explained = sum(_explained(case, views, inst) for inst in found)
+        found = [
+            (instance, value)
+            for instance, value, ok in zip(case.instances, case.values, hit, strict=True)
+            if ok
+        ]
+        explained = sum(_explained(case, views, inst, value) for inst, value in found)
         record["explained"] = explained / len(found) if found else None
     return record
 
@@ -186,6 +219,8 @@ def check_answer(check: str, expected: Any, answer: dict[str, Any] | None) -> bo
             number = _number_of(answer)
             return number is not None and any(_close(number, e) for e in expected)
         if check == "route":
+            if kind in ("value", "count"):  # "how many stops": the number alone answers it
+                return any(_close(value, e) for e in expected["lengths"])
             route = _first_route(answer)
             if not route or not route.get("path"):
                 return False

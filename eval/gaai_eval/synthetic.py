@@ -173,6 +173,7 @@ def devices(seed: int = 1502) -> Benchmark:
         return snapshot.vertex(
             "devices",
             f"d{device_count:05d}",
+            name=f"{kind} #{device_count}",
             kind=kind,
             fingerprint=f"fp-{rng.getrandbits(48):012x}",
         )
@@ -426,6 +427,7 @@ def referrals(seed: int = 1505) -> Benchmark:
                 ],
                 instances=[sorted(members) for _, members in sorted(departments.items())],
                 attribute="department",
+                values=sorted(departments),
             )
         ],
     )

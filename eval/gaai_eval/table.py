@@ -34,6 +34,7 @@ def render(result: dict[str, Any], *, title: str = "gaai_graph evaluation") -> s
         f"| transport, held-out: right method / right value | "
         f"{_number(s['transport_method_right_held_out'])} / "
         f"{_number(s['transport_value_right_held_out'])} |",
+        f"| transport: intent accuracy | {_number(s['transport_intent_accuracy'])} |",
         f"| transport questions that ran nothing | {s['transport_ran_nothing']} |",
         "",
         "## Intent accuracy by domain (held-out)",
