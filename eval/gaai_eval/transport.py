@@ -92,9 +92,9 @@ def build(seed: int = 2101) -> tuple[Benchmark, nx.Graph, dict[str, str]]:
     benchmark = Benchmark(
         name="transport",
         domain="transport",
-        description=f"{graph.number_of_nodes()} stations on 9 lines plus a detached 4-station "
-        f"shuttle, {graph.number_of_edges()} links with `distance_km`; stations have names, "
-        "lat/lon and zones.",
+        description=f"{graph.number_of_nodes()} stations (9 crossing lines and a detached "
+        f"4-station shuttle), {graph.number_of_edges()} links with `distance_km`; stations have "
+        "names, lat/lon and zones.",
         citation="Synthetic, seeded (gaai_eval.transport.build, seed 2101).",
         snapshot=snapshot,
     )
