@@ -1,7 +1,8 @@
 """Load and validate the evaluation corpus: questions, transport questions, pattern cases.
 
 - eval/corpus/questions/*.yaml: hand-written questions (one file per domain), each
-  `{id, graph, domain, voice, text, intents}`; `intents` are QuestionIntent names, `graph` a
+  `{id, graph, domain, voice, text, intents}` and optionally `accept` (alternative intent sets
+  equally right for an ambiguous wording); intents are QuestionIntent names, `graph` a
   directory of eval/graphs or "demo".
 - eval/corpus/transport.jsonl: generated transport questions with `methods`, `check` and
   `expected` (gaai_eval.transport).
@@ -77,6 +78,8 @@ def _check_question(path: Path, case: dict[str, Any], seen: set[str]) -> None:
     seen.add(case["id"])
     _check_graph(path, case["id"], case["graph"])
     _check_intents(path, case["id"], case["intents"])
+    for alternative in case.get("accept", []):
+        _check_intents(path, case["id"], alternative)
     case["split"] = split_of(case["id"])
 
 

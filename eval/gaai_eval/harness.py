@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import defaultdict
 from statistics import mean
 from typing import Any
 
+from gaai_eval import GRAPHS_DIR
 from gaai_eval.cases import HELD_OUT, TUNING, PatternCase
 from gaai_eval.corpus import load_patterns, load_questions, load_transport
 from gaai_eval.runner import Job, run_jobs
@@ -85,8 +87,10 @@ def evaluate(
         {(job.graph, job.question) for job, view in views.items() if view["ran"] == 0}
     )
     fallbacks = sorted({name for view in views.values() for name in view["fallbacks"]})
+    summary = _summary(question_records, transport_records, len(views), seconds)
+    summary.update(_report_quality(views, questions))
     return {
-        "summary": _summary(question_records, transport_records, len(views), seconds),
+        "summary": summary,
         "fallbacks": fallbacks,
         "questions": question_records,
         "transport": transport_records,
@@ -132,3 +136,76 @@ def _summary(
         "agent_runs": runs,
         "seconds": round(seconds, 1),
     }
+
+
+def _names(graph: str) -> dict[str, str]:
+    """Vertex id -> `name` of a benchmark graph (empty for the demo, which is not in eval/)."""
+    names: dict[str, str] = {}
+    directory = GRAPHS_DIR / graph
+    if not directory.is_dir():
+        return names
+    for path in sorted(directory.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            document = json.loads(line)
+            if "_from" not in document and document.get("name"):
+                names[f"{path.stem}/{document['_key']}"] = str(document["name"])
+    return names
+
+
+def _report_quality(
+    views: dict[Job, dict[str, Any]], questions: list[dict[str, Any]]
+) -> dict[str, float | None]:
+    """Shares over the reports that ran: evidence and confidence, names, composed answers.
+
+    - findings_with_evidence: flagged findings carrying a non-empty `evidence` and a
+      `confidence` in [0, 1];
+    - reports_naming_entities: succeeded reports with findings on named vertices whose text
+      contains the name of at least one of the first three entities of their first finding;
+    - composite_answered_together: questions expecting two or more intents for which one
+      report carries all of them (contract `intents` only; today's reports never do).
+    """
+    names_by_graph: dict[str, dict[str, str]] = {}
+    evidenced: list[bool] = []
+    named: list[bool] = []
+    for job, view in views.items():
+        names = names_by_graph.setdefault(job.graph, _names(job.graph))
+        for report in view["reports"]:
+            if report["status"] != "succeeded":
+                continue
+            for finding in report["findings"]:
+                if finding.get("flagged"):
+                    confidence = finding.get("confidence")
+                    evidenced.append(
+                        bool(finding.get("evidence"))
+                        and isinstance(confidence, int | float)
+                        and 0 <= confidence <= 1
+                    )
+            first: list[str] = next(
+                (f["entities"] for f in report["findings"] if f["entities"]), []
+            )
+            labels = [names[entity] for entity in first[:3] if entity in names]
+            if labels:
+                named.append(any(label in report["text"] for label in labels))
+    composite = []
+    for question in questions:
+        expected = set(question["intents"])
+        if len(expected) < 2:
+            continue
+        view = views[Job(question["graph"], question["text"])]
+        composite.append(
+            any(
+                expected <= set(report["intents"])
+                for report in view["reports"]
+                if "intents" not in report["fallbacks"]
+            )
+        )
+    return {
+        "findings_with_evidence": _share(evidenced),
+        "reports_naming_entities": _share(named),
+        "composite_answered_together": _share(composite),
+        "composite_questions": len(composite),
+    }
+
+
+def _share(flags: list[bool]) -> float | None:
+    return sum(flags) / len(flags) if flags else None

@@ -5,8 +5,9 @@ Definitions (docs/evaluation.md repeats them):
 - A question **ran nothing** when its run produced no succeeded report (no template ran, or
   every one failed, or the run raised).
 - **Intent accuracy**: a question is right when the set of intents the run was read as equals
-  the set of expected intents exactly (extra intents are wrong: answering everything is not
-  understanding). `intent_hit` (every expected intent among the read ones) is reported too.
+  the set of expected intents (or one of its `accept` alternatives) exactly: extra intents are
+  wrong, answering everything is not understanding. `intent_hit` (every expected intent among
+  the read ones) is reported too.
 - A finding **matches** a planted instance when they share at least `MATCH_SHARE` of the
   instance's entities AND at least `MATCH_SHARE` of the finding's entities.
 - **Recall** of a planted anomaly: instances matched by at least one flagged finding, over all
@@ -54,8 +55,13 @@ REL_TOLERANCE = 1e-3
 
 
 def score_question(case: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]:
-    """Return the scored record of one corpus question."""
+    """Return the scored record of one corpus question.
+
+    A question may list `accept`: other intent sets that are equally right for a wording that
+    is genuinely ambiguous (e.g. "traffic has to pass through them": brokers or cut points).
+    """
     expected = set(case["intents"])
+    acceptable = [expected, *(set(alternative) for alternative in case.get("accept", []))]
     read = set(view["intents"])
     return {
         "id": case["id"],
@@ -65,8 +71,8 @@ def score_question(case: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]
         "text": case["text"],
         "expected": sorted(expected),
         "read": sorted(read),
-        "intent_right": read == expected,
-        "intent_hit": expected <= read,
+        "intent_right": read in acceptable,
+        "intent_hit": any(alternative <= read for alternative in acceptable),
         "ran": view["ran"],
         "error": view.get("error"),
         "seconds": view.get("seconds"),

@@ -35,6 +35,12 @@ def render(result: dict[str, Any], *, title: str = "gaai_graph evaluation") -> s
         f"{_number(s['transport_method_right_held_out'])} / "
         f"{_number(s['transport_value_right_held_out'])} |",
         f"| transport: intent accuracy | {_number(s['transport_intent_accuracy'])} |",
+        f"| flagged findings with evidence and a confidence | "
+        f"{_number(s['findings_with_evidence'])} |",
+        f"| reports naming their entities (name in the text) | "
+        f"{_number(s['reports_naming_entities'])} |",
+        f"| composite questions ({s['composite_questions']}) answered by one report | "
+        f"{_number(s['composite_answered_together'])} |",
         f"| transport questions that ran nothing | {s['transport_ran_nothing']} |",
         "",
         "## Intent accuracy by domain (held-out)",

@@ -50,6 +50,9 @@ def test_quick_evaluation_scores_every_case(quick: dict[str, Any]) -> None:
         "intent_accuracy_tuning",
         "transport_method_right",
         "transport_value_right",
+        "findings_with_evidence",
+        "reports_naming_entities",
+        "composite_answered_together",
     ):
         assert _is_rate(summary[key]), key
     for record in quick["patterns"]:

@@ -240,3 +240,19 @@ def test_attribute_explanation_needs_the_attribute_in_the_evidence() -> None:
 
     assert score_pattern(case, [explained])["explained"] == 0.5
     assert score_pattern(case, [silent])["explained"] == 0.0
+
+
+def test_an_accepted_alternative_counts_but_a_mixture_does_not() -> None:
+    case = {
+        "id": "q",
+        "split": "tuning",
+        "graph": "g",
+        "text": "t",
+        "intents": ["brokers"],
+        "accept": [["connectivity"]],
+    }
+
+    assert score_question(case, _view(_report(), intents=["connectivity"]))["intent_right"]
+    assert not score_question(case, _view(_report(), intents=["brokers", "connectivity"]))[
+        "intent_right"
+    ]
