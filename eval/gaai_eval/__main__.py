@@ -25,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
         help="worker processes running the agent (default: 2, or fewer CPUs)",
     )
     parser.add_argument(
-        "--out", type=Path, default=RESULTS_DIR, help="directory for latest.md and latest.json"
+        "--out",
+        type=Path,
+        default=None,
+        help="directory for latest.md and latest.json (default: eval/results, or "
+        "eval/results/quick with --quick, so a quick run never overwrites the full table)",
     )
     args = parser.parse_args(argv)
     if args.workers < 1:
@@ -39,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     table = render(
         result, title="gaai_graph evaluation (quick)" if args.quick else "gaai_graph evaluation"
     )
+    if args.out is None:
+        args.out = RESULTS_DIR / "quick" if args.quick else RESULTS_DIR
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.md").write_text(table, encoding="utf-8")
     (args.out / "latest.json").write_text(
