@@ -4,7 +4,8 @@ The contract (CONTRACTS.md) gives each report `intents`, `method`, `answer` and 
 Reports that carry them are read as they are. Reports of today's code carry none of them, so
 the adapter falls back, and says so in `RunView.fallbacks`:
 
-- intents: each use case's `intent` mapped to the vocabulary by `LEGACY_INTENTS`;
+- intents: each use case's `intent`, mapped to the vocabulary by `LEGACY_INTENTS` when it is
+  one of today's names;
 - method: the template's `algorithm` (today's names are all METHOD_NAMES entries);
 - answer: none (today's reports state no direct answer, so no value can be right);
 - findings: one finding per listed group (its `members_sample`: every member of a group of at
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gaai_graph.methods.vocabulary import METHOD_NAMES
+from gaai_graph.methods.vocabulary import INTENT_DESCRIPTIONS, METHOD_NAMES
 
 LEGACY_INTENTS: dict[str, str] = {
     "influence": "importance",
@@ -35,6 +36,13 @@ LEGACY_INTENTS: dict[str, str] = {
 vocabulary calls importance; `rings` (shared devices or cards) is shared_identifiers."""
 
 CONTRACT_FIELDS = ("intents", "method", "answer", "findings")
+
+
+def vocabulary_intent(intent: str | None) -> str | None:
+    """A use case's intent in the vocabulary: vocabulary names as they are, legacy ones mapped."""
+    if intent in INTENT_DESCRIPTIONS:
+        return intent
+    return LEGACY_INTENTS.get(intent or "")
 
 
 def _field(model: Any, name: str) -> Any:
@@ -64,7 +72,7 @@ def report_view(report: Any, use_case_intent: str | None) -> dict[str, Any]:
     if intents:
         intents = [str(intent) for intent in intents]
     else:
-        mapped = LEGACY_INTENTS.get(use_case_intent or "")
+        mapped = vocabulary_intent(use_case_intent)
         intents = [mapped] if mapped else []
         fallbacks.append("intents")
     method = _field(report, "method")
@@ -153,9 +161,8 @@ def run_view(state: dict[str, Any]) -> dict[str, Any]:
     if contract_intents:
         intents = contract_intents
     else:
-        intents = [
-            LEGACY_INTENTS[uc.intent] for uc in use_cases.values() if uc.intent in LEGACY_INTENTS
-        ]
+        mapped = (vocabulary_intent(_field(uc, "intent")) for uc in use_cases.values())
+        intents = [intent for intent in mapped if intent]
     fallbacks = sorted({name for view in views for name in view["fallbacks"]})
     return {
         "intents": sorted(set(intents)),

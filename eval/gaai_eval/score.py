@@ -74,6 +74,7 @@ def score_question(case: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]
         "intent_right": read in acceptable,
         "intent_hit": any(alternative <= read for alternative in acceptable),
         "ran": view["ran"],
+        "methods": [r["method"] for r in view["reports"] if r["status"] == "succeeded"],
         "error": view.get("error"),
         "seconds": view.get("seconds"),
     }
@@ -144,6 +145,12 @@ def score_pattern(case: PatternCase, views: list[dict[str, Any]]) -> dict[str, A
         "instances": len(case.instances),
         "flagged_findings": len(flagged),
         "ran_nothing": sum(1 for view in views if view["ran"] == 0),
+        "missed_examples": [i for i, ok in zip(case.instances, hit, strict=True) if not ok][:5],
+        "unmatched_flagged_examples": [
+            f["entities"][:10]
+            for f in flagged
+            if not any(matches(f["entities"], i) for i in case.instances)
+        ][:5],
     }
     if case.normal:
         record["false_alarms"] = sum(hit)

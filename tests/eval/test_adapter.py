@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gaai_eval.adapter import LEGACY_INTENTS, report_view, run_view
+from gaai_eval.adapter import LEGACY_INTENTS, report_view, run_view, vocabulary_intent
 
 from gaai_graph.methods.vocabulary import INTENT_DESCRIPTIONS
 from gaai_graph.models import (
@@ -119,3 +119,9 @@ def test_run_view_reads_use_case_intents_even_when_nothing_ran() -> None:
     view = run_view({"reports": [], "summary": summary})
 
     assert (view["ran"], view["intents"]) == (0, ["shared_identifiers"])
+
+
+def test_use_case_intents_already_in_the_vocabulary_are_kept() -> None:
+    assert vocabulary_intent("collectors") == "collectors"
+    assert vocabulary_intent("rings") == "shared_identifiers"
+    assert vocabulary_intent("unheard_of") is None
