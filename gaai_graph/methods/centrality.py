@@ -56,6 +56,7 @@ from gaai_graph.methods.base import (
     Plan,
 )
 from gaai_graph.methods.local_tools import as_scores, simple_keeping_direction
+from gaai_graph.methods.named_scores import VERTICES, answering_named, reading_named
 from gaai_graph.methods.scores import (
     leader_recommendation,
     score_findings,
@@ -462,15 +463,16 @@ PAGERANK = Method(
             exclusive_minimum=True,
             exclusive_maximum=True,
         ),
+        VERTICES,
     ),
-    local=_pagerank,
+    local=answering_named(_pagerank, "pagerank", "PageRank, damping 0.85", "PageRank"),
     gae=GaeRun(
         "pagerank",
         lambda p: {"damping_factor": p.get("damping_factor", 0.85), "maximum_supersteps": 100},
     ),
     design=_influence,
     adapt=scoring_adapter("pagerank", "PageRank", {"damping_factor": 0.85}),
-    interpret=_read_pagerank,
+    interpret=reading_named(_read_pagerank),
     picture=Picture(
         score_axis="PageRank score",
         score_meaning="PageRank score (the share of a random walk's time spent at the vertex)",
@@ -509,12 +511,13 @@ BETWEENNESS = Method(
             minimum=1,
         ),
         ParameterSpec("normalized", "bool", True, "Divide by the number of vertex pairs."),
+        VERTICES,
     ),
     randomized=True,
-    local=_betweenness,
+    local=answering_named(_betweenness, "betweenness", "normalised", "Betweenness"),
     gae=GaeRun("betweennesscentrality"),
     design=_brokers,
-    interpret=_read_betweenness,
+    interpret=reading_named(_read_betweenness),
     picture=Picture(
         score_axis="betweenness",
         score_meaning="betweenness (the share of shortest paths running through the vertex)",
@@ -540,11 +543,12 @@ DEGREE = Method(
     needs=DataNeeds(direction="either"),
     parameters=(
         ParameterSpec("mode", "choice", "all", "Which edges count.", choices=("in", "out", "all")),
+        VERTICES,
     ),
-    local=_degree,
+    local=answering_named(_degree, "degree", "edges counted", "Degree"),
     design=_hubs,
     adapt=scoring_adapter("degree", "degree", {"mode": "all"}),
-    interpret=_read_degree,
+    interpret=reading_named(_read_degree),
     picture=Picture(score_axis="degree", score_meaning="degree (number of links)"),
 )
 

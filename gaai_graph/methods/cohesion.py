@@ -32,6 +32,7 @@ from gaai_graph.methods.base import (
     Plan,
 )
 from gaai_graph.methods.local_tools import as_scores, undirected_simple
+from gaai_graph.methods.named_scores import VERTICES, answering_named, reading_named
 from gaai_graph.methods.scores import leader_recommendation, score_findings, scoring_adapter
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.writing import ReportWriter
@@ -112,7 +113,12 @@ def _triangles(job: LocalJob) -> Outcome:
         "vertices_in_triangles": int((triangles > 0).sum()),
     }
     scores = clustering if p["score"] == "clustering" else triangles
-    return Outcome(scores=scores, metrics=metrics, notes=notes)
+    answer = {
+        "kind": "count",
+        "value": metrics["triangle_count"],
+        "convention": "triangles of the undirected simple graph, each counted once",
+    }
+    return Outcome(scores=scores, metrics=metrics, notes=notes, answer=answer)
 
 
 # --------------------------------------------------------------------------- reading
@@ -244,10 +250,11 @@ KCORE = Method(
     aliases=r"k[- ]?cores?(?: decomposition)?|coreness",
     score_name="coreness",
     needs=DataNeeds(direction="undirected"),
-    local=_kcore,
+    parameters=(VERTICES,),
+    local=answering_named(_kcore, "kcore", "coreness k", "Coreness"),
     design=_cohesion,
     adapt=scoring_adapter("kcore", "k-core", {}),
-    interpret=_read_kcore,
+    interpret=reading_named(_read_kcore),
     picture=Picture(
         score_axis="coreness k",
         score_meaning="coreness k (the deepest core the vertex is in, where every member keeps "
@@ -278,10 +285,11 @@ TRIANGLES = Method(
             "Which per-vertex value ranks the vertices.",
             choices=("triangles", "clustering"),
         ),
+        VERTICES,
     ),
-    local=_triangles,
+    local=answering_named(_triangles, "triangles", "per vertex", "Triangles"),
     adapt=_triangles_variant,
-    interpret=_read_triangles,
+    interpret=reading_named(_read_triangles),
     picture=Picture(score_axis="triangles", score_meaning="number of triangles the vertex closes"),
 )
 

@@ -87,7 +87,14 @@ def _wcc(job: LocalJob) -> Outcome:
     clock = job.clock
     with clock.running():
         membership = graph.connected_components(mode="weak").membership
-    return Outcome(membership=membership)
+    count = len(set(membership))
+    answer = {
+        "kind": "count",
+        "value": count,
+        "convention": "weakly connected components, edge direction ignored, single vertices "
+        "counted",
+    }
+    return Outcome(membership=membership, answer=answer)
 
 
 # --------------------------------------------------------------------------- reading

@@ -80,7 +80,12 @@ def _scc(job: LocalJob) -> Outcome:
             "The projection is undirected, so strongly connected components are simply "
             "connected components."
         )
-    return Outcome(membership=membership, notes=notes)
+    answer = {
+        "kind": "count",
+        "value": len(set(membership)),
+        "convention": "strongly connected components along edge direction, single vertices counted",
+    }
+    return Outcome(membership=membership, notes=notes, answer=answer)
 
 
 # --------------------------------------------------------------------------- reading

@@ -8,8 +8,9 @@ projection follows the method's data needs and the question:
   between stations), the largest one only, since edge collections with different meanings are
   kept apart unless the question joins them; else, for dependencies, the chain of core edges
   two steps around the focus (supplier → part → product); else the core edges touching it.
-* **direction** — kept when the method reads direction (in/out degree, cycles, sole
-  dependency, routes), dropped when it ignores it.
+* **direction** — kept when the method needs it (in/out degree, cycles, sole dependency) or
+  the question asks for a direction; otherwise dropped, so a relation stored one way (a rail
+  link, a friendship) counts both ways.
 * **attributes** — the weight, amount, time, category or flag attributes its parameters name
   travel with the projection to the engine.
 """
@@ -82,7 +83,13 @@ def plan_for_method(method: Method, use_case: UseCase, topology: SchemaTopology)
             v for e in edges for side in topology.ends[e] for v in side if topology.is_vertex(v)
         )
     )
-    directed = method.needs.direction != "undirected"
+    # Direction is kept when the method reads it, or when the question asks for a direction
+    # ("who receives from many"); otherwise a relation counts both ways (a rail link, a
+    # friendship), whichever way its edges happen to be stored.
+    asked = any(use_case.parameters.get(p) in ("in", "out") for p in ("mode", "direction"))
+    directed = method.needs.direction == "directed" or (
+        method.needs.direction == "either" and asked
+    )
     how = "directed" if directed else "undirected"
     why = f"{method.long_name[:1].upper()}{method.long_name[1:]} on {what} ({how})."
     parameters = {k: v for k, v in use_case.parameters.items() if method.parameter(k) is not None}

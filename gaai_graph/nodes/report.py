@@ -229,18 +229,27 @@ def _insight_rank(insight: Insight) -> tuple[bool, float]:
 
 
 def _summary(writer: ReportWriter, requirements: list[Requirement]) -> str:
-    question = _QUESTIONS.get(writer.intent, "")
+    asked = writer.template.intents
+    # The use-case intent's stock question and reading fit only when the question was read
+    # as that intent (a route question is no "who holds influence").
+    stock = not asked or _VOCABULARY_OF.get(writer.intent) in asked
+    question = _QUESTIONS.get(writer.intent, "") if stock else ""
     method = METHODS.get(writer.execution.algorithm)
     algorithm = method.long_name if method is not None else writer.execution.algorithm
     ranked = sorted(writer.findings, key=lambda f: _insight_rank(f.insight), reverse=True)
-    parts = [f"{question} Answered with {algorithm}."]
+    # The direct answer, when the question asked for one, comes first.
+    answer = next((f for f in ranked if f.insight.title == "The answer"), None)
+    if answer is not None:
+        ranked.remove(answer)
+    parts = [answer.insight.description] if answer is not None else []
+    parts.append(f"{question} Answered with {algorithm}.".strip())
     if ranked:
         parts.append(ranked[0].insight.description)
         if len(ranked) > 1:
             parts.append(ranked[1].insight.description)
     else:
         parts.append("The result holds no vertices to interpret.")
-    reading = writer.vertical.interpretation.get(writer.intent)
+    reading = writer.vertical.interpretation.get(writer.intent) if stock else None
     if reading and _fits_projection(reading, writer):
         parts.append(f"In {writer.vertical.title}: {reading.strip()}")
     if requirements:
@@ -351,7 +360,7 @@ def write_report_by_rules(
             "summary": _summary(writer, requirements),
             "insights": insights,
             "recommendations": recommendations,
-            "answer": writer.answer,
+            "answer": writer.answer or execution.answer,
             "findings": report_findings(writer),
         }
     )

@@ -70,7 +70,15 @@ def _plan_for(use_case: UseCase, topology: SchemaTopology) -> tuple[Plan, list[s
                 )
                 return plan, notes
         return plan_for_method(chosen, use_case, topology), list(use_case.notes)
-    return _rule_plan(use_case, topology)
+    try:
+        return _rule_plan(use_case, topology)
+    except NoProjectionError as error:
+        # The intent's usual projection does not exist here (no identifier collections for
+        # rings, say): run the method on the relation its data needs instead, and say so.
+        method = METHODS.get(use_case.algorithm or "") or default_method(use_case.intent)
+        plan = plan_for_method(method, use_case, topology)
+        note = f"The usual projection for {use_case.intent} questions is missing ({error})."
+        return plan, [*use_case.notes, note]
 
 
 def _rule_plan(use_case: UseCase, topology: SchemaTopology) -> tuple[Plan, list[str]]:

@@ -416,7 +416,7 @@ def test_run_reports_common_metrics_and_effective_parameters() -> None:
     graph = hand_made_directed()
     result = ENGINE.run(projection_of(graph, skipped=3), template("pagerank"))
     assert result.status == "succeeded"
-    assert result.parameters == {"damping_factor": 0.85}
+    assert result.parameters == {"damping_factor": 0.85, "vertices": None}
     assert result.metrics["vertex_count"] == 9
     assert result.metrics["edge_count"] == graph.number_of_edges()
     assert result.metrics["directed"] is True

@@ -164,7 +164,7 @@ def test_drop_and_edit_apply_in_order_with_validated_parameters(
 
     assert [t.id for t in kept] == [t.id for t in demo_templates if t.id != dropped.id]
     edited = next(t for t in kept if t.id == pagerank.id)
-    assert edited.parameters == {"damping_factor": 0.5}
+    assert edited.parameters == {"damping_factor": 0.5, "vertices": None}
     assert edited.top_k == 3
     assert edited.projection == pagerank.projection
     messages = [n.message for n in notes]
@@ -180,7 +180,7 @@ def test_changing_the_algorithm_starts_from_its_default_parameters(
     kept, _ = apply_review(demo_templates, review, demo_schema)
     edited = next(t for t in kept if t.id == pagerank.id)
     assert edited.algorithm == "degree"
-    assert edited.parameters == {"mode": "all"}
+    assert edited.parameters == {"mode": "all", "vertices": None}
 
 
 def test_a_partial_projection_edit_keeps_the_other_keys(

@@ -447,7 +447,7 @@ def _template(**changes: Any) -> AnalysisTemplate:
 
 def test_validate_fills_in_effective_parameters() -> None:
     validated = validate_template(_template(), SHOP_SCHEMA)
-    assert validated.parameters == {"damping_factor": 0.85}
+    assert validated.parameters == {"damping_factor": 0.85, "vertices": None}
 
 
 @pytest.mark.parametrize(
@@ -643,7 +643,7 @@ def test_triangles_among_customers_count_on_their_own_relation() -> None:
     assert template.projection == GraphProjection(
         vertex_collections=["customers"], edge_collections=["referred"], directed=False
     )
-    assert template.parameters == {"score": "triangles"}
+    assert template.parameters == {"score": "triangles", "vertices": None}
 
 
 def test_community_variants_keep_the_communities_projection() -> None:
