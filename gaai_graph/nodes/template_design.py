@@ -74,8 +74,12 @@ def _plan_for(use_case: UseCase, topology: SchemaTopology) -> tuple[Plan, list[s
         return _rule_plan(use_case, topology)
     except NoProjectionError as error:
         # The intent's usual projection does not exist here (no identifier collections for
-        # rings, say): run the method on the relation its data needs instead, and say so.
-        method = METHODS.get(use_case.algorithm or "") or default_method(use_case.intent)
+        # rings, say). A method named outright ("how many connected components") still runs,
+        # on the relation its data needs, saying so; an intent alone is left unanswered
+        # rather than answered with a misleading projection.
+        method = METHODS.get(use_case.algorithm or "")
+        if method is None:
+            raise
         plan = plan_for_method(method, use_case, topology)
         note = f"The usual projection for {use_case.intent} questions is missing ({error})."
         return plan, [*use_case.notes, note]
