@@ -10,9 +10,10 @@ START ─┬─> analyze_schema ───────┐
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Send
 
@@ -28,6 +29,7 @@ from gaai_graph.nodes.templates import generate_templates
 from gaai_graph.nodes.use_cases import generate_use_cases
 from gaai_graph.nodes.vertical import resolve_vertical
 from gaai_graph.state import InputState, OutputState, TemplateTask, WorkflowState
+from gaai_graph.trust import TrustPolicy, server_context_schema
 
 
 def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
@@ -62,11 +64,20 @@ def route_generated_templates(
     return route_templates(state)
 
 
-def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]:
-    """Return the uncompiled workflow, to compile with or without a checkpointer."""
+def build_graph(
+    policy: TrustPolicy | None = None,
+) -> StateGraph[WorkflowState, Context, InputState, OutputState]:
+    """Return the uncompiled workflow, to compile with or without a checkpointer.
+
+    Args:
+        policy: What callers may name. None (the CLI and Python API): anything. A server
+            policy (`TrustPolicy.from_environment()`) becomes the context schema, so every
+            context a caller sends is checked against it before any node runs.
+    """
+    context_schema = Context if policy is None else server_context_schema(policy)
     builder = StateGraph(
         WorkflowState,
-        context_schema=Context,
+        context_schema=context_schema,
         input_schema=InputState,
         output_schema=OutputState,
     )
@@ -102,7 +113,23 @@ def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]
 builder = build_graph()
 """The workflow definition; compile it with a checkpointer for resumable runs."""
 
-graph = builder.compile(name="gaai_graph", cache=llm_cache())
-"""The compiled workflow without a checkpointer (the LangGraph server brings its own). Its
-cache keeps LLM answers (in memory, or in the file `GAAI_LLM_CACHE` names) so an unchanged
-re-run makes no model request (`gaai_graph.llm.cache`)."""
+
+def compile_server_graph(policy: TrustPolicy) -> CompiledStateGraph[Any, Any, Any, Any]:
+    """Compile the workflow as the LangGraph server serves it: callers bound by `policy`.
+
+    Args:
+        policy: The operator's trust policy (`gaai_graph.trust`).
+
+    Returns:
+        The compiled graph without a checkpointer (the server brings its own).
+    """
+    return build_graph(policy).compile(name="gaai_graph", cache=llm_cache())
+
+
+graph = compile_server_graph(TrustPolicy.from_environment())
+"""The graph `langgraph.json` serves. What its callers may name (sources, files, write-back,
+the GAE engine) is the operator's policy, read from the environment when this module is
+imported (`gaai_graph.trust`); it applies to every context given as a mapping, which is what
+the server passes. Python code wanting full local access compiles `builder` (or uses the
+runner). Its cache keeps LLM answers (in memory, or in the file `GAAI_LLM_CACHE` names) so an
+unchanged re-run makes no model request (`gaai_graph.llm.cache`)."""
