@@ -247,21 +247,19 @@ class TrustPolicy:
         return str(self._inside(text, self.snapshot_dirs, "source", SNAPSHOT_DIRS_VARIABLE))
 
     def _check_live(self, spec: str) -> None:
-        if spec.lower() == ARANGO_FROM_ENVIRONMENT:
+        raw = urlsplit(spec)
+        if spec.lower() == ARANGO_FROM_ENVIRONMENT or not raw.hostname:
+            # `arangodb` and `arangodb:///db` name the operator's own ARANGO_URL.
             if not self.allow_operator_database:
                 raise self._source_refused(spec)
             return
-        raw = urlsplit(spec)
         try:
             target = parse_arango_source(spec, self.environment)
         except SourceError as error:
             raise TrustError(str(error)) from None
         parts = urlsplit(target.http_url)
         host, port = (parts.hostname or "").lower(), parts.port or 0
-        if not raw.hostname and self.allow_operator_database:
-            # `arangodb:///db` names the operator's ARANGO_URL.
-            pass
-        elif not any(p.matches(host, port, target.database) for p in self.live_patterns):
+        if not any(p.matches(host, port, target.database) for p in self.live_patterns):
             raise self._source_refused(spec)
         borrows_credentials = raw.username is None or raw.password is None
         if borrows_credentials and (host, port) != self.credential_host:
@@ -296,26 +294,80 @@ class TrustPolicy:
         if not self.server:
             return Path(raw).expanduser()
         return self._inside(
-            str(raw), self.document_dirs, f"document #{position}", DOCUMENT_DIRS_VARIABLE
+            str(raw),
+            self.document_dirs,
+            f"document #{position}",
+            DOCUMENT_DIRS_VARIABLE,
+            resolve=True,
         )
 
-    def _inside(self, raw: str, directories: Sequence[Path], label: str, variable: str) -> Path:
-        """Resolve `raw` (relative: against the first directory) and require it inside one."""
+    def confirm_snapshot(self, spec: str) -> None:
+        """Follow the symbolic links of a snapshot path (blocking: call it off the event loop).
+
+        `check_source` vets the path as written, without touching the filesystem (it runs
+        while LangGraph builds the context, on the event loop); this refuses a path whose
+        links lead out of GAAI_SNAPSHOT_DIRS, with the same message, before it is read.
+
+        Raises:
+            TrustError: the path resolves outside the snapshot directories.
+        """
+        text = spec.strip()
+        if self.server and not (
+            text == DEMO or text.startswith(DEMO + ":") or is_arango_source(text)
+        ):
+            self._inside(text, self.snapshot_dirs, "source", SNAPSHOT_DIRS_VARIABLE, resolve=True)
+
+    def confirm_vertical(self, vertical: str) -> None:
+        """As `confirm_snapshot`, for a vertical file (inside GAAI_DOCUMENT_DIRS)."""
+        text = vertical.strip()
+        if self.server and text.lower().endswith(_VERTICAL_FILE_SUFFIXES):
+            self._inside(text, self.document_dirs, "vertical", DOCUMENT_DIRS_VARIABLE, resolve=True)
+
+    def _inside(
+        self,
+        raw: str,
+        directories: Sequence[Path],
+        label: str,
+        variable: str,
+        *,
+        resolve: bool = False,
+    ) -> Path:
+        """Require `raw` (relative: to the first directory) inside one of `directories`.
+
+        Args:
+            raw: The path as the caller wrote it.
+            directories: The allowed directories (real paths).
+            label: What names the path in the message.
+            variable: The setting listing the directories.
+            resolve: Also follow symbolic links (touches the filesystem, so never on the
+                event loop); without it, `..` is removed as written.
+
+        Returns:
+            The path made absolute with `..` removed, or its real path when `resolve`.
+
+        Raises:
+            TrustError: one message whatever the target is, exists or not.
+        """
         refused = TrustError(
-            f"{label} {preview(raw)} is not inside a directory this server lets callers read "
-            f"(the operator sets them in {variable}); name a file or directory inside one"
+            f"{label} {preview(raw, 240)} is not inside a directory this server lets callers "
+            f"read (the operator sets them in {variable}); name a file or directory inside one"
         )
         if not directories or "\x00" in raw:
             raise refused
         candidate = Path(raw)
         if not candidate.is_absolute():
             candidate = directories[0] / candidate
-        # realpath follows every symbolic link and `..`, whether or not the target exists,
-        # so the check and the message are the same for existing and missing targets.
-        resolved = Path(os.path.realpath(candidate))
-        if not any(resolved.is_relative_to(directory) for directory in directories):
+        normal = Path(os.path.normpath(candidate))
+        if not any(normal.is_relative_to(directory) for directory in directories):
             raise refused
-        return resolved
+        if not resolve:
+            return normal
+        # realpath follows every link and `..` whether or not the target exists, so the
+        # check and the message are the same for existing and missing targets.
+        real = Path(os.path.realpath(normal))
+        if not any(real.is_relative_to(directory) for directory in directories):
+            raise refused
+        return real
 
 
 def check_graph_input(documents: Any, run_id: Any) -> list[Any]:

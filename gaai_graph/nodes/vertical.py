@@ -39,6 +39,7 @@ from gaai_graph.errors import VerticalError
 from gaai_graph.models import GraphSchema, Intent, Requirement, RunError, Vertical
 from gaai_graph.nodes.common import context_of, plural_phrase, timed
 from gaai_graph.state import WorkflowState
+from gaai_graph.trust import policy_of
 
 __all__ = [
     "ALIASES",
@@ -667,6 +668,8 @@ async def resolve_vertical(state: WorkflowState, runtime: Runtime[Context]) -> d
     """
     context = context_of(runtime)
     with timed("resolve_vertical") as clock:
+        # A server caller's vertical file: its links must stay inside the allowed folders.
+        await asyncio.to_thread(policy_of(context).confirm_vertical, context.vertical)
         vertical, errors = await asyncio.to_thread(
             _resolve, context.vertical, list(state.requirements), state.schema
         )
