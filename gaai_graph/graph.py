@@ -126,7 +126,7 @@ def compile_server_graph(policy: TrustPolicy) -> CompiledStateGraph[Any, Any, An
     return build_graph(policy).compile(name="gaai_graph", cache=llm_cache())
 
 
-graph = compile_server_graph(TrustPolicy.from_environment())
+graph = compile_server_graph(TrustPolicy.for_server())
 """The graph `langgraph.json` serves. What its callers may name (sources, files, write-back,
 the GAE engine) is the operator's policy, read from the environment when this module is
 imported (`gaai_graph.trust`); it applies to every context given as a mapping, which is what

@@ -33,6 +33,7 @@ another class, and no context field turns the policy off.
 from __future__ import annotations
 
 import fnmatch
+import logging
 import math
 import os
 import re
@@ -53,6 +54,8 @@ __all__ = [
     "policy_of",
     "server_context_schema",
 ]
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_SOURCES_VARIABLE = "GAAI_ALLOWED_SOURCES"
 SNAPSHOT_DIRS_VARIABLE = "GAAI_SNAPSHOT_DIRS"
@@ -115,11 +118,33 @@ class TrustPolicy:
     credential_host: tuple[str, int] | None = None
     """Host and port the environment's ARANGO_USER / ARANGO_PASSWORD belong to (server only)."""
     environment: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    misconfiguration: str | None = None
+    """Why the operator's settings could not be read: every request is refused with it."""
 
     @classmethod
     def local(cls) -> TrustPolicy:
         """The CLI's and Python API's policy: the user is the operator, everything is allowed."""
         return cls()
+
+    @classmethod
+    def for_server(cls) -> TrustPolicy:
+        """The server's policy; malformed settings refuse every request instead of failing.
+
+        `gaai_graph.graph` (imported by the CLI too) compiles the served graph at import, so
+        a bad server setting must not break the CLI; the server then answers every request
+        with the setting's error (fail closed) rather than serving with a guessed policy.
+        """
+        try:
+            return cls.from_environment()
+        except GaaiError as error:
+            logger.error("refusing every request: %s", error)
+            return cls(
+                server=True,
+                allow_demo=False,
+                allow_write_results=False,
+                allow_gae=False,
+                misconfiguration=str(error),
+            )
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> TrustPolicy:
@@ -136,11 +161,7 @@ class TrustPolicy:
         """
         env = dict(os.environ if environ is None else environ)
         operator_source = env.get("GAAI_SOURCE", "").strip()
-        entries = _split(env.get(ALLOWED_SOURCES_VARIABLE, ""), ",")
-        if not entries:
-            entries = [DEMO, *([operator_source] if operator_source else [])]
-        elif operator_source:
-            entries.append(operator_source)
+        entries = _split(env.get(ALLOWED_SOURCES_VARIABLE, ""), ",") or [DEMO]
         allow_demo = False
         allow_operator_database = False
         live: list[LivePattern] = []
@@ -160,8 +181,24 @@ class TrustPolicy:
                     "use demo, arangodb or host:port/database"
                 )
             else:
-                # The operator's own GAAI_SOURCE may be a snapshot directory.
-                snapshot_dirs.append(Path(os.path.realpath(Path(entry).expanduser())))
+                snapshot_dirs.append(_directory(entry, ALLOWED_SOURCES_VARIABLE))
+        max_demo_scale = _scale(env)
+        # The operator's own default source is always allowed, credentials in it included.
+        if operator_source == DEMO:
+            allow_demo = True
+        elif operator_source.startswith(DEMO + ":"):
+            from gaai_graph.sources import demo_scale
+
+            allow_demo = True
+            max_demo_scale = max(max_demo_scale, demo_scale(operator_source))
+        elif operator_source.lower() == ARANGO_FROM_ENVIRONMENT:
+            allow_operator_database = True
+        elif is_arango_source(operator_source):
+            target = parse_arango_source(operator_source, env)
+            parts = urlsplit(target.http_url)
+            live.append(LivePattern(parts.hostname or "", parts.port or 0, target.database))
+        elif operator_source:
+            snapshot_dirs.append(Path(os.path.realpath(Path(operator_source).expanduser())))
         return cls(
             server=True,
             allow_demo=allow_demo,
@@ -173,7 +210,7 @@ class TrustPolicy:
             ),
             allow_write_results=_switch(env, ALLOW_WRITE_RESULTS_VARIABLE),
             allow_gae=_switch(env, ALLOW_GAE_VARIABLE),
-            max_demo_scale=_scale(env),
+            max_demo_scale=max_demo_scale,
             credential_host=_credential_host(env, operator_source),
             environment=env,
         )
@@ -192,6 +229,11 @@ class TrustPolicy:
         """
         if not self.server:
             return
+        if self.misconfiguration:
+            raise TrustError(
+                f"this server's trust settings are invalid, so it refuses every request: "
+                f"{self.misconfiguration}"
+            )
         if context.chat_model is not None:
             raise TrustError(
                 "context field 'chat_model' is for Python callers only; name a model with "

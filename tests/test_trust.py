@@ -610,3 +610,34 @@ async def test_the_server_checks_do_not_block_the_event_loop(
         blockbuster.deactivate()
     assert result["summary"].vertical == "fraud_aml"
     assert result["reports"]
+
+
+# --------------------------------------------------------------------------- operator settings
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("GAAI_ALLOWED_SOURCES", "ftp://files.example/x"),
+        ("GAAI_ALLOWED_SOURCES", "arangodb://u:pw@db:8529/shop"),
+        ("GAAI_DOCUMENT_DIRS", "relative/docs"),
+        ("GAAI_ALLOW_GAE", "maybe"),
+        ("GAAI_MAX_DEMO_SCALE", "nan"),
+    ],
+)
+async def test_bad_operator_settings_refuse_every_request(variable: str, value: str) -> None:
+    assert _patch is not None
+    _patch.setenv(variable, value)
+    graph = compile_server_graph(TrustPolicy.for_server())
+    message = await refusal(graph, {}, {"source": "demo"})
+    assert message.startswith("this server's trust settings are invalid") and variable in message
+    assert ":pw@" not in message
+
+
+def test_the_operators_own_default_source_is_allowed(operator_db: RecordingListener) -> None:
+    graph = server(GAAI_SOURCE=f"arangodb://reader:pw@127.0.0.1:{operator_db.port}/shop")
+    assert graph.context_schema().source.endswith("/shop")
+    # ... but not other databases on that host.
+    with pytest.raises(GaaiError, match="not allowed"):
+        graph.context_schema(source=f"arangodb://reader:pw@127.0.0.1:{operator_db.port}/hr")
+    assert server(GAAI_SOURCE="demo:20").context_schema().source == "demo:20"
