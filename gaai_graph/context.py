@@ -69,8 +69,11 @@ class Context:
         metadata={
             "description": "Graph source: 'demo', 'demo:<scale>', a directory holding an "
             "arangodump or arangoexport (JSONL) snapshot, or a live ArangoDB database as "
-            "arangodb://[user@]host:port/database (arangodbs:// for HTTPS; the password comes "
-            "from ARANGO_PASSWORD in the server's environment). Environment: GAAI_SOURCE."
+            "arangodb://[user[:password]@]host:port/database (arangodbs:// for HTTPS). On a "
+            "LangGraph server, only what its operator allows: demo scales up to "
+            "GAAI_MAX_DEMO_SCALE, snapshots inside GAAI_SNAPSHOT_DIRS, databases listed in "
+            "GAAI_ALLOWED_SOURCES; the server's ARANGO_PASSWORD goes only to its own "
+            "database (ARANGO_URL). Environment: GAAI_SOURCE."
         },
     )
     graph_name: str | None = field(
@@ -92,7 +95,7 @@ class Context:
         metadata={
             "description": "Industry vertical: 'auto', a built-in name (ecommerce, fraud_aml, "
             "social, supply_chain, telecom, cybersecurity, healthcare) or a path to a custom "
-            "vertical file (JSON or YAML)."
+            "vertical file (JSON or YAML; on a LangGraph server, inside GAAI_DOCUMENT_DIRS)."
         },
     )
     max_executions: _AtLeastOne = field(

@@ -118,6 +118,7 @@ class TrustPolicy:
     credential_host: tuple[str, int] | None = None
     """Host and port the environment's ARANGO_USER / ARANGO_PASSWORD belong to (server only)."""
     environment: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """The ARANGO_* settings live sources are parsed with (they hold the password)."""
     misconfiguration: str | None = None
     """Why the operator's settings could not be read: every request is refused with it."""
 
@@ -212,7 +213,7 @@ class TrustPolicy:
             allow_gae=_switch(env, ALLOW_GAE_VARIABLE),
             max_demo_scale=max_demo_scale,
             credential_host=_credential_host(env, operator_source),
-            environment=env,
+            environment={k: v for k, v in env.items() if k.startswith("ARANGO_")},
         )
 
     # ----------------------------------------------------------------------- context
