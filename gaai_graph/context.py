@@ -7,7 +7,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field, fields
-from typing import Annotated, Any, Literal, get_args, get_type_hints
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_type_hints
 
 from pydantic import Field, TypeAdapter, ValidationError
 from pydantic.json_schema import SkipJsonSchema
@@ -206,6 +206,12 @@ class Context:
         },
     )
 
+    explicit_values_win: ClassVar[bool] = False
+    """Whether a value the caller passed beats the environment even when it equals the
+    default. False for the CLI and Python API, whose front ends pass every default
+    explicitly (`--source` defaults to "demo"), so only a value other than the default tells
+    them apart; True for the LangGraph server, whose callers send only what they chose."""
+
     def __post_init__(self) -> None:
         """Check every field's type and value, then apply environment overrides.
 
@@ -218,11 +224,14 @@ class Context:
             variable = _ENVIRONMENT_OVERRIDES.get(f.name)
             if not variable or not os.environ.get(variable):
                 continue
-            # A field the caller named keeps its value even when it equals the default
-            # (`source="demo"` stays the demo); without the record, fall back to comparing.
-            unset = f.name not in explicit if explicit is not None else None
-            if unset is None:
-                unset = getattr(self, f.name) == f.default
+            value = getattr(self, f.name)
+            if value is None:
+                unset = True
+            elif self.explicit_values_win and explicit is not None:
+                # A server caller's `source: "demo"` stays the demo, default or not.
+                unset = f.name not in explicit
+            else:
+                unset = value == f.default
             if unset:
                 setattr(self, f.name, _from_environment(f.name, variable))
         if self.max_executions < 1:

@@ -481,6 +481,7 @@ def server_context_schema(policy: TrustPolicy) -> type[Context]:
 
     class ServerContext(Context):
         trust_policy: ClassVar[TrustPolicy] = policy
+        explicit_values_win: ClassVar[bool] = True
 
         def __post_init__(self) -> None:
             super().__post_init__()

@@ -470,12 +470,15 @@ async def test_context_fields_of_the_wrong_kind_get_one_line(
 def test_an_explicit_demo_source_beats_gaai_source(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GAAI_SOURCE", "/srv/operator/snapshot")
     monkeypatch.setenv("GAAI_VERTICAL", "fraud_aml")
-    assert Context(source="demo").source == "demo"
-    assert Context(vertical="auto").vertical == "auto"
-    assert Context().source == "/srv/operator/snapshot"
-    assert Context().vertical == "fraud_aml"
     graph = server(GAAI_SOURCE="/srv/operator/snapshot")
     assert graph.context_schema(**{"source": "demo"}).source == "demo"
+    assert graph.context_schema(**{"vertical": "auto"}).vertical == "auto"
+    assert graph.context_schema(**{}).source == "/srv/operator/snapshot"
+    assert graph.context_schema(**{}).vertical == "fraud_aml"
+    # The CLI passes its defaults explicitly (`--source` defaults to "demo"), so there only a
+    # value other than the default beats the environment.
+    assert Context(source="demo").source == "/srv/operator/snapshot"
+    assert Context(source="demo:1").source == "demo:1"
 
 
 def test_the_caller_cannot_switch_the_policy() -> None:
