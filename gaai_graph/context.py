@@ -44,6 +44,9 @@ MAX_TEXT_FIELD_LENGTH = 4096
 """Longest text a context field takes (a URL, a path, a name): longer is a mistake or an attack."""
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+_BOUND_ERRORS = frozenset(
+    {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "literal_error"}
+)
 _UNCHECKED_FIELDS = frozenset({"chat_model"})
 """Fields whose type is not checked (a LangChain chat model object of any class)."""
 
@@ -242,7 +245,7 @@ class Context:
             raise GaaiError(f"top_k must be at least 1, got {self.top_k}")
         if not math.isfinite(self.llm_timeout) or self.llm_timeout <= 0:
             raise GaaiError(
-                f"llm_timeout must be a finite number of seconds above 0, got {self.llm_timeout}"
+                f"llm_timeout must be positive and finite (seconds), got {self.llm_timeout}"
             )
         if self.llm_max_retries < 0:
             raise GaaiError(f"llm_max_retries must be at least 0, got {self.llm_max_retries}")
@@ -302,6 +305,8 @@ def _check_field_types(context: Context) -> None:
             adapter.validate_python(value, strict=True)
         except ValidationError as error:
             detail = error.errors()[0]
+            if detail["type"] in _BOUND_ERRORS:
+                continue  # the right kind: `__post_init__` names the bound or the choices
             message = detail["msg"][:1].lower() + detail["msg"][1:]
             where = "".join(f"[{part!r}]" for part in detail["loc"])
             raise GaaiError(

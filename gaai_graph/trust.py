@@ -32,6 +32,7 @@ another class, and no context field turns the policy off.
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import logging
 import math
@@ -51,6 +52,7 @@ __all__ = [
     "TrustError",
     "TrustPolicy",
     "check_graph_input",
+    "confirm_paths",
     "policy_of",
     "server_context_schema",
 ]
@@ -460,6 +462,23 @@ def check_graph_input(documents: Any, run_id: Any) -> list[Any]:
                 "remove line breaks, tabs and other control characters"
             )
     return list(documents)
+
+
+async def confirm_paths(context: Context) -> None:
+    """Follow the links of a server caller's snapshot and vertical paths, off the event loop.
+
+    The context was checked as written when LangGraph built it (on the event loop, where
+    no file may be touched); the nodes that read a snapshot or a vertical file call this
+    first, so a link inside an allowed directory cannot lead out of it.
+
+    Raises:
+        TrustError: a path resolves outside the operator's directories (the same message as
+            any other refused path).
+    """
+    policy = policy_of(context)
+    if policy.server:
+        await asyncio.to_thread(policy.confirm_snapshot, context.source)
+        await asyncio.to_thread(policy.confirm_vertical, context.vertical)
 
 
 def policy_of(context: Context | None) -> TrustPolicy:

@@ -436,7 +436,7 @@ async def test_the_server_bounds_demo_scale_lower_than_the_cli() -> None:
 @pytest.mark.parametrize(
     ("context", "field"),
     [
-        ({"llm_timeout": math.nan}, "llm_timeout"),
+        ({"llm_timeout": math.nan}, "llm_timeout must be positive and finite"),
         ({"llm_timeout": math.inf}, "llm_timeout"),
         ({"llm_timeout": -5}, "llm_timeout"),
         ({"llm_timeout": "60"}, "llm_timeout"),

@@ -13,14 +13,10 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gaai_graph.errors import SourceError
 from gaai_graph.sources.arango_url import is_arango_source, redact_source
 from gaai_graph.sources.base import CollectionData, GraphData, ProjectionData
-
-if TYPE_CHECKING:
-    from gaai_graph.trust import TrustPolicy
 
 __all__ = [
     "CollectionData",
@@ -142,7 +138,7 @@ def _load_uncached(spec: str) -> GraphData:
     return load_snapshot(Path(spec).expanduser())
 
 
-def load_graph_sync(spec: str, policy: TrustPolicy | None = None) -> GraphData:
+def load_graph_sync(spec: str) -> GraphData:
     """Load (or reuse) the graph named by `spec`.
 
     Args:
@@ -150,18 +146,13 @@ def load_graph_sync(spec: str, policy: TrustPolicy | None = None) -> GraphData:
             holding an arangodump or arangoexport snapshot, or a live database
             ('arangodb://[user[:password]@]host:port/database', 'arangodbs://...' for HTTPS,
             or 'arangodb' to read ARANGO_URL).
-        policy: The trust policy the run's context was checked under; a server policy
-            follows the symbolic links of a snapshot path before anything is read.
 
     Returns:
         The whole graph in memory.
 
     Raises:
         SourceError: the source is unknown, missing or malformed.
-        TrustError: a snapshot path's links lead out of the server's snapshot directories.
     """
-    if policy is not None:
-        policy.confirm_snapshot(spec)
     key = _cache_key(spec)
     limit = cache_entries()
     with _cache_lock:
@@ -179,6 +170,6 @@ def load_graph_sync(spec: str, policy: TrustPolicy | None = None) -> GraphData:
         return cached
 
 
-async def load_graph(spec: str, policy: TrustPolicy | None = None) -> GraphData:
+async def load_graph(spec: str) -> GraphData:
     """Load the graph named by `spec` without blocking the event loop (see `load_graph_sync`)."""
-    return await asyncio.to_thread(load_graph_sync, spec, policy)
+    return await asyncio.to_thread(load_graph_sync, spec)
