@@ -27,7 +27,14 @@ The policy reaches the exported graph through its context schema (`server_contex
 the class is chosen when `gaai_graph.graph.graph` is compiled, and LangGraph builds it from
 every context a server caller sends (a JSON object), on every run and every resume, so its
 `__post_init__` checks the caller's choices before any node runs. A caller cannot pick
-another class, and no context field turns the policy off.
+another class, and no context field turns the policy off. That check runs on the event loop,
+so it judges paths as written (`..` removed, no file touched); the nodes that read a snapshot,
+a vertical file or a document follow the path's symbolic links in their worker thread first
+(`confirm_paths`, `TrustPolicy.document_path`), with the same refusal.
+
+A Python caller passing a `Context` object (not a mapping) is trusted as the operator, as is
+one passing no context (the LangGraph server always passes a mapping, `{}` at least), and the
+input's shape (`check_graph_input`) is checked for every caller.
 """
 
 from __future__ import annotations
