@@ -10,6 +10,7 @@ START ─┬─> analyze_schema ───────┐
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
@@ -82,7 +83,8 @@ def build_graph(
         output_schema=OutputState,
     )
     builder.add_node("analyze_schema", analyze_schema)
-    builder.add_node("extract_requirements", extract_requirements)
+    # Bound here too, so a run given no context at all still reads documents under `policy`.
+    builder.add_node("extract_requirements", partial(extract_requirements, policy=policy))
     builder.add_node("resolve_vertical", resolve_vertical)
     builder.add_node("generate_use_cases", generate_use_cases)
     builder.add_node("generate_templates", generate_templates)

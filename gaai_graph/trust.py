@@ -32,9 +32,11 @@ so it judges paths as written (`..` removed, no file touched); the nodes that re
 a vertical file or a document follow the path's symbolic links in their worker thread first
 (`confirm_paths`, `TrustPolicy.document_path`), with the same refusal.
 
-A Python caller passing a `Context` object (not a mapping) is trusted as the operator, as is
-one passing no context (the LangGraph server always passes a mapping, `{}` at least), and the
-input's shape (`check_graph_input`) is checked for every caller.
+A Python caller passing a `Context` object (not a mapping) is trusted as the operator. A run
+given no context at all (the LangGraph server always passes a mapping, `{}` at least) uses the
+operator's defaults and still reads documents under the compiled graph's policy, which is
+bound to its document-reading node. The input's shape (`check_graph_input`) is checked for
+every caller.
 """
 
 from __future__ import annotations

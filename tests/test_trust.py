@@ -644,3 +644,14 @@ def test_the_operators_own_default_source_is_allowed(operator_db: RecordingListe
     with pytest.raises(GaaiError, match="not allowed"):
         graph.context_schema(source=f"arangodb://reader:pw@127.0.0.1:{operator_db.port}/hr")
     assert server(GAAI_SOURCE="demo:20").context_schema().source == "demo:20"
+
+
+async def test_a_run_without_context_reads_documents_under_the_server_policy(
+    files: dict[str, Path], opened: list[str]
+) -> None:
+    graph = server(GAAI_DOCUMENT_DIRS=str(files["docs"]))
+    with pytest.raises(GaaiError, match="not inside a directory this server lets callers read"):
+        await graph.ainvoke({"documents": [str(files["secret"])]})
+    assert not any(str(files["outside"]) in call for call in opened)
+    result = await graph.ainvoke({"documents": ["memo.md"]})
+    assert {r.source for r in result["summary"].requirements} == {"memo.md"}
