@@ -45,6 +45,7 @@ from langgraph.pregel import Pregel
 from langgraph.types import StreamMode
 
 from gaai_graph.errors import GaaiError
+from gaai_graph.results import WorkflowResult, result_of_thread
 
 __all__ = [
     "CHECKPOINT_FILE_NAME",
@@ -369,7 +370,7 @@ async def resume_run(
     thread_id: str,
     context: Any,
     listener: Callable[[str, Any], None] | None = None,
-) -> Any:
+) -> WorkflowResult:
     """Continue the interrupted run of `thread_id` (or read back a finished one).
 
     The run goes on from its last checkpoint with `None` as input (passing the original input
@@ -383,13 +384,11 @@ async def resume_run(
         listener: Called with every (stream mode, chunk), e.g. the CLI's progress printer.
 
     Returns:
-        A `gaai_graph.runner.WorkflowResult` with the final state.
+        A `gaai_graph.results.WorkflowResult` with the final state.
 
     Raises:
         CheckpointError: If the store has no run with this thread id.
     """
-    from gaai_graph.runner import result_of_thread
-
     status = await thread_status(graph, thread_id)
     if status == "new":
         raise CheckpointError(f"no checkpointed run with thread id {thread_id!r} to resume")

@@ -38,7 +38,6 @@ import sys
 import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -46,12 +45,16 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.cache.base import BaseCache
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.pregel import Pregel
-from langgraph.types import Command, StateSnapshot, StreamMode
+from langgraph.types import Command, StreamMode
 
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
-from gaai_graph.models import Report, RunError, RunSummary
+from gaai_graph.results import (
+    PendingInterrupt,
+    WorkflowResult,
+    pending_interrupt,
+    result_of_thread,
+)
 from gaai_graph.state import InputState
 from gaai_graph.tracing import TRACE_FORMATS, TraceSummary, WorkflowTracer, render_trace_summary
 
@@ -102,67 +105,6 @@ def default_checkpoint() -> str:
     from gaai_graph.persistence import CHECKPOINT_FILE_NAME
 
     return str(default_state_dir() / CHECKPOINT_FILE_NAME)
-
-
-@dataclass(frozen=True)
-class PendingInterrupt:
-    """A run paused for a person's answer: the templates awaiting approval.
-
-    Resume it with `runner.resume(answer)` / `await runner.resume_async(answer)`: `True`
-    runs every template, `False` none, `{"drop": [ids], "edit": {id: {field: value}}}` some
-    (see `gaai_graph.nodes.approval`).
-    """
-
-    id: str
-    """LangGraph's id of the interrupt."""
-    value: dict[str, Any]
-    """What the approval step shows: `kind`, `question`, `templates` and, when an earlier
-    answer was refused, `error`."""
-
-    @property
-    def templates(self) -> list[dict[str, Any]]:
-        """The templates awaiting approval (id, title, algorithm, projection, parameters, ...)."""
-        templates: list[dict[str, Any]] = self.value.get("templates", [])
-        return templates
-
-    @property
-    def question(self) -> str:
-        """The question put to the reviewer, with how to answer."""
-        return str(self.value.get("question", ""))
-
-    @property
-    def error(self) -> str | None:
-        """Why the previous answer was refused, when the run asks again."""
-        error = self.value.get("error")
-        return None if error is None else str(error)
-
-
-@dataclass
-class WorkflowResult:
-    """The final state of one run, as the seed's `state` object.
-
-    Attributes mirror the graph's output state; `values` holds every channel of the final
-    state for callers who want the schema, requirements or templates too. A run paused for
-    template approval has `interrupt` set (and no reports or summary yet).
-    """
-
-    run_id: str
-    thread_id: str
-    reports: list[Report] = field(default_factory=list)
-    summary: RunSummary | None = None
-    errors: list[RunError] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
-    interrupt: PendingInterrupt | None = None
-
-    @property
-    def failed_reports(self) -> list[Report]:
-        """The reports of templates that failed."""
-        return [report for report in self.reports if report.status == "failed"]
-
-    @property
-    def interrupted(self) -> bool:
-        """Whether the run is paused, waiting for an answer."""
-        return self.interrupt is not None
 
 
 def _context_field_names() -> set[str]:
@@ -422,7 +364,7 @@ class AgenticWorkflowRunner:
                         f"no checkpointed run with thread id {thread_id!r} in "
                         f"{self._store_name()} to resume"
                     )
-                pending = await _pending_interrupt(graph, thread_id)
+                pending = await pending_interrupt(graph, thread_id)
                 if pending is None:
                     await resume_run(graph, thread_id, context, self._listener(tracer, listener))
                 result = await result_of_thread(graph, thread_id)
@@ -455,7 +397,7 @@ class AgenticWorkflowRunner:
         observe = self._listener(tracer, listener)
         try:
             async with self._graph(tracer) as graph:
-                if expect_interrupt and await _pending_interrupt(graph, thread_id) is None:
+                if expect_interrupt and await pending_interrupt(graph, thread_id) is None:
                     raise GaaiError(
                         f"run {thread_id!r} is not waiting for template approval; "
                         "resume it without an answer"
@@ -576,33 +518,6 @@ def _memory_saver() -> BaseCheckpointSaver[Any]:
     # The allow-list `open_checkpointer` gives its savers; InMemorySaver's default serializer
     # warns "Deserializing unregistered type" for every state class on resume.
     return persistence.allow_state_types(InMemorySaver())
-
-
-async def _pending_interrupt(graph: Pregel, thread_id: str) -> PendingInterrupt | None:
-    snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
-    return _interrupt_of(snapshot)
-
-
-def _interrupt_of(snapshot: StateSnapshot) -> PendingInterrupt | None:
-    for pending in snapshot.interrupts:
-        value = pending.value if isinstance(pending.value, dict) else {"value": pending.value}
-        return PendingInterrupt(id=str(pending.id), value=value)
-    return None
-
-
-async def result_of_thread(graph: Pregel, thread_id: str) -> WorkflowResult:
-    """The thread's current state as a result (final, or paused with its interrupt)."""
-    snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
-    values = dict(snapshot.values)
-    return WorkflowResult(
-        run_id=values.get("run_id") or thread_id,
-        thread_id=thread_id,
-        reports=list(values.get("reports", [])),
-        summary=values.get("summary"),
-        errors=list(values.get("errors", [])),
-        values=values,
-        interrupt=_interrupt_of(snapshot),
-    )
 
 
 _debug_logger = logging.getLogger("gaai_graph.debug")
