@@ -156,9 +156,8 @@ def test_trace_summary_matches_a_run_with_known_calls_and_failures(
     assert summary.estimated_cost_usd == pytest.approx((n - 1) * 4.5 / 1_000_000)
     assert summary.errors == 2  # TPL-002 execution, TPL-003 report
     assert summary.failed_templates == ["TPL-002", "TPL-003"]
-    assert (
-        summary.steps_completed == 7 + n
-    )  # start_run, 5 phases, aggregate, + one chain per template
+    # start_run, 5 phases, aggregate, and one chain per template
+    assert summary.steps_completed == 7 + n
     assert summary.messages_exchanged == 7 + n
     # Every recorded event: each task's start and end, each node's update, each chain's
     # running/reporting/finished, each LLM call's start and end (or error).
