@@ -73,7 +73,7 @@ def test_bad_specs_are_clear_errors(tmp_path):
 
     with pytest.raises(CheckpointError, match="is a directory"):
         asyncio.run(open_spec(str(tmp_path)))
-    with pytest.raises(CheckpointError, match="empty checkpoint spec"):
+    with pytest.raises(CheckpointError, match="checkpoint store is empty"):
         asyncio.run(open_spec(""))
     with pytest.raises(CheckpointError) as caught:
         asyncio.run(open_spec("postgresql://me:s3cret@127.0.0.1:1/db"))
