@@ -61,6 +61,7 @@ __all__ = [
     "load_run_options",
     "open_checkpointer",
     "resume_run",
+    "run_options_path",
     "save_run_options",
     "store_spec",
     "thread_status",
@@ -470,7 +471,7 @@ def save_run_options(directory: str | Path, thread_id: str, options: dict[str, A
 
     Written as `<directory>/.gaai/threads/<thread_id>.json`; hold no secrets in `options`.
     """
-    path = _options_path(directory, thread_id)
+    path = run_options_path(directory, thread_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(options, indent=2, default=str), encoding="utf-8")
     return path
@@ -478,7 +479,7 @@ def save_run_options(directory: str | Path, thread_id: str, options: dict[str, A
 
 def load_run_options(directory: str | Path, thread_id: str) -> dict[str, Any]:
     """Read what `save_run_options` kept; raises `CheckpointError` when there is nothing."""
-    path = _options_path(directory, thread_id)
+    path = run_options_path(directory, thread_id)
     try:
         loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
@@ -491,7 +492,8 @@ def load_run_options(directory: str | Path, thread_id: str) -> dict[str, Any]:
     return loaded
 
 
-def _options_path(directory: str | Path, thread_id: str) -> Path:
+def run_options_path(directory: str | Path, thread_id: str) -> Path:
+    """Where `save_run_options` keeps `thread_id`'s options: `<dir>/.gaai/threads/<id>.json`."""
     if not thread_id or any(char in thread_id for char in "/\\") or thread_id.startswith("."):
         raise CheckpointError(f"thread id {thread_id!r} must be a plain name (no path separators)")
     return Path(directory) / ".gaai" / "threads" / f"{thread_id}.json"

@@ -11,6 +11,9 @@ lives where the checkpoints do, so it holds across processes and dies with its h
   released when that connection closes (or the process dies).
 - Any store, within one process: a set of held (store, thread) pairs, because record locks do
   not exclude the process that holds them.
+
+The lock is re-entrant within one task (the CLI holds it around the runner, which takes it
+again): a context variable lists the locks the current task holds.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,7 @@ from gaai_graph.validation import is_postgres_url
 __all__ = ["ThreadBusyError", "lock_thread"]
 
 _held: set[tuple[str, str]] = set()
+_mine: ContextVar[frozenset[tuple[str, str]]] = ContextVar("gaai_thread_locks", default=frozenset())
 _held_guard = threading.Lock()
 _lock_files: dict[str, tuple[int, int]] = {}
 """Lock file path -> (descriptor, number of locks held through it) in this process."""
@@ -68,10 +73,15 @@ async def lock_thread(saver: BaseCheckpointSaver[Any], thread_id: str) -> AsyncI
     spec = store_spec(saver)
     store = spec if spec is not None else f"saver-{id(saver)}"
     where = describe_spec(spec) if spec is not None else "the runner's checkpointer"
+    key = (store, thread_id)
+    if key in _mine.get():
+        yield  # this task holds it already
+        return
     with _held_guard:
-        if (store, thread_id) in _held:
+        if key in _held:
             raise _busy(thread_id, where, elsewhere=False)
-        _held.add((store, thread_id))
+        _held.add(key)
+    token = _mine.set(_mine.get() | {key})
     try:
         if spec is None:
             yield
@@ -82,8 +92,9 @@ async def lock_thread(saver: BaseCheckpointSaver[Any], thread_id: str) -> AsyncI
             with _file_lock(Path(spec), thread_id, where):
                 yield
     finally:
+        _mine.reset(token)
         with _held_guard:
-            _held.discard((store, thread_id))
+            _held.discard(key)
 
 
 class _file_lock:  # noqa: N801 - used as a context manager, like a function
