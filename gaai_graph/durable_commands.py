@@ -23,6 +23,7 @@ from gaai_graph.catalog import (
     describe_catalog,
     diff_epochs,
     fail_epoch_safely,
+    forget_epoch_safely,
     open_catalog,
     record_run_safely,
     start_epoch_safely,
@@ -345,6 +346,8 @@ async def run_durably(
             if documents is not None and status != "new":
                 if getattr(args, "restart", False):
                     await discard_thread(saver, thread_id)
+                    if isinstance(listener, EpochStarter):
+                        await asyncio.to_thread(listener.forget)
                     status = "new"
                 else:
                     await _check_same_inputs(graph, thread_id, context, documents)
@@ -438,6 +441,12 @@ class EpochStarter:
         )
         if problem:
             print(f"gaai: warning: {problem}; the run goes on", file=sys.stderr)
+
+    def forget(self) -> None:
+        """Remove the thread's earlier epoch from the catalog (`--restart`)."""
+        problem = forget_epoch_safely(self._catalog, self._thread_id)
+        if problem:
+            print(f"gaai: warning: {problem}", file=sys.stderr)
 
     def wait(self) -> None:
         """Wait until the epoch's start is written (or has failed)."""
