@@ -9,13 +9,17 @@ of a run (`gaai_graph.nodes.start.start_run`) writes `WorkflowState.run_identity
  "documents": "sha256:..."}
 ```
 
-`context` holds the `Context` fields that decide what is analysed (`IDENTITY_FIELDS`; a source
+`context` holds the `Context` fields that decide what is analysed (`KEPT_FIELDS`; a source
 URL without its password); `documents` a digest of the requirement documents as given (paths
 and inline text), so a large text or a secret in it is not copied. Every node then works with
 `context_for_thread(recorded, given)`: the recorded context when the caller sent none (or only
 the defaults), the caller's when it agrees, and a `ThreadIdentityError` naming what differs
 otherwise. Settings that only decide how hard to work (`max_executions`, `enable_parallelism`,
 the model client's timeouts and retries, prices, a chat model object) come from the caller.
+
+A context equal to the defaults in every identity field counts as none sent: the LangGraph
+server fills a missing context with the defaults, so an explicit `source="demo"` cannot be
+told from no source at all, and continues the thread with its own source.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from gaai_graph.sources.arango_url import redact_source
 
 __all__ = [
     "IDENTITY_FIELDS",
+    "KEPT_FIELDS",
     "ThreadIdentityError",
     "context_for_thread",
     "documents_digest",
@@ -54,12 +59,16 @@ IDENTITY_FIELDS: tuple[str, ...] = (
     "seed",
     "model",
     "llm_structured_method",
-    "approve_templates",
     "write_results",
     "engine",
     "gae_engine",
 )
-"""The `Context` fields a thread keeps: those that change what a run analyses or answers."""
+"""The `Context` fields that make a thread what it is: they change what a run analyses or
+answers, so a later call must agree on them (or send none)."""
+
+KEPT_FIELDS: tuple[str, ...] = (*IDENTITY_FIELDS, "approve_templates")
+"""Recorded too, and used when the caller sends no context; `approve_templates` is not
+compared (a resume that answers the approval need not ask for it again)."""
 
 _Node = TypeVar("_Node", bound=Callable[..., Awaitable[dict[str, Any]]])
 """A node as the graph calls it: `(state, runtime)` -> its update."""
@@ -84,7 +93,7 @@ def documents_digest(documents: Sequence[Any]) -> str:
 
 
 def _recorded_context(context: Context) -> dict[str, Any]:
-    recorded = {name: getattr(context, name) for name in IDENTITY_FIELDS}
+    recorded = {name: getattr(context, name) for name in KEPT_FIELDS}
     recorded["source"] = redact_source(str(context.source))  # no password in state
     if recorded["core_collections"] is not None:
         recorded["core_collections"] = list(recorded["core_collections"])
@@ -152,9 +161,9 @@ def context_for_thread(recorded: Mapping[str, Any] | None, given: Context | None
     working = {
         f.name: getattr(given, f.name)
         for f in dataclasses.fields(Context)
-        if given is not None and f.name not in IDENTITY_FIELDS
+        if given is not None and f.name not in KEPT_FIELDS
     }
-    known = {name: value for name, value in kept.items() if name in IDENTITY_FIELDS}
+    known = {name: value for name, value in kept.items() if name in KEPT_FIELDS}
     context = Context(**working, **known)
     # Environment overrides apply to fields at their defaults; the thread keeps its own.
     for name, value in known.items():
