@@ -545,7 +545,10 @@ def _export_target(out_dir: Path) -> set[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `gaai` command; returns the process exit code."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # a usage error (printed on one line) or --help
+        return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
     logging.basicConfig(
         level=logging.WARNING if getattr(args, "verbose", False) else logging.ERROR,
         format="%(levelname)s %(name)s: %(message)s",

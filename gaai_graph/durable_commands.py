@@ -328,8 +328,6 @@ async def run_durably(
     its `EpochStarter`) before it is raised on.
     """
     spec = checkpoint_spec(args)
-    if not getattr(args, "quiet", False):  # --quiet: the summary's run id is the thread id
-        print(f"thread id: {thread_id} (checkpoints: {describe_spec(spec)})", file=sys.stderr)
     config: Any = {"configurable": {"thread_id": thread_id}}
     refused = False
     try:
@@ -351,6 +349,10 @@ async def run_durably(
                     status = "new"
                 else:
                     await _check_same_inputs(graph, thread_id, context, documents)
+            if not getattr(args, "quiet", False):  # --quiet: the summary's run id says it
+                print(
+                    f"thread id: {thread_id} (checkpoints: {describe_spec(spec)})", file=sys.stderr
+                )
             try:
                 if status == "new":
                     result = await start(runner)
