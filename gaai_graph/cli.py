@@ -38,8 +38,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error on one line (the flag, what is wrong, where to look)."""
 
     def error(self, message: str) -> NoReturn:
-        """Print `gaai <command>: error: <message>` and exit with code 2."""
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        """Print `gaai: error: <message> (see gaai <command> --help)`; exit with code 2."""
+        self.exit(EXIT_BAD_INPUT, f"gaai: error: {message} (see {self.prog} --help)\n")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -337,7 +337,7 @@ def _check_out_dir(
     if any(ord(char) < 32 for char in out):
         raise GaaiError(f"--out {shown(out)} holds control characters: give a plain path")
     if path.exists() and not path.is_dir():
-        raise GaaiError(f"--out {shown(out)} is a file, not a directory: give a directory")
+        raise GaaiError(f"--out {out} is a file, not a directory: give a directory")
     if not create:
         return
     try:
@@ -347,11 +347,11 @@ def _check_out_dir(
             path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise GaaiError(
-            f"--out {shown(out)}: cannot create the directory ({error.strerror or error}); "
-            "give a directory you can write"
+            f"--out {out}: cannot create the output directory {out} "
+            f"({error.strerror or error}); give a directory you can write"
         ) from error
     if not os.access(path, os.W_OK | os.X_OK):
-        raise GaaiError(f"--out {shown(out)} is not writable: give a directory you can write")
+        raise GaaiError(f"--out {out} is not writable: give a directory you can write")
 
 
 def _command_run(args: argparse.Namespace) -> int:
@@ -451,7 +451,7 @@ def _run_thread(
         # The results are safe in the checkpoints; the epoch must not stay `running`.
         listener.fail(values, error)
         raise GaaiError(
-            f"--out {shown(str(out_dir))}: cannot write the reports "
+            f"--out {out_dir}: cannot write the reports "
             f"({error.strerror or error}); run {thread_id} is marked failed in the catalog, its "
             f"results are kept: make the directory writable and run gaai resume --thread-id "
             f"{thread_id} --out {out_dir} to write them"

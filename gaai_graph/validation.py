@@ -34,14 +34,14 @@ THREAD_ID_MAX_LENGTH = 128
 
 _THREAD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_SHOWN_LENGTH = 60
+_SHOWN_LENGTH = 100
 
 MEMORY_STORE = ":memory:"
 """The checkpoint spec of an in-memory store (Python runner only)."""
 
 
 def shown(value: object) -> str:
-    """`value` quoted for a one-line message: escaped, without URL passwords, at most ~60 chars."""
+    """`value` quoted for a one-line message: escaped, no URL password, at most ~100 chars."""
     text = repr(redact_source(str(value)))
     if len(text) > _SHOWN_LENGTH:
         text = text[: _SHOWN_LENGTH - 5] + "...'" + f" ({len(str(value))} characters)"
