@@ -160,8 +160,13 @@ def _documents_from(args: argparse.Namespace) -> list[Any]:
             raise GaaiError(
                 f"requirement document {path} is a directory; expected a text or Markdown file"
             )
-        if not Path(path).is_file():
+        if not Path(path).exists():
             raise GaaiError(f"requirement document not found: {path}")
+        if not Path(path).is_file():
+            raise GaaiError(
+                f"requirement document {path} is not a regular file (a device, pipe or socket); "
+                "expected a text or Markdown file"
+            )
         documents.append({"path": path})
     documents.extend(
         {"content": text, "name": f"inline-{index}"} for index, text in enumerate(args.texts, 1)
@@ -184,6 +189,10 @@ def _progress_line(node: str, update: Any, started: float) -> str | None:
     describe = counts.get(node)
     detail = describe(update) if describe else ""
     return f"[{elapsed}] {node}: {detail}"
+
+
+_SILENT_NODES = frozenset({"start_run"})
+"""Steps the progress output leaves out: bookkeeping, not a phase of the analysis."""
 
 
 class ProgressPrinter:
@@ -222,12 +231,14 @@ class ProgressPrinter:
                 if node == "run_template" and isinstance(update, dict):
                     self._templates_finished(update.get("reports", []))
                     continue
-                line = _progress_line(node, update, self._started)
+                line = (
+                    None if node in _SILENT_NODES else _progress_line(node, update, self._started)
+                )
                 if line:
                     self._print(line)
 
     def _task_started(self, node: str, task_input: Any) -> None:
-        if node.startswith("__"):
+        if node.startswith("__") or node in _SILENT_NODES:
             return
         if node != "run_template":
             self._print(f"{self._elapsed()} {node} started")

@@ -82,6 +82,7 @@ def _refused(
         (["--llm-retries", "-1"], "--llm-retries", "at least 0"),
         (["--source", "no/such/snapshot"], "no/such/snapshot", "does not exist"),
         (["--doc", "missing.md"], "missing.md", "not found"),
+        (["--doc", "/dev/zero"], "/dev/zero", "not a regular file"),
     ],
 )
 def test_bad_flags_are_refused_before_anything_is_made(
