@@ -40,6 +40,7 @@ from gaai_graph.persistence import (
     load_run_options,
     open_checkpointer,
     resume_run,
+    run_options_path,
     save_run_options,
     thread_status,
 )
@@ -530,6 +531,11 @@ def _started_at(out_dir: Path, thread_id: str) -> float:
 def resume_arguments(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any]]:
     """Rebuild a `gaai resume` invocation from the options its run kept: (context, documents)."""
     saved = load_run_options(args.out, args.thread_id)
+    if not isinstance(saved, dict) or not isinstance(saved.get("context"), dict):
+        raise CheckpointError(
+            f"--thread-id {args.thread_id!r}: {run_options_path(args.out, args.thread_id)} holds "
+            "no run options (edited or damaged): start the run again with gaai run"
+        )
     if args.checkpoint is None:
         args.checkpoint = saved.get("checkpoint")
         if args.checkpoint is None:
@@ -567,6 +573,7 @@ def resume_arguments(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any
 
 def command_catalog(args: argparse.Namespace) -> int:
     """`gaai catalog list|show|lineage|diff`."""
+    check_catalog_spec(args.catalog)
     catalog = open_catalog(args.catalog, create=False)
     try:
         payload, text = _catalog_query(catalog, args)

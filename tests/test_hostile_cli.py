@@ -169,6 +169,25 @@ def test_resume_of_a_thread_the_store_does_not_hold_is_refused(
     assert "nothing to resume" in line
 
 
+def test_catalog_queries_refuse_other_urls_without_echoing_the_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ["catalog", "--catalog", f"mysql://u:{SECRET}@h/db", "list"]
+    _refused(argv, "--catalog", tmp_path, capsys, monkeypatch)
+
+
+def test_resume_with_a_damaged_thread_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads = tmp_path / "out" / ".gaai" / "threads"
+    threads.mkdir(parents=True)
+    (threads / "t1.json").write_text("[]")
+    line = _refused(
+        ["resume", "--out", "out", "--thread-id", "t1"], "t1", tmp_path, capsys, monkeypatch
+    )
+    assert "damaged" in line
+
+
 def test_export_demo_never_touches_a_user_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
