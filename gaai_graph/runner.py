@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import math
 import os
 import sys
 import threading
@@ -206,6 +207,13 @@ class AgenticWorkflowRunner:
         unknown = sorted(set(context_options) - known)
         if unknown:
             raise GaaiError(f"unknown runner option(s) {unknown}; known: {sorted(known)}")
+        timeout = context_options.get("llm_timeout")
+        if timeout is not None and not (
+            isinstance(timeout, int | float) and math.isfinite(timeout) and timeout > 0
+        ):
+            raise GaaiError(
+                f"llm_timeout must be a finite number of seconds above 0, got {timeout!r}"
+            )
         self.graph_name = graph_name
         self.core_collections = core_collections
         self.enable_tracing = enable_tracing

@@ -316,6 +316,7 @@ def test_one_line_errors_through_the_real_process(tmp_path: Path) -> None:
         (lambda: AgenticWorkflowRunner(checkpoint=f"mysql://u:{SECRET}@h/db"), "mysql://"),
         (lambda: AgenticWorkflowRunner(checkpoint="http://example.org/x"), "http://"),
         (lambda: AgenticWorkflowRunner(max_executions=0), "max_executions"),
+        (lambda: AgenticWorkflowRunner(llm_timeout=float("nan")), "llm_timeout must be a finite"),
     ],
 )
 def test_runner_arguments_are_checked_at_construction(
