@@ -1,17 +1,22 @@
 """Requirement documents: from the caller's specifications (paths, inline text) to text.
 
-`read_documents` reads files and inline text with one clear error per bad document (binary,
-undecodable, empty); `sample_documents` returns the bundled demo documents.
+`read_documents` reads files (as the trust policy allows) and inline text with one clear
+error per bad document (binary, undecodable, empty); `sample_documents` returns the bundled
+demo documents.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from gaai_graph.context import preview
 from gaai_graph.errors import DocumentError
 from gaai_graph.models import DocumentText
+from gaai_graph.trust import TrustPolicy
 
 __all__ = ["DOCUMENTS_DIR", "read_documents", "sample_documents"]
 
@@ -35,13 +40,17 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 # --------------------------------------------------------------------------- reading
 
 
-def read_documents(documents: Sequence[Any]) -> list[DocumentText]:
+def read_documents(
+    documents: Sequence[Any], policy: TrustPolicy | None = None
+) -> list[DocumentText]:
     """Read requirement documents given as paths or inline text.
 
     Args:
         documents: Items that are each a path (`str` or `pathlib.Path`), a `{"path": ...}`
             dict, a `{"content": ..., "name": ...}` dict for inline text (the name defaults
             to "inline-1", "inline-2", ... in order of appearance), or a `DocumentText`.
+        policy: Which files may be read (default: any, as for the CLI and Python users; the
+            LangGraph server's: only inside GAAI_DOCUMENT_DIRS).
 
     Returns:
         One `DocumentText` per item, in the given order. A file is named by its file name
@@ -50,7 +59,9 @@ def read_documents(documents: Sequence[Any]) -> list[DocumentText]:
     Raises:
         DocumentError: When an item is malformed, a file is missing, is a directory, cannot
             be read, is not UTF-8 text (a PDF, an image, ...), or holds no text.
+        TrustError: When the policy does not allow reading a named file.
     """
+    policy = policy or TrustPolicy.local()
     texts: list[DocumentText] = []
     inline_count = 0
     names: set[str] = set()
@@ -58,10 +69,10 @@ def read_documents(documents: Sequence[Any]) -> list[DocumentText]:
         if isinstance(item, DocumentText):
             document = item
         elif isinstance(item, str | Path):
-            document = _read_path(item, position)
+            document = _read_path(item, position, policy)
         elif isinstance(item, dict):
             if item.get("path") is not None:
-                document = _read_path(item["path"], position, item.get("name"))
+                document = _read_path(item["path"], position, policy, item.get("name"))
             elif "content" in item:
                 unnamed = not (isinstance(item.get("name"), str) and item["name"].strip())
                 inline_count += unnamed
@@ -88,22 +99,38 @@ def read_documents(documents: Sequence[Any]) -> list[DocumentText]:
     return texts
 
 
-def _read_path(raw: Any, position: int, name: Any = None) -> DocumentText:
-    if not isinstance(raw, str | Path) or not str(raw).strip():
-        raise DocumentError(f"document #{position} has an empty or non-text path: {raw!r}")
-    path = Path(raw).expanduser()
-    label = str(raw)
-    if not path.exists():
-        raise DocumentError(f"requirement document not found: {label}")
-    if path.is_dir():
+def _read_path(raw: Any, position: int, policy: TrustPolicy, name: Any = None) -> DocumentText:
+    if not isinstance(raw, str | Path) or not str(raw).strip() or "\x00" in str(raw):
         raise DocumentError(
-            f"requirement document {label} is a directory; expected a text or Markdown file"
+            f"document #{position} has an empty or non-text path: {preview(raw)}; give the "
+            "path of a text or Markdown file"
         )
+    path = policy.document_path(raw, position)
+    label = str(raw)
     try:
-        data = path.read_bytes()
+        # Non-blocking, so a FIFO cannot hang the run; fstat then refuses it and devices
+        # such as /dev/zero, which would never end.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise DocumentError(f"requirement document not found: {label}") from None
     except OSError as error:
         reason = error.strerror or str(error)
-        raise DocumentError(f"cannot read requirement document {label}: {reason}") from error
+        raise DocumentError(f"cannot read requirement document {label}: {reason}") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = (
+            "a directory" if stat.S_ISDIR(mode) else "not a regular file (a device, pipe or socket)"
+        )
+        raise DocumentError(
+            f"requirement document {label} is {kind}; expected a text or Markdown file"
+        )
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            data = file.read()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise DocumentError(f"cannot read requirement document {label}: {reason}") from None
     text = _decode(data, label)
     document_name = name if isinstance(name, str) and name.strip() else path.name
     return DocumentText(name=document_name, text=text)
@@ -168,6 +195,3 @@ def sample_documents() -> list[DocumentText]:
         for entry in sorted(folder.glob("*.md"))
         if entry.is_file()
     ]
-
-
-# --------------------------------------------------------------------------- classification

@@ -1,10 +1,8 @@
 """Requirements extraction: from requirement documents to cited objectives and constraints.
 
-`read_documents` (from `gaai_graph.nodes.documents`) turns the caller's document specifications
-into text, `sample_documents`
-returns the bundled demo documents, and `extract_requirements_by_rules` is the rule path: a
-pure, deterministic function of the document texts, so an LLM path can sit next to it later
-and both can be compared on the same inputs. `extract_requirements` is the workflow node.
+Documents are read by `gaai_graph.nodes.documents`. `extract_requirements_by_rules` is the
+rule path: a pure, deterministic function of the document texts, so an LLM path can sit next
+to it and both can be compared on the same inputs. `extract_requirements` is the node.
 
 How the rules read a document, line by line:
 
@@ -39,7 +37,9 @@ from gaai_graph.context import Context
 from gaai_graph.models import DocumentText, Priority, Requirement, RequirementKind, RunError
 from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.nodes.documents import DOCUMENTS_DIR, read_documents, sample_documents
+from gaai_graph.nodes.wording import classify_priority, is_demo_source, word_set, words
 from gaai_graph.state import WorkflowState
+from gaai_graph.trust import TrustPolicy, check_graph_input, policy_of
 
 __all__ = [
     "DOCUMENTS_DIR",
@@ -56,18 +56,12 @@ __all__ = [
 MIN_WORDS = 3
 """Statements with fewer words than this are labels or fragments, not requirements."""
 
+# --------------------------------------------------------------------------- classification
+
 SectionKind = Literal["objective", "requirement", "constraint", "neutral", "context", "skip"]
 
 
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-def _words(*alternatives: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{'|'.join(alternatives)})\b", re.IGNORECASE)
-
-
-_OBJECTIVE_HEADING = _words(
+_OBJECTIVE_HEADING = words(
     r"objectives?",
     r"goals?",
     r"aims?",
@@ -77,7 +71,7 @@ _OBJECTIVE_HEADING = _words(
     r"outcomes?",
     r"business drivers?",
 )
-_CONSTRAINT_HEADING = _words(
+_CONSTRAINT_HEADING = words(
     r"constraints?",
     r"limitations?",
     r"limits",
@@ -90,7 +84,7 @@ _CONSTRAINT_HEADING = _words(
     r"guardrails?",
     r"(?:ground|business) rules",
 )
-_REQUIREMENT_HEADING = _words(
+_REQUIREMENT_HEADING = words(
     r"requirements?",
     r"questions?",
     r"use[- ]cases?",
@@ -104,7 +98,7 @@ _REQUIREMENT_HEADING = _words(
     r"user stories",
     r"expectations?",
 )
-_SKIPPED_HEADING = _words(
+_SKIPPED_HEADING = words(
     r"glossary",
     r"references?",
     r"revision history",
@@ -121,7 +115,7 @@ _SKIPPED_HEADING = _words(
 )
 
 
-_CONTEXT_HEADING = _words(
+_CONTEXT_HEADING = words(
     r"background",
     r"context",
     r"introduction",
@@ -151,7 +145,7 @@ def _section_kind(heading: str) -> SectionKind:
     return "neutral"
 
 
-_CONSTRAINT_WORDING = _words(
+_CONSTRAINT_WORDING = words(
     r"must not",
     r"mustn't",
     r"shall not",
@@ -192,7 +186,7 @@ _CONSTRAINT_WORDING = _words(
     r"on[- ]prem(?:ise|ises)?",
     r"no (?:network|internet|cloud|external)",
 )
-_OBJECTIVE_WORDING = _words(
+_OBJECTIVE_WORDING = words(
     r"(?:our|the|main|primary|key|overall|business|strategic) "
     r"(?:goal|aim|objective|purpose|mission|ambition)s?",
     r"(?:goal|aim|objective|purpose)s? (?:is|are)",
@@ -200,41 +194,8 @@ _OBJECTIVE_WORDING = _words(
     r"aim(?:s|ing)? to",
     r"in order to grow",
 )
-_HIGH_PRIORITY = _words(
-    r"must",
-    r"mustn't",
-    r"shall",
-    r"critical",
-    r"critically",
-    r"urgent",
-    r"urgently",
-    r"essential",
-    r"mandatory",
-    r"required",
-    r"crucial",
-    r"vital",
-    r"asap",
-    r"immediately",
-    r"blockers?",
-    r"(?:top|high|highest|first) priority",
-    r"p[01]",
-)
-_LOW_PRIORITY = _words(
-    r"nice[- ]to[- ]have",
-    r"optional(?:ly)?",
-    r"if (?:possible|time (?:permits|allows))",
-    r"would be nice",
-    r"eventually",
-    r"(?:low|lowest) priority",
-    r"stretch(?: goal)?",
-    r"p[34]",
-    r"^could",
-    r"(?:we|it|this|that|you|they|analysis|report|reports|tool|system|team|user|users) could",
-)
-_MEDIUM_PRIORITY = _words(r"should", r"shouldn't", r"(?:medium|normal) priority", r"p2")
-
 # Wording that states something wanted, beyond the constraint and objective wording.
-_WANT_WORDING = _words(
+_WANT_WORDING = words(
     r"must",
     r"should",
     r"shall",
@@ -261,7 +222,7 @@ _WANT_WORDING = _words(
 
 # Imperatives that open a requirement ("Identify ...", "Run PageRank ..."), and question words
 # that open a question written without its question mark ("Which customers bridge segments").
-_IMPERATIVES = _word_set(
+_IMPERATIVES = word_set(
     """
     analyse analyze assess avoid build check cluster compare compute deliver detect determine
     discover enable estimate evaluate explain find flag group highlight identify improve increase
@@ -296,23 +257,6 @@ def classify_kind(text: str, section: SectionKind = "neutral") -> RequirementKin
     if _OBJECTIVE_WORDING.search(text):
         return "objective"
     return "requirement"
-
-
-def classify_priority(text: str) -> Priority:
-    """Return the priority a statement's wording implies (medium when it implies none).
-
-    Args:
-        text: The statement.
-
-    Returns:
-        "high" for must/critical/urgent wording, "low" for could/nice to have/optional,
-        otherwise "medium".
-    """
-    if _HIGH_PRIORITY.search(text):
-        return "high"
-    if _LOW_PRIORITY.search(text):
-        return "low"
-    return "medium"
 
 
 def _states_a_want(text: str) -> bool:
@@ -628,27 +572,26 @@ def extract_requirements_by_rules(documents: list[DocumentText]) -> list[Require
 # --------------------------------------------------------------------------- node
 
 
-def is_demo_source(source: str) -> bool:
-    """Return True for the bundled demo source ("demo" or "demo:<scale>")."""
-    return source == "demo" or source.startswith("demo:")
-
-
 def _read_and_extract(
-    documents: Sequence[Any], use_samples: bool
+    documents: Sequence[Any], use_samples: bool, policy: TrustPolicy
 ) -> tuple[list[DocumentText], list[Requirement]]:
-    texts = read_documents(documents) if documents else []
+    texts = read_documents(documents, policy) if documents else []
     if not texts and use_samples:
         texts = sample_documents()
     return texts, extract_requirements_by_rules(texts)
 
 
-async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def extract_requirements(
+    state: WorkflowState, runtime: Runtime[Context], *, policy: TrustPolicy | None = None
+) -> dict[str, Any]:
     """Read the requirement documents and extract requirements from them (rules path).
 
     Args:
         state: Reads `documents`. Empty documents mean the bundled sample documents on the
             demo source, and no requirements elsewhere.
         runtime: The run's context; its `source` decides whether sample documents apply.
+        policy: The policy the graph was compiled under (the server's), for runs given no
+            context; otherwise the policy the context was checked under applies.
 
     Returns:
         Updates for `requirements`, `errors` (a warning for the summary when there is nothing
@@ -663,7 +606,12 @@ async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) 
     errors: list[RunError] = []
     with timed("extract_requirements") as clock:
         texts, requirements = await asyncio.to_thread(
-            _read_and_extract, list(state.documents), is_demo_source(context.source)
+            _read_and_extract,
+            check_graph_input(state.documents, state.run_id),
+            is_demo_source(context.source),
+            policy_of(context)
+            if runtime is not None and runtime.context is not None
+            else policy or TrustPolicy.local(),
         )
         # LLM branch: the rule result above is the fallback (imported here: the LLM module
         # imports node helpers).

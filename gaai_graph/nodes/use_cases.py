@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,11 +65,12 @@ from gaai_graph.nodes.use_case_reading import (
 from gaai_graph.questions import (
     EntityLookup,
     NameIndex,
+    build_name_index,
     graph_terms,
-    name_index_of,
     read_question,
 )
-from gaai_graph.sources import load_graph
+from gaai_graph.questions.entities import NAME_ATTRIBUTES
+from gaai_graph.sources import GraphData, load_graph
 from gaai_graph.state import WorkflowState
 
 __all__ = [
@@ -353,6 +355,19 @@ def _answerable_requirements(
     ]
 
 
+EXCERPT_CHARACTERS = 120
+"""Most of a requirement an unanswered note quotes: notes travel into state, checkpoints and
+traces, where the whole text (possibly a pasted document) has no place; the requirement id
+points to it."""
+
+
+def _excerpt(text: str) -> str:
+    if len(text) <= EXCERPT_CHARACTERS:
+        return text
+    cut = text[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] or text[:EXCERPT_CHARACTERS]
+    return f"{cut}... ({len(text)} characters)"
+
+
 def generate_use_cases_by_rules(
     requirements: list[Requirement],
     schema: GraphSchema,
@@ -407,8 +422,15 @@ def generate_use_cases_by_rules(
                     asked[1].append(text)
                 if found:
                     blocked = []
+                elif not blocked:
+                    read_as = ", ".join(r.intent for r in reading.intents)
+                    unanswered.append(
+                        f"{requirement.id}: read as {read_as}, but no supported method answers it "
+                        "with what the question gives (a route needs two named places the "
+                        f'graph has): "{_excerpt(text)}"'
+                    )
         for reason in dict.fromkeys(reason for _, reason in blocked):
-            unanswered.append(f'{requirement.id}: {reason}: "{text}"')
+            unanswered.append(f'{requirement.id}: {reason}: "{_excerpt(text)}"')
         for question in _questions(requirement.id, intents, algorithms):
             intent, phrases = question.intent, question.phrases
             focus, linked = _focus_and_linked(
@@ -417,7 +439,7 @@ def generate_use_cases_by_rules(
             if not focus:
                 unanswered.append(
                     f"{requirement.id}: the graph has no core collection to answer {intent} "
-                    f'questions: "{text}"'
+                    f'questions: "{_excerpt(text)}"'
                 )
                 continue
             # Two algorithms asked for one question ("compare Louvain and Leiden") are two
@@ -528,6 +550,23 @@ _NAME_INDEXES: dict[str, NameIndex] = {}
 """Name indexes by graph load (`GraphData.load_id`): built once per loaded graph."""
 
 
+def _name_index(data: GraphData, schema: GraphSchema) -> NameIndex:
+    """Index the vertices' names; a streamed (live) collection sends only keys and names."""
+    collections: dict[str, Sequence[Mapping[str, object]]] = {}
+    for collection in data.collections.values():
+        if collection.kind != "document":
+            continue
+        documents = collection.documents
+        stream = getattr(documents, "stream_attributes", None)
+        if not isinstance(documents, list) and stream is not None:
+            profile = schema.collection(collection.name)
+            label = profile.label_attribute if profile is not None else None
+            wanted = list(dict.fromkeys([*([label] if label else []), *NAME_ATTRIBUTES]))
+            documents = list(stream(wanted))
+        collections[collection.name] = documents
+    return build_name_index(collections, schema)
+
+
 async def _name_lookup(source: str, schema: GraphSchema) -> NameIndex | None:
     """The names of the source's vertices, for entities a question names; None if unloadable."""
     try:
@@ -536,7 +575,7 @@ async def _name_lookup(source: str, schema: GraphSchema) -> NameIndex | None:
         return None  # schema analysis already said why the source cannot be read
     index = _NAME_INDEXES.get(data.load_id)
     if index is None:
-        index = await asyncio.to_thread(name_index_of, data, schema)
+        index = await asyncio.to_thread(_name_index, data, schema)
         _NAME_INDEXES.clear()  # one graph at a time: indexes of earlier loads are stale
         _NAME_INDEXES[data.load_id] = index
     return index
