@@ -223,6 +223,12 @@ async def test_an_allowed_other_host_gets_no_borrowed_credentials(
     )
     message = await refusal(graph, {}, {"source": f"arangodb://127.0.0.1:{attacker.port}/shop_1"})
     assert "credentials are only sent to the operator's own database" in message
+    # The host after the last "@" is the one connected to, and the one checked.
+    for trick in (
+        f"arangodb://u:p@127.0.0.1:{attacker.port}@169.254.169.254/shop_1",
+        f"arangodb://127.0.0.1:{attacker.port}@10.0.0.1:8529/shop_1",
+    ):
+        assert "not allowed on this server" in await refusal(graph, {}, {"source": trick})
     # Not a database the pattern allows, even on the allowed host.
     message = await refusal(graph, {}, {"source": f"arangodb://u:p@127.0.0.1:{attacker.port}/hr"})
     assert "not allowed on this server" in message
