@@ -1,11 +1,15 @@
 """The gaai_graph workflow: wiring only (nodes, edges, Send routing).
 
 ```
-START ─┬─> analyze_schema ───────┐
-       └─> extract_requirements ─┴─> resolve_vertical ─> generate_use_cases
+START ─> start_run ─┬─> analyze_schema ───────┐
+                    └─> extract_requirements ─┴─> resolve_vertical ─> generate_use_cases
             ─> generate_templates ─(Send × N)─> run_template ─> aggregate ─> END
                                  └─> approve_templates ─┘   (only with `approve_templates`)
 ```
+
+`start_run` records what the thread was started with (`WorkflowState.run_identity`); every
+node works with that context (`using_thread_context`), so a resume without a context goes on
+with the thread's own and one with another context is refused.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ from gaai_graph.nodes.common import context_of
 from gaai_graph.nodes.execute import run_template
 from gaai_graph.nodes.requirements import extract_requirements
 from gaai_graph.nodes.schema import analyze_schema
+from gaai_graph.nodes.start import start_run
 from gaai_graph.nodes.templates import generate_templates
 from gaai_graph.nodes.use_cases import generate_use_cases
 from gaai_graph.nodes.vertical import resolve_vertical
 from gaai_graph.state import InputState, OutputState, TemplateTask, WorkflowState
+from gaai_graph.thread_identity import context_for_thread, using_thread_context
 from gaai_graph.trust import TrustPolicy, server_context_schema
 
 
@@ -50,6 +56,7 @@ def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
                 requirements=[
                     requirements[rid] for rid in template.requirement_ids if rid in requirements
                 ],
+                run_identity=state.run_identity,
             ),
         )
         for template in state.templates
@@ -60,7 +67,8 @@ def route_generated_templates(
     state: WorkflowState, runtime: Runtime[Context]
 ) -> Literal["approve_templates"] | list[Send] | Literal["aggregate"]:
     """Ask a person to approve the templates when the context says so, else dispatch them."""
-    if context_of(runtime).approve_templates and state.templates and state.schema is not None:
+    context = context_for_thread(state.run_identity, context_of(runtime))
+    if context.approve_templates and state.templates and state.schema is not None:
         return "approve_templates"
     return route_templates(state)
 
@@ -82,19 +90,25 @@ def build_graph(
         input_schema=InputState,
         output_schema=OutputState,
     )
-    builder.add_node("analyze_schema", analyze_schema)
-    # Bound here too, so a run given no context at all still reads documents under `policy`.
-    builder.add_node("extract_requirements", partial(extract_requirements, policy=policy))
-    builder.add_node("resolve_vertical", resolve_vertical)
-    builder.add_node("generate_use_cases", generate_use_cases)
-    builder.add_node("generate_templates", generate_templates)
-    builder.add_node("approve_templates", approve_templates)
+    builder.add_node("start_run", start_run)
+    # Every node after start_run works with the thread's recorded context.
+    builder.add_node("analyze_schema", using_thread_context(analyze_schema))
+    # The policy is bound here too, so a run given no context still reads documents under it.
+    builder.add_node(
+        "extract_requirements",
+        using_thread_context(partial(extract_requirements, policy=policy)),
+    )
+    builder.add_node("resolve_vertical", using_thread_context(resolve_vertical))
+    builder.add_node("generate_use_cases", using_thread_context(generate_use_cases))
+    builder.add_node("generate_templates", using_thread_context(generate_templates))
+    builder.add_node("approve_templates", using_thread_context(approve_templates))
     # Typed by the Send payload (TemplateTask), which the overloads cannot relate to the state.
-    builder.add_node("run_template", run_template)  # type: ignore[call-overload]
-    builder.add_node("aggregate", aggregate)
+    builder.add_node("run_template", using_thread_context(run_template))  # type: ignore[call-overload]
+    builder.add_node("aggregate", using_thread_context(aggregate))
 
-    builder.add_edge(START, "analyze_schema")
-    builder.add_edge(START, "extract_requirements")
+    builder.add_edge(START, "start_run")
+    builder.add_edge("start_run", "analyze_schema")
+    builder.add_edge("start_run", "extract_requirements")
     # One edge from both branches: resolve_vertical waits for both and runs once.
     builder.add_edge(["analyze_schema", "extract_requirements"], "resolve_vertical")
     builder.add_edge("resolve_vertical", "generate_use_cases")

@@ -517,6 +517,28 @@ async def test_approval_interrupt_then_bad_edit_then_resume_through_the_server(
     assert final["summary"]["templates"] == final["templates"]
 
 
+async def test_resume_without_context_keeps_the_threads_context_through_the_server(
+    client: LangGraphClient,
+) -> None:
+    """The thread remembers its context: a resume sending none goes on with it (top_k 3, not
+    the default 10); one sending another is refused with what differs (issue 19.3)."""
+    started = {"approve_templates": True, "top_k": 3, "max_executions": 4}
+    thread_id = await _demo_thread(client)
+    paused = await client.runs.wait(thread_id, GRAPH_ID, input={}, context=started)
+    assert isinstance(paused, dict) and paused["__interrupt__"]
+
+    with pytest.raises(Exception) as raised:
+        await client.runs.wait(thread_id, GRAPH_ID, command={"resume": True}, context={"top_k": 7})
+    assert "ThreadIdentityError" in str(raised.value) and "top_k 3 (now 7)" in str(raised.value)
+
+    output = await client.runs.wait(thread_id, GRAPH_ID, command={"resume": True})
+    assert isinstance(output, dict) and "__interrupt__" not in output, output
+    assert output["reports"] and all(r["status"] == "succeeded" for r in output["reports"])
+    assert max(len(r["top_entities"]) for r in output["reports"]) == 3
+    state = await client.threads.get_state(thread_id)
+    assert state["values"]["run_identity"]["context"]["top_k"] == 3
+
+
 # --------------------------------------------------------------------------- strict in-process
 
 
