@@ -164,7 +164,8 @@ def context_for_thread(recorded: Mapping[str, Any] | None, given: Context | None
         if given is not None and f.name not in KEPT_FIELDS
     }
     known = {name: value for name, value in kept.items() if name in KEPT_FIELDS}
-    context = Context(**working, **known)
+    # The caller's class: a server caller's context is rebuilt (and checked) under its policy.
+    context = (type(given) if given is not None else Context)(**working, **known)
     # Environment overrides apply to fields at their defaults; the thread keeps its own.
     for name, value in known.items():
         setattr(context, name, value)

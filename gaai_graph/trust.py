@@ -47,14 +47,18 @@ import logging
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, ClassVar
+from functools import wraps
+from pathlib import Path, PurePath
+from typing import Any, ClassVar, TypeVar, cast
 from urllib.parse import urlsplit
+
+from langgraph.runtime import Runtime
 
 from gaai_graph.context import Context, preview
 from gaai_graph.errors import DocumentError, GaaiError, SourceError
+from gaai_graph.models import DocumentText
 from gaai_graph.sources.arango_url import is_arango_source, parse_arango_source, redact_source
 
 __all__ = [
@@ -457,7 +461,27 @@ def check_graph_input(documents: Any, run_id: Any) -> list[Any]:
             f"{MAX_DOCUMENTS} are read in one run"
         )
     for position, item in enumerate(documents, start=1):
-        name = item.get("name") if isinstance(item, dict) else None
+        # Only flat values: the thread's identity digests the documents as given, and a
+        # deeply nested one would exhaust the stack there.
+        if isinstance(item, str | PurePath | DocumentText):
+            continue
+        if not isinstance(item, dict):
+            raise DocumentError(
+                f"document #{position} is a {type(item).__name__}; expected a path, "
+                "{'path': ...} or {'content': ..., 'name': ...}"
+            )
+        for key, value in item.items():
+            if isinstance(value, str | bytes | PurePath | None):
+                continue
+            if key == "path":
+                raise DocumentError(
+                    f"document #{position} has an empty or non-text path: {preview(value)}"
+                )
+            expected = "a string of text" if key == "content" else "text"
+            raise DocumentError(
+                f"document #{position}: {str(key)[:40]!r} must be {expected}, got {preview(value)}"
+            )
+        name = item.get("name")
         if name is None:
             continue
         if not isinstance(name, str) or len(name) > MAX_DOCUMENT_NAME_LENGTH:
@@ -488,6 +512,26 @@ async def confirm_paths(context: Context) -> None:
     if policy.server:
         await asyncio.to_thread(policy.confirm_snapshot, context.source)
         await asyncio.to_thread(policy.confirm_vertical, context.vertical)
+
+
+_Node = TypeVar("_Node", bound=Callable[..., Awaitable[dict[str, Any]]])
+
+
+def with_default_context(node: _Node, context_schema: type[Context]) -> _Node:
+    """Wrap a node of the server graph so a run given no context gets the schema's defaults.
+
+    LangGraph leaves `runtime.context` None when a (Python) caller passes no context; the
+    server always passes a mapping. Built from the server's schema, the defaults are checked
+    by its policy like any caller's `{}`, so no path around the policy is left.
+    """
+
+    @wraps(node)
+    async def run(state: Any, runtime: Runtime[Context]) -> dict[str, Any]:
+        if runtime is not None and runtime.context is None:
+            runtime = runtime.override(context=context_schema())
+        return await node(state, runtime)
+
+    return cast("_Node", run)
 
 
 def policy_of(context: Context | None) -> TrustPolicy:
