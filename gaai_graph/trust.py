@@ -33,10 +33,11 @@ a vertical file or a document follow the path's symbolic links in their worker t
 (`confirm_paths`, `TrustPolicy.document_path`), with the same refusal.
 
 A Python caller passing a `Context` object (not a mapping) is trusted as the operator. A run
-given no context at all (the LangGraph server always passes a mapping, `{}` at least) uses the
-operator's defaults and still reads documents under the compiled graph's policy, which is
-bound to its document-reading node. The input's shape (`check_graph_input`) is checked for
-every caller.
+of the server graph given no context at all (the LangGraph server always passes a mapping,
+`{}` at least) gets the schema's defaults in every node (`with_default_context`), checked like
+`{}`. A context rebuilt from a thread's record (`gaai_graph.thread_identity`) keeps the
+caller's class, so it is checked again under the same policy. The input's shape
+(`check_graph_input`) is checked for every caller, in the run's first step.
 """
 
 from __future__ import annotations
