@@ -14,6 +14,7 @@ with the thread's own and one with another context is refused.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
@@ -35,7 +36,7 @@ from gaai_graph.nodes.use_cases import generate_use_cases
 from gaai_graph.nodes.vertical import resolve_vertical
 from gaai_graph.state import InputState, OutputState, TemplateTask, WorkflowState
 from gaai_graph.thread_identity import context_for_thread, using_thread_context
-from gaai_graph.trust import TrustPolicy, server_context_schema, with_default_context
+from gaai_graph.trust import TrustPolicy, server_context_schema
 
 
 def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
@@ -90,22 +91,23 @@ def build_graph(
         output_schema=OutputState,
     )
 
-    # On the server graph a run given no context at all works like one given `{}`: with the
-    # operator's defaults, checked by the policy (only Python code can send none).
-    def node(function: Any, *, thread_context: bool = True) -> Any:
-        wrapped = using_thread_context(function) if thread_context else function
-        return wrapped if policy is None else with_default_context(wrapped, context_schema)
+    def thread_bound(node: Any) -> Any:
+        return using_thread_context(node, context_schema)
 
-    builder.add_node("start_run", node(start_run, thread_context=False))
+    builder.add_node("start_run", start_run)
     # Every node after start_run works with the thread's recorded context.
-    builder.add_node("analyze_schema", node(analyze_schema))
-    builder.add_node("extract_requirements", node(extract_requirements))
-    builder.add_node("resolve_vertical", node(resolve_vertical))
-    builder.add_node("generate_use_cases", node(generate_use_cases))
-    builder.add_node("generate_templates", node(generate_templates))
-    builder.add_node("approve_templates", node(approve_templates))
-    builder.add_node("run_template", node(run_template))
-    builder.add_node("aggregate", node(aggregate))
+    builder.add_node("analyze_schema", thread_bound(analyze_schema))
+    # The policy is bound here too, so a run given no context still reads documents under it.
+    builder.add_node(
+        "extract_requirements",
+        thread_bound(partial(extract_requirements, policy=policy)),
+    )
+    builder.add_node("resolve_vertical", thread_bound(resolve_vertical))
+    builder.add_node("generate_use_cases", thread_bound(generate_use_cases))
+    builder.add_node("generate_templates", thread_bound(generate_templates))
+    builder.add_node("approve_templates", thread_bound(approve_templates))
+    builder.add_node("run_template", thread_bound(run_template))
+    builder.add_node("aggregate", thread_bound(aggregate))
 
     builder.add_edge(START, "start_run")
     builder.add_edge("start_run", "analyze_schema")

@@ -34,9 +34,9 @@ a vertical file or a document follow the path's symbolic links in their worker t
 
 A Python caller passing a `Context` object (not a mapping) is trusted as the operator. A run
 of the server graph given no context at all (the LangGraph server always passes a mapping,
-`{}` at least) gets the schema's defaults in every node (`with_default_context`), checked like
-`{}`. A context rebuilt from a thread's record (`gaai_graph.thread_identity`) keeps the
-caller's class, so it is checked again under the same policy. The input's shape
+`{}` at least) gets the schema's defaults in every node (`using_thread_context` builds them
+from the graph's context schema), checked like `{}`; a context rebuilt from a thread's record
+keeps the caller's class, so it is checked again under the same policy. The input's shape
 (`check_graph_input`) is checked for every caller, in the run's first step.
 """
 
@@ -48,14 +48,11 @@ import logging
 import math
 import os
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import wraps
 from pathlib import Path, PurePath
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
-
-from langgraph.runtime import Runtime
 
 from gaai_graph.context import Context, preview
 from gaai_graph.errors import DocumentError, GaaiError, SourceError
@@ -513,26 +510,6 @@ async def confirm_paths(context: Context) -> None:
     if policy.server:
         await asyncio.to_thread(policy.confirm_snapshot, context.source)
         await asyncio.to_thread(policy.confirm_vertical, context.vertical)
-
-
-_Node = TypeVar("_Node", bound=Callable[..., Awaitable[dict[str, Any]]])
-
-
-def with_default_context(node: _Node, context_schema: type[Context]) -> _Node:
-    """Wrap a node of the server graph so a run given no context gets the schema's defaults.
-
-    LangGraph leaves `runtime.context` None when a (Python) caller passes no context; the
-    server always passes a mapping. Built from the server's schema, the defaults are checked
-    by its policy like any caller's `{}`, so no path around the policy is left.
-    """
-
-    @wraps(node)
-    async def run(state: Any, runtime: Runtime[Context]) -> dict[str, Any]:
-        if runtime is not None and runtime.context is None:
-            runtime = runtime.override(context=context_schema())
-        return await node(state, runtime)
-
-    return cast("_Node", run)
 
 
 def policy_of(context: Context | None) -> TrustPolicy:

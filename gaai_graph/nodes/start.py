@@ -28,9 +28,8 @@ async def start_run(state: WorkflowState, runtime: Runtime[Context]) -> dict[str
     """Write the thread's `run_identity`; refuse a run whose inputs differ from the thread's."""
     recorded = state.run_identity
     context = context_for_thread(recorded, runtime.context if runtime else None)
-    # Checked at the edge, before the digest walks the documents (gaai_graph.trust).
-    documents = check_graph_input(state.documents, state.run_id)
-    identity = identity_of(context, documents)
+    # The input's shape is checked before it is digested (a caller may send `documents: 42`).
+    identity = identity_of(context, check_graph_input(state.documents, state.run_id))
     if recorded:
         differences = identity_differences(recorded, identity)
         if differences:
