@@ -30,7 +30,8 @@ def _word_set(words: str) -> frozenset[str]:
 CLASSES: dict[str, frozenset[str]] = {
     "MANY": _word_set(
         "many multiple numerous several lot lots various different distinct most plenty "
-        "dozens hundreds countless diverse loads large wide broad more unusually high widest range"
+        "dozens hundreds countless diverse loads large wide broad more unusually high widest "
+        "range unusual"
     ),
     "RECEIVE": _word_set(
         "receive collect get gather accumulate take accept incoming inbound inflow pool "
@@ -38,7 +39,7 @@ CLASSES: dict[str, frozenset[str]] = {
     ),
     "SEND": _word_set(
         "send pay distribute disperse disburse outgoing outbound outflow scatter dispatch "
-        "wire give spray push call refer message email text contact deliver ship"
+        "wire give spray push call refer message email text contact deliver ship spread"
     ),
     "RECEIVER": _word_set(
         "recipient receiver beneficiary payee collector sink aggregator consolidator"
@@ -46,7 +47,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "SENDER": _word_set("sender payer spender giver distributor disburser disperser"),
     "IDENT": _word_set(
         "device phone telephone mobile email mail address ip card ssn identifier id "
-        "credential login cookie fingerprint passport iban wallet sim imei contact browser "
+        "credential login cookie fingerprint passport iban sim imei contact browser "
         "identity computer laptop hardware terminal"
     ),
     "SHARE": _word_set("share same common reuse joint identical"),
@@ -142,7 +143,7 @@ CUES: tuple[Cue, ...] = (
     _words(
         "importance",
         "important importance influential influence influencer prominent powerful prestige "
-        "prestigious pivotal dominant central centrality",
+        "prestigious pivotal dominant central centrality authority authoritative",
         1.0,
     ),
     _words("importance", "leader leadership lead chief boss head power dominate clout sway", 1.0),
@@ -305,7 +306,7 @@ CUES: tuple[Cue, ...] = (
     _cue("collectors", "@RECEIVE @MANY", 1.5, gap=6),
     _cue("collectors", "@MANY @SENDER|sender|source|payer|customer|account", 0.6, gap=2),
     _cue("collectors", "fan in", 1.6, gap=0),
-    _cue("collectors", "@MANY @RECEIVE|receive", 1.3, gap=4),
+    _cue("collectors", "@MANY @RECEIVE|receive", 1.1, gap=4),
     _cue("collectors", "from @MANY", 0.8, gap=1),
     _words("collectors", "collector recipient receiver beneficiary payee sink aggregator", 1.0),
     _words("collectors", "collect gather accumulate aggregate pool funnel consolidate absorb", 1.0),
@@ -359,13 +360,18 @@ CUES: tuple[Cue, ...] = (
     _words("cycles", "reciprocal layering", 0.8),
     _words("cycles", "ring", 0.6),
     # ---------------------------------------------------------------- shared identifiers
-    _cue("shared_identifiers", "@SHARE @IDENT", 2.0, gap=3, method="shared_identifiers"),
+    _cue("shared_identifiers", "@SHARE @IDENT", 2.0, gap=4, method="shared_identifiers"),
     _cue("shared_identifiers", "@IDENT share|reuse", 2.0, gap=3, method="shared_identifiers"),
     _cue("shared_identifiers", "@IDENT in common", 2.0, gap=1, method="shared_identifiers"),
     _cue("shared_identifiers", "link|connect|tie|tied|linked through|via|by @IDENT", 1.8, gap=3),
     _cue("shared_identifiers", "synthetic identity", 1.5, gap=0),
     _cue("shared_identifiers", "one|single|same @IDENT", 1.5, gap=1),
-    _cue("shared_identifiers", "@IDENT @MANY", 1.5, gap=4),
+    _cue(
+        "shared_identifiers",
+        "@IDENT use|share|link|connect|tie|associate|register|attach @MANY",
+        1.5,
+        gap=3,
+    ),
     _cue("shared_identifiers", "multi account|accounting", 1.2, gap=0),
     _cue("shared_identifiers", "fraud|mule|collusion|organised|organized ring", 0.8, gap=1),
     _words("shared_identifiers", "ring", 0.6),
@@ -410,7 +416,7 @@ CUES: tuple[Cue, ...] = (
         "dependencies",
         "risk exposure exposed vulnerable vulnerability fragile resilience resilient "
         "redundancy redundant backup",
-        0.6,
+        0.8,
     ),
     _words("dependencies", "cascade knock ripple downstream upstream", 0.8),
     _words("dependencies", "@PROVIDER", 0.3),
@@ -437,7 +443,8 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "similarity",
         "same|identical|similar|common|shared peer|neighbour|neighbor|contact|friend|connection|"
-        "law|profile|pattern|customer|supplier|colleague|partner",
+        "law|profile|pattern|customer|supplier|colleague|partner|reference|citation|item|product|"
+        "interest|tag|keyword|event|follower",
         1.4,
         gap=2,
     ),
@@ -453,6 +460,7 @@ CUES: tuple[Cue, ...] = (
         method="jaccard",
     ),
     _cue("similarity", "in common", 0.8, gap=0),
+    _cue("similarity", "most|much|lot|more in common", 1.6, gap=1),
     _words("similarity", "duplicate dedupe deduplicate substitute replacement", 0.6),
     # ---------------------------------------------------------------- link prediction
     _cue("link_prediction", "link prediction", 2.5, gap=0),
@@ -465,15 +473,16 @@ CUES: tuple[Cue, ...] = (
     ),
     _cue(
         "link_prediction",
-        "@LINKNOUN likely|form|appear|emerge|develop|next|soon",
+        "@LINKNOUN likely|appear|emerge|develop|next|soon",
         1.6,
         gap=3,
     ),
     _cue("link_prediction", "not yet @LINKNOUN|connect|linked|connected", 1.5, gap=1),
     _cue("link_prediction", "may|might know", 1.2, gap=1),
     _cue("link_prediction", "likely|probably|expected next|soon|future|later", 1.6, gap=6),
-    _cue("link_prediction", "likely|probably|should each|one other|another", 1.4, gap=5),
+    _cue("link_prediction", "likely|probably|should|will each|one other|another", 1.4, gap=5),
     _words("link_prediction", "likely", 0.8),
+    _words("link_prediction", "predict prediction", 0.8),
     _words("link_prediction", "probably", 0.6),
     _cue(
         "link_prediction",
@@ -513,6 +522,7 @@ CUES: tuple[Cue, ...] = (
     _cue("paths", "how far|close|near", 1.5, gap=0, method="single_source_distances"),
     _cue("paths", "how @MOVE|reach from|to|between", 1.2, gap=3),
     _cue("paths", "@MOVE from", 1.0, gap=3),
+    _cue("paths", "@MOVE from to", 1.6, gap=4),
     _cue("paths", "degree of separation", 2.0, gap=1),
     _cue("paths", "within # @HOPUNIT", 1.6, gap=1, method="reachability"),
     _cue("paths", "# @HOPUNIT away|from|of", 1.2, gap=1, method="reachability"),
@@ -580,7 +590,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "connectivity",
         "only|sole|single|last link|edge|road|track|line|cable|tie|connection",
-        1.6,
+        1.8,
         gap=1,
         method="bridges",
     ),
@@ -631,6 +641,7 @@ CUES: tuple[Cue, ...] = (
         "disconnect disconnected isolate isolated island fragment fragmented fragmentation "
         "unreachable",
         1.3,
+        method="wcc",
     ),
     _words("connectivity", "connectivity =connected", 1.0, method="is_connected"),
     _words("connectivity", "connect", 0.6, method="is_connected"),
@@ -644,7 +655,7 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "connectivity",
         "reachable|reach|get|travel|go from|to every|all|any|anywhere|everywhere",
-        1.6,
+        1.7,
         gap=2,
         method="is_connected",
     ),
@@ -723,13 +734,22 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "colouring",
         "few|fewest|minimum|smallest|least|how number|many "
-        "wave|session|week|slot|batch|round|shift|colour|color|day|period",
+        "wave|session|week|slot|batch|round|shift|colour|color|day|period|frequency|channel|room|"
+        "label",
         1.6,
         gap=3,
         method="greedy_colouring",
     ),
     _cue("colouring", "independent set", 2.0, gap=0, method="maximal_independent_set"),
     _cue("colouring", "no two", 1.0, gap=0),
+    _cue(
+        "colouring",
+        "neighbour|neighbor|neighbouring|adjacent|connected|linked never|not|cannot|mustn "
+        "share|same|overlap|clash",
+        1.8,
+        gap=4,
+        method="greedy_colouring",
+    ),
     _cue(
         "colouring",
         "no|none two|pair together|adjacent|connected|linked|neighbour|neighbor|neighbouring",

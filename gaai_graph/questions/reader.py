@@ -13,6 +13,7 @@ import re
 
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import GraphSchema
+from gaai_graph.questions.catalogue import INTENT_METHODS
 from gaai_graph.questions.details import (
     read_attributes,
     read_collections,
@@ -38,7 +39,8 @@ from gaai_graph.questions.text import Token, tokenize, word_set
 
 __all__ = ["read_question", "split_clauses"]
 
-_CLAUSE_BREAK = re.compile(r"[?;!]|\.\s")
+_CLAUSE_BREAK = re.compile(r"[?;!]")
+_SENTENCE_END = re.compile(r"\.\s")
 _WH = word_set(
     "who whom which what how where whether is are does do can could would will then also "
     "rank list show give find tell name identify pick highlight say explain"
@@ -47,7 +49,7 @@ _EACH = CLASSES["EACH"]
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
-_TITLES = word_set("dr mr mrs ms miss prof sir st saint lord lady")
+_TITLES = word_set("dr mr mrs ms miss prof sir st saint lord lady vs etc no mt ft")
 
 
 def split_clauses(text: str, tokens: list[Token]) -> list[list[Token]]:
@@ -61,8 +63,17 @@ def split_clauses(text: str, tokens: list[Token]) -> list[list[Token]]:
         if clauses[-1] and position > 0:
             between = text[tokens[position - 1].end : token.start]
             nxt = tokens[position + 1].lower if position + 1 < len(tokens) else ""
-            starts_new = bool(_CLAUSE_BREAK.search(between)) or (
-                token.lower in ("and", "then", "also", "plus") and (nxt in _WH or "," in between)
+            previous = tokens[position - 1].lower
+            full_stop = bool(_SENTENCE_END.search(between)) and not (
+                previous in _TITLES or len(previous) == 1
+            )
+            starts_new = (
+                full_stop
+                or bool(_CLAUSE_BREAK.search(between))
+                or (
+                    token.lower in ("and", "then", "also", "plus")
+                    and (nxt in _WH or "," in between)
+                )
             )
             if starts_new:
                 clauses.append([])
@@ -293,6 +304,7 @@ def read_question(
                     entities=mentions,
                     focus_collections=read_collections(tokens, terms)[0],
                     value_kind="list",
+                    method_hints=list(INTENT_METHODS["profile"]),
                 )
             ],
             fallback=True,

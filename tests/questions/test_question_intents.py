@@ -292,6 +292,82 @@ def test_reads_the_intent_of_varied_wordings(schemas, question, intent, graph):
     assert reading.primary.intent == intent, (question, reading.intent_names, reading.primary.cues)
 
 
+# Wordings from domains the cases above do not cover (crypto, research, telecoms, logistics),
+# read without any schema.
+OTHER_DOMAINS = [
+    ("Which employees does everyone turn to for advice?", "importance"),
+    ("Who are the most well-connected researchers?", "importance"),
+    ("Which airports are the main hubs?", "importance"),
+    ("Who wields the most influence on the board?", "importance"),
+    ("Which web pages have the highest authority?", "importance"),
+    ("Name the ten most prominent actors", "importance"),
+    ("Which proteins are central to the interaction network?", "importance"),
+    ("How do the researchers organise into research groups?", "communities"),
+    ("Which neighbourhoods of users form natural clusters?", "communities"),
+    ("Break the customers up into cohorts", "communities"),
+    ("What are the main factions in parliament?", "communities"),
+    ("Can you detect communities among the proteins?", "communities"),
+    ("Which users form tight cliques?", "communities"),
+    ("Which employees connect otherwise separate departments?", "brokers"),
+    ("Who are the key intermediaries between the research groups?", "brokers"),
+    ("Which airports link different regions of the network?", "brokers"),
+    ("Who sits at the crossroads between teams?", "brokers"),
+    ("Which wallets receive crypto from lots of different wallets?", "collectors"),
+    ("Which merchants take payments from an unusual number of cards?", "collectors"),
+    ("Which mule accounts pool money from many senders?", "collectors"),
+    ("Which wallets send coins to many different addresses?", "distributors"),
+    ("Which accounts spread money across numerous beneficiaries?", "distributors"),
+    ("Who pays the largest number of distinct suppliers?", "distributors"),
+    ("Are there any circular trades between these companies?", "cycles"),
+    ("Does any money flow in a loop among these firms?", "cycles"),
+    ("Which invoices form a closed loop?", "cycles"),
+    ("Find funds that travel around and come back to the first account", "cycles"),
+    ("Which applicants use the same phone number?", "shared_identifiers"),
+    ("Which policies share a bank account or address?", "shared_identifiers"),
+    ("Are many users logging in from a single IP address?", "shared_identifiers"),
+    ("Which claims are linked by a common email?", "shared_identifiers"),
+    ("Which components come from just one vendor?", "dependencies"),
+    ("What happens to production if supplier S fails?", "dependencies"),
+    ("Which factories depend on a single supplier for critical inputs?", "dependencies"),
+    ("Where is our supply chain most fragile?", "dependencies"),
+    ("Which proteins are most similar in their interactions?", "similarity"),
+    ("Which users have the most in common?", "similarity"),
+    ("Find customers who resemble our best customers", "similarity"),
+    ("Which papers cite the same references?", "similarity"),
+    ("Which authors are likely to collaborate in future?", "link_prediction"),
+    ("Predict which users will follow each other", "link_prediction"),
+    ("Which missing friendships are most probable?", "link_prediction"),
+    ("How many flights does it take to get from Oslo to Lima?", "paths"),
+    ("What is the quickest way between the two depots?", "paths"),
+    ("Which warehouses are within two hops of the port?", "paths"),
+    ("Find the three closest depots to the factory", "paths"),
+    ("How far apart are these two users in the network?", "paths"),
+    ("Is every user reachable from every other user?", "connectivity"),
+    ("How many disconnected pieces does the graph have?", "connectivity"),
+    ("Which routers, if they failed, would split the network?", "connectivity"),
+    ("Are there isolated users with no connections?", "connectivity"),
+    ("Which road segments are the only link between two areas?", "connectivity"),
+    ("How tightly knit is the team?", "cohesion"),
+    ("Is there a densely connected core of traders?", "cohesion"),
+    ("How many triangles do the friendships form?", "cohesion"),
+    ("How clustered is the collaboration network?", "cohesion"),
+    ("How has the network changed since January?", "change"),
+    ("Which communities grew since the last snapshot?", "change"),
+    ("What is different from the previous run?", "change"),
+    ("How can we assign exam slots so no student has two exams at once?", "colouring"),
+    (
+        "What is the minimum number of frequencies so neighbouring towers never share one?",
+        "colouring",
+    ),
+    ("Plan the meetings so that no two conflicting ones overlap", "colouring"),
+]
+
+
+@pytest.mark.parametrize(("question", "intent"), OTHER_DOMAINS)
+def test_reads_wordings_from_other_domains(question, intent):
+    assert read_question(question).primary.intent == intent, question
+
+
 SCHEMA_FREE = [
     (q, intent) for q, intent, graph in CASES if not (graph == "supply" and "critical" in q)
 ]
