@@ -19,7 +19,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue(
         "importance", "carry|hold|have|wield most|more|much weight|sway|clout|say|power", 1.5, gap=2
     ),
-    cue("importance", "key|main|top|big|star|major @ACTOR", 1.4, gap=1),
+    cue("importance", "key|main|top|big|star|major|heavy @ACTOR|hitter|gun|shot|wheel", 1.4, gap=1),
+    cue("importance", "carry|spread|reach|travel furthest|farthest|widest|far|wide", 1.3, gap=1),
     cue("importance", "matter|count most|more", 1.5, gap=1),
     words("importance", "matter", 0.9),
     cue("importance", "most|best|well|highly|better connect|connected|linked", 1.5, gap=1),
@@ -94,6 +95,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     words("communities", "team silo ensemble", 1.0),
     words("communities", "crowd side module party", 0.5),
     cue("communities", "make|form|create|build|find group", 1.2, gap=2),
+    cue("communities", "same @GROUP|bucket|category|class|camp", 1.3, gap=1),
     cue(
         "communities",
         "split|divide|partition|break|carve|organise|organize|sort|cluster|group into @GROUP|@AREA",
@@ -132,7 +134,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("brokers", "lie|sit|be on many|most short path|route", 1.2, gap=2, method="betweenness"),
     cue("brokers", "@CONNECTVERB @GROUP|@AREA", 1.6, gap=4),
     cue("brokers", "who|which|@ACTOR bridge|bridging", 1.5, gap=2),
-    cue("brokers", "between|across @GROUP|@AREA", 1.2, gap=2),
+    cue("brokers", "between|across @GROUP|@AREA", 1.2, gap=4),
+    words("brokers", "glue", 1.0),
     cue(
         "brokers",
         "from|across|between|span|spanning|reach different|separate|several|multiple|other "
@@ -183,7 +186,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     words("collectors", "receive", 0.7),
     # ---------------------------------------------------------------- distributors
     cue("distributors", "@SEND @MANY", 1.5, gap=5),
-    cue("distributors", "fan|spread out", 1.6, gap=0),
+    cue("distributors", "fan|spread out", 1.6, gap=2),
     cue("distributors", "number|many|distinct|different @SEND", 1.3, gap=4),
     cue("distributors", "pay out", 1.2, gap=0),
     cue("distributors", "to @MANY", 0.8, gap=1),
@@ -217,10 +220,16 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("cycles", "back and forth", 1.2, gap=0),
     cue("cycles", "start|begin end|finish same|where", 2.0, gap=4),
     cue("cycles", "make|go|move|run|come|travel circle|loop|round", 1.6, gap=2),
-    cue("cycles", "@FLOW|go|move|run|around|round in|around|round circle", 1.6, gap=3),
     cue(
         "cycles",
-        "return|flow|go|come|end to|at origin|originator|originating|sender|source|start|initial",
+        "@FLOW|go|move|run|around|round|ship|send|pass|trade|sell|pay in|around|round circle",
+        1.6,
+        gap=3,
+    ),
+    cue(
+        "cycles",
+        "return|flow|go|come|end to|at origin|originator|originating|sender|source|start|initial|"
+        "payer|owner|beginning",
         1.5,
         gap=2,
     ),

@@ -50,6 +50,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
         0.8,
     ),
     words("dependencies", "cascade knock ripple downstream upstream", 0.8),
+    words("dependencies", "affect affected impact impacted", 0.6),
     words("dependencies", "@PROVIDER", 0.3),
     # ---------------------------------------------------------------- similarity
     words(
@@ -110,6 +111,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("link_prediction", "not yet @LINKNOUN|connect|linked|connected", 1.5, gap=1),
     cue("link_prediction", "may|might know", 1.2, gap=1),
+    cue("link_prediction", "@LINKNOUN missing|absent|lacking|expected", 1.6, gap=2),
     cue("link_prediction", "likely|probably|expected next|soon|future|later", 1.6, gap=6),
     cue("link_prediction", "likely|probably|should|will each|one other|another", 1.4, gap=5),
     words("link_prediction", "likely", 0.8),
@@ -135,7 +137,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("paths", "path route journey itinerary", 1.5, method="shortest_path"),
     cue(
         "paths",
-        "alternative|alternate|backup|other|next|second @ROUTE|option|one",
+        "alternative|alternate|backup|other|next|second @ROUTE|option",
         1.6,
         gap=2,
         method="k_shortest_paths",

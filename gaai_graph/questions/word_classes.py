@@ -62,7 +62,10 @@ CLASSES: dict[str, frozenset[str]] = {
     ),
     "ROUTE": _word_set("path route journey itinerary way"),
     "MOVE": _word_set("travel go get commute drive ride walk fly move"),
-    "FAILVERB": _word_set("fail close remove disappear stop shut lose collapse break down delete"),
+    "FAILVERB": _word_set(
+        "fail close remove disappear stop shut lose collapse break down delete bust "
+        "bankrupt insolvent default offline"
+    ),
     "AREA": _word_set(
         "subnet subnetwork department division unit district region zone area specialty "
         "team office branch side world"

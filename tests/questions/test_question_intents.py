@@ -363,7 +363,64 @@ OTHER_DOMAINS = [
 ]
 
 
-@pytest.mark.parametrize(("question", "intent"), OTHER_DOMAINS)
+# A second round, written after the first was closed (logistics, HR, retail, music).
+MORE_DOMAINS = [
+    ("Who are the heavy hitters in this trading network?", "importance"),
+    ("Whose opinion carries furthest among the members?", "importance"),
+    ("Which accounts are the power users?", "importance"),
+    ("Do the players fall into natural teams?", "communities"),
+    ("Which users hang around together?", "communities"),
+    ("What are the friend groups in this class?", "communities"),
+    ("Identify the distinct sub-communities in the forum", "communities"),
+    ("Which people would you put in the same bucket based on who they talk to?", "communities"),
+    ("Who acts as the glue between the engineering and sales teams?", "brokers"),
+    ("Which people pass information between separate groups?", "brokers"),
+    ("Who are the connectors across departments?", "brokers"),
+    ("Which accounts are sinks for lots of small payments?", "collectors"),
+    ("Which addresses accumulate deposits from many wallets?", "collectors"),
+    ("Who is on the receiving end of the most transfers?", "collectors"),
+    ("Which accounts push money out to dozens of recipients?", "distributors"),
+    ("Which sources fan money out to many accounts?", "distributors"),
+    ("Which customers send invoices to the widest set of companies?", "distributors"),
+    ("Is there money going round in a ring between these accounts?", "cycles"),
+    ("Which payments eventually return to the payer?", "cycles"),
+    ("Show me cyclic transaction patterns", "cycles"),
+    ("Are goods shipped in a circle between the same warehouses?", "cycles"),
+    ("Which users registered with the same credit card?", "shared_identifiers"),
+    ("Which accounts sign in from a shared IP?", "shared_identifiers"),
+    ("Find people tied together by common phone numbers", "shared_identifiers"),
+    ("Which products rely on a single manufacturer?", "dependencies"),
+    ("If vendor V goes bust, which products are affected?", "dependencies"),
+    ("Which suppliers could halt production if they failed?", "dependencies"),
+    ("Which parts have no alternative source?", "dependencies"),
+    ("Which songs are most similar to each other?", "similarity"),
+    ("Which shops have overlapping customer bases?", "similarity"),
+    ("Who are the lookalikes of our top customer?", "similarity"),
+    ("Which researchers are likely to co-author a paper soon?", "link_prediction"),
+    ("Which connections are missing from the network?", "link_prediction"),
+    ("Which users should we suggest as friends to each other?", "link_prediction"),
+    ("What is the fastest way to get from depot A to depot B?", "paths"),
+    ("Which cities can be reached within three flights?", "paths"),
+    ("What are the five nearest hospitals to the accident site?", "paths"),
+    ("How many steps apart are these two people?", "paths"),
+    ("Can every warehouse reach every other one?", "connectivity"),
+    ("How many separate islands does the road network have?", "connectivity"),
+    ("Which junctions, if closed, would isolate part of the city?", "connectivity"),
+    ("Is the power grid all one piece?", "connectivity"),
+    ("How dense are the friendships in this class?", "cohesion"),
+    ("Which group of traders is the most tightly interconnected?", "cohesion"),
+    ("What is the k-core of the collaboration graph?", "cohesion"),
+    ("How has the supplier network evolved this year?", "change"),
+    ("What changed between the two snapshots?", "change"),
+    (
+        "Which shifts can be staffed so that no two colleagues who dislike each other work together?",
+        "colouring",
+    ),
+    ("Assign rooms so that conflicting classes never share a room", "colouring"),
+]
+
+
+@pytest.mark.parametrize(("question", "intent"), OTHER_DOMAINS + MORE_DOMAINS)
 def test_reads_wordings_from_other_domains(question, intent):
     assert read_question(question).primary.intent == intent, question
 
