@@ -413,7 +413,8 @@ MORE_DOMAINS = [
     ("How has the supplier network evolved this year?", "change"),
     ("What changed between the two snapshots?", "change"),
     (
-        "Which shifts can be staffed so that no two colleagues who dislike each other work together?",
+        "Which shifts can be staffed so that no two colleagues who dislike each other "
+        "work together?",
         "colouring",
     ),
     ("Assign rooms so that conflicting classes never share a room", "colouring"),
