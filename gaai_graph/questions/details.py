@@ -81,6 +81,7 @@ _DISTANCE_UNITS = word_set(
     "km kilometre kilometer kilometres kilometers mile miles metre meter minute minutes hour "
     "hours distance far"
 )
+_ROUTE_WORDS = word_set("route path journey itinerary way")
 _COMPARATIVES = word_set("more less higher lower bigger larger better worse greater fewer")
 _LIST_WORDS = frozenset(["which", "who", "top", "list", "rank", "most", "least"])
 _HOW_SCORE = word_set("central important influential connected close far dense clustered modular")
@@ -231,11 +232,11 @@ def read_value_kind(
     lowers = [token.lower for token in tokens]
     lemmas = [token.lemma for token in tokens]
     words = set(lowers) | set(lemmas)
-    if intent == "paths" and has_route_ends and not words & _DISTANCE_UNITS:
-        # "how many hops from A to B" is answered by the route, which carries its length
-        return "route"
-    if intent == "paths" and has_route_ends and words & _DISTANCE_UNITS:
-        return "score"
+    if intent == "paths" and has_route_ends:
+        # "how many hops from A to B" is answered by the route, which carries its length;
+        # "how many km separate A and B" asks for the distance alone
+        asks_distance = bool(words & _DISTANCE_UNITS) and not words & _ROUTE_WORDS
+        return "score" if asks_distance else "route"
     if "how" in lowers:
         following = lowers[lowers.index("how") + 1 : lowers.index("how") + 2]
         if following in (["many"], ["much"]):
@@ -250,13 +251,13 @@ def read_value_kind(
     if intent == "paths":
         if words & {"nearest", "closest", "nearby"} or "k_nearest" in methods:
             return "nearest"
-        if "how" in lowers and words & {"far", "distance", "long"} and entity_count >= 2:
+        if "how" in lowers and words & {"far", "distance", "long"} and entity_count >= 1:
             return "score"
         if "distance" in words and entity_count >= 2 and not words & {"route", "path"}:
             return "score"
         if methods and methods[0] in ("diameter", "eccentricity"):
             return "score"
-        if has_route_ends or words & {"route", "path", "journey", "itinerary", "way"}:
+        if has_route_ends or words & _ROUTE_WORDS:
             return "route"
         return "list"
     if compare:

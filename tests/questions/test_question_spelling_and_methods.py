@@ -109,3 +109,24 @@ def test_a_reading_always_names_methods_that_answer_it(
 ):
     schema = payments_schema if "account" in question else social_schema
     assert read_question(question, schema).primary.method_hints[0] == first_method
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How far is the furthest station from Bank?", "score"),
+        ("Which way should I go from Bank to Angel to cover the fewest miles?", "route"),
+        ("How many miles separate Bank and Angel?", "score"),
+        ("What's the walking distance from Bank to Angel?", "score"),
+        ("How many stops from Bank to Angel?", "route"),
+        ("Route from Bank to Angel please", "route"),
+        ("Which five stations are nearest to Bank?", "nearest"),
+    ],
+)
+def test_value_kind_of_route_questions_between_named_stations(transport_schema, question, kind):
+    index = build_name_index(
+        {"stations": [{"_key": "a", "name": "Bank"}, {"_key": "b", "name": "Angel"}]}
+    )
+    reading = read_question(question, transport_schema, lookup=index).primary
+    assert reading.intent == "paths"
+    assert reading.value_kind == kind
