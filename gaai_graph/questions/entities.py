@@ -252,6 +252,7 @@ _STOP = word_set(
 )
 _CONNECTORS = frozenset({"of", "de", "la", "le", "du", "van", "von", "der", "da", "st", "the"})
 _SLOT_WORDS = frozenset({"from", "to", "between", "and", "of", "near", "reach", "named", "called"})
+_SENTENCE_END = re.compile(r"[.?!:]")
 _BREAK = re.compile(r"[,;?!()\[\]]")
 _ID_NOUNS = frozenset({"node", "vertex", "member", "id", "number", "no", "key", "#"})
 
@@ -269,9 +270,16 @@ def _looks_like_name(tokens: Sequence[Token], sentence_start: bool) -> bool:
     ):
         return True
     capitals = [t for t in tokens if t.capitalised and t.lower not in _STOP]
-    if sentence_start and tokens[0].index == 0 and len(tokens) == 1:
-        return False
+    if sentence_start and len(tokens) == 1 and known_word(tokens[0].lower):
+        return False  # "Specifically, ..." is capitalised because it starts a sentence
     return bool(capitals)
+
+
+def _starts_sentence(text: str, tokens: list[Token], position: int) -> bool:
+    """Whether the token at `position` is the first word of a sentence."""
+    if position == 0:
+        return True
+    return bool(_SENTENCE_END.search(text[tokens[position - 1].end : tokens[position].start]))
 
 
 def _id_context(tokens: list[Token], position: int, collection_words: frozenset[str]) -> bool:
@@ -356,7 +364,7 @@ def _exact_at(
         ids = list(lookup.exact(key))
         if not ids:
             continue
-        if length == 1 and not _single_word_name(span[0], tokens, position, noun_words):
+        if length == 1 and not _single_word_name(text, span[0], tokens, position, noun_words):
             continue
         if length > 1 and all(t.lower in _STOP for t in span):
             continue
@@ -365,7 +373,7 @@ def _exact_at(
 
 
 def _single_word_name(
-    token: Token, tokens: list[Token], position: int, noun_words: frozenset[str]
+    text: str, token: Token, tokens: list[Token], position: int, noun_words: frozenset[str]
 ) -> bool:
     """A single word is a name when it cannot be an ordinary word of the question."""
     if token.lower in _STOP:
@@ -376,7 +384,7 @@ def _single_word_name(
         return True
     if _id_context(tokens, position, noun_words):
         return True
-    if token.capitalised and position > 0:
+    if token.capitalised and not _starts_sentence(text, tokens, position):
         return True
     if token.capitalised:
         return not known_word(token.lower)
@@ -407,7 +415,8 @@ def _name_runs(
         while current and current[-1].lower in _CONNECTORS:
             current.pop()
         long_enough = sum(len(t.text) for t in current) >= MIN_FUZZY_LENGTH
-        if current and long_enough and _looks_like_name(current, current[0].index == 0):
+        starts = _starts_sentence(text, tokens, current[0].index) if current else False
+        if current and long_enough and _looks_like_name(current, starts):
             runs.append(list(current))
         current.clear()
 

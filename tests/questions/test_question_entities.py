@@ -172,3 +172,10 @@ def test_a_large_index_searches_near_matches_within_the_initial(monkeypatch):
     index = build_name_index({"v": [{"_key": f"k{i}", "name": f"Name{i} Town"} for i in range(50)]})
     candidates = index.nearest("name7 twn", 3)
     assert candidates[0].vertex_id == "v/k7"
+
+
+def test_a_capitalised_word_starting_a_sentence_is_not_a_name(index):
+    matches = resolve_entities(
+        "Which hosts scan others? Possible scanning. Specifically, which?", index
+    )
+    assert matches == []
