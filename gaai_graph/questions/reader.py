@@ -156,6 +156,11 @@ def _detail(
     methods: list[str],
 ) -> IntentReading:
     intent: QuestionIntent = evidence.intent
+    mentions = [m.model_copy() for m in mentions]
+    if intent != "paths":
+        for mention in mentions:
+            if mention.role in ("source", "target"):
+                mention.role = "focus"  # "who matters most to X": X is what it is about
     vertices, edges = read_collections(cue_tokens, terms)
     for mention in mentions:
         collection = mention.vertex_id.split("/", 1)[0]

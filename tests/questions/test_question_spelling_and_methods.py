@@ -130,3 +130,11 @@ def test_value_kind_of_route_questions_between_named_stations(transport_schema, 
     reading = read_question(question, transport_schema, lookup=index).primary
     assert reading.intent == "paths"
     assert reading.value_kind == kind
+
+
+def test_importance_around_a_named_entity_is_personalised():
+    index = build_name_index({"people": [{"_key": "a", "name": "Ada Byron"}]})
+    around = read_question("Who matters most to Ada Byron?", lookup=index).primary
+    assert around.method_hints[0] == "personalized_pagerank"
+    score = read_question("How central is Ada Byron?", lookup=index).primary
+    assert (score.value_kind, score.method_hints[0]) == ("score", "pagerank")
