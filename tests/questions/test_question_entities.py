@@ -179,3 +179,15 @@ def test_a_capitalised_word_starting_a_sentence_is_not_a_name(index):
         "Which hosts scan others? Possible scanning. Specifically, which?", index
     )
     assert matches == []
+
+
+def test_names_in_other_scripts_are_indexed_and_found():
+    index = build_name_index(
+        {"stations": [{"_key": "m", "name": "Москва-Сити"}, {"_key": "z", "name": "Zürich HB"}]}
+    )
+    assert {
+        m.vertex_ids[0] for m in resolve_entities("Route from Москва Сити to Zurich HB", index)
+    } == {
+        "stations/m",
+        "stations/z",
+    }
