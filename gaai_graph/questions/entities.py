@@ -29,6 +29,7 @@ __all__ = [
     "EntityLookup",
     "NameIndex",
     "build_name_index",
+    "cached_name_index",
     "name_index_of",
     "resolve_entities",
 ]
@@ -239,6 +240,33 @@ def name_index_of(data: GraphData, schema: GraphSchema | None = None) -> NameInd
         {c.name: c.documents for c in data.collections.values() if c.kind == "document"},
         schema,
     )
+
+
+_CACHE_SIZE = 4
+_cached: dict[tuple[str, str], NameIndex] = {}
+
+
+def cached_name_index(data: GraphData, schema: GraphSchema) -> NameIndex:
+    """`name_index_of`, built once per loaded graph and schema (the last few are kept).
+
+    Nodes that run after schema analysis can call this with the (cached) loaded graph and get
+    the same index: a million vertices are indexed once per load, not once per question.
+
+    Args:
+        data: The loaded graph; its `load_id` keys the cache.
+        schema: Its analysed schema; its fingerprint is part of the key.
+
+    Returns:
+        The index.
+    """
+    key = (data.load_id, schema.fingerprint)
+    index = _cached.get(key)
+    if index is None:
+        index = name_index_of(data, schema)
+        if len(_cached) >= _CACHE_SIZE:
+            _cached.pop(next(iter(_cached)))
+        _cached[key] = index
+    return index
 
 
 # ---------------------------------------------------------------------------- resolution

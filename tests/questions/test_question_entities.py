@@ -191,3 +191,18 @@ def test_names_in_other_scripts_are_indexed_and_found():
         "stations/m",
         "stations/z",
     }
+
+
+def test_the_cached_index_is_built_once_per_load(transport_schema):
+    from gaai_graph.questions import cached_name_index
+
+    data = GraphData(
+        source="t",
+        collections={
+            "stations": CollectionData("stations", "document", [{"_key": "s1", "name": "Bank"}])
+        },
+    )
+    first = cached_name_index(data, transport_schema)
+    assert cached_name_index(data, transport_schema) is first
+    reloaded = GraphData(source="t", collections=data.collections)
+    assert cached_name_index(reloaded, transport_schema) is not first
