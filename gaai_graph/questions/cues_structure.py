@@ -111,6 +111,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("link_prediction", "not yet @LINKNOUN|connect|linked|connected", 1.5, gap=1),
     cue("link_prediction", "may|might know", 1.2, gap=1),
+    cue("link_prediction", "recommend to|for", 1.2, gap=3, method="adamic_adar"),
     cue("link_prediction", "@LINKNOUN missing|absent|lacking|expected", 1.6, gap=2),
     cue("link_prediction", "likely|probably|expected next|soon|future|later", 1.6, gap=6),
     cue("link_prediction", "likely|probably|should|will each|one other|another", 1.4, gap=5),

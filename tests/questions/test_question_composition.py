@@ -117,6 +117,25 @@ def test_unrecognised_questions_get_the_profile_never_nothing(social_schema, que
     assert reading.intent_names == ["profile"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Forecast next quarter revenue",
+        "What is the sentiment of the reviews?",
+        "What is the average order value?",
+        "How old is the oldest customer?",
+        "Will the price of steel go up?",
+    ],
+)
+def test_questions_no_graph_method_answers_fall_back_to_the_profile(question):
+    reading = read_question(question)
+    assert reading.fallback, (question, reading.intent_names)
+
+
+def test_recommending_to_someone_is_link_prediction():
+    assert read_question("Recommend products to this customer").primary.intent == "link_prediction"
+
+
 def test_recognised_questions_are_not_a_fallback(social_schema):
     assert not read_question("Who matters most?", social_schema).fallback
 
