@@ -55,6 +55,9 @@ NEAR_MATCH_MARGIN = 4.0
 PLAIN_RATIO_MARGIN = 10.0
 """When two near matches score alike, the one ahead by this much on plain edit ratio wins."""
 CANDIDATE_LIMIT = 3
+MAX_FUZZY_NAMES = 10
+"""At most this many unmatched name-like spans of one text are searched fuzzily (each search
+scans many names; a question names a handful, a pasted document could name hundreds)."""
 MIN_FUZZY_LENGTH = 3
 """Shorter words are not compared fuzzily: a letter or two is close to too many names."""
 MAX_NAME_WORDS = 8
@@ -372,7 +375,7 @@ def resolve_entities(
         )
         taken.update(range(position, position + length))
         position += length
-    for run in _name_runs(text, tokens, taken, noun_words):
+    for run in _name_runs(text, tokens, taken, noun_words)[:MAX_FUZZY_NAMES]:
         matches.append(_fuzzy(text, run, lookup))
     matches.sort(key=lambda m: m.span)
     return matches

@@ -283,17 +283,28 @@ def read_question(
         chosen = [scoped[0], scoped[1]] if scoped else [best[0]]
         for position, evidence in enumerate(chosen):
             named = _methods(scores, evidence.intent)
-            if readings and readings[-1].intent == evidence.intent:
-                named_methods[-1] = list(dict.fromkeys([*named_methods[-1], *named]))
-                readings[-1].method_hints = ordered_methods(named_methods[-1], readings[-1])
-                readings[-1].cues.extend(evidence.cues)
+            within: QuestionIntent | None = None
+            if scoped:
+                within = scoped[0].intent if position == 1 else None
+            elif readings and any(t.lemma in _EACH for t in cue_tokens):
+                within = readings[-1].intent
+            same = next(
+                (
+                    i
+                    for i, r in enumerate(readings)
+                    if r.intent == evidence.intent and (within is None or r.within == within)
+                ),
+                None,
+            )
+            if same is not None:
+                # asked again in another clause: one reading (a question reads each intent once)
+                named_methods[same] = list(dict.fromkeys([*named_methods[same], *named]))
+                readings[same].method_hints = ordered_methods(named_methods[same], readings[same])
+                readings[same].cues.extend(c for c in evidence.cues if c not in readings[same].cues)
                 continue
             reading = _detail(evidence, clause, cue_tokens, terms, mentions, named)
             named_methods.append(named)
-            if scoped and position == 1:
-                reading.within = scoped[0].intent
-            elif readings and any(t.lemma in _EACH for t in cue_tokens):
-                reading.within = readings[-1].intent
+            reading.within = within if within != reading.intent else None
             readings.append(reading)
     if len(readings) > 1:
         composite = [reading.intent for reading in readings]
