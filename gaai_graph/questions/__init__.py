@@ -11,6 +11,7 @@ from gaai_graph.questions.entities import (
     EntityLookup,
     NameIndex,
     build_name_index,
+    cached_name_index,
     name_index_of,
     resolve_entities,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "NameMatch",
     "QuestionReading",
     "build_name_index",
+    "cached_name_index",
     "graph_terms",
     "intent_catalogue",
     "intent_catalogue_text",

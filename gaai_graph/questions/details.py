@@ -49,7 +49,6 @@ _WEIGHT_FAMILY_CUES: dict[str, tuple[str, ...]] = {
     "amount": ("volume",),
     "volume": ("volume",),
     "value": ("volume",),
-    "money": ("volume",),
     "weight": ("volume", "distance", "time", "cost"),
     "weighted": ("volume", "distance", "time", "cost"),
     "strength": ("volume",),
@@ -81,6 +80,8 @@ _DISTANCE_UNITS = word_set(
     "km kilometre kilometer kilometres kilometers mile miles metre meter minute minutes hour "
     "hours distance far"
 )
+_BY_WORDS = word_set("by per weighted total")
+_ROUTE_WORDS = word_set("route path journey itinerary way")
 _COMPARATIVES = word_set("more less higher lower bigger larger better worse greater fewer")
 _LIST_WORDS = frozenset(["which", "who", "top", "list", "rank", "most", "least"])
 _HOW_SCORE = word_set("central important influential connected close far dense clustered modular")
@@ -130,10 +131,15 @@ def read_weight(
         return None, None
     numeric = terms.numeric_edge_attributes
     lemmas = [token.lemma for token in tokens]
+    collection_words = set(terms.collection_heads) | set(terms.edge_heads)
     for index in range(len(tokens)):
+        before = tokens[index - 1].lower if index > 0 else ""
         for name, parts in terms.attribute_parts.items():
-            if name in numeric and parts and parts == lemmas[index : index + len(parts)]:
-                return name, " ".join(t.text for t in tokens[index : index + len(parts)])
+            if name not in numeric or not parts or parts != lemmas[index : index + len(parts)]:
+                continue
+            if set(parts) <= collection_words and before not in _BY_WORDS:
+                continue  # "the calls graph" names the collection, "by calls" the attribute
+            return name, " ".join(t.text for t in tokens[index : index + len(parts)])
     if intent == "paths" and any(
         token.lemma in _HOP_WORDS or token.lower in ("fewest", "least") for token in tokens
     ):
@@ -153,7 +159,8 @@ def read_weight(
     if intent == "paths":
         for token in tokens:
             if token.lemma in _SHORT_WORDS or token.lower in _SHORT_WORDS:
-                for family in ("distance", "time", "cost"):
+                # "shortest" is a distance; durations and costs need their own words
+                for family in ("distance",):
                     for name, attribute_family in numeric.items():
                         if attribute_family == family:
                             return name, token.text
@@ -179,6 +186,8 @@ def read_numbers(
         value = number_value(token)
         if value is None or position in skip or token.lower in ("pair", "couple"):
             continue
+        if position > 0 and tokens[position - 1].lower in ("no", "any", "every"):
+            continue  # "no two neighbours" is a constraint, not a count
         if token.lower == "one" or value >= 1000 or value == 0:
             continue
         before = tokens[position - 1] if position > 0 else None
@@ -186,6 +195,12 @@ def read_numbers(
         if after is not None and after.lemma in _HOP_UNITS and hops is None:
             hops = value
             continue
+        if after is not None and after.lower in ("to", "or") and position + 2 < len(tokens):
+            upper = number_value(tokens[position + 2])
+            if upper is not None:  # "two to four intermediaries": a length range
+                hops = upper
+                skip = skip | {position + 2}
+                continue
         if before is not None and before.lower in ("length", "to", "most") and intent == "cycles":
             hops = value
             continue
@@ -231,11 +246,11 @@ def read_value_kind(
     lowers = [token.lower for token in tokens]
     lemmas = [token.lemma for token in tokens]
     words = set(lowers) | set(lemmas)
-    if intent == "paths" and has_route_ends and not words & _DISTANCE_UNITS:
-        # "how many hops from A to B" is answered by the route, which carries its length
-        return "route"
-    if intent == "paths" and has_route_ends and words & _DISTANCE_UNITS:
-        return "score"
+    if intent == "paths" and has_route_ends:
+        # "how many hops from A to B" is answered by the route, which carries its length;
+        # "how many km separate A and B" asks for the distance alone
+        asks_distance = bool(words & _DISTANCE_UNITS) and not words & _ROUTE_WORDS
+        return "score" if asks_distance else "route"
     if "how" in lowers:
         following = lowers[lowers.index("how") + 1 : lowers.index("how") + 2]
         if following in (["many"], ["much"]):
@@ -250,13 +265,13 @@ def read_value_kind(
     if intent == "paths":
         if words & {"nearest", "closest", "nearby"} or "k_nearest" in methods:
             return "nearest"
-        if "how" in lowers and words & {"far", "distance", "long"} and entity_count >= 2:
+        if "how" in lowers and words & {"far", "distance", "long"} and entity_count >= 1:
             return "score"
         if "distance" in words and entity_count >= 2 and not words & {"route", "path"}:
             return "score"
         if methods and methods[0] in ("diameter", "eccentricity"):
             return "score"
-        if has_route_ends or words & {"route", "path", "journey", "itinerary", "way"}:
+        if has_route_ends or words & _ROUTE_WORDS:
             return "route"
         return "list"
     if compare:
@@ -294,8 +309,11 @@ def read_attributes(tokens: list[Token], terms: GraphTerms | None) -> list[str]:
     if terms is None:
         return []
     lemmas = {token.lemma for token in tokens} | {token.lower for token in tokens}
+    collection_words = set(terms.collection_heads) | set(terms.edge_heads)
     found: list[str] = []
     for name, parts in terms.attribute_parts.items():
+        if set(parts) <= collection_words:
+            continue  # "calls" on the `calls` edges: the word names the collection
         if parts and all(part in lemmas for part in parts) and name not in found:
             found.append(name)
     return found

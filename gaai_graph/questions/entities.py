@@ -29,6 +29,7 @@ __all__ = [
     "EntityLookup",
     "NameIndex",
     "build_name_index",
+    "cached_name_index",
     "name_index_of",
     "resolve_entities",
 ]
@@ -54,6 +55,9 @@ NEAR_MATCH_MARGIN = 4.0
 PLAIN_RATIO_MARGIN = 10.0
 """When two near matches score alike, the one ahead by this much on plain edit ratio wins."""
 CANDIDATE_LIMIT = 3
+MAX_FUZZY_NAMES = 10
+"""At most this many unmatched name-like spans of one text are searched fuzzily (each search
+scans many names; a question names a handful, a pasted document could name hundreds)."""
 MIN_FUZZY_LENGTH = 3
 """Shorter words are not compared fuzzily: a letter or two is close to too many names."""
 MAX_NAME_WORDS = 8
@@ -241,6 +245,33 @@ def name_index_of(data: GraphData, schema: GraphSchema | None = None) -> NameInd
     )
 
 
+_CACHE_SIZE = 4
+_cached: dict[tuple[str, str], NameIndex] = {}
+
+
+def cached_name_index(data: GraphData, schema: GraphSchema) -> NameIndex:
+    """`name_index_of`, built once per loaded graph and schema (the last few are kept).
+
+    Nodes that run after schema analysis can call this with the (cached) loaded graph and get
+    the same index: a million vertices are indexed once per load, not once per question.
+
+    Args:
+        data: The loaded graph; its `load_id` keys the cache.
+        schema: Its analysed schema; its fingerprint is part of the key.
+
+    Returns:
+        The index.
+    """
+    key = (data.load_id, schema.fingerprint)
+    index = _cached.get(key)
+    if index is None:
+        index = name_index_of(data, schema)
+        if len(_cached) >= _CACHE_SIZE:
+            _cached.pop(next(iter(_cached)))
+        _cached[key] = index
+    return index
+
+
 # ---------------------------------------------------------------------------- resolution
 
 _STOP = word_set(
@@ -252,6 +283,7 @@ _STOP = word_set(
 )
 _CONNECTORS = frozenset({"of", "de", "la", "le", "du", "van", "von", "der", "da", "st", "the"})
 _SLOT_WORDS = frozenset({"from", "to", "between", "and", "of", "near", "reach", "named", "called"})
+_SENTENCE_END = re.compile(r"[.?!:]")
 _BREAK = re.compile(r"[,;?!()\[\]]")
 _ID_NOUNS = frozenset({"node", "vertex", "member", "id", "number", "no", "key", "#"})
 
@@ -269,9 +301,16 @@ def _looks_like_name(tokens: Sequence[Token], sentence_start: bool) -> bool:
     ):
         return True
     capitals = [t for t in tokens if t.capitalised and t.lower not in _STOP]
-    if sentence_start and tokens[0].index == 0 and len(tokens) == 1:
-        return False
+    if sentence_start and len(tokens) == 1 and known_word(tokens[0].lower):
+        return False  # "Specifically, ..." is capitalised because it starts a sentence
     return bool(capitals)
+
+
+def _starts_sentence(text: str, tokens: list[Token], position: int) -> bool:
+    """Whether the token at `position` is the first word of a sentence."""
+    if position == 0:
+        return True
+    return bool(_SENTENCE_END.search(text[tokens[position - 1].end : tokens[position].start]))
 
 
 def _id_context(tokens: list[Token], position: int, collection_words: frozenset[str]) -> bool:
@@ -336,7 +375,7 @@ def resolve_entities(
         )
         taken.update(range(position, position + length))
         position += length
-    for run in _name_runs(text, tokens, taken, noun_words):
+    for run in _name_runs(text, tokens, taken, noun_words)[:MAX_FUZZY_NAMES]:
         matches.append(_fuzzy(text, run, lookup))
     matches.sort(key=lambda m: m.span)
     return matches
@@ -356,7 +395,7 @@ def _exact_at(
         ids = list(lookup.exact(key))
         if not ids:
             continue
-        if length == 1 and not _single_word_name(span[0], tokens, position, noun_words):
+        if length == 1 and not _single_word_name(text, span[0], tokens, position, noun_words):
             continue
         if length > 1 and all(t.lower in _STOP for t in span):
             continue
@@ -365,7 +404,7 @@ def _exact_at(
 
 
 def _single_word_name(
-    token: Token, tokens: list[Token], position: int, noun_words: frozenset[str]
+    text: str, token: Token, tokens: list[Token], position: int, noun_words: frozenset[str]
 ) -> bool:
     """A single word is a name when it cannot be an ordinary word of the question."""
     if token.lower in _STOP:
@@ -376,7 +415,7 @@ def _single_word_name(
         return True
     if _id_context(tokens, position, noun_words):
         return True
-    if token.capitalised and position > 0:
+    if token.capitalised and not _starts_sentence(text, tokens, position):
         return True
     if token.capitalised:
         return not known_word(token.lower)
@@ -407,7 +446,8 @@ def _name_runs(
         while current and current[-1].lower in _CONNECTORS:
             current.pop()
         long_enough = sum(len(t.text) for t in current) >= MIN_FUZZY_LENGTH
-        if current and long_enough and _looks_like_name(current, current[0].index == 0):
+        starts = _starts_sentence(text, tokens, current[0].index) if current else False
+        if current and long_enough and _looks_like_name(current, starts):
             runs.append(list(current))
         current.clear()
 

@@ -29,6 +29,9 @@ def default_methods(reading: IntentReading) -> list[str]:
     weighted = reading.weight_attribute is not None
     removed = any(e.role == "removed" for e in reading.entities)
     if intent == "importance":
+        if kind == "list" and any(e.role == "focus" for e in reading.entities):
+            # "who matters most to X": importance seen from the named entities
+            return ["personalized_pagerank", "pagerank"]
         if reading.direction == "in":
             return ["strength" if weighted else "in_degree", "pagerank"]
         if reading.direction == "out":

@@ -13,6 +13,7 @@ import re
 
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import GraphSchema
+from gaai_graph.questions.catalogue import INTENT_METHODS
 from gaai_graph.questions.details import (
     read_attributes,
     read_collections,
@@ -38,7 +39,8 @@ from gaai_graph.questions.text import Token, tokenize, word_set
 
 __all__ = ["read_question", "split_clauses"]
 
-_CLAUSE_BREAK = re.compile(r"[?;!]|\.\s")
+_CLAUSE_BREAK = re.compile(r"[?;!]")
+_SENTENCE_END = re.compile(r"\.\s")
 _WH = word_set(
     "who whom which what how where whether is are does do can could would will then also "
     "rank list show give find tell name identify pick highlight say explain"
@@ -47,7 +49,7 @@ _EACH = CLASSES["EACH"]
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
-_TITLES = word_set("dr mr mrs ms miss prof sir st saint lord lady")
+_TITLES = word_set("dr mr mrs ms miss prof sir st saint lord lady vs etc no mt ft")
 
 
 def split_clauses(text: str, tokens: list[Token]) -> list[list[Token]]:
@@ -61,8 +63,17 @@ def split_clauses(text: str, tokens: list[Token]) -> list[list[Token]]:
         if clauses[-1] and position > 0:
             between = text[tokens[position - 1].end : token.start]
             nxt = tokens[position + 1].lower if position + 1 < len(tokens) else ""
-            starts_new = bool(_CLAUSE_BREAK.search(between)) or (
-                token.lower in ("and", "then", "also", "plus") and (nxt in _WH or "," in between)
+            previous = tokens[position - 1].lower
+            full_stop = bool(_SENTENCE_END.search(between)) and not (
+                previous in _TITLES or len(previous) == 1
+            )
+            starts_new = (
+                full_stop
+                or bool(_CLAUSE_BREAK.search(between))
+                or (
+                    token.lower in ("and", "then", "also", "plus")
+                    and (nxt in _WH or "," in between)
+                )
             )
             if starts_new:
                 clauses.append([])
@@ -145,6 +156,11 @@ def _detail(
     methods: list[str],
 ) -> IntentReading:
     intent: QuestionIntent = evidence.intent
+    mentions = [m.model_copy() for m in mentions]
+    if intent != "paths":
+        for mention in mentions:
+            if mention.role in ("source", "target"):
+                mention.role = "focus"  # "who matters most to X": X is what it is about
     vertices, edges = read_collections(cue_tokens, terms)
     for mention in mentions:
         collection = mention.vertex_id.split("/", 1)[0]
@@ -267,17 +283,28 @@ def read_question(
         chosen = [scoped[0], scoped[1]] if scoped else [best[0]]
         for position, evidence in enumerate(chosen):
             named = _methods(scores, evidence.intent)
-            if readings and readings[-1].intent == evidence.intent:
-                named_methods[-1] = list(dict.fromkeys([*named_methods[-1], *named]))
-                readings[-1].method_hints = ordered_methods(named_methods[-1], readings[-1])
-                readings[-1].cues.extend(evidence.cues)
+            within: QuestionIntent | None = None
+            if scoped:
+                within = scoped[0].intent if position == 1 else None
+            elif readings and any(t.lemma in _EACH for t in cue_tokens):
+                within = readings[-1].intent
+            same = next(
+                (
+                    i
+                    for i, r in enumerate(readings)
+                    if r.intent == evidence.intent and (within is None or r.within == within)
+                ),
+                None,
+            )
+            if same is not None:
+                # asked again in another clause: one reading (a question reads each intent once)
+                named_methods[same] = list(dict.fromkeys([*named_methods[same], *named]))
+                readings[same].method_hints = ordered_methods(named_methods[same], readings[same])
+                readings[same].cues.extend(c for c in evidence.cues if c not in readings[same].cues)
                 continue
             reading = _detail(evidence, clause, cue_tokens, terms, mentions, named)
             named_methods.append(named)
-            if scoped and position == 1:
-                reading.within = scoped[0].intent
-            elif readings and any(t.lemma in _EACH for t in cue_tokens):
-                reading.within = readings[-1].intent
+            reading.within = within if within != reading.intent else None
             readings.append(reading)
     if len(readings) > 1:
         composite = [reading.intent for reading in readings]
@@ -293,6 +320,7 @@ def read_question(
                     entities=mentions,
                     focus_collections=read_collections(tokens, terms)[0],
                     value_kind="list",
+                    method_hints=list(INTENT_METHODS["profile"]),
                 )
             ],
             fallback=True,

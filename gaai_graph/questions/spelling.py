@@ -27,9 +27,12 @@ _VOCABULARY: tuple[str, ...] = tuple(
 
 @lru_cache(maxsize=4096)
 def _meant(word: str) -> str | None:
-    for form in (word, word[:-1] if word.endswith("s") else None):
-        if form is None:
-            continue
+    forms = [word]
+    if word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    elif word.endswith("s"):
+        forms.append(word[:-1])
+    for form in forms:
         found = process.extract(
             form, _VOCABULARY, scorer=fuzz.ratio, limit=2, score_cutoff=SPELLING_SCORE
         )

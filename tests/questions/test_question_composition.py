@@ -117,6 +117,25 @@ def test_unrecognised_questions_get_the_profile_never_nothing(social_schema, que
     assert reading.intent_names == ["profile"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Forecast next quarter revenue",
+        "What is the sentiment of the reviews?",
+        "What is the average order value?",
+        "How old is the oldest customer?",
+        "Will the price of steel go up?",
+    ],
+)
+def test_questions_no_graph_method_answers_fall_back_to_the_profile(question):
+    reading = read_question(question)
+    assert reading.fallback, (question, reading.intent_names)
+
+
+def test_recommending_to_someone_is_link_prediction():
+    assert read_question("Recommend products to this customer").primary.intent == "link_prediction"
+
+
 def test_recognised_questions_are_not_a_fallback(social_schema):
     assert not read_question("Who matters most?", social_schema).fallback
 
@@ -137,3 +156,28 @@ def test_catalogue_lists_every_intent_with_known_methods():
     assert len(covered) >= 35
     text = intent_catalogue_text()
     assert all(f"- {intent}:" in text for intent in INTENT_DESCRIPTIONS)
+
+
+def test_an_intent_asked_twice_is_read_once():
+    reading = read_question("Who are the key players? Again: who are the most central people?")
+    assert reading.intent_names == ["importance"]
+    assert reading.composite_of == []
+
+
+def test_scoped_importance_is_kept_apart_from_plain_importance():
+    reading = read_question("Which people are central, and who leads each group?")
+    assert reading.intent_names == ["importance", "communities", "importance"]
+    assert [r.within for r in reading.intents] == [None, None, "communities"]
+
+
+def test_a_long_pasted_text_searches_only_a_few_names_fuzzily():
+    from gaai_graph.questions import build_name_index
+    from gaai_graph.questions.entities import MAX_FUZZY_NAMES
+
+    index = build_name_index(
+        {"s": [{"_key": str(i), "name": f"Station {i} Road"} for i in range(50)]}
+    )
+    text = " ".join(f"Is Hillside{i} Park central?" for i in range(40))
+    reading = read_question(text, lookup=index)
+    assert len(reading.unresolved_names) == MAX_FUZZY_NAMES
+    assert reading.intent_names == ["importance"]

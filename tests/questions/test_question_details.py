@@ -145,3 +145,52 @@ def test_a_word_that_names_a_collection_is_not_a_cue(meetup_schema, social_schem
     assert meetup.primary.intent == "importance"
     assert meetup.primary.focus_collections == ["groups"]
     assert read_question("Which groups are there?", social_schema).primary.intent == "communities"
+
+
+def test_a_number_range_bounds_the_length():
+    reading = read_question("Find chains of payments that come back after two to four hops").primary
+    assert (reading.intent, reading.k, reading.hops) == ("cycles", None, 4)
+
+
+def test_no_two_is_a_constraint_not_a_count():
+    reading = read_question(
+        "Schedule exams so that no two friends sit them at the same time"
+    ).primary
+    assert reading.intent == "colouring"
+    assert reading.k is None
+
+
+@pytest.fixture
+def calls_schema():
+    from conftest import attribute, make_schema
+
+    return make_schema(
+        {"subscribers": (400, [attribute("name")])},
+        {
+            "calls": (
+                1900,
+                [attribute("calls", "number"), attribute("minutes", "number")],
+                ["subscribers"],
+                ["subscribers"],
+            )
+        },
+    )
+
+
+def test_a_word_naming_the_edge_collection_is_not_its_same_named_attribute(calls_schema):
+    plain = read_question(
+        "Who is the most important customer in the network of calls?", calls_schema
+    )
+    assert plain.primary.weight_attribute is None
+    assert plain.primary.attributes == []
+    assert plain.primary.edge_collections == ["calls"]
+    weighted = read_question("Who is most important by calls?", calls_schema).primary
+    assert weighted.weight_attribute == "calls"
+
+
+def test_shortest_is_a_distance_not_a_duration(calls_schema):
+    reading = read_question("What is the shortest calling chain between two people?", calls_schema)
+    assert reading.primary.intent == "paths"
+    assert reading.primary.weight_attribute is None
+    quick = read_question("What is the quickest chain between two people?", calls_schema)
+    assert quick.primary.weight_attribute == "minutes"

@@ -172,3 +172,37 @@ def test_a_large_index_searches_near_matches_within_the_initial(monkeypatch):
     index = build_name_index({"v": [{"_key": f"k{i}", "name": f"Name{i} Town"} for i in range(50)]})
     candidates = index.nearest("name7 twn", 3)
     assert candidates[0].vertex_id == "v/k7"
+
+
+def test_a_capitalised_word_starting_a_sentence_is_not_a_name(index):
+    matches = resolve_entities(
+        "Which hosts scan others? Possible scanning. Specifically, which?", index
+    )
+    assert matches == []
+
+
+def test_names_in_other_scripts_are_indexed_and_found():
+    index = build_name_index(
+        {"stations": [{"_key": "m", "name": "Москва-Сити"}, {"_key": "z", "name": "Zürich HB"}]}
+    )
+    assert {
+        m.vertex_ids[0] for m in resolve_entities("Route from Москва Сити to Zurich HB", index)
+    } == {
+        "stations/m",
+        "stations/z",
+    }
+
+
+def test_the_cached_index_is_built_once_per_load(transport_schema):
+    from gaai_graph.questions import cached_name_index
+
+    data = GraphData(
+        source="t",
+        collections={
+            "stations": CollectionData("stations", "document", [{"_key": "s1", "name": "Bank"}])
+        },
+    )
+    first = cached_name_index(data, transport_schema)
+    assert cached_name_index(data, transport_schema) is first
+    reloaded = GraphData(source="t", collections=data.collections)
+    assert cached_name_index(reloaded, transport_schema) is not first
