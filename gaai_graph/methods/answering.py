@@ -128,6 +128,18 @@ def weight_of(job: LocalJob) -> str | None:
             f"weight attribute {attribute!r} is not on the projection's edges (edge "
             f"attributes: {known}); name another or leave it null"
         )
+    values = job.graph.es[attribute]
+    missing = sum(
+        1
+        for value in values
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+    )
+    if missing:
+        raise TemplateValidationError(
+            f"weight attribute {attribute!r} is missing or not a number on {missing:,} of "
+            f"{len(values):,} edges; fill those edges, narrow the projection, or choose "
+            "another weight"
+        )
     return str(attribute)
 
 

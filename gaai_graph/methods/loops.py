@@ -138,7 +138,7 @@ SHORT_CYCLES = Method(
         ),
         ParameterSpec("max_cycles", "int", 10_000, "Stop after this many loops.", minimum=1),
         ParameterSpec(
-            "max_steps", "int", 2_000_000, "Stop after this many edge visits.", minimum=1
+            "max_steps", "int", 5_000_000, "Stop after this many edge visits.", minimum=1
         ),
     ),
     local=_short_cycles,

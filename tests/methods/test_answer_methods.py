@@ -382,3 +382,16 @@ def test_the_local_engine_runs_a_value_method_and_carries_its_answer():
     assert result.answer is not None and result.answer.kind == "route"
     assert result.answer.value["length"] == nx.shortest_path_length(graph, 16, 25)
     assert result.metrics["headline"].startswith("The shortest route from v/16 to v/25")
+
+
+def test_missing_weights_are_counted_in_one_line():
+    graph = weighted(nx.path_graph(4), 1)
+    graph[1][2]["weight"] = float("nan")
+    with pytest.raises(TemplateValidationError, match="missing or not a number on 1 of 3 edges"):
+        run(
+            get_method("shortest_path"),
+            graph,
+            source="v/0",
+            target="v/3",
+            weight_attribute="weight",
+        )

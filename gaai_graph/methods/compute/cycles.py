@@ -83,7 +83,7 @@ def short_cycles(
     amount_attribute: str | None = None,
     amount_tolerance: float | None = None,
     max_cycles: int = 10_000,
-    max_steps: int = 2_000_000,
+    max_steps: int = 5_000_000,
 ) -> CycleSearch:
     """Simple cycles of `min_length`..`max_length` hops, bounded work.
 
@@ -193,13 +193,47 @@ class _Search:
         self.ratio = ratio
         self.result = CycleSearch()
         self.seen: set[tuple[int, ...]] = set()
+        self.predecessors: list[list[int]] = []
+        self.back: dict[int, int] = {}
 
     def run(self, max_cycles: int, max_steps: int) -> None:
         self.max_cycles, self.max_steps = max_cycles, max_steps
+        predecessors: list[set[int]] = [set() for _ in self.out_edges]
+        for source, hops in enumerate(self.out_edges):
+            for target, _ in hops:
+                predecessors[target].add(source)
+        self.predecessors = [sorted(p) for p in predecessors]
         for start in range(len(self.out_edges)):
+            back = self._hops_back_to(start)
+            if back is None:
+                self.result.complete = False
+                return
+            self.back = back
             if not self._extend(start, [start], [], {start}):
                 self.result.complete = False
                 return
+
+    def _hops_back_to(self, start: int) -> dict[int, int] | None:
+        """Hops from each higher vertex back to `start` within max_length - 1 (None: bound hit).
+
+        A path may only step onto a vertex that can still return to `start` in the hops left,
+        which prunes the search to the paths that can close (a breadth-first search backwards
+        costs far less than the paths it saves).
+        """
+        back = {start: 0}
+        frontier = [start]
+        for hops in range(1, self.max_length):
+            following = []
+            for vertex in frontier:
+                for previous in self.predecessors[vertex]:
+                    self.result.steps += 1
+                    if previous > start and previous not in back:
+                        back[previous] = hops
+                        following.append(previous)
+                if self.result.steps > self.max_steps:
+                    return None
+            frontier = following
+        return back
 
     def _admissible(self, edges: list[int], closing: bool) -> bool:
         """Whether the edges taken so far (or the closed cycle) meet the constraints."""
@@ -242,7 +276,9 @@ class _Search:
                 if len(result.cycles) >= self.max_cycles:
                     return False
                 continue
-            if target < start or target in on_path or len(path) >= self.max_length:
+            hops_back = self.back.get(target)
+            # Only step where the loop can still close within max_length hops.
+            if hops_back is None or hops_back > self.max_length - len(path) or target in on_path:
                 continue
             if not self._admissible(taken, closing=False):
                 continue

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -44,6 +44,7 @@ __all__ = [
 SimilarityMetric = Literal["jaccard", "overlap", "cosine"]
 LinkMetric = Literal["common_neighbors", "adamic_adar", "preferential_attachment"]
 _SIMILARITY = ("jaccard", "overlap", "cosine")
+Scores = npt.NDArray[np.float64]
 _LINK = ("common_neighbors", "adamic_adar", "preferential_attachment")
 _REVERSE: dict[str, Mode] = {"out": "in", "in": "out", "all": "all"}
 
@@ -77,41 +78,75 @@ def _score(metric: str, common: float, size_u: int, size_v: int) -> float:
     return common / math.sqrt(product) if product else 0.0
 
 
-def _two_hop_counts(
+Scorer = Callable[[int, npt.NDArray[np.int64], npt.NDArray[np.float64]], npt.NDArray[np.float64]]
+"""Scores of the pairs (u, v) for candidate vertices v, from their shared-neighbour totals."""
+
+
+def _best_pairs(
     neighbours: list[set[int]],
     back: list[set[int]],
-    weight_of: Sequence[float] | None,
+    gain: npt.NDArray[np.float64] | None,
     starts: Sequence[int],
+    score: Scorer,
+    top_k: int,
     max_work: int,
     result: ScoredPairs,
-) -> dict[tuple[int, int], float]:
-    """Shared-neighbour totals for every pair sharing a neighbour.
+    *,
+    unlinked_only: bool = False,
+) -> list[tuple[int, int, float]]:
+    """The `top_k` best pairs among those sharing a neighbour, best first (ties by pair).
 
-    Counts, or the summed `weight_of` of the shared neighbours: from each start u to each
-    neighbour z, then back from z to every v having z as a neighbour (`back` is the reverse
-    of `neighbours`).
+    From each start u to each neighbour z, then back from z to every v having z as a
+    neighbour (`back` is the reverse of `neighbours`): the shared-neighbour total of (u, v)
+    is the number of such z, or the sum of `gain[z]`. Each start is handled whole with numpy
+    (a pair of two starts from its lower vertex only), and the search stops before a start
+    that would take the work past `max_work`, so every listed score is exact.
     """
-    shared: dict[tuple[int, int], float] = {}
-    # A pair of two starts is counted from its lower vertex only.
-    is_start = set(starts)
+    n = len(neighbours)
+    is_start = np.zeros(n, dtype=bool)
+    is_start[list(starts)] = True
+    arrays = [np.fromiter(sorted(near), dtype=np.int64, count=len(near)) for near in back]
+    # Min-heap of the best so far; its root is the worst kept: lowest score, then largest pair.
+    kept: list[tuple[float, int, int]] = []
     for u in starts:
-        for middle in sorted(neighbours[u]):
-            result.work += len(back[middle])
-            if result.work > max_work:
-                result.complete = False
-                return shared
-            gain = 1.0 if weight_of is None else weight_of[middle]
-            for v in back[middle]:
-                if v == u or (v < u and v in is_start):
-                    continue
-                key = (u, v) if u < v else (v, u)
-                shared[key] = shared.get(key, 0.0) + gain
-    return shared
-
-
-def _ranked(scored: dict[tuple[int, int], float], top_k: int) -> list[tuple[int, int, float]]:
-    best = heapq.nsmallest(top_k, scored.items(), key=lambda item: (-item[1], item[0]))
-    return [(u, v, score) for (u, v), score in best]
+        middles = sorted(neighbours[u])
+        parts = [arrays[z] for z in middles]
+        sizes = [part.size for part in parts]
+        if result.work + sum(sizes) > max_work:
+            result.complete = False
+            break
+        result.work += sum(sizes)
+        if not parts:
+            continue
+        candidates = np.concatenate(parts)
+        weights = None if gain is None else np.repeat(gain[middles], sizes)
+        keep = (candidates != u) & ((candidates > u) | ~is_start[candidates])
+        if unlinked_only and neighbours[u]:
+            linked = np.fromiter(neighbours[u], dtype=np.int64, count=len(neighbours[u]))
+            keep &= ~np.isin(candidates, linked)
+        candidates = candidates[keep]
+        if candidates.size == 0:
+            continue
+        others, position = np.unique(candidates, return_inverse=True)
+        totals = np.bincount(
+            position, weights=None if weights is None else weights[keep], minlength=others.size
+        ).astype(np.float64)
+        scores = score(u, others, totals)
+        if scores.size > top_k:
+            threshold = np.partition(scores, scores.size - top_k)[scores.size - top_k]
+            chosen = np.nonzero(scores >= threshold)[0]
+        else:
+            chosen = np.arange(scores.size)
+        for i in chosen.tolist():
+            v = int(others[i])
+            low, high = (u, v) if u < v else (v, u)
+            item = (float(scores[i]), -low, -high)
+            if len(kept) < top_k:
+                heapq.heappush(kept, item)
+            elif item > kept[0]:
+                heapq.heapreplace(kept, item)
+    ranked = sorted(kept, reverse=True)
+    return [(-low, -high, value) for value, low, high in ranked]
 
 
 def neighbourhood_similarity(
@@ -140,12 +175,17 @@ def neighbourhood_similarity(
         range(graph.vcount()) if vertices is None else vertex_indices(graph, vertices, "vertices")
     )
     result = ScoredPairs()
-    shared = _two_hop_counts(neighbours, back, None, starts, max_work, result)
-    scored = {
-        (u, v): _score(metric, common, len(neighbours[u]), len(neighbours[v]))
-        for (u, v), common in shared.items()
-    }
-    result.pairs = _ranked(scored, top_k)
+    size = np.fromiter((len(near) for near in neighbours), dtype=np.float64, count=len(neighbours))
+
+    def score(u: int, others: npt.NDArray[np.int64], common: Scores) -> Scores:
+        mine, theirs = size[u], size[others]
+        if metric == "jaccard":
+            return common / (mine + theirs - common)
+        if metric == "overlap":
+            return common / np.minimum(mine, theirs)
+        return common / np.sqrt(mine * theirs)
+
+    result.pairs = _best_pairs(neighbours, back, None, starts, score, top_k, max_work, result)
     return result
 
 
@@ -178,13 +218,19 @@ def link_scores(
     if metric == "preferential_attachment":
         result.pairs = _top_products(neighbours, focus, top_k, max_work, result)
         return result
-    weight_of = None
+    gain = None
     if metric == "adamic_adar":
-        weight_of = [1.0 / math.log(len(n)) if len(n) > 1 else 0.0 for n in neighbours]
+        gain = np.asarray(
+            [1.0 / math.log(len(n)) if len(n) > 1 else 0.0 for n in neighbours], dtype=np.float64
+        )
     starts = range(graph.vcount()) if focus is None else focus
-    shared = _two_hop_counts(neighbours, neighbours, weight_of, starts, max_work, result)
-    unlinked = {pair: s for pair, s in shared.items() if pair[1] not in neighbours[pair[0]]}
-    result.pairs = _ranked(unlinked, top_k)
+
+    def totals(u: int, others: npt.NDArray[np.int64], shared: Scores) -> Scores:
+        return shared
+
+    result.pairs = _best_pairs(
+        neighbours, neighbours, gain, starts, totals, top_k, max_work, result, unlinked_only=True
+    )
     return result
 
 
@@ -216,7 +262,8 @@ def _top_products(
             found.setdefault((min(u, v), max(u, v)), float(-negative))
         if position + 1 < len(order):
             heapq.heappush(heap, (-degree[u] * degree[order[position + 1]], u, position + 1))
-    return _ranked(found, top_k)
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:top_k]
+    return [(u, v, score) for (u, v), score in ranked]
 
 
 def score_pairs(

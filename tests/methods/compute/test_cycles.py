@@ -97,7 +97,8 @@ def test_work_is_bounded_and_says_so():
     assert not result.complete
     assert "stopped at that bound" in result.bound
     result = cycles.short_cycles(g, max_steps=100)
-    assert not result.complete and result.steps == 101
+    # The search stops within one vertex's edges of the bound.
+    assert not result.complete and 100 < result.steps <= 100 + 11
 
 
 def test_strongly_connected_is_not_a_cycle_list():
