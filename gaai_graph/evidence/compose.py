@@ -27,7 +27,6 @@ from gaai_graph.evidence.names import join_names
 from gaai_graph.evidence.profiles import best_alignment, partition_alignment
 from gaai_graph.evidence.sentences import (
     describe_typical,
-    explain_alignment,
     explain_baseline,
     explain_leader,
 )
@@ -121,6 +120,7 @@ def leader_finding(
 
     The confidence is that of a *clear leader* (`gaai_graph.evidence.leaders`); the finding is
     flagged only when the leader is also unusual against the graph's baseline (beyond its tail).
+    A shared lead names both entities, the leader first.
 
     Args:
         scores: One score per vertex, in `vertex_ids` order.
@@ -143,8 +143,19 @@ def leader_finding(
     leader = vertex_ids[evidence["leader"]]
     judged = assess(float(array[evidence["leader"]]), Baseline.of(array, scale=scale))
     evidence = {**evidence, "unusual": judged["unusual"], "tail_expected": judged["tail_expected"]}
-    sentence = explain_leader(evidence, name=name(leader), measure=measure, noun_plural=noun_plural)
-    return make_finding(kind, [leader], evidence, sentence)
+    second = int(evidence["runner_up_index"])
+    runner_up: str | None = vertex_ids[second] if second >= 0 else None
+    sentence = explain_leader(
+        evidence,
+        name=name(leader),
+        measure=measure,
+        noun_plural=noun_plural,
+        runner_up_name=name(runner_up) if runner_up is not None else None,
+    )
+    entities = [leader]
+    if evidence["pattern"] == "shared_lead" and runner_up is not None:
+        entities.append(runner_up)
+    return make_finding(kind, entities, evidence, sentence)
 
 
 def alignment_findings(
@@ -186,7 +197,12 @@ def alignment_findings(
         alignment = best_alignment(membership, columns, skip=skip, seed=seed)
     if alignment is None:
         return []
-    partition_sentence = explain_alignment(alignment, group_noun=group_noun)
+    partition_sentence = (
+        f"The {alignment['groups']} {plural(group_noun)} follow {alignment['attribute']} "
+        f"(purity {format_number(round(100 * alignment['purity'], 1))}% against "
+        f"{format_number(round(100 * alignment['chance_purity'], 1))}% by chance, "
+        f"NMI {format_number(alignment['nmi'])}, ARI {format_number(alignment['ari'])})."
+    )
     members: dict[str, list[str]] = {}
     for index, group in enumerate(membership):
         if group is not None:

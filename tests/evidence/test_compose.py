@@ -192,3 +192,17 @@ def test_evidence_package_is_pure() -> None:
                 continue
             assert roots <= allowed, (path.name, roots)
         assert len(path.read_text().splitlines()) <= 700, path.name
+
+
+def test_shared_lead_names_both_entities() -> None:
+    scores = [3.0] * 40 + [4.0] * 20 + [2.0] * 20 + [40.0, 39.0]
+    ids = [f"people/{i}" for i in range(len(scores))]
+    labels = [None] * 80 + ["Ann", "Bob"]
+    finding = leader_finding(
+        scores, ids, name=Namer(ids, labels), measure="degree", noun_plural="people"
+    )
+    assert finding is not None
+    assert finding["entities"] == ["people/80", "people/81"]
+    assert finding["explanation"].startswith(
+        "Ann [people/80] and Bob [people/81] share the lead on degree (40 and 39)"
+    )

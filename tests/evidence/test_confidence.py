@@ -90,3 +90,12 @@ def test_configuration_model_expectation_and_comparison() -> None:
     weak = compare_to_expected(2, 1.0, comparisons=500)
     assert strong["unusual"] and not weak["unusual"]
     assert strong["confidence"] > weak["confidence"]
+
+
+def test_leader_ahead_by_part_of_the_way_is_a_leader_not_a_clear_one() -> None:
+    base = [3.0] * 40 + [4.0] * 20 + [2.0] * 20
+    evidence = leader_evidence([*base, 40.0, 30.0])
+    assert evidence["pattern"] == "leader"
+    clear = leader_evidence([*base, 40.0, 5.0])
+    assert clear["pattern"] == "clear_leader"
+    assert evidence["confidence"] < clear["confidence"]
