@@ -168,6 +168,7 @@ def alignment_findings(
     group_noun: str = "group",
     skip: Sequence[str] = (),
     attribute: str | None = None,
+    scores: Sequence[float] | npt.ArrayLike | None = None,
     seed: int = 0,
 ) -> list[dict[str, Any]]:
     """One "attribute_community" finding per group when the partition follows an attribute.
@@ -181,6 +182,9 @@ def alignment_findings(
         group_noun: Singular word for a group.
         skip: Attributes not to consider (the label attribute).
         attribute: Judge only this attribute (default: the best aligned categorical one).
+        scores: A score per vertex index (degree, PageRank...): each group's members are listed
+            highest first, so the names in the text are its central members. Default: index
+            order.
         seed: Seed for the chance purity.
 
     Returns:
@@ -203,8 +207,13 @@ def alignment_findings(
         f"{format_number(round(100 * alignment['chance_purity'], 1))}% by chance, "
         f"NMI {format_number(alignment['nmi'])}, ARI {format_number(alignment['ari'])})."
     )
+    order: list[int] = list(range(len(membership)))
+    if scores is not None:
+        ranking = np.asarray(scores, dtype=np.float64).ravel()
+        order = sorted(order, key=lambda i: (-ranking[i] if np.isfinite(ranking[i]) else 0.0, i))
     members: dict[str, list[str]] = {}
-    for index, group in enumerate(membership):
+    for index in order:
+        group = membership[index]
         if group is not None:
             members.setdefault(str(group), []).append(vertex_ids[index])
     findings = []

@@ -145,8 +145,14 @@ def test_communities_that_follow_an_attribute_are_explained_by_it(seed: int) -> 
         "age": list(np.random.default_rng(seed).integers(18, 90, size=graph.vcount())),
     }
     namer = Namer.from_columns(ids, columns)
-    findings = alignment_findings(membership, columns, ids, name=namer, noun="resident")
+    degree = graph.degree()
+    findings = alignment_findings(
+        membership, columns, ids, name=namer, noun="resident", scores=degree
+    )
     assert findings, "the partition follows 'quarter' and must be explained by it"
+    first_named = findings[0]["entities"][0]
+    group = [i for i, m in enumerate(membership) if ids[i] in findings[0]["entities"]]
+    assert degree[ids.index(first_named)] == max(degree[i] for i in group)
     assert {f["evidence"]["attribute"] for f in findings} == {"quarter"}
     assert all(f["evidence"]["purity"] >= 0.9 for f in findings)
     assert all(f["kind"] == "attribute_community" and not f["flagged"] for f in findings)
