@@ -29,8 +29,10 @@ def test_confidence_is_monotone_in_strength_and_sample_size() -> None:
 
 
 def test_confidence_grows_with_the_observed_group_size() -> None:
-    baseline = Baseline.of([2] * 300 + [3] * 20 + [4, 5, 6, 7, 8, 9, 10, 11])
-    confidences = [assess(size, baseline)["confidence"] for size in range(2, 12)]
+    confidences = [
+        assess(size, Baseline.of([2] * 300 + [3] * 30 + [size]))["confidence"]
+        for size in range(2, 14)
+    ]
     assert confidences == sorted(confidences)
     assert confidences[0] < 0.05 < 0.8 < confidences[-1]
 
