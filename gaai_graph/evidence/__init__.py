@@ -20,7 +20,12 @@ from gaai_graph.evidence.compose import alignment_findings, leader_finding, meas
 from gaai_graph.evidence.confidence import CONFIDENCE_FORMULA, confidence_from_gates
 from gaai_graph.evidence.findings import drop_padding, make_finding, order_findings
 from gaai_graph.evidence.leaders import leader_evidence
-from gaai_graph.evidence.linking import link_reports, link_sentences, recurring_entities
+from gaai_graph.evidence.linking import (
+    link_reports,
+    link_sentences,
+    recurring_entities,
+    recurring_sentences,
+)
 from gaai_graph.evidence.names import Namer, choose_label_attribute, display_name
 from gaai_graph.evidence.nulls import compare_to_expected, expected_shared_neighbours
 from gaai_graph.evidence.profiles import (
@@ -79,4 +84,5 @@ __all__ = [
     "profile_group",
     "recommend",
     "recurring_entities",
+    "recurring_sentences",
 ]

@@ -10,9 +10,11 @@ threshold, so 1.0 means "exactly at the threshold" and the gates can be compared
 
 1. **Far from the typical value** — the robust (modified) z-score of Iglewicz & Hoaglin (1993),
    ``z = (x - median) / (1.4826 · MAD)``, at least `Z_UNUSUAL` (3.5, their recommended cut-off).
-   When more than half the values are equal the MAD is 0; the scale then falls back to
-   ``1.2533 · mean absolute deviation`` (the same consistency constant pair IBM SPSS and
-   others use), and is never smaller than `RELATIVE_SCALE_FLOOR` of the typical value, so
+   When more than half the values are equal the MAD is 0; the scale then falls back to the 75th
+   (else 90th) percentile of the absolute deviations over its normal-consistency constant (robust
+   to a minority of extremes), then to ``1.2533 · mean absolute deviation``, and is never
+   smaller than one unit for counts (a count one above typical is no evidence by itself) nor
+   than `RELATIVE_SCALE_FLOOR` of the typical value, so
    differences of a few percent (floating-point PageRank jitter) are never "outliers". When every
    value is equal nothing is unusual (z = 0).
 2. **Rare** — at most `RARE_SHARE` (5%) of the values are at least as extreme (or only the
@@ -49,6 +51,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
@@ -89,9 +92,12 @@ Z_CAP = 99.0
 
 _MAD_CONSISTENCY = 1.4826  # MAD -> standard deviation for normal data
 _MEAN_AD_CONSISTENCY = 1.2533  # mean absolute deviation -> standard deviation (sqrt(pi/2))
+_DEVIATION_QUANTILES = (75, 90)
+_NORMAL = NormalDist()
 _COUNT_DISPERSION_HEAVY = 2.0
 _CONTINUOUS_CV_HEAVY = 0.9
-_HURDLE_MIN_ABOVE = 10
+_HURDLE_MIN_ABOVE = 30
+_HURDLE_MAX_DEPTH = 4
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -133,9 +139,11 @@ class Baseline:
         scale: "linear" or "log" (log1p).
         median: Median of `transformed`.
         spread: Robust standard-deviation estimate of `transformed` (0 when all values equal).
-        spread_method: "mad", "mean_absolute_deviation", "floor" or "none" (all equal).
+        spread_method: "mad", "deviation_p75" / "deviation_p90" (a higher quantile of the
+            absolute deviations, when half the values tie), "mean_absolute_deviation", "floor"
+            or "none" (all equal).
         above_typical: When more than half the values equal the typical one (most devices
-            shared by exactly 2, most suppliers sole source of nothing) and at least 10 lie
+            shared by exactly 2, most suppliers sole source of nothing) and at least 30 lie
             above it: the baseline of the values above, on the same scale. Large values are
             then judged against the other non-typical values (a hurdle model), so a 3 among
             2s is not "far" merely because the 2s have no spread.
@@ -170,14 +178,26 @@ class Baseline:
         chosen = _choose_scale(array, scale)
         if chosen == "log" and array.size and array.min() < 0:
             raise ValueError("log scale needs non-negative values; use scale='linear'")
-        baseline = cls._summarise(array, chosen)
-        if baseline.size and baseline.spread_method != "mad":
-            typical = baseline.typical
-            above = array[array > typical]
-            at_typical = int(np.count_nonzero(array == typical))
-            if 2 * at_typical > array.size and above.size >= _HURDLE_MIN_ABOVE:
-                above_baseline = replace(cls._summarise(above, chosen), population=array.size)
-                return replace(baseline, above_typical=above_baseline)
+        return cls._with_hurdles(array, chosen, population=0, depth=0)
+
+    @classmethod
+    def _with_hurdles(
+        cls, array: FloatArray, chosen: Literal["linear", "log"], population: int, depth: int
+    ) -> Baseline:
+        """The baseline, with the values above a dominant typical value as a nested baseline.
+
+        Nesting repeats (most suppliers sole source of nothing, most of the rest of one part,
+        ...) up to `_HURDLE_MAX_DEPTH` levels; rarity in every level counts against the whole.
+        """
+        baseline = replace(cls._summarise(array, chosen), population=population)
+        if depth >= _HURDLE_MAX_DEPTH or not baseline.size:
+            return baseline
+        typical = baseline.typical
+        above = array[array > typical]
+        at_typical = int(np.count_nonzero(array == typical))
+        if 2 * at_typical > array.size and above.size >= _HURDLE_MIN_ABOVE:
+            nested = cls._with_hurdles(above, chosen, population or array.size, depth + 1)
+            return replace(baseline, above_typical=nested)
         return baseline
 
     @classmethod
@@ -189,14 +209,29 @@ class Baseline:
         median = float(np.median(transformed))
         deviations = np.abs(transformed - median)
         mad = float(np.median(deviations))
+        # "higher": an observed deviation, not one interpolated between tied counts.
+        upper_deviations = np.percentile(deviations, _DEVIATION_QUANTILES, method="higher")
         mean_ad = float(deviations.mean())
         if mad > 0:
             spread, method = _MAD_CONSISTENCY * mad, "mad"
+        elif upper_deviations.max() > 0:
+            # Half the values tie at the median: a higher quantile of the deviations is still
+            # robust to a minority of extremes (the mean deviation is not).
+            position = int(np.flatnonzero(upper_deviations > 0)[0])
+            quantile = _DEVIATION_QUANTILES[position] / 100.0
+            normal_quantile = _NORMAL.inv_cdf((1.0 + quantile) / 2.0)
+            spread = float(upper_deviations[position]) / normal_quantile
+            method = f"deviation_p{_DEVIATION_QUANTILES[position]}"
         elif mean_ad > 0:
             spread, method = _MEAN_AD_CONSISTENCY * mean_ad, "mean_absolute_deviation"
         else:
             return cls(array, transformed, chosen, median, 0.0, "none")
         floor = RELATIVE_SCALE_FLOOR * (1.0 if chosen == "log" else abs(median))
+        if bool(np.all(np.mod(array, 1) == 0)):
+            # Counts move in whole units: one more than typical is never evidence by itself.
+            typical = float(np.median(array))
+            unit = math.log1p(typical + 1) - math.log1p(typical) if chosen == "log" else 1.0
+            floor = max(floor, unit)
         if spread < floor:
             spread, method = floor, "floor"
         return cls(array, transformed, chosen, median, spread, method)
@@ -233,14 +268,32 @@ class Baseline:
             return np.sign(distance) * Z_CAP
         return np.clip(distance / self.spread, -Z_CAP, Z_CAP)
 
-    @property
-    def upper_reference(self) -> Baseline:
-        """The baseline large values are judged against.
+    def reference_for(self, value: float) -> Baseline:
+        """The baseline a large `value` is judged against.
 
-        The values above a dominant typical value when there is one (see `above_typical`),
-        else this baseline itself.
+        Above a dominant typical value, the values above it (see `above_typical`), level by
+        level while `value` is above each level's typical value; else this baseline itself.
         """
-        return self.above_typical if self.above_typical is not None else self
+        level = self
+        while level.above_typical is not None and value > level.typical:
+            level = level.above_typical
+        return level
+
+    def upper_z_scores(self, values: FloatArray) -> FloatArray:
+        """Robust z-scores of many values, each against its `reference_for` level."""
+        levels = [self]
+        while levels[-1].above_typical is not None:
+            levels.append(levels[-1].above_typical)
+        if len(levels) == 1:
+            return self.z_scores(values)
+        thresholds = np.array([level.typical for level in levels[:-1]])
+        depth = np.searchsorted(thresholds, np.nan_to_num(values, nan=-np.inf), side="left")
+        scores = np.zeros(values.shape, dtype=np.float64)
+        for index, level in enumerate(levels):
+            chosen = depth == index
+            if chosen.any():
+                scores[chosen] = level.z_scores(values[chosen])
+        return scores
 
     def percentile(self, value: float) -> float:
         """Mid-rank percentile of `value` in 0..100 (ties count half), 50 when empty."""
@@ -349,11 +402,10 @@ def _gates(
 ) -> tuple[dict[str, Any], list[float]]:
     """Evidence and gate ratios (1.0 = at the threshold) for one direction.
 
-    Distance and tail are judged against `Baseline.upper_reference` for large values, rarity
-    against the whole distribution.
+    Distance and tail are judged against `Baseline.reference_for` the value for large values,
+    rarity against the whole distribution.
     """
-    above = direction == "upper" and observed > baseline.typical
-    reference = baseline.upper_reference if above else baseline
+    reference = baseline.reference_for(observed) if direction == "upper" else baseline
     signed_z = reference.z_score(observed)
     z = signed_z if direction == "upper" else -signed_z
     share = baseline.tail_share(observed, direction)
@@ -368,6 +420,7 @@ def _gates(
         "direction": direction,
         "z_score": round(signed_z, 2),
         "z_reference": "above_typical" if reference is not baseline else "all",
+        "reference_typical": _plain(reference.typical),
         "tail_share": round(share, 4),
         "tail_expected": None if tail is None else float(f"{tail:.3g}"),
     }
@@ -450,7 +503,7 @@ def outliers(
     baseline = Baseline.of(array, scale=scale)
     if baseline.size < 2 or baseline.spread == 0:
         return []
-    upper = baseline.upper_reference.z_scores(array)
+    upper = baseline.upper_z_scores(array)
     lower = -baseline.z_scores(array)
     if direction == "upper":
         distance = upper

@@ -27,7 +27,6 @@ from gaai_graph.evidence.names import join_names
 from gaai_graph.evidence.profiles import best_alignment, partition_alignment
 from gaai_graph.evidence.sentences import (
     describe_typical,
-    explain_alignment,
     explain_baseline,
     explain_leader,
 )
@@ -121,6 +120,7 @@ def leader_finding(
 
     The confidence is that of a *clear leader* (`gaai_graph.evidence.leaders`); the finding is
     flagged only when the leader is also unusual against the graph's baseline (beyond its tail).
+    A shared lead names both entities, the leader first.
 
     Args:
         scores: One score per vertex, in `vertex_ids` order.
@@ -143,8 +143,19 @@ def leader_finding(
     leader = vertex_ids[evidence["leader"]]
     judged = assess(float(array[evidence["leader"]]), Baseline.of(array, scale=scale))
     evidence = {**evidence, "unusual": judged["unusual"], "tail_expected": judged["tail_expected"]}
-    sentence = explain_leader(evidence, name=name(leader), measure=measure, noun_plural=noun_plural)
-    return make_finding(kind, [leader], evidence, sentence)
+    second = int(evidence["runner_up_index"])
+    runner_up: str | None = vertex_ids[second] if second >= 0 else None
+    sentence = explain_leader(
+        evidence,
+        name=name(leader),
+        measure=measure,
+        noun_plural=noun_plural,
+        runner_up_name=name(runner_up) if runner_up is not None else None,
+    )
+    entities = [leader]
+    if evidence["pattern"] == "shared_lead" and runner_up is not None:
+        entities.append(runner_up)
+    return make_finding(kind, entities, evidence, sentence)
 
 
 def alignment_findings(
@@ -157,6 +168,7 @@ def alignment_findings(
     group_noun: str = "group",
     skip: Sequence[str] = (),
     attribute: str | None = None,
+    scores: Sequence[float] | npt.ArrayLike | None = None,
     seed: int = 0,
 ) -> list[dict[str, Any]]:
     """One "attribute_community" finding per group when the partition follows an attribute.
@@ -170,6 +182,9 @@ def alignment_findings(
         group_noun: Singular word for a group.
         skip: Attributes not to consider (the label attribute).
         attribute: Judge only this attribute (default: the best aligned categorical one).
+        scores: A score per vertex index (degree, PageRank...): each group's members are listed
+            highest first, so the names in the text are its central members. Default: index
+            order.
         seed: Seed for the chance purity.
 
     Returns:
@@ -186,9 +201,19 @@ def alignment_findings(
         alignment = best_alignment(membership, columns, skip=skip, seed=seed)
     if alignment is None:
         return []
-    partition_sentence = explain_alignment(alignment, group_noun=group_noun)
+    partition_sentence = (
+        f"The {alignment['groups']} {plural(group_noun)} follow {alignment['attribute']} "
+        f"(purity {format_number(round(100 * alignment['purity'], 1))}% against "
+        f"{format_number(round(100 * alignment['chance_purity'], 1))}% by chance, "
+        f"NMI {format_number(alignment['nmi'])}, ARI {format_number(alignment['ari'])})."
+    )
+    order: list[int] = list(range(len(membership)))
+    if scores is not None:
+        ranking = np.asarray(scores, dtype=np.float64).ravel()
+        order = sorted(order, key=lambda i: (-ranking[i] if np.isfinite(ranking[i]) else 0.0, i))
     members: dict[str, list[str]] = {}
-    for index, group in enumerate(membership):
+    for index in order:
+        group = membership[index]
         if group is not None:
             members.setdefault(str(group), []).append(vertex_ids[index])
     findings = []

@@ -22,10 +22,13 @@ import numpy.typing as npt
 from gaai_graph.evidence.baseline import Z_UNUSUAL, Baseline, Scale
 from gaai_graph.evidence.confidence import confidence_from_gates
 
-__all__ = ["EVEN_Z", "MARGIN_CLEAR", "gini", "leader_evidence"]
+__all__ = ["EVEN_Z", "MARGIN_CLEAR", "MARGIN_SHARED", "gini", "leader_evidence"]
 
-MARGIN_CLEAR = 0.25
-"""Smallest margin over the runner-up for a leader to be called clear."""
+MARGIN_CLEAR = 0.5
+"""Smallest margin over the runner-up for a leader to be called clear: the runner-up is closer
+to a typical entity than to the leader."""
+MARGIN_SHARED = 0.15
+"""Below this margin the top two share the lead."""
 EVEN_Z = 2.0
 """Below this robust z-score the top entity does not stand apart: the score is evenly spread."""
 
@@ -60,7 +63,9 @@ def leader_evidence(
         Evidence: ``leader`` (index of the top entity, -1 when empty), ``observed`` (its score),
         ``runner_up``, ``expected`` (the median), ``z_score``, ``percentile``, ``margin``,
         ``share`` (of the total, None with negative scores), ``gini``, ``sample_size``,
-        ``pattern`` ("clear_leader", "shared_lead", "evenly_spread" or "moderate"),
+        ``runner_up_index``, ``pattern`` ("clear_leader", "leader" (ahead but not by half the
+        way to typical), "shared_lead", "moderate" (first, not far above typical) or
+        "evenly_spread"),
         ``strength`` and ``confidence`` (that the leader is clear).
     """
     array = np.asarray(scores, dtype=np.float64).ravel()
@@ -81,6 +86,8 @@ def leader_evidence(
         pattern = "evenly_spread"
     elif z >= Z_UNUSUAL and margin >= MARGIN_CLEAR:
         pattern = "clear_leader"
+    elif z >= Z_UNUSUAL and margin >= MARGIN_SHARED:
+        pattern = "leader"
     elif z >= Z_UNUSUAL:
         pattern = "shared_lead"
     else:
@@ -91,6 +98,7 @@ def leader_evidence(
         "leader": int(order[0]),
         "observed": float(f"{top:.6g}"),
         "runner_up": float(f"{runner_up:.6g}"),
+        "runner_up_index": int(order[1]) if array.size > 1 else -1,
         "expected": float(f"{median:.6g}"),
         "z_score": round(z, 2),
         "percentile": round(baseline.percentile(top), 1),

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from gaai_graph.evidence.names import join_names
-from gaai_graph.evidence.terms import pattern_word
+from gaai_graph.evidence.terms import pattern_word, with_article
 
-__all__ = ["link_reports", "link_sentences", "recurring_entities"]
+__all__ = ["link_reports", "link_sentences", "recurring_entities", "recurring_sentences"]
 
 
 def _eligible(
@@ -133,5 +133,31 @@ def link_sentences(
             f'The {first} in "{link["reports"][0]}" is also the {second} in '
             f'"{link["reports"][1]}": they share {join_names([name(e) for e in shared])} '
             f"({len(shared)} of {smaller}, {percent}% of the smaller)."
+        )
+    return sentences
+
+
+def recurring_sentences(
+    recurring: Sequence[Mapping[str, Any]], *, name: Callable[[str], str], limit: int = 5
+) -> list[str]:
+    """One sentence per entity that recurs across reports, for the run summary.
+
+    Args:
+        recurring: From `recurring_entities`.
+        name: Display name of a vertex id.
+        limit: Most sentences.
+
+    Returns:
+        Sentences such as "Dee [accounts/a4] recurs in 2 reports: "Circular transfers" (a
+        loop) and "Key accounts" (a hub)."
+    """
+    sentences = []
+    for item in recurring[:limit]:
+        places = [
+            f'"{report}" ({with_article(pattern_word(kind))})'
+            for report, kind in zip(item["reports"], item["kinds"], strict=True)
+        ]
+        sentences.append(
+            f"{name(item['entity'])} recurs in {len(places)} reports: {join_names(places)}."
         )
     return sentences

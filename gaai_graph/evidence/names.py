@@ -39,6 +39,7 @@ LABEL_PREFERENCE: Final[tuple[str, ...]] = (
 """Attributes that conventionally hold a human label, best first."""
 
 _LABEL_SUFFIXES: Final[tuple[str, ...]] = ("name", "title", "label")
+_SAMPLE = 5000
 _MIN_PRESENCE = 0.5
 _MIN_DISTINCT = 0.5
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
@@ -66,10 +67,14 @@ def choose_label_attribute(
         enough.
     """
     candidates: dict[str, float] = {}
+    chosen_rows = list(rows) if rows is not None else None
     for name, column in columns.items():
         if name.startswith("_"):
             continue
-        values = [column[i] for i in rows] if rows is not None else list(column)
+        indices = chosen_rows if chosen_rows is not None else range(len(column))
+        # An even sample tells presence and distinctness as well as the whole collection.
+        step = max(1, len(indices) // _SAMPLE)
+        values = [column[i] for i in indices[::step]]
         if not values:
             continue
         strings = [v.strip() for v in values if isinstance(v, str) and v.strip()]

@@ -115,7 +115,12 @@ def explain_null(evidence: Mapping[str, Any], *, subject: str, unit: str, null: 
 
 
 def explain_leader(
-    evidence: Mapping[str, Any], *, name: str, measure: str, noun_plural: str
+    evidence: Mapping[str, Any],
+    *,
+    name: str,
+    measure: str,
+    noun_plural: str,
+    runner_up_name: str | None = None,
 ) -> str:
     """One sentence on whether the top entity leads clearly.
 
@@ -124,30 +129,35 @@ def explain_leader(
         name: Display name of the top entity.
         measure: What was ranked ("degree", "weighted PageRank", "incoming transfers").
         noun_plural: The entities ranked ("members", "suppliers").
+        runner_up_name: Display name of the runner-up, named when the lead is shared.
 
     Returns:
-        The sentence (a clear leader, a shared lead, a moderate lead or an even spread).
+        The sentence (a clear leader, a leader, a shared lead, a moderate lead or an even
+        spread).
     """
     observed = format_number(evidence.get("observed"))
     runner_up = format_number(evidence.get("runner_up"))
     typical = format_number(evidence.get("expected"))
     size = evidence.get("sample_size", 0)
     pattern = evidence.get("pattern")
-    if pattern == "clear_leader":
+    second_name = f" ({runner_up_name})" if runner_up_name else ""
+    if pattern in ("clear_leader", "leader"):
         top, second = float(evidence.get("observed", 0)), float(evidence.get("runner_up", 0))
         ratio = (
-            f"{format_number(top / second)}× the runner-up's {runner_up}"
+            f"{format_number(top / second)}× the runner-up's {runner_up}{second_name}"
             if second > 0
-            else (f"against the runner-up's {runner_up}")
+            else f"against the runner-up's {runner_up}{second_name}"
         )
+        verb = "clearly leads" if pattern == "clear_leader" else "leads"
         return (
-            f"{name} clearly leads on {measure} with {observed}, {ratio}, far above the typical "
+            f"{name} {verb} on {measure} with {observed}, {ratio}, far above the typical "
             f"{typical} among {size} {noun_plural}."
         )
     if pattern == "shared_lead":
+        pair = f"{name} and {runner_up_name} share" if runner_up_name else f"{name} shares"
         return (
-            f"{name} shares the lead on {measure} ({observed}, runner-up {runner_up}); both are "
-            f"far above the typical {typical} among {size} {noun_plural}."
+            f"{pair} the lead on {measure} ({observed} and {runner_up}), both far above the "
+            f"typical {typical} among {size} {noun_plural}."
         )
     if pattern == "moderate":
         return (

@@ -22,6 +22,7 @@ __all__ = [
     "plural",
     "rank_phrase",
     "singular",
+    "with_article",
 ]
 
 PATTERN_WORDS: Final[dict[str, tuple[str, str]]] = {
@@ -122,6 +123,11 @@ def pattern_word(kind: str, *, plural_form: bool = False) -> str:
     """Neutral word for a pattern kind ("articulation_point" -> "cut point")."""
     words = PATTERN_WORDS.get(kind, (kind.replace("_", " "), plural(kind.replace("_", " "))))
     return words[1] if plural_form else words[0]
+
+
+def with_article(phrase: str) -> str:
+    """The phrase with "a" or "an" ("an outlier", "a loop")."""
+    return f"{'an' if phrase[:1].lower() in 'aeiou' else 'a'} {phrase}"
 
 
 def count_phrase(count: int, word: str) -> str:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from gaai_graph.evidence.actions import priority_for, recommend, split_anchor
 from gaai_graph.evidence.findings import make_finding
-from gaai_graph.evidence.linking import link_reports, link_sentences, recurring_entities
+from gaai_graph.evidence.linking import (
+    link_reports,
+    link_sentences,
+    recurring_entities,
+    recurring_sentences,
+)
 from gaai_graph.evidence.names import Namer
 
 NAMES = Namer(
@@ -102,3 +107,10 @@ def test_linker_states_the_overlap_between_reports() -> None:
     recurring = {r["entity"]: r["reports"] for r in recurring_entities(reports)}
     assert recurring["accounts/a4"] == ["Circular transfers", "Key accounts"]
     assert "devices/d9" not in recurring
+    (line,) = recurring_sentences(
+        [r for r in recurring_entities(reports) if r["entity"] == "accounts/a4"], name=NAMES
+    )
+    assert line == (
+        'Dee [accounts/a4] recurs in 2 reports: "Circular transfers" (a loop) and '
+        '"Key accounts" (a hub).'
+    )

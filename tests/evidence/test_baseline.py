@@ -27,7 +27,7 @@ def test_device_shared_by_eight_stands_out_among_households(seed: int) -> None:
     assert evidence["expected"] == 2
     assert evidence["percentile"] > 99
     assert evidence["lift"] == 4.0
-    assert evidence["confidence"] > 0.9
+    assert evidence["confidence"] > 0.8
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -29,8 +29,10 @@ def test_confidence_is_monotone_in_strength_and_sample_size() -> None:
 
 
 def test_confidence_grows_with_the_observed_group_size() -> None:
-    baseline = Baseline.of([2] * 300 + [3] * 20 + [4, 5, 6, 7, 8, 9, 10, 11])
-    confidences = [assess(size, baseline)["confidence"] for size in range(2, 12)]
+    confidences = [
+        assess(size, Baseline.of([2] * 300 + [3] * 30 + [size]))["confidence"]
+        for size in range(2, 14)
+    ]
     assert confidences == sorted(confidences)
     assert confidences[0] < 0.05 < 0.8 < confidences[-1]
 
@@ -90,3 +92,12 @@ def test_configuration_model_expectation_and_comparison() -> None:
     weak = compare_to_expected(2, 1.0, comparisons=500)
     assert strong["unusual"] and not weak["unusual"]
     assert strong["confidence"] > weak["confidence"]
+
+
+def test_leader_ahead_by_part_of_the_way_is_a_leader_not_a_clear_one() -> None:
+    base = [3.0] * 40 + [4.0] * 20 + [2.0] * 20
+    evidence = leader_evidence([*base, 40.0, 30.0])
+    assert evidence["pattern"] == "leader"
+    clear = leader_evidence([*base, 40.0, 5.0])
+    assert clear["pattern"] == "clear_leader"
+    assert evidence["confidence"] < clear["confidence"]
