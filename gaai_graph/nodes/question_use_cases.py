@@ -83,13 +83,20 @@ class QuestionDraft:
         focus: list[str],
         parameters: dict[str, Any],
         notes: list[str],
+        within: list[QuestionIntent] | None = None,
     ) -> None:
-        """Hold what the reading fixed for one intent."""
+        """Hold what the reading fixed for one intent (and what is asked within its groups)."""
         self.reading = reading
         self.method = method
         self.focus = focus
         self.parameters = parameters
         self.notes = notes
+        self.within = list(within or [])
+
+    @property
+    def intents(self) -> list[str]:
+        """The question intents its report answers: its own, then those asked per group."""
+        return [self.reading.intent, *self.within]
 
     @property
     def intent(self) -> Intent:
@@ -213,8 +220,13 @@ def drafts_from_reading(
             )
         return drafts
     drafts = []
+    scoped = {r.within for r in reading.intents if r.within is not None}
     for intent_reading in reading.intents:
         if intent_reading.intent == "change":
+            continue
+        if intent_reading.within in scoped and intent_reading.within is not None:
+            # "Which groups, and who leads each": the groups' report names each group's
+            # leader, one composed answer rather than a second, unrelated ranking.
             continue
         method = choose_method(intent_reading)
         if method is None:
@@ -237,6 +249,7 @@ def drafts_from_reading(
                 f"'{match.text}' matches no single vertex ({match.status}); nearest names: "
                 f"{nearest}."
             )
+        composed = [r.intent for r in reading.intents if r.within == intent_reading.intent]
         drafts.append(
             QuestionDraft(
                 intent_reading,
@@ -244,6 +257,7 @@ def drafts_from_reading(
                 _focus(intent_reading, topology, fallback_focus),
                 _parameters(method, intent_reading),
                 notes,
+                composed if method.kind == "grouping" else [],
             )
         )
     return drafts

@@ -503,7 +503,7 @@ def _read_use_case(
         rationale=f"Read as {reading.intent} from {cues}; answered with "
         f"{draft.method.long_name}; focus on {', '.join(draft.focus)}.",
         notes=list(draft.notes),
-        intents=[reading.intent],
+        intents=draft.intents,
         method=draft.method.name,
         parameters=dict(draft.parameters),
         edge_collections=list(reading.edge_collections),
