@@ -29,6 +29,7 @@ __all__ = [
     "QuestionDraft",
     "choose_method",
     "drafts_from_reading",
+    "question_parameters",
     "vocabulary_intents",
 ]
 
@@ -140,7 +141,7 @@ def choose_method(reading: IntentReading) -> Method | None:
     return None
 
 
-def _parameters(method: Method, reading: IntentReading) -> dict[str, Any]:
+def question_parameters(method: Method, reading: IntentReading) -> dict[str, Any]:
     """The method's parameters the reading fixes (the rest keep their defaults)."""
     parameters: dict[str, Any] = {}
 
@@ -255,7 +256,7 @@ def drafts_from_reading(
                 intent_reading,
                 method,
                 _focus(intent_reading, topology, fallback_focus),
-                _parameters(method, intent_reading),
+                question_parameters(method, intent_reading),
                 notes,
                 composed if method.kind == "grouping" else [],
             )

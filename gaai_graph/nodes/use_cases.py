@@ -43,7 +43,13 @@ from gaai_graph.nodes.common import (
     singular_noun,
     timed,
 )
-from gaai_graph.nodes.question_use_cases import QuestionDraft, drafts_from_reading
+from gaai_graph.nodes.question_use_cases import (
+    LEGACY_INTENT,
+    QuestionDraft,
+    choose_method,
+    drafts_from_reading,
+    question_parameters,
+)
 from gaai_graph.nodes.use_case_reading import (
     ALGORITHM_LEXICON,
     COMPATIBLE_ALGORITHMS,
@@ -65,6 +71,7 @@ from gaai_graph.nodes.use_case_reading import (
 from gaai_graph.questions import (
     EntityLookup,
     NameIndex,
+    QuestionReading,
     build_name_index,
     graph_terms,
     read_question,
@@ -199,6 +206,10 @@ class _Draft:
     phrases: list[str] = field(default_factory=list)
     algorithm: AlgorithmName | None = None
     notes: list[str] = field(default_factory=list)
+    method: str | None = None
+    """A method the question reading prefers within the same intent (short cycles for loops)."""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    intents: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -402,33 +413,32 @@ def generate_use_cases_by_rules(
         answerable = _blank(text, (span for span, _ in blocked))
         intents = _read(answerable)
         algorithms = find_algorithms(answerable)
-        if not intents and not algorithms:
-            # Ordinary wording the phrase lexicon does not know: read the question itself.
-            reading = read_question(text, schema, lookup=lookup, terms=terms)
-            if not (blocked and reading.fallback):
-                fallback_focus = _fallback_focus("influence", topology)
-                found = drafts_from_reading(reading, topology, fallback_focus)
-                for found_draft in found:
-                    read_key = repr(
-                        (
-                            found_draft.method.name,
-                            found_draft.reading.intent,
-                            found_draft.focus,
-                            sorted(found_draft.parameters.items()),
-                        )
+        reading = read_question(text, schema, lookup=lookup, terms=terms)
+        # Ordinary wording the phrase lexicon does not know: the reading decides.
+        if not intents and not algorithms and not (blocked and reading.fallback):
+            fallback_focus = _fallback_focus("influence", topology)
+            found = drafts_from_reading(reading, topology, fallback_focus)
+            for found_draft in found:
+                read_key = repr(
+                    (
+                        found_draft.method.name,
+                        found_draft.reading.intent,
+                        found_draft.focus,
+                        sorted(found_draft.parameters.items()),
                     )
-                    asked = read_drafts.setdefault(read_key, ([], [], found_draft))
-                    asked[0].append(requirement)
-                    asked[1].append(text)
-                if found:
-                    blocked = []
-                elif not blocked:
-                    read_as = ", ".join(r.intent for r in reading.intents)
-                    unanswered.append(
-                        f"{requirement.id}: read as {read_as}, but no supported method answers it "
-                        "with what the question gives (a route needs two named places the "
-                        f'graph has): "{_excerpt(text)}"'
-                    )
+                )
+                asked = read_drafts.setdefault(read_key, ([], [], found_draft))
+                asked[0].append(requirement)
+                asked[1].append(text)
+            if found:
+                blocked = []
+            elif not blocked:
+                read_as = ", ".join(r.intent for r in reading.intents)
+                unanswered.append(
+                    f"{requirement.id}: read as {read_as}, but no supported method answers it "
+                    "with what the question gives (a route needs two named places the "
+                    f'graph has): "{_excerpt(text)}"'
+                )
         for reason in dict.fromkeys(reason for _, reason in blocked):
             unanswered.append(f'{requirement.id}: {reason}: "{_excerpt(text)}"')
         for question in _questions(requirement.id, intents, algorithms):
@@ -458,6 +468,8 @@ def generate_use_cases_by_rules(
                     question.algorithm,
                     list(question.notes),
                 )
+                if question.algorithm is None:
+                    _prefer_read_method(drafts[key], reading)
                 continue
             # The same question asked twice: one use case answering both requirements.
             if requirement.id not in draft.requirement_ids:
@@ -532,6 +544,9 @@ def _use_case(index: int, draft: _Draft, vertical: Vertical) -> UseCase:
         focus_collections=draft.focus,
         linked_collections=draft.linked,
         priority=draft.priority,
+        method=draft.method,
+        parameters=dict(draft.parameters),
+        intents=list(draft.intents),
         rationale=f"Read as {draft.intent} from "
         + ", ".join(f"'{p}'" for p in draft.phrases)
         + (f"; the requirement names {draft.algorithm}" if draft.algorithm else "")
@@ -541,6 +556,33 @@ def _use_case(index: int, draft: _Draft, vertical: Vertical) -> UseCase:
         algorithm=draft.algorithm,
         notes=list(draft.notes),
     )
+
+
+_READ_METHOD_INTENTS = frozenset({"collectors", "distributors"})
+"""Intents whose lexicon method answers another question than asked: degree over all edges
+is not "receives from many" or "sends to many" (issue 16)."""
+
+
+def _prefer_read_method(draft: _Draft, reading: QuestionReading) -> None:
+    """Use the method the question reading chooses when it answers the same intent better.
+
+    The phrase lexicon's intents run their usual method (strongly connected components for
+    loops, degree for hubs); when the reading of the same question asks the same thing of a
+    method with no projection rule of its own (bounded short cycles for loops, in-degree for
+    "who collects from many"), the data-driven method runs instead.
+    """
+    for intent_reading in reading.intents:
+        if LEGACY_INTENT.get(intent_reading.intent) != draft.intent:
+            continue
+        if intent_reading.intent not in _READ_METHOD_INTENTS:
+            continue
+        method = choose_method(intent_reading)
+        if method is None or method.use_case_intents:
+            continue
+        draft.method = method.name
+        draft.parameters = question_parameters(method, intent_reading)
+        draft.intents = [intent_reading.intent]
+        return
 
 
 _GENERIC_VERTICAL = Vertical(name="generic", title="Generic graph")
