@@ -112,10 +112,16 @@ def test_scale_64_generates_over_a_million_edges() -> None:
 
 
 def test_scale_below_minimum_is_refused() -> None:
-    with pytest.raises(SourceError, match="at least"):
+    with pytest.raises(SourceError, match=r"from 0\.2 to 100"):
         generate_demo(scale=MIN_SCALE / 2)
     with pytest.raises(SourceError):
         generate_demo(scale=float("nan"))
+
+
+def test_scale_above_maximum_is_refused_before_allocating() -> None:
+    # 1e9 once tried to allocate ~8.7 TiB; the bound says why it is there.
+    with pytest.raises(SourceError, match="memory per unit of scale"):
+        generate_demo(scale=1e9)
 
 
 # --------------------------------------------------------------------------- integrity
