@@ -14,9 +14,11 @@ with the thread's own and one with another context is refused.
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import partial
+from typing import Any, Literal
 
 from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Send
 
@@ -34,6 +36,7 @@ from gaai_graph.nodes.use_cases import generate_use_cases
 from gaai_graph.nodes.vertical import resolve_vertical
 from gaai_graph.state import InputState, OutputState, TemplateTask, WorkflowState
 from gaai_graph.thread_identity import context_for_thread, using_thread_context
+from gaai_graph.trust import TrustPolicy, server_context_schema
 
 
 def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
@@ -70,25 +73,41 @@ def route_generated_templates(
     return route_templates(state)
 
 
-def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]:
-    """Return the uncompiled workflow, to compile with or without a checkpointer."""
+def build_graph(
+    policy: TrustPolicy | None = None,
+) -> StateGraph[WorkflowState, Context, InputState, OutputState]:
+    """Return the uncompiled workflow, to compile with or without a checkpointer.
+
+    Args:
+        policy: What callers may name. None (the CLI and Python API): anything. A server
+            policy (`TrustPolicy.from_environment()`) becomes the context schema, so every
+            context a caller sends is checked against it before any node runs.
+    """
+    context_schema = Context if policy is None else server_context_schema(policy)
     builder = StateGraph(
         WorkflowState,
-        context_schema=Context,
+        context_schema=context_schema,
         input_schema=InputState,
         output_schema=OutputState,
     )
+
+    def thread_bound(node: Any) -> Any:
+        return using_thread_context(node, context_schema)
+
     builder.add_node("start_run", start_run)
     # Every node after start_run works with the thread's recorded context.
-    builder.add_node("analyze_schema", using_thread_context(analyze_schema))
-    builder.add_node("extract_requirements", using_thread_context(extract_requirements))
-    builder.add_node("resolve_vertical", using_thread_context(resolve_vertical))
-    builder.add_node("generate_use_cases", using_thread_context(generate_use_cases))
-    builder.add_node("generate_templates", using_thread_context(generate_templates))
-    builder.add_node("approve_templates", using_thread_context(approve_templates))
-    # Typed by the Send payload (TemplateTask), which the overloads cannot relate to the state.
-    builder.add_node("run_template", using_thread_context(run_template))  # type: ignore[call-overload]
-    builder.add_node("aggregate", using_thread_context(aggregate))
+    builder.add_node("analyze_schema", thread_bound(analyze_schema))
+    # The policy is bound here too, so a run given no context still reads documents under it.
+    builder.add_node(
+        "extract_requirements",
+        thread_bound(partial(extract_requirements, policy=policy)),
+    )
+    builder.add_node("resolve_vertical", thread_bound(resolve_vertical))
+    builder.add_node("generate_use_cases", thread_bound(generate_use_cases))
+    builder.add_node("generate_templates", thread_bound(generate_templates))
+    builder.add_node("approve_templates", thread_bound(approve_templates))
+    builder.add_node("run_template", thread_bound(run_template))
+    builder.add_node("aggregate", thread_bound(aggregate))
 
     builder.add_edge(START, "start_run")
     builder.add_edge("start_run", "analyze_schema")
@@ -113,7 +132,23 @@ def build_graph() -> StateGraph[WorkflowState, Context, InputState, OutputState]
 builder = build_graph()
 """The workflow definition; compile it with a checkpointer for resumable runs."""
 
-graph = builder.compile(name="gaai_graph", cache=llm_cache())
-"""The compiled workflow without a checkpointer (the LangGraph server brings its own). Its
-cache keeps LLM answers (in memory, or in the file `GAAI_LLM_CACHE` names) so an unchanged
-re-run makes no model request (`gaai_graph.llm.cache`)."""
+
+def compile_server_graph(policy: TrustPolicy) -> CompiledStateGraph[Any, Any, Any, Any]:
+    """Compile the workflow as the LangGraph server serves it: callers bound by `policy`.
+
+    Args:
+        policy: The operator's trust policy (`gaai_graph.trust`).
+
+    Returns:
+        The compiled graph without a checkpointer (the server brings its own).
+    """
+    return build_graph(policy).compile(name="gaai_graph", cache=llm_cache())
+
+
+graph = compile_server_graph(TrustPolicy.for_server())
+"""The graph `langgraph.json` serves. What its callers may name (sources, files, write-back,
+the GAE engine) is the operator's policy, read from the environment when this module is
+imported (`gaai_graph.trust`); it applies to every context given as a mapping, which is what
+the server passes. Python code wanting full local access compiles `builder` (or uses the
+runner). Its cache keeps LLM answers (in memory, or in the file `GAAI_LLM_CACHE` names) so an
+unchanged re-run makes no model request (`gaai_graph.llm.cache`)."""

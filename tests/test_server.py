@@ -153,6 +153,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         if not key.startswith(("LANGSMITH_", "LANGCHAIN_", "GAAI_"))
     }
     environment["LANGSMITH_TRACING"] = "false"
+    # The operator's trust policy (gaai_graph.trust): callers may name files under the tests'
+    # temporary directories and the bundled verticals, and snapshots beside the bundled demo.
+    from gaai_graph.sources.demo import BUNDLED_DEMO_DIR
+
+    environment["GAAI_DOCUMENT_DIRS"] = os.pathsep.join(
+        [str(tmp_path_factory.getbasetemp().resolve()), str(PROJECT / "gaai_graph" / "data")]
+    )
+    environment["GAAI_SNAPSHOT_DIRS"] = str(BUNDLED_DEMO_DIR.parent)
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [
@@ -406,7 +414,9 @@ async def test_blocking_io_in_a_node_fails_the_run(
 @pytest.mark.parametrize(
     ("context", "kind", "quoted"),
     [
-        ({"source": "/no/such/snapshot"}, "SourceError", "/no/such/snapshot"),
+        ({"source": "/no/such/snapshot"}, "TrustError", "/no/such/snapshot"),
+        ({"source": "arangodb://169.254.169.254/_system"}, "TrustError", "not allowed"),
+        ({"source": "demo:1e9"}, "SourceError", "demo scale must be a number"),
         ({"vertical": "astrology"}, "VerticalError", "unknown vertical 'astrology'"),
     ],
 )

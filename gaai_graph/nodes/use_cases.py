@@ -767,6 +767,19 @@ def _answerable_requirements(
     ]
 
 
+EXCERPT_CHARACTERS = 120
+"""Most of a requirement an unanswered note quotes: notes travel into state, checkpoints and
+traces, where the whole text (possibly a pasted document) has no place; the requirement id
+points to it."""
+
+
+def _excerpt(text: str) -> str:
+    if len(text) <= EXCERPT_CHARACTERS:
+        return text
+    cut = text[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] or text[:EXCERPT_CHARACTERS]
+    return f"{cut}... ({len(text)} characters)"
+
+
 def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
     characters = list(text)
     for start, end in spans:
@@ -798,13 +811,14 @@ def generate_use_cases_by_rules(
         text = " ".join(requirement.text.split())
         blocked = unanswerable_reasons(text)
         for reason in dict.fromkeys(reason for _, reason in blocked):
-            unanswered.append(f'{requirement.id}: {reason}: "{text}"')
+            unanswered.append(f'{requirement.id}: {reason}: "{_excerpt(text)}"')
         answerable = _blank(text, (span for span, _ in blocked))
         intents = _read(answerable)
         algorithms = find_algorithms(answerable)
         if not intents and not algorithms and not blocked:
             unanswered.append(
-                f'{requirement.id}: no supported graph analysis matches this requirement: "{text}"'
+                f"{requirement.id}: no supported graph analysis matches this requirement: "
+                f'"{_excerpt(text)}"'
             )
         for question in _questions(requirement.id, intents, algorithms):
             intent, phrases = question.intent, question.phrases
@@ -814,7 +828,7 @@ def generate_use_cases_by_rules(
             if not focus:
                 unanswered.append(
                     f"{requirement.id}: the graph has no core collection to answer {intent} "
-                    f'questions: "{text}"'
+                    f'questions: "{_excerpt(text)}"'
                 )
                 continue
             # Two algorithms asked for one question ("compare Louvain and Leiden") are two
