@@ -201,7 +201,7 @@ def using_thread_context(node: _Node, context_class: type[Context] = Context) ->
     """
     # LangGraph reads the wrapped node's signature (through `wraps`): a node that takes no
     # runtime is called without one, and needs no context.
-    takes_runtime = len(inspect.signature(node).parameters) > 1
+    takes_runtime = "runtime" in inspect.signature(node).parameters
 
     @wraps(node)
     async def run(state: Any, runtime: Runtime[Context] | None = None) -> dict[str, Any]:
