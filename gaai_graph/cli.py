@@ -14,14 +14,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from gaai_graph import durable_commands
-from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
-from gaai_graph.models import Report, RunSummary
 
 if TYPE_CHECKING:
     from langgraph.cache.base import BaseCache
 
+    from gaai_graph.context import Context
+    from gaai_graph.models import Report, RunSummary
+
 EXIT_BAD_INPUT = 2
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gaai-graph")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -30,6 +40,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Turn a graph and business requirement documents into executed graph "
         "analytics and written reports.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run the whole workflow and write reports")
@@ -355,6 +366,7 @@ def _run_thread(
     args: argparse.Namespace, thread_id: str, options: dict[str, Any], documents: list[Any]
 ) -> int:
     """Run or continue the checkpointed thread `thread_id`, write its outputs, catalog it."""
+    from gaai_graph.context import Context
     from gaai_graph.reporting.markdown import render_console_summary
     from gaai_graph.runner import AgenticWorkflowRunner
 

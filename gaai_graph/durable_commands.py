@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from gaai_graph.catalog import (
@@ -26,7 +26,6 @@ from gaai_graph.catalog import (
     record_run_safely,
     start_epoch_safely,
 )
-from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError, SourceError
 from gaai_graph.persistence import (
     CHECKPOINT_FILE_NAME,
@@ -41,6 +40,9 @@ from gaai_graph.persistence import (
     thread_status,
 )
 from gaai_graph.sources.arango_url import is_arango_source, redact_source
+
+if TYPE_CHECKING:
+    from gaai_graph.context import Context
 
 CATALOG_HELP = (
     f"analytics catalog: a SQLite file (default: <out>/{CATALOG_FILE_NAME}; with an "
@@ -161,6 +163,8 @@ def validate_run(options: Mapping[str, Any], documents: list[Any]) -> Context:
     Raises:
         GaaiError: the run would be refused; the message says why.
     """
+    from gaai_graph.context import Context  # pydantic: imported when a run starts
+
     context = Context(**options)
     from gaai_graph.nodes.vertical import resolve_vertical_by_rules
 

@@ -35,14 +35,14 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from langchain_core.runnables import RunnableConfig
-from langgraph._internal._constants import CONFIG_KEY_DURABILITY
-from langgraph.cache.base import BaseCache
-from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.pregel import Pregel
-from langgraph.types import StreamMode
+if TYPE_CHECKING:  # LangGraph is imported when a run starts, not with the command line
+    from langchain_core.runnables import RunnableConfig
+    from langgraph.cache.base import BaseCache
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+    from langgraph.pregel import Pregel
+    from langgraph.types import StreamMode
 
 from gaai_graph.errors import GaaiError
 
@@ -237,6 +237,8 @@ def compile_graph(
         The compiled graph.
     """
     import importlib
+
+    from langgraph._internal._constants import CONFIG_KEY_DURABILITY
 
     from gaai_graph.llm.cache import llm_cache
 
