@@ -43,7 +43,7 @@ def test_startup_times_help_and_version_against_the_floor() -> None:
 
 def test_end_to_end_compares_the_product_with_the_columnar_reference() -> None:
     pytest.importorskip("polars")
-    output = _run("end_to_end.py", "--sizes", "3000")
+    output = _run("end_to_end.py", "--sizes", "5000")
     assert "time ratio" in output and "memory ratio" in output
     assert "reference: map ids to integers (joins)" in output
     assert "product: analyze_schema" in output
