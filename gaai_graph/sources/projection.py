@@ -312,12 +312,16 @@ def _labels(block: _VertexBlock, collection: CollectionData, attribute: str | No
     if attribute is None:
         labels = keys
     else:
-        first: dict[str, Any] = {}
-        for document in collection.documents:
-            first.setdefault(collection.name + "/" + _key_of(collection.name, document), document)
+        documents: Iterable[dict[str, Any]] = collection.documents
+        if len(block.ids) != len(collection.documents):  # repeated keys: first documents
+            first: dict[str, dict[str, Any]] = {}
+            for document in collection.documents:
+                vertex_id = collection.name + "/" + _key_of(collection.name, document)
+                first.setdefault(vertex_id, document)
+            documents = [first[vertex_id] for vertex_id in block.ids]
         labels = []
-        for vertex_id, key in zip(block.ids, keys, strict=True):
-            label = first[vertex_id].get(attribute)
+        for document, key in zip(documents, keys, strict=True):
+            label = document.get(attribute)
             labels.append(key if label is None or label == "" else str(label))
     block.labels[attribute] = labels
     return labels
