@@ -204,6 +204,9 @@ def _check_source(spec: str) -> None:
         raise SourceError(f"snapshot directory {path} does not exist")
     if not path.is_dir():
         raise SourceError(f"snapshot {path} is not a directory")
+    from gaai_graph.sources.snapshot import check_snapshot_directory
+
+    check_snapshot_directory(path)  # its listing and layout, without reading the data
 
 
 def remember_run(

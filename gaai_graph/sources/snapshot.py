@@ -55,7 +55,13 @@ from gaai_graph.sources.snapshot_identity import (
     duplicate_key_warning,
 )
 
-__all__ = ["derived_edge_key", "load_snapshot", "write_arangodump", "write_jsonl"]
+__all__ = [
+    "check_snapshot_directory",
+    "derived_edge_key",
+    "load_snapshot",
+    "write_arangodump",
+    "write_jsonl",
+]
 
 DUMP_METADATA = "dump.json"
 ENCRYPTION_MARKER = "ENCRYPTION"
@@ -126,6 +132,22 @@ def load_snapshot(path: Path) -> GraphData:
             f"database's directory: {', '.join(databases)}"
         )
     raise SourceError(f"no snapshot found in {path}: {EXPECTED_LAYOUT}")
+
+
+def check_snapshot_directory(path: Path) -> None:
+    """Refuse a directory `load_snapshot` would refuse by its listing alone, before a run starts.
+
+    That is: unreadable, holding a device or FIFO named like a data file, encrypted, or without
+    a recognisable layout. The data files themselves are read by the run.
+
+    Raises:
+        SourceError: as `load_snapshot` would for these problems.
+    """
+    names = _file_names(path)
+    _refuse_encrypted(path, names)
+    dump = DUMP_METADATA in names or any(name.endswith(STRUCTURE_SUFFIX) for name in names)
+    if not dump and not any(EXPORT_PATTERN.match(name) for name in names):
+        load_snapshot(path)  # no layout: raises the loader's own message (one per database...)
 
 
 def _file_names(path: Path) -> list[str]:

@@ -221,3 +221,21 @@ def test_a_fifo_named_like_a_data_file_is_refused_without_blocking(tmp_path: Pat
 def test_dev_zero_as_the_snapshot_is_not_a_directory() -> None:
     with pytest.raises(SourceError, match="/dev/zero is not a directory"):
         load_snapshot(Path("/dev/zero"))
+
+
+def test_the_cli_refuses_a_snapshot_with_a_device_before_creating_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gaai_graph.cli import EXIT_BAD_INPUT, main
+
+    snapshot = tmp_path / "snapshot"
+    _export(snapshot, "jsonl", compress=False)
+    os.mkfifo(snapshot / "pipe.jsonl")
+    out = tmp_path / "out"
+
+    code = main(["run", "--source", str(snapshot), "--out", str(out), "--quiet"])
+
+    assert code == EXIT_BAD_INPUT
+    error = capsys.readouterr().err.strip()
+    assert "pipe.jsonl is not a regular file" in error and "\n" not in error
+    assert not out.exists()
