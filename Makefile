@@ -65,3 +65,11 @@ bench: install
 bench-full: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt
 	$(BIN)/python benchmarks/run.py --full
+
+.PHONY: eval
+
+# Evaluation harness (docs/evaluation.md): the real agent, rule path, on the benchmark graphs
+# of eval/graphs with the corpus of eval/corpus; prints the table and writes
+# eval/results/latest.md and latest.json. EVAL_ARGS=--quick runs the reduced subset.
+eval: install
+	PYTHONPATH=eval $(BIN)/python -m gaai_eval $(EVAL_ARGS)

@@ -11,10 +11,18 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from gaai_graph import durable_commands
 from gaai_graph.errors import GaaiError
+from gaai_graph.persistence import run_options_path
+from gaai_graph.validation import (
+    check_demo_source,
+    non_negative_int,
+    positive_int,
+    positive_seconds,
+    shown,
+)
 
 if TYPE_CHECKING:
     from langgraph.cache.base import BaseCache
@@ -23,6 +31,16 @@ if TYPE_CHECKING:
     from gaai_graph.models import Report, RunSummary
 
 EXIT_BAD_INPUT = 2
+EXPORT_MARKER = ".gaai-export-demo.json"
+"""Written by `gaai export-demo` into its directory, listing the files it wrote there."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error on one line (the flag, what is wrong, where to look)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `gaai: error: <message> (see gaai <command> --help)`; exit with code 2."""
+        self.exit(EXIT_BAD_INPUT, f"gaai: error: {message} (see {self.prog} --help)\n")
 
 
 def _version() -> str:
@@ -35,13 +53,13 @@ def _version() -> str:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gaai",
         description="Turn a graph and business requirement documents into executed graph "
         "analytics and written reports.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="run the whole workflow and write reports")
     run.add_argument(
@@ -77,9 +95,9 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="COLLECTION",
         help="treat this vertex collection as core (repeatable); others become satellites",
     )
-    run.add_argument("--max-executions", type=int, default=8, metavar="N")
-    run.add_argument("--max-templates", type=int, default=12, metavar="N")
-    run.add_argument("--top-k", type=int, default=10, metavar="K")
+    run.add_argument("--max-executions", type=positive_int, default=8, metavar="N")
+    run.add_argument("--max-templates", type=positive_int, default=12, metavar="N")
+    run.add_argument("--top-k", type=positive_int, default=10, metavar="K")
     run.add_argument(
         "--model",
         default=None,
@@ -89,14 +107,14 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--llm-timeout",
-        type=float,
+        type=positive_seconds,
         metavar="SECONDS",
         help="seconds the model client waits for each read of an answer (default: "
         "GAAI_LLM_TIMEOUT, else 60); each request also ends after SECONDS x (N + 1) plus backoff",
     )
     run.add_argument(
         "--llm-retries",
-        type=int,
+        type=non_negative_int,
         metavar="N",
         help="retries of a model request that timed out or got a 429 or 5xx answer (default: "
         "GAAI_LLM_RETRIES, else 2)",
@@ -134,8 +152,14 @@ def _build_parser() -> argparse.ArgumentParser:
     durable_commands.add_commands(commands)
 
     export = commands.add_parser("export-demo", help="write the demo graph as a snapshot")
-    export.add_argument("--out", required=True, metavar="DIR")
-    export.add_argument("--scale", type=float, default=1.0)
+    export.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="a new or empty directory (or one an earlier export-demo wrote); nothing else is "
+        "touched",
+    )
+    export.add_argument("--scale", default="1", help="size multiplier, 0.2 to 100 (default 1)")
     export.add_argument("--format", choices=("dump", "jsonl"), default="dump")
     return parser
 
@@ -147,8 +171,13 @@ def _documents_from(args: argparse.Namespace) -> list[Any]:
             raise GaaiError(
                 f"requirement document {path} is a directory; expected a text or Markdown file"
             )
-        if not Path(path).is_file():
+        if not Path(path).exists():
             raise GaaiError(f"requirement document not found: {path}")
+        if not Path(path).is_file():
+            raise GaaiError(
+                f"requirement document {path} is not a regular file (a device, pipe or socket); "
+                "expected a text or Markdown file"
+            )
         documents.append({"path": path})
     documents.extend(
         {"content": text, "name": f"inline-{index}"} for index, text in enumerate(args.texts, 1)
@@ -171,6 +200,10 @@ def _progress_line(node: str, update: Any, started: float) -> str | None:
     describe = counts.get(node)
     detail = describe(update) if describe else ""
     return f"[{elapsed}] {node}: {detail}"
+
+
+_SILENT_NODES = frozenset({"start_run"})
+"""Steps the progress output leaves out: bookkeeping, not a phase of the analysis."""
 
 
 class ProgressPrinter:
@@ -209,12 +242,14 @@ class ProgressPrinter:
                 if node == "run_template" and isinstance(update, dict):
                     self._templates_finished(update.get("reports", []))
                     continue
-                line = _progress_line(node, update, self._started)
+                line = (
+                    None if node in _SILENT_NODES else _progress_line(node, update, self._started)
+                )
                 if line:
                     self._print(line)
 
     def _task_started(self, node: str, task_input: Any) -> None:
-        if node.startswith("__"):
+        if node.startswith("__") or node in _SILENT_NODES:
             return
         if node != "run_template":
             self._print(f"{self._elapsed()} {node} started")
@@ -316,33 +351,48 @@ def _json_summary(result: Any, out_dir: Path, trace: dict[str, Any] | None) -> d
     }
 
 
-def _check_out_dir(out: str, *, create: bool = True) -> None:
+def _check_out_dir(
+    out: str, *, create: bool = True, leftovers: durable_commands.Leftovers | None = None
+) -> None:
     """Make sure `--out` is a directory we can write (creating it), before anything goes there."""
     path = Path(out)
+    if any(ord(char) < 32 for char in out):
+        raise GaaiError(f"--out {shown(out)} holds control characters: give a plain path")
     if path.exists() and not path.is_dir():
-        raise GaaiError(f"--out {out} is a file, not a directory")
+        raise GaaiError(f"--out {out} is a file, not a directory: give a directory")
     if not create:
         return
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        if leftovers is not None:
+            leftovers.make_dir(path)
+        else:
+            path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise GaaiError(
-            f"cannot create the output directory {out}: {error.strerror or error}"
+            f"--out {out}: cannot create the output directory {out} "
+            f"({error.strerror or error}); give a directory you can write"
         ) from error
     if not os.access(path, os.W_OK | os.X_OK):
-        raise GaaiError(f"the output directory {out} is not writable")
+        raise GaaiError(f"--out {out} is not writable: give a directory you can write")
 
 
 def _command_run(args: argparse.Namespace) -> int:
+    durable_commands.check_flags(args)
     options = _context_options(args)
     documents = _documents_from(args)
     run_options = {**options, "enable_parallelism": not args.sequential}
-    # A refused run leaves no output directory behind, so --out is made after the checks.
+    # A refused run leaves nothing behind, so nothing is made before these checks, and what
+    # is made afterwards is removed again if the graph refuses the run (`Leftovers`).
     durable_commands.validate_run(run_options, documents)
-    _check_out_dir(args.out)
+    _check_out_dir(args.out, create=False)
+    leftovers = durable_commands.Leftovers()
     thread_id = args.thread_id or durable_commands.new_thread_id()
+    out_dir = Path(args.out)
+    leftovers.expect(run_options_path(out_dir, thread_id))
+    leftovers.expect(out_dir / ".gaai" / "llm-cache.sqlite")
+    _check_out_dir(args.out, leftovers=leftovers)
     durable_commands.remember_run(args, thread_id, run_options, documents)
-    return _run_thread(args, thread_id, options, documents)
+    return _run_thread(args, thread_id, options, documents, leftovers=leftovers)
 
 
 def _llm_cache_for(out_dir: Path, context: Context) -> BaseCache[Any] | None:
@@ -363,7 +413,13 @@ def _llm_cache_for(out_dir: Path, context: Context) -> BaseCache[Any] | None:
 
 
 def _run_thread(
-    args: argparse.Namespace, thread_id: str, options: dict[str, Any], documents: list[Any]
+    args: argparse.Namespace,
+    thread_id: str,
+    options: dict[str, Any],
+    documents: list[Any],
+    *,
+    resuming: bool = False,
+    leftovers: durable_commands.Leftovers | None = None,
 ) -> int:
     """Run or continue the checkpointed thread `thread_id`, write its outputs, catalog it."""
     from gaai_graph.context import Context
@@ -405,12 +461,24 @@ def _run_thread(
             ),
             context,
             listener,
+            documents=None if resuming else documents,
+            leftovers=leftovers,
         )
     )
     if result.summary is None:
         raise GaaiError("the run ended without a summary")
     out_dir = Path(args.out)
-    runner.export_reports(result, out_dir)
+    try:
+        runner.export_reports(result, out_dir)
+    except OSError as error:
+        # The results are safe in the checkpoints; the epoch must not stay `running`.
+        listener.fail(values, error)
+        raise GaaiError(
+            f"--out {out_dir}: cannot write the reports "
+            f"({error.strerror or error}); run {thread_id} is marked failed in the catalog, its "
+            f"results are kept: make the directory writable and run gaai resume --thread-id "
+            f"{thread_id} --out {out_dir} to write them"
+        ) from error
     durable_commands.record_in_catalog(
         args, thread_id, values, out_dir, catalog=catalog, starter=listener
     )
@@ -425,31 +493,85 @@ def _run_thread(
 
 
 def _command_resume(args: argparse.Namespace) -> int:
+    durable_commands.check_flags(args)
     _check_out_dir(args.out, create=False)
     options, documents = durable_commands.resume_arguments(args)
     options.pop("enable_parallelism", None)
-    return _run_thread(args, args.thread_id, options, documents)
+    return _run_thread(args, args.thread_id, options, documents, resuming=True)
 
 
 def _command_export_demo(args: argparse.Namespace) -> int:
     from gaai_graph.sources.demo import generate_demo
     from gaai_graph.sources.snapshot import write_arangodump, write_jsonl
 
-    data = generate_demo(scale=args.scale).data
+    scale = check_demo_source(f"demo:{args.scale}", name="--scale")
     out_dir = Path(args.out)
-    if args.format == "dump":
-        write_arangodump(data, out_dir)
-    else:
-        write_jsonl(data, out_dir)
+    earlier = _export_target(out_dir)
+    data = generate_demo(scale=scale).data
+    before = set(os.listdir(out_dir)) if out_dir.is_dir() else set()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if args.format == "dump":
+            write_arangodump(data, out_dir)
+        else:
+            write_jsonl(data, out_dir)
+        written = sorted((set(os.listdir(out_dir)) - before) | earlier)
+        marker = {
+            "written_by": "gaai export-demo",
+            "files": [f for f in written if f != EXPORT_MARKER],
+        }
+        (out_dir / EXPORT_MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+    except OSError as error:
+        raise GaaiError(
+            f"--out {shown(args.out)}: cannot write the snapshot ({error.strerror or error}); "
+            "give a directory you can write"
+        ) from error
     edges = sum(len(c.documents) for c in data.collections.values() if c.kind == "edge")
     print(f"Wrote the demo graph ({edges} edges) to {out_dir}/ as {args.format}")
     return 0
 
 
+def _export_target(out_dir: Path) -> set[str]:
+    """Refuse an `--out` holding anything export-demo did not write; return what it did write.
+
+    New or empty directories are fine; so is one an earlier export-demo wrote (its marker lists
+    the files), as long as every file in it is on that list: a user's file is never replaced.
+    """
+    if not out_dir.exists():
+        return set()
+    if not out_dir.is_dir():
+        raise GaaiError(
+            f"--out {shown(str(out_dir))} is a file: give a new or empty directory (export-demo "
+            "never replaces a file)"
+        )
+    present = set(os.listdir(out_dir))
+    if not present:
+        return set()
+    try:
+        marker = json.loads((out_dir / EXPORT_MARKER).read_text(encoding="utf-8"))
+        ours = {str(name) for name in marker["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise GaaiError(
+            f"--out {shown(str(out_dir))} is not empty and was not written by export-demo: give "
+            "a new or empty directory (nothing in it was changed)"
+        ) from None
+    foreign = sorted(present - ours - {EXPORT_MARKER})
+    if foreign:
+        raise GaaiError(
+            f"--out {shown(str(out_dir))} holds files export-demo did not write "
+            f"({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}): give a new or "
+            "empty directory (nothing in it was changed)"
+        )
+    return ours
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `gaai` command; returns the process exit code."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # a usage error (printed on one line) or --help
+        return stop.code if isinstance(stop.code, int) else EXIT_BAD_INPUT
     logging.basicConfig(
         level=logging.WARNING if getattr(args, "verbose", False) else logging.ERROR,
         format="%(levelname)s %(name)s: %(message)s",
@@ -463,11 +585,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except GaaiError as error:
-        print(f"gaai: error: {error}", file=sys.stderr)
+        print(f"gaai: error: {_one_line(str(error))}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:  # the machine refused: a full disk, a directory made read-only
+        if getattr(args, "verbose", False):
+            raise
+        where = f" ({shown(error.filename)})" if error.filename else ""
+        print(
+            f"gaai: error: {error.strerror or error}{where}; fix it and run the command again "
+            "(--verbose shows the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("gaai: interrupted", file=sys.stderr)
         return 130
+
+
+def _one_line(message: str) -> str:
+    """A message on one line: a newline inside it (e.g. quoted from a file) becomes a space."""
+    return " ".join(message.split("\n"))
 
 
 if __name__ == "__main__":

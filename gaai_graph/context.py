@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import math
 import os
+import re
 from dataclasses import dataclass, field, fields
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args, get_type_hints
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
 from gaai_graph.errors import GaaiError
@@ -37,6 +40,16 @@ StructuredMethod = Literal["json_schema", "function_calling", "json_mode", "prom
 
 STRUCTURED_METHODS: tuple[str, ...] = get_args(StructuredMethod)
 
+MAX_TEXT_FIELD_LENGTH = 4096
+"""Longest text a context field takes (a URL, a path, a name): longer is a mistake or an attack."""
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+_BOUND_ERRORS = frozenset(
+    {"greater_than", "greater_than_equal", "less_than", "less_than_equal", "literal_error"}
+)
+_UNCHECKED_FIELDS = frozenset({"chat_model"})
+"""Fields whose type is not checked (a LangChain chat model object of any class)."""
+
 
 def _from_environment(name: str, variable: str) -> Any:
     text = os.environ[variable].strip()
@@ -59,8 +72,11 @@ class Context:
         metadata={
             "description": "Graph source: 'demo', 'demo:<scale>', a directory holding an "
             "arangodump or arangoexport (JSONL) snapshot, or a live ArangoDB database as "
-            "arangodb://[user@]host:port/database (arangodbs:// for HTTPS; the password comes "
-            "from ARANGO_PASSWORD in the server's environment). Environment: GAAI_SOURCE."
+            "arangodb://[user[:password]@]host:port/database (arangodbs:// for HTTPS). On a "
+            "LangGraph server, only what its operator allows: demo scales up to "
+            "GAAI_MAX_DEMO_SCALE, snapshots inside GAAI_SNAPSHOT_DIRS, databases listed in "
+            "GAAI_ALLOWED_SOURCES; the server's ARANGO_PASSWORD goes only to its own "
+            "database (ARANGO_URL). Environment: GAAI_SOURCE."
         },
     )
     graph_name: str | None = field(
@@ -82,7 +98,7 @@ class Context:
         metadata={
             "description": "Industry vertical: 'auto', a built-in name (ecommerce, fraud_aml, "
             "social, supply_chain, telecom, cybersecurity, healthcare) or a path to a custom "
-            "vertical file (JSON or YAML)."
+            "vertical file (JSON or YAML; on a LangGraph server, inside GAAI_DOCUMENT_DIRS)."
         },
     )
     max_executions: _AtLeastOne = field(
@@ -193,11 +209,33 @@ class Context:
         },
     )
 
+    explicit_values_win: ClassVar[bool] = False
+    """Whether a value the caller passed beats the environment even when it equals the
+    default. False for the CLI and Python API, whose front ends pass every default
+    explicitly (`--source` defaults to "demo"), so only a value other than the default tells
+    them apart; True for the LangGraph server, whose callers send only what they chose."""
+
     def __post_init__(self) -> None:
-        """Apply environment overrides to fields left at their defaults, then validate."""
+        """Check every field's type and value, then apply environment overrides.
+
+        Raises:
+            GaaiError: one line naming the field, what is wrong with it and what it takes.
+        """
+        _check_field_types(self)
+        explicit = getattr(self, "_explicit_fields", None)
         for f in fields(self):
             variable = _ENVIRONMENT_OVERRIDES.get(f.name)
-            if variable and getattr(self, f.name) == f.default and os.environ.get(variable):
+            if not variable or not os.environ.get(variable):
+                continue
+            value = getattr(self, f.name)
+            if value is None:
+                unset = True
+            elif self.explicit_values_win and explicit is not None:
+                # A server caller's `source: "demo"` stays the demo, default or not.
+                unset = f.name not in explicit
+            else:
+                unset = value == f.default
+            if unset:
                 setattr(self, f.name, _from_environment(f.name, variable))
         if self.max_executions < 1:
             raise GaaiError(f"max_executions must be at least 1, got {self.max_executions}")
@@ -205,8 +243,10 @@ class Context:
             raise GaaiError(f"max_templates must be at least 1, got {self.max_templates}")
         if self.top_k < 1:
             raise GaaiError(f"top_k must be at least 1, got {self.top_k}")
-        if self.llm_timeout <= 0:
-            raise GaaiError(f"llm_timeout must be positive, got {self.llm_timeout}")
+        if not math.isfinite(self.llm_timeout) or self.llm_timeout <= 0:
+            raise GaaiError(
+                f"llm_timeout must be positive and finite (seconds), got {self.llm_timeout}"
+            )
         if self.llm_max_retries < 0:
             raise GaaiError(f"llm_max_retries must be at least 0, got {self.llm_max_retries}")
         if self.llm_structured_method not in STRUCTURED_METHODS:
@@ -229,3 +269,85 @@ class Context:
     def concurrency(self) -> int:
         """How many template chains may run at once under these settings."""
         return self.max_executions if self.enable_parallelism else 1
+
+
+# The dataclass `__init__` cannot tell a value the caller passed from one it defaulted, and
+# an environment override must only fill the latter. Wrapping it to record the keyword names
+# keeps the generated signature (and the JSON schema, which pydantic builds from the fields).
+_dataclass_init = Context.__init__
+
+
+@functools.wraps(_dataclass_init)
+def _init_recording_explicit_fields(self: Context, **values: Any) -> None:
+    object.__setattr__(self, "_explicit_fields", frozenset(values))
+    _dataclass_init(self, **values)
+
+
+Context.__init__ = _init_recording_explicit_fields  # type: ignore[method-assign]
+
+
+@functools.cache
+def _field_validators() -> dict[str, TypeAdapter[Any]]:
+    hints = get_type_hints(Context, include_extras=True)
+    return {
+        f.name: TypeAdapter(hints[f.name])
+        for f in fields(Context)
+        if f.name not in _UNCHECKED_FIELDS
+    }
+
+
+def _check_field_types(context: Context) -> None:
+    """Check each field against its annotation (LangGraph builds the dataclass unvalidated)."""
+    for name, adapter in _field_validators().items():
+        value = getattr(context, name)
+        try:
+            # Strict: no "5" for 5 and no true for 1, as a JSON client must send real types.
+            adapter.validate_python(value, strict=True)
+        except ValidationError as error:
+            detail = error.errors()[0]
+            if detail["type"] in _BOUND_ERRORS:
+                continue  # the right kind: `__post_init__` names the bound or the choices
+            message = detail["msg"][:1].lower() + detail["msg"][1:]
+            where = "".join(f"[{part!r}]" for part in detail["loc"])
+            raise GaaiError(
+                f"context field {name!r}{where}: {message}, got {preview(detail['input'])}"
+            ) from None
+        for text in _texts_of(value):
+            if len(text) > MAX_TEXT_FIELD_LENGTH:
+                raise GaaiError(
+                    f"context field {name!r} is {len(text)} characters long; at most "
+                    f"{MAX_TEXT_FIELD_LENGTH} are accepted"
+                )
+            if _CONTROL_CHARACTERS.search(text):
+                raise GaaiError(
+                    f"context field {name!r} holds a control character ({preview(text)}); "
+                    "remove line breaks, tabs and other control characters"
+                )
+
+
+def _texts_of(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    if isinstance(value, dict):
+        return [key for key in value if isinstance(key, str)]
+    return []
+
+
+def preview(value: Any, limit: int = 60) -> str:
+    """A short, one-line, printable rendering of a value a caller sent (for error messages).
+
+    Args:
+        value: Anything; containers are named by type (no recursion into deep nesting).
+        limit: Most characters of a text shown.
+
+    Returns:
+        `repr` of a short text or number, a cut text with its length, or the type's name.
+    """
+    if isinstance(value, str):
+        shown = repr(value[:limit])
+        return shown if len(value) <= limit else f"{shown}... ({len(value)} characters)"
+    if value is None or isinstance(value, bool | int | float):
+        return repr(value)[:limit]
+    return f"a {type(value).__name__}"

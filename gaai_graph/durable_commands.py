@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -22,6 +23,7 @@ from gaai_graph.catalog import (
     describe_catalog,
     diff_epochs,
     fail_epoch_safely,
+    forget_epoch_safely,
     open_catalog,
     record_run_safely,
     start_epoch_safely,
@@ -33,13 +35,23 @@ from gaai_graph.persistence import (
     compile_graph,
     default_checkpoint_spec,
     describe_spec,
+    discard_thread,
     load_run_options,
     open_checkpointer,
     resume_run,
+    run_options_path,
     save_run_options,
     thread_status,
 )
 from gaai_graph.sources.arango_url import is_arango_source, redact_source
+from gaai_graph.thread_identity import ThreadIdentityError, identity_differences, identity_of
+from gaai_graph.thread_lock import lock_thread
+from gaai_graph.validation import (
+    check_catalog_spec,
+    check_checkpoint_spec,
+    check_demo_source,
+    check_thread_id,
+)
 
 if TYPE_CHECKING:
     from gaai_graph.context import Context
@@ -67,6 +79,12 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", metavar="SPEC", help=CATALOG_HELP)
     parser.add_argument(
         "--tag", dest="tags", action="append", default=[], help="tag the epoch (repeatable)"
+    )
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="with --thread-id of an earlier run: discard that run's checkpoints and start the "
+        "thread anew (without it, a thread given other inputs than it started with is refused)",
     )
 
 
@@ -109,6 +127,50 @@ def add_commands(commands: Any) -> None:
     diff = queries.add_parser("diff", help="compare two epochs template by template")
     diff.add_argument("before")
     diff.add_argument("after")
+
+
+def check_flags(args: argparse.Namespace) -> None:
+    """Refuse a malformed --thread-id, --checkpoint or --catalog before anything is created."""
+    if getattr(args, "thread_id", None) is not None:
+        check_thread_id(args.thread_id)
+    if getattr(args, "checkpoint", None) is not None:
+        check_checkpoint_spec(args.checkpoint)
+    if getattr(args, "catalog", None) is not None:
+        check_catalog_spec(args.catalog)
+
+
+class Leftovers:
+    """Files and directories one `gaai run` creates, removed again when the run is refused.
+
+    A refused run (bad input found by the graph before it read the graph: an empty or
+    malformed snapshot, an unreachable database, an unknown named graph) leaves nothing.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing recorded."""
+        self._files: list[Path] = []
+        self._dirs: list[Path] = []
+
+    def make_dir(self, path: Path) -> None:
+        """Create `path` (and missing parents), remembering which were new."""
+        new = [p for p in (path, *path.parents) if not p.exists()]
+        path.mkdir(parents=True, exist_ok=True)
+        self._dirs.extend(reversed(new))
+
+    def expect(self, path: Path) -> None:
+        """Remember `path` (and its missing parent directories) if it does not exist yet."""
+        if not path.exists():
+            self._dirs.extend(reversed([p for p in path.parents if not p.exists()]))
+            self._files.append(path)
+
+    def remove(self) -> None:
+        """Remove what was created, innermost first; a directory no longer empty is kept."""
+        for path in self._files:
+            for leftover in (path, *(path.with_name(path.name + e) for e in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        for directory in reversed(self._dirs):
+            with contextlib.suppress(OSError):  # not empty: something else is in it
+                directory.rmdir()
 
 
 def new_thread_id() -> str:
@@ -186,9 +248,7 @@ def _check_source(spec: str) -> None:
     if spec == "demo":
         return
     if spec.startswith("demo:"):
-        from gaai_graph.sources import demo_scale
-
-        demo_scale(spec)
+        check_demo_source(spec)
         return
     if is_arango_source(spec):
         from gaai_graph.sources.arango import _timeout_from
@@ -224,11 +284,12 @@ def remember_run(
     """
     validate_run(options, documents)
     spec = checkpoint_spec(args)
-    try:
-        load_run_options(args.out, thread_id)
-        return
-    except Exception:
-        pass
+    if not getattr(args, "restart", False):
+        try:
+            load_run_options(args.out, thread_id)
+            return
+        except Exception:
+            pass
     withheld = bool(args.catalog) and _holds_password(str(args.catalog))
     context = dict(options)
     source_withheld = _holds_password(str(context.get("source") or ""))
@@ -257,38 +318,92 @@ async def run_durably(
     start: Callable[[Any], Any],
     context: Context,
     listener: Callable[[str, Any], None] | None,
+    *,
+    documents: list[Any] | None = None,
+    leftovers: Leftovers | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
     """Run (or continue) the thread with a checkpointer; return (result, runner, full state).
 
     A new thread starts with `start(runner)` (the runner's own streaming loop); an
-    interrupted one continues from its last checkpoint; a finished one is read back. When
-    `listener` is the run's `EpochStarter`, a run that ends in an error marks its epoch
-    `failed` with the error before the error is raised on.
+    interrupted one continues from its last checkpoint; a finished one is read back. The
+    thread is locked meanwhile (`gaai_graph.thread_lock`).
+
+    `gaai run` (`documents` given) on an existing thread must bring the inputs the thread was
+    started with, else it is refused naming what differs; `--restart` discards the thread
+    first. `gaai resume` (`documents` None) refuses a thread the store does not hold. A run
+    refused before it read the graph leaves nothing: its checkpoints are deleted and
+    `leftovers` removed. Any other error marks the run's epoch `failed` (when `listener` is
+    its `EpochStarter`) before it is raised on.
     """
     spec = checkpoint_spec(args)
-    if not getattr(args, "quiet", False):  # --quiet: the summary's run id is the thread id
-        print(f"thread id: {thread_id} (checkpoints: {describe_spec(spec)})", file=sys.stderr)
     config: Any = {"configurable": {"thread_id": thread_id}}
-    async with open_checkpointer(spec) as saver:
-        runner = make_runner(saver)
-        graph = compile_graph(saver)
-        try:
-            if await thread_status(graph, thread_id) == "new":
-                result = await start(runner)
-            else:
-                result = await resume_run(graph, thread_id, context, listener)
-        except Exception as error:
-            # Not BaseException: Ctrl-C (KeyboardInterrupt) is an interrupted run, resumable
-            # and rightly still `running`.
-            if isinstance(listener, EpochStarter):
+    refused = False
+    try:
+        async with open_checkpointer(spec) as saver, lock_thread(saver, thread_id):
+            runner = make_runner(saver)
+            graph = compile_graph(saver)
+            status = await thread_status(graph, thread_id)
+            if documents is None and status == "new":
+                raise CheckpointError(
+                    f"--thread-id {thread_id!r}: the checkpoint store {describe_spec(spec)} holds "
+                    "no such run, so there is nothing to resume: check --thread-id and "
+                    "--checkpoint, or start it with gaai run"
+                )
+            if documents is not None and status != "new":
+                if getattr(args, "restart", False):
+                    await discard_thread(saver, thread_id)
+                    if isinstance(listener, EpochStarter):
+                        await asyncio.to_thread(listener.forget)
+                    status = "new"
+                else:
+                    await _check_same_inputs(graph, thread_id, context, documents)
+            if not getattr(args, "quiet", False):  # --quiet: the summary's run id says it
+                print(
+                    f"thread id: {thread_id} (checkpoints: {describe_spec(spec)})", file=sys.stderr
+                )
+            try:
+                if status == "new":
+                    result = await start(runner)
+                else:
+                    result = await resume_run(graph, thread_id, context, listener)
+            except Exception as error:
+                # Not BaseException: Ctrl-C (KeyboardInterrupt) is an interrupted run,
+                # resumable and rightly still `running`.
                 try:
                     values = dict((await graph.aget_state(config)).values)
                 except Exception:
                     values = {}
-                await asyncio.to_thread(listener.fail, values, error)
-            raise
-        state = await graph.aget_state(config)
-        return result, runner, dict(state.values)
+                if status == "new" and values.get("schema") is None:
+                    await discard_thread(saver, thread_id)  # refused: nothing to keep
+                    refused = True
+                elif isinstance(listener, EpochStarter):
+                    await asyncio.to_thread(listener.fail, values, error)
+                raise
+            state = await graph.aget_state(config)
+            return result, runner, dict(state.values)
+    except Exception:
+        if refused and leftovers is not None:
+            leftovers.remove()  # after the store is closed (and removed, if it was new)
+        raise
+
+
+async def _check_same_inputs(
+    graph: Any, thread_id: str, context: Context, documents: list[Any]
+) -> None:
+    """Refuse `gaai run` on an existing thread with other inputs than it was started with."""
+    recorded = (await graph.aget_state({"configurable": {"thread_id": thread_id}})).values.get(
+        "run_identity"
+    )
+    if not recorded:
+        return  # a thread from before identities were kept
+    differences = identity_differences(recorded, identity_of(context, documents))
+    if differences:
+        raise ThreadIdentityError(
+            f"--thread-id {thread_id!r} was started with other inputs: "
+            + "; ".join(differences)
+            + ". Give the same inputs to continue it, --restart to discard it and start anew, "
+            "or another --thread-id"
+        )
 
 
 class EpochStarter:
@@ -336,6 +451,12 @@ class EpochStarter:
         )
         if problem:
             print(f"gaai: warning: {problem}; the run goes on", file=sys.stderr)
+
+    def forget(self) -> None:
+        """Remove the thread's earlier epoch from the catalog (`--restart`)."""
+        problem = forget_epoch_safely(self._catalog, self._thread_id)
+        if problem:
+            print(f"gaai: warning: {problem}", file=sys.stderr)
 
     def wait(self) -> None:
         """Wait until the epoch's start is written (or has failed)."""
@@ -417,6 +538,11 @@ def _started_at(out_dir: Path, thread_id: str) -> float:
 def resume_arguments(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any]]:
     """Rebuild a `gaai resume` invocation from the options its run kept: (context, documents)."""
     saved = load_run_options(args.out, args.thread_id)
+    if not isinstance(saved, dict) or not isinstance(saved.get("context"), dict):
+        raise CheckpointError(
+            f"--thread-id {args.thread_id!r}: {run_options_path(args.out, args.thread_id)} holds "
+            "no run options (edited or damaged): start the run again with gaai run"
+        )
     if args.checkpoint is None:
         args.checkpoint = saved.get("checkpoint")
         if args.checkpoint is None:
@@ -454,6 +580,7 @@ def resume_arguments(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any
 
 def command_catalog(args: argparse.Namespace) -> int:
     """`gaai catalog list|show|lineage|diff`."""
+    check_catalog_spec(args.catalog)
     catalog = open_catalog(args.catalog, create=False)
     try:
         payload, text = _catalog_query(catalog, args)

@@ -32,6 +32,7 @@ import dataclasses
 import json
 import os
 import sys
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -45,6 +46,8 @@ if TYPE_CHECKING:  # LangGraph is imported when a run starts, not with the comma
     from langgraph.types import StreamMode
 
 from gaai_graph.errors import GaaiError
+from gaai_graph.results import WorkflowResult, result_of_thread
+from gaai_graph.validation import check_checkpoint_spec
 
 __all__ = [
     "CHECKPOINT_FILE_NAME",
@@ -54,10 +57,13 @@ __all__ = [
     "compile_graph",
     "default_checkpoint_spec",
     "describe_spec",
+    "discard_thread",
     "load_run_options",
     "open_checkpointer",
     "resume_run",
+    "run_options_path",
     "save_run_options",
+    "store_spec",
     "thread_status",
 ]
 
@@ -67,10 +73,17 @@ CHECKPOINT_FILE_NAME = "checkpoints.sqlite"
 ThreadStatus = Literal["new", "unfinished", "finished"]
 """`new`: no checkpoint; `unfinished`: a run stopped before END; `finished`: it reached END."""
 
+LOCK_SUFFIX = ".lock"
+"""A SQLite store's thread locks live in `<store>.lock` (see `lock_thread`)."""
+
 SQLITE_BUSY_SECONDS = 30.0
 """How long a SQLite checkpoint write waits for another connection's commit."""
 
 _RESUME_STREAM_MODES: list[StreamMode] = ["tasks", "updates", "custom"]
+_SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal", LOCK_SUFFIX)
+
+_STORES: weakref.WeakKeyDictionary[BaseCheckpointSaver[Any], str] = weakref.WeakKeyDictionary()
+"""The spec each saver `open_checkpointer` opened was opened from (for `lock_thread`)."""
 _PAUSE_VARIABLE = "GAAI_CHECKPOINT_PAUSE"
 _LOG_VARIABLE = "GAAI_CHECKPOINT_LOG"
 
@@ -110,7 +123,10 @@ async def open_checkpointer(spec: str) -> AsyncIterator[BaseCheckpointSaver[Any]
 
     Args:
         spec: A SQLite file path (its directory is created), or a `postgresql://` URL for
-            `AsyncPostgresSaver` (its tables are created on first use).
+            `AsyncPostgresSaver` (its tables are created on first use). Any other URL is
+            refused. A SQLite store this call created and that holds no checkpoint when it
+            closes (a refused run's, see `discard_thread`) is removed again, with the
+            directories made for it.
 
     Yields:
         The saver, ready for `compile_graph`.
@@ -118,14 +134,28 @@ async def open_checkpointer(spec: str) -> AsyncIterator[BaseCheckpointSaver[Any]
     Raises:
         CheckpointError: If the store cannot be opened.
     """
-    if not spec:
-        raise CheckpointError("empty checkpoint spec: give a SQLite file path or a postgresql URL")
+    try:
+        check_checkpoint_spec(spec, name="checkpoint store")
+    except GaaiError as error:
+        raise CheckpointError(str(error)) from None
     if _is_postgres(spec):
         async with _open_postgres(spec) as saver:
+            _STORES[saver] = spec
             yield _with_probe(allow_state_types(saver))
         return
     async with _open_sqlite(Path(spec)) as saver:
+        _STORES[saver] = spec
         yield _with_probe(allow_state_types(saver))
+
+
+def store_spec(saver: BaseCheckpointSaver[Any]) -> str | None:
+    """The spec `open_checkpointer` opened `saver` from (None: a saver from elsewhere)."""
+    return _STORES.get(saver)
+
+
+async def discard_thread(saver: BaseCheckpointSaver[Any], thread_id: str) -> None:
+    """Delete every checkpoint and write of `thread_id` (a refused run leaves nothing)."""
+    await saver.adelete_thread(thread_id)
 
 
 def allow_state_types(saver: BaseCheckpointSaver[Any]) -> BaseCheckpointSaver[Any]:
@@ -172,11 +202,16 @@ async def _open_sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver[Any]]:
 
     if path.is_dir():
         raise CheckpointError(f"checkpoint store {path} is a directory, expected a file")
+    made = [parent for parent in (path.parent, *path.parent.parents) if not parent.exists()]
+    created = not path.exists()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise CheckpointError(f"cannot create the directory of {path}: {error}") from error
+        raise CheckpointError(
+            f"cannot create the directory of {path}: {error.strerror or error}"
+        ) from error
     opened = False
+    empty = False
     try:
         # Several processes may share one store (the runner's default file in the state
         # directory): a writer waits this long for another's commit before giving up.
@@ -184,11 +219,39 @@ async def _open_sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver[Any]]:
             saver = AsyncSqliteSaver(connection)
             await saver.setup()
             opened = True
-            yield saver
+            try:
+                yield saver
+            finally:
+                empty = created and await _holds_nothing(connection)
     except Exception as error:
         if opened or isinstance(error, GaaiError):
             raise  # an error of the run itself, raised through this block
         raise CheckpointError(f"cannot open checkpoint store {path}: {error}") from error
+    finally:
+        if (empty or (created and not opened)) and path.exists():
+            _remove_store(path, made)
+
+
+async def _holds_nothing(connection: Any) -> bool:
+    try:
+        for table in ("checkpoints", "writes"):
+            async with connection.execute(f"SELECT 1 FROM {table} LIMIT 1") as cursor:
+                if await cursor.fetchone() is not None:
+                    return False
+    except Exception:
+        return False
+    return True
+
+
+def _remove_store(path: Path, made: list[Path]) -> None:
+    """Remove a store this process created that holds nothing, and the directories made for it."""
+    for leftover in (path, *(path.with_name(path.name + end) for end in _SQLITE_SIDE_FILES)):
+        leftover.unlink(missing_ok=True)
+    for directory in made:  # innermost first
+        try:
+            directory.rmdir()
+        except OSError:
+            break  # not empty (or not ours): keep it and its parents
 
 
 @asynccontextmanager
@@ -371,7 +434,7 @@ async def resume_run(
     thread_id: str,
     context: Any,
     listener: Callable[[str, Any], None] | None = None,
-) -> Any:
+) -> WorkflowResult:
     """Continue the interrupted run of `thread_id` (or read back a finished one).
 
     The run goes on from its last checkpoint with `None` as input (passing the original input
@@ -385,13 +448,11 @@ async def resume_run(
         listener: Called with every (stream mode, chunk), e.g. the CLI's progress printer.
 
     Returns:
-        A `gaai_graph.runner.WorkflowResult` with the final state.
+        A `gaai_graph.results.WorkflowResult` with the final state.
 
     Raises:
         CheckpointError: If the store has no run with this thread id.
     """
-    from gaai_graph.runner import result_of_thread
-
     status = await thread_status(graph, thread_id)
     if status == "new":
         raise CheckpointError(f"no checkpointed run with thread id {thread_id!r} to resume")
@@ -412,7 +473,7 @@ def save_run_options(directory: str | Path, thread_id: str, options: dict[str, A
 
     Written as `<directory>/.gaai/threads/<thread_id>.json`; hold no secrets in `options`.
     """
-    path = _options_path(directory, thread_id)
+    path = run_options_path(directory, thread_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(options, indent=2, default=str), encoding="utf-8")
     return path
@@ -420,7 +481,7 @@ def save_run_options(directory: str | Path, thread_id: str, options: dict[str, A
 
 def load_run_options(directory: str | Path, thread_id: str) -> dict[str, Any]:
     """Read what `save_run_options` kept; raises `CheckpointError` when there is nothing."""
-    path = _options_path(directory, thread_id)
+    path = run_options_path(directory, thread_id)
     try:
         loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
@@ -433,7 +494,8 @@ def load_run_options(directory: str | Path, thread_id: str) -> dict[str, Any]:
     return loaded
 
 
-def _options_path(directory: str | Path, thread_id: str) -> Path:
+def run_options_path(directory: str | Path, thread_id: str) -> Path:
+    """Where `save_run_options` keeps `thread_id`'s options: `<dir>/.gaai/threads/<id>.json`."""
     if not thread_id or any(char in thread_id for char in "/\\") or thread_id.startswith("."):
         raise CheckpointError(f"thread id {thread_id!r} must be a plain name (no path separators)")
     return Path(directory) / ".gaai" / "threads" / f"{thread_id}.json"

@@ -33,12 +33,12 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import math
 import os
 import sys
 import threading
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -47,13 +47,28 @@ from langgraph.cache.base import BaseCache
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.pregel import Pregel
-from langgraph.types import Command, StateSnapshot, StreamMode
+from langgraph.types import Command, StreamMode
 
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
-from gaai_graph.models import Report, RunError, RunSummary
+from gaai_graph.persistence import (
+    CheckpointError,
+    compile_graph,
+    discard_thread,
+    open_checkpointer,
+    resume_run,
+    thread_status,
+)
+from gaai_graph.results import (
+    PendingInterrupt,
+    WorkflowResult,
+    pending_interrupt,
+    result_of_thread,
+)
 from gaai_graph.state import InputState
+from gaai_graph.thread_lock import lock_thread
 from gaai_graph.tracing import TRACE_FORMATS, TraceSummary, WorkflowTracer, render_trace_summary
+from gaai_graph.validation import check_checkpoint_spec, check_thread_id
 
 __all__ = [
     "MEMORY_CHECKPOINT",
@@ -102,67 +117,6 @@ def default_checkpoint() -> str:
     from gaai_graph.persistence import CHECKPOINT_FILE_NAME
 
     return str(default_state_dir() / CHECKPOINT_FILE_NAME)
-
-
-@dataclass(frozen=True)
-class PendingInterrupt:
-    """A run paused for a person's answer: the templates awaiting approval.
-
-    Resume it with `runner.resume(answer)` / `await runner.resume_async(answer)`: `True`
-    runs every template, `False` none, `{"drop": [ids], "edit": {id: {field: value}}}` some
-    (see `gaai_graph.nodes.approval`).
-    """
-
-    id: str
-    """LangGraph's id of the interrupt."""
-    value: dict[str, Any]
-    """What the approval step shows: `kind`, `question`, `templates` and, when an earlier
-    answer was refused, `error`."""
-
-    @property
-    def templates(self) -> list[dict[str, Any]]:
-        """The templates awaiting approval (id, title, algorithm, projection, parameters, ...)."""
-        templates: list[dict[str, Any]] = self.value.get("templates", [])
-        return templates
-
-    @property
-    def question(self) -> str:
-        """The question put to the reviewer, with how to answer."""
-        return str(self.value.get("question", ""))
-
-    @property
-    def error(self) -> str | None:
-        """Why the previous answer was refused, when the run asks again."""
-        error = self.value.get("error")
-        return None if error is None else str(error)
-
-
-@dataclass
-class WorkflowResult:
-    """The final state of one run, as the seed's `state` object.
-
-    Attributes mirror the graph's output state; `values` holds every channel of the final
-    state for callers who want the schema, requirements or templates too. A run paused for
-    template approval has `interrupt` set (and no reports or summary yet).
-    """
-
-    run_id: str
-    thread_id: str
-    reports: list[Report] = field(default_factory=list)
-    summary: RunSummary | None = None
-    errors: list[RunError] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
-    interrupt: PendingInterrupt | None = None
-
-    @property
-    def failed_reports(self) -> list[Report]:
-        """The reports of templates that failed."""
-        return [report for report in self.reports if report.status == "failed"]
-
-    @property
-    def interrupted(self) -> bool:
-        """Whether the run is paused, waiting for an answer."""
-        return self.interrupt is not None
 
 
 def _context_field_names() -> set[str]:
@@ -253,6 +207,13 @@ class AgenticWorkflowRunner:
         unknown = sorted(set(context_options) - known)
         if unknown:
             raise GaaiError(f"unknown runner option(s) {unknown}; known: {sorted(known)}")
+        timeout = context_options.get("llm_timeout")
+        if timeout is not None and not (
+            isinstance(timeout, int | float) and math.isfinite(timeout) and timeout > 0
+        ):
+            raise GaaiError(
+                f"llm_timeout must be a finite number of seconds above 0, got {timeout!r}"
+            )
         self.graph_name = graph_name
         self.core_collections = core_collections
         self.enable_tracing = enable_tracing
@@ -264,6 +225,8 @@ class AgenticWorkflowRunner:
         self._context_options = context_options
         if checkpointer is not None and checkpoint is not None:
             raise GaaiError("give either checkpointer= (an open saver) or checkpoint= (a spec)")
+        if checkpoint is not None:
+            check_checkpoint_spec(checkpoint, name="checkpoint=", allow_memory=True)
         self._checkpointer = checkpointer
         self._checkpoint_spec: str | None = None
         if checkpoint == MEMORY_CHECKPOINT:
@@ -302,18 +265,23 @@ class AgenticWorkflowRunner:
         return self._checkpoint_spec
 
     @contextlib.asynccontextmanager
-    async def _graph(self, tracer: WorkflowTracer) -> AsyncIterator[Any]:
-        """The workflow compiled with this runner's checkpointer, open for one call."""
-        from gaai_graph.persistence import compile_graph, open_checkpointer
+    async def _graph(
+        self, tracer: WorkflowTracer, thread_id: str
+    ) -> AsyncIterator[tuple[Any, BaseCheckpointSaver[Any]]]:
+        """The workflow compiled with this runner's checkpointer and its saver, for one call.
 
+        Holds the thread's lock meanwhile (`gaai_graph.thread_lock`): a second run on the
+        thread, from this process or another, is refused while this one works.
+        """
         async with contextlib.AsyncExitStack() as stack:
             saver = self._checkpointer
             if saver is None:
                 assert self._checkpoint_spec is not None
                 saver = await stack.enter_async_context(open_checkpointer(self._checkpoint_spec))
+            await stack.enter_async_context(lock_thread(saver, thread_id))
             graph = compile_graph(saver, cache=self._llm_cache)
             # Bound here so every stream of this call (ours and `resume_run`'s) is traced.
-            yield graph.with_config(callbacks=[tracer], run_name="gaai_graph")
+            yield graph.with_config(callbacks=[tracer], run_name="gaai_graph"), saver
 
     def _listener(self, tracer: WorkflowTracer, listener: StreamListener | None) -> StreamListener:
         def observe(mode: str, chunk: Any) -> None:
@@ -341,8 +309,14 @@ class AgenticWorkflowRunner:
         *,
         run_id: str | None = None,
         listener: StreamListener | None = None,
+        restart: bool = False,
     ) -> WorkflowResult:
         """Run the whole workflow and return its final state.
+
+        A run refused before its graph was read (a bad source, an unknown named graph, ...)
+        leaves no checkpoint behind. A `run_id` that names an existing thread starts a new run
+        on it only with the inputs the thread was started with (else `ThreadIdentityError`
+        names what differs), or after discarding it with `restart=True`.
 
         Args:
             input_documents: Requirement documents: `{"path": ...}`, `{"content": ...}` or a
@@ -350,19 +324,31 @@ class AgenticWorkflowRunner:
             max_executions: Override the runner's bound on concurrent template chains.
             enable_parallelism: False runs one template at a time (debugging).
             run_id: Identifier of the run (and its checkpoint thread); generated when None.
+                Letters, digits, '.', '_', '-'; at most 128 characters.
             listener: Called with every (mode, chunk) of the stream, e.g. for progress output.
+            restart: Discard what the thread `run_id` holds and start it anew.
 
         Returns:
             The final state: reports (each with `.title`), summary and recorded errors; with
             `approve_templates`, the paused state with `interrupt` set (see `resume_async`).
         """
         context = self._context(
-            max_executions=max_executions or self.max_executions,
+            max_executions=self.max_executions if max_executions is None else max_executions,
             enable_parallelism=enable_parallelism,
         )
-        run_id = run_id or f"run-{uuid.uuid4().hex[:12]}"
+        if run_id is None:
+            run_id = f"run-{uuid.uuid4().hex[:12]}"
+        check_thread_id(run_id, name="run_id")
+        if input_documents is not None and (
+            isinstance(input_documents, str | bytes | Path | dict)
+            or not isinstance(input_documents, Iterable)
+        ):
+            raise GaaiError(
+                "input_documents must be a list of documents ({'path': ...}, {'content': ...} "
+                f"or path strings), got {type(input_documents).__name__}"
+            )
         inputs = InputState(documents=list(input_documents or []), run_id=run_id)
-        return await self._stream(inputs, run_id, context, listener)
+        return await self._stream(inputs, run_id, context, listener, restart=restart)
 
     async def resume_async(
         self,
@@ -381,8 +367,9 @@ class AgenticWorkflowRunner:
         a crash or a kill continues from its last checkpoint (finished template chains are
         not run again); a finished run is read back.
 
-        The context is this runner's (it is not checkpointed): resume with the runner that
-        started the run, or one made with the same arguments.
+        The thread keeps the context it was started with (`WorkflowState.run_identity`): a
+        runner made without source or options goes on with it; one whose source or options
+        differ is refused (`ThreadIdentityError` names what differs).
 
         Args:
             answer: The reviewer's answer; None continues without one.
@@ -399,14 +386,13 @@ class AgenticWorkflowRunner:
             GaaiError: If there is no such run, or an answer is given to a run that is not
                 waiting for one.
         """
-        from gaai_graph.persistence import CheckpointError, resume_run, thread_status
-
         if thread_id is None:
             if self.last_result is None:
                 raise GaaiError("nothing to resume: give thread_id= or run the workflow first")
             thread_id = self.last_result.thread_id
+        check_thread_id(thread_id, name="thread_id")
         context = self._context(
-            max_executions=max_executions or self.max_executions,
+            max_executions=self.max_executions if max_executions is None else max_executions,
             enable_parallelism=enable_parallelism,
         )
         if answer is not None:
@@ -415,14 +401,14 @@ class AgenticWorkflowRunner:
             )
         tracer = self._new_tracer(thread_id, context)
         try:
-            async with self._graph(tracer) as graph:
+            async with self._graph(tracer, thread_id) as (graph, _):
                 status = await thread_status(graph, thread_id)
                 if status == "new":
                     raise CheckpointError(
                         f"no checkpointed run with thread id {thread_id!r} in "
                         f"{self._store_name()} to resume"
                     )
-                pending = await _pending_interrupt(graph, thread_id)
+                pending = await pending_interrupt(graph, thread_id)
                 if pending is None:
                     await resume_run(graph, thread_id, context, self._listener(tracer, listener))
                 result = await result_of_thread(graph, thread_id)
@@ -444,6 +430,7 @@ class AgenticWorkflowRunner:
         listener: StreamListener | None,
         *,
         expect_interrupt: bool = False,
+        restart: bool = False,
     ) -> WorkflowResult:
         tracer = self._new_tracer(thread_id, context)
         config: RunnableConfig = {
@@ -454,16 +441,24 @@ class AgenticWorkflowRunner:
         }
         observe = self._listener(tracer, listener)
         try:
-            async with self._graph(tracer) as graph:
-                if expect_interrupt and await _pending_interrupt(graph, thread_id) is None:
+            async with self._graph(tracer, thread_id) as (graph, saver):
+                if expect_interrupt and await pending_interrupt(graph, thread_id) is None:
                     raise GaaiError(
                         f"run {thread_id!r} is not waiting for template approval; "
                         "resume it without an answer"
                     )
-                async for mode, chunk in graph.astream(
-                    payload, config, context=context, stream_mode=_STREAM_MODES
-                ):
-                    observe(mode, chunk)
+                if restart:
+                    await discard_thread(saver, thread_id)
+                new = not expect_interrupt and await thread_status(graph, thread_id) == "new"
+                try:
+                    async for mode, chunk in graph.astream(
+                        payload, config, context=context, stream_mode=_STREAM_MODES
+                    ):
+                        observe(mode, chunk)
+                except Exception:
+                    if new and await _refused(graph, thread_id):
+                        await discard_thread(saver, thread_id)
+                    raise
                 result = await result_of_thread(graph, thread_id)
         finally:
             tracer.finish()
@@ -578,31 +573,10 @@ def _memory_saver() -> BaseCheckpointSaver[Any]:
     return persistence.allow_state_types(InMemorySaver())
 
 
-async def _pending_interrupt(graph: Pregel, thread_id: str) -> PendingInterrupt | None:
+async def _refused(graph: Pregel, thread_id: str) -> bool:
+    """Whether a run that just failed was refused: it ended before its graph was read."""
     snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
-    return _interrupt_of(snapshot)
-
-
-def _interrupt_of(snapshot: StateSnapshot) -> PendingInterrupt | None:
-    for pending in snapshot.interrupts:
-        value = pending.value if isinstance(pending.value, dict) else {"value": pending.value}
-        return PendingInterrupt(id=str(pending.id), value=value)
-    return None
-
-
-async def result_of_thread(graph: Pregel, thread_id: str) -> WorkflowResult:
-    """The thread's current state as a result (final, or paused with its interrupt)."""
-    snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
-    values = dict(snapshot.values)
-    return WorkflowResult(
-        run_id=values.get("run_id") or thread_id,
-        thread_id=thread_id,
-        reports=list(values.get("reports", [])),
-        summary=values.get("summary"),
-        errors=list(values.get("errors", [])),
-        values=values,
-        interrupt=_interrupt_of(snapshot),
-    )
+    return snapshot.values.get("schema") is None
 
 
 _debug_logger = logging.getLogger("gaai_graph.debug")

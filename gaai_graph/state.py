@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Required
+from typing import Annotated, Any, Required
 
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
@@ -141,6 +141,13 @@ class WorkflowState(InputState, OutputState):
     timings: Annotated[list[PhaseTiming], operator.add] = field(default_factory=list)
     """Wall time of each phase and of each template's execute and report steps."""
 
+    run_identity: dict[str, Any] | None = None
+    """What the thread was started with, as plain data (written by start_run): `context`, the
+    `Context` fields that decide what is analysed (source without password, graph, vertical,
+    limits, model name, ...), and `documents`, a digest of the requirement documents as given.
+    Every later step works with this context, so a resume that sends none continues with it and
+    one that sends another is refused (`gaai_graph.thread_identity`). No secrets."""
+
 
 @dataclass(kw_only=True)
 class TemplateTask:
@@ -161,6 +168,9 @@ class TemplateTask:
     requirements: list[Requirement]
     """The requirements this template answers (for the report's wording)."""
 
+    run_identity: dict[str, Any] | None = None
+    """The thread's `WorkflowState.run_identity`, so the chain works with the thread's context."""
+
     @classmethod
     def for_template(
         cls,
@@ -170,6 +180,7 @@ class TemplateTask:
         schema: GraphSchema,
         vertical: Vertical,
         requirements: list[Requirement],
+        run_identity: dict[str, Any] | None = None,
     ) -> TemplateTask:
         """The payload for `template`, with the schema and vertical cut to what it reads.
 
@@ -182,6 +193,7 @@ class TemplateTask:
             schema=_schema_for_chain(schema, template),
             vertical=_vertical_for_chain(vertical, use_case),
             requirements=requirements,
+            run_identity=run_identity,
         )
 
 

@@ -70,7 +70,7 @@ def test_progress_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[s
     [
         (["--doc", "no/such/file.md"], "no/such/file.md"),
         (["--source", "no/such/dir"], "no/such/dir"),
-        (["--max-executions", "0"], "max_executions"),
+        (["--max-executions", "0"], "--max-executions"),
         (["--vertical", "astrology"], "astrology"),
     ],
 )
@@ -138,7 +138,9 @@ def test_out_that_is_a_file_or_cannot_be_created_exits_2_with_one_line(
     afile.write_text("not a directory")
 
     assert main(["run", "--out", str(afile), "--quiet"]) == EXIT_BAD_INPUT
-    assert _one_error_line(capsys) == f"gaai: error: --out {afile} is a file, not a directory"
+    assert _one_error_line(capsys) == (
+        f"gaai: error: --out {afile} is a file, not a directory: give a directory"
+    )
 
     below_a_file = afile / "out"
     assert main(["run", "--out", str(below_a_file), "--quiet"]) == EXIT_BAD_INPUT

@@ -4,8 +4,10 @@ import asyncio
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 from glob import glob
 from pathlib import Path
@@ -23,6 +25,7 @@ from gaai_graph.persistence import (
     save_run_options,
     thread_status,
 )
+from gaai_graph.thread_lock import ThreadBusyError, lock_thread
 
 
 async def _run_and_resume(spec: str) -> tuple[list, list, str, str]:
@@ -73,7 +76,7 @@ def test_bad_specs_are_clear_errors(tmp_path):
 
     with pytest.raises(CheckpointError, match="is a directory"):
         asyncio.run(open_spec(str(tmp_path)))
-    with pytest.raises(CheckpointError, match="empty checkpoint spec"):
+    with pytest.raises(CheckpointError, match="checkpoint store is empty"):
         asyncio.run(open_spec(""))
     with pytest.raises(CheckpointError) as caught:
         asyncio.run(open_spec("postgresql://me:s3cret@127.0.0.1:1/db"))
@@ -234,3 +237,64 @@ def test_sqlite_writers_wait_for_each_other_instead_of_failing_at_once(tmp_path)
 
     assert SQLITE_BUSY_SECONDS >= 30
     assert asyncio.run(busy_timeout_ms()) == SQLITE_BUSY_SECONDS * 1000
+
+
+# -- thread locks across processes (gaai_graph.thread_lock) ----------------------------------
+
+
+def _holder(spec: str, thread_id: str) -> subprocess.Popen[str]:
+    """A process holding the thread's lock in `spec` until it is killed."""
+    code = (
+        "import asyncio, sys\n"
+        "from gaai_graph.persistence import open_checkpointer\n"
+        "from gaai_graph.thread_lock import lock_thread\n"
+        "async def hold():\n"
+        f"    async with open_checkpointer({spec!r}) as saver, lock_thread(saver, {thread_id!r}):\n"
+        "        print('HELD', flush=True)\n"
+        "        await asyncio.Event().wait()\n"
+        "asyncio.run(hold())\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if line.strip() != "HELD":
+        process.kill()
+        pytest.fail(
+            f"the holder did not start: {line} {process.stderr.read() if process.stderr else ''}"
+        )
+    return process
+
+
+def _try_lock(spec: str, thread_id: str) -> None:
+    async def attempt() -> None:
+        async with open_checkpointer(spec) as saver, lock_thread(saver, thread_id):
+            pass
+
+    asyncio.run(attempt())
+
+
+def test_another_process_is_kept_off_a_sqlite_thread_until_it_dies(tmp_path: Path) -> None:
+    spec = str(tmp_path / "checkpoints.sqlite")
+    holder = _holder(spec, "t")
+    try:
+        with pytest.raises(ThreadBusyError, match="another process"):
+            _try_lock(spec, "t")
+        _try_lock(spec, "other-thread")  # only that thread is held
+    finally:
+        holder.send_signal(signal.SIGKILL)  # a crash: the kernel drops the lock
+        holder.wait(timeout=30)
+    _try_lock(spec, "t")
+
+
+def test_another_process_is_kept_off_a_postgres_thread(postgres_url: str) -> None:
+    holder = _holder(postgres_url, "pg-t")
+    try:
+        with pytest.raises(ThreadBusyError, match="another process"):
+            _try_lock(postgres_url, "pg-t")
+        _try_lock(postgres_url, "pg-other")
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=30)
+    _try_lock(postgres_url, "pg-t")

@@ -361,5 +361,5 @@ def test_cli_quiet_and_json_modes(tmp_path: Path, capsys: pytest.CaptureFixture[
     for report in data["reports"]:
         for path in report["files"].values():
             assert Path(path).is_file()
-    assert data["trace"]["steps_completed"] == 6 + len(data["reports"])
+    assert data["trace"]["steps_completed"] == 7 + len(data["reports"])
     assert data["trace"]["llm_calls"] == 0

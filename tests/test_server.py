@@ -153,6 +153,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         if not key.startswith(("LANGSMITH_", "LANGCHAIN_", "GAAI_"))
     }
     environment["LANGSMITH_TRACING"] = "false"
+    # The operator's trust policy (gaai_graph.trust): callers may name files under the tests'
+    # temporary directories and the bundled verticals, and snapshots beside the bundled demo.
+    from gaai_graph.sources.demo import BUNDLED_DEMO_DIR
+
+    environment["GAAI_DOCUMENT_DIRS"] = os.pathsep.join(
+        [str(tmp_path_factory.getbasetemp().resolve()), str(PROJECT / "gaai_graph" / "data")]
+    )
+    environment["GAAI_SNAPSHOT_DIRS"] = str(BUNDLED_DEMO_DIR.parent)
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [
@@ -406,7 +414,9 @@ async def test_blocking_io_in_a_node_fails_the_run(
 @pytest.mark.parametrize(
     ("context", "kind", "quoted"),
     [
-        ({"source": "/no/such/snapshot"}, "SourceError", "/no/such/snapshot"),
+        ({"source": "/no/such/snapshot"}, "TrustError", "/no/such/snapshot"),
+        ({"source": "arangodb://169.254.169.254/_system"}, "TrustError", "not allowed"),
+        ({"source": "demo:1e9"}, "SourceError", "demo scale must be a number"),
         ({"vertical": "astrology"}, "VerticalError", "unknown vertical 'astrology'"),
     ],
 )
@@ -505,6 +515,28 @@ async def test_approval_interrupt_then_bad_edit_then_resume_through_the_server(
     assert any("wormholes" in note for note in notes)
     assert any(dropped in note and "dropped" in note for note in notes)
     assert final["summary"]["templates"] == final["templates"]
+
+
+async def test_resume_without_context_keeps_the_threads_context_through_the_server(
+    client: LangGraphClient,
+) -> None:
+    """The thread remembers its context: a resume sending none goes on with it (top_k 3, not
+    the default 10); one sending another is refused with what differs (issue 19.3)."""
+    started = {"approve_templates": True, "top_k": 3, "max_executions": 4}
+    thread_id = await _demo_thread(client)
+    paused = await client.runs.wait(thread_id, GRAPH_ID, input={}, context=started)
+    assert isinstance(paused, dict) and paused["__interrupt__"]
+
+    with pytest.raises(Exception) as raised:
+        await client.runs.wait(thread_id, GRAPH_ID, command={"resume": True}, context={"top_k": 7})
+    assert "ThreadIdentityError" in str(raised.value) and "top_k 3 (now 7)" in str(raised.value)
+
+    output = await client.runs.wait(thread_id, GRAPH_ID, command={"resume": True})
+    assert isinstance(output, dict) and "__interrupt__" not in output, output
+    assert output["reports"] and all(r["status"] == "succeeded" for r in output["reports"])
+    assert max(len(r["top_entities"]) for r in output["reports"]) == 3
+    state = await client.threads.get_state(thread_id)
+    assert state["values"]["run_identity"]["context"]["top_k"] == 3
 
 
 # --------------------------------------------------------------------------- strict in-process

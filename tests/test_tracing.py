@@ -156,13 +156,14 @@ def test_trace_summary_matches_a_run_with_known_calls_and_failures(
     assert summary.estimated_cost_usd == pytest.approx((n - 1) * 4.5 / 1_000_000)
     assert summary.errors == 2  # TPL-002 execution, TPL-003 report
     assert summary.failed_templates == ["TPL-002", "TPL-003"]
-    assert summary.steps_completed == 6 + n  # 5 phases + aggregate + one chain per template
-    assert summary.messages_exchanged == 6 + n
+    # start_run, 5 phases, aggregate, and one chain per template
+    assert summary.steps_completed == 7 + n
+    assert summary.messages_exchanged == 7 + n
     # Every recorded event: each task's start and end, each node's update, each chain's
     # running/reporting/finished, each LLM call's start and end (or error).
-    assert summary.total_events == 2 * (6 + n) + (6 + n) + 3 * n + 2 * n
+    assert summary.total_events == 2 * (7 + n) + (7 + n) + 3 * n + 2 * n
     # As in the seed's output (72.45 s over 6 steps: 12075 ms), the run's time per step.
-    assert summary.avg_step_ms == pytest.approx(summary.total_seconds * 1000 / (6 + n))
+    assert summary.avg_step_ms == pytest.approx(summary.total_seconds * 1000 / (7 + n))
     chains = summary.template_chains
     assert set(chains) == {t.id for t in templates}
     assert all(chain["llm_calls"] == 1 for chain in chains.values())
@@ -180,7 +181,7 @@ def test_trace_summary_matches_a_run_with_known_calls_and_failures(
     assert f"Total Calls: {n} (1 failed)" in printed
     assert f"Total Tokens: {(n - 1) * 15:,}" in printed
     assert "Errors: 2" in printed
-    assert f"Steps Completed: {6 + n}" in printed
+    assert f"Steps Completed: {7 + n}" in printed
     assert f"Total Events: {summary.total_events}\n" in printed
     assert f"Avg Time/Step: {summary.avg_step_ms:.0f}ms\n" in printed
     assert "Slowest Agents:\n 1. " in printed

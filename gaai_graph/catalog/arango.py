@@ -404,6 +404,18 @@ class ArangoCatalog(CatalogBackend):
                 patch, check_rev=False, silent=True
             )
 
+    def forget_epoch(self, epoch_id: str) -> None:
+        """Remove an epoch, its items and lineage; see `CatalogBackend`."""
+        with self._errors(f"removing epoch {epoch_id!r}"):
+            for collection in (LINEAGE_COLLECTION, ITEMS_COLLECTION):
+                self.connection.db.aql.execute(
+                    "FOR d IN @@collection FILTER d.epoch_id == @epoch REMOVE d IN @@collection",
+                    bind_vars={"@collection": collection, "epoch": epoch_id},
+                )
+            self.connection.db.collection(EPOCHS_COLLECTION).delete(
+                document_key(epoch_id), ignore_missing=True
+            )
+
     def list_epochs(self, fingerprint: str | None = None, source: str | None = None) -> list[Epoch]:
         """Epochs, newest first; see `CatalogBackend`."""
         equal = {

@@ -120,6 +120,10 @@ class CatalogBackend(ABC):
         """
 
     @abstractmethod
+    def forget_epoch(self, epoch_id: str) -> None:
+        """Remove an epoch with its items and lineage (a thread started anew); none is fine."""
+
+    @abstractmethod
     def list_epochs(self, fingerprint: str | None = None, source: str | None = None) -> list[Epoch]:
         """Epochs, newest first; only those of one graph fingerprint or source when given."""
 

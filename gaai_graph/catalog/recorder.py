@@ -192,6 +192,25 @@ def start_epoch_safely(catalog_spec: CatalogSpec, schema: Any, **options: Any) -
     return _write_safely(catalog_spec, start_run_epoch, schema, **options)
 
 
+def forget_epoch_safely(catalog_spec: CatalogSpec, epoch_id: str) -> str | None:
+    """Remove epoch `epoch_id` from an existing catalog (never creating one); never raise.
+
+    Returns:
+        None when removed (or there was no catalog), else what went wrong.
+    """
+    try:
+        catalog = open_catalog(catalog_spec, create=False)
+    except CatalogError:
+        return None
+    try:
+        catalog.forget_epoch(epoch_id)
+    except Exception as error:
+        return _problem("catalog write failed", catalog_spec, error)
+    finally:
+        catalog.close()
+    return None
+
+
 def _write_safely(
     catalog_spec: CatalogSpec, write: Callable[..., Any], subject: Any, **options: Any
 ) -> str | None:

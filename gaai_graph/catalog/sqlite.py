@@ -171,6 +171,11 @@ class SqliteCatalog(CatalogBackend):
             (status, finished_at, headline, vertical, error, epoch_id),
         )
 
+    def forget_epoch(self, epoch_id: str) -> None:
+        """Remove an epoch, its items and lineage; see `CatalogBackend`."""
+        for table, column in (("lineage", "epoch_id"), ("items", "epoch_id"), ("epochs", "id")):
+            self._execute(f"DELETE FROM {table} WHERE {column} = ?", (epoch_id,))
+
     def list_epochs(self, fingerprint: str | None = None, source: str | None = None) -> list[Epoch]:
         """Epochs, newest first; see `CatalogBackend`."""
         rows = self._execute(

@@ -37,6 +37,7 @@ from gaai_graph.nodes.report import write_report_by_rules
 from gaai_graph.sources import GraphData, ProjectionData, load_graph
 from gaai_graph.sources.projection import build_projection
 from gaai_graph.state import TemplateTask
+from gaai_graph.trust import confirm_paths
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,7 @@ async def execute_template(
     started = time.perf_counter()
     projection: ProjectionData | None = None
     try:
+        await confirm_paths(context)
         data = await load_graph(context.source)
         label_attributes = {c.name: c.label_attribute for c in task.schema.collections}
         if context.engine == "gae":

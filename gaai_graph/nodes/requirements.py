@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +37,12 @@ from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
-from gaai_graph.context import Context
+from gaai_graph.context import Context, preview
 from gaai_graph.errors import DocumentError
 from gaai_graph.models import DocumentText, Priority, Requirement, RequirementKind, RunError
 from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.state import WorkflowState
+from gaai_graph.trust import TrustPolicy, check_graph_input, policy_of
 
 __all__ = [
     "DOCUMENTS_DIR",
@@ -85,13 +88,17 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 # --------------------------------------------------------------------------- reading
 
 
-def read_documents(documents: Sequence[Any]) -> list[DocumentText]:
+def read_documents(
+    documents: Sequence[Any], policy: TrustPolicy | None = None
+) -> list[DocumentText]:
     """Read requirement documents given as paths or inline text.
 
     Args:
         documents: Items that are each a path (`str` or `pathlib.Path`), a `{"path": ...}`
             dict, a `{"content": ..., "name": ...}` dict for inline text (the name defaults
             to "inline-1", "inline-2", ... in order of appearance), or a `DocumentText`.
+        policy: Which files may be read (default: any, as for the CLI and Python users; the
+            LangGraph server's: only inside GAAI_DOCUMENT_DIRS).
 
     Returns:
         One `DocumentText` per item, in the given order. A file is named by its file name
@@ -100,7 +107,9 @@ def read_documents(documents: Sequence[Any]) -> list[DocumentText]:
     Raises:
         DocumentError: When an item is malformed, a file is missing, is a directory, cannot
             be read, is not UTF-8 text (a PDF, an image, ...), or holds no text.
+        TrustError: When the policy does not allow reading a named file.
     """
+    policy = policy or TrustPolicy.local()
     texts: list[DocumentText] = []
     inline_count = 0
     names: set[str] = set()
@@ -109,10 +118,10 @@ def read_documents(documents: Sequence[Any]) -> list[DocumentText]:
         if isinstance(item, DocumentText):
             document = item
         elif isinstance(item, str | Path):
-            document = _read_path(item, position)
+            document = _read_path(item, position, policy)
         elif isinstance(item, dict):
             if item.get("path") is not None:
-                document = _read_path(item["path"], position, item.get("name"))
+                document = _read_path(item["path"], position, policy, item.get("name"))
             elif "content" in item:
                 unnamed = not (isinstance(item.get("name"), str) and item["name"].strip())
                 inline_count += unnamed
@@ -158,32 +167,41 @@ def _too_large(label: str, size: str) -> DocumentError:
     )
 
 
-def _read_path(raw: Any, position: int, name: Any = None) -> DocumentText:
-    if not isinstance(raw, str | Path) or not str(raw).strip():
-        raise DocumentError(f"document #{position} has an empty or non-text path: {raw!r}")
-    path = Path(raw).expanduser()
+def _read_path(raw: Any, position: int, policy: TrustPolicy, name: Any = None) -> DocumentText:
+    if not isinstance(raw, str | Path) or not str(raw).strip() or "\x00" in str(raw):
+        raise DocumentError(
+            f"document #{position} has an empty or non-text path: {preview(raw)}; give the "
+            "path of a text or Markdown file"
+        )
+    path = policy.document_path(raw, position)
     label = str(raw)
-    if not path.exists():
-        raise DocumentError(f"requirement document not found: {label}")
-    if path.is_dir():
-        raise DocumentError(
-            f"requirement document {label} is a directory; expected a text or Markdown file"
-        )
-    if not path.is_file():
-        # A device (/dev/zero), FIFO or socket: reading it could block or never end.
-        raise DocumentError(
-            f"requirement document {label} is not a regular file (a device, pipe or socket); "
-            "expected a text or Markdown file"
-        )
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_DOCUMENT_BYTES + 1)  # bounded, whatever the file claims
+        # Non-blocking, so a FIFO cannot hang the run; fstat then refuses it and devices
+        # such as /dev/zero, which would never end.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise DocumentError(f"requirement document not found: {label}") from None
     except OSError as error:
         reason = error.strerror or str(error)
-        raise DocumentError(f"cannot read requirement document {label}: {reason}") from error
-    if len(data) > MAX_DOCUMENT_BYTES:
-        size = path.stat().st_size
-        raise _too_large(label, _megabytes(size) if size > len(data) else "larger")
+        raise DocumentError(f"cannot read requirement document {label}: {reason}") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = (
+            "a directory" if stat.S_ISDIR(mode) else "not a regular file (a device, pipe or socket)"
+        )
+        raise DocumentError(
+            f"requirement document {label} is {kind}; expected a text or Markdown file"
+        )
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            data = file.read(MAX_DOCUMENT_BYTES + 1)  # bounded, whatever the file claims
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise DocumentError(f"cannot read requirement document {label}: {reason}") from None
+        if len(data) > MAX_DOCUMENT_BYTES:
+            size = os.fstat(file.fileno()).st_size
+            raise _too_large(label, _megabytes(size) if size > len(data) else "larger")
     text = _decode(data, label)
     document_name = name if isinstance(name, str) and name.strip() else path.name
     return DocumentText(name=document_name, text=text)
@@ -832,21 +850,25 @@ def is_demo_source(source: str) -> bool:
 
 
 def _read_and_extract(
-    documents: Sequence[Any], use_samples: bool
+    documents: Sequence[Any], use_samples: bool, policy: TrustPolicy
 ) -> tuple[list[DocumentText], list[Requirement]]:
-    texts = read_documents(documents) if documents else []
+    texts = read_documents(documents, policy) if documents else []
     if not texts and use_samples:
         texts = sample_documents()
     return texts, extract_requirements_by_rules(texts)
 
 
-async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
+async def extract_requirements(
+    state: WorkflowState, runtime: Runtime[Context], *, policy: TrustPolicy | None = None
+) -> dict[str, Any]:
     """Read the requirement documents and extract requirements from them (rules path).
 
     Args:
         state: Reads `documents`. Empty documents mean the bundled sample documents on the
             demo source, and no requirements elsewhere.
         runtime: The run's context; its `source` decides whether sample documents apply.
+        policy: The policy the graph was compiled under (the server's), for runs given no
+            context; otherwise the policy the context was checked under applies.
 
     Returns:
         Updates for `requirements`, `errors` (a warning for the summary when there is nothing
@@ -861,7 +883,12 @@ async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) 
     errors: list[RunError] = []
     with timed("extract_requirements") as clock:
         texts, requirements = await asyncio.to_thread(
-            _read_and_extract, list(state.documents), is_demo_source(context.source)
+            _read_and_extract,
+            check_graph_input(state.documents, state.run_id),
+            is_demo_source(context.source),
+            policy_of(context)
+            if runtime is not None and runtime.context is not None
+            else policy or TrustPolicy.local(),
         )
         # LLM branch: the rule result above is the fallback (imported here: the LLM module
         # imports node helpers).

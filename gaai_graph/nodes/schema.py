@@ -52,6 +52,7 @@ from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.nodes.schema_edges import EdgeScan, index_vertices, scan_edges
 from gaai_graph.sources import GraphData, load_graph
 from gaai_graph.state import WorkflowState
+from gaai_graph.trust import confirm_paths
 
 __all__ = [
     "IDENTIFIER_MAX_FAN_IN",
@@ -425,6 +426,7 @@ async def analyze_schema(state: WorkflowState, runtime: Runtime[Context]) -> dic
     """
     context = context_of(runtime)
     with timed("analyze_schema") as clock:
+        await confirm_paths(context)
         data = await load_graph(context.source)
         schema = await asyncio.to_thread(
             profile_schema,

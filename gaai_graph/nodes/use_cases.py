@@ -811,15 +811,17 @@ def _answerable_requirements(
     ]
 
 
-_QUOTE_CHARS = 200
-"""How much of a requirement a note quotes: notes go into state, checkpoints and traces, and
-the whole text is in the documents already."""
+EXCERPT_CHARACTERS = 120
+"""Most of a requirement an unanswered note quotes: notes travel into state, checkpoints and
+traces, where the whole text (possibly a pasted document) has no place; the requirement id
+points to it."""
 
 
-def _quoted(text: str) -> str:
-    if len(text) <= _QUOTE_CHARS:
+def _excerpt(text: str) -> str:
+    if len(text) <= EXCERPT_CHARACTERS:
         return text
-    return f"{text[:_QUOTE_CHARS]}… ({len(text):,} characters)"
+    cut = text[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] or text[:EXCERPT_CHARACTERS]
+    return f"{cut}... ({len(text)} characters)"
 
 
 def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -853,14 +855,14 @@ def generate_use_cases_by_rules(
         text = " ".join(requirement.text.split())
         blocked = unanswerable_reasons(text)
         for reason in dict.fromkeys(reason for _, reason in blocked):
-            unanswered.append(f'{requirement.id}: {reason}: "{_quoted(text)}"')
+            unanswered.append(f'{requirement.id}: {reason}: "{_excerpt(text)}"')
         answerable = _blank(text, (span for span, _ in blocked))
         intents = _read(answerable)
         algorithms = find_algorithms(answerable)
         if not intents and not algorithms and not blocked:
             unanswered.append(
                 f"{requirement.id}: no supported graph analysis matches this requirement: "
-                f'"{_quoted(text)}"'
+                f'"{_excerpt(text)}"'
             )
         for question in _questions(requirement.id, intents, algorithms):
             intent, phrases = question.intent, question.phrases
@@ -870,7 +872,7 @@ def generate_use_cases_by_rules(
             if not focus:
                 unanswered.append(
                     f"{requirement.id}: the graph has no core collection to answer {intent} "
-                    f'questions: "{_quoted(text)}"'
+                    f'questions: "{_excerpt(text)}"'
                 )
                 continue
             # Two algorithms asked for one question ("compare Louvain and Leiden") are two

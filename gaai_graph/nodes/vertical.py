@@ -39,6 +39,7 @@ from gaai_graph.errors import VerticalError
 from gaai_graph.models import GraphSchema, Intent, Requirement, RunError, Vertical
 from gaai_graph.nodes.common import context_of, plural_phrase, timed
 from gaai_graph.state import WorkflowState
+from gaai_graph.trust import confirm_paths
 
 __all__ = [
     "ALIASES",
@@ -667,6 +668,7 @@ async def resolve_vertical(state: WorkflowState, runtime: Runtime[Context]) -> d
     """
     context = context_of(runtime)
     with timed("resolve_vertical") as clock:
+        await confirm_paths(context)
         vertical, errors = await asyncio.to_thread(
             _resolve, context.vertical, list(state.requirements), state.schema
         )

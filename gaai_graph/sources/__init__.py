@@ -7,8 +7,11 @@ of a run (and every run on the same unchanged source) shares the loaded graph.
 from __future__ import annotations
 
 import asyncio
+import math
+import os
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +49,19 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'gaai_graph.sources' has no attribute {name!r}")
 
 
-_cache: dict[tuple[str, float], GraphData] = {}
+MAX_DEMO_SCALE = 100.0
+"""Largest `demo:<scale>`: scale 1 is about 1,200 customers and 18,000 edges held as Python
+documents (roughly 10 MB), so 100 is about 1.8 million edges and a gigabyte of memory, already
+more than a demo needs; larger scales would exhaust the machine (`demo:1e9` asks for terabytes).
+The LangGraph server allows less (`GAAI_MAX_DEMO_SCALE`, see `gaai_graph.trust`)."""
+
+CACHE_ENTRIES_VARIABLE = "GAAI_GRAPH_CACHE_ENTRIES"
+DEFAULT_CACHE_ENTRIES = 4
+"""Loaded graphs kept at once (least recently used evicted first), unless
+`GAAI_GRAPH_CACHE_ENTRIES` says otherwise: every distinct snapshot directory, demo scale or
+live database would otherwise stay in memory for the life of the process."""
+
+_cache: OrderedDict[tuple[str, float], GraphData] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -80,13 +95,40 @@ def demo_scale(spec: str) -> float:
     Raises:
         SourceError: the scale is not a number.
     """
+    from gaai_graph.sources.demo import MIN_SCALE
+
     scale_text = spec.split(":", 1)[1]
     try:
-        return float(scale_text)
-    except ValueError as error:
+        scale = float(scale_text)
+    except ValueError:
+        scale = math.nan
+    if not math.isfinite(scale) or not MIN_SCALE <= scale <= MAX_DEMO_SCALE:
         raise SourceError(
-            f"demo scale must be a number, as in 'demo:5', got {scale_text!r}"
-        ) from error
+            f"demo scale must be a number from {MIN_SCALE:g} to {MAX_DEMO_SCALE:g}, as in "
+            f"'demo:5', got {scale_text[:40]!r} (scale 1 is about 18,000 edges; larger "
+            "scales need more memory than a demo should)"
+        )
+    return scale
+
+
+def cache_entries() -> int:
+    """How many loaded graphs the process keeps (`GAAI_GRAPH_CACHE_ENTRIES`, default 4).
+
+    Raises:
+        SourceError: the variable is not a whole number of at least 1.
+    """
+    text = os.environ.get(CACHE_ENTRIES_VARIABLE, "").strip()
+    if not text:
+        return DEFAULT_CACHE_ENTRIES
+    try:
+        entries = int(text)
+    except ValueError:
+        entries = 0
+    if entries < 1:
+        raise SourceError(
+            f"{CACHE_ENTRIES_VARIABLE} must be a whole number of at least 1, got {text[:40]!r}"
+        )
+    return entries
 
 
 def _load_uncached(spec: str) -> GraphData:
@@ -128,6 +170,7 @@ def load_graph_sync(spec: str) -> GraphData:
         SourceError: the source is unknown, missing or malformed.
     """
     key = _cache_key(spec)
+    limit = cache_entries()
     with _cache_lock:
         cached = _cache.get(key)
         if cached is None:
@@ -137,6 +180,9 @@ def load_graph_sync(spec: str) -> GraphData:
                 for stale in [k for k in _cache if k[0] == spec]:
                     del _cache[stale]
             _cache[key] = cached
+        _cache.move_to_end(key)
+        while len(_cache) > limit:
+            _cache.popitem(last=False)
         return cached
 
 

@@ -204,10 +204,19 @@ class TimeoutAwareHTTPClient(DefaultHTTPClient):
     """
 
     def create_session(self, host: str) -> requests.Session:
-        """python-arango's session (retries, pool, timeouts) as a `VerifyingSession`."""
+        """python-arango's session (pool, timeouts) as a `VerifyingSession`.
+
+        python-arango's urllib3 `Retry(total=n)` also retries a connect or read that timed
+        out: with n = 2 an unanswering host took 3 x the timeout plus backoff (183 s for a
+        "60 s" timeout). Only answers that say "try again" (429, 5xx) are retried here, so a
+        request gives up after the timeout its error message quotes.
+        """
         made = super().create_session(host)
         session = VerifyingSession()
         for prefix, adapter in made.adapters.items():
+            if isinstance(adapter, requests.adapters.HTTPAdapter):
+                retry = adapter.max_retries
+                adapter.max_retries = retry.new(connect=0, read=0, other=0)
             session.mount(prefix, adapter)
         return session
 

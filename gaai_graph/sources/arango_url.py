@@ -136,6 +136,12 @@ def parse_arango_source(spec: str, environ: Mapping[str, str] | None = None) -> 
         raise SourceError(
             f"ArangoDB URL {redact_source(text)!r}: the path must be one database name"
         )
+    if parts.username == "" and parts.password:
+        # `arangodb://:secret@host` would otherwise log in as the default user (root).
+        raise SourceError(
+            f"ArangoDB URL {redact_source(text)!r} gives a password but no user name: write "
+            "arangodb://user:password@host:port/database"
+        )
     username = unquote(parts.username) if parts.username else env.get("ARANGO_USER", DEFAULT_USER)
     if parts.password is not None:
         password = unquote(parts.password)

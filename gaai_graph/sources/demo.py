@@ -36,6 +36,7 @@ __all__ = [
     "BUNDLED_DEMO_DIR",
     "DEMO_GRAPH_NAME",
     "DOCUMENTS_DIR",
+    "MAX_SCALE",
     "MIN_SCALE",
     "SATELLITE_COLLECTIONS",
     "SEGMENT_CATEGORIES",
@@ -44,6 +45,7 @@ __all__ = [
     "FraudRing",
     "bundle_demo",
     "bundled_document_paths",
+    "check_demo_scale",
     "demo_graph_definition",
     "generate_demo",
     "load_bundled_demo",
@@ -60,6 +62,10 @@ DEMO_GRAPH_NAME = "ecommerce_graph"
 DEFAULT_SEED = 7
 MIN_SCALE = 0.2
 """Below this the fixed-size planted structures would no longer stand out from the noise."""
+MAX_SCALE = 100.0
+"""The generated graph is held in memory, ~10 MB per unit of scale (1.0: ~18,000 edges), so
+100 (~1.7 million edges, ~1 GB) keeps it on an ordinary machine; larger graphs come from a
+database or a snapshot."""
 
 SEGMENT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "bargain_hunters": ("Groceries", "Household Essentials", "Discount Apparel"),
@@ -263,7 +269,7 @@ def generate_demo(scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoDataset:
 
     Args:
         scale: Size multiplier; 1.0 gives about 1,200 customers and 18,000 edges, and every
-            count grows linearly with it. At least `MIN_SCALE`.
+            count grows linearly with it. From `MIN_SCALE` to `MAX_SCALE`.
         seed: Seed of the only random generator used; the same seed and scale give identical
             data.
 
@@ -271,11 +277,21 @@ def generate_demo(scale: float = 1.0, seed: int = DEFAULT_SEED) -> DemoDataset:
         The graph (source 'demo') and the truth about its planted structures.
 
     Raises:
-        SourceError: `scale` is below `MIN_SCALE` or not a finite number.
+        SourceError: `scale` is out of bounds (`check_demo_scale`).
     """
-    if not np.isfinite(scale) or scale < MIN_SCALE:
-        raise SourceError(f"demo scale must be at least {MIN_SCALE}, got {scale}")
+    check_demo_scale(scale)
     return _DemoBuilder(scale, seed).build()
+
+
+def check_demo_scale(scale: float) -> None:
+    """Refuse a demo scale that is not a number from `MIN_SCALE` to `MAX_SCALE`, saying why."""
+    if not np.isfinite(scale) or not MIN_SCALE <= scale <= MAX_SCALE:
+        raise SourceError(
+            f"the demo scale must be a number from {MIN_SCALE:g} to {MAX_SCALE:g}, got "
+            f"{scale:g} (below {MIN_SCALE:g} the planted patterns drown in noise; above "
+            f"{MAX_SCALE:g} the generated graph, ~10 MB of memory per unit of scale, would not "
+            "fit an ordinary machine: load a larger graph from a snapshot or a database)"
+        )
 
 
 # --------------------------------------------------------------------------- generation

@@ -92,4 +92,4 @@ def test_notes_quote_a_bounded_part_of_a_long_requirement() -> None:
     assert len(unanswered) == 1
     assert "no supported graph analysis" in unanswered[0]
     assert len(unanswered[0]) < 400
-    assert "(99,999 characters)" in unanswered[0]
+    assert "(99999 characters)" in unanswered[0]

@@ -236,6 +236,42 @@ def test_a_server_that_is_down_is_reported() -> None:
     assert SECRET not in str(raised.value)
 
 
+def test_a_host_that_never_answers_is_tried_once_not_three_times() -> None:
+    # python-arango's Retry(total=2) retried timed-out connects and reads: a "60 s" timeout
+    # took 183 s. Counting the connections the silent server receives shows the retries.
+    import threading
+
+    accepted: list[socket.socket] = []
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        server.settimeout(0.2)
+        stop = threading.Event()
+
+        def accept() -> None:
+            while not stop.is_set():
+                try:
+                    accepted.append(server.accept()[0])  # held open, never answered
+                except OSError:
+                    continue
+
+        listener = threading.Thread(target=accept, daemon=True)
+        listener.start()
+        try:
+            with pytest.raises(SourceError, match=r"connecting timed out after 0.3 s"):
+                load_arango(
+                    f"arangodb://root@127.0.0.1:{server.getsockname()[1]}/shop",
+                    environ={},
+                    timeout=0.3,
+                )
+        finally:
+            stop.set()
+            listener.join()
+            for connection in accepted:
+                connection.close()
+    assert len(accepted) == 1
+
+
 def test_bad_timeout_setting_is_refused() -> None:
     with pytest.raises(SourceError, match="ARANGO_TIMEOUT"):
         load_arango("arangodb://h/db", environ={"ARANGO_TIMEOUT": "soon"})
