@@ -48,6 +48,12 @@ def _best_seconds(text: str) -> float:
 )
 def test_redaction_time_grows_linearly_on_adversarial_text(make_text) -> None:
     # 8x the text: linear time gives ~8x, the quadratic regex gave ~64x. The bound leaves a wide
-    # margin for a noisy shared machine (best of 7 repeats of 5 calls each).
-    small, large = _best_seconds(make_text(4_000)), _best_seconds(make_text(32_000))
-    assert large / small < 24, f"8x the text took {large / small:.1f}x the time"
+    # margin for a noisy shared machine: best of 7 repeats of 5 calls each, and the best ratio
+    # of three such measurements (a burst of load elsewhere can spoil one; never all three).
+    ratios = []
+    for _ in range(3):
+        small, large = _best_seconds(make_text(4_000)), _best_seconds(make_text(32_000))
+        ratios.append(large / small)
+        if ratios[-1] < 24:
+            break
+    assert min(ratios) < 24, f"8x the text took {min(ratios):.1f}x the time"
