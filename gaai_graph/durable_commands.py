@@ -44,8 +44,6 @@ from gaai_graph.persistence import (
     thread_status,
 )
 from gaai_graph.sources.arango_url import is_arango_source, redact_source
-from gaai_graph.thread_identity import ThreadIdentityError, identity_differences, identity_of
-from gaai_graph.thread_lock import lock_thread
 from gaai_graph.validation import (
     check_catalog_spec,
     check_checkpoint_spec,
@@ -335,6 +333,8 @@ async def run_durably(
     `leftovers` removed. Any other error marks the run's epoch `failed` (when `listener` is
     its `EpochStarter`) before it is raised on.
     """
+    from gaai_graph.thread_lock import lock_thread  # LangGraph: imported when a run starts
+
     spec = checkpoint_spec(args)
     config: Any = {"configurable": {"thread_id": thread_id}}
     refused = False
@@ -391,6 +391,12 @@ async def _check_same_inputs(
     graph: Any, thread_id: str, context: Context, documents: list[Any]
 ) -> None:
     """Refuse `gaai run` on an existing thread with other inputs than it was started with."""
+    from gaai_graph.thread_identity import (  # LangGraph: imported when a run starts
+        ThreadIdentityError,
+        identity_differences,
+        identity_of,
+    )
+
     recorded = (await graph.aget_state({"configurable": {"thread_id": thread_id}})).values.get(
         "run_identity"
     )

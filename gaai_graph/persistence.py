@@ -45,8 +45,9 @@ if TYPE_CHECKING:  # LangGraph is imported when a run starts, not with the comma
     from langgraph.pregel import Pregel
     from langgraph.types import StreamMode
 
+    from gaai_graph.results import WorkflowResult
+
 from gaai_graph.errors import GaaiError
-from gaai_graph.results import WorkflowResult, result_of_thread
 from gaai_graph.validation import check_checkpoint_spec
 
 __all__ = [
@@ -465,6 +466,8 @@ async def resume_run(
         ):
             if listener is not None:
                 listener(mode, chunk)
+    from gaai_graph.results import result_of_thread
+
     return await result_of_thread(graph, thread_id)
 
 
