@@ -90,21 +90,24 @@ def build_graph(
         input_schema=InputState,
         output_schema=OutputState,
     )
+
+    def thread_bound(node: Any) -> Any:
+        return using_thread_context(node, context_schema)
+
     builder.add_node("start_run", start_run)
     # Every node after start_run works with the thread's recorded context.
-    builder.add_node("analyze_schema", using_thread_context(analyze_schema))
+    builder.add_node("analyze_schema", thread_bound(analyze_schema))
     # The policy is bound here too, so a run given no context still reads documents under it.
     builder.add_node(
         "extract_requirements",
-        using_thread_context(partial(extract_requirements, policy=policy)),
+        thread_bound(partial(extract_requirements, policy=policy)),
     )
-    builder.add_node("resolve_vertical", using_thread_context(resolve_vertical))
-    builder.add_node("generate_use_cases", using_thread_context(generate_use_cases))
-    builder.add_node("generate_templates", using_thread_context(generate_templates))
-    builder.add_node("approve_templates", using_thread_context(approve_templates))
-    # Typed by the Send payload (TemplateTask), which the overloads cannot relate to the state.
-    builder.add_node("run_template", using_thread_context(run_template))  # type: ignore[call-overload]
-    builder.add_node("aggregate", using_thread_context(aggregate))
+    builder.add_node("resolve_vertical", thread_bound(resolve_vertical))
+    builder.add_node("generate_use_cases", thread_bound(generate_use_cases))
+    builder.add_node("generate_templates", thread_bound(generate_templates))
+    builder.add_node("approve_templates", thread_bound(approve_templates))
+    builder.add_node("run_template", thread_bound(run_template))
+    builder.add_node("aggregate", thread_bound(aggregate))
 
     builder.add_edge(START, "start_run")
     builder.add_edge("start_run", "analyze_schema")

@@ -74,6 +74,10 @@ _Node = TypeVar("_Node", bound=Callable[..., Awaitable[dict[str, Any]]])
 """A node as the graph calls it: `(state, runtime)` -> its update."""
 
 
+_DOCUMENT_DEPTH = 4
+"""How deep a document's structure is digested (a valid one is a path or a flat mapping)."""
+
+
 class ThreadIdentityError(GaaiError):
     """A run or resume on a thread gives other inputs than the thread was started with."""
 
@@ -81,14 +85,24 @@ class ThreadIdentityError(GaaiError):
 def documents_digest(documents: Sequence[Any]) -> str:
     """A SHA-256 digest of requirement documents as given (paths and inline texts, in order)."""
 
-    def plain(document: Any) -> Any:
+    def plain(document: Any, depth: int = 0) -> Any:
+        # A valid document is at most a mapping of text; deeper input is refused when the
+        # documents are read, and must not overflow the stack here first.
+        if depth > _DOCUMENT_DEPTH:
+            return "<nested too deep>"
         if isinstance(document, PurePath):
             return str(document)
         if isinstance(document, Mapping):
-            return {str(key): plain(value) for key, value in document.items()}
-        return document
+            return {str(key): plain(value, depth + 1) for key, value in document.items()}
+        if isinstance(document, list | tuple):
+            return [plain(value, depth + 1) for value in document]
+        if isinstance(document, bytes):
+            return "sha256:" + hashlib.sha256(document).hexdigest()
+        if isinstance(document, str | int | float | bool | None):
+            return document
+        return f"<{type(document).__name__}>"
 
-    text = json.dumps([plain(d) for d in documents], sort_keys=True, default=str)
+    text = json.dumps([plain(d) for d in documents], sort_keys=True)
     return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -130,13 +144,20 @@ def _caller_sent_nothing(context: Context | None) -> bool:
     return all(getattr(context, name) == getattr(defaults, name) for name in IDENTITY_FIELDS)
 
 
-def context_for_thread(recorded: Mapping[str, Any] | None, given: Context | None) -> Context:
+def context_for_thread(
+    recorded: Mapping[str, Any] | None,
+    given: Context | None,
+    context_class: type[Context] = Context,
+) -> Context:
     """The context a step of a thread works with.
 
     Args:
         recorded: The thread's `run_identity` (None: a thread from before it was kept, or a
             payload without it: the caller's context is used as is).
         given: The context of the current call (`runtime.context`; None when none was sent).
+        context_class: The graph's context schema, for a call that sent no context. A context
+            built from the record is of the caller's class (else this one), so a server's
+            context keeps its trust policy and is checked against it again.
 
     Returns:
         `given` when it agrees with the record; the recorded context (with `given`'s working
@@ -146,7 +167,7 @@ def context_for_thread(recorded: Mapping[str, Any] | None, given: Context | None
         ThreadIdentityError: `given` differs from the record in a field the thread keeps.
     """
     if not recorded or not recorded.get("context"):
-        return given if given is not None else Context()
+        return given if given is not None else context_class()
     kept: dict[str, Any] = dict(recorded["context"])
     if not _caller_sent_nothing(given):
         assert given is not None
@@ -164,24 +185,24 @@ def context_for_thread(recorded: Mapping[str, Any] | None, given: Context | None
         if given is not None and f.name not in KEPT_FIELDS
     }
     known = {name: value for name, value in kept.items() if name in KEPT_FIELDS}
-    context = Context(**working, **known)
+    context = (type(given) if given is not None else context_class)(**working, **known)
     # Environment overrides apply to fields at their defaults; the thread keeps its own.
     for name, value in known.items():
         setattr(context, name, value)
     return context
 
 
-def using_thread_context(node: _Node) -> _Node:
+def using_thread_context(node: _Node, context_class: type[Context] = Context) -> _Node:
     """Wrap a node so its `runtime.context` is the thread's (`context_for_thread`).
 
     The node's input (the workflow state, or a template chain's payload) carries the record as
-    `run_identity`.
+    `run_identity`. `context_class` is the graph's context schema (a server's keeps its policy).
     """
 
     @wraps(node)
     async def run(state: Any, runtime: Runtime[Context]) -> dict[str, Any]:
         recorded = getattr(state, "run_identity", None)
-        context = context_for_thread(recorded, runtime.context if runtime else None)
+        context = context_for_thread(recorded, runtime.context if runtime else None, context_class)
         if runtime is None:
             runtime = Runtime(context=context)
         return await node(state, runtime.override(context=context))

@@ -23,6 +23,7 @@ from gaai_graph.thread_identity import (
     identity_differences,
     identity_of,
 )
+from gaai_graph.trust import TrustPolicy, policy_of, server_context_schema
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +73,27 @@ def test_context_for_thread_uses_the_record_when_none_or_defaults_are_sent() -> 
         context_for_thread(record, Context(source="other", top_k=3))
     # A thread from before the record existed works with what it is given.
     assert context_for_thread(None, Context(source="x")).source == "x"
+
+
+def test_a_server_context_keeps_its_policy_through_the_thread_record() -> None:
+    # Otherwise a server caller's step would run under the local (anything goes) policy.
+    schema = server_context_schema(TrustPolicy.from_environment({}))
+    record = identity_of(Context(source="demo", top_k=3), [])
+    for given in (schema(), schema(source="demo", top_k=3)):
+        context = context_for_thread(record, given)
+        assert type(context) is schema and policy_of(context).server
+    no_context = context_for_thread(record, None, schema)
+    assert type(no_context) is schema and policy_of(no_context).server
+    assert policy_of(context_for_thread(None, None, schema)).server
+    assert not policy_of(context_for_thread(record, Context())).server
+
+
+def test_document_digest_survives_deep_nesting_and_tells_bytes_apart() -> None:
+    nested: Any = "x"
+    for _ in range(100_000):
+        nested = [nested]
+    assert documents_digest([nested]).startswith("sha256:")
+    assert documents_digest([{"content": b"a"}]) != documents_digest([{"content": b"b"}])
 
 
 def test_resuming_an_approval_without_context_keeps_the_threads_source(snapshot: str) -> None:

@@ -89,6 +89,12 @@ def evaluate(
     fallbacks = sorted({name for view in views.values() for name in view["fallbacks"]})
     summary = _summary(question_records, transport_records, len(views), seconds)
     summary.update(_report_quality(views, questions))
+    # Per-run times stay out of the records so committed results diff only on what changed.
+    slowest = sorted(views.items(), key=lambda item: -float(item[1].get("seconds") or 0))[:5]
+    summary["slowest_runs"] = [
+        {"graph": job.graph, "question": job.question, "seconds": view.get("seconds")}
+        for job, view in slowest
+    ]
     return {
         "summary": summary,
         "fallbacks": fallbacks,

@@ -76,7 +76,6 @@ def score_question(case: dict[str, Any], view: dict[str, Any]) -> dict[str, Any]
         "ran": view["ran"],
         "methods": [r["method"] for r in view["reports"] if r["status"] == "succeeded"],
         "error": view.get("error"),
-        "seconds": view.get("seconds"),
     }
 
 

@@ -21,13 +21,15 @@ from gaai_graph.thread_identity import (
     identity_differences,
     identity_of,
 )
+from gaai_graph.trust import check_graph_input
 
 
 async def start_run(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Write the thread's `run_identity`; refuse a run whose inputs differ from the thread's."""
     recorded = state.run_identity
     context = context_for_thread(recorded, runtime.context if runtime else None)
-    identity = identity_of(context, state.documents)
+    # The input's shape is checked before it is digested (a caller may send `documents: 42`).
+    identity = identity_of(context, check_graph_input(state.documents, state.run_id))
     if recorded:
         differences = identity_differences(recorded, identity)
         if differences:

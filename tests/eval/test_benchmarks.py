@@ -225,3 +225,26 @@ def test_transport_expectations_match_the_snapshot() -> None:
 
 def test_patterns_json_is_plain_json() -> None:
     json.loads((CORPUS_DIR / "patterns.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("weight", [None, "distance_km"])
+def test_hand_written_pagerank_agrees_with_igraph(weight: str | None) -> None:
+    import igraph as ig
+    from gaai_eval.transport import _pagerank
+
+    data = load_snapshot(GRAPHS_DIR / "transport")
+    stations = sorted(_documents(data, "stations"))
+    index = {station: i for i, station in enumerate(stations)}
+    links = _edges(data, "links")
+    graph = nx.Graph()
+    graph.add_nodes_from(stations)
+    for edge in links:
+        graph.add_edge(edge["_from"], edge["_to"], distance_km=edge["distance_km"])
+    reference = ig.Graph(n=len(stations), edges=[(index[u], index[v]) for u, v in graph.edges()])
+    weights = [graph[u][v]["distance_km"] for u, v in graph.edges()] if weight else None
+
+    expected = reference.pagerank(directed=False, weights=weights)
+    ours = _pagerank(graph, weight)
+
+    for station, value in zip(stations, expected, strict=True):
+        assert ours[station] == pytest.approx(value, rel=1e-6)
