@@ -81,8 +81,10 @@ MARKER_REMOVE = 2302
 
 STRUCTURE_SUFFIX = ".structure.json"
 JSONL_PATTERN = re.compile(r"^(?P<name>.+)\.jsonl(?P<gz>\.gz)?$")
-EXPORT_PATTERN = re.compile(r"^(?P<name>.+)\.(?P<format>jsonl|json|csv)(?P<gz>\.gz)?$")
-"""An arangoexport file: `<collection>.jsonl`, `.json` or `.csv`, each optionally gzipped."""
+EXPORT_PATTERN = re.compile(r"^(?P<name>[^.].*)\.(?P<format>jsonl|json|csv)(?P<gz>\.gz)?$")
+"""An arangoexport file: `<collection>.jsonl`, `.json` or `.csv`, each optionally gzipped. No
+collection name starts with a dot, so hidden files (`gaai export-demo`'s marker
+`.gaai-export-demo.json`, editors' files) are never read as collections."""
 DATA_PATTERN = re.compile(r"^(?P<prefix>.+?)(?:\.(?P<part>\d+))?\.data\.json(?P<gz>\.gz)?$")
 """`<prefix>.data.json[.gz]`, or a `--split-files` part `<prefix>.<n>.data.json[.gz]`."""
 VPACK_PATTERN = re.compile(r"\.data\.vpack(\.gz)?$")

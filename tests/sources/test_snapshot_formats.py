@@ -239,3 +239,12 @@ def test_the_cli_refuses_a_snapshot_with_a_device_before_creating_anything(
     error = capsys.readouterr().err.strip()
     assert "pipe.jsonl is not a regular file" in error and "\n" not in error
     assert not out.exists()
+
+
+def test_hidden_json_files_are_not_collections(tmp_path: Path) -> None:
+    _export(tmp_path, "jsonl", compress=False)
+    (tmp_path / ".gaai-export-demo.json").write_text('{"files": ["people.jsonl"]}')
+
+    data = load_snapshot(tmp_path)
+
+    assert sorted(data.collections) == ["knows", "people"]
