@@ -68,12 +68,23 @@ def _demo_schema_and_vertical() -> tuple[Any, Any]:
     return schema, builtin_verticals()["ecommerce"]
 
 
+MIN_SAMPLE_SECONDS = 0.05
+"""A sample repeats a fast call until this much time has passed (a millisecond call timed once
+is mostly scheduling noise on a shared machine) and reports the time per call."""
+
+
 def _median_seconds(function: Callable[[], Any], repeat: int) -> float:
     samples = []
     for _ in range(repeat):
+        calls = 0
         start = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - start)
+        while True:
+            function()
+            calls += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= MIN_SAMPLE_SECONDS:
+                break
+        samples.append(elapsed / calls)
     return statistics.median(samples)
 
 
