@@ -36,13 +36,21 @@ from langgraph.runtime import Runtime
 from gaai_graph.context import Context
 from gaai_graph.models import DocumentText, Priority, Requirement, RequirementKind, RunError
 from gaai_graph.nodes.common import context_of, timed
-from gaai_graph.nodes.documents import DOCUMENTS_DIR, read_documents, sample_documents
+from gaai_graph.nodes.documents import (
+    DOCUMENTS_DIR,
+    MAX_DOCUMENT_BYTES,
+    MAX_TOTAL_DOCUMENT_BYTES,
+    read_documents,
+    sample_documents,
+)
 from gaai_graph.nodes.wording import classify_priority, is_demo_source, word_set, words
 from gaai_graph.state import WorkflowState
 from gaai_graph.trust import TrustPolicy, check_graph_input, policy_of
 
 __all__ = [
     "DOCUMENTS_DIR",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_TOTAL_DOCUMENT_BYTES",
     "MIN_WORDS",
     "classify_kind",
     "classify_priority",

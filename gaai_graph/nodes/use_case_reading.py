@@ -257,9 +257,12 @@ def _read(text: str) -> dict[Intent, _Reading]:
         # A phrase counts once however often it repeats: repetition is emphasis, not evidence.
         scores[entry.intent] = scores.get(entry.intent, 0.0) + entry.weight
         reading = readings.setdefault(entry.intent, _Reading([], []))
+        seen = set(reading.phrases)  # a set: a long text repeats phrases thousands of times
         for match in matches:
-            if match.group(0).lower() not in reading.phrases:
-                reading.phrases.append(match.group(0).lower())
+            phrase = match.group(0).lower()
+            if phrase not in seen:
+                seen.add(phrase)
+                reading.phrases.append(phrase)
             reading.cues.append(match.span())
     accepted = [i for i in INTENTS if scores.get(i, 0.0) >= INTENT_THRESHOLD]
     accepted.sort(key=lambda intent: min(readings[intent].cues))
@@ -402,12 +405,19 @@ def find_mentions(
         for match in pattern.finditer(text):
             candidates.append((match.start(), match.end(), rank, collection, match.group(0)))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    # The characters of taken mentions are marked, so testing a candidate for overlap is one
+    # C-level search of its own span (testing it against every taken mention was quadratic in
+    # the number of mentions, and keeping them sorted by insertion still moved memory per
+    # mention); the whole pass is linear in the text plus a sort.
+    occupied = bytearray(len(text))
     taken: list[Mention] = []
     for start, end, _, collection, matched in candidates:
-        if any(start < m.end and m.start < end for m in taken):
+        if occupied.find(1, start, end) != -1:
             continue
+        occupied[start:end] = b"\x01" * (end - start)
         taken.append(Mention(start, end, collection, matched))
-    return sorted(taken, key=lambda m: m.start)
+    taken.sort(key=lambda m: m.start)
+    return taken
 
 
 _SHARING = re.compile(

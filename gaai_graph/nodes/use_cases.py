@@ -15,15 +15,14 @@ core collection best placed to answer that intent.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from gaai_graph.context import Context
-from gaai_graph.errors import GaaiError
 from gaai_graph.methods.registry import label_of
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.vocabulary import INTENT_DESCRIPTIONS
@@ -43,6 +42,7 @@ from gaai_graph.nodes.common import (
     singular_noun,
     timed,
 )
+from gaai_graph.nodes.name_lookup import name_lookup
 from gaai_graph.nodes.question_use_cases import (
     LEGACY_INTENT,
     QuestionDraft,
@@ -70,14 +70,10 @@ from gaai_graph.nodes.use_case_reading import (
 )
 from gaai_graph.questions import (
     EntityLookup,
-    NameIndex,
     QuestionReading,
-    build_name_index,
     graph_terms,
     read_question,
 )
-from gaai_graph.questions.entities import NAME_ATTRIBUTES
-from gaai_graph.sources import GraphData, load_graph
 from gaai_graph.state import WorkflowState
 
 __all__ = [
@@ -278,13 +274,46 @@ def _questions(
 _CONJUNCTION = re.compile(r"^\s*(?:,|and|or|&|/|as well as|,\s*and|,\s*or)\s*$", re.IGNORECASE)
 
 
-def _distance(span: tuple[int, int], mention: Mention) -> int:
-    start, end = span
-    if mention.start >= end:
-        return mention.start - end
-    if mention.end <= start:
-        return start - mention.end
-    return 0
+def _distance_to_nearest(cues: list[tuple[int, int]]) -> Any:
+    """A function giving a mention's distance to the nearest cue span (0 when they overlap).
+
+    Sorted cue starts and ends answer each mention by bisection, so ranking every mention of a
+    long text is O(m log c) rather than the O(m × c) of measuring each mention against each cue.
+    """
+    starts = sorted(start for start, _ in cues)
+    ends = sorted(end for _, end in cues)
+
+    def distance(mention: Mention) -> int:
+        before = bisect.bisect_right(ends, mention.start)  # cues ending at or before it
+        after_index = bisect.bisect_left(starts, mention.end)  # first cue starting at its end
+        after = len(starts) - after_index
+        if before + after < len(cues):
+            return 0  # some cue is neither wholly before nor wholly after: they overlap
+        gaps = []
+        if before:
+            gaps.append(mention.start - ends[before - 1])
+        if after:
+            gaps.append(starts[after_index] - mention.end)
+        return min(gaps)
+
+    return distance
+
+
+def _inside_any(spans: list[tuple[int, int]]) -> Any:
+    """A test of whether a position lies in one of `spans` (half-open), by bisection."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [start for start, _ in merged]
+
+    def inside(position: int) -> bool:
+        index = bisect.bisect_right(starts, position) - 1
+        return index >= 0 and position < merged[index][1]
+
+    return inside
 
 
 def _focus_and_linked(
@@ -303,9 +332,9 @@ def _focus_and_linked(
     passing ("customers in each category").
     """
     mentions = find_mentions(text, schema, vertical)
-    spans = _sharing_spans(text)
-    shared = [m for m in mentions if any(s <= m.start < e for s, e in spans)]
-    candidates = [m for m in mentions if m not in shared]
+    in_sharing_span = _inside_any(_sharing_spans(text))
+    shared = [m for m in mentions if in_sharing_span(m.start)]
+    candidates = [m for m in mentions if not in_sharing_span(m.start)]
     # "customers sharing devices with other customers": customers stay the subject.
     subjects = {m.collection for m in candidates}
     linked = list(dict.fromkeys(m.collection for m in shared if m.collection not in subjects))
@@ -318,7 +347,8 @@ def _focus_and_linked(
     focus: list[str] = []
     if candidates:
         core = [m for m in candidates if topology.is_core(m.collection)] or candidates
-        nearest = min(core, key=lambda m: (min(_distance(c, m) for c in cues), m.start))
+        distance = _distance_to_nearest(cues)
+        nearest = min(core, key=lambda m: (distance(m), m.start))
         chain = [nearest]
         ordered = sorted(candidates, key=lambda m: m.start)
         index = ordered.index(nearest)
@@ -432,6 +462,11 @@ def generate_use_cases_by_rules(
                 asked[1].append(text)
             if found:
                 blocked = []
+            if found and reading.fallback:
+                unanswered.append(
+                    f"{requirement.id}: no supported graph analysis matches this requirement, "
+                    f'so the general profile of the graph answers it: "{_excerpt(text)}"'
+                )
             elif not blocked:
                 read_as = ", ".join(r.intent for r in reading.intents)
                 unanswered.append(
@@ -588,41 +623,6 @@ def _prefer_read_method(draft: _Draft, reading: QuestionReading) -> None:
 _GENERIC_VERTICAL = Vertical(name="generic", title="Generic graph")
 
 
-_NAME_INDEXES: dict[str, NameIndex] = {}
-"""Name indexes by graph load (`GraphData.load_id`): built once per loaded graph."""
-
-
-def _name_index(data: GraphData, schema: GraphSchema) -> NameIndex:
-    """Index the vertices' names; a streamed (live) collection sends only keys and names."""
-    collections: dict[str, Sequence[Mapping[str, object]]] = {}
-    for collection in data.collections.values():
-        if collection.kind != "document":
-            continue
-        documents = collection.documents
-        stream = getattr(documents, "stream_attributes", None)
-        if not isinstance(documents, list) and stream is not None:
-            profile = schema.collection(collection.name)
-            label = profile.label_attribute if profile is not None else None
-            wanted = list(dict.fromkeys([*([label] if label else []), *NAME_ATTRIBUTES]))
-            documents = list(stream(wanted))
-        collections[collection.name] = documents
-    return build_name_index(collections, schema)
-
-
-async def _name_lookup(source: str, schema: GraphSchema) -> NameIndex | None:
-    """The names of the source's vertices, for entities a question names; None if unloadable."""
-    try:
-        data = await load_graph(source)
-    except GaaiError:
-        return None  # schema analysis already said why the source cannot be read
-    index = _NAME_INDEXES.get(data.load_id)
-    if index is None:
-        index = await asyncio.to_thread(_name_index, data, schema)
-        _NAME_INDEXES.clear()  # one graph at a time: indexes of earlier loads are stale
-        _NAME_INDEXES[data.load_id] = index
-    return index
-
-
 async def generate_use_cases(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Derive use cases from the requirements (rules path).
 
@@ -642,7 +642,7 @@ async def generate_use_cases(state: WorkflowState, runtime: Runtime[Context]) ->
                     RunError(phase="generate_use_cases", message="no schema to derive use cases")
                 ],
             }
-        lookup = await _name_lookup(context.source, state.schema)
+        lookup = await name_lookup(context.source, state.schema)
         use_cases, unanswered = await asyncio.to_thread(
             generate_use_cases_by_rules,
             state.requirements,

@@ -1,0 +1,52 @@
+"""The names of a graph's vertices, for entities a question names ("from Wickvale to ...").
+
+Built once per loaded graph; a live (streamed) collection sends only keys and names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+
+from gaai_graph.errors import GaaiError
+from gaai_graph.models import GraphSchema
+from gaai_graph.questions import NameIndex, build_name_index
+from gaai_graph.questions.entities import NAME_ATTRIBUTES
+from gaai_graph.sources import GraphData, load_graph
+
+__all__ = ["name_lookup"]
+
+
+_NAME_INDEXES: dict[str, NameIndex] = {}
+"""Name indexes by graph load (`GraphData.load_id`): built once per loaded graph."""
+
+
+def _name_index(data: GraphData, schema: GraphSchema) -> NameIndex:
+    """Index the vertices' names; a streamed (live) collection sends only keys and names."""
+    collections: dict[str, Sequence[Mapping[str, object]]] = {}
+    for collection in data.collections.values():
+        if collection.kind != "document":
+            continue
+        documents = collection.documents
+        stream = getattr(documents, "stream_attributes", None)
+        if not isinstance(documents, list) and stream is not None:
+            profile = schema.collection(collection.name)
+            label = profile.label_attribute if profile is not None else None
+            wanted = list(dict.fromkeys([*([label] if label else []), *NAME_ATTRIBUTES]))
+            documents = list(stream(wanted))
+        collections[collection.name] = documents
+    return build_name_index(collections, schema)
+
+
+async def name_lookup(source: str, schema: GraphSchema) -> NameIndex | None:
+    """The names of the source's vertices, for entities a question names; None if unloadable."""
+    try:
+        data = await load_graph(source)
+    except GaaiError:
+        return None  # schema analysis already said why the source cannot be read
+    index = _NAME_INDEXES.get(data.load_id)
+    if index is None:
+        index = await asyncio.to_thread(_name_index, data, schema)
+        _NAME_INDEXES.clear()  # one graph at a time: indexes of earlier loads are stale
+        _NAME_INDEXES[data.load_id] = index
+    return index
