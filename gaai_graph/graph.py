@@ -44,6 +44,7 @@ from gaai_graph.nodes.vertical import resolve_vertical
 from gaai_graph.progress import reporting_phase, template_queued_events
 from gaai_graph.state import InputState, OutputState, TemplateTask, WorkflowState
 from gaai_graph.thread_identity import context_for_thread, using_thread_context
+from gaai_graph.trace_safety import install_safe_tracing, named_template_chain
 from gaai_graph.trust import TrustPolicy, server_context_schema
 
 
@@ -117,7 +118,10 @@ def build_graph(
         # Every node after start_run works with the thread's recorded context, and tells
         # its progress (the template chains tell theirs themselves, per template).
         bound = using_thread_context(node, context_schema)
-        builder.add_node(name, bound if name == "run_template" else reporting_phase(name, bound))
+        if name == "run_template":
+            builder.add_node(name, named_template_chain(bound))
+        else:
+            builder.add_node(name, reporting_phase(name, bound))
 
     builder.add_node("start_run", start_run)
     phase("analyze_schema", analyze_schema)
@@ -149,6 +153,10 @@ def build_graph(
     builder.add_edge("aggregate", END)
     return builder
 
+
+# When LangSmith tracing is on, traces carry shapes, not data, and a failing backend is
+# reported once without slowing the run (`gaai_graph.trace_safety`).
+install_safe_tracing()
 
 builder = build_graph()
 """The workflow definition; compile it with a checkpointer for resumable runs."""
