@@ -31,6 +31,7 @@ from langgraph.types import Send
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
 from gaai_graph.llm.cache import llm_cache
+from gaai_graph.llm.notice import with_rules_notice
 from gaai_graph.nodes.aggregate import aggregate
 from gaai_graph.nodes.approval import approve_templates
 from gaai_graph.nodes.common import context_of
@@ -121,7 +122,8 @@ def build_graph(
         if name == "run_template":
             builder.add_node(name, named_template_chain(bound))
         else:
-            builder.add_node(name, reporting_phase(name, bound))
+            # The phase's trace run is the node's name; the metadata finds every phase run.
+            builder.add_node(name, reporting_phase(name, bound), metadata={"gaai_phase": name})
 
     builder.add_node("start_run", start_run)
     phase("analyze_schema", analyze_schema)
@@ -132,7 +134,8 @@ def build_graph(
     phase("generate_templates", generate_templates)
     phase("approve_templates", approve_templates)
     phase("run_template", run_template)
-    phase("aggregate", aggregate)
+    # The summary says once when the rules answered because the configured model did not.
+    phase("aggregate", with_rules_notice(aggregate))
 
     builder.add_edge(START, "start_run")
     builder.add_edge("start_run", "analyze_schema")

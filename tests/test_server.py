@@ -660,9 +660,7 @@ async def test_a_streaming_client_sees_every_phase_and_each_template_n_of_n(
     collections = updates["analyze_schema"]["schema_summary"]["collections"]
     assert {"name", "kind", "role", "count"} <= set(collections[0])
     assert "attributes" not in json.dumps(collections)  # a summary, not the profiles
-    assert {r["source"] for r in updates["extract_requirements"]["requirements"]} == {
-        "fraud-memo"
-    }
+    assert {r["source"] for r in updates["extract_requirements"]["requirements"]} == {"fraud-memo"}
     assert updates["generate_use_cases"]["use_cases"]
     templates = updates["generate_templates"]["templates"]
     total = len(templates)
