@@ -31,7 +31,8 @@ asyncio.run(graph.ainvoke({}))
 
 
 class _Refuse(BaseHTTPRequestHandler):
-    def _refuse(self) -> None:
+    def do_POST(self) -> None:
+        """Refuse every request as a backend refusing the key would."""
         length = int(self.headers.get("content-length") or 0)
         if length:
             self.rfile.read(length)
@@ -41,7 +42,7 @@ class _Refuse(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    do_GET = do_POST = do_PATCH = _refuse
+    do_GET = do_PATCH = do_POST  # noqa: N815
 
     def log_message(self, *args: object) -> None:
         return None
@@ -65,7 +66,8 @@ def _run(endpoint: str | None) -> float:
     out, err = process.communicate(timeout=300)
     ended = time.time()
     assert process.returncode == 0, err.decode()
-    started = float(next(l for l in out.decode().splitlines() if l.startswith("STARTED")).split()[1])
+    marker = next(line for line in out.decode().splitlines() if line.startswith("STARTED"))
+    started = float(marker.split()[1])
     warnings = err.decode().count("LangSmith tracing failed")
     print(f"    {endpoint or 'tracing off'}: {ended - started:.2f} s, {warnings} warning line(s)")
     return ended - started
