@@ -13,11 +13,13 @@ schema is documented in docs/server.md. Every event is a flat dict of plain JSON
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from langgraph.config import get_stream_writer
 from langgraph.errors import GraphBubbleUp
 from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
@@ -116,14 +118,17 @@ def reporting_phase(phase: str, node: _Node) -> _Node:
         phase: The node's name.
         node: The async node `(state, runtime) -> update`.
     """
+    # LangGraph reads the node's signature through `wraps`: a node declaring no runtime is
+    # called without one, and so is this wrapper; the stream writer then comes from the run.
+    takes_runtime = "runtime" in inspect.signature(node).parameters
 
     @wraps(node)
-    async def run(state: Any, runtime: Runtime[Any]) -> dict[str, Any]:
-        write = getattr(runtime, "stream_writer", None) or _ignore
+    async def run(state: Any, runtime: Runtime[Any] | None = None) -> dict[str, Any]:
+        write = _writer(runtime)
         write(phase_event(phase, "started"))
         started = time.perf_counter()
         try:
-            update = await node(state, runtime)
+            update = await (node(state, runtime) if takes_runtime else node(state))
         except GraphBubbleUp:
             write(phase_event(phase, "paused", elapsed_seconds=_since(started)))
             raise
@@ -171,3 +176,13 @@ def _since(started: float) -> float:
 
 def _ignore(_chunk: Any) -> None:
     return None
+
+
+def _writer(runtime: Runtime[Any] | None) -> Callable[[Any], None]:
+    writer = getattr(runtime, "stream_writer", None)
+    if writer is not None:
+        return cast("Callable[[Any], None]", writer)
+    try:
+        return get_stream_writer()
+    except RuntimeError:  # called outside a run (a unit test)
+        return _ignore

@@ -20,6 +20,7 @@ with the thread, template, algorithm and schema fingerprint as metadata.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import logging
 import os
 import threading
@@ -248,13 +249,17 @@ def named_template_chain(node: _Node) -> _Node:
     own run is "run_template" for every template; this child run carries the template's name,
     tags and metadata (`template_run_config`), and so can be searched for in LangSmith.
     """
+    takes_runtime = "runtime" in inspect.signature(node).parameters
+
+    def call(task: Any, runtime: Any) -> Awaitable[dict[str, Any]]:
+        return node(task, runtime) if takes_runtime else node(task)
 
     @wraps(node)
-    async def run(task: Any, runtime: Any) -> dict[str, Any]:
+    async def run(task: Any, runtime: Any = None) -> dict[str, Any]:
         from gaai_graph.tracing import langsmith_status
 
         if not langsmith_status()["enabled"]:
-            return await node(task, runtime)
+            return await call(task, runtime)
         from langchain_core.runnables import RunnableLambda
         from langgraph.config import get_config
 
@@ -272,7 +277,7 @@ def named_template_chain(node: _Node) -> _Node:
         )
 
         async def chain(_: Any) -> dict[str, Any]:
-            return await node(task, runtime)
+            return await call(task, runtime)
 
         result: dict[str, Any] = await RunnableLambda(chain).ainvoke(None, config)  # type: ignore[arg-type]
         return result

@@ -87,3 +87,24 @@ def test_the_server_copy_keeps_the_serializer_allowlist() -> None:
     copied = served.copy(update={"checkpointer": None})  # what the server does
     assert isinstance(copied, GaaiGraph)
     assert copied._serde_allowlist == {("gaai_graph.models", "Report")}
+
+
+async def test_a_node_without_runtime_is_called_without_one_and_still_reports() -> None:
+    from langgraph.graph import END, START, StateGraph
+    from typing_extensions import TypedDict
+
+    class State(TypedDict, total=False):
+        items: list[int]
+
+    async def stub(state: State) -> dict[str, Any]:
+        return {"items": [1, 2]}
+
+    builder = StateGraph(State)
+    builder.add_node("stub", reporting_phase("stub", stub))
+    builder.add_edge(START, "stub")
+    builder.add_edge("stub", END)
+    events = [chunk async for chunk in builder.compile().astream({}, stream_mode="custom")]
+    assert [(e["state"], e.get("counts")) for e in events] == [
+        ("started", None),
+        ("finished", {"items": 2}),
+    ]

@@ -8,6 +8,7 @@ summary.md and summary.json all say it, once.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -53,10 +54,11 @@ def rules_answered_notice(fallbacks: Sequence[Fallback]) -> str | None:
 
 def with_rules_notice(node: _Node) -> _Node:
     """Wrap the aggregate node so the summary's warnings carry `rules_answered_notice`."""
+    takes_runtime = "runtime" in inspect.signature(node).parameters
 
     @wraps(node)
-    async def run(state: Any, runtime: Any) -> dict[str, Any]:
-        update = await node(state, runtime)
+    async def run(state: Any, runtime: Any = None) -> dict[str, Any]:
+        update = await (node(state, runtime) if takes_runtime else node(state))
         summary = update.get("summary") if isinstance(update, dict) else None
         notice = rules_answered_notice(getattr(state, "fallbacks", None) or [])
         if notice and isinstance(summary, RunSummary) and notice not in summary.warnings:
