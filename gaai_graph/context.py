@@ -134,7 +134,11 @@ class Context:
         },
     )
 
-    model: str | None = field(
+    # `__template_metadata__` kind "llm" is how the langchain-ai LangGraph templates ask Studio
+    # for a model picker; `json_schema_extra` puts it into the JSON schema Studio reads.
+    model: Annotated[
+        str | None, Field(json_schema_extra={"__template_metadata__": {"kind": "llm"}})
+    ] = field(
         default=None,
         metadata={
             "description": "Chat model for the reasoning phases, e.g. 'gpt-4o-mini' or "

@@ -9,7 +9,12 @@ START ─> start_run ─┬─> analyze_schema ───────┐
 
 `start_run` records what the thread was started with (`WorkflowState.run_identity`); every
 node works with that context (`using_thread_context`), so a resume without a context goes on
-with the thread's own and one with another context is refused.
+with the thread's own and one with another context is refused. Every phase tells its progress
+on the `custom` stream (`gaai_graph.progress.reporting_phase`), and the templates are announced
+`queued` with n of N when they are dispatched (docs/server.md lists the events).
+
+The graph is asynchronous: call `ainvoke`/`astream`. `graph.invoke(...)` raises an error that
+says so (`GaaiGraph`).
 """
 
 from __future__ import annotations
@@ -17,13 +22,16 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Literal
 
+from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Send
 
 from gaai_graph.context import Context
+from gaai_graph.errors import GaaiError
 from gaai_graph.llm.cache import llm_cache
+from gaai_graph.llm.notice import with_rules_notice
 from gaai_graph.nodes.aggregate import aggregate
 from gaai_graph.nodes.approval import approve_templates
 from gaai_graph.nodes.common import context_of
@@ -34,8 +42,10 @@ from gaai_graph.nodes.start import start_run
 from gaai_graph.nodes.templates import generate_templates
 from gaai_graph.nodes.use_cases import generate_use_cases
 from gaai_graph.nodes.vertical import resolve_vertical
+from gaai_graph.progress import reporting_phase, template_queued_events
 from gaai_graph.state import InputState, OutputState, TemplateTask, WorkflowState
 from gaai_graph.thread_identity import context_for_thread, using_thread_context
+from gaai_graph.trace_safety import install_safe_tracing, named_template_chain
 from gaai_graph.trust import TrustPolicy, server_context_schema
 
 
@@ -45,6 +55,8 @@ def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
         return "aggregate"
     use_cases = {use_case.id: use_case for use_case in state.use_cases}
     requirements = {requirement.id: requirement for requirement in state.requirements}
+    total = len(state.templates)
+    _announce_queued(state.templates)
     return [
         Send(
             "run_template",
@@ -57,10 +69,22 @@ def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
                     requirements[rid] for rid in template.requirement_ids if rid in requirements
                 ],
                 run_identity=state.run_identity,
+                position=position,
+                total=total,
             ),
         )
-        for template in state.templates
+        for position, template in enumerate(state.templates, start=1)
     ]
+
+
+def _announce_queued(templates: list[Any]) -> None:
+    """Tell clients streaming `custom` which templates are dispatched, n of N."""
+    try:
+        write = get_stream_writer()
+    except RuntimeError:  # called outside a run (a unit test of the routing)
+        return
+    for event in template_queued_events(templates):
+        write(event)
 
 
 def route_generated_templates(
@@ -91,23 +115,27 @@ def build_graph(
         output_schema=OutputState,
     )
 
-    def thread_bound(node: Any) -> Any:
-        return using_thread_context(node, context_schema)
+    def phase(name: str, node: Any) -> None:
+        # Every node after start_run works with the thread's recorded context, and tells
+        # its progress (the template chains tell theirs themselves, per template).
+        bound = using_thread_context(node, context_schema)
+        if name == "run_template":
+            builder.add_node(name, named_template_chain(bound))
+        else:
+            # The phase's trace run is the node's name; the metadata finds every phase run.
+            builder.add_node(name, reporting_phase(name, bound), metadata={"gaai_phase": name})
 
     builder.add_node("start_run", start_run)
-    # Every node after start_run works with the thread's recorded context.
-    builder.add_node("analyze_schema", thread_bound(analyze_schema))
+    phase("analyze_schema", analyze_schema)
     # The policy is bound here too, so a run given no context still reads documents under it.
-    builder.add_node(
-        "extract_requirements",
-        thread_bound(partial(extract_requirements, policy=policy)),
-    )
-    builder.add_node("resolve_vertical", thread_bound(resolve_vertical))
-    builder.add_node("generate_use_cases", thread_bound(generate_use_cases))
-    builder.add_node("generate_templates", thread_bound(generate_templates))
-    builder.add_node("approve_templates", thread_bound(approve_templates))
-    builder.add_node("run_template", thread_bound(run_template))
-    builder.add_node("aggregate", thread_bound(aggregate))
+    phase("extract_requirements", partial(extract_requirements, policy=policy))
+    phase("resolve_vertical", resolve_vertical)
+    phase("generate_use_cases", generate_use_cases)
+    phase("generate_templates", generate_templates)
+    phase("approve_templates", approve_templates)
+    phase("run_template", run_template)
+    # The summary says once when the rules answered because the configured model did not.
+    phase("aggregate", with_rules_notice(aggregate))
 
     builder.add_edge(START, "start_run")
     builder.add_edge("start_run", "analyze_schema")
@@ -129,6 +157,10 @@ def build_graph(
     return builder
 
 
+# When LangSmith tracing is on, traces carry shapes, not data, and a failing backend is
+# reported once without slowing the run (`gaai_graph.trace_safety`).
+install_safe_tracing()
+
 builder = build_graph()
 """The workflow definition; compile it with a checkpointer for resumable runs."""
 
@@ -142,7 +174,49 @@ def compile_server_graph(policy: TrustPolicy) -> CompiledStateGraph[Any, Any, An
     Returns:
         The compiled graph without a checkpointer (the server brings its own).
     """
-    return build_graph(policy).compile(name="gaai_graph", cache=llm_cache())
+    return GaaiGraph.of(build_graph(policy).compile(name="gaai_graph", cache=llm_cache()))
+
+
+class GaaiGraph(CompiledStateGraph[Any, Any, Any, Any]):
+    """The compiled workflow, with two fixes for how the LangGraph server and callers use it.
+
+    - The server runs a `copy()` of the graph with its own checkpointer; LangGraph's `copy`
+      drops the msgpack allowlist `compile()` built from the state's types, so under
+      `LANGGRAPH_STRICT_MSGPACK=true` the project's models came back as dicts and a resume
+      failed. The copy keeps it here, so strict mode restores the project's types without a
+      "Deserializing unregistered type" warning (langgraph-api 0.16 reads only
+      `allowed_json_modules` from langgraph.json, which does not cover msgpack).
+    - Every node is asynchronous: `invoke`/`stream` raise one clear error naming
+      `ainvoke`/`astream` instead of LangGraph's message about the first node.
+    """
+
+    @classmethod
+    def of(cls, compiled: CompiledStateGraph[Any, Any, Any, Any]) -> GaaiGraph:
+        """The same compiled graph, as a `GaaiGraph`."""
+        attrs = {k: v for k, v in compiled.__dict__.items() if k != "__orig_class__"}
+        graph = cls(**attrs)
+        graph._serde_allowlist = compiled._serde_allowlist
+        return graph
+
+    def copy(self, update: dict[str, Any] | None = None) -> GaaiGraph:
+        """A copy (LangGraph's), keeping the serializer allowlist of the state's types."""
+        copied = super().copy(update)
+        copied._serde_allowlist = self._serde_allowlist
+        return copied
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        """Refused: the workflow is asynchronous (use `ainvoke`)."""
+        raise GaaiError(_SYNC_REFUSAL.format(method="invoke", instead="ainvoke"))
+
+    def stream(self, *args: Any, **kwargs: Any) -> Any:
+        """Refused: the workflow is asynchronous (use `astream`)."""
+        raise GaaiError(_SYNC_REFUSAL.format(method="stream", instead="astream"))
+
+
+_SYNC_REFUSAL = (
+    "graph.{method}() is not supported: every step of gaai_graph is asynchronous. Use "
+    "`await graph.{instead}(...)`, or `asyncio.run(graph.{instead}(...))` from synchronous code"
+)
 
 
 graph = compile_server_graph(TrustPolicy.for_server())

@@ -94,7 +94,25 @@ class InputState:
 
 @dataclass(kw_only=True)
 class OutputState:
-    """What a caller gets back."""
+    """What a caller gets back, and what the server streams as `updates`.
+
+    The LangGraph server cuts every `updates` chunk down to these fields, so each phase's
+    output a client should see while the run goes on is one of them: the schema's summary,
+    the requirements, the use cases and the templates, then the reports and the summary.
+    """
+
+    schema_summary: dict[str, Any] | None = None
+    """Graph name, fingerprint and each collection's name, kind, role and size (plain data;
+    written with the schema by the analyze_schema phase, `gaai_graph.progress`)."""
+
+    requirements: list[Requirement] = field(default_factory=list)
+    """Objectives, requirements and constraints extracted from the documents."""
+
+    use_cases: list[UseCase] = field(default_factory=list)
+    """Business questions derived from the requirements."""
+
+    templates: list[AnalysisTemplate] = field(default_factory=list)
+    """Validated, executable analyses, one per use case (or more)."""
 
     reports: Annotated[list[Report], operator.add] = field(default_factory=list)
     """One report per template, in completion order; failed templates included."""
@@ -123,17 +141,8 @@ class WorkflowState(InputState, OutputState):
     schema: GraphSchema | None = None
     """The introspected graph schema (written by analyze_schema)."""
 
-    requirements: list[Requirement] = field(default_factory=list)
-    """Objectives, requirements and constraints extracted from the documents."""
-
     vertical: Vertical | None = None
     """The resolved industry vertical."""
-
-    use_cases: list[UseCase] = field(default_factory=list)
-    """Business questions derived from the requirements."""
-
-    templates: list[AnalysisTemplate] = field(default_factory=list)
-    """Validated, executable analyses, one per use case (or more)."""
 
     executions: Annotated[list[ExecutionResult], operator.add] = field(default_factory=list)
     """Raw execution summaries, one per template chain."""
@@ -171,6 +180,12 @@ class TemplateTask:
     run_identity: dict[str, Any] | None = None
     """The thread's `WorkflowState.run_identity`, so the chain works with the thread's context."""
 
+    position: int = 0
+    """The template's place among the dispatched templates (1-based; 0: not dispatched)."""
+
+    total: int = 0
+    """How many templates were dispatched with it (for "n of N" progress)."""
+
     @classmethod
     def for_template(
         cls,
@@ -181,6 +196,8 @@ class TemplateTask:
         vertical: Vertical,
         requirements: list[Requirement],
         run_identity: dict[str, Any] | None = None,
+        position: int = 0,
+        total: int = 0,
     ) -> TemplateTask:
         """The payload for `template`, with the schema and vertical cut to what it reads.
 
@@ -194,6 +211,8 @@ class TemplateTask:
             vertical=_vertical_for_chain(vertical, use_case),
             requirements=requirements,
             run_identity=run_identity,
+            position=position,
+            total=total,
         )
 
 

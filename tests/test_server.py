@@ -111,6 +111,9 @@ def _served_config(workdir: Path) -> Path:
     probe.write_text(PROBE_SOURCE, encoding="utf-8")
     graphs[PROBE_ID] = f"{probe}:graph"
     config["graphs"] = graphs
+    if "app" in config.get("http", {}):
+        path, _, variable = config["http"]["app"].rpartition(":")
+        config["http"]["app"] = f"{(PROJECT / path).resolve()}:{variable}"
     served = workdir / "langgraph.json"
     served.write_text(json.dumps(config, indent=2), encoding="utf-8")
     return served
@@ -153,6 +156,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         if not key.startswith(("LANGSMITH_", "LANGCHAIN_", "GAAI_"))
     }
     environment["LANGSMITH_TRACING"] = "false"
+    # The strict serializer (issue 19.3): every run below, interrupts and resumes included,
+    # restores the project's models through the allowlist, or fails.
+    environment["LANGGRAPH_STRICT_MSGPACK"] = "true"
     # The operator's trust policy (gaai_graph.trust): callers may name files under the tests'
     # temporary directories and the bundled verticals, and snapshots beside the bundled demo.
     from gaai_graph.sources.demo import BUNDLED_DEMO_DIR
@@ -302,6 +308,9 @@ async def test_studio_gets_described_input_and_context_forms(client: LangGraphCl
     for name in ("max_executions", "max_templates", "top_k"):
         assert context[name]["type"] == "integer" and context[name]["minimum"] == 1, name
     assert context["engine"]["enum"] == ["local", "gae"]
+    # The model field asks Studio for a model picker, as the LangGraph templates do.
+    assert context["model"]["__template_metadata__"] == {"kind": "llm"}
+    assert context["model"]["default"] is None
 
     # The document kinds: one string (a path), {"path", "name"} and {"content", "name"}, each
     # nested field described.
@@ -598,3 +607,125 @@ async def test_nodes_read_files_off_the_event_loop_under_strict_blockbuster(
     assert result["summary"].vertical == "fraud_aml"
     assert result["reports"] and all(r.status == "succeeded" for r in result["reports"])
     assert demo["reports"] and all(r.status == "succeeded" for r in demo["reports"])
+
+
+# --------------------------------------------------------------------------- progress, reports
+
+
+PHASES = [
+    "analyze_schema",
+    "extract_requirements",
+    "resolve_vertical",
+    "generate_use_cases",
+    "generate_templates",
+    "aggregate",
+]
+
+
+async def test_a_streaming_client_sees_every_phase_and_each_template_n_of_n(
+    client: LangGraphClient,
+) -> None:
+    """Issue 19.1: the `custom` stream tells the story, `updates` carry each phase's output."""
+    thread_id = await _demo_thread(client)
+    custom: list[dict[str, Any]] = []
+    updates: dict[str, dict[str, Any]] = {}
+    async for part in client.runs.stream(
+        thread_id,
+        GRAPH_ID,
+        input={"documents": [{"content": RINGS_MEMO, "name": "fraud-memo"}]},
+        context={"max_executions": 2},
+        stream_mode=["custom", "updates"],
+    ):
+        assert part.event != "error", part.data
+        if part.event == "custom":
+            custom.append(part.data)
+        elif part.event == "updates":
+            for node, update in part.data.items():
+                updates.setdefault(node, {}).update(update or {})
+
+    phase_steps = [(e["phase"], e["state"]) for e in custom if e.get("event") == "gaai.phase"]
+    for phase in PHASES:
+        assert phase_steps.count((phase, "started")) == 1, phase
+        assert phase_steps.count((phase, "finished")) == 1, phase
+        assert phase_steps.index((phase, "started")) < phase_steps.index((phase, "finished"))
+    finished = {
+        e["phase"]: e for e in custom if e.get("event") == "gaai.phase" and e["state"] == "finished"
+    }
+    assert all(e["elapsed_seconds"] >= 0 for e in finished.values())
+    assert finished["extract_requirements"]["counts"]["requirements"] >= 2
+    assert finished["analyze_schema"]["counts"]["vertex_collections"] >= 2
+
+    # The phases' outputs reach the client as updates (the output schema exposes them).
+    assert updates["analyze_schema"]["schema_summary"]["graph_name"] == "ecommerce_graph"
+    collections = updates["analyze_schema"]["schema_summary"]["collections"]
+    assert {"name", "kind", "role", "count"} <= set(collections[0])
+    assert "attributes" not in json.dumps(collections)  # a summary, not the profiles
+    assert {r["source"] for r in updates["extract_requirements"]["requirements"]} == {"fraud-memo"}
+    assert updates["generate_use_cases"]["use_cases"]
+    templates = updates["generate_templates"]["templates"]
+    total = len(templates)
+    assert total >= 2
+
+    template_events = [e for e in custom if e.get("event") == "gaai.template"]
+    by_state: dict[str, list[dict[str, Any]]] = {}
+    for event in template_events:
+        by_state.setdefault(event["state"], []).append(event)
+    for state in ("queued", "running", "finished"):
+        assert sorted(e["n"] for e in by_state[state]) == list(range(1, total + 1)), state
+        assert {e["total"] for e in by_state[state]} == {total}
+    titles = {t["id"]: t["title"] for t in templates}
+    for event in by_state["finished"]:
+        assert event["title"] == titles[event["template_id"]]
+        assert event["method"] and event["algorithm"]
+        assert event["status"] == "succeeded"
+        assert event["result"] and "\n" not in event["result"] and len(event["result"]) <= 200
+    # Queued before running before finished, per template.
+    order = [(e["template_id"], e["state"]) for e in template_events]
+    for template_id in titles:
+        assert order.index((template_id, "queued")) < order.index((template_id, "running"))
+        assert order.index((template_id, "running")) < order.index((template_id, "finished"))
+
+
+async def test_a_client_downloads_the_reports_through_the_deployment(
+    client: LangGraphClient,
+) -> None:
+    """Issue 19.2: the custom routes (langgraph.json `http.app`) serve the thread's reports."""
+    thread_id = await _demo_thread(client)
+    output = await client.runs.wait(
+        thread_id, GRAPH_ID, input={}, context={"max_executions": 2, "max_templates": 3}
+    )
+    assert isinstance(output, dict)
+    listed = await client.http.get(f"/gaai/threads/{thread_id}/reports")
+    assert [r["template_id"] for r in listed] == [r["template_id"] for r in output["reports"]]
+
+    first = output["reports"][0]
+    page = await client.http.client.get(listed[0]["html_url"])
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "Content-Security-Policy" in html and "<script" not in html.lower()
+    import html as html_module
+
+    assert html_module.escape(first["title"], quote=False) in html
+    markdown = await client.http.client.get(listed[0]["markdown_url"])
+    assert markdown.status_code == 200 and first["title"] in markdown.text
+    summary = await client.http.client.get(f"/gaai/threads/{thread_id}/summary.md")
+    assert summary.status_code == 200 and output["summary"]["run_id"] in summary.text
+
+    missing = await client.http.client.get(f"/gaai/threads/{thread_id}/reports/NOPE.html")
+    assert missing.status_code == 404 and "NOPE" in missing.text
+    unknown = await client.http.client.get(
+        "/gaai/threads/00000000-0000-0000-0000-000000000000/reports"
+    )
+    assert unknown.status_code == 404
+
+
+async def test_zz_no_deserialization_warning_in_the_whole_server_log(server: Server) -> None:
+    """Issue 19.3: after every run, interrupt and resume above under strict msgpack, the
+    server never fell back to a dict nor warned about the project's types. (Named zz: pytest
+    runs a module's tests in file order, so this one reads the log last.)"""
+    log = server.log_text()
+    assert "Deserializing unregistered type" not in log
+    assert "Blocked deserialization" not in log
+    assert "has no attribute 'model_dump'" not in log

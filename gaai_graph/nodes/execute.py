@@ -53,9 +53,19 @@ class TemplateEvent(TypedDict, total=False):
     event: str
     """Always `TEMPLATE_EVENT`, to tell these chunks from other custom data."""
     state: str
-    """'running' (holds a slot), 'reporting' (execution ended) or 'finished'."""
+    """'queued' (dispatched, `gaai_graph.progress`), 'running' (holds a slot), 'reporting'
+    (execution ended) or 'finished'."""
     template_id: str
+    title: str
     algorithm: str
+    method: str
+    """The method that produced the result (the algorithm until methods are named apart)."""
+    n: int
+    """Position of the template among the run's templates (1-based); 0 when unknown."""
+    total: int
+    """How many templates the run dispatched; 0 when unknown."""
+    result: str
+    """For 'finished': the report's one-line result (its summary's first line, or the error)."""
     status: str
     """For 'finished': the report's status."""
     error: str | None
@@ -74,10 +84,21 @@ def template_event(state: str, task: TemplateTask, **extra: Any) -> TemplateEven
         event=TEMPLATE_EVENT,
         state=state,
         template_id=task.template.id,
+        title=task.template.title,
         algorithm=task.template.algorithm,
+        method=getattr(task.template, "method", None) or task.template.algorithm,
+        n=task.position,
+        total=task.total,
     )
     event.update(extra)  # type: ignore[typeddict-item]
     return event
+
+
+def one_line_result(report: Report, limit: int = 200) -> str:
+    """The report's result in one line: its summary's first line, or its error."""
+    text = report.error if report.status == "failed" and report.error else report.summary
+    line = " ".join((text or report.status).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def is_template_event(chunk: Any) -> bool:
@@ -319,7 +340,15 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
             except Exception as error:
                 logger.warning("report for %s failed: %s", template_id, error, exc_info=True)
                 report = _failed_report(task, execution, error)
-        write(template_event("finished", task, status=report.status, error=report.error))
+        write(
+            template_event(
+                "finished",
+                task,
+                status=report.status,
+                error=report.error,
+                result=one_line_result(report),
+            )
+        )
     if report.status == "failed":
         errors.append(
             RunError(
