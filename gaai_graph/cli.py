@@ -137,8 +137,19 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="SERVICE_ID",
         help="use this running Graph Analytics Engine (never deleted) instead of starting one",
     )
+    run.add_argument(
+        "--compare-to",
+        metavar="RUN|last",
+        help="say what changed since this earlier run (a run id, or 'last'); default: the "
+        "latest earlier run of the same source and question in the catalog, if any",
+    )
     durable_commands.add_run_options(run)
     durable_commands.add_commands(commands)
+    mcp = commands.add_parser("mcp", help="serve the analyses as Model Context Protocol tools")
+    mcp.add_argument("--transport", choices=("stdio", "streamable-http"), default="stdio")
+    mcp.add_argument("--host", default="127.0.0.1", help="streamable-http only")
+    mcp.add_argument("--port", type=positive_int, default=8000, help="streamable-http only")
+    mcp.add_argument("--out", default="gaai-mcp-output", metavar="DIR", help="runs and catalog")
 
     export = commands.add_parser("export-demo", help="write the demo graph as a snapshot")
     export.add_argument(
@@ -374,6 +385,9 @@ def _command_run(args: argparse.Namespace) -> int:
     # is made afterwards is removed again if the graph refuses the run (`Leftovers`).
     durable_commands.validate_run(run_options, documents)
     _check_out_dir(args.out, create=False)
+    from gaai_graph.catalog.changes import check_compare_to
+
+    check_compare_to(durable_commands.catalog_spec(args, options), args.compare_to)
     leftovers = durable_commands.Leftovers()
     thread_id = args.thread_id or durable_commands.new_thread_id()
     out_dir = Path(args.out)
@@ -456,6 +470,9 @@ def _run_thread(
     if result.summary is None:
         raise GaaiError("the run ended without a summary")
     out_dir = Path(args.out)
+    from gaai_graph.catalog.changes import annotate_from_catalog
+
+    annotate_from_catalog(catalog, thread_id, result.values, getattr(args, "compare_to", None))
     try:
         runner.export_reports(result, out_dir)
     except OSError as error:
@@ -553,6 +570,13 @@ def _export_target(out_dir: Path) -> set[str]:
     return ours
 
 
+def _command_mcp(args: argparse.Namespace) -> int:
+    from gaai_graph.mcp_server import serve  # lazy: the MCP SDK loads only for `gaai mcp`
+
+    serve(args.out, transport=args.transport, host=args.host, port=args.port)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `gaai` command; returns the process exit code."""
     parser = _build_parser()
@@ -569,6 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export-demo": _command_export_demo,
         "resume": _command_resume,
         "catalog": durable_commands.command_catalog,
+        "mcp": _command_mcp,
     }
     try:
         return handlers[args.command](args)

@@ -35,12 +35,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
 from gaai_graph.catalog import CATALOG_FILE_NAME, CatalogError, diff_epochs, open_catalog
-from gaai_graph.catalog.changes import (
-    annotate,
-    changes_since,
-    compare_reports,
-    earlier_epoch,
-)
+from gaai_graph.catalog.changes import annotate_from_catalog, check_compare_to, compare_reports
 from gaai_graph.catalog.recorder import record_run_safely
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
@@ -153,6 +148,12 @@ class _Tools:
         try:
             await asyncio.to_thread(policy.confirm_snapshot, context.source)
             await asyncio.to_thread(policy.confirm_vertical, context.vertical)
+            await asyncio.to_thread(
+                check_compare_to,
+                self.settings.catalog_path,
+                compare_to or None,
+                name="compare_to",
+            )
         except GaaiError as error:
             raise _refuse(error) from None
         run_id = f"mcp-{uuid.uuid4().hex[:12]}"
@@ -180,12 +181,16 @@ class _Tools:
             raise _refuse(error) from None
         if result.summary is None:
             raise ToolError(f"run {run_id} ended without a summary: {_errors(result.errors)}")
-        schema = result.values.get("schema")
-        changes = await asyncio.to_thread(
-            self._changes, run_id, result.values, result.reports, schema, compare_to
-        )
-        if changes is not None:
-            annotate(result.summary, result.reports, changes)
+        try:
+            changes = await asyncio.to_thread(
+                annotate_from_catalog,
+                self.settings.catalog_path,
+                run_id,
+                result.values,
+                compare_to or None,
+            )
+        except GaaiError as error:
+            raise _refuse(error) from None
         run_dir = out_dir / run_id
         await asyncio.to_thread(runner.export_reports, result, run_dir)
         from gaai_graph.reporting.files import report_file_stems
@@ -217,37 +222,6 @@ class _Tools:
             "catalog_problem": problem,
             "read_with": "read_report(run_id, template_id) — empty template_id: the summary",
         }
-
-    def _changes(
-        self,
-        run_id: str,
-        values: dict[str, Any],
-        reports: list[Report],
-        schema: Any,
-        compare_to: str | None,
-    ) -> Any:
-        if schema is None or not self.settings.catalog_path.is_file():
-            if compare_to and compare_to != "last":
-                raise ToolError(f"compare_to {compare_to!r}: this server has no runs yet")
-            return None
-        catalog = open_catalog(self.settings.catalog_path, create=False)
-        try:
-            earlier = earlier_epoch(
-                catalog,
-                epoch_id=run_id,
-                source=schema.source,
-                graph_name=schema.graph_name,
-                question=[r.text for r in values.get("requirements", [])],
-                compare_to=compare_to,
-            )
-            if earlier is None:
-                return None
-            dumped = [report.model_dump(mode="json") for report in reports]
-            return changes_since(catalog, earlier, run_id, dumped)
-        except CatalogError as error:
-            raise _refuse(error) from None
-        finally:
-            catalog.close()
 
     # ----------------------------------------------------------------------- catalog
 

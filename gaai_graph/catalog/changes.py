@@ -23,11 +23,12 @@ A pair where nothing compared moved says so in one line (`RunChanges.lines`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gaai_graph.catalog.base import CatalogBackend, Epoch
+from gaai_graph.catalog.base import CatalogBackend, CatalogError, Epoch
 from gaai_graph.catalog.diff import template_key
 from gaai_graph.models import Report, RunSummary
 
@@ -40,7 +41,9 @@ __all__ = [
     "ReportChanges",
     "RunChanges",
     "annotate",
+    "annotate_from_catalog",
     "changes_since",
+    "check_compare_to",
     "community_changes",
     "compare_reports",
     "density",
@@ -51,6 +54,8 @@ SAME_COMMUNITY_JACCARD = 0.5
 """Jaccard index of members at or above which an earlier and a later group are one community."""
 CONTAINMENT = 0.5
 """Share of a group's members that must land in one other group for a merge or split."""
+logger = logging.getLogger(__name__)
+
 LARGEST_MOVES = 3
 """How many of the largest rank moves a report names."""
 
@@ -490,3 +495,95 @@ def annotate(summary: RunSummary, reports: Sequence[Report], changes: RunChanges
             report.notes[:0] = [
                 f"Since run {changes.epoch_before}: {line}" for line in compared.lines()
             ]
+
+
+def check_compare_to(
+    catalog_spec: Any, compare_to: str | None, *, name: str = "--compare-to"
+) -> None:
+    """Refuse, before a run, a `compare_to` run id the catalog does not hold.
+
+    Args:
+        catalog_spec: The catalog the run will be recorded in.
+        compare_to: The run id asked for (None and `last` always pass).
+        name: How the message names the option.
+
+    Raises:
+        CatalogError: one line naming the run id and where to look.
+    """
+    if not compare_to or compare_to == LAST:
+        return
+    from gaai_graph.catalog.recorder import open_catalog
+
+    try:
+        catalog = open_catalog(catalog_spec, create=False)
+    except CatalogError:
+        raise CatalogError(
+            f"{name} {compare_to[:80]!r}: there is no catalog with earlier runs yet; "
+            f"leave {name} out for the first run"
+        ) from None
+    try:
+        catalog.get_epoch(compare_to)
+    except CatalogError:
+        raise CatalogError(
+            f"{name} {compare_to[:80]!r}: no such run in the catalog; the catalog "
+            f"lists the run ids (or use {name} last)"
+        ) from None
+    finally:
+        catalog.close()
+
+
+def annotate_from_catalog(
+    catalog_spec: Any, epoch_id: str, values: Mapping[str, Any], compare_to: str | None = None
+) -> RunChanges | None:
+    """Lead a finished run's summary and reports with what changed since an earlier run.
+
+    Call it before the reports are written. Nothing happens when the catalog is missing or
+    holds no earlier run of the same source and question (see `earlier_epoch`).
+
+    Args:
+        catalog_spec: The catalog the run is recorded in (a path or an arangodb:// URL).
+        epoch_id: The run's id.
+        values: The run's final state (`schema`, `requirements`, `reports`, `summary`).
+        compare_to: As in `earlier_epoch`.
+
+    Returns:
+        The changes written into the summary and reports, or None.
+
+    Never raises: a catalog that cannot be read is logged and the run is left as it is
+    (check an explicit `compare_to` before the run with `check_compare_to`).
+    """
+    from gaai_graph.catalog.recorder import describe_catalog, open_catalog
+
+    schema, summary = values.get("schema"), values.get("summary")
+    if schema is None or summary is None:
+        return None
+    reports: list[Report] = list(values.get("reports", []))
+    try:
+        catalog = open_catalog(catalog_spec, create=False)
+    except CatalogError:
+        return None  # no catalog yet: the first run has nothing to compare with
+    try:
+        earlier = earlier_epoch(
+            catalog,
+            epoch_id=epoch_id,
+            source=schema.source,
+            graph_name=schema.graph_name,
+            question=[r.text for r in values.get("requirements", [])],
+            compare_to=compare_to,
+        )
+        if earlier is None:
+            return None
+        dumped = [report.model_dump(mode="json") for report in reports]
+        changes = changes_since(catalog, earlier, epoch_id, dumped)
+    except Exception:
+        # The run's results matter more than the comparison: never lose them over it.
+        logger.warning(
+            "could not compare with earlier runs in %s",
+            describe_catalog(catalog_spec),
+            exc_info=True,
+        )
+        return None
+    finally:
+        catalog.close()
+    annotate(summary, reports, changes)
+    return changes
