@@ -260,7 +260,7 @@ class _Tools:
         self,
         run_id: str,
         template_id: str = "",
-        format: Literal["markdown", "json"] = "markdown",
+        format: str = "markdown",
         max_chars: int = DEFAULT_REPORT_CHARS,
     ) -> dict[str, Any]:
         try:
@@ -436,7 +436,7 @@ def build_server(settings: McpSettings) -> MCPServer:
     def read_report(
         run_id: str,
         template_id: str = "",
-        format: Literal["markdown", "json"] = "markdown",
+        format: str = "markdown",
         max_chars: int = DEFAULT_REPORT_CHARS,
     ) -> dict[str, Any]:
         """Read a run's summary (empty template_id) or one report, cut at max_chars characters.
