@@ -217,3 +217,48 @@ def test_annotate_leads_the_summary_and_the_report() -> None:
     assert summary.key_findings[-1] == "finding"
     assert report.notes[0].startswith("Since run E1: pagerank report: entered the top list: Cy")
     assert report.notes[-1] == "an older note"
+
+
+def test_a_second_run_on_changed_data_leads_with_what_changed(tmp_path, capsys) -> None:
+    """Planted: 40 new referrals to one customer, who must enter the influence top list."""
+    import json
+
+    from gaai_graph.cli import main
+
+    snapshot = tmp_path / "snapshot"
+    assert main(["export-demo", "--out", str(snapshot), "--format", "jsonl"]) == 0
+    out = tmp_path / "out"
+    question = "Who are the most influential customers by referrals?"
+    run = ["run", "--source", str(snapshot), "--text", question, "--out", str(out), "--quiet"]
+    assert main([*run, "--thread-id", "before"]) == 0
+    first = (out / "summary.md").read_text(encoding="utf-8")
+    assert "Changes since run" not in first
+
+    planted = "customers/c000999"
+    name = next(
+        json.loads(line)["name"]
+        for line in (snapshot / "customers.jsonl").read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["_id"] == planted
+    )
+    with (snapshot / "referred.jsonl").open("a", encoding="utf-8") as edges:
+        for n in range(40):
+            source = f"customers/c{n + 100:06d}"
+            edges.write(json.dumps({"_key": f"planted{n}", "_from": source, "_to": planted}) + "\n")
+    capsys.readouterr()
+    assert main([*run, "--thread-id", "after"]) == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    findings = summary["key_findings"]
+    assert findings[0] == "Changes since run before:"
+    text = "\n".join(findings)
+    assert "edges (+40)" in text
+    assert f"entered the top list: {name} ({planted})" in text
+    assert "Changes since run before:" in (out / "summary.md").read_text(encoding="utf-8")
+    noted = [
+        path
+        for path in (out / "reports").glob("*.json")
+        if any(
+            note.startswith("Since run before:")
+            for note in json.loads(path.read_text(encoding="utf-8"))["notes"]
+        )
+    ]
+    assert noted, "each compared report carries its own change lines"
