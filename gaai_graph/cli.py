@@ -145,6 +145,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     durable_commands.add_run_options(run)
     durable_commands.add_commands(commands)
+    ask = commands.add_parser("ask", help="ask a follow-up question on a finished run")
+    ask.add_argument("question", help="the follow-up question")
+    ask.add_argument("--thread-id", required=True, help="the finished run it follows")
+    ask.add_argument("--out", default="gaai-output", metavar="DIR", help="the run's --out")
+    ask.add_argument("--catalog", metavar="SPEC", help="default: <out>/catalog.sqlite")
+    ask.add_argument("--source", help="the run's source, when its URL held a password")
     mcp = commands.add_parser("mcp", help="serve the analyses as Model Context Protocol tools")
     mcp.add_argument("--transport", choices=("stdio", "streamable-http"), default="stdio")
     mcp.add_argument("--host", default="127.0.0.1", help="streamable-http only")
@@ -570,6 +576,30 @@ def _export_target(out_dir: Path) -> set[str]:
     return ours
 
 
+def _command_ask(args: argparse.Namespace) -> int:
+    from gaai_graph.followup import ask_followup
+    from gaai_graph.reporting.markdown import render_console_summary
+    from gaai_graph.validation import check_thread_id
+
+    check_thread_id(args.thread_id, name="--thread-id")
+    catalog = args.catalog or str(Path(args.out) / "catalog.sqlite")
+    answer = asyncio.run(
+        ask_followup(
+            args.question,
+            thread_id=args.thread_id,
+            catalog=catalog,
+            out_dir=args.out,
+            source=args.source,
+        )
+    )
+    assert answer.result.summary is not None
+    print(render_console_summary(answer.result.summary, answer.reports))
+    print(f"\nFollow-up {answer.run_id} written to {answer.out_dir}/")
+    if answer.catalog_problem:
+        print(f"gaai: warning: {answer.catalog_problem}", file=sys.stderr)
+    return 0
+
+
 def _command_mcp(args: argparse.Namespace) -> int:
     from gaai_graph.mcp_server import serve  # lazy: the MCP SDK loads only for `gaai mcp`
 
@@ -594,6 +624,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "resume": _command_resume,
         "catalog": durable_commands.command_catalog,
         "mcp": _command_mcp,
+        "ask": _command_ask,
     }
     try:
         return handlers[args.command](args)

@@ -8,7 +8,9 @@ gaai mcp --transport streamable-http --port 8000 --out mcp-output   # http://127
 Tools: `analyse` (run the workflow on a source against a question), `list_runs` (the
 catalog's epochs), `read_report` (a run's summary or one report, Markdown or JSON, cut at a
 stated number of characters), `compare_runs` (two epochs: what changed, and the catalog's
-template-by-template diff) and `list_methods` (the graph methods this installation knows).
+template-by-template diff), `ask_followup` (a follow-up question on a finished run, computing
+only what it lacks; `gaai_graph.followup`) and `list_methods` (the graph methods this
+installation knows).
 
 An MCP client is a caller, not the operator: every tool obeys the operator's trust policy
 (`TrustPolicy.from_environment()`, the LangGraph server's: `GAAI_ALLOWED_SOURCES`,
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
 import logging
 import time
@@ -223,6 +226,48 @@ class _Tools:
             "read_with": "read_report(run_id, template_id) — empty template_id: the summary",
         }
 
+    async def ask_followup(self, run_id: str, question: str) -> dict[str, Any]:
+        from gaai_graph.followup import ask_followup
+
+        try:
+            check_thread_id(run_id, name="run_id")
+        except GaaiError as error:
+            raise _refuse(error) from None
+        if not isinstance(question, str) or not question.strip():
+            raise ToolError("question is empty: ask what you want to know next")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise ToolError(
+                f"question has {len(question)} characters; at most {MAX_QUESTION_CHARS} are "
+                "accepted: ask a shorter question"
+            )
+        async with self.runs:
+            try:
+                answer = await ask_followup(
+                    question,
+                    thread_id=run_id,
+                    catalog=self.settings.catalog_path,
+                    out_dir=self.settings.out_dir,
+                    runner_factory=functools.partial(_PolicyRunner, self.context_class),
+                    name="run_id",
+                )
+            except GaaiError as error:
+                raise _refuse(error) from None
+        summary = answer.result.summary
+        assert summary is not None
+        return {
+            "run_id": answer.run_id,
+            "follows": answer.follows,
+            "headline": summary.headline,
+            "key_findings": summary.key_findings,
+            "executed": answer.executed,
+            "reused": answer.reused,
+            "reports": [
+                {"template_id": r.template_id, "title": r.title, "status": r.status}
+                for r in answer.reports
+            ],
+            "catalog_problem": answer.catalog_problem,
+        }
+
     # ----------------------------------------------------------------------- catalog
 
     def _open_catalog(self) -> Any:
@@ -421,6 +466,16 @@ def build_server(settings: McpSettings) -> MCPServer:
                 latest earlier run of the same source and question.
         """
         return await tools.analyse(question, source, graph_name, vertical, compare_to)
+
+    @server.tool()
+    async def ask_followup(run_id: str, question: str) -> dict[str, Any]:
+        """Ask a follow-up question on a finished run; only analyses it lacks are computed.
+
+        Args:
+            run_id: The finished run (from analyse or list_runs).
+            question: The next question, e.g. "And which segments of customers are there?".
+        """
+        return await tools.ask_followup(run_id, question)
 
     @server.tool()
     def list_runs(source: str | None = None, limit: int = 20) -> dict[str, Any]:

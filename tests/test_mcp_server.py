@@ -19,7 +19,7 @@ from gaai_graph.mcp_server import MAX_REPORT_CHARS, McpSettings, build_server
 from gaai_graph.trust import TrustPolicy
 
 QUESTION = "Who are the most influential customers?"
-TOOLS = {"analyse", "list_runs", "read_report", "compare_runs", "list_methods"}
+TOOLS = {"analyse", "ask_followup", "list_runs", "read_report", "compare_runs", "list_methods"}
 
 
 def _server(out: Path, environ: dict[str, str] | None = None) -> Any:
@@ -121,6 +121,24 @@ async def test_compare_to_another_source_reports_the_size_change(tmp_path) -> No
     assert second["compared_with"] == first["run_id"]
     text = "\n".join(second["changes"])
     assert "vertices (+" in text and "edges (+" in text
+
+
+async def test_follow_up_through_mcp_reuses_the_finished_run(tmp_path) -> None:
+    async with Client(_server(tmp_path / "mcp")) as client:
+        first = _data(await client.call_tool("analyse", {"question": QUESTION}))
+        follow = _data(
+            await client.call_tool(
+                "ask_followup",
+                {"run_id": first["run_id"], "question": f"{QUESTION} Which segments are there?"},
+            )
+        )
+        assert follow["follows"] == first["run_id"]
+        assert len(follow["executed"]) == 1 and len(follow["reused"]) == 1
+        summary = _data(await client.call_tool("read_report", {"run_id": follow["run_id"]}))
+        assert "Follow-up on run" in summary["content"]
+        assert "run_id 'nope'" in _refusal(
+            await client.call_tool("ask_followup", {"run_id": "nope", "question": "x"})
+        )
 
 
 @pytest.mark.parametrize(
