@@ -298,3 +298,37 @@ def test_gaai_help_does_not_load_the_mcp_sdk() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "--transport" in done.stdout
+
+
+def test_list_methods_reads_the_registry_when_present(monkeypatch) -> None:
+    import types
+    from types import SimpleNamespace
+
+    import gaai_graph.methods
+    from gaai_graph.mcp_server import list_methods
+
+    assert list_methods()["source"] in {"registry", "vocabulary"}
+    registry = types.ModuleType("gaai_graph.methods.registry")
+    registry.METHODS = {  # type: ignore[attr-defined]
+        "pagerank": SimpleNamespace(
+            label="PageRank",
+            description="Importance from incoming links.",
+            intents=("importance",),
+            reference="Brin & Page 1998",
+            parameters=(SimpleNamespace(name="damping_factor"),),
+        )
+    }
+    monkeypatch.setitem(sys.modules, "gaai_graph.methods.registry", registry)
+    monkeypatch.setattr(gaai_graph.methods, "registry", registry, raising=False)
+    listed = list_methods()
+    assert listed["source"] == "registry"
+    assert listed["methods"] == [
+        {
+            "name": "pagerank",
+            "label": "PageRank",
+            "description": "Importance from incoming links.",
+            "intents": ["importance"],
+            "reference": "Brin & Page 1998",
+            "parameters": ["damping_factor"],
+        }
+    ]
