@@ -148,8 +148,25 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="SERVICE_ID",
         help="use this running Graph Analytics Engine (never deleted) instead of starting one",
     )
+    run.add_argument(
+        "--compare-to",
+        metavar="RUN|last",
+        help="say what changed since this earlier run (a run id, or 'last'); default: the "
+        "latest earlier run of the same source and question in the catalog, if any",
+    )
     durable_commands.add_run_options(run)
     durable_commands.add_commands(commands)
+    ask = commands.add_parser("ask", help="ask a follow-up question on a finished run")
+    ask.add_argument("question", help="the follow-up question")
+    ask.add_argument("--thread-id", required=True, help="the finished run it follows")
+    ask.add_argument("--out", default="gaai-output", metavar="DIR", help="the run's --out")
+    ask.add_argument("--catalog", metavar="SPEC", help="default: <out>/catalog.sqlite")
+    ask.add_argument("--source", help="the run's source, when its URL held a password")
+    mcp = commands.add_parser("mcp", help="serve the analyses as Model Context Protocol tools")
+    mcp.add_argument("--transport", choices=("stdio", "streamable-http"), default="stdio")
+    mcp.add_argument("--host", default="127.0.0.1", help="streamable-http only")
+    mcp.add_argument("--port", type=positive_int, default=8000, help="streamable-http only")
+    mcp.add_argument("--out", default="gaai-mcp-output", metavar="DIR", help="runs and catalog")
 
     export = commands.add_parser("export-demo", help="write the demo graph as a snapshot")
     export.add_argument(
@@ -385,6 +402,9 @@ def _command_run(args: argparse.Namespace) -> int:
     # is made afterwards is removed again if the graph refuses the run (`Leftovers`).
     durable_commands.validate_run(run_options, documents)
     _check_out_dir(args.out, create=False)
+    from gaai_graph.catalog.changes import check_compare_to
+
+    check_compare_to(durable_commands.catalog_spec(args, options), args.compare_to)
     leftovers = durable_commands.Leftovers()
     thread_id = args.thread_id or durable_commands.new_thread_id()
     out_dir = Path(args.out)
@@ -468,6 +488,9 @@ def _run_thread(
     if result.summary is None:
         raise GaaiError("the run ended without a summary")
     out_dir = Path(args.out)
+    from gaai_graph.catalog.changes import annotate_from_catalog
+
+    annotate_from_catalog(catalog, thread_id, result.values, getattr(args, "compare_to", None))
     try:
         runner.export_reports(result, out_dir)
     except OSError as error:
@@ -565,6 +588,37 @@ def _export_target(out_dir: Path) -> set[str]:
     return ours
 
 
+def _command_ask(args: argparse.Namespace) -> int:
+    from gaai_graph.followup import ask_followup
+    from gaai_graph.reporting.markdown import render_console_summary
+    from gaai_graph.validation import check_thread_id
+
+    check_thread_id(args.thread_id, name="--thread-id")
+    catalog = args.catalog or str(Path(args.out) / "catalog.sqlite")
+    answer = asyncio.run(
+        ask_followup(
+            args.question,
+            thread_id=args.thread_id,
+            catalog=catalog,
+            out_dir=args.out,
+            source=args.source,
+        )
+    )
+    assert answer.result.summary is not None
+    print(render_console_summary(answer.result.summary, answer.reports))
+    print(f"\nFollow-up {answer.run_id} written to {answer.out_dir}/")
+    if answer.catalog_problem:
+        print(f"gaai: warning: {answer.catalog_problem}", file=sys.stderr)
+    return 0
+
+
+def _command_mcp(args: argparse.Namespace) -> int:
+    from gaai_graph.mcp_server import serve  # lazy: the MCP SDK loads only for `gaai mcp`
+
+    serve(args.out, transport=args.transport, host=args.host, port=args.port)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `gaai` command; returns the process exit code."""
     parser = _build_parser()
@@ -581,6 +635,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export-demo": _command_export_demo,
         "resume": _command_resume,
         "catalog": durable_commands.command_catalog,
+        "mcp": _command_mcp,
+        "ask": _command_ask,
     }
     try:
         return handlers[args.command](args)

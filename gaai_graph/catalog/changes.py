@@ -1,0 +1,589 @@
+"""What changed between two runs of the same question: movers, communities and graph size.
+
+Works on stored report JSON (`Report.model_dump(mode="json")`, as the catalog keeps it), so it
+does not depend on how reports are rendered. Reports are paired by what they compute
+(`template_key`: algorithm, projection, parameters), as `gaai catalog diff` pairs them.
+
+Per pair of reports:
+
+* **Top list**: entities entering and leaving the top list (by name and id), and the largest
+  rank moves among those in both lists.
+* **Communities** (reports with groups): matched by member overlap. Two groups are the same
+  community when the Jaccard index of their members is at least `SAME_COMMUNITY_JACCARD`
+  (0.5). A later group holding at least `CONTAINMENT` (half) of each of two or more earlier
+  groups is a merge; an earlier group whose members make up at least half of two or more later
+  groups split. Unmatched earlier groups dissolved, unmatched later groups were born. The
+  members compared are the ones a report stores (`Group.members_sample`: every member of a
+  group of at most 25, else its five highest-degree members), which the text says.
+* **Graph size**: vertex and edge counts of the analysed projection and its density
+  (m / n(n-1) directed, 2m / n(n-1) undirected).
+
+A pair where nothing compared moved says so in one line (`RunChanges.lines`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gaai_graph.catalog.base import CatalogBackend, CatalogError, Epoch
+from gaai_graph.catalog.diff import template_key
+from gaai_graph.models import Report, RunSummary
+
+__all__ = [
+    "CONTAINMENT",
+    "LAST",
+    "SAME_COMMUNITY_JACCARD",
+    "CommunityChange",
+    "RankMove",
+    "ReportChanges",
+    "RunChanges",
+    "annotate",
+    "annotate_from_catalog",
+    "changes_since",
+    "check_compare_to",
+    "community_changes",
+    "compare_reports",
+    "density",
+    "earlier_epoch",
+]
+
+SAME_COMMUNITY_JACCARD = 0.5
+"""Jaccard index of members at or above which an earlier and a later group are one community."""
+CONTAINMENT = 0.5
+"""Share of a group's members that must land in one other group for a merge or split."""
+logger = logging.getLogger(__name__)
+
+LARGEST_MOVES = 3
+"""How many of the largest rank moves a report names."""
+
+
+@dataclass(frozen=True)
+class RankMove:
+    """An entity in both top lists whose rank changed."""
+
+    entity: str
+    label: str
+    rank_before: int
+    rank_after: int
+
+    @property
+    def delta(self) -> int:
+        """Places gained (positive) or lost (negative)."""
+        return self.rank_before - self.rank_after
+
+
+@dataclass(frozen=True)
+class CommunityChange:
+    """A community born, dissolved, merged or split (groups by 1-based place in their report)."""
+
+    kind: str
+    """`born`, `dissolved`, `merged` or `split`."""
+    groups_before: tuple[int, ...]
+    groups_after: tuple[int, ...]
+    sizes_before: tuple[int, ...]
+    sizes_after: tuple[int, ...]
+    overlap: float
+    """The overlap that decided it: Jaccard for born/dissolved (best found), containment for
+    merged/split (smallest share among the parts)."""
+    example_members: tuple[str, ...] = ()
+
+
+@dataclass
+class ReportChanges:
+    """How one question's result changed between two runs."""
+
+    key: str
+    title: str
+    template_before: str
+    template_after: str
+    entered_top: list[tuple[str, str]] = field(default_factory=list)
+    """(id, label) of entities new in the top list."""
+    left_top: list[tuple[str, str]] = field(default_factory=list)
+    moves: list[RankMove] = field(default_factory=list)
+    """The largest rank moves, largest first."""
+    communities: list[CommunityChange] = field(default_factory=list)
+    size_before: tuple[int, int] | None = None
+    """(vertices, edges) of the analysed projection."""
+    size_after: tuple[int, int] | None = None
+    density_before: float | None = None
+    density_after: float | None = None
+    status_before: str = ""
+    status_after: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything compared moved."""
+        return bool(
+            self.entered_top
+            or self.left_top
+            or self.moves
+            or self.communities
+            or self.size_before != self.size_after
+            or self.status_before != self.status_after
+        )
+
+    def lines(self) -> list[str]:
+        """Plain sentences naming what changed, with the evidence (one line if nothing did)."""
+        if not self.changed:
+            return [f"{self.title}: no change since the earlier run."]
+        out: list[str] = []
+        if self.status_before != self.status_after:
+            out.append(f"status {self.status_before} -> {self.status_after}")
+        if self.size_before != self.size_after and self.size_before and self.size_after:
+            (v0, e0), (v1, e1) = self.size_before, self.size_after
+            text = f"graph {v0} -> {v1} vertices ({v1 - v0:+d}), {e0} -> {e1} edges ({e1 - e0:+d})"
+            if self.density_before is not None and self.density_after is not None:
+                text += f", density {self.density_before:.4g} -> {self.density_after:.4g}"
+            out.append(text)
+        if self.entered_top:
+            out.append("entered the top list: " + _names(self.entered_top))
+        if self.left_top:
+            out.append("left the top list: " + _names(self.left_top))
+        if self.moves:
+            out.append(
+                "largest rank moves: "
+                + ", ".join(
+                    f"{m.label} ({m.entity}) #{m.rank_before} -> #{m.rank_after}"
+                    for m in self.moves
+                )
+            )
+        for change in self.communities:
+            out.append(_community_line(change))
+        return [f"{self.title}: {line}" for line in out]
+
+
+@dataclass
+class RunChanges:
+    """Every compared question of a run against an earlier run of the same question."""
+
+    epoch_before: str
+    epoch_after: str
+    reports: list[ReportChanges]
+    only_before: list[str] = field(default_factory=list)
+    """Titles of results the earlier run had and this one has not."""
+    only_after: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether any result moved, appeared or disappeared."""
+        return bool(self.only_before or self.only_after or any(r.changed for r in self.reports))
+
+    def lines(self) -> list[str]:
+        """What changed since the earlier epoch, or one line saying nothing did."""
+        if not self.changed:
+            return [
+                f"Nothing changed since run {self.epoch_before}: same graph size, top lists "
+                "and communities."
+            ]
+        out = [f"Changes since run {self.epoch_before}:"]
+        for report in self.reports:
+            if report.changed:
+                out.extend(report.lines())
+        out.extend(f"{title}: only in the earlier run" for title in self.only_before)
+        out.extend(f"{title}: new in this run" for title in self.only_after)
+        return out
+
+    def for_template(self, template_id: str) -> ReportChanges | None:
+        """The changes of the later run's report `template_id`, if it was compared."""
+        return next((r for r in self.reports if r.template_after == template_id), None)
+
+
+def density(vertices: int, edges: int, directed: bool) -> float | None:
+    """Edges over possible edges (no self-loops); None below two vertices."""
+    if vertices < 2:
+        return None
+    possible = vertices * (vertices - 1)
+    return edges / possible if directed else 2 * edges / possible
+
+
+def compare_reports(
+    before: Sequence[Mapping[str, Any]],
+    after: Sequence[Mapping[str, Any]],
+    *,
+    epoch_before: str = "earlier",
+    epoch_after: str = "this run",
+) -> RunChanges:
+    """Compare the reports of two runs of the same question.
+
+    Args:
+        before: Report JSON of the earlier run.
+        after: Report JSON of the later run.
+        epoch_before: The earlier run's id, for the text.
+        epoch_after: The later run's id.
+
+    Returns:
+        The changes, report by report (paired by what they compute, then template id order).
+    """
+    grouped_before = _by_key(before)
+    grouped_after = _by_key(after)
+    compared: list[ReportChanges] = []
+    only_before: list[str] = []
+    only_after: list[str] = []
+    for key in sorted(set(grouped_before) | set(grouped_after)):
+        a_list, b_list = grouped_before.get(key, []), grouped_after.get(key, [])
+        for a, b in zip(a_list, b_list, strict=False):
+            compared.append(_compare_pair(key, a, b))
+        only_before.extend(str(r.get("title", r.get("template_id"))) for r in a_list[len(b_list) :])
+        only_after.extend(str(r.get("title", r.get("template_id"))) for r in b_list[len(a_list) :])
+    compared.sort(key=lambda change: change.template_after)
+    return RunChanges(epoch_before, epoch_after, compared, sorted(only_before), sorted(only_after))
+
+
+def _by_key(reports: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    grouped: dict[str, list[Mapping[str, Any]]] = {}
+    for report in sorted(reports, key=lambda r: str(r.get("template_id"))):
+        grouped.setdefault(template_key(dict(report)), []).append(report)
+    return grouped
+
+
+def _compare_pair(key: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> ReportChanges:
+    top_a = [
+        (str(e.get("id")), str(e.get("label") or e.get("id"))) for e in a.get("top_entities") or []
+    ]
+    top_b = [
+        (str(e.get("id")), str(e.get("label") or e.get("id"))) for e in b.get("top_entities") or []
+    ]
+    rank_a = {entity: rank for rank, (entity, _) in enumerate(top_a, 1)}
+    rank_b = {entity: rank for rank, (entity, _) in enumerate(top_b, 1)}
+    moves = [
+        RankMove(entity, label, rank_a[entity], rank_b[entity])
+        for entity, label in top_b
+        if entity in rank_a and rank_a[entity] != rank_b[entity]
+    ]
+    moves.sort(key=lambda move: (-abs(move.delta), move.rank_after))
+    size_a, density_a = _size(a)
+    size_b, density_b = _size(b)
+    return ReportChanges(
+        key=key,
+        title=str(b.get("title") or b.get("template_id")),
+        template_before=str(a.get("template_id")),
+        template_after=str(b.get("template_id")),
+        entered_top=[(e, label) for e, label in top_b if e not in rank_a],
+        left_top=[(e, label) for e, label in top_a if e not in rank_b],
+        moves=moves[:LARGEST_MOVES],
+        communities=community_changes(
+            [_members(g) for g in a.get("groups") or []],
+            [_members(g) for g in b.get("groups") or []],
+            sizes_before=[int(g.get("size", 0)) for g in a.get("groups") or []],
+            sizes_after=[int(g.get("size", 0)) for g in b.get("groups") or []],
+        ),
+        size_before=size_a,
+        size_after=size_b,
+        density_before=density_a,
+        density_after=density_b,
+        status_before=str(a.get("status", "")),
+        status_after=str(b.get("status", "")),
+    )
+
+
+def _members(group: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(str(member) for member in group.get("members_sample") or [])
+
+
+def _size(report: Mapping[str, Any]) -> tuple[tuple[int, int] | None, float | None]:
+    metrics = report.get("metrics") or {}
+    vertices, edges = metrics.get("vertex_count"), metrics.get("edge_count")
+    if not isinstance(vertices, int) or not isinstance(edges, int):
+        return None, None
+    projection = report.get("projection") or {}
+    directed = bool(projection.get("directed", metrics.get("directed", True)))
+    return (vertices, edges), density(vertices, edges, directed)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _share(part: frozenset[str], whole: frozenset[str]) -> float:
+    """Share of `part`'s members that are in `whole`."""
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def community_changes(
+    before: Sequence[frozenset[str]],
+    after: Sequence[frozenset[str]],
+    *,
+    sizes_before: Sequence[int] | None = None,
+    sizes_after: Sequence[int] | None = None,
+) -> list[CommunityChange]:
+    """Communities born, dissolved, merged and split between two lists of member sets.
+
+    Args:
+        before: Members of each earlier group.
+        after: Members of each later group.
+        sizes_before: Each earlier group's size (default: its member count).
+        sizes_after: Each later group's size.
+
+    Returns:
+        Merges and splits first, then dissolved and born communities.
+    """
+    sizes_a = list(sizes_before or [len(g) for g in before])
+    sizes_b = list(sizes_after or [len(g) for g in after])
+    same = {
+        (i, j)
+        for i, a in enumerate(before)
+        for j, b in enumerate(after)
+        if _jaccard(a, b) >= SAME_COMMUNITY_JACCARD
+    }
+    matched_a = {i for i, _ in same}
+    matched_b = {j for _, j in same}
+    changes: list[CommunityChange] = []
+    explained_a: set[int] = set()
+    explained_b: set[int] = set()
+    for j, b in enumerate(after):
+        parts = [i for i, a in enumerate(before) if a and _share(a, b) >= CONTAINMENT]
+        if len(parts) >= 2:
+            changes.append(
+                CommunityChange(
+                    "merged",
+                    tuple(i + 1 for i in parts),
+                    (j + 1,),
+                    tuple(sizes_a[i] for i in parts),
+                    (sizes_b[j],),
+                    min(_share(before[i], b) for i in parts),
+                    tuple(sorted(b)[:5]),
+                )
+            )
+            explained_a.update(parts)
+            explained_b.add(j)
+    for i, a in enumerate(before):
+        parts = [j for j, b in enumerate(after) if b and _share(b, a) >= CONTAINMENT]
+        if len(parts) >= 2:
+            changes.append(
+                CommunityChange(
+                    "split",
+                    (i + 1,),
+                    tuple(j + 1 for j in parts),
+                    (sizes_a[i],),
+                    tuple(sizes_b[j] for j in parts),
+                    min(_share(after[j], a) for j in parts),
+                    tuple(sorted(a)[:5]),
+                )
+            )
+            explained_a.add(i)
+            explained_b.update(parts)
+    for i, a in enumerate(before):
+        if i not in matched_a and i not in explained_a:
+            best = max((_jaccard(a, b) for b in after), default=0.0)
+            changes.append(
+                CommunityChange(
+                    "dissolved", (i + 1,), (), (sizes_a[i],), (), best, tuple(sorted(a)[:5])
+                )
+            )
+    for j, b in enumerate(after):
+        if j not in matched_b and j not in explained_b:
+            best = max((_jaccard(a, b) for a in before), default=0.0)
+            changes.append(
+                CommunityChange("born", (), (j + 1,), (), (sizes_b[j],), best, tuple(sorted(b)[:5]))
+            )
+    return changes
+
+
+def _names(entities: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(
+        label if label == entity else f"{label} ({entity})" for entity, label in entities
+    )
+
+
+def _community_line(change: CommunityChange) -> str:
+    def groups(places: tuple[int, ...], sizes: tuple[int, ...]) -> str:
+        return " + ".join(f"group {p} ({s} members)" for p, s in zip(places, sizes, strict=True))
+
+    members = ", ".join(change.example_members)
+    if change.kind == "merged":
+        return (
+            f"communities merged: earlier {groups(change.groups_before, change.sizes_before)} -> "
+            f"{groups(change.groups_after, change.sizes_after)} (each part has >= "
+            f"{change.overlap:.0%} of its stored members in it; e.g. {members})"
+        )
+    if change.kind == "split":
+        return (
+            f"community split: earlier {groups(change.groups_before, change.sizes_before)} -> "
+            f"{groups(change.groups_after, change.sizes_after)} (each part draws >= "
+            f"{change.overlap:.0%} of its stored members from it; e.g. {members})"
+        )
+    if change.kind == "dissolved":
+        return (
+            f"community dissolved: earlier {groups(change.groups_before, change.sizes_before)} "
+            f"has no successor (best Jaccard {change.overlap:.2f} < {SAME_COMMUNITY_JACCARD}; "
+            f"members {members})"
+        )
+    return (
+        f"community born: {groups(change.groups_after, change.sizes_after)} has no earlier match "
+        f"(best Jaccard {change.overlap:.2f} < {SAME_COMMUNITY_JACCARD}; members {members})"
+    )
+
+
+# --------------------------------------------------------------------------- the catalog side
+
+LAST = "last"
+"""`compare_to` value: the latest earlier finished run of the same source and graph."""
+MAX_SUMMARY_LINES = 12
+"""Most change lines put at the head of a summary's key findings (the rest stay per report)."""
+
+
+def earlier_epoch(
+    catalog: CatalogBackend,
+    *,
+    epoch_id: str,
+    source: str,
+    graph_name: str | None,
+    question: Iterable[str],
+    compare_to: str | None = None,
+) -> Epoch | None:
+    """The earlier run a run is compared with, if any.
+
+    Args:
+        catalog: The catalog holding earlier runs.
+        epoch_id: The run being compared (never its own predecessor).
+        source: The run's source (as its schema names it).
+        graph_name: The run's named graph.
+        question: The run's requirement texts.
+        compare_to: None: the latest earlier finished run of the same source, graph and
+            question; `"last"`: the latest earlier finished run of the same source and graph,
+            whatever it asked; else the id of the run to compare with.
+
+    Returns:
+        The earlier epoch, or None when there is none.
+
+    Raises:
+        CatalogError: `compare_to` names an epoch the catalog does not hold.
+    """
+    if compare_to and compare_to != LAST:
+        return catalog.get_epoch(compare_to)
+    asked = sorted(text.strip() for text in question)
+    for epoch in catalog.list_epochs(source=source):
+        if epoch.id == epoch_id or epoch.status != "finished" or epoch.graph_name != graph_name:
+            continue
+        if compare_to == LAST:
+            return epoch
+        earlier = sorted(
+            str(node.data.get("text", "")).strip()
+            for node in catalog.nodes(epoch.id, "requirement")
+        )
+        if earlier == asked:
+            return epoch
+    return None
+
+
+def changes_since(
+    catalog: CatalogBackend, earlier: Epoch, epoch_id: str, reports: Sequence[Mapping[str, Any]]
+) -> RunChanges:
+    """Compare a run's report JSON with the stored reports of an earlier epoch."""
+    before = [node.data for node in catalog.nodes(earlier.id, "report")]
+    return compare_reports(before, reports, epoch_before=earlier.id, epoch_after=epoch_id)
+
+
+def annotate(summary: RunSummary, reports: Sequence[Report], changes: RunChanges) -> None:
+    """Lead the summary and each report with what changed (in place, before they are written).
+
+    The summary's key findings start with the run-level lines; each compared report's notes
+    start with its own lines (one line when it did not change).
+    """
+    lines = changes.lines()
+    shown = lines[:MAX_SUMMARY_LINES]
+    if len(lines) > MAX_SUMMARY_LINES:
+        shown.append(f"... {len(lines) - MAX_SUMMARY_LINES} more changes in the reports")
+    summary.key_findings[:0] = shown
+    for report in reports:
+        compared = changes.for_template(report.template_id)
+        if compared is not None:
+            report.notes[:0] = [
+                f"Since run {changes.epoch_before}: {line}" for line in compared.lines()
+            ]
+
+
+def check_compare_to(
+    catalog_spec: Any, compare_to: str | None, *, name: str = "--compare-to"
+) -> None:
+    """Refuse, before a run, a `compare_to` run id the catalog does not hold.
+
+    Args:
+        catalog_spec: The catalog the run will be recorded in.
+        compare_to: The run id asked for (None and `last` always pass).
+        name: How the message names the option.
+
+    Raises:
+        CatalogError: one line naming the run id and where to look.
+    """
+    if not compare_to or compare_to == LAST:
+        return
+    from gaai_graph.catalog.recorder import open_catalog
+
+    try:
+        catalog = open_catalog(catalog_spec, create=False)
+    except CatalogError:
+        raise CatalogError(
+            f"{name} {compare_to[:80]!r}: there is no catalog with earlier runs yet; "
+            f"leave {name} out for the first run"
+        ) from None
+    try:
+        catalog.get_epoch(compare_to)
+    except CatalogError:
+        raise CatalogError(
+            f"{name} {compare_to[:80]!r}: no such run in the catalog; the catalog "
+            f"lists the run ids (or use {name} last)"
+        ) from None
+    finally:
+        catalog.close()
+
+
+def annotate_from_catalog(
+    catalog_spec: Any, epoch_id: str, values: Mapping[str, Any], compare_to: str | None = None
+) -> RunChanges | None:
+    """Lead a finished run's summary and reports with what changed since an earlier run.
+
+    Call it before the reports are written. Nothing happens when the catalog is missing or
+    holds no earlier run of the same source and question (see `earlier_epoch`).
+
+    Args:
+        catalog_spec: The catalog the run is recorded in (a path or an arangodb:// URL).
+        epoch_id: The run's id.
+        values: The run's final state (`schema`, `requirements`, `reports`, `summary`).
+        compare_to: As in `earlier_epoch`.
+
+    Returns:
+        The changes written into the summary and reports, or None.
+
+    Never raises: a catalog that cannot be read is logged and the run is left as it is
+    (check an explicit `compare_to` before the run with `check_compare_to`).
+    """
+    from gaai_graph.catalog.recorder import describe_catalog, open_catalog
+
+    schema, summary = values.get("schema"), values.get("summary")
+    if schema is None or summary is None:
+        return None
+    reports: list[Report] = list(values.get("reports", []))
+    try:
+        catalog = open_catalog(catalog_spec, create=False)
+    except CatalogError:
+        return None  # no catalog yet: the first run has nothing to compare with
+    try:
+        earlier = earlier_epoch(
+            catalog,
+            epoch_id=epoch_id,
+            source=schema.source,
+            graph_name=schema.graph_name,
+            question=[r.text for r in values.get("requirements", [])],
+            compare_to=compare_to,
+        )
+        if earlier is None:
+            return None
+        dumped = [report.model_dump(mode="json") for report in reports]
+        changes = changes_since(catalog, earlier, epoch_id, dumped)
+    except Exception:
+        # The run's results matter more than the comparison: never lose them over it.
+        logger.warning(
+            "could not compare with earlier runs in %s",
+            describe_catalog(catalog_spec),
+            exc_info=True,
+        )
+        return None
+    finally:
+        catalog.close()
+    annotate(summary, reports, changes)
+    return changes
