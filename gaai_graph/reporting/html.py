@@ -156,7 +156,7 @@ def render_index_html(
     names = names or Names(reports, graph)
     connections = connected_findings(reports, names)
     connected = {template_id for c in connections for template_id, _, _ in c.reports}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for report in reports:
         drawings: list[NetworkDrawing] = report_drawings(report, graph)
         rows.append(

@@ -281,9 +281,10 @@ def _layout(
     title: str,
     caption: str,
     directed: bool,
-    focus: str | None = None,
+    focus: str | Sequence[str] | None = None,
     colour_attribute: str | None = None,
 ) -> NetworkDrawing:
+    focused = {focus} if isinstance(focus, str) else set(focus or ())
     position = {vertex_id: number for number, vertex_id in enumerate(vertex_ids)}
     unique = sorted({(position[a], position[b]) for a, b in pairs if a != b})
     graph = igraph.Graph(n=len(vertex_ids), edges=unique, directed=False)
@@ -318,8 +319,8 @@ def _layout(
                 x=x,
                 y=y,
                 colour=palette[keys[number]],
-                focus=vertex_id == focus,
-                show_label=number in labelled or vertex_id == focus,
+                focus=vertex_id in focused,
+                show_label=number in labelled or vertex_id in focused,
             )
         )
     edges = []
@@ -425,6 +426,40 @@ def _hub_drawing(hub: str, report: Report, index: GraphIndex, title: str) -> Net
     )
 
 
+def _sample_drawing(report: Report, index: GraphIndex, noun: str) -> NetworkDrawing | None:
+    """The largest group's listed (best-linked) members and their nearest neighbours."""
+    group = report.groups[0]
+    members = [vertex_id for vertex_id in group.members_sample if index.document(vertex_id)]
+    if not members:
+        return None
+    edge_collections = _edge_collections(report, index)
+    links: dict[str, int] = defaultdict(int)
+    for member in members:
+        for vertex_id, count in index.neighbours(member, edge_collections).items():
+            if vertex_id not in members:
+                links[vertex_id] += count
+    ranked = sorted(links, key=lambda vertex_id: (-links[vertex_id], vertex_id))
+    vertex_ids = [*members, *ranked[: MAX_DRAWN_VERTICES - len(members)]]
+    if len(vertex_ids) < 2:
+        return None
+    caption = (
+        f"{noun.capitalize()} #1 has {group.size:,} members, too many to draw: the "
+        f"{len(members)} best-linked (large dots) and {len(vertex_ids) - len(members)} of "
+        f"their {len(links):,} neighbours (drawings are capped at {MAX_DRAWN_VERTICES} "
+        "vertices); colours mark the collections."
+    )
+    return _layout(
+        vertex_ids,
+        index.edges_among(vertex_ids, edge_collections),
+        index,
+        kind="group",
+        title=f"Inside {noun} #1 ({group.size:,} vertices)",
+        caption=caption,
+        directed=bool(report.projection.directed) if report.projection else False,
+        focus=members,
+    )
+
+
 def _finding_drawings(report: Report, index: GraphIndex) -> list[NetworkDrawing]:
     drawings: list[NetworkDrawing] = []
     findings = sorted(
@@ -495,6 +530,10 @@ def report_drawings(report: Report, index: GraphIndex | None) -> list[NetworkDra
             + (f" ({makeup})" if makeup else "")
             + " and the links between them; colours mark the collections.",
         )
+        if drawing is not None:
+            drawings.append(drawing)
+    if not drawings and report.groups and report.groups[0].size > MAX_DRAWN_VERTICES:
+        drawing = _sample_drawing(report, index, noun)
         if drawing is not None:
             drawings.append(drawing)
     if not drawings and report.top_entities:
