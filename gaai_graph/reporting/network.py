@@ -315,7 +315,8 @@ def _layout(
         vertices.append(
             DrawnVertex(
                 id=vertex_id,
-                label=_shorten(index.label(vertex_id) or vertex_id),
+                # Unnamed vertices show their key: the legend already names the collection.
+                label=_shorten(index.label(vertex_id) or vertex_id.partition("/")[2] or vertex_id),
                 x=x,
                 y=y,
                 colour=palette[keys[number]],
