@@ -237,7 +237,7 @@ class Harness:
         self.workload: Workload | None = None
 
     def _phase(self, name: str, output: Any) -> Any:
-        async def node(state: Any) -> dict[str, Any]:
+        async def node(state: Any, **bound: Any) -> dict[str, Any]:  # e.g. policy=, unused
             assert self.workload is not None
             await asyncio.sleep(self.workload.profile.phases[name])
             return output(self.workload) if callable(output) else output

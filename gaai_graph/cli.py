@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from gaai_graph import durable_commands
-from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
-from gaai_graph.models import Report, RunSummary
 from gaai_graph.persistence import run_options_path
 from gaai_graph.validation import (
     check_demo_source,
@@ -28,6 +26,9 @@ from gaai_graph.validation import (
 
 if TYPE_CHECKING:
     from langgraph.cache.base import BaseCache
+
+    from gaai_graph.context import Context
+    from gaai_graph.models import Report, RunSummary
 
 EXIT_BAD_INPUT = 2
 EXPORT_MARKER = ".gaai-export-demo.json"
@@ -42,12 +43,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"gaai: error: {message} (see {self.prog} --help)\n")
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gaai-graph")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gaai",
         description="Turn a graph and business requirement documents into executed graph "
         "analytics and written reports.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="run the whole workflow and write reports")
@@ -411,6 +422,7 @@ def _run_thread(
     leftovers: durable_commands.Leftovers | None = None,
 ) -> int:
     """Run or continue the checkpointed thread `thread_id`, write its outputs, catalog it."""
+    from gaai_graph.context import Context
     from gaai_graph.reporting.markdown import render_console_summary
     from gaai_graph.runner import AgenticWorkflowRunner
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from gaai_graph.catalog import (
@@ -28,7 +28,6 @@ from gaai_graph.catalog import (
     record_run_safely,
     start_epoch_safely,
 )
-from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError, SourceError
 from gaai_graph.persistence import (
     CHECKPOINT_FILE_NAME,
@@ -45,14 +44,15 @@ from gaai_graph.persistence import (
     thread_status,
 )
 from gaai_graph.sources.arango_url import is_arango_source, redact_source
-from gaai_graph.thread_identity import ThreadIdentityError, identity_differences, identity_of
-from gaai_graph.thread_lock import lock_thread
 from gaai_graph.validation import (
     check_catalog_spec,
     check_checkpoint_spec,
     check_demo_source,
     check_thread_id,
 )
+
+if TYPE_CHECKING:
+    from gaai_graph.context import Context
 
 CATALOG_HELP = (
     f"analytics catalog: a SQLite file (default: <out>/{CATALOG_FILE_NAME}; with an "
@@ -223,6 +223,8 @@ def validate_run(options: Mapping[str, Any], documents: list[Any]) -> Context:
     Raises:
         GaaiError: the run would be refused; the message says why.
     """
+    from gaai_graph.context import Context  # pydantic: imported when a run starts
+
     context = Context(**options)
     from gaai_graph.nodes.vertical import resolve_vertical_by_rules
 
@@ -260,6 +262,9 @@ def _check_source(spec: str) -> None:
         raise SourceError(f"snapshot directory {path} does not exist")
     if not path.is_dir():
         raise SourceError(f"snapshot {path} is not a directory")
+    from gaai_graph.sources.snapshot import check_snapshot_directory
+
+    check_snapshot_directory(path)  # its listing and layout, without reading the data
 
 
 def remember_run(
@@ -328,6 +333,8 @@ async def run_durably(
     `leftovers` removed. Any other error marks the run's epoch `failed` (when `listener` is
     its `EpochStarter`) before it is raised on.
     """
+    from gaai_graph.thread_lock import lock_thread  # LangGraph: imported when a run starts
+
     spec = checkpoint_spec(args)
     config: Any = {"configurable": {"thread_id": thread_id}}
     refused = False
@@ -384,6 +391,12 @@ async def _check_same_inputs(
     graph: Any, thread_id: str, context: Context, documents: list[Any]
 ) -> None:
     """Refuse `gaai run` on an existing thread with other inputs than it was started with."""
+    from gaai_graph.thread_identity import (  # LangGraph: imported when a run starts
+        ThreadIdentityError,
+        identity_differences,
+        identity_of,
+    )
+
     recorded = (await graph.aget_state({"configurable": {"thread_id": thread_id}})).values.get(
         "run_identity"
     )

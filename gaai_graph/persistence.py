@@ -36,17 +36,18 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from langchain_core.runnables import RunnableConfig
-from langgraph._internal._constants import CONFIG_KEY_DURABILITY
-from langgraph.cache.base import BaseCache
-from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.pregel import Pregel
-from langgraph.types import StreamMode
+if TYPE_CHECKING:  # LangGraph is imported when a run starts, not with the command line
+    from langchain_core.runnables import RunnableConfig
+    from langgraph.cache.base import BaseCache
+    from langgraph.checkpoint.base import BaseCheckpointSaver
+    from langgraph.pregel import Pregel
+    from langgraph.types import StreamMode
+
+    from gaai_graph.results import WorkflowResult
 
 from gaai_graph.errors import GaaiError
-from gaai_graph.results import WorkflowResult, result_of_thread
 from gaai_graph.validation import check_checkpoint_spec
 
 __all__ = [
@@ -301,6 +302,8 @@ def compile_graph(
     """
     import importlib
 
+    from langgraph._internal._constants import CONFIG_KEY_DURABILITY
+
     from gaai_graph.llm.cache import llm_cache
 
     builder = importlib.import_module("gaai_graph.graph").builder
@@ -463,6 +466,8 @@ async def resume_run(
         ):
             if listener is not None:
                 listener(mode, chunk)
+    from gaai_graph.results import result_of_thread
+
     return await result_of_thread(graph, thread_id)
 
 

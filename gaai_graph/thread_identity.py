@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import inspect
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import wraps
@@ -198,13 +199,17 @@ def using_thread_context(node: _Node, context_class: type[Context] = Context) ->
     The node's input (the workflow state, or a template chain's payload) carries the record as
     `run_identity`. `context_class` is the graph's context schema (a server's keeps its policy).
     """
+    # LangGraph reads the wrapped node's signature (through `wraps`): a node that takes no
+    # runtime is called without one, and needs no context.
+    takes_runtime = "runtime" in inspect.signature(node).parameters
 
     @wraps(node)
-    async def run(state: Any, runtime: Runtime[Context]) -> dict[str, Any]:
+    async def run(state: Any, runtime: Runtime[Context] | None = None) -> dict[str, Any]:
+        if not takes_runtime:
+            return await node(state)
         recorded = getattr(state, "run_identity", None)
         context = context_for_thread(recorded, runtime.context if runtime else None, context_class)
-        if runtime is None:
-            runtime = Runtime(context=context)
-        return await node(state, runtime.override(context=context))
+        runtime = Runtime(context=context) if runtime is None else runtime.override(context=context)
+        return await node(state, runtime)
 
     return cast("_Node", run)

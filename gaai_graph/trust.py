@@ -33,10 +33,11 @@ a vertical file or a document follow the path's symbolic links in their worker t
 (`confirm_paths`, `TrustPolicy.document_path`), with the same refusal.
 
 A Python caller passing a `Context` object (not a mapping) is trusted as the operator. A run
-given no context at all (the LangGraph server always passes a mapping, `{}` at least) uses the
-operator's defaults and still reads documents under the compiled graph's policy, which is
-bound to its document-reading node. The input's shape (`check_graph_input`) is checked for
-every caller.
+of the server graph given no context at all (the LangGraph server always passes a mapping,
+`{}` at least) gets the schema's defaults in every node (`using_thread_context` builds them
+from the graph's context schema), checked like `{}`; a context rebuilt from a thread's record
+keeps the caller's class, so it is checked again under the same policy. The input's shape
+(`check_graph_input`) is checked for every caller, in the run's first step.
 """
 
 from __future__ import annotations
@@ -49,12 +50,13 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from gaai_graph.context import Context, preview
 from gaai_graph.errors import DocumentError, GaaiError, SourceError
+from gaai_graph.models import DocumentText
 from gaai_graph.sources.arango_url import is_arango_source, parse_arango_source, redact_source
 
 __all__ = [
@@ -457,7 +459,27 @@ def check_graph_input(documents: Any, run_id: Any) -> list[Any]:
             f"{MAX_DOCUMENTS} are read in one run"
         )
     for position, item in enumerate(documents, start=1):
-        name = item.get("name") if isinstance(item, dict) else None
+        # Only flat values: the thread's identity digests the documents as given, and a
+        # deeply nested one would exhaust the stack there.
+        if isinstance(item, str | PurePath | DocumentText):
+            continue
+        if not isinstance(item, dict):
+            raise DocumentError(
+                f"document #{position} is a {type(item).__name__}; expected a path, "
+                "{'path': ...} or {'content': ..., 'name': ...}"
+            )
+        for key, value in item.items():
+            if isinstance(value, str | bytes | PurePath | None):
+                continue
+            if key == "path":
+                raise DocumentError(
+                    f"document #{position} has an empty or non-text path: {preview(value)}"
+                )
+            expected = "a string of text" if key == "content" else "text"
+            raise DocumentError(
+                f"document #{position}: {str(key)[:40]!r} must be {expected}, got {preview(value)}"
+            )
+        name = item.get("name")
         if name is None:
             continue
         if not isinstance(name, str) or len(name) > MAX_DOCUMENT_NAME_LENGTH:

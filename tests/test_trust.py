@@ -223,6 +223,12 @@ async def test_an_allowed_other_host_gets_no_borrowed_credentials(
     )
     message = await refusal(graph, {}, {"source": f"arangodb://127.0.0.1:{attacker.port}/shop_1"})
     assert "credentials are only sent to the operator's own database" in message
+    # The host after the last "@" is the one connected to, and the one checked.
+    for trick in (
+        f"arangodb://u:p@127.0.0.1:{attacker.port}@169.254.169.254/shop_1",
+        f"arangodb://127.0.0.1:{attacker.port}@10.0.0.1:8529/shop_1",
+    ):
+        assert "not allowed on this server" in await refusal(graph, {}, {"source": trick})
     # Not a database the pattern allows, even on the allowed host.
     message = await refusal(graph, {}, {"source": f"arangodb://u:p@127.0.0.1:{attacker.port}/hr"})
     assert "not allowed on this server" in message
@@ -655,3 +661,20 @@ async def test_a_run_without_context_reads_documents_under_the_server_policy(
     assert not any(str(files["outside"]) in call for call in opened)
     result = await graph.ainvoke({"documents": ["memo.md"]})
     assert {r.source for r in result["summary"].requirements} == {"memo.md"}
+
+
+def test_a_thread_context_rebuilt_for_a_server_caller_stays_under_the_policy(
+    files: dict[str, Path],
+) -> None:
+    from gaai_graph.thread_identity import context_for_thread, identity_of
+
+    graph = server(GAAI_SNAPSHOT_DIRS=str(BUNDLED_DEMO_DIR.parent))
+    started = graph.context_schema(source=str(BUNDLED_DEMO_DIR))
+    recorded = identity_of(started, [])
+    resumed = context_for_thread(recorded, graph.context_schema())  # the caller sent `{}`
+    assert resumed.source == str(BUNDLED_DEMO_DIR) and policy_of(resumed).server
+    # A record naming what the policy refuses (say, written before the operator narrowed it)
+    # is refused too, not trusted.
+    recorded["context"]["source"] = str(files["outside"])
+    with pytest.raises(GaaiError, match="not inside a directory"):
+        context_for_thread(recorded, graph.context_schema())

@@ -8,6 +8,7 @@ labels summarise in a fraction of a second; Python loops run only over the top-k
 from __future__ import annotations
 
 import heapq
+import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
@@ -134,7 +135,8 @@ def score_metrics(
     """
     scores = np.asarray(values, dtype=np.float64)
     if result_collections:
-        chosen = in_collections(vertex_ids, result_collections)
+        names, codes = collection_codes(vertex_ids)
+        chosen = np.isin(codes, [names.index(c) for c in set(result_collections) if c in names])
     else:
         chosen = np.ones(scores.size, dtype=bool)
     selected = scores[chosen]
@@ -145,7 +147,7 @@ def score_metrics(
         shared = chosen & (scores >= SHARED_THRESHOLD)
         metrics["result_vertices_at_least_2"] = int(shared.sum())
         for name in sorted(set(result_collections)):
-            in_name = in_collections(vertex_ids, [name])
+            in_name = codes == names.index(name) if name in names else np.zeros_like(chosen)
             metrics[f"result_vertices_at_least_2_in_{name}"] = int((shared & in_name).sum())
             metrics[f"result_vertex_count_in_{name}"] = int(in_name.sum())
     return metrics
@@ -322,6 +324,7 @@ def summarize_groups(
     group_labels, first_member, sizes = np.unique(labels, return_index=True, return_counts=True)
     order = np.lexsort((first_member, -sizes))
     preferred = in_collections(vertex_ids, result_collections)
+    names, codes = collection_codes(vertex_ids)
 
     groups = []
     for position in order[: max(top_k, 0)]:
@@ -330,7 +333,7 @@ def summarize_groups(
             Group(
                 size=int(members.size),
                 members_sample=_members_sample(members, preferred, degree, vertex_ids),
-                composition=_composition([vertex_ids[i] for i in members.tolist()]),
+                composition=_composition(names, codes[members]),
             )
         )
 
@@ -398,8 +401,8 @@ def _members_sample(
     return [ids[i] for i in chosen]
 
 
-def _composition(member_ids: Sequence[str]) -> dict[str, int]:
-    names, codes = collection_codes(member_ids)
+def _composition(names: list[str], codes: npt.NDArray[np.int32]) -> dict[str, int]:
+    """Members per collection, largest first (ties by name), from the members' codes."""
     counts = np.bincount(codes, minlength=len(names))
     present = [(names[code], int(count)) for code, count in enumerate(counts) if count]
     return dict(sorted(present, key=lambda item: (-item[1], item[0])))
@@ -430,18 +433,35 @@ def group_size_histogram(sizes: npt.ArrayLike) -> list[HistogramBin]:
     ]
 
 
+_codes_lock = threading.Lock()
+_last_codes: tuple[Sequence[str], list[str], npt.NDArray[np.int32]] | None = None
+"""The last vertex-id sequence numbered, with its result: every summary of one projection's
+result asks for the same ids (scores, groups, metrics), and templates on one projection share
+its id list, so the per-vertex pass runs once per projection rather than once per question."""
+
+
 def collection_codes(vertex_ids: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int32]]:
     """Number the collections of `vertex_ids` in first-seen order.
+
+    The one per-vertex pass runs once per sequence object: its result is reused while the same
+    sequence is summarised again (projections are immutable once built).
 
     Returns:
         The collection names, and each vertex's index into them.
     """
+    global _last_codes
+    with _codes_lock:
+        last = _last_codes
+    if last is not None and last[0] is vertex_ids and len(last[2]) == len(vertex_ids):
+        return last[1], last[2]
     collections = [vertex_id.partition("/")[0] for vertex_id in vertex_ids]
     names = list(dict.fromkeys(collections))
     code_of = {name: code for code, name in enumerate(names)}
     codes = np.fromiter(
         map(code_of.__getitem__, collections), dtype=np.int32, count=len(collections)
     )
+    with _codes_lock:
+        _last_codes = (vertex_ids, names, codes)
     return names, codes
 
 
@@ -451,9 +471,6 @@ def in_collections(
     """Whether each vertex belongs to one of `collections` (all False when none are given)."""
     if not collections:
         return np.zeros(len(vertex_ids), dtype=bool)
-    prefixes = tuple(f"{name}/" for name in collections)
-    return np.fromiter(
-        (vertex_id.startswith(prefixes) for vertex_id in vertex_ids),
-        dtype=bool,
-        count=len(vertex_ids),
-    )
+    names, codes = collection_codes(vertex_ids)
+    wanted = [code for code, name in enumerate(names) if name in set(collections)]
+    return np.isin(codes, wanted)

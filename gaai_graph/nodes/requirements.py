@@ -64,6 +64,15 @@ MIN_WORDS = 3
 
 _SNIFF_BYTES = 8192
 
+MAX_DOCUMENT_BYTES = 1 << 20
+"""Largest requirement document read (1 MiB, some 350 pages of prose). Requirements, use cases
+and notes derived from a document are kept in the run's state, and every checkpoint holds the
+state: a 2 MB document of distinct requirement lines made a 73 MB checkpoint store, a 20 MB one
+would make several hundred. Bigger files are refused with a message saying to pass the
+relevant sections."""
+MAX_TOTAL_DOCUMENT_BYTES = 4 << 20
+"""Largest size of all requirement documents of one run together (4 MiB)."""
+
 # Leading bytes of formats people commonly hand over instead of text.
 _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "a PDF file"),
@@ -104,6 +113,7 @@ def read_documents(
     texts: list[DocumentText] = []
     inline_count = 0
     names: set[str] = set()
+    total_bytes = 0
     for position, item in enumerate(documents, start=1):
         if isinstance(item, DocumentText):
             document = item
@@ -135,7 +145,26 @@ def read_documents(
                 document = DocumentText(name=str(path), text=document.text)
         names.add(document.name)
         texts.append(document)
+        total_bytes += len(document.text)
+        if total_bytes > MAX_TOTAL_DOCUMENT_BYTES:
+            raise DocumentError(
+                f"requirement documents total more than {_megabytes(MAX_TOTAL_DOCUMENT_BYTES)} "
+                f"(reached at document #{position}, {document.name}); the limit keeps the "
+                "run's state and checkpoints small: pass the sections that state requirements"
+            )
     return texts
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1 << 20):.1f} MB"
+
+
+def _too_large(label: str, size: str) -> DocumentError:
+    return DocumentError(
+        f"requirement document {label} is {size}, over the limit of "
+        f"{_megabytes(MAX_DOCUMENT_BYTES)} per document; pass the sections that state "
+        "requirements (the limit keeps the run's state and checkpoints small)"
+    )
 
 
 def _read_path(raw: Any, position: int, policy: TrustPolicy, name: Any = None) -> DocumentText:
@@ -166,10 +195,13 @@ def _read_path(raw: Any, position: int, policy: TrustPolicy, name: Any = None) -
         )
     with os.fdopen(descriptor, "rb") as file:
         try:
-            data = file.read()
+            data = file.read(MAX_DOCUMENT_BYTES + 1)  # bounded, whatever the file claims
         except OSError as error:
             reason = error.strerror or str(error)
             raise DocumentError(f"cannot read requirement document {label}: {reason}") from None
+        if len(data) > MAX_DOCUMENT_BYTES:
+            size = os.fstat(file.fileno()).st_size
+            raise _too_large(label, _megabytes(size) if size > len(data) else "larger")
     text = _decode(data, label)
     document_name = name if isinstance(name, str) and name.strip() else path.name
     return DocumentText(name=document_name, text=text)
@@ -179,6 +211,8 @@ def _inline_document(item: dict[str, Any], position: int, inline_count: int) -> 
     raw_name = item.get("name")
     name = raw_name if isinstance(raw_name, str) and raw_name.strip() else f"inline-{inline_count}"
     content = item["content"]
+    if isinstance(content, bytes | str) and len(content) > MAX_DOCUMENT_BYTES:
+        raise _too_large(repr(name), f"{_megabytes(len(content))} of inline text")
     if isinstance(content, bytes):
         content = _decode(content, name)
     if not isinstance(content, str):

@@ -33,7 +33,6 @@ import asyncio
 import json
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -50,6 +49,7 @@ from gaai_graph.models import (
     RunError,
 )
 from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.nodes.schema_edges import EdgeScan, index_vertices, scan_edges
 from gaai_graph.sources import GraphData, load_graph
 from gaai_graph.state import WorkflowState
 from gaai_graph.trust import confirm_paths
@@ -112,7 +112,6 @@ _LABEL_SUFFIXES = ("_name", "_title", "_label", "name", "title")
 # called "Ana Lima"), so distinctness is not required to be 1.
 _LABEL_MIN_PRESENCE = 0.5
 _LABEL_MIN_DISTINCT = 0.5
-_MAX_DANGLING_EXAMPLES = 5
 
 
 def _json_type(value: Any) -> str:
@@ -217,59 +216,6 @@ def choose_label_attribute(attributes: Iterable[AttributeProfile]) -> str | None
     return best.name
 
 
-def _vertex_id(collection: str, document: dict[str, Any]) -> str | None:
-    identifier = document.get("_id")
-    if isinstance(identifier, str):
-        return identifier
-    key = document.get("_key")
-    return f"{collection}/{key}" if key is not None else None
-
-
-def _collection_of(vertex_id: Any) -> str | None:
-    if not isinstance(vertex_id, str) or "/" not in vertex_id:
-        return None
-    return vertex_id.split("/", 1)[0]
-
-
-@dataclass
-class _EdgeScan:
-    """What one pass over an edge collection found."""
-
-    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
-    """(from collection, to collection) -> number of edges with both endpoints present."""
-    prefixes_from: set[str] = field(default_factory=set)
-    prefixes_to: set[str] = field(default_factory=set)
-    dangling: int = 0
-    examples: list[str] = field(default_factory=list)
-    references: dict[str, Counter[str]] = field(default_factory=dict)
-    """Target collection -> source vertex -> edges from it into that collection."""
-
-
-def _scan_edges(name: str, documents: list[dict[str, Any]], vertex_ids: set[str]) -> _EdgeScan:
-    scan = _EdgeScan()
-    for document in documents:
-        source, target = document.get("_from"), document.get("_to")
-        source_collection, target_collection = _collection_of(source), _collection_of(target)
-        if source_collection is not None:
-            scan.prefixes_from.add(source_collection)
-        if target_collection is not None:
-            scan.prefixes_to.add(target_collection)
-        if (
-            source_collection is not None
-            and target_collection is not None
-            and source in vertex_ids
-            and target in vertex_ids
-        ):
-            scan.pairs[(source_collection, target_collection)] += 1
-            scan.references.setdefault(target_collection, Counter())[str(source)] += 1
-            continue
-        scan.dangling += 1
-        if len(scan.examples) < _MAX_DANGLING_EXAMPLES:
-            edge_id = _vertex_id(name, document) or f"{name}/?"
-            scan.examples.append(f"{edge_id}: {source} -> {target}")
-    return scan
-
-
 def _select_graph(data: GraphData, graph_name: str | None) -> NamedGraph | None:
     if graph_name is not None:
         for graph in data.graphs:
@@ -316,7 +262,7 @@ def _known_core_collections(
 def _assign_roles(
     vertex_names: list[str],
     counts: dict[str, int],
-    scans: dict[str, _EdgeScan],
+    scans: dict[str, EdgeScan],
     core_collections: list[str] | None,
 ) -> dict[str, Literal["core", "satellite"]]:
     if core_collections is not None:
@@ -330,12 +276,10 @@ def _assign_roles(
                 continue
             incoming[target] += number
             pointing[target].add(source)
-        for target, per_source in scan.references.items():
+        for target, (outside, repeated) in scan.references.items():
             if target not in attribute_like:
                 continue
-            outside = [n for v, n in per_source.items() if not v.startswith(target + "/")]
-            repeated = sum(1 for n in outside if n > 1)
-            if outside and repeated > SATELLITE_MAX_MULTI_REFERENCE_SHARE * len(outside):
+            if outside and repeated > SATELLITE_MAX_MULTI_REFERENCE_SHARE * outside:
                 attribute_like[target] = False
     roles: dict[str, Literal["core", "satellite"]] = {}
     for name in vertex_names:
@@ -400,13 +344,8 @@ def profile_schema(
     edge_names = [n for n in names if data.collections[n].kind == "edge"]
     # Endpoints may live in any collection of the source, not only the named graph's, so an
     # edge is dangling only when its endpoint exists nowhere.
-    vertex_ids: set[str] = set()
-    for name, collection in data.collections.items():
-        if collection.kind == "document":
-            vertex_ids.update(
-                vid for d in collection.documents if (vid := _vertex_id(name, d)) is not None
-            )
-    scans = {n: _scan_edges(n, data.collections[n].documents, vertex_ids) for n in edge_names}
+    vertices = index_vertices(data)
+    scans = {n: scan_edges(n, data.collections[n].documents, vertices) for n in edge_names}
 
     if named is not None:
         edge_definitions = [

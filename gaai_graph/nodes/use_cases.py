@@ -15,6 +15,7 @@ core collection best placed to answer that intent.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -328,9 +329,12 @@ def _read(text: str) -> dict[Intent, _Reading]:
         # A phrase counts once however often it repeats: repetition is emphasis, not evidence.
         scores[entry.intent] = scores.get(entry.intent, 0.0) + entry.weight
         reading = readings.setdefault(entry.intent, _Reading([], []))
+        seen = set(reading.phrases)  # a set: a long text repeats phrases thousands of times
         for match in matches:
-            if match.group(0).lower() not in reading.phrases:
-                reading.phrases.append(match.group(0).lower())
+            phrase = match.group(0).lower()
+            if phrase not in seen:
+                seen.add(phrase)
+                reading.phrases.append(phrase)
             reading.cues.append(match.span())
     accepted = [i for i in INTENTS if scores.get(i, 0.0) >= INTENT_THRESHOLD]
     accepted.sort(key=lambda intent: min(readings[intent].cues))
@@ -473,12 +477,19 @@ def find_mentions(
         for match in pattern.finditer(text):
             candidates.append((match.start(), match.end(), rank, collection, match.group(0)))
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    # The characters of taken mentions are marked, so testing a candidate for overlap is one
+    # C-level search of its own span (testing it against every taken mention was quadratic in
+    # the number of mentions, and keeping them sorted by insertion still moved memory per
+    # mention); the whole pass is linear in the text plus a sort.
+    occupied = bytearray(len(text))
     taken: list[Mention] = []
     for start, end, _, collection, matched in candidates:
-        if any(start < m.end and m.start < end for m in taken):
+        if occupied.find(1, start, end) != -1:
             continue
+        occupied[start:end] = b"\x01" * (end - start)
         taken.append(Mention(start, end, collection, matched))
-    return sorted(taken, key=lambda m: m.start)
+    taken.sort(key=lambda m: m.start)
+    return taken
 
 
 _SHARING = re.compile(
@@ -679,13 +690,46 @@ def _questions(
 _CONJUNCTION = re.compile(r"^\s*(?:,|and|or|&|/|as well as|,\s*and|,\s*or)\s*$", re.IGNORECASE)
 
 
-def _distance(span: tuple[int, int], mention: Mention) -> int:
-    start, end = span
-    if mention.start >= end:
-        return mention.start - end
-    if mention.end <= start:
-        return start - mention.end
-    return 0
+def _distance_to_nearest(cues: list[tuple[int, int]]) -> Any:
+    """A function giving a mention's distance to the nearest cue span (0 when they overlap).
+
+    Sorted cue starts and ends answer each mention by bisection, so ranking every mention of a
+    long text is O(m log c) rather than the O(m × c) of measuring each mention against each cue.
+    """
+    starts = sorted(start for start, _ in cues)
+    ends = sorted(end for _, end in cues)
+
+    def distance(mention: Mention) -> int:
+        before = bisect.bisect_right(ends, mention.start)  # cues ending at or before it
+        after_index = bisect.bisect_left(starts, mention.end)  # first cue starting at its end
+        after = len(starts) - after_index
+        if before + after < len(cues):
+            return 0  # some cue is neither wholly before nor wholly after: they overlap
+        gaps = []
+        if before:
+            gaps.append(mention.start - ends[before - 1])
+        if after:
+            gaps.append(starts[after_index] - mention.end)
+        return min(gaps)
+
+    return distance
+
+
+def _inside_any(spans: list[tuple[int, int]]) -> Any:
+    """A test of whether a position lies in one of `spans` (half-open), by bisection."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    starts = [start for start, _ in merged]
+
+    def inside(position: int) -> bool:
+        index = bisect.bisect_right(starts, position) - 1
+        return index >= 0 and position < merged[index][1]
+
+    return inside
 
 
 def _focus_and_linked(
@@ -704,9 +748,9 @@ def _focus_and_linked(
     passing ("customers in each category").
     """
     mentions = find_mentions(text, schema, vertical)
-    spans = _sharing_spans(text)
-    shared = [m for m in mentions if any(s <= m.start < e for s, e in spans)]
-    candidates = [m for m in mentions if m not in shared]
+    in_sharing_span = _inside_any(_sharing_spans(text))
+    shared = [m for m in mentions if in_sharing_span(m.start)]
+    candidates = [m for m in mentions if not in_sharing_span(m.start)]
     # "customers sharing devices with other customers": customers stay the subject.
     subjects = {m.collection for m in candidates}
     linked = list(dict.fromkeys(m.collection for m in shared if m.collection not in subjects))
@@ -719,7 +763,8 @@ def _focus_and_linked(
     focus: list[str] = []
     if candidates:
         core = [m for m in candidates if topology.is_core(m.collection)] or candidates
-        nearest = min(core, key=lambda m: (min(_distance(c, m) for c in cues), m.start))
+        distance = _distance_to_nearest(cues)
+        nearest = min(core, key=lambda m: (distance(m), m.start))
         chain = [nearest]
         ordered = sorted(candidates, key=lambda m: m.start)
         index = ordered.index(nearest)

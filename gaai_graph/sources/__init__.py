@@ -13,10 +13,13 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gaai_graph.errors import SourceError
 from gaai_graph.sources.arango_url import is_arango_source, redact_source
-from gaai_graph.sources.base import CollectionData, GraphData, ProjectionData
+
+if TYPE_CHECKING:
+    from gaai_graph.sources.base import CollectionData, GraphData, ProjectionData
 
 __all__ = [
     "CollectionData",
@@ -32,6 +35,19 @@ DEMO_PREFIX = "demo"
 LIVE_CACHE_SECONDS = 300.0
 """A live database is introspected again after this long; within the window its collection
 list, counts and small collections (read whole once) are reused, large ones streamed afresh."""
+
+_BASE_NAMES = frozenset({"CollectionData", "GraphData", "ProjectionData"})
+
+
+def __getattr__(name: str) -> Any:
+    # The data classes pull in numpy and the models; the command line's `--help` and the
+    # catalog, which only need URL helpers from this package, should not pay for them.
+    if name in _BASE_NAMES:
+        from gaai_graph.sources import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module 'gaai_graph.sources' has no attribute {name!r}")
+
 
 MAX_DEMO_SCALE = 100.0
 """Largest `demo:<scale>`: scale 1 is about 1,200 customers and 18,000 edges held as Python

@@ -38,7 +38,16 @@ DEFAULT_PORT = 8529
 DEFAULT_DATABASE = "_system"
 DEFAULT_USER = "root"
 _FALSE_WORDS = frozenset({"0", "false", "no", "off"})
-_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^:@/]*):[^@/]*@")
+# `scheme://user:password@`. The scheme is the whole run of scheme characters before "://"
+# (look-behind: a match starts only where such a run starts). Letting a match start inside a run
+# made every position of a long run ("aaaa...") rescan the rest of it looking for "://":
+# quadratic in the run's length. Now each character is scanned a bounded number of times (the
+# user and password parts stop at the next "/", and every "://" holds one): linear time. The run
+# may start with a digit ("1http://u:p@h" is still redacted): anything that looks like a password
+# in a URL goes, whether or not the scheme is valid.
+_CREDENTIALS = re.compile(
+    r"(?<![A-Za-z0-9+.-])(?P<scheme>[A-Za-z0-9+.-]*://)(?P<user>[^:@/]*):[^@/]*@"
+)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,20 @@
 """Turn a template's projection of an in-memory graph into an engine-ready edge list.
 
 The engine never sees documents: it gets vertices numbered 0..n-1 (with their ids and labels)
-and integer edges. Building that is the one pass over raw documents a template needs, so it is
-written for graphs of millions of edges: endpoints are looked up a chunk of documents at a time
-by C-level `map` calls and land in an int32 array, so neither a tuple per edge nor (for
-streamed sources) the whole edge collection is ever held at once.
+and integer edges. For a graph held in memory, ids are numbered once per load (`_LoadIndex`):
+each vertex collection's ids and labels, and each edge collection's endpoints as load-wide
+vertex numbers (int32), are computed the first time a projection needs them and kept for the
+load; a projection is then a selection on those arrays (numpy only, no per-edge Python). For
+streamed sources (a live database), endpoints are looked up a chunk of documents at a time by
+C-level `map` calls, so the whole edge collection is never held at once.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from itertools import islice, repeat
 from operator import methodcaller
 from typing import Any
@@ -52,6 +57,10 @@ def build_projection(
     """
     vertex_collections = _checked(data, _unique(projection.vertex_collections), "document")
     edge_collections = _checked(data, _unique(projection.edge_collections), "edge")
+    if all(isinstance(c.documents, list) for c in (*vertex_collections, *edge_collections)):
+        return _selected_projection(
+            _load_index(data), vertex_collections, edge_collections, projection, label_attributes
+        )
 
     vertex_ids: list[str] = []
     labels: list[str] = []
@@ -189,3 +198,139 @@ def _key_of(collection: str, document: dict[str, Any]) -> str:
     if key is None or key == "":
         raise SourceError(f"a document of collection {collection!r} has neither '_key' nor '_id'")
     return str(key)
+
+
+# ------------------------------------------------------------------ numbered once per load
+
+
+@dataclass
+class _VertexBlock:
+    """One vertex collection numbered: its ids (a repeated key keeps its first document)."""
+
+    ids: list[str]
+    start: int
+    """Load-wide number of its first vertex; the others follow."""
+    labels: dict[str | None, list[str]] = field(default_factory=dict)
+    """Label attribute -> label of each vertex, computed when first asked for."""
+
+
+@dataclass
+class _LoadIndex:
+    """Vertex numbers and edge endpoints of one in-memory load, filled in as needed."""
+
+    blocks: dict[str, _VertexBlock] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
+    """Vertex id -> load-wide number, over the collections numbered so far."""
+    endpoints: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
+    """Edge collection -> (m, 2) load-wide endpoint numbers, -1 for an unknown vertex."""
+    numbered_for_edges: int = -1
+    """`len(numbers)` when `endpoints` were computed; more vertices numbered since (an
+    endpoint may now be known) invalidate them."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_MAX_INDEXED_LOADS = 2
+_indexes: OrderedDict[str, _LoadIndex] = OrderedDict()
+_indexes_lock = threading.Lock()
+
+
+def _load_index(data: GraphData) -> _LoadIndex:
+    """The index of `data`'s load (bounded: the last few loads are kept)."""
+    with _indexes_lock:
+        index = _indexes.get(data.load_id)
+        if index is None:
+            index = _indexes[data.load_id] = _LoadIndex()
+            while len(_indexes) > _MAX_INDEXED_LOADS:
+                _indexes.popitem(last=False)
+        else:
+            _indexes.move_to_end(data.load_id)
+        return index
+
+
+def _selected_projection(
+    index: _LoadIndex,
+    vertex_collections: list[CollectionData],
+    edge_collections: list[CollectionData],
+    projection: GraphProjection,
+    label_attributes: Mapping[str, str | None],
+) -> ProjectionData:
+    with index.lock:
+        blocks = [_block(index, collection) for collection in vertex_collections]
+        labels_of = [
+            _labels(block, collection, label_attributes.get(collection.name))
+            for block, collection in zip(blocks, vertex_collections, strict=True)
+        ]
+        if index.numbered_for_edges != len(index.numbers):
+            index.endpoints.clear()
+            index.numbered_for_edges = len(index.numbers)
+        chunks = [_global_endpoints(index, collection) for collection in edge_collections]
+    # Load-wide number -> position in this projection, -1 outside it (one spare slot at the
+    # end, where the -1 of an unknown endpoint lands).
+    local = np.full(len(index.numbers) + 1, -1, dtype=np.int64)
+    offset = 0
+    for block in blocks:
+        local[block.start : block.start + len(block.ids)] = np.arange(
+            offset, offset + len(block.ids)
+        )
+        offset += len(block.ids)
+    global_pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int32)
+    pairs = local[global_pairs]
+    kept = (pairs >= 0).all(axis=1)
+    edges = (pairs if kept.all() else pairs[kept]).astype(np.int32)
+    return ProjectionData(
+        vertex_ids=[vertex_id for block in blocks for vertex_id in block.ids],
+        labels=[label for labels in labels_of for label in labels],
+        edges=edges,
+        directed=projection.directed,
+        projection=projection,
+        skipped_edges=int(len(pairs) - len(edges)),
+    )
+
+
+def _block(index: _LoadIndex, collection: CollectionData) -> _VertexBlock:
+    block = index.blocks.get(collection.name)
+    if block is not None:
+        return block
+    prefix = collection.name + "/"
+    ids = [prefix + _key_of(collection.name, document) for document in collection.documents]
+    start = len(index.numbers)
+    numbered = dict(zip(ids, range(start, start + len(ids)), strict=True))
+    if len(numbered) != len(ids):
+        # A repeated key keeps its first document: number the first occurrences in order.
+        numbered = dict(zip(dict.fromkeys(ids), range(start, start + len(ids)), strict=False))
+        ids = list(numbered)
+    index.numbers.update(numbered)
+    block = index.blocks[collection.name] = _VertexBlock(ids, start)
+    return block
+
+
+def _labels(block: _VertexBlock, collection: CollectionData, attribute: str | None) -> list[str]:
+    labels = block.labels.get(attribute)
+    if labels is not None:
+        return labels
+    keys = [vertex_id.partition("/")[2] for vertex_id in block.ids]
+    if attribute is None:
+        labels = keys
+    else:
+        documents: Iterable[dict[str, Any]] = collection.documents
+        if len(block.ids) != len(collection.documents):  # repeated keys: first documents
+            first: dict[str, dict[str, Any]] = {}
+            for document in collection.documents:
+                vertex_id = collection.name + "/" + _key_of(collection.name, document)
+                first.setdefault(vertex_id, document)
+            documents = [first[vertex_id] for vertex_id in block.ids]
+        labels = []
+        for document, key in zip(documents, keys, strict=True):
+            label = document.get(attribute)
+            labels.append(key if label is None or label == "" else str(label))
+    block.labels[attribute] = labels
+    return labels
+
+
+def _global_endpoints(index: _LoadIndex, collection: CollectionData) -> npt.NDArray[np.int32]:
+    cached = index.endpoints.get(collection.name)
+    if cached is None:
+        chunks = list(_endpoint_chunks(collection, index.numbers))
+        cached = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int32)
+        index.endpoints[collection.name] = cached
+    return cached

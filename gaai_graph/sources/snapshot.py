@@ -7,10 +7,19 @@ Two layouts are understood, detected from the directory's contents:
   `<prefix>.data.json[.gz]`, or with 3.12 `--split-files` in `<prefix>.<n>.data.json[.gz]`.
   Data lines are raw documents, or in dumps up to 3.10 `{"type": 2300|2302, "data": {...}}`
   envelopes. VelocyPack (`--dump-vpack`) and encrypted dumps are refused.
-- arangoexport `--type jsonl`: `<collection>.jsonl[.gz]`, one raw document per line; edge
-  collections are recognised by `_from`/`_to` on their documents.
+- arangoexport: per collection `<collection>.jsonl[.gz]` (`--type jsonl`, one document per
+  line), `<collection>.json[.gz]` (`--type json`, one JSON array of documents) or
+  `<collection>.csv[.gz]` (`--type csv`, a header row of attribute names, then one row per
+  document; see `csv_documents` for how cells become values). Edge collections are recognised
+  by `_from`/`_to` on their documents.
 
 System collections are skipped, except `_graphs`, whose documents become `GraphData.graphs`.
+Every document ends up with `_key` and `_id`: a missing `_id` is `<collection>/<_key>`, a missing
+`_key` comes from `_id`, and an edge with neither (what arangoimport users and other tools write)
+gets a key derived from its content (`derived_edge_key`), the same on every load. Documents
+repeating an earlier document's `_key` are kept and reported in the warnings (count and first
+examples), never dropped silently.
+
 Loading is the hot path of every offline run, so documents stay plain dicts and each file is
 decompressed, split and parsed in bulk; line numbers are recovered only when something is wrong.
 """
@@ -20,7 +29,6 @@ from __future__ import annotations
 import gzip as gzip_module
 import hashlib
 import re
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +39,29 @@ import orjson
 from gaai_graph.errors import SnapshotFormatError, SourceError
 from gaai_graph.models import EdgeDefinition, NamedGraph
 from gaai_graph.sources.base import CollectionData, CollectionKind, GraphData
+from gaai_graph.sources.snapshot_files import (
+    EXPORT_READERS,
+    Origin,
+    invalid_json,
+    json_array_documents,
+    json_type,
+    line_of,
+    parse_lines,
+    read_bytes,
+)
+from gaai_graph.sources.snapshot_identity import (
+    complete_documents,
+    derived_edge_key,
+    duplicate_key_warning,
+)
 
-__all__ = ["load_snapshot", "write_arangodump", "write_jsonl"]
+__all__ = [
+    "check_snapshot_directory",
+    "derived_edge_key",
+    "load_snapshot",
+    "write_arangodump",
+    "write_jsonl",
+]
 
 DUMP_METADATA = "dump.json"
 ENCRYPTION_MARKER = "ENCRYPTION"
@@ -52,6 +81,10 @@ MARKER_REMOVE = 2302
 
 STRUCTURE_SUFFIX = ".structure.json"
 JSONL_PATTERN = re.compile(r"^(?P<name>.+)\.jsonl(?P<gz>\.gz)?$")
+EXPORT_PATTERN = re.compile(r"^(?P<name>[^.].*)\.(?P<format>jsonl|json|csv)(?P<gz>\.gz)?$")
+"""An arangoexport file: `<collection>.jsonl`, `.json` or `.csv`, each optionally gzipped. No
+collection name starts with a dot, so hidden files (`gaai export-demo`'s marker
+`.gaai-export-demo.json`, editors' files) are never read as collections."""
 DATA_PATTERN = re.compile(r"^(?P<prefix>.+?)(?:\.(?P<part>\d+))?\.data\.json(?P<gz>\.gz)?$")
 """`<prefix>.data.json[.gz]`, or a `--split-files` part `<prefix>.<n>.data.json[.gz]`."""
 VPACK_PATTERN = re.compile(r"\.data\.vpack(\.gz)?$")
@@ -61,7 +94,8 @@ GZIP_LEVEL = 6
 JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 EXPECTED_LAYOUT = (
     "expected an arangodump directory (dump.json with *.structure.json and *.data.json[.gz] "
-    "files) or an arangoexport JSONL directory (<collection>.jsonl[.gz] files)"
+    "files) or an arangoexport directory (<collection>.jsonl, .json or .csv files, optionally "
+    ".gz)"
 )
 
 
@@ -87,12 +121,12 @@ def load_snapshot(path: Path) -> GraphData:
         raise SourceError(f"snapshot directory {path} does not exist; {EXPECTED_LAYOUT}")
     if not path.is_dir():
         raise SourceError(f"snapshot {path} is not a directory; {EXPECTED_LAYOUT}")
-    names = sorted(entry.name for entry in path.iterdir() if entry.is_file())
+    names = _file_names(path)
     _refuse_encrypted(path, names)
     if DUMP_METADATA in names or any(name.endswith(STRUCTURE_SUFFIX) for name in names):
         return _load_arangodump(path, names)
-    if any(JSONL_PATTERN.match(name) for name in names):
-        return _load_jsonl(path, names)
+    if any(EXPORT_PATTERN.match(name) for name in names):
+        return _load_export(path, names)
     databases = sorted(entry.name for entry in path.iterdir() if (entry / DUMP_METADATA).is_file())
     if databases:
         raise SourceError(
@@ -102,10 +136,61 @@ def load_snapshot(path: Path) -> GraphData:
     raise SourceError(f"no snapshot found in {path}: {EXPECTED_LAYOUT}")
 
 
+def check_snapshot_directory(path: Path) -> None:
+    """Refuse a directory `load_snapshot` would refuse by its listing alone, before a run starts.
+
+    That is: unreadable, holding a device or FIFO named like a data file, encrypted, or without
+    a recognisable layout. The data files themselves are read by the run.
+
+    Raises:
+        SourceError: as `load_snapshot` would for these problems.
+    """
+    names = _file_names(path)
+    _refuse_encrypted(path, names)
+    dump = DUMP_METADATA in names or any(name.endswith(STRUCTURE_SUFFIX) for name in names)
+    if not dump and not any(EXPORT_PATTERN.match(name) for name in names):
+        load_snapshot(path)  # no layout: raises the loader's own message (one per database...)
+
+
+def _file_names(path: Path) -> list[str]:
+    """The names of the regular files in `path`, refusing snapshot-like names of other kinds.
+
+    A device, FIFO or socket named like a data file (`x.jsonl` -> /dev/zero) would block or
+    never end when read, so it is refused in one line rather than read or silently skipped.
+    """
+    names = []
+    try:
+        entries = sorted(path.iterdir())
+        for entry in entries:
+            if entry.is_file():
+                names.append(entry.name)
+            elif not entry.is_dir() and _is_snapshot_file_name(entry.name):
+                raise SourceError(
+                    f"snapshot file {entry} is not a regular file (a device, pipe or socket); "
+                    "a snapshot holds plain or gzipped files"
+                )
+    except OSError as error:
+        raise SourceError(
+            f"cannot read snapshot directory {path}: {error.strerror or error}; check that "
+            "it is readable by this user"
+        ) from None
+    return names
+
+
+def _is_snapshot_file_name(name: str) -> bool:
+    return bool(
+        name in (DUMP_METADATA, ENCRYPTION_MARKER)
+        or name.endswith(STRUCTURE_SUFFIX)
+        or DATA_PATTERN.match(name)
+        or VPACK_PATTERN.search(name)
+        or EXPORT_PATTERN.match(name)
+    )
+
+
 def _refuse_encrypted(path: Path, names: list[str]) -> None:
     if ENCRYPTION_MARKER not in names:
         return
-    marker = (path / ENCRYPTION_MARKER).read_bytes().decode("utf-8", "replace").strip()
+    marker = read_bytes(path / ENCRYPTION_MARKER).decode("utf-8", "replace").strip()
     if marker != UNENCRYPTED:
         raise SourceError(
             f"{path} is an encrypted arangodump ({marker or 'unknown cipher'}), which cannot be "
@@ -121,6 +206,12 @@ class _Loaded:
     graphs: list[NamedGraph] = field(default_factory=list)
     skipped_system: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def note_duplicates(self, collection: str, documents: list[dict[str, Any]]) -> None:
+        """Warn about documents repeating an earlier document's `_key` (they are all kept)."""
+        warning = duplicate_key_warning(collection, documents)
+        if warning:
+            self.warnings.append(warning)
 
     def to_graph_data(self, source: Path) -> GraphData:
         warnings = list(self.warnings)
@@ -172,6 +263,7 @@ def _load_arangodump(path: Path, names: list[str]) -> GraphData:
             loaded.skipped_system.append(dumped.name)
             continue
         documents = _read_dump_documents(dumped, use_envelope)
+        loaded.note_duplicates(dumped.name, documents)
         loaded.collections[dumped.name] = CollectionData(dumped.name, dumped.kind, documents)
     for prefix in sorted(set(data_by_prefix) - claimed):
         files = ", ".join(p.name for p in data_by_prefix[prefix])
@@ -179,30 +271,14 @@ def _load_arangodump(path: Path, names: list[str]) -> GraphData:
     return loaded.to_graph_data(path)
 
 
-def _invalid_json(
-    path: Path, error: orjson.JSONDecodeError, line: int | None = None
-) -> SnapshotFormatError:
-    """A format error naming the file, the line and the column where the JSON breaks.
-
-    orjson counts lines within the text it was given, so for one line of a JSONL file its
-    "line 1" contradicts the file's own line number: that line (`line`) is named instead, and
-    orjson's column is kept. For a whole JSON file orjson's line is the file's line.
-    """
-    return SnapshotFormatError(
-        str(path),
-        f"invalid JSON: {error.msg} at column {error.colno}",
-        line if line is not None else error.lineno,
-    )
-
-
 def _read_dump_metadata(path: Path, names: list[str]) -> dict[str, Any]:
     if DUMP_METADATA not in names:
         return {}
     metadata_path = path / DUMP_METADATA
     try:
-        metadata = orjson.loads(metadata_path.read_bytes())
+        metadata = orjson.loads(read_bytes(metadata_path))
     except orjson.JSONDecodeError as error:
-        raise _invalid_json(metadata_path, error) from error
+        raise invalid_json(metadata_path, error) from error
     if not isinstance(metadata, dict):
         raise SnapshotFormatError(str(metadata_path), "expected a JSON object")
     return metadata
@@ -259,9 +335,9 @@ def _dumped_collections(
 
 def _read_structure(structure: Path) -> tuple[str, CollectionKind]:
     try:
-        content = orjson.loads(structure.read_bytes())
+        content = orjson.loads(read_bytes(structure))
     except orjson.JSONDecodeError as error:
-        raise _invalid_json(structure, error) from error
+        raise invalid_json(structure, error) from error
     parameters = content.get("parameters") if isinstance(content, dict) else None
     if not isinstance(parameters, dict):
         raise SnapshotFormatError(str(structure), "structure file has no 'parameters' object")
@@ -285,12 +361,13 @@ def _read_dump_documents(
     # Envelopes replay a change log: a later insert replaces, a remove deletes, across parts.
     by_key: dict[str, dict[str, Any]] = {}
     for data_file in dumped.data_files:
-        raw = _read_bytes(data_file)
-        parsed = _parse_lines(data_file, raw)
+        raw = read_bytes(data_file)
+        parsed = parse_lines(data_file, raw)
         if use_envelope is None and parsed:
             use_envelope = _looks_like_envelope(parsed[0])
+        origin = Origin(data_file, raw=raw)
         if not use_envelope:
-            _complete_documents(data_file, raw, parsed, dumped.name, is_edge)
+            complete_documents(origin, parsed, dumped.name, is_edge)
             documents.extend(parsed)
             continue
         for index, envelope in enumerate(parsed):
@@ -298,7 +375,7 @@ def _read_dump_documents(
             if document is None:
                 by_key.pop(key, None)
                 continue
-            _complete_documents(data_file, raw, [document], dumped.name, is_edge, first=index)
+            complete_documents(origin, [document], dumped.name, is_edge, first=index)
             by_key[key] = document
     return documents if not by_key else documents + list(by_key.values())
 
@@ -320,8 +397,8 @@ def _open_envelope(
     if not isinstance(envelope, dict):
         raise SnapshotFormatError(
             str(data_file),
-            f"expected one JSON object per line, got {_json_type(envelope)}",
-            _line_of(raw, index),
+            f"expected one JSON object per line, got {json_type(envelope)}",
+            line_of(raw, index),
         )
     marker = envelope.get("type")
     data = envelope.get("data")
@@ -329,19 +406,19 @@ def _open_envelope(
         raise SnapshotFormatError(
             str(data_file),
             f"expected an envelope {{'type': 2300 or 2302, 'data': {{...}}}}, got type {marker!r}",
-            _line_of(raw, index),
+            line_of(raw, index),
         )
     key = data.get("_key", envelope.get("key"))
     if not isinstance(key, str):
         raise SnapshotFormatError(
-            str(data_file), "envelope data has no string '_key'", _line_of(raw, index)
+            str(data_file), "envelope data has no string '_key'", line_of(raw, index)
         )
     return key, (data if marker == MARKER_DOCUMENT else None)
 
 
 def _read_graphs(data_file: Path, use_envelope: bool | None) -> list[NamedGraph]:
-    raw = _read_bytes(data_file)
-    parsed = _parse_lines(data_file, raw)
+    raw = read_bytes(data_file)
+    parsed = parse_lines(data_file, raw)
     if use_envelope is None and parsed:
         use_envelope = _looks_like_envelope(parsed[0])
     graphs: dict[str, NamedGraph] = {}
@@ -356,15 +433,15 @@ def _read_graphs(data_file: Path, use_envelope: bool | None) -> list[NamedGraph]
         else:
             raise SnapshotFormatError(
                 str(data_file),
-                f"expected one JSON object per line, got {_json_type(item)}",
-                _line_of(raw, index),
+                f"expected one JSON object per line, got {json_type(item)}",
+                line_of(raw, index),
             )
-        graph = _named_graph(data_file, _line_of(raw, index), document)
+        graph = _named_graph(data_file, line_of(raw, index), document)
         graphs[graph.name] = graph
     return list(graphs.values())
 
 
-def _named_graph(data_file: Path, line: int, document: dict[str, Any]) -> NamedGraph:
+def _named_graph(data_file: Path, line: int | None, document: dict[str, Any]) -> NamedGraph:
     name = document.get("_key")
     if not isinstance(name, str) and isinstance(document.get("_id"), str):
         name = document["_id"].partition("/")[2]
@@ -409,10 +486,10 @@ def _is_string_list(value: object) -> bool:
 # ----------------------------------------------------------------- arangoexport layout
 
 
-def _load_jsonl(path: Path, names: list[str]) -> GraphData:
+def _load_export(path: Path, names: list[str]) -> GraphData:
     loaded = _Loaded()
     for name in names:
-        match = JSONL_PATTERN.match(name)
+        match = EXPORT_PATTERN.match(name)
         if match is None:
             continue
         collection = match["name"]
@@ -421,184 +498,33 @@ def _load_jsonl(path: Path, names: list[str]) -> GraphData:
             raise SnapshotFormatError(
                 str(data_file), f"collection {collection!r} is also in another file; keep one"
             )
-        if collection == GRAPHS_COLLECTION:
+        if collection == GRAPHS_COLLECTION and match["format"] == "jsonl":
             loaded.graphs.extend(_read_graphs(data_file, use_envelope=False))
+            continue
+        if collection == GRAPHS_COLLECTION and match["format"] == "json":
+            definitions, _ = json_array_documents(data_file, read_bytes(data_file))
+            for index, document in enumerate(definitions, start=1):
+                if not isinstance(document, dict):
+                    raise SnapshotFormatError(
+                        str(data_file), f"array element {index}: expected a graph definition"
+                    )
+                loaded.graphs.append(_named_graph(data_file, None, document))
             continue
         if collection.startswith("_"):
             loaded.skipped_system.append(collection)
             continue
-        raw = _read_bytes(data_file)
-        documents = _parse_lines(data_file, raw)
+        raw = read_bytes(data_file)
+        documents, origin = EXPORT_READERS[match["format"]](data_file, raw)
         if not documents:
             loaded.warnings.append(f"{data_file} is empty; read as a document collection")
         head = documents[0] if documents else None
         is_edge = isinstance(head, dict) and ("_from" in head or "_to" in head)
-        _complete_documents(data_file, raw, documents, collection, is_edge, mixed_is_error=True)
+        complete_documents(origin, documents, collection, is_edge, mixed_is_error=True)
+        loaded.note_duplicates(collection, documents)
         loaded.collections[collection] = CollectionData(
             collection, "edge" if is_edge else "document", documents
         )
     return loaded.to_graph_data(path)
-
-
-# --------------------------------------------------------------------------- lines
-
-
-def _read_bytes(data_file: Path) -> bytes:
-    """Return a data file's bytes, decompressed when its name ends in `.gz`."""
-    raw = data_file.read_bytes()
-    if not data_file.name.endswith(".gz"):
-        return raw
-    # zlib rather than gzip.decompress: on a truncated file it keeps what was decompressed,
-    # which tells the user after which line the data stops.
-    chunks = []
-    remaining = raw
-    while True:
-        decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        try:
-            chunks.append(decompressor.decompress(remaining))
-        except zlib.error as error:
-            partial = b"".join(chunks)
-            raise SnapshotFormatError(
-                str(data_file), f"corrupt gzip data: {error}", partial.count(b"\n") + 1
-            ) from error
-        if not decompressor.eof:
-            partial = b"".join(chunks)
-            raise SnapshotFormatError(
-                str(data_file),
-                "gzip data ends unexpectedly (truncated file)",
-                partial.count(b"\n") + 1,
-            )
-        # Concatenated gzip members are one valid file; anything else after the end is junk.
-        remaining = decompressor.unused_data
-        if not remaining.strip(b"\0"):
-            return b"".join(chunks)
-
-
-def _parse_lines(data_file: Path, raw: bytes) -> list[Any]:
-    """Parse every non-blank line; on any failure re-read line by line to name the line."""
-    loads = orjson.loads
-    try:
-        return [loads(line) for line in raw.split(b"\n") if line]
-    except orjson.JSONDecodeError:
-        # Whitespace-only lines also land here; the careful pass skips them.
-        return [document for _, document in _numbered_objects(data_file, raw)]
-
-
-def _numbered_objects(data_file: Path, raw: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (1-based line, object) for every non-blank line, raising on anything else."""
-    for line_number, line in enumerate(raw.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = orjson.loads(line)
-        except orjson.JSONDecodeError as error:
-            raise _invalid_json(data_file, error, line_number) from error
-        if not isinstance(value, dict):
-            raise SnapshotFormatError(
-                str(data_file),
-                f"expected one JSON object per line, got {_json_type(value)}",
-                line_number,
-            )
-        yield line_number, value
-
-
-def _line_of(raw: bytes, index: int) -> int:
-    """Return the 1-based line of the `index`-th non-blank line (only called on errors)."""
-    seen = -1
-    for line_number, line in enumerate(raw.split(b"\n"), start=1):
-        if line.strip():
-            seen += 1
-            if seen == index:
-                return line_number
-    return raw.count(b"\n") + 1
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    return "null" if value is None else names.get(type(value), "a number")
-
-
-# --------------------------------------------------------------------------- identity
-
-
-def _complete_documents(
-    data_file: Path,
-    raw: bytes,
-    documents: list[Any],
-    collection: str,
-    is_edge: bool,
-    *,
-    mixed_is_error: bool = False,
-    first: int = 0,
-) -> None:
-    """Check every parsed line is a document and give it both `_key` and `_id`, in place.
-
-    This loop runs once per document of the snapshot, so the common case (an object with both
-    identifiers, and for edges string endpoints) costs a few dict look-ups; anything else goes
-    to `_complete_document`, and the line is counted only when an error must name it.
-
-    Args:
-        data_file: The file the documents came from, for error messages.
-        raw: That file's decompressed bytes, to recover line numbers.
-        documents: Parsed lines, completed in place.
-        collection: Collection name, the prefix of derived `_id`s.
-        is_edge: Whether the documents must be edges.
-        mixed_is_error: Reject non-edges among edges and edges among non-edges (JSONL files,
-            whose kind is inferred from their first document).
-        first: Index in the file of `documents[0]`.
-    """
-    for index, document in enumerate(documents, start=first):
-        if type(document) is dict and "_key" in document and "_id" in document:
-            if is_edge:
-                if type(document.get("_from")) is str and type(document.get("_to")) is str:
-                    continue
-            elif not mixed_is_error or ("_from" not in document and "_to" not in document):
-                continue
-        line = _line_of(raw, index)
-        if type(document) is not dict:
-            raise SnapshotFormatError(
-                str(data_file),
-                f"expected one JSON object per line, got {_json_type(document)}",
-                line,
-            )
-        if mixed_is_error and (("_from" in document or "_to" in document) != is_edge):
-            problem = (
-                "this document has no '_from'/'_to' but the first one is an edge"
-                if is_edge
-                else "this document has '_from'/'_to' but the first one is not an edge"
-            )
-            raise SnapshotFormatError(
-                str(data_file),
-                f"mixes edge and non-edge documents ({problem}); a JSONL file holds one collection",
-                line,
-            )
-        _complete_document(data_file, line, document, collection, is_edge)
-
-
-def _complete_document(
-    data_file: Path, line: int, document: dict[str, Any], collection: str, is_edge: bool
-) -> None:
-    key = document.get("_key")
-    document_id = document.get("_id")
-    if key is None and document_id is None:
-        raise SnapshotFormatError(str(data_file), "document has neither '_key' nor '_id'", line)
-    if key is None:
-        if not isinstance(document_id, str) or "/" not in document_id:
-            raise SnapshotFormatError(
-                str(data_file), f"'_id' must be '<collection>/<key>', got {document_id!r}", line
-            )
-        document["_key"] = document_id.partition("/")[2]
-    elif document_id is None:
-        if not isinstance(key, str) or not key:
-            raise SnapshotFormatError(
-                str(data_file), f"'_key' must be a non-empty string, got {key!r}", line
-            )
-        document["_id"] = f"{collection}/{key}"
-    endpoints = (document.get("_from"), document.get("_to"))
-    if is_edge and not all(isinstance(endpoint, str) for endpoint in endpoints):
-        raise SnapshotFormatError(
-            str(data_file), "edge document needs string '_from' and '_to'", line
-        )
 
 
 def _md5(name: str) -> str:

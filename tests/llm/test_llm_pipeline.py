@@ -1093,7 +1093,7 @@ def test_a_bad_cli_llm_timeout_is_a_clear_error(tmp_path, capsys):
     code = cli.main(["run", "--llm-timeout", "0", "--quiet", "--out", str(tmp_path)])
 
     assert code == 2
-    assert "llm_timeout must be positive" in capsys.readouterr().err
+    assert "--llm-timeout: must be a finite number of seconds above 0" in capsys.readouterr().err
 
 
 def test_a_model_name_without_key_or_server_is_a_clear_cli_error(tmp_path, capsys):

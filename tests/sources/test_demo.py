@@ -112,7 +112,7 @@ def test_scale_64_generates_over_a_million_edges() -> None:
 
 
 def test_scale_below_minimum_is_refused() -> None:
-    with pytest.raises(SourceError, match="at least"):
+    with pytest.raises(SourceError, match=r"from 0\.2 to 100, got 0\.1"):
         generate_demo(scale=MIN_SCALE / 2)
     with pytest.raises(SourceError):
         generate_demo(scale=float("nan"))

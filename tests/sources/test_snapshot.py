@@ -518,7 +518,7 @@ def test_file_instead_of_directory_is_a_source_error(tmp_path: Path) -> None:
 
 def test_directory_without_snapshot_is_a_source_error(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
-    (tmp_path / "people.json").write_text("[]")
+    (tmp_path / "people.xml").write_text("<people/>")  # arangoexport --type xml: not read
 
     with pytest.raises(SourceError) as caught:
         load_snapshot(tmp_path)

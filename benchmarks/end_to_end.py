@@ -1,0 +1,312 @@
+"""End to end: `gaai run` against a minimal columnar pipeline on the same snapshot (issue 18.6).
+
+Per size (edges), the demo generator's graph is exported once as arangoexport JSONL
+(`write_jsonl`), then two child processes run on it, one after the other, each reporting its
+wall time and peak RSS (VmHWM):
+
+- **product**: `gaai run --source <snapshot> --out <dir> --quiet` in-process (`cli.main`), the
+  whole workflow with its checkpoints, reports and catalog. Its summary's per-phase timings say
+  where the time goes.
+- **reference**: the practical limit for the same analyses. polars `scan_ndjson` reads only the
+  identifier columns of the collections the product's templates project, ids become integers
+  once by vectorised joins, and per template a projection is a selection on those tables, an
+  `igraph.Graph` is built from the integer edge array and the template's algorithm runs with the
+  product's settings (PageRank prpack, Leiden on the undirected simple graph with 2 iterations,
+  betweenness sampled from 256 sources above 5,000 vertices, ...); top-k by `argpartition`.
+  The templates are the ones the product planned (read from its `summary.json`), so both do
+  the same analyses on the same data.
+
+Targets (issue 18): product time ≤ 1.3× and peak RSS ≤ 1.5× the reference at 10^6 and 10^7
+edges. The machine is shared: see the load average printed with the table. Usage:
+
+    .venv/bin/python benchmarks/end_to_end.py [--sizes 100000,1000000] [--full]
+
+`--full` adds 10^7 edges (minutes, several GB). Needs polars (benchmarks/requirements.txt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from common import ROOT, load_average, peak_rss_mb, ratio, seconds, table
+
+DEFAULT_SIZES = (10**5, 10**6)
+FULL_SIZES = (10**5, 10**6, 10**7)
+DEMO_EDGES_PER_SCALE = 17_150
+"""The demo generator writes about this many edges per unit of scale."""
+TIME_TARGET = 1.3
+MEMORY_TARGET = 1.5
+BETWEENNESS_EXACT_LIMIT = 5000
+BETWEENNESS_SAMPLES = 256
+TOP_K = 10
+
+
+# ---------------------------------------------------------------------------- children
+
+
+def _child_product(snapshot: Path, out: Path) -> dict[str, Any]:
+    start = time.perf_counter()  # imports count, for both pipelines
+    sys.path.insert(0, str(ROOT))
+    from gaai_graph.cli import main
+
+    code = main(["run", "--source", str(snapshot), "--out", str(out), "--quiet"])
+    wall = time.perf_counter() - start
+    summary = json.loads((out / "summary.json").read_text()) if code == 0 else {}
+    return {
+        "seconds": wall,
+        "exit_code": code,
+        "peak_rss_mb": peak_rss_mb(),
+        "phases": summary.get("timings", {}),
+        "summed_step_seconds": summary.get("summed_step_seconds", {}),
+        "templates": [
+            {"algorithm": t["algorithm"], "projection": t["projection"]}
+            for t in summary.get("templates", [])
+        ],
+    }
+
+
+def _child_reference(snapshot: Path, templates: list[dict[str, Any]]) -> dict[str, Any]:
+    start = time.perf_counter()  # imports count, for both pipelines
+    import igraph as ig
+    import numpy as np
+    import polars as pl
+
+    phases: dict[str, float] = {"imports": time.perf_counter() - start}
+
+    def mark(name: str, since: float) -> float:
+        now = time.perf_counter()
+        phases[name] = phases.get(name, 0.0) + now - since
+        return now
+
+    vertex_names = sorted({c for t in templates for c in t["projection"]["vertex_collections"]})
+    edge_names = sorted({c for t in templates for c in t["projection"]["edge_collections"]})
+    clock = time.perf_counter()
+    # Vertices: one table of every projected vertex, numbered once (its row number).
+    vertex_frames = [
+        pl.scan_ndjson(snapshot / f"{name}.jsonl")
+        .select(pl.lit(name).alias("collection"), (pl.lit(name + "/") + pl.col("_key")).alias("id"))
+        .collect()
+        for name in vertex_names
+    ]
+    vertices = pl.concat(vertex_frames).with_row_index("index")
+    edge_frames = {
+        name: pl.scan_ndjson(snapshot / f"{name}.jsonl").select("_from", "_to").collect()
+        for name in edge_names
+    }
+    clock = mark("read (polars scan_ndjson)", clock)
+    ids = vertices.select("id", "index")
+    edges = {
+        name: frame.join(ids.rename({"id": "_from", "index": "source"}), on="_from")
+        .join(ids.rename({"id": "_to", "index": "target"}), on="_to")
+        .select("source", "target")
+        for name, frame in edge_frames.items()
+    }
+    collection_of = vertices["collection"].to_numpy()
+    clock = mark("map ids to integers (joins)", clock)
+
+    for template in templates:
+        projection = template["projection"]
+        clock = time.perf_counter()
+        selected = np.flatnonzero(np.isin(collection_of, projection["vertex_collections"]))
+        position = np.full(len(collection_of), -1, dtype=np.int64)
+        position[selected] = np.arange(len(selected))
+        pairs = np.concatenate(
+            [edges[name].to_numpy() for name in projection["edge_collections"]]
+            or [np.empty((0, 2), dtype=np.int64)]
+        )
+        pairs = position[pairs]
+        pairs = pairs[(pairs >= 0).all(axis=1)]
+        graph = ig.Graph(n=len(selected), edges=pairs, directed=projection["directed"])
+        clock = mark("projection + igraph graph", clock)
+        scores = _run_reference(graph, template["algorithm"])
+        if scores is not None and len(scores):
+            top = np.argpartition(-scores, min(TOP_K, len(scores) - 1))[:TOP_K]
+            _ = vertices["id"].gather(selected[top].tolist()).to_list()
+        mark(f"algorithm {template['algorithm']}", clock)
+    return {
+        "seconds": time.perf_counter() - start,
+        "peak_rss_mb": peak_rss_mb(),
+        "phases": phases,
+    }
+
+
+def _run_reference(graph: Any, algorithm: str) -> Any:
+    """The product's algorithm with its default settings; per-vertex scores (or None)."""
+    import numpy as np
+
+    def simple_undirected() -> Any:
+        undirected = graph.as_undirected() if graph.is_directed() else graph.copy()
+        undirected.simplify()
+        return undirected
+
+    if algorithm == "pagerank":
+        return np.asarray(graph.pagerank(directed=graph.is_directed(), implementation="prpack"))
+    if algorithm in ("degree", "in_degree", "out_degree"):
+        mode = {"degree": "all", "in_degree": "in", "out_degree": "out"}[algorithm]
+        return np.asarray(graph.degree(mode=mode), dtype=float)
+    if algorithm == "wcc":
+        return np.asarray(graph.connected_components("weak").membership, dtype=float)
+    if algorithm == "scc":
+        return np.asarray(graph.connected_components("strong").membership, dtype=float)
+    if algorithm == "louvain":
+        return np.asarray(simple_undirected().community_multilevel().membership, dtype=float)
+    if algorithm == "leiden":
+        membership = simple_undirected().community_leiden(
+            objective_function="modularity", n_iterations=2
+        )
+        return np.asarray(membership.membership, dtype=float)
+    if algorithm == "label_propagation":
+        return np.asarray(simple_undirected().community_label_propagation().membership, float)
+    if algorithm == "kcore":
+        return np.asarray(simple_undirected().coreness(), dtype=float)
+    if algorithm in ("triangles", "clustering"):
+        return np.asarray(
+            simple_undirected().transitivity_local_undirected(mode="zero"), dtype=float
+        )
+    if algorithm == "betweenness":
+        simple = graph.copy()
+        simple.simplify()
+        n = simple.vcount()
+        if n <= BETWEENNESS_EXACT_LIMIT:
+            return np.asarray(simple.betweenness(directed=simple.is_directed()))
+        sources = random.Random(0).sample(range(n), BETWEENNESS_SAMPLES)
+        return np.asarray(simple.betweenness(directed=simple.is_directed(), sources=sources))
+    return None  # not mirrored here: the table says which
+
+
+# ---------------------------------------------------------------------------- parent
+
+
+def _spawn(*arguments: str) -> dict[str, Any]:
+    completed = subprocess.run(
+        [sys.executable, __file__, *arguments], capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(completed.stderr[-3000:])
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _export(edges: int, directory: Path) -> int:
+    sys.path.insert(0, str(ROOT))
+    from gaai_graph.sources.demo import generate_demo
+    from gaai_graph.sources.snapshot import write_jsonl
+
+    data = generate_demo(scale=edges / DEMO_EDGES_PER_SCALE).data
+    write_jsonl(data, directory)
+    return sum(len(c.documents) for c in data.collections.values() if c.kind == "edge")
+
+
+def measure(edges: int) -> dict[str, Any]:
+    """Export a snapshot of about `edges` edges, run both pipelines on it, return the figures."""
+    with tempfile.TemporaryDirectory(prefix="gaai-e2e-") as scratch:
+        snapshot = Path(scratch) / "snapshot"
+        actual_edges = _export(edges, snapshot)
+        product = _spawn("--child", "product", "--snapshot", str(snapshot), "--out", scratch)
+        templates = product["templates"]
+        reference = _spawn(
+            "--child",
+            "reference",
+            "--snapshot",
+            str(snapshot),
+            "--templates",
+            json.dumps(templates),
+        )
+    return {"edges": actual_edges, "product": product, "reference": reference}
+
+
+def report(results: list[dict[str, Any]]) -> list[str]:
+    """Print the ratio table and the product's phases; return the targets not met."""
+    rows = []
+    unmet = []
+    for result in results:
+        product, reference = result["product"], result["reference"]
+        time_ratio = product["seconds"] / reference["seconds"]
+        memory_ratio = product["peak_rss_mb"] / reference["peak_rss_mb"]
+        verdicts = []
+        if result["edges"] >= 10**6 * 0.9:
+            for label, value, target in (
+                ("time", time_ratio, TIME_TARGET),
+                ("memory", memory_ratio, MEMORY_TARGET),
+            ):
+                met = value <= target
+                verdicts.append(f"{label} {'met' if met else 'not met'}")
+                if not met:
+                    unmet.append(f"{label} ≤ {target}× at {result['edges']:,} edges")
+        rows.append(
+            [
+                f"{result['edges']:,}",
+                f"{seconds(product['seconds'])} / {product['peak_rss_mb']:.0f} MB",
+                f"{seconds(reference['seconds'])} / {reference['peak_rss_mb']:.0f} MB",
+                ratio(time_ratio),
+                ratio(memory_ratio),
+                ", ".join(verdicts) or "(not judged below 10^6)",
+            ]
+        )
+    print(
+        table(
+            ["edges", "gaai run", "columnar reference", "time ratio", "memory ratio", "targets"],
+            rows,
+        )
+    )
+    for result in results:
+        product, reference = result["product"], result["reference"]
+        print(f"\nWhere the time goes at {result['edges']:,} edges")
+        phase_rows = [["product: " + name, seconds(v)] for name, v in product["phases"].items()]
+        other = product["seconds"] - sum(product["phases"].values())
+        phase_rows.append(
+            ["product: rest (imports, checkpoints, reports, catalog, ...)", seconds(other)]
+        )
+        phase_rows += [
+            [f"product: summed {name} over templates", seconds(v)]
+            for name, v in product["summed_step_seconds"].items()
+        ]
+        phase_rows += [
+            ["reference: " + name, seconds(v)] for name, v in reference["phases"].items()
+        ]
+        print(table(["phase", "seconds"], phase_rows))
+        algorithms = ", ".join(t["algorithm"] for t in product["templates"])
+        print(f"templates: {algorithms}")
+    return unmet
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", help="edge counts, comma-separated (default 10^5,10^6)")
+    parser.add_argument("--full", action="store_true", help="add 10^7 edges")
+    parser.add_argument("--child", choices=("product", "reference"), help=argparse.SUPPRESS)
+    parser.add_argument("--snapshot", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--templates", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child == "product":
+        out = Path(args.out) / "out"
+        print(json.dumps(_child_product(Path(args.snapshot), out)))
+        return 0
+    if args.child == "reference":
+        templates = json.loads(args.templates)
+        print(json.dumps(_child_reference(Path(args.snapshot), templates)))
+        return 0
+    if args.sizes:
+        sizes = tuple(int(float(size)) for size in args.sizes.split(","))
+    else:
+        sizes = FULL_SIZES if args.full else DEFAULT_SIZES
+    os.environ.setdefault("GAAI_STATE_DIR", tempfile.mkdtemp(prefix="gaai-e2e-state-"))
+    results = [measure(size) for size in sizes]
+    unmet = report(results)
+    print(f"\nload average (1/5/15 min): {load_average()}")
+    print("targets not met: " + ("; ".join(unmet) if unmet else "none"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,165 @@
+"""Schema analysis's one pass over the edges: endpoint collections, dangling edges, references.
+
+Vertex ids are numbered once (`index_vertices`, C-level calls for the usual collection whose
+`_id`s all name it); each edge collection is then read with two look-ups per edge and counted
+with numpy on vertex and collection numbers (`scan_edges`). Strings are split only for the few
+endpoints that name no vertex.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import repeat
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from gaai_graph.sources import GraphData
+
+__all__ = ["EdgeScan", "VertexIndex", "index_vertices", "scan_edges"]
+
+_MAX_DANGLING_EXAMPLES = 5
+_starts_with: Any = str.startswith
+"""Unbound `str.startswith`, for a C-level `map` (a non-string raises TypeError)."""
+
+
+def _vertex_id(collection: str, document: dict[str, Any]) -> str | None:
+    identifier = document.get("_id")
+    if isinstance(identifier, str):
+        return identifier
+    key = document.get("_key")
+    return f"{collection}/{key}" if key is not None else None
+
+
+def _collection_of(vertex_id: Any) -> str | None:
+    if not isinstance(vertex_id, str) or "/" not in vertex_id:
+        return None
+    return vertex_id.split("/", 1)[0]
+
+
+@dataclass
+class VertexIndex:
+    """Every vertex id of the source numbered once, with the collection its id names."""
+
+    numbers: dict[str, int]
+    collections: list[str]
+    collection_of: npt.NDArray[np.int64]
+    """Vertex number -> position in `collections` of the collection its id names."""
+
+
+def index_vertices(data: GraphData) -> VertexIndex:
+    """Number every vertex id of `data` once (a repeated id keeps its first number)."""
+    numbers: dict[str, int] = {}
+    codes: dict[str, int] = {}
+    collection_of: list[npt.NDArray[np.int64]] = []
+    for name, collection in data.collections.items():
+        if collection.kind != "document":
+            continue
+        ids: list[Any] = [document.get("_id") for document in collection.documents]
+        prefix = name + "/"
+        try:
+            # The usual case, numbered by C-level calls: every `_id` is a string naming this
+            # collection and none repeats (within the collection or with earlier ones).
+            usual = all(map(_starts_with, ids, repeat(prefix)))
+        except TypeError:  # an `_id` that is not a string
+            usual = False
+        if usual:
+            fresh = dict(zip(ids, range(len(numbers), len(numbers) + len(ids)), strict=True))
+            usual = len(fresh) == len(ids) and numbers.keys().isdisjoint(fresh)
+        if usual:
+            numbers.update(fresh)
+            code = codes.setdefault(name, len(codes))
+            collection_of.append(np.full(len(ids), code, dtype=np.int64))
+            continue
+        found: list[int] = []
+        for document in collection.documents:
+            vertex_id = _vertex_id(name, document)
+            # An id without a collection part names no vertex an edge can reach.
+            if vertex_id is None or vertex_id in numbers or "/" not in vertex_id:
+                continue
+            numbers[vertex_id] = len(numbers)
+            found.append(codes.setdefault(vertex_id.partition("/")[0], len(codes)))
+        collection_of.append(np.array(found, dtype=np.int64))
+    return VertexIndex(
+        numbers,
+        list(codes),
+        np.concatenate(collection_of) if collection_of else np.empty(0, dtype=np.int64),
+    )
+
+
+@dataclass
+class EdgeScan:
+    """What one pass over an edge collection found."""
+
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """(from collection, to collection) -> number of edges with both endpoints present."""
+    prefixes_from: set[str] = field(default_factory=set)
+    prefixes_to: set[str] = field(default_factory=set)
+    dangling: int = 0
+    examples: list[str] = field(default_factory=list)
+    references: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Target collection -> (vertices of other collections with an edge into it, those with
+    more than one), for telling attribute-like collections from entities."""
+
+
+def _endpoint_numbers(endpoints: list[Any], numbers: dict[str, int]) -> npt.NDArray[np.int64]:
+    """Vertex number of each endpoint, -1 where it names no vertex (C-level look-ups)."""
+    try:
+        found = map(numbers.get, endpoints, repeat(-1))
+        return np.fromiter(found, dtype=np.int64, count=len(endpoints))
+    except TypeError:  # an unhashable endpoint (a list or object): no vertex
+        return np.array(
+            [numbers.get(e, -1) if isinstance(e, str) else -1 for e in endpoints], dtype=np.int64
+        )
+
+
+def scan_edges(name: str, documents: list[dict[str, Any]], vertices: VertexIndex) -> EdgeScan:
+    """Endpoint collections, dangling edges and reference counts of one edge collection.
+
+    The only per-edge Python is reading `_from`/`_to` and one dictionary look-up each (both
+    C-level `map` calls); counting is numpy on vertex and collection numbers, and strings are
+    split only for the endpoints that name no vertex.
+    """
+    scan = EdgeScan()
+    froms = [document.get("_from") for document in documents]
+    tos = [document.get("_to") for document in documents]
+    sources = _endpoint_numbers(froms, vertices.numbers)
+    targets = _endpoint_numbers(tos, vertices.numbers)
+    present = (sources >= 0) & (targets >= 0)
+    collections = vertices.collections
+    width = len(collections)
+    source_codes = vertices.collection_of[sources[present]]
+    target_codes = vertices.collection_of[targets[present]]
+    pair_counts = np.bincount(source_codes * width + target_codes, minlength=width * width)
+    for code in np.flatnonzero(pair_counts):
+        source_code, target_code = divmod(int(code), width)
+        scan.pairs[(collections[source_code], collections[target_code])] = int(pair_counts[code])
+    scan.prefixes_from.update(
+        collections[c] for c in np.unique(vertices.collection_of[sources[sources >= 0]])
+    )
+    scan.prefixes_to.update(
+        collections[c] for c in np.unique(vertices.collection_of[targets[targets >= 0]])
+    )
+    missing = np.flatnonzero(~present)
+    for index in missing.tolist():
+        source, target = froms[index], tos[index]
+        for endpoint, number, prefixes in (
+            (source, sources[index], scan.prefixes_from),
+            (target, targets[index], scan.prefixes_to),
+        ):
+            if number < 0 and (collection := _collection_of(endpoint)) is not None:
+                prefixes.add(collection)
+        if len(scan.examples) < _MAX_DANGLING_EXAMPLES:
+            edge_id = _vertex_id(name, documents[index]) or f"{name}/?"
+            scan.examples.append(f"{edge_id}: {source} -> {target}")
+    scan.dangling = len(missing)
+    kept_sources = sources[present]
+    for target_code in np.unique(target_codes).tolist():
+        into = kept_sources[(target_codes == target_code) & (source_codes != target_code)]
+        if not len(into):
+            continue
+        _, per_source = np.unique(into, return_counts=True)
+        scan.references[collections[target_code]] = (len(per_source), int((per_source > 1).sum()))
+    return scan

@@ -1,0 +1,142 @@
+"""Score intents for a run of tokens with the cue lexicon and the graph's vocabulary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gaai_graph.methods.vocabulary import QuestionIntent
+from gaai_graph.questions.graph_terms import GraphTerms
+from gaai_graph.questions.lexicon import CLASSES, CUES, INTENT_PRIORITY, Cue
+from gaai_graph.questions.text import Token, number_value
+
+__all__ = ["INTENT_THRESHOLD", "IntentScore", "best_intents", "score_intents"]
+
+INTENT_THRESHOLD = 1.0
+"""An intent is read when its cues weigh at least this much: one clear word ("faction",
+"loop") or two weak ones ("top" + "hub")."""
+
+COLLECTION_WORD_FACTOR = 0.3
+"""A one-word cue that is also the name of a vertex collection ("groups" in a graph with a
+`groups` collection) mostly names the collection, so it counts this much."""
+
+_ORDERED_CUES: tuple[Cue, ...] = tuple(
+    sorted(CUES, key=lambda cue: (-len(cue.elements), -cue.weight))
+)
+
+
+@dataclass
+class IntentScore:
+    """The evidence for one intent."""
+
+    intent: QuestionIntent
+    score: float = 0.0
+    cues: list[str] = field(default_factory=list)
+    methods: list[tuple[float, str]] = field(default_factory=list)
+    tokens: set[int] = field(default_factory=set)
+    """Positions, in the scored token list, of the tokens its cues used."""
+
+
+def _element_matches(element: frozenset[str], token: Token, extra_ident: frozenset[str]) -> bool:
+    if "#" in element and number_value(token) is not None:
+        return True
+    if token.lemma in element or token.lower in element:
+        return True
+    return bool(extra_ident) and element >= CLASSES["IDENT"] and token.lemma in extra_ident
+
+
+def _find(
+    cue: Cue, tokens: list[Token], used: set[int], extra_ident: frozenset[str]
+) -> list[int] | None:
+    """First occurrence of `cue` in `tokens` avoiding `used` tokens, as token indices."""
+    for start, token in enumerate(tokens):
+        if start in used or not _element_matches(cue.elements[0], token, extra_ident):
+            continue
+        positions = [start]
+        for element in cue.elements[1:]:
+            previous = positions[-1]
+            found = None
+            for position in range(previous + 1, min(len(tokens), previous + cue.gap + 2)):
+                if position not in used and _element_matches(
+                    element, tokens[position], extra_ident
+                ):
+                    found = position
+                    break
+            if found is None:
+                break
+            positions.append(found)
+        if len(positions) == len(cue.elements):
+            return positions
+    return None
+
+
+def score_intents(tokens: list[Token], terms: GraphTerms | None = None) -> dict[str, IntentScore]:
+    """Match every cue against `tokens`: each cue counts once; longer cues use up their words.
+
+    Args:
+        tokens: The tokens of one clause.
+        terms: The graph's vocabulary, when a schema is known.
+
+    Returns:
+        Evidence per intent with a positive score.
+    """
+    collection_words = terms.collection_words() if terms is not None else frozenset()
+    extra_ident = terms.identifier_words if terms is not None else frozenset()
+    used: set[int] = set()
+    scores: dict[str, IntentScore] = {}
+    for cue in _ORDERED_CUES:
+        positions = _find(cue, tokens, used, extra_ident)
+        if positions is None:
+            continue
+        weight = cue.weight
+        if len(positions) == 1 and tokens[positions[0]].lemma in collection_words:
+            weight *= COLLECTION_WORD_FACTOR
+        if len(positions) > 1:
+            used.update(positions)
+        evidence = scores.setdefault(cue.intent, IntentScore(cue.intent))
+        evidence.score += weight
+        evidence.cues.append(" ".join(tokens[p].text for p in positions))
+        evidence.tokens.update(positions)
+        if cue.method is not None:
+            evidence.methods.append((weight, cue.method))
+    if terms is not None:
+        _apply_graph_context(scores, tokens, terms)
+    return scores
+
+
+def _apply_graph_context(
+    scores: dict[str, IntentScore], tokens: list[Token], terms: GraphTerms
+) -> None:
+    """Let the schema settle ambiguous words.
+
+    "Ring" is shared identifiers in a graph with identifier collections and a loop otherwise;
+    "critical" leans to dependencies in a graph whose edges read as supply.
+    """
+    lemmas = {token.lemma for token in tokens}
+    if "ring" in lemmas:
+        loser = "cycles" if terms.identifier_words else "shared_identifiers"
+        if loser in scores:
+            scores[loser].score = max(0.0, scores[loser].score - 0.6)
+    supply_words = lemmas & (CLASSES["PROVIDER"] | CLASSES["DEPNOUN"])
+    if not terms.dependency_edges and not supply_words and "dependencies" in scores:
+        # Without supply edges or words, "single point of failure" and "what breaks if X
+        # fails" ask where the network itself breaks: cut vertices and removal impact.
+        moved = scores.pop("dependencies")
+        evidence = scores.setdefault("connectivity", IntentScore("connectivity"))
+        evidence.score += moved.score
+        evidence.cues.extend(moved.cues)
+        evidence.tokens |= moved.tokens
+        evidence.methods.extend(
+            (weight, "articulation_points" if method == "sole_dependency" else method)
+            for weight, method in moved.methods
+        )
+    if terms.dependency_edges and lemmas & {"critical", "essential", "vital", "crucial", "key"}:
+        evidence = scores.setdefault("dependencies", IntentScore("dependencies"))
+        evidence.score += 0.6
+        evidence.cues.append("critical (supply graph)")
+
+
+def best_intents(scores: dict[str, IntentScore]) -> list[IntentScore]:
+    """Intents at or above the threshold, best first (ties: the more specific intent)."""
+    order = {intent: rank for rank, intent in enumerate(INTENT_PRIORITY)}
+    kept = [s for s in scores.values() if s.score >= INTENT_THRESHOLD]
+    return sorted(kept, key=lambda s: (-round(s.score, 6), order.get(s.intent, 99)))

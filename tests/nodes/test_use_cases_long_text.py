@@ -1,0 +1,95 @@
+"""Use-case generation on long texts: the bisection helpers agree with the plain definitions,
+and notes quote a bounded part of a requirement (issue 14.5)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from gaai_graph.models import CollectionProfile, EdgeDefinition, GraphSchema, Requirement
+from gaai_graph.nodes.use_cases import (
+    Mention,
+    _distance_to_nearest,
+    _inside_any,
+    find_mentions,
+    generate_use_cases_by_rules,
+)
+from gaai_graph.nodes.vertical import builtin_verticals
+
+_VERTICES = {"customers": 500, "orders": 1500, "devices": 520, "payment_methods": 530}
+_EDGES = {
+    "placed": ("customers", "orders"),
+    "uses_device": ("customers", "devices"),
+    "pays_with": ("customers", "payment_methods"),
+}
+SHOP = GraphSchema(
+    source="memory",
+    collections=[
+        *(
+            CollectionProfile(name=n, kind="document", count=c, role="core")
+            for n, c in _VERTICES.items()
+        ),
+        *(CollectionProfile(name=n, kind="edge", count=500, role="edge") for n in _EDGES),
+    ],
+    edge_definitions=[
+        EdgeDefinition(edge_collection=n, from_vertex_collections=[a], to_vertex_collections=[b])
+        for n, (a, b) in _EDGES.items()
+    ],
+    fingerprint="f",
+)
+
+
+def _plain_distance(span: tuple[int, int], mention: Mention) -> int:
+    start, end = span
+    if mention.start >= end:
+        return mention.start - end
+    if mention.end <= start:
+        return start - mention.end
+    return 0
+
+
+def test_distance_to_nearest_cue_matches_the_pairwise_definition() -> None:
+    generator = random.Random(7)
+    for _ in range(300):
+        cues = []
+        for _ in range(generator.randint(1, 6)):
+            start = generator.randint(0, 60)
+            cues.append((start, start + generator.randint(1, 12)))
+        start = generator.randint(0, 70)
+        mention = Mention(start, start + generator.randint(1, 9), "c", "x")
+        expected = min(_plain_distance(cue, mention) for cue in cues)
+        assert _distance_to_nearest(cues)(mention) == expected, (cues, mention)
+
+
+def test_inside_any_matches_the_plain_membership_test() -> None:
+    generator = random.Random(11)
+    for _ in range(200):
+        spans = []
+        for _ in range(generator.randint(0, 5)):
+            start = generator.randint(0, 50)
+            spans.append((start, start + generator.randint(0, 15)))
+        inside = _inside_any(spans)
+        for position in range(70):
+            assert inside(position) == any(s <= position < e for s, e in spans), (spans, position)
+
+
+def test_find_mentions_keeps_longest_non_overlapping_mentions_in_text_order() -> None:
+    vertical = builtin_verticals()["ecommerce"]
+    text = "customers sharing payment methods and devices with other customers " * 50
+    mentions = find_mentions(text, SHOP, vertical)
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(mentions))
+    # "payment methods" is one mention, not "methods" or "payment" alone.
+    assert sum(m.text.lower() == "payment methods" for m in mentions) == 50
+    assert {m.collection for m in mentions} == {"customers", "payment_methods", "devices"}
+
+
+def test_notes_quote_a_bounded_part_of_a_long_requirement() -> None:
+    vertical = builtin_verticals()["ecommerce"]
+    text = "zzzz " * 20_000
+    requirement = Requirement(id="R1", kind="objective", text=text, source="doc", line=1)
+    _, unanswered = generate_use_cases_by_rules([requirement], SHOP, vertical)
+    assert len(unanswered) == 1
+    assert "no supported graph analysis" in unanswered[0]
+    assert len(unanswered[0]) < 400
+    assert "(99999 characters)" in unanswered[0]
