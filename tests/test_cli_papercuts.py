@@ -93,7 +93,8 @@ def test_head_of_a_long_listing_prints_no_traceback(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from gaai_graph import cli, durable_commands\n"
-        "durable_commands.open_catalog = lambda *a, **k: type('C', (), {'close': id})()\n"
+        "from types import SimpleNamespace as Catalog\n"
+        "durable_commands.open_catalog = lambda *a, **k: Catalog(close=lambda: None)\n"
         "durable_commands._catalog_query = lambda c, a: ([], '\\n'.join(['run-x'] * 200000))\n"
         "sys.exit(cli.main(['catalog', '--catalog', sys.argv[1], 'list']))\n"
     )
