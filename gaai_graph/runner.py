@@ -6,7 +6,7 @@ state = await runner.run_async(input_documents=[{"path": "requirements.md"}])
 print(len(state.reports), state.reports[0].title)
 runner.print_trace_summary()
 runner.export_trace("output/traces")
-runner.export_reports(state, "output/reports")
+runner.export_reports(state, "output")  # output/index.html, output/reports/
 ```
 
 The runner compiles the workflow `builder` with a checkpointer (each run is its own thread),
