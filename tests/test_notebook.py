@@ -61,4 +61,4 @@ def test_the_stored_notebook_carries_its_outputs_with_a_ring_picture() -> None:
         output.get("output_type") == "error" for cell in code for output in cell["outputs"]
     )
     shown = _html_outputs(stored)
-    assert "data-chart=&quot;network&quot;" in shown and "Connected findings" in shown
+    assert "data-chart=&quot;network&quot;" in shown and "class=&quot;name&quot;" in shown
