@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import html
 
-from gaai_graph import Context, graph
+from gaai_graph import Context
+from gaai_graph.graph import graph
 from gaai_graph.reporting.result import RunResult
 from gaai_graph.runner import AgenticWorkflowRunner
 
