@@ -178,7 +178,7 @@ def test_plural() -> None:
 
 @pytest.fixture(scope="module")
 def demo_run() -> WorkflowResult:
-    runner = AgenticWorkflowRunner(source="demo", checkpoint="memory")
+    runner = AgenticWorkflowRunner(source="demo", checkpoint=":memory:")
     return asyncio.run(runner.run_async())
 
 

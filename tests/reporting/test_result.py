@@ -16,7 +16,9 @@ DOCUMENTS = [{"content": "Find rings of customers sharing devices.", "name": "go
 def test_graph_and_runner_give_the_same_typed_result() -> None:
     output = asyncio.run(graph.ainvoke({"documents": DOCUMENTS}, context=Context(source="demo")))
     from_graph = RunResult.from_state(output)
-    state = AgenticWorkflowRunner(source="demo", checkpoint="memory").run(input_documents=DOCUMENTS)
+    state = AgenticWorkflowRunner(source="demo", checkpoint=":memory:").run(
+        input_documents=DOCUMENTS
+    )
     from_runner = state.result()
     assert type(from_graph) is type(from_runner) is RunResult
     assert [r.template_id for r in from_graph.reports] == [
