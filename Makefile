@@ -1,10 +1,12 @@
 # Two entry points for a fresh machine: `make demo` and `make test`.
-# Both create the virtualenv in .venv and install the package with its dev tools first.
+# Both create the virtualenv in .venv: `make demo` installs what a run needs, `make test` adds
+# the development tools (linters, type checker, test runner).
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.run-installed-stamp
 OUT    ?= out/demo
 
 .PHONY: install demo test lint typecheck unit format clean
@@ -17,7 +19,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: install
+# What a run needs, no development tools; skipped when `make install` already put them there.
+$(RUN_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -f $(STAMP) -a $(STAMP) -nt pyproject.toml || { \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip && \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -e . ; }
+	touch $(RUN_STAMP)
+
+demo: $(RUN_STAMP)
 	$(BIN)/gaai run --source demo --out $(OUT)
 
 lint: install

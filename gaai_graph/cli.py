@@ -35,12 +35,45 @@ EXPORT_MARKER = ".gaai-export-demo.json"
 """Written by `gaai export-demo` into its directory, listing the files it wrote there."""
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Help with each option's default, except where there is nothing to show."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if action.default in (None, False, [], argparse.SUPPRESS) or "default" in text:
+            return text
+        return super()._get_help_string(action)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error on one line (the flag, what is wrong, where to look)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
-        """Print `gaai: error: <message> (see gaai <command> --help)`; exit with code 2."""
+        """Print `gaai: error: <message> (see gaai <command> --help)`; exit with code 2.
+
+        A mistyped command gets the nearest command as a suggestion.
+        """
+        message += _suggestion(message)
         self.exit(EXIT_BAD_INPUT, f"gaai: error: {message} (see {self.prog} --help)\n")
+
+
+def _suggestion(message: str) -> str:
+    """The nearest command to a mistyped one, as "; did you mean 'run'?" (or "")."""
+    import difflib
+    import re
+
+    found = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if found is None:
+        return ""
+    choices = re.findall(r"'([^']*)'", found.group(2)) or [
+        choice.strip() for choice in found.group(2).split(",")
+    ]
+    close = difflib.get_close_matches(found.group(1), choices, n=1, cutoff=0.5)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def _version() -> str:
@@ -70,7 +103,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "arangodb://[user@]host:port/database (arangodbs:// for HTTPS; password in "
         "ARANGO_PASSWORD)",
     )
-    run.add_argument("--graph", dest="graph_name", help="named graph to analyse")
+    run.add_argument(
+        "--graph",
+        dest="graph_name",
+        help="named graph to analyse (default: the source's only named graph, else every "
+        "collection)",
+    )
     run.add_argument(
         "--doc",
         dest="documents",
@@ -95,9 +133,27 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="COLLECTION",
         help="treat this vertex collection as core (repeatable); others become satellites",
     )
-    run.add_argument("--max-executions", type=positive_int, default=8, metavar="N")
-    run.add_argument("--max-templates", type=positive_int, default=12, metavar="N")
-    run.add_argument("--top-k", type=positive_int, default=10, metavar="K")
+    run.add_argument(
+        "--max-executions",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="most analyses running at once",
+    )
+    run.add_argument(
+        "--max-templates",
+        type=positive_int,
+        default=12,
+        metavar="N",
+        help="most analyses in one run (further questions are listed as skipped)",
+    )
+    run.add_argument(
+        "--top-k",
+        type=positive_int,
+        default=10,
+        metavar="K",
+        help="entities and groups listed per report",
+    )
     run.add_argument(
         "--model",
         default=None,
@@ -177,7 +233,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "touched",
     )
     export.add_argument("--scale", default="1", help="size multiplier, 0.2 to 100 (default 1)")
-    export.add_argument("--format", choices=("dump", "jsonl"), default="dump")
+    export.add_argument(
+        "--format",
+        choices=("dump", "jsonl"),
+        default="dump",
+        help="'dump': arangodump layout; 'jsonl': one arangoexport JSONL file per collection",
+    )
     return parser
 
 
@@ -202,16 +263,21 @@ def _documents_from(args: argparse.Namespace) -> list[Any]:
     return documents
 
 
+def _count(count: int, noun: str) -> str:
+    """'1 requirement', '2 requirements', '1,200 use cases'."""
+    return f"{count:,} {noun if count == 1 else noun + 's'}"
+
+
 def _progress_line(node: str, update: Any, started: float) -> str | None:
     elapsed = f"{time.perf_counter() - started:6.2f}s"
     if not isinstance(update, dict):
         return None
     counts = {
-        "analyze_schema": lambda u: f"{len(u['schema'].collections)} collections",
-        "extract_requirements": lambda u: f"{len(u.get('requirements', []))} requirements",
+        "analyze_schema": lambda u: _count(len(u["schema"].collections), "collection"),
+        "extract_requirements": lambda u: _count(len(u.get("requirements", [])), "requirement"),
         "resolve_vertical": lambda u: f"vertical {u['vertical'].name}",
-        "generate_use_cases": lambda u: f"{len(u.get('use_cases', []))} use cases",
-        "generate_templates": lambda u: f"{len(u.get('templates', []))} templates",
+        "generate_use_cases": lambda u: _count(len(u.get("use_cases", [])), "use case"),
+        "generate_templates": lambda u: _count(len(u.get("templates", [])), "template"),
         "aggregate": lambda u: "summary ready",
     }
     describe = counts.get(node)
@@ -254,6 +320,8 @@ class ProgressPrinter:
             self._template_event(chunk)
         elif mode == "updates":
             for node, update in chunk.items():
+                if node.startswith("__"):  # LangGraph's own keys (__metadata__, __interrupt__)
+                    continue
                 if node == "generate_templates" and isinstance(update, dict):
                     self._templates_total = len(update.get("templates", []))
                 if node == "run_template" and isinstance(update, dict):
@@ -301,7 +369,12 @@ class ProgressPrinter:
         self._print(
             f"{self._elapsed()}   {template_id} {algorithm:<17} {status}"
             + (f": {error}" if error else "")
-            + f" ({self._templates_done}/{self._templates_total})"
+            # A resumed run may not have seen the templates being planned: no "(1/0)".
+            + (
+                f" ({self._templates_done}/{self._templates_total})"
+                if self._templates_total >= self._templates_done
+                else ""
+            )
         )
 
     def _print(self, line: str) -> None:
@@ -620,7 +693,23 @@ def _command_mcp(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the `gaai` command; returns the process exit code."""
+    """Run the `gaai` command; returns the process exit code.
+
+    A reader that stops early (`gaai catalog list | head -1`) ends the output quietly.
+    """
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # Python's documented recipe: point stdout at devnull so the flush at exit is silent.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        except (AttributeError, OSError, ValueError):  # stdout replaced by an object
+            sys.stdout = os.fdopen(devnull, "w")
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
@@ -644,7 +733,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gaai: error: {_one_line(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as error:  # the machine refused: a full disk, a directory made read-only
-        if getattr(args, "verbose", False):
+        if isinstance(error, BrokenPipeError) or getattr(args, "verbose", False):
             raise
         where = f" ({shown(error.filename)})" if error.filename else ""
         print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime
 import json
 import os
 import sys
@@ -89,8 +90,14 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
 def add_commands(commands: Any) -> None:
     """Add the `resume` and `catalog` subcommands to the `gaai` parser."""
     resume = commands.add_parser("resume", help="continue an interrupted run")
-    resume.add_argument("--thread-id", required=True)
-    resume.add_argument("--checkpoint", metavar="SPEC")
+    resume.add_argument(
+        "--thread-id", required=True, help="the run to continue (its run id, as printed)"
+    )
+    resume.add_argument(
+        "--checkpoint",
+        metavar="SPEC",
+        help="the run's checkpoint store, when it was not the default under --out",
+    )
     resume.add_argument(
         "--catalog",
         metavar="SPEC",
@@ -101,9 +108,11 @@ def add_commands(commands: Any) -> None:
         help="the run's arangodb:// source, when its URL held a password (not kept on disk)",
     )
     resume.add_argument("--out", default="gaai-output", metavar="DIR", help="the run's --out")
-    resume.add_argument("--quiet", action="store_true")
-    resume.add_argument("--json", action="store_true")
-    resume.add_argument("--verbose", action="store_true")
+    resume.add_argument("--quiet", action="store_true", help="print only the final summary")
+    resume.add_argument(
+        "--json", action="store_true", help="print a machine-readable summary (JSON) on stdout"
+    )
+    resume.add_argument("--verbose", action="store_true", help="log warnings with tracebacks")
 
     catalog = commands.add_parser("catalog", help="query the analytics catalog")
     catalog.add_argument(
@@ -115,16 +124,25 @@ def add_commands(commands: Any) -> None:
     catalog.add_argument("--json", action="store_true", help="print JSON")
     queries = catalog.add_subparsers(dest="query", required=True)
     listing = queries.add_parser("list", help="list epochs, newest first")
-    listing.add_argument("--fingerprint", help="only runs of the graph with this fingerprint")
+    listing.add_argument(
+        "--fingerprint",
+        help="only runs of the graph with this fingerprint (or its first characters, as listed)",
+    )
     listing.add_argument("--source", help="only runs of this source")
     show = queries.add_parser("show", help="an epoch and its items")
-    show.add_argument("epoch")
+    show.add_argument("epoch", help="the epoch (run) id, as listed")
     lineage = queries.add_parser("lineage", help="a report traced back to its requirements")
-    lineage.add_argument("epoch")
+    lineage.add_argument("epoch", help="the epoch (run) id, as listed")
     lineage.add_argument("report", help="the report's template id")
     diff = queries.add_parser("diff", help="compare two epochs template by template")
-    diff.add_argument("before")
-    diff.add_argument("after")
+    diff.add_argument("before", help="the earlier epoch id")
+    diff.add_argument("after", help="the later epoch id")
+    for query in (listing, show, lineage, diff):
+        # --json also after the query (`gaai catalog list --json`); unset here, the flag
+        # given before the query (or its default) stands.
+        query.add_argument(
+            "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
+        )
 
 
 def check_flags(args: argparse.Namespace) -> None:
@@ -584,6 +602,14 @@ def resume_arguments(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any
     return context, list(saved.get("documents") or [])
 
 
+def local_time(timestamp: Any) -> Any:
+    """Seconds since the epoch as local ISO time ('2026-12-03T08:10:00+01:00'); else as is."""
+    if isinstance(timestamp, int | float) and not isinstance(timestamp, bool):
+        moment = datetime.datetime.fromtimestamp(timestamp).astimezone()
+        return moment.isoformat(timespec="seconds")
+    return timestamp if timestamp is not None else "-"
+
+
 def command_catalog(args: argparse.Namespace) -> int:
     """`gaai catalog list|show|lineage|diff`."""
     check_catalog_spec(args.catalog)
@@ -598,10 +624,13 @@ def command_catalog(args: argparse.Namespace) -> int:
 
 def _catalog_query(catalog: Any, args: argparse.Namespace) -> tuple[Any, str]:
     if args.query == "list":
-        epochs = catalog.list_epochs(fingerprint=args.fingerprint, source=args.source)
+        epochs = catalog.list_epochs(source=args.source)
+        if args.fingerprint:
+            # The whole fingerprint or its first characters, so a listed one can be pasted.
+            epochs = [e for e in epochs if e.fingerprint.startswith(args.fingerprint.strip())]
         lines = [
-            f"{e.id}  {e.status:<8} {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(e.started_at))}"
-            f"  {e.source} {e.graph_name or '-'}  fingerprint {e.fingerprint[:12]}"
+            f"{e.id}  {e.status:<8} {local_time(e.started_at)}"
+            f"  {e.source} {e.graph_name or '-'}  fingerprint {e.fingerprint}"
             f"  parent {e.parent_epoch or '-'}  tags {','.join(e.tags) or '-'}"
             + (f"  error: {e.error}" if e.error else "")
             for e in epochs
@@ -614,7 +643,10 @@ def _catalog_query(catalog: Any, args: argparse.Namespace) -> tuple[Any, str]:
         for node in nodes:
             counts[node.kind] = counts.get(node.kind, 0) + 1
         reports = [n for n in nodes if n.kind == "report"]
-        lines = [f"{key}: {value}" for key, value in asdict(epoch).items()]
+        lines = [
+            f"{key}: {local_time(value) if key.endswith('_at') else value}"
+            for key, value in asdict(epoch).items()
+        ]
         lines.append("items: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
         lines += [
             f"  report {n.id} [{n.data.get('status')}] {n.data.get('title')}" for n in reports

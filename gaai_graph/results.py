@@ -7,12 +7,15 @@ neither imports the other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langgraph.pregel import Pregel
 from langgraph.types import StateSnapshot
 
 from gaai_graph.models import Report, RunError, RunSummary
+
+if TYPE_CHECKING:
+    from gaai_graph.reporting.result import RunResult
 
 __all__ = ["PendingInterrupt", "WorkflowResult", "pending_interrupt", "result_of_thread"]
 
@@ -76,6 +79,24 @@ class WorkflowResult:
     def interrupted(self) -> bool:
         """Whether the run is paused, waiting for an answer."""
         return self.interrupt is not None
+
+    def result(self, source: str | None = None) -> RunResult:
+        """The typed result (`gaai_graph.reporting.result.RunResult`) the graph's output gives."""
+        from gaai_graph.reporting.result import RunResult
+
+        return RunResult.from_state(self, source=source)
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        """Every finding of every report (see `RunResult.findings`)."""
+        return self.result().findings
+
+    def to_html(self) -> str:
+        """The run's index page as HTML, with its network drawings."""
+        return self.result().to_html()
+
+    def _repr_html_(self) -> str:
+        return self.result()._repr_html_()
 
 
 def _interrupt_of(snapshot: StateSnapshot) -> PendingInterrupt | None:

@@ -6,7 +6,7 @@ state = await runner.run_async(input_documents=[{"path": "requirements.md"}])
 print(len(state.reports), state.reports[0].title)
 runner.print_trace_summary()
 runner.export_trace("output/traces")
-runner.export_reports(state, "output/reports")
+runner.export_reports(state, "output")  # output/index.html, output/reports/
 ```
 
 The runner compiles the workflow `builder` with a checkpointer (each run is its own thread),
@@ -40,7 +40,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.cache.base import BaseCache
@@ -69,6 +69,9 @@ from gaai_graph.state import InputState
 from gaai_graph.thread_lock import lock_thread
 from gaai_graph.tracing import TRACE_FORMATS, TraceSummary, WorkflowTracer, render_trace_summary
 from gaai_graph.validation import check_checkpoint_spec, check_thread_id
+
+if TYPE_CHECKING:
+    from gaai_graph.reporting.network import GraphIndex
 
 __all__ = [
     "MEMORY_CHECKPOINT",
@@ -537,7 +540,25 @@ class AgenticWorkflowRunner:
         if state.summary is None:
             raise GaaiError("the state has no summary; the run did not finish")
         reports = sorted(state.reports, key=lambda report: report.template_id)
-        return write_run_outputs(Path(output_dir), state.summary, reports)
+        return write_run_outputs(Path(output_dir), state.summary, reports, self._graph_index(state))
+
+    def _graph_index(self, state: WorkflowResult) -> GraphIndex | None:
+        """Names and links of the analysed graph for the report pictures, or None.
+
+        An in-memory source is reused from the load cache; a live database is not read again.
+        """
+        from gaai_graph.reporting.network import GraphIndex as Index
+        from gaai_graph.sources import load_graph_sync
+        from gaai_graph.sources.arango_url import is_arango_source
+
+        spec = self._context(max_executions=1, enable_parallelism=False).source
+        if is_arango_source(spec):
+            return None
+        try:
+            return Index(load_graph_sync(spec), state.values.get("schema"))
+        except Exception as error:  # pictures are a bonus: never lose the reports over them
+            logger.warning("no network drawings: %s", error)
+            return None
 
 
 async def run_agentic_workflow_async(

@@ -39,6 +39,26 @@ def test_quickstart_notebook_executes(tmp_path: Path) -> None:
     assert "index.html" in outputs[3]
     assert "sequential run:" in outputs[4]
     assert "Approve the" in outputs[5] and "approved run:" in outputs[5]
-    # The notebook in the repository carries no outputs (they would go stale).
+    assert "findings" in outputs[6] and "flagged" in outputs[6]
+    shown = _html_outputs(notebook)
+    assert "data-chart=&quot;network&quot;" in shown  # the ring drawn inline (framed page)
+
+
+def _html_outputs(notebook: nbformat.NotebookNode) -> str:
+    return "".join(
+        str(output.get("data", {}).get("text/html", ""))
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+    )
+
+
+def test_the_stored_notebook_carries_its_outputs_with_a_ring_picture() -> None:
+    # Saved executed, so a reader sees the results (and the ring) without running it.
     stored = nbformat.read(NOTEBOOK, as_version=4)
-    assert all(not cell.get("outputs") for cell in stored.cells if cell.cell_type == "code")
+    code = [cell for cell in stored.cells if cell.cell_type == "code"]
+    assert all(cell.get("outputs") for cell in code)
+    assert not any(
+        output.get("output_type") == "error" for cell in code for output in cell["outputs"]
+    )
+    shown = _html_outputs(stored)
+    assert "data-chart=&quot;network&quot;" in shown and "class=&quot;name&quot;" in shown

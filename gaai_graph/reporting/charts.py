@@ -192,7 +192,8 @@ def _count_axis(peak: int, log_counts: bool, baseline: float) -> tuple[list[Tick
     """Gridlines for counts up to `peak`, and the scale (height of one log or linear unit)."""
     if log_counts:
         unit = _PLOT_HEIGHT / math.log10(1 + peak)
-        ticks = [Tick(position=baseline, label="0")]
+        # The baseline carries no "0": a logarithmic axis has no zero to label.
+        ticks = [Tick(position=baseline, label="")]
         power = 0
         while 10**power <= peak:
             value = 10**power

@@ -29,6 +29,7 @@ from gaai_graph.reporting.markdown import (
     render_summary_markdown,
     report_file_stems,
 )
+from gaai_graph.reporting.network import GraphIndex
 
 __all__ = [
     "REPORT_SUFFIXES",
@@ -90,7 +91,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
     return path
 
 
-def write_run_outputs(out_dir: Path, summary: RunSummary, reports: list[Report]) -> list[Path]:
+def write_run_outputs(
+    out_dir: Path, summary: RunSummary, reports: list[Report], graph: GraphIndex | None = None
+) -> list[Path]:
     """Write the run summary and every report under `out_dir`.
 
     Layout: `summary.json` (`summary.to_jsonable()`), `summary.md`, and per report
@@ -103,6 +106,8 @@ def write_run_outputs(out_dir: Path, summary: RunSummary, reports: list[Report])
         out_dir: Output directory; created when missing.
         summary: The run summary.
         reports: The run's reports.
+        graph: Names and links of the analysed graph, for the network drawings and names
+            of the HTML pages; None leaves the pages with bar charts and the reports' labels.
 
     Returns:
         The paths written, summary files first, then each report's JSON and Markdown, then
@@ -131,7 +136,7 @@ def write_run_outputs(out_dir: Path, summary: RunSummary, reports: list[Report])
                 reports_dir / f"{stem}.md", render_report_markdown(report).encode("utf-8")
             )
         )
-    written.extend(write_html_outputs(out_dir, summary, reports))
+    written.extend(write_html_outputs(out_dir, summary, reports, graph))
     remove_stale_reports(reports_dir, set(stems.values()))
     return written
 
@@ -179,24 +184,31 @@ def remove_stale_reports(reports_dir: Path, keep: set[str]) -> list[Path]:
     return removed
 
 
-def write_html_outputs(out_dir: Path, summary: RunSummary, reports: list[Report]) -> list[Path]:
+def write_html_outputs(
+    out_dir: Path, summary: RunSummary, reports: list[Report], graph: GraphIndex | None = None
+) -> list[Path]:
     """Write `reports/<stem>.html` per report and `index.html` linking them.
 
     Args:
         out_dir: Output directory; `reports/` under it must exist.
         summary: The run summary.
         reports: The run's reports.
+        graph: Names and links of the analysed graph (network drawings), or None.
 
     Returns:
         The report pages, then the index.
     """
+    from gaai_graph.reporting.connections import Names
     from gaai_graph.reporting.html import render_index_html, render_report_html
 
+    names = Names(reports, graph)
     stems = report_file_stems(report.template_id for report in reports)
     written = [
         atomic_write_bytes(
             out_dir / "reports" / f"{stems[report.template_id]}.html",
-            render_report_html(report, index_href="../index.html").encode("utf-8"),
+            render_report_html(report, index_href="../index.html", graph=graph, names=names).encode(
+                "utf-8"
+            ),
         )
         for report in reports
     ]
@@ -204,7 +216,7 @@ def write_html_outputs(out_dir: Path, summary: RunSummary, reports: list[Report]
     written.append(
         atomic_write_bytes(
             out_dir / "index.html",
-            render_index_html(summary, reports, hrefs).encode("utf-8"),
+            render_index_html(summary, reports, hrefs, graph=graph, names=names).encode("utf-8"),
         )
     )
     return written

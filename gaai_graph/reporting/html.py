@@ -11,6 +11,7 @@ summary and `summary.md` (`gaai_graph.reporting.markdown.top_finding`).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,15 @@ from gaai_graph.reporting.charts import (
     index_charts,
     omitted_charts,
 )
+from gaai_graph.reporting.connections import Names, connected_findings
 from gaai_graph.reporting.markdown import top_finding
+from gaai_graph.reporting.network import (
+    MAX_DRAWN_VERTICES,
+    GraphIndex,
+    NetworkDrawing,
+    report_drawings,
+    report_findings,
+)
 from gaai_graph.trace_summary import TraceSummary, render_trace_summary
 
 __all__ = ["render_index_html", "render_report_html", "render_trace_html"]
@@ -36,13 +45,48 @@ _TEMPLATES = Path(__file__).parent / "templates"
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["number"] = _number_text
+    environment.filters["plural"] = plural
+    return environment
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 requirement', '2 requirements', '1,200 customers'."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"
+
+
+def _number_text(value: Any) -> str:
+    """A value for people: numbers to 3 significant digits with separators, others as text."""
+    if isinstance(value, bool) or value is None:
+        return "not measured" if value is None else ("yes" if value else "no")
+    if isinstance(value, int | float):
+        return format_number(value)
+    return str(value)
+
+
+def _lead_sentences(report: Report, sentences: int = 2) -> str:
+    """The first sentences of the report's lead insight (the finding, not the caveats)."""
+    lead = report.lead_insight()
+    if lead is None:
+        return report.summary or report.error or ""
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z])", lead.description.strip())
+    return " ".join(parts[:sentences])
+
+
+def _preferred_chart(charts: list[BarChart]) -> BarChart | None:
+    for kind in ("top-k", "largest-groups", "group-sizes", "score-distribution"):
+        for chart in charts:
+            if chart.kind == kind:
+                return chart
+    return None
 
 
 def _statistics_rows(report: Report) -> list[tuple[str, str]]:
@@ -56,16 +100,25 @@ def _statistics_rows(report: Report) -> list[tuple[str, str]]:
     ]
 
 
-def render_report_html(report: Report, index_href: str = "../index.html") -> str:
-    """Render one report as a standalone HTML page with its charts.
+def render_report_html(
+    report: Report,
+    index_href: str = "../index.html",
+    graph: GraphIndex | None = None,
+    names: Names | None = None,
+) -> str:
+    """Render one report as a standalone HTML page with its charts and network drawings.
 
     Args:
         report: The report.
         index_href: Link back to the run's index page.
+        graph: Names and links of the analysed graph; without it the page has no network
+            drawings and shows the names the report itself carries.
+        names: Names shared by the run's pages (built from `report` and `graph` when None).
 
     Returns:
         The complete HTML document.
     """
+    names = names or Names([report], graph)
     return (
         _environment()
         .get_template("report.html.j2")
@@ -76,29 +129,68 @@ def render_report_html(report: Report, index_href: str = "../index.html") -> str
             statistics=_statistics_rows(report),
             fmt=format_number,
             index_href=index_href,
+            drawings=report_drawings(report, graph),
+            findings=report_findings(report),
+            names=names,
+            cap=MAX_DRAWN_VERTICES,
         )
     )
 
 
-def render_index_html(summary: RunSummary, reports: list[Report], hrefs: dict[str, str]) -> str:
-    """Render the run's index page linking every report page.
+def render_index_html(
+    summary: RunSummary,
+    reports: list[Report],
+    hrefs: dict[str, str],
+    graph: GraphIndex | None = None,
+    names: Names | None = None,
+) -> str:
+    """Render the run's index page: the answer first, then one section per question.
 
     Args:
         summary: The run summary.
         reports: The run's reports, in the order to list them.
         hrefs: Template id -> relative link of that report's HTML page.
+        graph: Names and links of the analysed graph (network drawings); None leaves the
+            pictures to bar charts.
+        names: Names shared by the run's pages (built from `reports` and `graph` when None).
     """
-    rows = [
-        {"report": report, "href": hrefs[report.template_id], "finding": top_finding(report)}
-        for report in reports
-    ]
+    names = names or Names(reports, graph)
+    connections = connected_findings(reports, names)
+    connected = {template_id for c in connections for template_id, _, _ in c.reports}
+    rows: list[dict[str, Any]] = []
+    for report in reports:
+        drawings: list[NetworkDrawing] = report_drawings(report, graph)
+        rows.append(
+            {
+                "report": report,
+                "href": hrefs[report.template_id],
+                "finding": names.named_text(top_finding(report)),
+                "answer": names.named_text(_lead_sentences(report)),
+                "drawing": drawings[0] if drawings else None,
+                "chart": _preferred_chart(charts_for_report(report)),
+                "also": [
+                    (c, [part for part in c.reports if part[0] != report.template_id])
+                    for c in connections
+                    if any(part[0] == report.template_id for part in c.reports)
+                ],
+            }
+        )
+    # Findings other reports confirm lead the answer: cross-report evidence raises them.
+    answer = sorted(
+        (row for row in rows if row["report"].status == "succeeded"),
+        key=lambda row: row["report"].template_id not in connected,
+    )
     failed = sum(1 for report in reports if report.status == "failed")
     return (
         _environment()
         .get_template("index.html.j2")
         .render(
             summary=summary,
+            headline=names.named_text(summary.headline),
             rows=rows,
+            answer=answer,
+            connections=connections,
+            names=names,
             charts=index_charts(summary, reports),
             succeeded=len(reports) - failed,
             failed=failed,
