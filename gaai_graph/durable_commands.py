@@ -274,7 +274,10 @@ def _check_source(spec: str) -> None:
         _timeout_from(os.environ.get("ARANGO_TIMEOUT"))
         return
     if "://" in spec:
-        return  # the loader names the supported schemes
+        raise SourceError(
+            f"unsupported source {redact_source(spec)!r}: use 'demo', 'demo:<scale>', "
+            "'arangodb://host:port/database' or a snapshot directory"
+        )
     path = Path(spec).expanduser()
     if not path.exists():
         raise SourceError(f"snapshot directory {path} does not exist")

@@ -199,7 +199,8 @@ def _state_types() -> list[tuple[str, str]]:
 @asynccontextmanager
 async def _open_sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver[Any]]:
     import aiosqlite
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    from gaai_graph.channel_blobs import BlobSqliteSaver
 
     if path.is_dir():
         raise CheckpointError(f"checkpoint store {path} is a directory, expected a file")
@@ -217,7 +218,7 @@ async def _open_sqlite(path: Path) -> AsyncIterator[BaseCheckpointSaver[Any]]:
         # Several processes may share one store (the runner's default file in the state
         # directory): a writer waits this long for another's commit before giving up.
         async with aiosqlite.connect(str(path), timeout=SQLITE_BUSY_SECONDS) as connection:
-            saver = AsyncSqliteSaver(connection)
+            saver = BlobSqliteSaver(connection)
             await saver.setup()
             opened = True
             try:

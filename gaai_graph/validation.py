@@ -34,6 +34,8 @@ THREAD_ID_MAX_LENGTH = 128
 
 _THREAD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SCHEME_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
+"""A URL scheme of two characters or more (one letter and a colon is a Windows drive)."""
 _SHOWN_LENGTH = 100
 
 MEMORY_STORE = ":memory:"
@@ -79,6 +81,14 @@ def _check_file_spec(spec: str, name: str, what: str, instead: str) -> None:
         scheme = spec.strip().split("://", 1)[0]
         raise GaaiError(
             f"{name} {shown(spec)}: {scheme}:// is not a supported {what}; give {instead}"
+        )
+    if scheme_like := _SCHEME_PREFIX.match(spec.strip()):
+        # `mysql:/u:pw@h/db` or `file:u:pw@h` is a URL typed with a slash too few: as a path
+        # it would become directories named after it, with the password on disk.
+        # Not quoted back: a URL without `//` keeps its password where `shown` cannot find it.
+        raise GaaiError(
+            f"{name} starts with {scheme_like.group(0)!r} like a URL, which is not a supported "
+            f"{what}; give {instead} (start a file name that holds a colon with ./)"
         )
     path = Path(spec).expanduser()
     if path.is_dir():

@@ -67,6 +67,11 @@ def _refused(
         (["--catalog", f"postgresql://u:{SECRET}@h/db"], "--catalog", "postgresql://"),
         (["--checkpoint", f"mysql://u:{SECRET}@h/db"], "--checkpoint", "mysql://"),
         (["--checkpoint", "http://example.org/x"], "--checkpoint", "http://"),
+        # A URL typed with a slash too few would be a path: directories named after it.
+        (["--checkpoint", f"mysql:/u:{SECRET}@h/db"], "--checkpoint", "'mysql:' like a URL"),
+        (["--checkpoint", f"file:u:{SECRET}@h"], "--checkpoint", "'file:' like a URL"),
+        (["--catalog", f"mysql:/u:{SECRET}@h/db"], "--catalog", "'mysql:' like a URL"),
+        (["--source", f"ftp://u:{SECRET}@h/db"], "ftp://u@h/db", "unsupported source"),
         (["--thread-id", "a" * 300], "--thread-id", "at most 128"),
         (["--thread-id", "a\nb"], "--thread-id", "letters, digits"),
         (["--thread-id", "../escape"], "--thread-id", "starting with a letter or digit"),

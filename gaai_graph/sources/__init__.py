@@ -77,6 +77,8 @@ def _cache_key(spec: str) -> tuple[str, float]:
         return spec, 0.0
     if is_arango_source(spec):
         return spec, float(int(time.monotonic() // LIVE_CACHE_SECONDS))
+    if "://" in spec:
+        raise _unsupported(spec)  # before it is used as a path: its password would be quoted
     path = Path(spec).expanduser()
     try:
         # A rewritten snapshot gets a new mtime on its directory or its files; either
@@ -87,6 +89,13 @@ def _cache_key(spec: str) -> tuple[str, float]:
     except OSError as error:
         raise SourceError(f"cannot read graph source {spec!r}: {error.strerror}") from error
     return str(path.resolve()), newest
+
+
+def _unsupported(spec: str) -> SourceError:
+    return SourceError(
+        f"unsupported source {redact_source(spec)!r}: use 'demo', 'demo:<scale>', "
+        "'arangodb://host:port/database' or a snapshot directory"
+    )
 
 
 def demo_scale(spec: str) -> float:
@@ -145,10 +154,7 @@ def _load_uncached(spec: str) -> GraphData:
 
         return load_arango(spec)
     if "://" in spec:
-        raise SourceError(
-            f"unsupported source {redact_source(spec)!r}: use 'demo', 'demo:<scale>', "
-            "'arangodb://host:port/database' or a snapshot directory"
-        )
+        raise _unsupported(spec)
     from gaai_graph.sources.snapshot import load_snapshot
 
     return load_snapshot(Path(spec).expanduser())

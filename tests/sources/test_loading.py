@@ -54,3 +54,11 @@ def test_a_bad_cache_setting_is_named(value: str, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("GAAI_GRAPH_CACHE_ENTRIES", value)
     with pytest.raises(SourceError, match="GAAI_GRAPH_CACHE_ENTRIES must be a whole number"):
         load_graph_sync("demo")
+
+
+def test_an_unsupported_url_source_is_refused_without_its_password() -> None:
+    # It was used as a path first (to find its modification time) and quoted whole.
+    with pytest.raises(SourceError) as refused:
+        load_graph_sync("ftp://user:pw-s3cret@files.example/graph")
+    assert "unsupported source" in str(refused.value)
+    assert "pw-s3cret" not in str(refused.value)
