@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import subprocess
@@ -208,9 +209,12 @@ def test_chromium_shows_the_demo_answer_first_with_named_drawings(
     _chromium_run(tmp_path / "index.html", "--window-size=1000,2000", f"--screenshot={shot}")
     image = Image.open(shot)
     assert _pixels_near(image, DEVICE_FILL) > 100  # the devices of the ring's drawing
-    DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shot, DOCS_IMAGES / "index.png")
+    update_docs = os.environ.get("GAAI_UPDATE_DOC_IMAGES") == "1"
+    if update_docs:  # a test run leaves the checkout as it found it unless asked
+        DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, DOCS_IMAGES / "index.png")
     ring_page = tmp_path / "reports" / f"{grouped[0].template_id}.html"
     ring_shot = tmp_path / "ring.png"
     _chromium_run(ring_page, "--window-size=1000,1400", f"--screenshot={ring_shot}")
-    shutil.copyfile(ring_shot, DOCS_IMAGES / "report.png")
+    if update_docs:
+        shutil.copyfile(ring_shot, DOCS_IMAGES / "report.png")
