@@ -405,7 +405,6 @@ DESCRIPTION_QUOTE_CHARACTERS = 600
 bounded so a pasted document is not copied into every use case of the run's state."""
 
 
-
 def _excerpt(text: str, limit: int = EXCERPT_CHARACTERS) -> str:
     if len(text) <= limit:
         return text
