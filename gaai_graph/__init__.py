@@ -11,6 +11,8 @@ or a light module of it such as the command line, must not pay for LangGraph and
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -68,3 +70,25 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY})
+
+
+class _Package(types.ModuleType):
+    """The package, whose `graph` stays the compiled workflow.
+
+    Importing the submodule `gaai_graph.graph` makes the import system set the package's
+    attribute `graph` to that submodule, which would shadow the lazily imported compiled graph
+    (`from gaai_graph import graph` then gave a module). A property on the module's class wins
+    over that attribute.
+    """
+
+    @property
+    def graph(self) -> Any:
+        return importlib.import_module("gaai_graph.graph").graph
+
+    @graph.setter
+    def graph(self, value: Any) -> None:
+        # The import system binds the submodule here; the property keeps naming the graph.
+        return None
+
+
+sys.modules[__name__].__class__ = _Package

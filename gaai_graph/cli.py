@@ -219,7 +219,12 @@ def _build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--catalog", metavar="SPEC", help="default: <out>/catalog.sqlite")
     ask.add_argument("--source", help="the run's source, when its URL held a password")
     mcp = commands.add_parser("mcp", help="serve the analyses as Model Context Protocol tools")
-    mcp.add_argument("--transport", choices=("stdio", "streamable-http"), default="stdio")
+    mcp.add_argument(
+        "--transport",
+        choices=("stdio", "streamable-http"),
+        default="stdio",
+        help="how clients connect (default: stdio)",
+    )
     mcp.add_argument("--host", default="127.0.0.1", help="streamable-http only")
     mcp.add_argument("--port", type=positive_int, default=8000, help="streamable-http only")
     mcp.add_argument("--out", default="gaai-mcp-output", metavar="DIR", help="runs and catalog")

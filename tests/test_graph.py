@@ -270,3 +270,17 @@ async def test_concurrent_runs_in_one_process_do_not_share_a_gate(
     assert probe.peak == {1: 1, 2: 2}
     assert probe.total_peak == 3
     assert not execute_module._gates
+
+
+def test_the_package_graph_is_the_compiled_graph_even_after_its_module_is_imported() -> None:
+    # Importing the submodule gaai_graph.graph binds the package attribute `graph` to it; the
+    # public name must still be the compiled workflow.
+    import importlib
+
+    import gaai_graph
+
+    importlib.import_module("gaai_graph.graph")
+    from gaai_graph import graph as exported
+
+    assert hasattr(exported, "ainvoke")
+    assert gaai_graph.graph is exported

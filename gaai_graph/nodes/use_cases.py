@@ -400,12 +400,16 @@ EXCERPT_CHARACTERS = 120
 """Most of a requirement an unanswered note quotes: notes travel into state, checkpoints and
 traces, where the whole text (possibly a pasted document) has no place; the requirement id
 points to it."""
+DESCRIPTION_QUOTE_CHARACTERS = 600
+"""Most of a requirement a use case's description quotes: enough for any ordinary requirement,
+bounded so a pasted document is not copied into every use case of the run's state."""
 
 
-def _excerpt(text: str) -> str:
-    if len(text) <= EXCERPT_CHARACTERS:
+
+def _excerpt(text: str, limit: int = EXCERPT_CHARACTERS) -> str:
+    if len(text) <= limit:
         return text
-    cut = text[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0] or text[:EXCERPT_CHARACTERS]
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
     return f"{cut}... ({len(text)} characters)"
 
 
@@ -535,7 +539,8 @@ def _read_use_case(
     focus_terms = _join([business_term(c, vertical) for c in draft.focus])
     cues = ", ".join(f"'{cue}'" for cue in reading.cues) or "no recognised words"
     quoted = " ".join(
-        f'{requirement.id}: "{text}"' for requirement, text in zip(requirements, texts, strict=True)
+        f'{requirement.id}: "{_excerpt(text, DESCRIPTION_QUOTE_CHARACTERS)}"'
+        for requirement, text in zip(requirements, texts, strict=True)
     )
     priority = min((r.priority for r in requirements), key=_PRIORITY_ORDER.__getitem__)
     return UseCase(
@@ -565,7 +570,8 @@ def _use_case(index: int, draft: _Draft, vertical: Vertical) -> UseCase:
         **words, Focus=words["focus"][:1].upper() + words["focus"][1:]
     )
     quoted = " ".join(
-        f'{rid}: "{text}"' for rid, text in zip(draft.requirement_ids, draft.texts, strict=True)
+        f'{rid}: "{_excerpt(text, DESCRIPTION_QUOTE_CHARACTERS)}"'
+        for rid, text in zip(draft.requirement_ids, draft.texts, strict=True)
     )
     requested = (
         f" Runs {label_of(draft.algorithm)}, as the requirement asks." if draft.algorithm else ""

@@ -84,12 +84,18 @@ def test_find_mentions_keeps_longest_non_overlapping_mentions_in_text_order() ->
     assert {m.collection for m in mentions} == {"customers", "payment_methods", "devices"}
 
 
-def test_notes_quote_a_bounded_part_of_a_long_requirement() -> None:
+def test_use_cases_quote_a_bounded_part_of_a_long_requirement() -> None:
+    # An unrecognised request gets the general profile; none of its use cases copies the
+    # whole text (use cases live in the run's state and every checkpoint).
     vertical = builtin_verticals()["ecommerce"]
     text = "zzzz " * 20_000
     requirement = Requirement(id="R1", kind="objective", text=text, source="doc", line=1)
-    _, unanswered = generate_use_cases_by_rules([requirement], SHOP, vertical)
-    assert len(unanswered) == 1
-    assert "no supported graph analysis" in unanswered[0]
+    use_cases, unanswered = generate_use_cases_by_rules([requirement], SHOP, vertical)
+    assert use_cases and len(unanswered) == 1
+    assert "general profile" in unanswered[0] and "(99999 characters)" in unanswered[0]
     assert len(unanswered[0]) < 400
-    assert "(99999 characters)" in unanswered[0]
+    for use_case in use_cases:
+        assert "general profile" in " ".join(use_case.notes)
+        assert len(use_case.description) < 1_000
+        assert "(99999 characters)" in use_case.description
+        assert max(map(len, use_case.notes)) < 400
