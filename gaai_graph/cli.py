@@ -1,4 +1,8 @@
-"""The `gaai` command line."""
+"""The `gaai` command line: the argument parser, `run`/`resume`, and dispatch to the rest.
+
+The other subcommands' handlers live in `gaai_graph.cli_commands` (and `durable_commands` for
+`catalog`), the live progress output in `gaai_graph.cli_progress`.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,17 @@ import json
 import logging
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from gaai_graph import durable_commands
+from gaai_graph import cli_commands, durable_commands
+from gaai_graph.cli_commands import EXPORT_MARKER as EXPORT_MARKER  # re-exported
+from gaai_graph.cli_progress import ProgressPrinter
+from gaai_graph.cli_progress import _progress_line as _progress_line  # re-exported
 from gaai_graph.errors import GaaiError
 from gaai_graph.persistence import run_options_path
 from gaai_graph.validation import (
-    check_demo_source,
     non_negative_int,
     positive_int,
     positive_seconds,
@@ -31,8 +36,6 @@ if TYPE_CHECKING:
     from gaai_graph.models import Report, RunSummary
 
 EXIT_BAD_INPUT = 2
-EXPORT_MARKER = ".gaai-export-demo.json"
-"""Written by `gaai export-demo` into its directory, listing the files it wrote there."""
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
@@ -268,124 +271,6 @@ def _documents_from(args: argparse.Namespace) -> list[Any]:
     return documents
 
 
-def _count(count: int, noun: str) -> str:
-    """'1 requirement', '2 requirements', '1,200 use cases'."""
-    return f"{count:,} {noun if count == 1 else noun + 's'}"
-
-
-def _progress_line(node: str, update: Any, started: float) -> str | None:
-    elapsed = f"{time.perf_counter() - started:6.2f}s"
-    if not isinstance(update, dict):
-        return None
-    counts = {
-        "analyze_schema": lambda u: _count(len(u["schema"].collections), "collection"),
-        "extract_requirements": lambda u: _count(len(u.get("requirements", [])), "requirement"),
-        "resolve_vertical": lambda u: f"vertical {u['vertical'].name}",
-        "generate_use_cases": lambda u: _count(len(u.get("use_cases", [])), "use case"),
-        "generate_templates": lambda u: _count(len(u.get("templates", [])), "template"),
-        "aggregate": lambda u: "summary ready",
-    }
-    describe = counts.get(node)
-    detail = describe(update) if describe else ""
-    return f"[{elapsed}] {node}: {detail}"
-
-
-_SILENT_NODES = frozenset({"start_run"})
-"""Steps the progress output leaves out: bookkeeping, not a phase of the analysis."""
-
-
-class ProgressPrinter:
-    """Prints live progress of a run from its stream.
-
-    A phase is printed when it starts (`tasks` stream) and when it ends (`updates`). A
-    template is printed when LangGraph schedules it ("queued"), when its chain gets one of the
-    `max_executions` slots ("running") and when it finishes, from the chains' own events on
-    the `custom` stream (`gaai_graph.nodes.execute.template_event`); a stream without them
-    (`gaai resume` continues with `tasks` and `updates` only) still shows the queued and
-    finished lines.
-    """
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-        self._started = time.perf_counter()
-        self._templates_total = 0
-        self._templates_done = 0
-        self._finished: set[str] = set()
-
-    def _elapsed(self) -> str:
-        return f"[{time.perf_counter() - self._started:6.2f}s]"
-
-    def __call__(self, mode: str, chunk: Any) -> None:
-        """Handle one (mode, chunk) of the run's stream."""
-        if not isinstance(chunk, dict):
-            return
-        if mode == "tasks" and "input" in chunk:
-            self._task_started(str(chunk.get("name")), chunk["input"])
-        elif mode == "custom":
-            self._template_event(chunk)
-        elif mode == "updates":
-            for node, update in chunk.items():
-                if node.startswith("__"):  # LangGraph's own keys (__metadata__, __interrupt__)
-                    continue
-                if node == "generate_templates" and isinstance(update, dict):
-                    self._templates_total = len(update.get("templates", []))
-                if node == "run_template" and isinstance(update, dict):
-                    self._templates_finished(update.get("reports", []))
-                    continue
-                line = (
-                    None if node in _SILENT_NODES else _progress_line(node, update, self._started)
-                )
-                if line:
-                    self._print(line)
-
-    def _task_started(self, node: str, task_input: Any) -> None:
-        if node.startswith("__") or node in _SILENT_NODES:
-            return
-        if node != "run_template":
-            self._print(f"{self._elapsed()} {node} started")
-            return
-        template = getattr(task_input, "template", None)
-        if template is not None:
-            self._print(f"{self._elapsed()}   {template.id} {template.algorithm:<17} queued")
-
-    def _template_event(self, event: dict[str, Any]) -> None:
-        from gaai_graph.nodes.execute import is_template_event
-
-        if not is_template_event(event):
-            return
-        template_id, algorithm = str(event.get("template_id")), str(event.get("algorithm"))
-        if event.get("state") == "running":
-            self._print(f"{self._elapsed()}   {template_id} {algorithm:<17} running")
-        elif event.get("state") == "finished" and template_id not in self._finished:
-            self._print_finished(template_id, algorithm, event.get("status"), event.get("error"))
-
-    def _templates_finished(self, reports: list[Report]) -> None:
-        # Printed already when the chain said so on the custom stream; else (a resumed run
-        # streams no custom events) from the update.
-        for report in reports:
-            if report.template_id not in self._finished:
-                self._print_finished(
-                    report.template_id, report.algorithm, report.status, report.error
-                )
-
-    def _print_finished(self, template_id: str, algorithm: str, status: Any, error: Any) -> None:
-        self._finished.add(template_id)
-        self._templates_done += 1
-        self._print(
-            f"{self._elapsed()}   {template_id} {algorithm:<17} {status}"
-            + (f": {error}" if error else "")
-            # A resumed run may not have seen the templates being planned: no "(1/0)".
-            + (
-                f" ({self._templates_done}/{self._templates_total})"
-                if self._templates_total >= self._templates_done
-                else ""
-            )
-        )
-
-    def _print(self, line: str) -> None:
-        print(line, file=self._stream, flush=True)
-
-
 def _context_options(args: argparse.Namespace) -> dict[str, Any]:
     """`Context` fields taken from the `run` flags (add new run flags here)."""
     return {
@@ -601,102 +486,6 @@ def _command_resume(args: argparse.Namespace) -> int:
     return _run_thread(args, args.thread_id, options, documents, resuming=True)
 
 
-def _command_export_demo(args: argparse.Namespace) -> int:
-    from gaai_graph.sources.demo import generate_demo
-    from gaai_graph.sources.snapshot import write_arangodump, write_jsonl
-
-    scale = check_demo_source(f"demo:{args.scale}", name="--scale")
-    out_dir = Path(args.out)
-    earlier = _export_target(out_dir)
-    data = generate_demo(scale=scale).data
-    before = set(os.listdir(out_dir)) if out_dir.is_dir() else set()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        if args.format == "dump":
-            write_arangodump(data, out_dir)
-        else:
-            write_jsonl(data, out_dir)
-        written = sorted((set(os.listdir(out_dir)) - before) | earlier)
-        marker = {
-            "written_by": "gaai export-demo",
-            "files": [f for f in written if f != EXPORT_MARKER],
-        }
-        (out_dir / EXPORT_MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
-    except OSError as error:
-        raise GaaiError(
-            f"--out {shown(args.out)}: cannot write the snapshot ({error.strerror or error}); "
-            "give a directory you can write"
-        ) from error
-    edges = sum(len(c.documents) for c in data.collections.values() if c.kind == "edge")
-    print(f"Wrote the demo graph ({edges} edges) to {out_dir}/ as {args.format}")
-    return 0
-
-
-def _export_target(out_dir: Path) -> set[str]:
-    """Refuse an `--out` holding anything export-demo did not write; return what it did write.
-
-    New or empty directories are fine; so is one an earlier export-demo wrote (its marker lists
-    the files), as long as every file in it is on that list: a user's file is never replaced.
-    """
-    if not out_dir.exists():
-        return set()
-    if not out_dir.is_dir():
-        raise GaaiError(
-            f"--out {shown(str(out_dir))} is a file: give a new or empty directory (export-demo "
-            "never replaces a file)"
-        )
-    present = set(os.listdir(out_dir))
-    if not present:
-        return set()
-    try:
-        marker = json.loads((out_dir / EXPORT_MARKER).read_text(encoding="utf-8"))
-        ours = {str(name) for name in marker["files"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        raise GaaiError(
-            f"--out {shown(str(out_dir))} is not empty and was not written by export-demo: give "
-            "a new or empty directory (nothing in it was changed)"
-        ) from None
-    foreign = sorted(present - ours - {EXPORT_MARKER})
-    if foreign:
-        raise GaaiError(
-            f"--out {shown(str(out_dir))} holds files export-demo did not write "
-            f"({', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}): give a new or "
-            "empty directory (nothing in it was changed)"
-        )
-    return ours
-
-
-def _command_ask(args: argparse.Namespace) -> int:
-    from gaai_graph.followup import ask_followup
-    from gaai_graph.reporting.markdown import render_console_summary
-    from gaai_graph.validation import check_thread_id
-
-    check_thread_id(args.thread_id, name="--thread-id")
-    catalog = args.catalog or str(Path(args.out) / "catalog.sqlite")
-    answer = asyncio.run(
-        ask_followup(
-            args.question,
-            thread_id=args.thread_id,
-            catalog=catalog,
-            out_dir=args.out,
-            source=args.source,
-        )
-    )
-    assert answer.result.summary is not None
-    print(render_console_summary(answer.result.summary, answer.reports))
-    print(f"\nFollow-up {answer.run_id} written to {answer.out_dir}/")
-    if answer.catalog_problem:
-        print(f"gaai: warning: {answer.catalog_problem}", file=sys.stderr)
-    return 0
-
-
-def _command_mcp(args: argparse.Namespace) -> int:
-    from gaai_graph.mcp_server import serve  # lazy: the MCP SDK loads only for `gaai mcp`
-
-    serve(args.out, transport=args.transport, host=args.host, port=args.port)
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `gaai` command; returns the process exit code.
 
@@ -726,11 +515,11 @@ def _main(argv: Sequence[str] | None) -> int:
     )
     handlers = {
         "run": _command_run,
-        "export-demo": _command_export_demo,
+        "export-demo": cli_commands.command_export_demo,
         "resume": _command_resume,
         "catalog": durable_commands.command_catalog,
-        "mcp": _command_mcp,
-        "ask": _command_ask,
+        "mcp": cli_commands.command_mcp,
+        "ask": cli_commands.command_ask,
     }
     try:
         return handlers[args.command](args)
