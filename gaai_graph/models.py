@@ -302,7 +302,7 @@ AnswerKind = Literal[
 
 
 class Answer(Model):
-    """The direct answer to a question that asks for a value (CONTRACTS.md).
+    """The direct answer to a question that asks for a value (docs/report-contract.md).
 
     value by kind: "value" float; "values" {vertex_id: float}; "count" int; "yes_no" bool;
     "route" {"path": [vertex_id, ...], "length": float}; "routes" a list of routes, best
@@ -414,7 +414,7 @@ class Report(Model):
     """The direct answer when the question asks for a value (a score, count, route...)."""
     findings: list[dict[str, Any]] = Field(default_factory=list)
     """Every pattern the report calls out: kind, entities, flagged, evidence, confidence,
-    explanation (CONTRACTS.md)."""
+    explanation (docs/report-contract.md)."""
     weight_attribute: str | None = None
     """The numeric edge attribute used as weight, when one was."""
     projected_onto: str | None = None

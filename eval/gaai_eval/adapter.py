@@ -1,7 +1,7 @@
 """Read what the agent did from its final state: the one place that knows report shapes.
 
-The contract (CONTRACTS.md) gives each report `intents`, `method`, `answer` and `findings`.
-Reports that carry them are read as they are. Reports of today's code carry none of them, so
+The contract (docs/report-contract.md) gives a report `intents`, `method`, `answer` and
+`findings`. Reports that carry them are read as they are; for reports that carry none of them
 the adapter falls back, and says so in `RunView.fallbacks`:
 
 - intents: each use case's `intent`, mapped to the vocabulary by `LEGACY_INTENTS` when it is

@@ -8,8 +8,9 @@ their direct answer the same way, here:
 - named vertices arrive as parameters holding ArangoDB ids (`collection/key`); several are
   joined with `|`, a character ArangoDB keys cannot contain;
 - `weight_attribute` names a numeric edge attribute of the projection;
-- the direct answer has the CONTRACTS.md shape `{kind, value, convention, method}` and its
-  one-sentence statement (`metrics.headline`) is the report's first finding.
+- the direct answer has the shape of docs/report-contract.md
+  (`{kind, value, convention, method}`) and its one-sentence statement (`metrics.headline`)
+  is the report's first finding.
 """
 
 from __future__ import annotations
@@ -157,7 +158,7 @@ def _json_plain(value: Any) -> Any:
 
 
 def answer(kind: str, value: Any, convention: str, method: str) -> dict[str, Any]:
-    """A direct answer in the CONTRACTS.md shape, JSON-safe (no numpy, no inf or NaN)."""
+    """A direct answer in the docs/report-contract.md shape, JSON-safe (no numpy, no inf or NaN)."""
     return {"kind": kind, "value": _json_plain(value), "convention": convention, "method": method}
 
 

@@ -23,7 +23,7 @@ Every graph method gaai_graph can run, generated from the method registry
 - **Named vertices** are given as ArangoDB ids (`collection/key`), several joined with `|`.
 - **Answer**: methods that answer with a value state it first in the report, with its
   convention (normalised or not, hops or distance), and carry it in the report's `answer`
-  field (`{kind, value, convention, method}`, see CONTRACTS.md).
+  field (`{kind, value, convention, method}`, see docs/report-contract.md).
 - Computations live in `gaai_graph/methods/compute/` and are checked against NetworkX in
   `tests/methods/compute/`; the few written by hand (ArticleRank, bounded short cycles,
   sole-dependency cascades, Steiner 2-approximation, neighbourhood-similarity pair search,

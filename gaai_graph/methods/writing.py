@@ -487,8 +487,8 @@ class ReportWriter:
     """The direct answer when the question asks for a value (`gaai_graph.models.Answer` shape:
     kind, value, convention, method); interpreters of value-answering methods set it."""
     patterns: list[dict[str, Any]] = field(default_factory=list)
-    """Machine-readable findings (CONTRACTS.md: kind, entities, flagged, evidence, confidence,
-    explanation), added with `pattern`."""
+    """Machine-readable findings (docs/report-contract.md: kind, entities, flagged, evidence,
+    confidence, explanation), added with `pattern`."""
 
     @property
     def vertex_count(self) -> float | None:

@@ -1,4 +1,4 @@
-"""The machine-readable findings of a report (CONTRACTS.md) for methods that record none.
+"""The machine-readable findings of a report (docs/report-contract.md) for methods that record none.
 
 A method's interpreter records its patterns with `ReportWriter.pattern`. The original ten
 methods write prose insights instead; their patterns are read back from the result and the

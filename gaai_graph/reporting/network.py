@@ -83,7 +83,7 @@ _GROUP_NOUN = {
 
 
 def report_findings(report: Report) -> list[dict[str, Any]]:
-    """The report's `findings` (CONTRACTS.md) when it carries them, else an empty list.
+    """The report's `findings` (docs/report-contract.md) when it carries them, else an empty list.
 
     Tolerates reports written before findings existed: malformed entries are skipped and
     every finding returned has each contract key (`kind`, `entities`, `flagged`, `evidence`,
