@@ -103,6 +103,25 @@ def test_cut_points_bridges_and_removal():
     assert removal["value"] == [ids([4, 5, 6])]
 
 
+def test_cut_points_cutting_off_a_segment_are_alarms_and_pendant_leaves_are_not():
+    # Two 12-vertex rings joined by the edge 0-12, and one leaf (24) hanging on vertex 5.
+    graph = nx.Graph(
+        [(i, (i + 1) % 12) for i in range(12)]
+        + [(12 + i, 12 + (i + 1) % 12) for i in range(12)]
+        + [(0, 12), (5, 24)]
+    )
+    writer, _ = interpret("articulation_points", graph)
+    by_vertex = {p["entities"][0]: p for p in writer.patterns}
+    assert set(by_vertex) == set(ids(nx.articulation_points(graph)))
+    assert by_vertex["v/0"]["flagged"] and by_vertex["v/12"]["flagged"]
+    assert by_vertex["v/0"]["evidence"]["observed"] == 12
+    assert not by_vertex["v/5"]["flagged"]  # only the leaf 24 hangs on it
+    assert by_vertex["v/5"]["confidence"] < by_vertex["v/0"]["confidence"]
+    writer, _ = interpret("bridges", graph)
+    flagged = [p["entities"] for p in writer.patterns if p["flagged"]]
+    assert flagged == [["v/0", "v/12"]]
+
+
 def test_sole_dependency_names_the_sole_supplier_of_critical_parts():
     graph = nx.DiGraph([(0, 2), (1, 3), (2, 4), (2, 5), (2, 6), (3, 6)])
     outcome = run(
