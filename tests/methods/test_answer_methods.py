@@ -314,6 +314,31 @@ def interpret(method_name, graph, **parameters):
     return writer, execution
 
 
+def test_loops_with_alike_amounts_and_close_times_are_alarms_against_the_graphs_own_edges():
+    import random
+
+    rng = random.Random(7)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(120))
+    # Ordinary transfers: random pairs, amounts and times over a year (some close loops by chance).
+    while graph.number_of_edges() < 400:
+        u, v = rng.randrange(120), rng.randrange(120)
+        if u != v:
+            graph.add_edge(u, v, amount=rng.lognormvariate(5, 1), when=rng.uniform(0, 3.15e7))
+    for u, v in [(0, 1), (1, 2), (2, 0)]:  # clear the planted loop's own hops first
+        if graph.has_edge(v, u):
+            graph.remove_edge(v, u)
+    for hop, (u, v) in enumerate([(0, 1), (1, 2), (2, 0)]):
+        graph.add_edge(u, v, amount=9_000.0 - 150 * hop, when=1.0e7 + 3_600 * hop)
+    writer, _ = interpret("short_cycles", graph, amount_attribute="amount", time_attribute="when")
+    loops = writer.patterns
+    assert loops[0]["entities"] == ids([0, 1, 2]) and loops[0]["flagged"]
+    assert loops[0]["evidence"]["expected"] < 0.01 and loops[0]["confidence"] > 0.5
+    assert 1.0 < loops[0]["evidence"]["amount_ratio"] < 1.04
+    assert not any(p["flagged"] for p in loops[1:])
+    assert all(p["confidence"] < loops[0]["confidence"] for p in loops[1:])
+
+
 def test_the_answer_comes_first_and_its_numbers_are_backed():
     from gaai_graph.methods.writing import check_insight
 
