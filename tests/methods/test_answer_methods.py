@@ -134,6 +134,25 @@ def test_sole_dependency_names_the_sole_supplier_of_critical_parts():
     assert outcome.metrics["provider_0_critical_failed"] == 2
 
 
+def test_sole_suppliers_are_alarms_by_the_graphs_own_baseline():
+    # 40 suppliers each sole source of one part, 20 dual-sourced parts, one supplier sole
+    # source of 15 parts.
+    edges = [(s, 100 + s) for s in range(40)]
+    edges += [(40 + i % 10, 200 + i) for i in range(20)] + [
+        (41 + i % 9, 200 + i) for i in range(20)
+    ]
+    edges += [(60, 300 + i) for i in range(15)]
+    graph = nx.DiGraph(edges)
+    graph = nx.convert_node_labels_to_integers(graph, ordering="sorted", label_attribute="name")
+    names = nx.get_node_attributes(graph, "name")
+    by_name = {names[v]: v for v in graph}
+    outcome_writer, _ = interpret("sole_dependency", graph, critical_attribute=None)
+    flagged = {p["entities"][0] for p in outcome_writer.patterns if p["flagged"]}
+    assert flagged == {vertex_id(by_name[60])}
+    big = next(p for p in outcome_writer.patterns if p["entities"] == [vertex_id(by_name[60])])
+    assert big["evidence"]["z_score"] > 3.5 and 0.5 < big["confidence"] <= 1
+
+
 def test_short_cycles_are_loops_not_components():
     graph = nx.DiGraph(
         [(0, 1), (1, 2), (2, 0), (2, 3), (3, 2), *((i, i + 1) for i in range(4, 30)), (30, 4)]
@@ -367,7 +386,8 @@ def test_patterns_follow_the_contract():
     writer, _ = interpret("sole_dependency", chain)
     supplier = writer.patterns[0]
     assert supplier["kind"] == "sole_supplier" and supplier["entities"] == ["v/0"]
-    assert supplier["flagged"] and supplier["evidence"]["observed"] == 3
+    assert supplier["evidence"]["observed"] == 3
+    assert not any(p["flagged"] for p in writer.patterns)  # nothing unusual, nothing critical
     path = nx.path_graph(5)
     writer, _ = interpret("bridges", path)
     assert {p["kind"] for p in writer.patterns} == {"bridge"}
