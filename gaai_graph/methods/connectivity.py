@@ -23,6 +23,7 @@ from gaai_graph.methods.answering import (
 from gaai_graph.methods.base import DataNeeds, LocalJob, Method, Outcome, ParameterSpec, Picture
 from gaai_graph.methods.compute import connectivity
 from gaai_graph.methods.writing import ReportWriter, format_number
+from gaai_graph.models import MetricValue
 
 __all__ = ["METHODS"]
 
@@ -57,23 +58,57 @@ def _is_connected(job: LocalJob) -> Outcome:
     )
 
 
+CUT_OFF_MEASURED = 200
+"""Cut vertices (the most connected first) whose cut-off size is measured one removal each."""
+
+ALARM_SHARE = 0.05
+"""A cut vertex or bridge is an alarm when what it cuts off is at least this share of the
+graph (and more than one vertex): a pendant leaf hanging on one neighbour is ordinary."""
+
+
 def _articulation_points(job: LocalJob) -> Outcome:
     with job.clock.running():
         points = connectivity.articulation_points(job.graph)
         degree = job.graph.degree()
-    ordered = sorted(points, key=lambda v: (-degree[v], v))
+        by_degree = sorted(points, key=lambda v: (-degree[v], v))
+        # What each cut vertex separates from the rest: the vertices outside the largest piece
+        # its component falls into without it (one removal each, bounded).
+        cut_off = {
+            v: connectivity.removal_impact(job.graph, [v]).disconnected_count
+            for v in by_degree[:CUT_OFF_MEASURED]
+        }
+    ordered = sorted(points, key=lambda v: (-cut_off.get(v, 0), -degree[v], v))
     listed = ids_of(job, ordered[:LISTED])
+    metrics: dict[str, MetricValue] = {"articulation_point_count": len(points)}
+    for rank, vertex in enumerate(ordered[:LISTED]):
+        if vertex in cut_off:
+            metrics[f"cut_point_{rank}_cut_off"] = cut_off[vertex]
     headline = f"{format_number(len(points))} vertices each cut the graph in two if removed" + (
-        f"; the most connected: {', '.join(listed[:5])}." if points else "."
+        f"; the ones cutting off most: {', '.join(listed[:5])}." if points else "."
     )
     return answer_outcome(
         "entities",
         listed,
-        f"cut vertices of the undirected graph, by degree, first {LISTED} listed",
+        "cut vertices of the undirected graph, by the number of vertices each cuts off from "
+        f"the rest, then degree, first {LISTED} listed",
         "articulation_points",
         headline,
-        metrics={"articulation_point_count": len(points)},
+        metrics=metrics,
     )
+
+
+def _cut_alarm(cut_off: float, total: float) -> tuple[bool, float, float | None]:
+    """Whether cutting off `cut_off` of `total` vertices is an alarm, its confidence, share.
+
+    The confidence grows with the share cut off relative to the alarm share and with the
+    number of vertices cut off (a piece of 2 is weaker evidence than a segment of 20).
+    """
+    if total <= 0 or cut_off <= 0:
+        return False, 0.0, None
+    share = cut_off / total
+    strength = share / ALARM_SHARE
+    confidence = (cut_off / (cut_off + 2.0)) * (strength / (strength + 0.5))
+    return cut_off >= 2 and share >= ALARM_SHARE, confidence, round(share, 4)
 
 
 def _bridges(job: LocalJob) -> Outcome:
@@ -134,14 +169,20 @@ def _read_cut_points(writer: ReportWriter) -> None:
     read_answer(writer)
     if writer.answer is None:
         return
-    for vertex in writer.answer["value"][:20]:
+    total = float(writer.vertex_count or 0)
+    metrics = writer.execution.metrics
+    for rank, vertex in enumerate(writer.answer["value"][:20]):
+        cut_off = metrics.get(f"cut_point_{rank}_cut_off")
+        size = float(cut_off) if isinstance(cut_off, int | float) else 0.0
+        flagged, confidence, share = _cut_alarm(size, total)
         writer.pattern(
             "articulation_point",
             [vertex],
-            flagged=False,
-            evidence={},
-            confidence_value=1.0,
-            explanation="Removing it disconnects part of the graph.",
+            flagged=flagged,
+            evidence={"observed": cut_off, "share": share, "alarm_share": ALARM_SHARE},
+            confidence_value=confidence,
+            explanation=f"Removing it cuts {format_number(size)} vertices off from the rest"
+            + (" of the graph." if flagged else "; a small piece, ordinary for a graph."),
         )
 
 
@@ -149,14 +190,15 @@ def _read_bridges(writer: ReportWriter) -> None:
     read_answer(writer)
     if writer.answer is None:
         return
-    total = writer.vertex_count or 0.0
+    total = float(writer.vertex_count or 0)
     for u, v, smaller in writer.answer["value"][:20]:
+        flagged, confidence, share = _cut_alarm(float(smaller), total)
         writer.pattern(
             "bridge",
             [u, v],
-            flagged=smaller >= 2 and total > 0 and smaller / total >= 0.05,
-            evidence={"observed": smaller, "share": round(smaller / total, 4) if total else None},
-            confidence_value=1.0,
+            flagged=flagged,
+            evidence={"observed": smaller, "share": share, "alarm_share": ALARM_SHARE},
+            confidence_value=confidence,
             explanation=f"The only link holding {format_number(smaller)} vertices to the rest.",
         )
 

@@ -158,9 +158,46 @@ def _cycle_recommendation(writer: ReportWriter) -> None:
     )
 
 
+BULK_SHARE = 0.5
+"""A strongly connected group holding at least this share of the vertices is the graph's
+ordinary mesh of traffic (everything reaches everything in a busy transfer graph): context,
+not an alarm. The loops inside it are the short-cycle search's to show."""
+
+
+def _cycle_patterns(writer: ReportWriter) -> None:
+    """The strongly connected groups as cycle patterns, the graph's bulk never an alarm."""
+    execution = writer.execution
+    alarm = next((f.insight for f in writer.findings if f.insight.title == "Cycles found"), None)
+    total = float(writer.vertex_count or 0)
+    for rank, group in enumerate(execution.groups):
+        members = list(group.members_sample)
+        if group.size < 2 or not members:
+            continue
+        share = group.size / total if total else None
+        bulk = share is not None and share >= BULK_SHARE
+        flagged = alarm is not None and alarm.kind == "finding" and not bulk
+        confidence = alarm.confidence if alarm is not None else 0.0
+        writer.pattern(
+            "cycle",
+            members,
+            flagged=flagged,
+            evidence={"size": group.size, "rank": rank + 1, "share": share},
+            confidence_value=confidence * (1.0 - (share or 0.0)),
+            explanation=(
+                f"{group.size} vertices that all reach each other along edge direction"
+                + (
+                    f": {share:.0%} of the graph, its ordinary flow rather than a hidden loop."
+                    if bulk and share is not None
+                    else "."
+                )
+            ),
+        )
+
+
 def _read_scc(writer: ReportWriter) -> None:
     _cycle_findings(writer)
     _cycle_recommendation(writer)
+    _cycle_patterns(writer)
 
 
 # --------------------------------------------------------------------------- declarations

@@ -9,6 +9,7 @@ for this project (igraph has no such analysis).
 
 from __future__ import annotations
 
+from gaai_graph.evidence import outliers
 from gaai_graph.methods.answering import answer_outcome, ids_of, read_answer
 from gaai_graph.methods.base import DataNeeds, LocalJob, Method, Outcome, ParameterSpec
 from gaai_graph.methods.compute import dependencies
@@ -33,8 +34,21 @@ def _sole_dependency(job: LocalJob) -> Outcome:
             job.graph, direction=job.parameters["direction"], critical=flag
         )
     metrics: dict[str, MetricValue] = {"sole_provider_count": len(found)}
+    # The baseline: what fails with each provider, over every vertex that provides anything
+    # (most are the sole source of nothing or of one thing); unusual counts are alarms.
+    mode = "out" if job.parameters["direction"] == "provider_to_dependent" else "in"
+    providers = [v for v, d in enumerate(job.graph.degree(mode=mode)) if d > 0]
+    failed_by_provider = {entry.provider: len(entry.failed) for entry in found}
+    unusual = dict(outliers([failed_by_provider.get(v, 0) for v in providers], limit=LISTED))
+    position_of = {v: position for position, v in enumerate(providers)}
     values: dict[str, float] = {}
     for rank, entry in enumerate(found[:LISTED]):
+        position = position_of.get(entry.provider, -1)
+        if position in unusual:
+            metrics[f"provider_{rank}_z_score"] = unusual[position]["z_score"]
+            metrics[f"provider_{rank}_percentile"] = unusual[position]["percentile"]
+            metrics[f"provider_{rank}_confidence"] = unusual[position]["confidence"]
+        metrics[f"provider_{rank}_providers_compared"] = len(providers)
         vertex = job.data.vertex_ids[entry.provider]
         values[vertex] = float(len(entry.failed))
         metrics[f"provider_{rank}_sole_dependents"] = len(entry.sole_dependents)
@@ -76,19 +90,46 @@ def _read(writer: ReportWriter) -> None:
     for rank, provider in enumerate(writer.answer["value"]):
         failed = metrics.get(f"provider_{rank}_failed")
         critical = metrics.get(f"provider_{rank}_critical_failed")
+        sole = metrics.get(f"provider_{rank}_sole_dependents")
+        outlier = metrics.get(f"provider_{rank}_confidence")
+        compared = metrics.get(f"provider_{rank}_providers_compared")
+        # An alarm when something flagged critical fails with it (the data's own judgement),
+        # or when more fails with it than with almost any other provider (the baseline).
+        is_critical = isinstance(critical, int) and critical > 0
+        flagged = is_critical or isinstance(outlier, float)
+        n = float(compared) if isinstance(compared, int) else 0.0
+        if isinstance(outlier, float):
+            confidence = outlier
+        elif is_critical:
+            # Sole source of a critical part: certain as observed, damped for a small catalogue.
+            confidence = n / (n + 5.0) if n else 0.5
+        else:
+            confidence = 0.2
         writer.pattern(
             "sole_supplier",
             [provider],
-            flagged=bool(critical) or (isinstance(failed, int) and failed >= 2),
+            flagged=flagged,
             evidence={
-                "sole_dependents": metrics.get(f"provider_{rank}_sole_dependents"),
+                "sole_dependents": sole,
                 "observed": failed,
                 "critical": critical,
                 "exposed": metrics.get(f"provider_{rank}_exposed"),
+                "z_score": metrics.get(f"provider_{rank}_z_score"),
+                "percentile": metrics.get(f"provider_{rank}_percentile"),
+                "compared": compared,
             },
-            confidence_value=1.0,
+            confidence_value=confidence,
             explanation=f"The only provider of what {format_number(float(failed or 0))} "
-            "vertices need, directly or through them.",
+            "vertices need, directly or through them"
+            + (
+                f", {format_number(float(critical))} of them flagged critical."
+                if is_critical and isinstance(critical, int)
+                else (
+                    ", far more than for almost any other provider."
+                    if flagged
+                    else "; ordinary for this graph, where many depend on one provider."
+                )
+            ),
         )
 
 

@@ -12,15 +12,97 @@ only say that loops may exist; these are the loops.
 
 from __future__ import annotations
 
+import math
+
+import igraph as ig
+import numpy as np
+import numpy.typing as npt
+
 from gaai_graph.methods.answering import answer_outcome, ids_of, read_answer
 from gaai_graph.methods.base import DataNeeds, LocalJob, Method, Outcome, ParameterSpec
 from gaai_graph.methods.compute import cycles
 from gaai_graph.methods.writing import ReportWriter, format_number
+from gaai_graph.models import MetricValue
 
 __all__ = ["METHODS"]
 
 LISTED = 100
 """Cycles listed in the answer (all found are counted)."""
+
+NULL_DRAWS = 200_000
+"""Random hop combinations drawn from the graph's own edges per loop length (the baseline)."""
+ALARM_EXPECTED = 0.01
+"""A loop is an alarm when fewer than this many loops as tight (amounts as alike, hops as
+close in time) are expected by chance among all the loops found."""
+
+
+def _edge_column(graph: ig.Graph, attribute: str | None) -> npt.NDArray[np.float64] | None:
+    if attribute is None or attribute not in graph.es.attributes():
+        return None
+    values = np.asarray(graph.es[attribute], dtype=np.float64)
+    return values if np.isfinite(values).sum() >= 2 else None
+
+
+def _tightness(
+    hops: npt.NDArray[np.int64],
+    amounts: npt.NDArray[np.float64] | None,
+    times: npt.NDArray[np.float64] | None,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per row of edge indices: largest over smallest amount, latest minus earliest time."""
+    rows = hops.shape[0]
+    ratio = np.full(rows, np.nan)
+    span = np.full(rows, np.nan)
+    if amounts is not None:
+        values = np.abs(amounts[hops])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = values.max(axis=1) / values.min(axis=1)
+    if times is not None:
+        moments = times[hops]
+        span = moments.max(axis=1) - moments.min(axis=1)
+    return ratio, span
+
+
+def _chance_of_loops(
+    found: list[cycles.Cycle],
+    amounts: npt.NDArray[np.float64] | None,
+    times: npt.NDArray[np.float64] | None,
+    seed: int,
+) -> list[tuple[float, float, float]]:
+    """(amount ratio, time span, expected count by chance) of each loop.
+
+    The baseline is the graph's own edges: hops drawn at random from all edges give how often a
+    loop of the same length would be at least as tight (amounts at least as alike AND hops at
+    least as close in time) by chance; times the number of loops compared, that is how many
+    such loops chance alone would show (a Bonferroni-style expected count).
+    """
+    columns = [column for column in (amounts, times) if column is not None]
+    usable = np.ones(len(columns[0]) if columns else 0, dtype=bool)
+    for column in columns:
+        usable &= np.isfinite(column)
+    if amounts is not None:
+        usable &= amounts != 0
+    pool = np.flatnonzero(usable)
+    rng = np.random.default_rng(seed)
+    nulls: dict[int, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]] = {}
+    judged: list[tuple[float, float, float]] = []
+    for cycle in found:
+        hops = np.asarray([cycle.edges], dtype=np.int64)
+        ratio, span = _tightness(hops, amounts, times)
+        if len(pool) < 2 or not all(usable[e] for e in cycle.edges):
+            judged.append((float(ratio[0]), float(span[0]), math.inf))
+            continue
+        if cycle.length not in nulls:
+            draws = pool[rng.integers(0, len(pool), size=(NULL_DRAWS, cycle.length))]
+            nulls[cycle.length] = _tightness(draws, amounts, times)
+        null_ratio, null_span = nulls[cycle.length]
+        as_tight = np.ones(NULL_DRAWS, dtype=bool)
+        if amounts is not None:
+            as_tight &= null_ratio <= ratio[0]
+        if times is not None:
+            as_tight &= null_span <= span[0]
+        chance = (1.0 + float(as_tight.sum())) / (NULL_DRAWS + 1.0)
+        judged.append((float(ratio[0]), float(span[0]), chance * len(found)))
+    return judged
 
 
 def _short_cycles(job: LocalJob) -> Outcome:
@@ -38,8 +120,29 @@ def _short_cycles(job: LocalJob) -> Outcome:
             max_cycles=p["max_cycles"],
             max_steps=p["max_steps"],
         )
+    amounts = _edge_column(job.graph, p["amount_attribute"])
+    times = _edge_column(job.graph, p["time_attribute"])
     found = sorted(search.cycles, key=lambda c: (c.length, c.vertices))
+    judged = (
+        _chance_of_loops(found, amounts, times, seed=job.seed)
+        if amounts is not None or times is not None
+        else [(math.nan, math.nan, math.inf)] * len(found)
+    )
+    # The loops least explained by chance first, then the shortest.
+    order = sorted(
+        range(len(found)), key=lambda i: (judged[i][2], found[i].length, found[i].vertices)
+    )
+    found = [found[i] for i in order]
+    judged = [judged[i] for i in order]
     groups = [ids_of(job, c.vertices) for c in found[:LISTED]]
+    evidence: dict[str, MetricValue] = {}
+    for rank, (ratio, span, expected) in enumerate(judged[:LISTED]):
+        if math.isfinite(expected):
+            evidence[f"cycle_{rank}_expected"] = expected
+        if math.isfinite(ratio):
+            evidence[f"cycle_{rank}_amount_ratio"] = round(ratio, 4)
+        if math.isfinite(span):
+            evidence[f"cycle_{rank}_time_span"] = span
     lengths: dict[int, int] = {}
     for cycle in found:
         lengths[cycle.length] = lengths.get(cycle.length, 0) + 1
@@ -60,7 +163,8 @@ def _short_cycles(job: LocalJob) -> Outcome:
         "groups",
         groups,
         f"simple cycles, vertices in order from the lowest id of each; {search.bound}; "
-        f"first {LISTED} listed, shortest first",
+        f"first {LISTED} listed, least explained by chance first (amounts alike and hops close "
+        "in time against random hops of the same graph), then shortest",
         "short_cycles",
         headline,
         metrics={
@@ -71,25 +175,61 @@ def _short_cycles(job: LocalJob) -> Outcome:
             or p["ordered_in_time"]
             or p["amount_tolerance"] is not None,
             **{f"cycles_of_length_{k}": n for k, n in lengths.items()},
+            "baseline": "edges" if amounts is not None or times is not None else "none",
+            **evidence,
         },
         notes=notes,
     )
+
+
+def _loop_words(ratio: MetricValue, span: MetricValue) -> str:
+    parts = []
+    if isinstance(ratio, int | float):
+        parts.append(f"amounts within {format_number((float(ratio) - 1) * 100)}% of each other")
+    if isinstance(span, int | float):
+        parts.append(f"all hops within {format_number(float(span) / 3600)} hours")
+    return " and ".join(parts)
 
 
 def _read(writer: ReportWriter) -> None:
     read_answer(writer)
     if writer.answer is None:
         return
-    constrained = bool(writer.execution.metrics.get("constrained"))
-    for cycle in writer.answer["value"][:50]:
+    metrics = writer.execution.metrics
+    constrained = bool(metrics.get("constrained"))
+    for rank, cycle in enumerate(writer.answer["value"][:50]):
+        expected = metrics.get(f"cycle_{rank}_expected")
+        ratio = metrics.get(f"cycle_{rank}_amount_ratio")
+        span = metrics.get(f"cycle_{rank}_time_span")
+        evidence: dict[str, MetricValue] = {"length": len(cycle)}
+        if isinstance(expected, int | float):
+            # Judged against the graph's own edges: an alarm when chance explains it poorly.
+            evidence.update(
+                {"expected": expected, "observed": 1, "amount_ratio": ratio, "time_span": span}
+            )
+            flagged = expected < ALARM_EXPECTED
+            confidence = 1.0 / (1.0 + float(expected) / ALARM_EXPECTED)
+            words = _loop_words(ratio, span)
+            explanation = (
+                f"A closed loop of {len(cycle)} hops with {words}; about "
+                f"{float(expected):.2g} loops this tight are expected by chance among the "
+                "graph's own edges."
+                if words
+                else f"A closed loop of {len(cycle)} hops."
+            )
+        else:
+            flagged = constrained
+            confidence = 1.0 if constrained else 0.5
+            explanation = f"A closed loop of {len(cycle)} hops" + (
+                " within the time window and amount tolerance asked." if constrained else "."
+            )
         writer.pattern(
             "cycle",
             cycle,
-            flagged=constrained,
-            evidence={"length": len(cycle)},
-            confidence_value=1.0,
-            explanation=f"A closed loop of {len(cycle)} hops"
-            + (" within the time window and amount tolerance asked." if constrained else "."),
+            flagged=flagged,
+            evidence=evidence,
+            confidence_value=confidence,
+            explanation=explanation,
         )
 
 

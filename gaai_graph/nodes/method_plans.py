@@ -93,7 +93,61 @@ def plan_for_method(method: Method, use_case: UseCase, topology: SchemaTopology)
     how = "directed" if directed else "undirected"
     why = f"{method.long_name[:1].upper()}{method.long_name[1:]} on {what} ({how})."
     parameters = {k: v for k, v in use_case.parameters.items() if method.parameter(k) is not None}
+    found = _edge_measures(method, edges, topology, parameters)
+    if found:
+        parameters.update(found)
+        said = [f"{_ROLE_WORDS[role]} from {name!r}" for role, name in found.items()]
+        why += f" Edge {join_names(said)}, as the data has them."
     return Plan(method.name, vertices, edges, directed, parameters, why)
+
+
+_TIME_WORDS = ("timestamp", "time", "date", "datetime", "when", "day")
+"""Words naming a moment (an edge's time), so loops can be judged by how fast they close."""
+_AMOUNT_WORDS = ("amount", "value", "sum", "total", "volume", "quantity", "qty", "money", "price")
+"""Words naming how much moved along an edge, so loops can be judged by similar amounts."""
+_MOSTLY_PRESENT = 0.9
+_ROLE_WORDS = {"amount_attribute": "amounts", "time_attribute": "times"}
+
+
+def _edge_measures(
+    method: Method, edges: list[str], topology: SchemaTopology, parameters: dict[str, Any]
+) -> dict[str, str]:
+    """The amount and time attributes the edges carry, for a method that can use them.
+
+    Only parameters the method declares and the question left unset are filled: an attribute
+    present on most sampled edges whose name is a time word (numbers or ISO strings) or an
+    amount word (numbers). Loops are then judged by how alike their amounts and how close in
+    time their hops are, against the graph's own edges.
+    """
+    wanted = [
+        role
+        for role in ("amount_attribute", "time_attribute")
+        if method.parameter(role) is not None and not parameters.get(role)
+    ]
+    if not wanted:
+        return {}
+    found: dict[str, str] = {}
+    profiles = {c.name: c for c in topology.schema.collections}
+    for edge in edges:
+        profile = profiles.get(edge)
+        for attribute in profile.attributes if profile is not None else []:
+            if attribute.presence < _MOSTLY_PRESENT or not attribute.types:
+                continue
+            words = attribute.name.lower().replace("-", "_").split("_")
+            kind = attribute.types[0]
+            if (
+                "time_attribute" in wanted
+                and kind in ("number", "string")
+                and (any(w in _TIME_WORDS for w in words) or words[-1] in ("at", "on"))
+            ):
+                found.setdefault("time_attribute", attribute.name)
+            elif (
+                "amount_attribute" in wanted
+                and kind == "number"
+                and set(words) & set(_AMOUNT_WORDS)
+            ):
+                found.setdefault("amount_attribute", attribute.name)
+    return found
 
 
 def with_attributes(projection: GraphProjection, parameters: dict[str, Any]) -> GraphProjection:

@@ -30,6 +30,7 @@ __all__ = [
     "choose_method",
     "drafts_from_reading",
     "question_parameters",
+    "reading_knows_better",
     "vocabulary_intents",
 ]
 
@@ -262,3 +263,38 @@ def drafts_from_reading(
             )
         )
     return drafts
+
+
+_FIRM_READING = 2.5
+"""Cue weight at which a reading outweighs the lexicon: more than one firm cue (a single
+"depends on" is as often about hubs as about sole sources)."""
+
+
+def reading_knows_better(reading: QuestionReading, lexicon_phrases: list[str]) -> bool:
+    """Whether the reading asks only what the phrase lexicon cannot express, answerably.
+
+    A question about single points of failure of suppliers is a dependency question; the
+    lexicon has no such intent and would answer it with a ranking of whatever words it knows.
+    Only a firm reading (several cues, `IntentReading.score`) about collections the question
+    names, of the same words the lexicon matched, overrides the lexicon.
+    """
+    if reading.fallback or not reading.intents:
+        return False
+    # The lexicon stands when it matched words the reading did not use ("hub products that
+    # the catalogue depends on": the hub is named); it yields when both read the same words.
+    read_words = {w for r in reading.intents for cue in r.cues for w in cue.lower().split()}
+    if any(
+        w not in read_words
+        for phrase in lexicon_phrases
+        for w in phrase.lower().split()
+        if len(w) > 2
+    ):
+        return False
+    return all(
+        r.intent not in LEGACY_INTENT
+        and r.intent != "change"
+        and r.score >= _FIRM_READING
+        and bool(r.focus_collections)
+        and choose_method(r) is not None
+        for r in reading.intents
+    )

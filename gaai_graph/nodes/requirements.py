@@ -260,11 +260,26 @@ def classify_kind(text: str, section: SectionKind = "neutral") -> RequirementKin
     """
     if section in ("objective", "requirement", "constraint"):
         return section
+    if _is_question(text):
+        # A question asks for an analysis; its "only" ("the only connection", "only one
+        # vendor") describes what to find, not a limit on how.
+        return "requirement"
     if _CONSTRAINT_WORDING.search(text):
         return "constraint"
     if _OBJECTIVE_WORDING.search(text):
         return "objective"
     return "requirement"
+
+
+_QUESTION_WORDS = frozenset(["which", "what", "who", "whom", "whose", "where", "how", "why"])
+
+
+def _is_question(text: str) -> bool:
+    """Whether a statement is a question: a question mark or a leading question word."""
+    first = re.match(r"[A-Za-z'-]+", text.strip())
+    return text.rstrip().endswith("?") or (
+        first is not None and first.group(0).lower() in _QUESTION_WORDS
+    )
 
 
 def _states_a_want(text: str) -> bool:

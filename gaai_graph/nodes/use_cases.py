@@ -49,6 +49,7 @@ from gaai_graph.nodes.question_use_cases import (
     choose_method,
     drafts_from_reading,
     question_parameters,
+    reading_knows_better,
 )
 from gaai_graph.nodes.use_case_reading import (
     ALGORITHM_LEXICON,
@@ -447,6 +448,14 @@ def generate_use_cases_by_rules(
         intents = _read(answerable)
         algorithms = find_algorithms(answerable)
         reading = read_question(text, schema, lookup=lookup, terms=terms)
+        if (
+            not algorithms
+            and reading_knows_better(reading, [p for r in intents.values() for p in r.phrases])
+            and drafts_from_reading(reading, topology, _fallback_focus("influence", topology))
+        ):
+            # The reading found only questions the phrase lexicon has no counterpart for
+            # (dependencies, paths, similarity): its own guesses ("point" -> hubs) stand down.
+            intents = {}
         # Ordinary wording the phrase lexicon does not know: the reading decides.
         if not intents and not algorithms and not (blocked and reading.fallback):
             fallback_focus = _fallback_focus("influence", topology)
@@ -470,7 +479,7 @@ def generate_use_cases_by_rules(
                     f"{requirement.id}: no supported graph analysis matches this requirement, "
                     f'so the general profile of the graph answers it: "{_excerpt(text)}"'
                 )
-            elif not blocked:
+            elif not found and not blocked:
                 read_as = ", ".join(r.intent for r in reading.intents)
                 unanswered.append(
                     f"{requirement.id}: read as {read_as}, but no supported method answers it "

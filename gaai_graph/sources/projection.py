@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import islice, repeat
 from operator import methodcaller
 from typing import Any
@@ -150,15 +151,29 @@ def _endpoint_chunks(
         yield pairs, {name: _numbers(chunk, name) for name in numeric}
 
 
+def _number(value: Any) -> float:
+    """A number as a float; an ISO-8601 date or time string as epoch seconds; else NaN.
+
+    Timestamps are often stored as ISO strings (`2026-02-20T03:57:39Z`); a time window over
+    edges needs them as numbers. A time without a zone is read as UTC.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str) and 10 <= len(value) <= 35 and value[:4].isdigit():
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return np.nan
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.timestamp()
+    return np.nan
+
+
 def _numbers(documents: list[dict[str, Any]], name: str) -> npt.NDArray[np.float64]:
-    """Attribute `name` of each document as a float; NaN where missing or not a number."""
+    """Attribute `name` of each document as a float (ISO times as epoch seconds), else NaN."""
     return np.fromiter(
-        (
-            float(value)
-            if isinstance(value := document.get(name), int | float) and not isinstance(value, bool)
-            else np.nan
-            for document in documents
-        ),
+        (_number(document.get(name)) for document in documents),
         dtype=np.float64,
         count=len(documents),
     )

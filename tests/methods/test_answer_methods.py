@@ -103,6 +103,25 @@ def test_cut_points_bridges_and_removal():
     assert removal["value"] == [ids([4, 5, 6])]
 
 
+def test_cut_points_cutting_off_a_segment_are_alarms_and_pendant_leaves_are_not():
+    # Two 12-vertex rings joined by the edge 0-12, and one leaf (24) hanging on vertex 5.
+    graph = nx.Graph(
+        [(i, (i + 1) % 12) for i in range(12)]
+        + [(12 + i, 12 + (i + 1) % 12) for i in range(12)]
+        + [(0, 12), (5, 24)]
+    )
+    writer, _ = interpret("articulation_points", graph)
+    by_vertex = {p["entities"][0]: p for p in writer.patterns}
+    assert set(by_vertex) == set(ids(nx.articulation_points(graph)))
+    assert by_vertex["v/0"]["flagged"] and by_vertex["v/12"]["flagged"]
+    assert by_vertex["v/0"]["evidence"]["observed"] == 12
+    assert not by_vertex["v/5"]["flagged"]  # only the leaf 24 hangs on it
+    assert by_vertex["v/5"]["confidence"] < by_vertex["v/0"]["confidence"]
+    writer, _ = interpret("bridges", graph)
+    flagged = [p["entities"] for p in writer.patterns if p["flagged"]]
+    assert flagged == [["v/0", "v/12"]]
+
+
 def test_sole_dependency_names_the_sole_supplier_of_critical_parts():
     graph = nx.DiGraph([(0, 2), (1, 3), (2, 4), (2, 5), (2, 6), (3, 6)])
     outcome = run(
@@ -113,6 +132,25 @@ def test_sole_dependency_names_the_sole_supplier_of_critical_parts():
     assert next(iter(outcome.answer["value"])) == "v/0"
     assert outcome.answer["value"]["v/0"] == 3.0
     assert outcome.metrics["provider_0_critical_failed"] == 2
+
+
+def test_sole_suppliers_are_alarms_by_the_graphs_own_baseline():
+    # 40 suppliers each sole source of one part, 20 dual-sourced parts, one supplier sole
+    # source of 15 parts.
+    edges = [(s, 100 + s) for s in range(40)]
+    edges += [(40 + i % 10, 200 + i) for i in range(20)] + [
+        (41 + i % 9, 200 + i) for i in range(20)
+    ]
+    edges += [(60, 300 + i) for i in range(15)]
+    graph = nx.DiGraph(edges)
+    graph = nx.convert_node_labels_to_integers(graph, ordering="sorted", label_attribute="name")
+    names = nx.get_node_attributes(graph, "name")
+    by_name = {names[v]: v for v in graph}
+    outcome_writer, _ = interpret("sole_dependency", graph, critical_attribute=None)
+    flagged = {p["entities"][0] for p in outcome_writer.patterns if p["flagged"]}
+    assert flagged == {vertex_id(by_name[60])}
+    big = next(p for p in outcome_writer.patterns if p["entities"] == [vertex_id(by_name[60])])
+    assert big["evidence"]["z_score"] > 3.5 and 0.5 < big["confidence"] <= 1
 
 
 def test_short_cycles_are_loops_not_components():
@@ -295,6 +333,31 @@ def interpret(method_name, graph, **parameters):
     return writer, execution
 
 
+def test_loops_with_alike_amounts_and_close_times_are_alarms_against_the_graphs_own_edges():
+    import random
+
+    rng = random.Random(7)
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(120))
+    # Ordinary transfers: random pairs, amounts and times over a year (some close loops by chance).
+    while graph.number_of_edges() < 400:
+        u, v = rng.randrange(120), rng.randrange(120)
+        if u != v:
+            graph.add_edge(u, v, amount=rng.lognormvariate(5, 1), when=rng.uniform(0, 3.15e7))
+    for u, v in [(0, 1), (1, 2), (2, 0)]:  # clear the planted loop's own hops first
+        if graph.has_edge(v, u):
+            graph.remove_edge(v, u)
+    for hop, (u, v) in enumerate([(0, 1), (1, 2), (2, 0)]):
+        graph.add_edge(u, v, amount=9_000.0 - 150 * hop, when=1.0e7 + 3_600 * hop)
+    writer, _ = interpret("short_cycles", graph, amount_attribute="amount", time_attribute="when")
+    loops = writer.patterns
+    assert loops[0]["entities"] == ids([0, 1, 2]) and loops[0]["flagged"]
+    assert loops[0]["evidence"]["expected"] < 0.01 and loops[0]["confidence"] > 0.5
+    assert 1.0 < loops[0]["evidence"]["amount_ratio"] < 1.04
+    assert not any(p["flagged"] for p in loops[1:])
+    assert all(p["confidence"] < loops[0]["confidence"] for p in loops[1:])
+
+
 def test_the_answer_comes_first_and_its_numbers_are_backed():
     from gaai_graph.methods.writing import check_insight
 
@@ -323,7 +386,8 @@ def test_patterns_follow_the_contract():
     writer, _ = interpret("sole_dependency", chain)
     supplier = writer.patterns[0]
     assert supplier["kind"] == "sole_supplier" and supplier["entities"] == ["v/0"]
-    assert supplier["flagged"] and supplier["evidence"]["observed"] == 3
+    assert supplier["evidence"]["observed"] == 3
+    assert not any(p["flagged"] for p in writer.patterns)  # nothing unusual, nothing critical
     path = nx.path_graph(5)
     writer, _ = interpret("bridges", path)
     assert {p["kind"] for p in writer.patterns} == {"bridge"}

@@ -554,3 +554,12 @@ async def test_node_propagates_document_errors(tmp_path: Path) -> None:
 
     with pytest.raises(DocumentError, match=r"missing\.md"):
         await extract_requirements(state, None)  # type: ignore[arg-type]
+
+
+def test_a_question_with_only_in_it_is_a_request_not_a_constraint() -> None:
+    from gaai_graph.nodes.requirements import classify_kind
+
+    assert classify_kind("Which links are the only connection between two parts?") == "requirement"
+    assert classify_kind("where do we depend on only one vendor for a part") == "requirement"
+    assert classify_kind("Use only the read-only replica.") == "constraint"
+    assert classify_kind("Which hosts matter?", "constraint") == "constraint"

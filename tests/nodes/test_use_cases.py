@@ -336,3 +336,19 @@ def test_titles_use_the_plural_of_people_and_never_pluralise_twice() -> None:
     social = Vertical(name="social", title="Social", entity_terms={"person": "person"})
     assert _one("Find communities of people.", PEOPLE, social).title == "Segments of people"
     assert _one("Find influential people.", PEOPLE, GENERIC).title == "Influential people"
+
+
+def test_a_firm_dependency_reading_of_the_same_words_outweighs_the_lexicon() -> None:
+    from pathlib import Path
+
+    from gaai_graph.nodes.schema import profile_schema
+    from gaai_graph.sources.snapshot import load_snapshot
+
+    root = Path(__file__).resolve().parents[2]
+    data = load_snapshot(root / "eval" / "graphs" / "suppliers")
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [_req("Which suppliers are single points of failure for us?")], schema, ECOMMERCE
+    )
+    assert [u.method for u in use_cases] == ["sole_dependency"], unanswered
+    assert unanswered == []

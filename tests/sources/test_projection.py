@@ -209,3 +209,13 @@ def test_an_edge_endpoint_that_is_not_a_string_is_a_clear_error() -> None:
     data.collections["knows"] = broken
     with pytest.raises(SourceError, match=r"edge of collection 'knows'.*'_to'"):
         build_projection(data, projection(["customers"], ["knows"]), LABELS)
+
+
+def test_iso_timestamps_on_edges_become_epoch_seconds():
+    from gaai_graph.sources.projection import _number
+
+    assert _number("2026-02-20T03:57:39Z") == 1771559859.0
+    assert _number("2026-02-20T03:57:39") == _number("2026-02-20T03:57:39+00:00")
+    assert _number(12) == 12.0
+    for not_a_time in ("fast", "2026-13-45", True, None):
+        assert np.isnan(_number(not_a_time))

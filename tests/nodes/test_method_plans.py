@@ -1,0 +1,73 @@
+"""Method projections read the amount and time attributes the edges carry."""
+
+from __future__ import annotations
+
+from gaai_graph.methods.registry import get_method
+from gaai_graph.methods.topology import SchemaTopology
+from gaai_graph.models import (
+    AttributeProfile,
+    CollectionProfile,
+    EdgeDefinition,
+    GraphSchema,
+    UseCase,
+)
+from gaai_graph.nodes.method_plans import plan_for_method
+
+
+def _schema(edge_attributes: list[AttributeProfile]) -> GraphSchema:
+    return GraphSchema(
+        source="test",
+        collections=[
+            CollectionProfile(name="accounts", kind="document", count=10),
+            CollectionProfile(name="transfers", kind="edge", count=30, attributes=edge_attributes),
+        ],
+        edge_definitions=[
+            EdgeDefinition(
+                edge_collection="transfers",
+                from_vertex_collections=["accounts"],
+                to_vertex_collections=["accounts"],
+            )
+        ],
+        fingerprint="f",
+    )
+
+
+def _use_case(parameters: dict[str, object] | None = None) -> UseCase:
+    return UseCase.model_construct(
+        id="u1",
+        title="loops",
+        focus_collections=["accounts"],
+        edge_collections=[],
+        parameters=parameters or {},
+    )
+
+
+def test_loops_read_the_edges_amounts_and_iso_times():
+    schema = _schema(
+        [
+            AttributeProfile(name="amount", types=["number"], presence=1.0),
+            AttributeProfile(name="created_at", types=["string"], presence=1.0),
+            AttributeProfile(name="note", types=["string"], presence=1.0),
+        ]
+    )
+    plan = plan_for_method(get_method("short_cycles"), _use_case(), SchemaTopology(schema))
+    assert plan.parameters["amount_attribute"] == "amount"
+    assert plan.parameters["time_attribute"] == "created_at"
+    assert "'amount'" in plan.why and "'created_at'" in plan.why
+
+
+def test_what_the_question_set_or_the_method_lacks_is_left_alone():
+    schema = _schema(
+        [
+            AttributeProfile(name="amount", types=["number"], presence=1.0),
+            AttributeProfile(name="timestamp", types=["number"], presence=0.3),  # mostly absent
+        ]
+    )
+    topology = SchemaTopology(schema)
+    plan = plan_for_method(
+        get_method("short_cycles"), _use_case({"amount_attribute": "fee"}), topology
+    )
+    assert plan.parameters["amount_attribute"] == "fee"
+    assert "time_attribute" not in plan.parameters
+    plan = plan_for_method(get_method("in_degree"), _use_case(), topology)
+    assert "amount_attribute" not in plan.parameters
