@@ -19,7 +19,6 @@ says so (`GaaiGraph`).
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, Literal
 
 from langgraph.config import get_stream_writer
@@ -127,8 +126,7 @@ def build_graph(
 
     builder.add_node("start_run", start_run)
     phase("analyze_schema", analyze_schema)
-    # The policy is bound here too, so a run given no context still reads documents under it.
-    phase("extract_requirements", partial(extract_requirements, policy=policy))
+    phase("extract_requirements", extract_requirements)
     phase("resolve_vertical", resolve_vertical)
     phase("generate_use_cases", generate_use_cases)
     phase("generate_templates", generate_templates)

@@ -324,6 +324,16 @@ async def test_python_objects_cannot_be_smuggled_in_as_a_chat_model() -> None:
 # --------------------------------------------------------------------------- paths
 
 
+async def test_a_server_run_sent_no_context_reads_documents_under_the_policy(
+    files: dict[str, Path], opened: list[str]
+) -> None:
+    # The graph's context schema carries the policy, also when the caller sends no context.
+    graph = server(GAAI_DOCUMENT_DIRS=str(files["docs"]))
+    with pytest.raises(GaaiError, match="not inside a directory this server lets callers read"):
+        await graph.ainvoke({"documents": [str(files["secret"])]})
+    assert not any(call.endswith("secret.md") for call in opened)
+
+
 async def test_documents_outside_the_allowed_directories_are_refused_alike(
     files: dict[str, Path], opened: list[str]
 ) -> None:

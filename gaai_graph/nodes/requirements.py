@@ -604,17 +604,14 @@ def _read_and_extract(
     return texts, extract_requirements_by_rules(texts)
 
 
-async def extract_requirements(
-    state: WorkflowState, runtime: Runtime[Context], *, policy: TrustPolicy | None = None
-) -> dict[str, Any]:
+async def extract_requirements(state: WorkflowState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Read the requirement documents and extract requirements from them (rules path).
 
     Args:
         state: Reads `documents`. Empty documents mean the bundled sample documents on the
             demo source, and no requirements elsewhere.
-        runtime: The run's context; its `source` decides whether sample documents apply.
-        policy: The policy the graph was compiled under (the server's), for runs given no
-            context; otherwise the policy the context was checked under applies.
+        runtime: The run's context; its `source` decides whether sample documents apply,
+            and the policy it was checked under (a server's) which files may be read.
 
     Returns:
         Updates for `requirements`, `errors` (a warning for the summary when there is nothing
@@ -632,9 +629,7 @@ async def extract_requirements(
             _read_and_extract,
             check_graph_input(state.documents, state.run_id),
             is_demo_source(context.source),
-            policy_of(context)
-            if runtime is not None and runtime.context is not None
-            else policy or TrustPolicy.local(),
+            policy_of(context),
         )
         # LLM branch: the rule result above is the fallback (imported here: the LLM module
         # imports node helpers).
