@@ -304,6 +304,9 @@ class Method:
     parameters: tuple[ParameterSpec, ...] = ()
     randomized: bool = False
     """Whether results depend on the random seed."""
+    pattern: str = "hub"
+    """The finding kind (docs/report-contract.md) its groups or leaders are reported as when its
+    interpreter records no patterns of its own."""
     local: LocalRunner | None = None
     gae: GaeRun | None = None
     design: Designer | None = None

@@ -481,6 +481,7 @@ PAGERANK = Method(
 
 BETWEENNESS = Method(
     name="betweenness",
+    pattern="broker",
     label="betweenness",
     long_name="betweenness centrality",
     description="Brokers: vertices on many shortest paths between others.",

@@ -238,6 +238,7 @@ def _read_triangles(writer: ReportWriter) -> None:
 
 KCORE = Method(
     name="kcore",
+    pattern="dense_core",
     label="k-core",
     long_name="k-core decomposition",
     description="Cohesion: the largest k such that a vertex sits in a k-core.",
@@ -266,6 +267,7 @@ KCORE = Method(
 
 TRIANGLES = Method(
     name="triangles",
+    pattern="dense_core",
     label="triangle counting",
     long_name="triangle counting",
     description="Cohesion: triangles through each vertex and local clustering.",

@@ -226,6 +226,7 @@ _PICTURE = Picture(group_nouns=("community", "communities"), count_axis="communi
 
 LABEL_PROPAGATION = Method(
     name="label_propagation",
+    pattern="community",
     label="label propagation",
     long_name="label propagation",
     description="Fast communities by spreading labels to neighbours.",
@@ -254,6 +255,7 @@ LABEL_PROPAGATION = Method(
 
 LOUVAIN = Method(
     name="louvain",
+    pattern="community",
     label="Louvain",
     long_name="Louvain",
     description="Communities maximising modularity (multilevel).",
@@ -274,6 +276,7 @@ LOUVAIN = Method(
 
 LEIDEN = Method(
     name="leiden",
+    pattern="community",
     label="Leiden",
     long_name="Leiden",
     description="Communities maximising modularity, well connected (Leiden).",

@@ -245,6 +245,7 @@ def _ring_review(
 
 WCC = Method(
     name="wcc",
+    pattern="ring",
     label="connected components",
     long_name="weakly connected components",
     description="Connected groups ignoring edge direction (rings, islands).",

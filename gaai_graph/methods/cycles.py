@@ -204,6 +204,7 @@ def _read_scc(writer: ReportWriter) -> None:
 
 SCC = Method(
     name="scc",
+    pattern="cycle",
     label="strongly connected components",
     long_name="strongly connected components",
     description="Groups where every vertex reaches every other along edge direction (cycles).",

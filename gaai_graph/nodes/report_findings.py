@@ -14,19 +14,7 @@ from typing import Any
 from gaai_graph.methods.registry import METHODS
 from gaai_graph.methods.writing import ReportWriter
 
-__all__ = ["PATTERN_OF_METHOD", "report_findings"]
-
-PATTERN_OF_METHOD: dict[str, str] = {
-    "wcc": "ring",
-    "scc": "cycle",
-    "louvain": "community",
-    "leiden": "community",
-    "label_propagation": "community",
-    "betweenness": "broker",
-    "kcore": "dense_core",
-    "triangles": "dense_core",
-}
-"""The pattern kind a method's groups or leaders are; other rankings are hubs."""
+__all__ = ["report_findings"]
 
 
 def _insight_for(writer: ReportWriter, entities: list[str]) -> tuple[bool, float, str]:
@@ -45,7 +33,7 @@ def report_findings(writer: ReportWriter) -> list[dict[str, Any]]:
         return list(writer.patterns)
     execution = writer.execution
     method = METHODS.get(execution.algorithm)
-    kind = PATTERN_OF_METHOD.get(execution.algorithm, "hub")
+    kind = method.pattern if method is not None else "hub"
     patterns: list[dict[str, Any]] = []
     if method is not None and method.kind == "grouping":
         for index, group in enumerate(execution.groups):
