@@ -80,11 +80,16 @@ def documents_checksum(documents: Iterable[dict[str, Any]]) -> str:
     hashes are summed modulo 2^128, so the order documents were loaded in does not matter
     while any changed, added or removed document changes the sum.
     """
-    total = 0
+    blake2b, dumps, sort_keys = hashlib.blake2b, orjson.dumps, orjson.OPT_SORT_KEYS
+    digests = bytearray()
     for document in documents:
-        content = {key: value for key, value in document.items() if key != "_rev"}
-        encoded = orjson.dumps(content, option=orjson.OPT_SORT_KEYS, default=str)
-        total += int.from_bytes(hashlib.blake2b(encoded, digest_size=16).digest())
+        if "_rev" in document:  # copied only when it has one (snapshots seldom do)
+            document = {key: value for key, value in document.items() if key != "_rev"}
+        digests += blake2b(dumps(document, option=sort_keys, default=str), digest_size=16).digest()
+    # The sum of the 128-bit big-endian digests, as four 32-bit columns summed in uint64 (no
+    # overflow below 2^32 documents) and recombined: half the time of adding Python ints.
+    columns = np.frombuffer(bytes(digests), dtype=">u4").reshape(-1, 4).sum(axis=0, dtype=np.uint64)
+    total = sum(int(column) << (32 * (3 - position)) for position, column in enumerate(columns))
     return f"{total % (1 << 128):032x}"
 
 
