@@ -1,22 +1,27 @@
 """Schema analysis's one pass over the edges: endpoint collections, dangling edges, references.
 
-Vertex ids are numbered once (`index_vertices`, C-level calls for the usual collection whose
-`_id`s all name it); each edge collection is then read with two look-ups per edge and counted
-with numpy on vertex and collection numbers (`scan_edges`). Strings are split only for the few
+Vertex ids are numbered once (`index_vertices`): in the usual load, where every `_id` is
+`<collection>/<_key>`, the numbering and endpoint arrays projections share
+(`gaai_graph.sources.projection.vertex_blocks`, `edge_endpoints`) are used as they are, so the
+endpoints are looked up once per load; otherwise here, with two look-ups per edge. Counting is
+numpy on vertex and collection numbers (`scan_edges`); strings are split only for the few
 endpoints that name no vertex.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
 
+from gaai_graph.errors import SourceError
 from gaai_graph.sources import GraphData
+from gaai_graph.sources.projection import edge_endpoints, vertex_blocks
 
 __all__ = ["EdgeScan", "VertexIndex", "index_vertices", "scan_edges"]
 
@@ -47,10 +52,52 @@ class VertexIndex:
     collections: list[str]
     collection_of: npt.NDArray[np.int64]
     """Vertex number -> position in `collections` of the collection its id names."""
+    endpoints: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
+    """Edge collection -> vertex numbers of its edges' `_from` and `_to` (-1 for no vertex),
+    when the load's shared numbering gave them; `numbers` is then left empty."""
 
 
 def index_vertices(data: GraphData) -> VertexIndex:
     """Number every vertex id of `data` once (a repeated id keeps its first number)."""
+    return _load_wide_index(data) or _own_index(data)
+
+
+def _load_wide_index(data: GraphData) -> VertexIndex | None:
+    """The index on the numbering projections share (`vertex_blocks`), when it is the same.
+
+    It is when every vertex's `_id` is `<collection>/<_key>` and no key repeats: then its
+    numbers, and each edge collection's endpoint numbers, serve here unchanged, and no
+    projection looks an endpoint up again. Otherwise (or when an endpoint is not a string)
+    None, and `_own_index` numbers the ids the way this analysis reads them.
+    """
+    try:
+        blocks = vertex_blocks(data)
+        if blocks is None:
+            return None
+        codes: dict[str, int] = {}
+        collection_of = np.full(sum(len(ids) for _, ids in blocks.values()), -1, dtype=np.int64)
+        for name, collection in data.collections.items():
+            if collection.kind != "document":
+                continue
+            start, ids = blocks[name]
+            if [document.get("_id") for document in collection.documents] != ids:
+                return None
+            collection_of[start : start + len(ids)] = codes.setdefault(name, len(codes))
+        endpoints = {}
+        for name, collection in data.collections.items():
+            if collection.kind == "edge":
+                numbered = edge_endpoints(data, name)
+                if numbered is None:
+                    return None
+                endpoints[name] = numbered
+    except SourceError:
+        return None
+    if (collection_of < 0).any():  # numbers outside these blocks: not this load's alone
+        return None
+    return VertexIndex({}, list(codes), collection_of, endpoints)
+
+
+def _own_index(data: GraphData) -> VertexIndex:
     numbers: dict[str, int] = {}
     codes: dict[str, int] = {}
     collection_of: list[npt.NDArray[np.int64]] = []
@@ -115,6 +162,28 @@ def _endpoint_numbers(endpoints: list[Any], numbers: dict[str, int]) -> npt.NDAr
         )
 
 
+class _Endpoints(Sequence[Any]):
+    """One endpoint attribute of each edge, read when asked (for the few dangling edges)."""
+
+    def __init__(self, documents: list[dict[str, Any]], attribute: str) -> None:
+        self._documents = documents
+        self._attribute = attribute
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [document.get(self._attribute) for document in self._documents[index]]
+        return self._documents[index].get(self._attribute)
+
+
 def scan_edges(name: str, documents: list[dict[str, Any]], vertices: VertexIndex) -> EdgeScan:
     """Endpoint collections, dangling edges and reference counts of one edge collection.
 
@@ -123,10 +192,16 @@ def scan_edges(name: str, documents: list[dict[str, Any]], vertices: VertexIndex
     split only for the endpoints that name no vertex.
     """
     scan = EdgeScan()
-    froms = [document.get("_from") for document in documents]
-    tos = [document.get("_to") for document in documents]
-    sources = _endpoint_numbers(froms, vertices.numbers)
-    targets = _endpoint_numbers(tos, vertices.numbers)
+    numbered = vertices.endpoints.get(name)
+    if numbered is not None and len(numbered) == len(documents):
+        sources, targets = numbered[:, 0].astype(np.int64), numbered[:, 1].astype(np.int64)
+        froms: Sequence[Any] = _Endpoints(documents, "_from")
+        tos: Sequence[Any] = _Endpoints(documents, "_to")
+    else:
+        froms = [document.get("_from") for document in documents]
+        tos = [document.get("_to") for document in documents]
+        sources = _endpoint_numbers(froms, vertices.numbers)
+        targets = _endpoint_numbers(tos, vertices.numbers)
     present = (sources >= 0) & (targets >= 0)
     collections = vertices.collections
     width = len(collections)

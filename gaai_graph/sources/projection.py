@@ -27,7 +27,7 @@ from gaai_graph.errors import SourceError
 from gaai_graph.models import GraphProjection
 from gaai_graph.sources.base import CollectionData, CollectionKind, GraphData, ProjectionData
 
-__all__ = ["build_projection"]
+__all__ = ["build_projection", "edge_endpoints", "vertex_blocks"]
 
 
 def build_projection(
@@ -65,7 +65,12 @@ def build_projection(
         isinstance(c.documents, list) for c in (*vertex_collections, *edge_collections)
     ):
         return _selected_projection(
-            _load_index(data), vertex_collections, edge_collections, projection, label_attributes
+            _load_index(data),
+            vertex_collections,
+            edge_collections,
+            projection,
+            label_attributes,
+            every_vertex_collection=_held_vertex_collections(data),
         )
 
     vertex_ids: list[str] = []
@@ -301,22 +306,84 @@ def _load_index(data: GraphData) -> _LoadIndex:
         return index
 
 
+def _held_vertex_collections(data: GraphData) -> list[CollectionData] | None:
+    """Every vertex collection of `data`, when all are held in memory as lists; else None."""
+    vertices = [c for c in data.collections.values() if c.kind == "document"]
+    return vertices if all(isinstance(c.documents, list) for c in vertices) else None
+
+
+def vertex_blocks(data: GraphData) -> dict[str, tuple[int, list[str]]] | None:
+    """Every vertex collection of an in-memory load, numbered once for the load.
+
+    Returns:
+        Collection -> (load-wide number of its first vertex, its vertex ids
+        `<collection>/<_key>` in stored order, a repeated key keeping its first document);
+        None when a vertex collection is not held in memory as a list (a streamed source).
+
+    Raises:
+        SourceError: a vertex document has neither `_key` nor `_id`.
+    """
+    collections = _held_vertex_collections(data)
+    if collections is None:
+        return None
+    index = _load_index(data)
+    with index.lock:
+        blocks = [_block(index, collection) for collection in collections]
+    return {c.name: (b.start, b.ids) for c, b in zip(collections, blocks, strict=True)}
+
+
+def edge_endpoints(data: GraphData, collection: str) -> npt.NDArray[np.int32] | None:
+    """Load-wide vertex numbers (see `vertex_blocks`) of each edge's `_from` and `_to`.
+
+    Computed once per load and shared by schema analysis and every projection.
+
+    Returns:
+        An (m, 2) array in edge order, -1 where an endpoint names no vertex of the load;
+        None when the load is not held in memory (see `vertex_blocks`).
+
+    Raises:
+        SourceError: an endpoint is neither a string nor missing, or a vertex document has
+            neither `_key` nor `_id`.
+    """
+    edges = data.collections[collection]
+    if vertex_blocks(data) is None or not isinstance(edges.documents, list):
+        return None
+    index = _load_index(data)
+    with index.lock:
+        _forget_stale_endpoints(index)
+        return _global_endpoints(index, edges)
+
+
+def _forget_stale_endpoints(index: _LoadIndex) -> None:
+    """Drop endpoint arrays computed before more vertices were numbered (one may be known)."""
+    if index.numbered_for_edges != len(index.numbers):
+        index.endpoints.clear()
+        index.numbered_for_edges = len(index.numbers)
+
+
 def _selected_projection(
     index: _LoadIndex,
     vertex_collections: list[CollectionData],
     edge_collections: list[CollectionData],
     projection: GraphProjection,
     label_attributes: Mapping[str, str | None],
+    *,
+    every_vertex_collection: list[CollectionData] | None,
 ) -> ProjectionData:
     with index.lock:
+        # Numbering every vertex collection at once (schema analysis has done so already in a
+        # run) lets every projection share one endpoint array per edge collection.
+        for collection in every_vertex_collection or ():
+            try:
+                _block(index, collection)
+            except SourceError:  # raised below only if the projection names this collection
+                continue
         blocks = [_block(index, collection) for collection in vertex_collections]
         labels_of = [
             _labels(block, collection, label_attributes.get(collection.name))
             for block, collection in zip(blocks, vertex_collections, strict=True)
         ]
-        if index.numbered_for_edges != len(index.numbers):
-            index.endpoints.clear()
-            index.numbered_for_edges = len(index.numbers)
+        _forget_stale_endpoints(index)
         chunks = [_global_endpoints(index, collection) for collection in edge_collections]
     # Load-wide number -> position in this projection, -1 outside it (one spare slot at the
     # end, where the -1 of an unknown endpoint lands).
@@ -346,7 +413,15 @@ def _block(index: _LoadIndex, collection: CollectionData) -> _VertexBlock:
     if block is not None:
         return block
     prefix = collection.name + "/"
-    ids = [prefix + _key_of(collection.name, document) for document in collection.documents]
+    keys = [document.get("_key") for document in collection.documents]
+    try:
+        # The usual collection, with C-level steps: every document has a non-empty string key.
+        ids = [prefix + key for key in keys]
+        usual = "" not in keys
+    except TypeError:  # a key that is missing or not a string
+        usual = False
+    if not usual:
+        ids = [prefix + _key_of(collection.name, document) for document in collection.documents]
     start = len(index.numbers)
     numbered = dict(zip(ids, range(start, start + len(ids)), strict=True))
     if len(numbered) != len(ids):
