@@ -413,7 +413,7 @@ def _block(index: _LoadIndex, collection: CollectionData) -> _VertexBlock:
     if block is not None:
         return block
     prefix = collection.name + "/"
-    keys = [document.get("_key") for document in collection.documents]
+    keys: list[Any] = [document.get("_key") for document in collection.documents]
     try:
         # The usual collection, with C-level steps: every document has a non-empty string key.
         ids = [prefix + key for key in keys]
