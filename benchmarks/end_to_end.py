@@ -16,8 +16,10 @@ wall time and peak RSS (VmHWM):
   The templates are the ones the product planned (read from its `summary.json`), so both do
   the same analyses on the same data.
 
-Targets (issue 18): product time ≤ 1.3× and peak RSS ≤ 1.5× the reference at 10^6 and 10^7
-edges. The machine is shared: see the load average printed with the table. Usage:
+A third child runs the product with `--sequential` (templates one at a time), for the
+parallel / sequential time ratio. Targets (issue 18): product time ≤ 1.3× and peak RSS ≤ 1.5×
+the reference, and parallel time ≤ sequential time, at 10^6 and 10^7 edges. The machine is
+shared: see the load average printed with the table. Usage:
 
     .venv/bin/python benchmarks/end_to_end.py [--sizes 100000,1000000] [--full]
 
@@ -45,6 +47,8 @@ DEMO_EDGES_PER_SCALE = 17_150
 """The demo generator writes about this many edges per unit of scale."""
 TIME_TARGET = 1.3
 MEMORY_TARGET = 1.5
+PARALLEL_TARGET = 1.0
+"""Parallel template runs no slower than `--sequential` ones."""
 BETWEENNESS_EXACT_LIMIT = 5000
 BETWEENNESS_SAMPLES = 256
 TOP_K = 10
@@ -53,12 +57,13 @@ TOP_K = 10
 # ---------------------------------------------------------------------------- children
 
 
-def _child_product(snapshot: Path, out: Path) -> dict[str, Any]:
+def _child_product(snapshot: Path, out: Path, *, sequential: bool = False) -> dict[str, Any]:
     start = time.perf_counter()  # imports count, for both pipelines
     sys.path.insert(0, str(ROOT))
     from gaai_graph.cli import main
 
-    code = main(["run", "--source", str(snapshot), "--out", str(out), "--quiet"])
+    options = ["--sequential"] if sequential else []
+    code = main(["run", "--source", str(snapshot), "--out", str(out), "--quiet", *options])
     wall = time.perf_counter() - start
     summary = json.loads((out / "summary.json").read_text()) if code == 0 else {}
     return {
@@ -212,6 +217,7 @@ def measure(edges: int) -> dict[str, Any]:
         snapshot = Path(scratch) / "snapshot"
         actual_edges = _export(edges, snapshot)
         product = _spawn("--child", "product", "--snapshot", str(snapshot), "--out", scratch)
+        sequential = _spawn("--child", "sequential", "--snapshot", str(snapshot), "--out", scratch)
         templates = product["templates"]
         reference = _spawn(
             "--child",
@@ -221,7 +227,12 @@ def measure(edges: int) -> dict[str, Any]:
             "--templates",
             json.dumps(templates),
         )
-    return {"edges": actual_edges, "product": product, "reference": reference}
+    return {
+        "edges": actual_edges,
+        "product": product,
+        "sequential": sequential,
+        "reference": reference,
+    }
 
 
 def report(results: list[dict[str, Any]]) -> list[str]:
@@ -230,13 +241,16 @@ def report(results: list[dict[str, Any]]) -> list[str]:
     unmet = []
     for result in results:
         product, reference = result["product"], result["reference"]
+        sequential = result["sequential"]
         time_ratio = product["seconds"] / reference["seconds"]
         memory_ratio = product["peak_rss_mb"] / reference["peak_rss_mb"]
+        parallel_ratio = product["seconds"] / sequential["seconds"]
         verdicts = []
         if result["edges"] >= 10**6 * 0.9:
             for label, value, target in (
                 ("time", time_ratio, TIME_TARGET),
                 ("memory", memory_ratio, MEMORY_TARGET),
+                ("parallel/sequential", parallel_ratio, PARALLEL_TARGET),
             ):
                 met = value <= target
                 verdicts.append(f"{label} {'met' if met else 'not met'}")
@@ -246,15 +260,26 @@ def report(results: list[dict[str, Any]]) -> list[str]:
             [
                 f"{result['edges']:,}",
                 f"{seconds(product['seconds'])} / {product['peak_rss_mb']:.0f} MB",
+                f"{seconds(sequential['seconds'])} / {sequential['peak_rss_mb']:.0f} MB",
                 f"{seconds(reference['seconds'])} / {reference['peak_rss_mb']:.0f} MB",
                 ratio(time_ratio),
                 ratio(memory_ratio),
+                ratio(parallel_ratio),
                 ", ".join(verdicts) or "(not judged below 10^6)",
             ]
         )
     print(
         table(
-            ["edges", "gaai run", "columnar reference", "time ratio", "memory ratio", "targets"],
+            [
+                "edges",
+                "gaai run",
+                "gaai run --sequential",
+                "columnar reference",
+                "time ratio",
+                "memory ratio",
+                "parallel / sequential",
+                "targets",
+            ],
             rows,
         )
     )
@@ -283,14 +308,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", help="edge counts, comma-separated (default 10^5,10^6)")
     parser.add_argument("--full", action="store_true", help="add 10^7 edges")
-    parser.add_argument("--child", choices=("product", "reference"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=("product", "sequential", "reference"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--snapshot", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--templates", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.child == "product":
-        out = Path(args.out) / "out"
-        print(json.dumps(_child_product(Path(args.snapshot), out)))
+    if args.child in ("product", "sequential"):
+        out = Path(args.out) / args.child
+        sequential = args.child == "sequential"
+        print(json.dumps(_child_product(Path(args.snapshot), out, sequential=sequential)))
         return 0
     if args.child == "reference":
         templates = json.loads(args.templates)

@@ -45,5 +45,6 @@ def test_end_to_end_compares_the_product_with_the_columnar_reference() -> None:
     pytest.importorskip("polars")
     output = _run("end_to_end.py", "--sizes", "5000")
     assert "time ratio" in output and "memory ratio" in output
+    assert "parallel / sequential" in output and "gaai run --sequential" in output
     assert "reference: map ids to integers (joins)" in output
     assert "product: analyze_schema" in output
