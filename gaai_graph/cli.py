@@ -7,7 +7,6 @@ The other subcommands' handlers live in `gaai_graph.cli_commands` (and `durable_
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import os
@@ -21,7 +20,6 @@ from gaai_graph.cli_commands import EXPORT_MARKER as EXPORT_MARKER  # re-exporte
 from gaai_graph.cli_progress import ProgressPrinter
 from gaai_graph.cli_progress import _progress_line as _progress_line  # re-exported
 from gaai_graph.errors import GaaiError
-from gaai_graph.persistence import run_options_path
 from gaai_graph.validation import (
     non_negative_int,
     positive_int,
@@ -88,13 +86,30 @@ def _version() -> str:
         return "unknown"
 
 
+class _VersionAction(argparse.Action):
+    """`--version`: the package's version, looked up only when asked (keeps --help fast)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **_: Any) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        print(f"{parser.prog} {_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gaai",
         description="Turn a graph and business requirement documents into executed graph "
         "analytics and written reports.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="run the whole workflow and write reports")
@@ -371,6 +386,8 @@ def _command_run(args: argparse.Namespace) -> int:
     leftovers = durable_commands.Leftovers()
     thread_id = args.thread_id or durable_commands.new_thread_id()
     out_dir = Path(args.out)
+    from gaai_graph.persistence import run_options_path
+
     leftovers.expect(run_options_path(out_dir, thread_id))
     leftovers.expect(out_dir / ".gaai" / "llm-cache.sqlite")
     _check_out_dir(args.out, leftovers=leftovers)
@@ -431,6 +448,8 @@ def _run_thread(
     listener = durable_commands.EpochStarter(
         args, thread_id, catalog, None if args.quiet else ProgressPrinter(sys.stderr)
     )
+    import asyncio
+
     result, runner, values = asyncio.run(
         durable_commands.run_durably(
             args,

@@ -8,7 +8,6 @@ so `gaai --help` stays fast.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -92,6 +91,8 @@ def _export_target(out_dir: Path) -> set[str]:
 
 def command_ask(args: argparse.Namespace) -> int:
     """`gaai ask`: answer a follow-up question on a finished run's thread."""
+    import asyncio
+
     from gaai_graph.followup import ask_followup
     from gaai_graph.reporting.markdown import render_console_summary
     from gaai_graph.validation import check_thread_id
