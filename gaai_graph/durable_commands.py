@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import datetime
 import json
@@ -354,6 +353,8 @@ async def run_durably(
     `leftovers` removed. Any other error marks the run's epoch `failed` (when `listener` is
     its `EpochStarter`) before it is raised on.
     """
+    import asyncio  # like LangGraph, imported when a run starts (keeps --help fast)
+
     from gaai_graph.thread_lock import lock_thread  # LangGraph: imported when a run starts
 
     spec = checkpoint_spec(args)

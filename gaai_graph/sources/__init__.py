@@ -6,7 +6,6 @@ of a run (and every run on the same unchanged source) shares the loaded graph.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import os
 import threading
@@ -194,4 +193,6 @@ def load_graph_sync(spec: str) -> GraphData:
 
 async def load_graph(spec: str) -> GraphData:
     """Load the graph named by `spec` without blocking the event loop (see `load_graph_sync`)."""
+    import asyncio  # here: the CLI's --help reaches this package and needs no event loop
+
     return await asyncio.to_thread(load_graph_sync, spec)
