@@ -202,11 +202,18 @@ def _spawn(*arguments: str) -> dict[str, Any]:
 
 
 def _export(edges: int, directory: Path) -> int:
+    """Write the demo graph of about `edges` edges as JSONL; return its edge count.
+
+    Run in a child process, so the generator's memory (GBs at 10^7 edges) is given back before
+    the measured children start.
+    """
     sys.path.insert(0, str(ROOT))
-    from gaai_graph.sources.demo import generate_demo
+    from gaai_graph.sources.demo_generator import DEFAULT_SEED, _DemoBuilder
     from gaai_graph.sources.snapshot import write_jsonl
 
-    data = generate_demo(scale=edges / DEMO_EDGES_PER_SCALE).data
+    # The builder itself: `generate_demo` refuses scales above 100 (~1.7 million edges) so that
+    # `gaai run --source demo:N` cannot exhaust an ordinary machine; a benchmark may go beyond.
+    data = _DemoBuilder(edges / DEMO_EDGES_PER_SCALE, DEFAULT_SEED).build().data
     write_jsonl(data, directory)
     return sum(len(c.documents) for c in data.collections.values() if c.kind == "edge")
 
@@ -215,7 +222,9 @@ def measure(edges: int) -> dict[str, Any]:
     """Export a snapshot of about `edges` edges, run both pipelines on it, return the figures."""
     with tempfile.TemporaryDirectory(prefix="gaai-e2e-") as scratch:
         snapshot = Path(scratch) / "snapshot"
-        actual_edges = _export(edges, snapshot)
+        actual_edges = _spawn(
+            "--child", "export", "--snapshot", str(snapshot), "--edges", str(edges)
+        )["edges"]
         product = _spawn("--child", "product", "--snapshot", str(snapshot), "--out", scratch)
         sequential = _spawn("--child", "sequential", "--snapshot", str(snapshot), "--out", scratch)
         templates = product["templates"]
@@ -309,12 +318,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="edge counts, comma-separated (default 10^5,10^6)")
     parser.add_argument("--full", action="store_true", help="add 10^7 edges")
     parser.add_argument(
-        "--child", choices=("product", "sequential", "reference"), help=argparse.SUPPRESS
+        "--child", choices=("export", "product", "sequential", "reference"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--edges", help=argparse.SUPPRESS)
     parser.add_argument("--snapshot", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--templates", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child == "export":
+        print(json.dumps({"edges": _export(int(args.edges), Path(args.snapshot))}))
+        return 0
     if args.child in ("product", "sequential"):
         out = Path(args.out) / args.child
         sequential = args.child == "sequential"
