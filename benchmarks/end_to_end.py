@@ -21,14 +21,18 @@ parallel / sequential time ratio. Targets (issue 18): product time ≤ 1.3× and
 the reference, and parallel time ≤ sequential time, at 10^6 and 10^7 edges. The machine is
 shared: see the load average printed with the table. Usage:
 
-    .venv/bin/python benchmarks/end_to_end.py [--sizes 100000,1000000] [--full]
+    .venv/bin/python benchmarks/end_to_end.py [--sizes 100000,1000000] [--full] [--write]
 
-`--full` adds 10^7 edges (minutes, several GB). Needs polars (benchmarks/requirements.txt).
+`--full` adds 10^7 edges (minutes, several GB); `--write` puts the tables into
+benchmarks/RESULTS.md (its own section, which `run.py` keeps). Needs polars
+(benchmarks/requirements.txt).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import random
@@ -39,7 +43,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, load_average, peak_rss_mb, ratio, seconds, table
+from common import (
+    RESULTS_FILE,
+    ROOT,
+    load_average,
+    machine_description,
+    peak_rss_mb,
+    ratio,
+    seconds,
+    table,
+)
 
 DEFAULT_SIZES = (10**5, 10**6)
 FULL_SIZES = (10**5, 10**6, 10**7)
@@ -318,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="edge counts, comma-separated (default 10^5,10^6)")
     parser.add_argument("--full", action="store_true", help="add 10^7 edges")
     parser.add_argument(
+        "--write", action="store_true", help="put the tables into benchmarks/RESULTS.md"
+    )
+    parser.add_argument(
         "--child", choices=("export", "product", "sequential", "reference"), help=argparse.SUPPRESS
     )
     parser.add_argument("--edges", help=argparse.SUPPRESS)
@@ -342,11 +358,56 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sizes = FULL_SIZES if args.full else DEFAULT_SIZES
     os.environ.setdefault("GAAI_STATE_DIR", tempfile.mkdtemp(prefix="gaai-e2e-state-"))
+    machine = machine_description()
     results = [measure(size) for size in sizes]
-    unmet = report(results)
-    print(f"\nload average (1/5/15 min): {load_average()}")
-    print("targets not met: " + ("; ".join(unmet) if unmet else "none"))
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        unmet = report(results)
+        print(f"\nload average at end (1/5/15 min): {load_average()}")
+        print("targets not met: " + ("; ".join(unmet) if unmet else "none"))
+    print(printed.getvalue(), end="")
+    if args.write:
+        command = " ".join(["benchmarks/end_to_end.py", *(argv or sys.argv[1:])])
+        write_results(printed.getvalue(), command, machine)
+        print(f"\nwrote its section of {RESULTS_FILE}")
     return 0
+
+
+SECTION_START = "<!-- end_to_end.py: start -->"
+SECTION_END = "<!-- end_to_end.py: end -->"
+
+
+def write_results(
+    printed: str, command: str, machine: list[tuple[str, str]], path: Path = RESULTS_FILE
+) -> None:
+    """Put this run's tables into `path` between the section markers, replacing earlier ones.
+
+    `run.py` rewrites the rest of the file and keeps this section (`kept_section`).
+    """
+    section = "\n".join(
+        [
+            SECTION_START,
+            "## End to end: `gaai run` against the columnar reference (issue 18)",
+            "",
+            f"Written by `{command}`; the machine when it started:",
+            "",
+            *(f"- {label}: {value}" for label, value in machine),
+            "",
+            printed.strip(),
+            SECTION_END,
+        ]
+    )
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    before, _, rest = text.partition(SECTION_START)
+    _, _, after = rest.partition(SECTION_END)
+    path.write_text(before.rstrip() + "\n\n" + section + "\n" + after.lstrip(), encoding="utf-8")
+
+
+def kept_section(path: Path = RESULTS_FILE) -> str:
+    """The end-to-end section of `path` (markers included), or '' when it has none."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = text.find(SECTION_START), text.find(SECTION_END)
+    return text[start : end + len(SECTION_END)] if 0 <= start < end else ""
 
 
 if __name__ == "__main__":

@@ -48,3 +48,20 @@ def test_end_to_end_compares_the_product_with_the_columnar_reference() -> None:
     assert "parallel / sequential" in output and "gaai run --sequential" in output
     assert "reference: map ids to integers (joins)" in output
     assert "product: analyze_schema" in output
+
+
+def test_the_end_to_end_section_of_results_is_replaced_and_kept(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import end_to_end
+
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Benchmark results\n\nwritten by run.py\n")
+    end_to_end.write_results("| first |", "end_to_end.py --sizes 5000", [("date", "d1")], results)
+    end_to_end.write_results("| second |", "end_to_end.py --sizes 5000", [("date", "d2")], results)
+
+    text = results.read_text()
+    assert text.startswith("# Benchmark results\n\nwritten by run.py\n")
+    assert "| second |" in text and "| first |" not in text and text.count("## End to end") == 1
+    kept = end_to_end.kept_section(results)
+    assert kept.startswith(end_to_end.SECTION_START) and kept.endswith(end_to_end.SECTION_END)
+    assert "- date: d2" in kept
