@@ -2,9 +2,10 @@
 
 The engine never sees documents: it gets vertices numbered 0..n-1 (with their ids and labels)
 and integer edges. For a graph held in memory, ids are numbered once per load (`_LoadIndex`):
-each vertex collection's ids and labels, and each edge collection's endpoints as load-wide
-vertex numbers (int32), are computed the first time a projection needs them and kept for the
-load; a projection is then a selection on those arrays (numpy only, no per-edge Python). For
+every vertex collection's ids, and each edge collection's endpoints as load-wide vertex
+numbers (int32), are computed the first time a projection (or schema analysis, through
+`vertex_blocks` and `edge_endpoints`) needs them and kept for the load, labels when first
+asked for; a projection is then a selection on those arrays (numpy only, no per-edge Python). For
 streamed sources (a live database), endpoints are looked up a chunk of documents at a time by
 C-level `map` calls, so the whole edge collection is never held at once.
 """
