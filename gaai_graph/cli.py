@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from gaai_graph import cli_commands, durable_commands
+from gaai_graph import catalog_commands, cli_commands, durable_commands
 from gaai_graph.cli_commands import EXPORT_MARKER as EXPORT_MARKER  # re-exported
 from gaai_graph.cli_progress import ProgressPrinter
 from gaai_graph.cli_progress import _progress_line as _progress_line  # re-exported
@@ -517,7 +517,7 @@ def _main(argv: Sequence[str] | None) -> int:
         "run": _command_run,
         "export-demo": cli_commands.command_export_demo,
         "resume": _command_resume,
-        "catalog": durable_commands.command_catalog,
+        "catalog": catalog_commands.command_catalog,
         "mcp": cli_commands.command_mcp,
         "ask": cli_commands.command_ask,
     }
