@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -312,6 +312,7 @@ async def run_durably(
     *,
     documents: list[Any] | None = None,
     leftovers: Leftovers | None = None,
+    review: Callable[[Any, str], Awaitable[Any]] | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
     """Run (or continue) the thread with a checkpointer; return (result, runner, full state).
 
@@ -325,6 +326,10 @@ async def run_durably(
     refused before it read the graph leaves nothing: its checkpoints are deleted and
     `leftovers` removed. Any other error marks the run's epoch `failed` (when `listener` is
     its `EpochStarter`) before it is raised on.
+
+    With `review` (`gaai run --approve`: a `plan_commands.PlanReview`), the thread waiting
+    for template approval continues with the answer `review(graph, status)` gives; it is
+    computed before anything runs, so a refused plan changes nothing.
     """
     from gaai_graph.thread_lock import lock_thread  # LangGraph: imported when a run starts
 
@@ -336,6 +341,7 @@ async def run_durably(
             runner = make_runner(saver)
             graph = compile_graph(saver)
             status = await thread_status(graph, thread_id)
+            answer = None if review is None else await review(graph, status)
             if documents is None and status == "new":
                 raise CheckpointError(
                     f"--thread-id {thread_id!r}: the checkpoint store {describe_spec(spec)} holds "
@@ -357,6 +363,8 @@ async def run_durably(
             try:
                 if status == "new":
                     result = await start(runner)
+                elif review is not None:
+                    result = await _answer_interrupt(graph, thread_id, context, listener, answer)
                 else:
                     result = await resume_run(graph, thread_id, context, listener)
             except Exception as error:
@@ -378,6 +386,27 @@ async def run_durably(
         if refused and leftovers is not None:
             leftovers.remove()  # after the store is closed (and removed, if it was new)
         raise
+
+
+async def _answer_interrupt(
+    graph: Any,
+    thread_id: str,
+    context: Context,
+    listener: Callable[[str, Any], None] | None,
+    answer: Any,
+) -> Any:
+    """Continue the thread waiting for approval with `Command(resume=answer)`."""
+    from langgraph.types import Command
+
+    from gaai_graph.results import result_of_thread
+
+    config: Any = {"configurable": {"thread_id": thread_id}}
+    async for mode, chunk in graph.astream(
+        Command(resume=answer), config, context=context, stream_mode=["tasks", "updates", "custom"]
+    ):
+        if listener is not None:
+            listener(mode, chunk)
+    return await result_of_thread(graph, thread_id)
 
 
 async def _check_same_inputs(
