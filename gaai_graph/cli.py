@@ -505,6 +505,10 @@ def _run_thread(
     reports: list[Report] = sorted(result.reports, key=lambda r: r.template_id)
     print(render_console_summary(result.summary, reports))
     print(f"\nReports written to {out_dir}/ (index.html, summary.json, summary.md, reports/)")
+    from gaai_graph.persistence import describe_spec
+
+    store = describe_spec(durable_commands.checkpoint_spec(args))
+    print(f"Run state (checkpoints, to resume with --thread-id {thread_id}): {store}")
     return 0
 
 
