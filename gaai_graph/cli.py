@@ -481,9 +481,11 @@ def _run_thread(
     out_dir = Path(args.out)
     from gaai_graph.catalog.changes import annotate_from_catalog
 
-    annotate_from_catalog(catalog, thread_id, result.values, getattr(args, "compare_to", None))
+    changes = annotate_from_catalog(
+        catalog, thread_id, result.values, getattr(args, "compare_to", None)
+    )
     try:
-        runner.export_reports(result, out_dir)
+        runner.export_reports(result, out_dir, changes=changes)
     except OSError as error:
         # The results are safe in the checkpoints; the epoch must not stay `running`.
         if isinstance(listener, durable_commands.EpochStarter):

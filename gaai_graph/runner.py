@@ -73,6 +73,7 @@ from gaai_graph.tracing import TRACE_FORMATS, TraceSummary, WorkflowTracer, rend
 from gaai_graph.validation import check_checkpoint_spec, check_thread_id
 
 if TYPE_CHECKING:
+    from gaai_graph.catalog.changes import RunChanges
     from gaai_graph.reporting.network import GraphIndex
 
 __all__ = [
@@ -536,13 +537,20 @@ class AgenticWorkflowRunner:
         return self._require_tracer().export(output_dir, formats)
 
     def export_reports(
-        self, state: WorkflowResult, output_dir: str | Path | None = None
+        self,
+        state: WorkflowResult,
+        output_dir: str | Path | None = None,
+        *,
+        changes: RunChanges | None = None,
     ) -> list[Path]:
         """Write the run's summary and reports (JSON, Markdown, HTML, index.html).
 
         Args:
             state: The finished run.
             output_dir: Where to write; default: the runner's `out_dir`.
+            changes: What changed since an earlier run of the question, as
+                `gaai_graph.catalog.changes.annotate_from_catalog` returns it: the HTML pages
+                then show the movers as a chart.
 
         Returns:
             The files written.
@@ -564,7 +572,9 @@ class AgenticWorkflowRunner:
             raise GaaiError("the state has no summary; the run did not finish")
         reports = sorted(state.reports, key=lambda report: report.template_id)
         where = self.out_dir if output_dir is None else Path(output_dir)
-        return write_run_outputs(where, state.summary, reports, self._graph_index(state))
+        return write_run_outputs(
+            where, state.summary, reports, self._graph_index(state), changes=changes
+        )
 
     def _graph_index(self, state: WorkflowResult) -> GraphIndex | None:
         """Names and links of the analysed graph for the report pictures, or None.
