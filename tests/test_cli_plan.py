@@ -178,3 +178,20 @@ def test_running_a_planned_thread_without_its_plan_says_how_to_approve(
     assert code == EXIT_BAD_INPUT
     assert "gaai run --approve" in capsys.readouterr().err
     assert executions == []
+
+
+def test_a_plan_with_every_entry_deleted_runs_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], executions: list[str]
+) -> None:
+    plan_file, plan = _plan(tmp_path, capsys)
+    planned = len(plan["templates"])
+    plan["templates"] = []
+    plan_file.write_text(json.dumps(plan))
+
+    assert main(["run", "--approve", str(plan_file), "--quiet"]) == 0
+
+    assert executions == []
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["reports"] == []
+    assert len(summary["skipped"]) == planned >= 2
+    assert all("dropped by the reviewer" in item["message"] for item in summary["skipped"])
