@@ -179,6 +179,7 @@ def question_parameters(method: Method, reading: IntentReading) -> dict[str, Any
     if reading.hops is not None:
         put("max_hops", reading.hops)
         put("max_length", max(2, reading.hops))
+    put("max_distance", reading.max_distance)
     if reading.attributes:
         put("attribute", reading.attributes[0])
         put("attributes", ",".join(reading.attributes))

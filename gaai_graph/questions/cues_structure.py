@@ -182,6 +182,26 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("paths", "eccentricity", 1.5, method="eccentricity"),
     words("paths", "diameter", 1.5, method="diameter"),
     cue("paths", "longest short", 1.5, gap=1, method="diameter"),
+    # "the longest shortest trip", "the longest trip anyone has to make by the best route"
+    cue(
+        "paths",
+        "longest|greatest|maximum short|shortest|best|quickest route|path|trip|journey|distance",
+        2.6,
+        gap=1,
+        method="diameter",
+    ),
+    cue(
+        "paths",
+        "longest|furthest|farthest trip|journey|ride|distance "
+        "best|shortest|quickest route|path|way",
+        2.6,
+        gap=8,
+        method="diameter",
+    ),
+    cue("paths", "within|under # @DISTUNIT", 1.6, gap=1, method="reachability"),
+    cue("paths", "every|each short|shortest path|route", 2.0, gap=1, method="all_shortest_paths"),
+    cue("paths", "how many short|shortest path|route", 2.0, gap=1, method="all_shortest_paths"),
+    words("paths", "radius", 1.5, method="eccentricity"),
     cue("paths", "spanning tree|forest", 2.0, gap=1, method="minimum_spanning_tree"),
     words("paths", "steiner", 2.0, method="steiner_tree"),
     words("paths", "shortest cheapest fastest quickest", 0.7),
@@ -295,6 +315,15 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("connectivity", "robust robustness", 0.6),
     words("connectivity", "=bridges", 1.0, method="bridges"),
     cue("connectivity", "no|without|lose|lost way|route|path|connection|access", 1.4, gap=1),
+    # "sections with no alternative route around them": edges whose loss cuts the network
+    cue(
+        "connectivity",
+        "no|without|lack alternative|alternate|other|backup|redundant|second "
+        "route|path|way|detour|diversion|connection",
+        2.6,
+        gap=1,
+        method="bridges",
+    ),
     # ---------------------------------------------------------------- cohesion
     words("cohesion", "cohesion cohesive cohesiveness solidarity knit", 1.5),
     cue(

@@ -12,6 +12,7 @@ from gaai_graph.questions.text import Token, number_value, word_set
 
 __all__ = [
     "read_attributes",
+    "read_budget",
     "read_collections",
     "read_direction",
     "read_numbers",
@@ -41,8 +42,14 @@ _WEIGHT_FAMILY_CUES: dict[str, tuple[str, ...]] = {
     "distance": ("distance", "time", "cost"),
     "far": ("distance", "time", "cost"),
     "km": ("distance",),
+    "kilometre": ("distance",),
+    "kilometer": ("distance",),
+    "metre": ("distance",),
+    "meter": ("distance",),
     "mile": ("distance",),
     "length": ("distance",),
+    "hour": ("time",),
+    "slow": ("time", "distance"),
     "heavy": ("volume",),
     "heavily": ("volume",),
     "busy": ("volume",),
@@ -140,10 +147,11 @@ def read_weight(
             if set(parts) <= collection_words and before not in _BY_WORDS:
                 continue  # "the calls graph" names the collection, "by calls" the attribute
             return name, " ".join(t.text for t in tokens[index : index + len(parts)])
-    if intent == "paths" and any(
-        token.lemma in _HOP_WORDS or token.lower in ("fewest", "least") for token in tokens
-    ):
-        hop_named = [t for t in tokens if t.lemma in _HOP_WORDS]
+    if intent == "paths":
+        asked = _family_asked_by(tokens, numeric)
+        if asked is not None:
+            return asked  # "by distance", "in km": the unit named wins over "stops"
+        hop_named = [t for position, t in enumerate(tokens) if _counts_hops(tokens, position)]
         if hop_named:
             return None, hop_named[0].text
     for token in tokens:
@@ -164,6 +172,79 @@ def read_weight(
                     for name, attribute_family in numeric.items():
                         if attribute_family == family:
                             return name, token.text
+    return None, None
+
+
+def _counts_hops(tokens: list[Token], position: int) -> bool:
+    """Whether the token at `position` asks to count hops ("in 3 stops", "fewest changes").
+
+    A hop word right after "nearest", "top" or "nearest 3" names what is listed ("the
+    nearest 3 stops": stations), not a unit.
+    """
+    token = tokens[position]
+    if token.lemma not in _HOP_WORDS:
+        return False
+    before = list(tokens[max(0, position - 2) : position])
+    if before and number_value(before[-1]) is not None:
+        before = before[:-1]
+    return not (before and before[-1].lemma in _K_ANCHORS)
+
+
+def _family_asked_by(
+    tokens: list[Token], numeric: dict[str, str]
+) -> tuple[str | None, str | None] | None:
+    """A weight named by a unit or after by/in ("by distance", "in km", "how many minutes").
+
+    Returns (attribute or None when the graph has none of that kind, the words), or None when
+    no unit is named.
+    """
+    for position, token in enumerate(tokens):
+        unit = token.lemma in _UNIT_FAMILIES or token.lower in _UNIT_FAMILIES
+        before = tokens[position - 1].lower if position > 0 else ""
+        by_word = before in ("by", "in") and token.lemma in _WEIGHT_FAMILY_CUES
+        if not (unit or by_word):
+            continue
+        families = _UNIT_FAMILIES.get(token.lemma) or _WEIGHT_FAMILY_CUES.get(token.lemma, ())
+        for family in families:
+            for name, attribute_family in numeric.items():
+                if attribute_family == family:
+                    return name, token.text
+        if unit:
+            return None, token.text  # "in minutes" on a graph without durations: no weight
+    return None
+
+
+_UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "km": ("distance",),
+    "kilometre": ("distance",),
+    "kilometer": ("distance",),
+    "metre": ("distance",),
+    "meter": ("distance",),
+    "mile": ("distance",),
+    "minute": ("time",),
+    "hour": ("time",),
+}
+"""Units: a question measured in one asks for a weight of that kind, and only that kind."""
+
+_BUDGET_BEFORE = word_set("within under below inside")
+
+
+def read_budget(tokens: list[Token]) -> tuple[float | None, str | None]:
+    """A bound on distance or time ("within 5 km", "under 10 minutes of X").
+
+    Hop bounds ("within 3 stops") are `read_numbers`' hops, not budgets.
+
+    Returns:
+        (the amount, the unit word), or (None, None).
+    """
+    for position in range(1, len(tokens) - 1):
+        value = number_value(tokens[position])
+        unit = tokens[position + 1]
+        if value is None or not (unit.lemma in _UNIT_FAMILIES or unit.lower in _UNIT_FAMILIES):
+            continue
+        before = [t.lower for t in tokens[max(0, position - 3) : position]]
+        if set(before) & _BUDGET_BEFORE or before[-2:] in (["at", "most"], ["less", "than"]):
+            return float(value), unit.text
     return None, None
 
 
@@ -192,7 +273,10 @@ def read_numbers(
             continue
         before = tokens[position - 1] if position > 0 else None
         after = tokens[position + 1] if position + 1 < len(tokens) else None
-        if after is not None and after.lemma in _HOP_UNITS and hops is None:
+        if after is not None and (after.lemma in _UNIT_FAMILIES or after.lower in _UNIT_FAMILIES):
+            continue  # "within 5 km": a budget (`read_budget`), not a count
+        anchored = before is not None and before.lemma in _K_ANCHORS
+        if after is not None and after.lemma in _HOP_UNITS and hops is None and not anchored:
             hops = value
             continue
         if after is not None and after.lower in ("to", "or") and position + 2 < len(tokens):

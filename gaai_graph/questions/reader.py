@@ -16,6 +16,7 @@ from gaai_graph.models import GraphSchema
 from gaai_graph.questions.catalogue import INTENT_METHODS
 from gaai_graph.questions.details import (
     read_attributes,
+    read_budget,
     read_collections,
     read_direction,
     read_numbers,
@@ -24,7 +25,12 @@ from gaai_graph.questions.details import (
 )
 from gaai_graph.questions.entities import EntityLookup, resolve_entities
 from gaai_graph.questions.graph_terms import GraphTerms, graph_terms
-from gaai_graph.questions.intents import IntentScore, best_intents, score_intents
+from gaai_graph.questions.intents import (
+    INTENT_THRESHOLD,
+    IntentScore,
+    best_intents,
+    score_intents,
+)
 from gaai_graph.questions.lexicon import CLASSES
 from gaai_graph.questions.methods import ordered_methods
 from gaai_graph.questions.models import (
@@ -49,6 +55,7 @@ _EACH = CLASSES["EACH"]
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
+_NEAR = word_set("near nearby nearest closest")
 _TITLES = word_set("dr mr mrs ms miss prof sir st saint lord lady vs etc no mt ft")
 
 
@@ -132,17 +139,32 @@ def _entity_roles(
     return mentions
 
 
+def _from_to(clause: list[Token]) -> bool:
+    """Whether the clause words a route as "from ... to ..." (its names were read as ends)."""
+    lowers = {t.lower for t in clause}
+    return "from" in lowers and bool(lowers & {"to", "till", "until"})
+
+
 def _route_roles(mentions: list[EntityMention], intent: QuestionIntent) -> bool:
-    """Settle source and target of a route; True when the question names both ends."""
+    """Settle source and target of a route; True when the question names both ends.
+
+    "From A to B", "between A and B" and "A to B" say both; "how far is A from B" says only
+    where it starts, so the other name is where it ends.
+    """
     if intent != "paths" or not mentions:
         return False
-    roles = [m.role for m in mentions]
-    if len(mentions) >= 2 and "source" not in roles:
-        mentions[0].role = "source"
-    if len(mentions) >= 2 and "target" not in [m.role for m in mentions[1:]]:
-        mentions[1].role = "target"
-    if len(mentions) == 1 and mentions[0].role == "target":
-        mentions[0].role = "source"
+    if len(mentions) == 1:
+        if mentions[0].role == "target":
+            mentions[0].role = "source"
+        return False
+    if not any(m.role == "source" for m in mentions):
+        start = next((m for m in mentions if m.role != "target"), None)
+        if start is not None:
+            start.role = "source"
+    if not any(m.role == "target" for m in mentions):
+        end = next((m for m in mentions if m.role != "source"), None)
+        if end is not None:
+            end.role = "target"
     roles = [m.role for m in mentions]
     return "source" in roles and "target" in roles
 
@@ -168,6 +190,7 @@ def _detail(
             vertices.append(collection)
     weight, weight_cue = read_weight(intent, cue_tokens, terms)
     k, hops = read_numbers(intent, cue_tokens, set())
+    budget, budget_unit = read_budget(cue_tokens) if intent == "paths" else (None, None)
     has_ends = _route_roles(mentions, intent)
     value_kind = read_value_kind(
         intent,
@@ -192,6 +215,8 @@ def _detail(
         entities=mentions,
         k=k,
         hops=hops,
+        max_distance=budget,
+        budget_unit=budget_unit,
         value_kind=value_kind,
     )
     reading.method_hints = ordered_methods(methods, reading)
@@ -270,11 +295,26 @@ def read_question(
         cue_tokens = [t for t in clause if t.index not in in_names]
         scores = score_intents(cue_tokens, terms)
         mentions = _entity_roles(clause, matches, lookup)
-        if len([m for m in mentions if m.role in ("source", "target")]) >= 2:
+        roles = [m.role for m in mentions]
+        if len([r for r in roles if r in ("source", "target")]) >= 2:
             evidence = scores.setdefault("paths", IntentScore("paths"))
-            evidence.score += 1.0
+            # "from A to B" names a route outright ("the stations on the shortest route from
+            # A to B"); "between A and B" may compare the two ("between A and B, which ...")
+            evidence.score += 2.0 if _from_to(clause) else 1.0
             evidence.cues.append("from ... to ...")
+        elif mentions and any(t.lemma in _NEAR or t.lower in _NEAR for t in cue_tokens):
+            # "stations near X": nearness to a named place is a distance question
+            evidence = scores.setdefault("paths", IntentScore("paths"))
+            evidence.score += 0.6
+            evidence.cues.append("near a named place")
         best = best_intents(scores)
+        if not best and "removed" in [m.role for m in mentions]:
+            # "what happens if X closes": what the named closure cuts off, nothing else asked
+            evidence = scores.setdefault("connectivity", IntentScore("connectivity"))
+            evidence.score += INTENT_THRESHOLD
+            evidence.cues.append("a named closure")
+            evidence.methods.append((INTENT_THRESHOLD, "removal_impact"))
+            best = best_intents(scores)
         if not best:
             if readings and mentions:
                 readings[-1].entities.extend(mentions)
