@@ -67,17 +67,18 @@ def unit_of(attribute: str | None) -> str | None:
 
 
 def unit_word(attribute: str | None) -> str:
-    """What a length is counted in: "hops", the attribute's unit, or "<attribute> units"."""
+    """What a length is counted in: "hops", the attribute's unit, or "total <attribute>"."""
     if not attribute:
         return "hops"
-    return unit_of(attribute) or f"{attribute} units"
+    return unit_of(attribute) or f"total {attribute}"
 
 
 def convention_unit(attribute: str | None) -> str:
-    """The measure for a convention: "hops" or "km (sum of distance_km)"."""
-    if not attribute:
-        return "hops"
-    return f"{unit_word(attribute)} (sum of {attribute})"
+    """The measure for a convention: "hops", "km (sum of distance_km)" or "total weight"."""
+    unit = unit_of(attribute)
+    if not attribute or unit is None:
+        return unit_word(attribute)
+    return f"{unit} (sum of {attribute})"
 
 
 def label_of(job: LocalJob, index: int) -> str:

@@ -1,0 +1,148 @@
+"""Route and distance questions: named ends, the weight and its unit, k, budgets, the method."""
+
+from __future__ import annotations
+
+import pytest
+
+from gaai_graph.questions import build_name_index, read_question
+
+STATIONS = [
+    {"_key": "mg", "name": "Marshgate"},
+    {"_key": "bt", "name": "Belton"},
+    {"_key": "gb", "name": "Glenbury"},
+    {"_key": "nb", "name": "Norbridge"},
+    {"_key": "rh", "name": "Redhill"},
+    {"_key": "smc", "name": "St. Mary's Cross"},
+]
+
+
+@pytest.fixture(scope="module")
+def names():
+    return build_name_index({"stations": STATIONS})
+
+
+def read(question, schema, names):
+    return read_question(question, schema, lookup=names).primary
+
+
+def ends(reading):
+    roles = {e.role: e.vertex_id for e in reading.entities}
+    return roles.get("source"), roles.get("target")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How far is Marshgate from Belton?",
+        "How far apart are Belton and Marshgate?",
+        "What is the distance between Belton and Marshgate in kilometres?",
+        "how many km is it from belton to marshgate",
+    ],
+)
+def test_a_distance_between_two_named_places_is_the_routes_length_in_km(
+    transport_schema, names, question
+):
+    reading = read(question, transport_schema, names)
+    assert reading.intent == "paths"
+    assert set(ends(reading)) == {"stations/mg", "stations/bt"}
+    assert reading.method_hints[0] == "shortest_path"
+    assert reading.weight_attribute == "distance_km"
+
+
+def test_how_far_is_a_from_b_starts_at_b(transport_schema, names):
+    reading = read("How far is Marshgate from Belton?", transport_schema, names)
+    assert ends(reading) == ("stations/bt", "stations/mg")
+
+
+@pytest.mark.parametrize(
+    ("question", "attribute"),
+    [
+        ("Which way from Belton to Glenbury covers the fewest kilometres?", "distance_km"),
+        ("Belton to Glenbury, how many minutes at least?", "travel_time"),
+        ("fewest stops from Belton to Glenbury", None),
+        ("Route from Belton to Glenbury by distance, fewest stops otherwise", "distance_km"),
+    ],
+)
+def test_a_unit_picks_the_weight_of_its_kind(transport_schema, names, question, attribute):
+    assert read(question, transport_schema, names).weight_attribute == attribute
+
+
+def test_the_nearest_three_stops_is_a_count_of_stations_not_hops(transport_schema, names):
+    reading = read("nearest 3 stops to Marshgate by distance", transport_schema, names)
+    assert (reading.k, reading.hops, reading.weight_attribute) == (3, None, "distance_km")
+    assert reading.method_hints[0] == "k_nearest"
+
+
+def test_stations_near_a_named_place_ask_for_the_nearest(transport_schema, names):
+    reading = read("What stations are near Belton?", transport_schema, names)
+    assert reading.intent == "paths"
+    assert reading.method_hints[0] == "k_nearest"
+
+
+@pytest.mark.parametrize(
+    ("question", "budget", "attribute"),
+    [
+        ("How many stations are within 5 km of Glenbury?", 5.0, "distance_km"),
+        ("stations reachable in under 10 minutes from Belton", 10.0, "travel_time"),
+    ],
+)
+def test_reach_within_a_distance_or_time(transport_schema, names, question, budget, attribute):
+    reading = read(question, transport_schema, names)
+    assert (reading.max_distance, reading.weight_attribute) == (budget, attribute)
+    assert reading.hops is None and reading.k is None
+    assert reading.method_hints[0] == "reachability"
+
+
+@pytest.mark.parametrize(
+    ("question", "method"),
+    [
+        ("What are the 3 best routes between Norbridge and Glenbury?", "k_shortest_paths"),
+        ("every shortest path between Belton and Redhill", "all_shortest_paths"),
+        ("How many shortest routes are there from Norbridge to Glenbury?", "all_shortest_paths"),
+        ("cheapest way to connect Belton, Glenbury and Redhill", "steiner_tree"),
+        ("Which stations lie on the shortest route from Marshgate to Belton?", "shortest_path"),
+        ("longest shortest trip in the network, counted in stops", "diameter"),
+        ("What's the longest trip anyone could have to make, taking the best route?", "diameter"),
+        ("What is the radius of the network?", "eccentricity"),
+    ],
+)
+def test_the_method_the_wording_and_the_named_places_ask_for(
+    transport_schema, names, question, method
+):
+    reading = read(question, transport_schema, names)
+    assert reading.intent == "paths"
+    assert reading.method_hints[0] == method
+
+
+def test_the_longest_shortest_trip_in_stops_is_counted_in_hops(transport_schema, names):
+    reading = read(
+        "longest shortest trip in the network, counted in stops", transport_schema, names
+    )
+    assert reading.weight_attribute is None
+    assert reading.value_kind == "score"
+
+
+def test_sections_without_an_alternative_route_are_bridges(transport_schema, names):
+    reading = read(
+        "Which track sections have no alternative route around them?", transport_schema, names
+    )
+    assert reading.intent == "connectivity"
+    assert reading.method_hints[0] == "bridges"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["If Belton closes, which stations are cut off?", "What happens if Norbridge is closed?"],
+)
+def test_a_named_closure_asks_what_it_cuts_off(transport_schema, names, question):
+    reading = read(question, transport_schema, names)
+    assert reading.intent == "connectivity"
+    assert reading.method_hints[0] == "removal_impact"
+    assert [e.role for e in reading.entities] == ["removed"]
+
+
+def test_between_a_and_b_which_carries_more_stays_a_comparison(transport_schema, names):
+    reading = read(
+        "Between Belton and Redhill, which carries more through-routes?", transport_schema, names
+    )
+    assert reading.intent != "paths"
