@@ -100,7 +100,8 @@ def test_cut_points_bridges_and_removal():
     assert bridges[0][2] == 3.0  # 2-3 cuts the triangle 0,1,2 off
     removal = run(get_method("removal_impact"), graph, removed="v/3").answer
     # Two pieces of 3: the one holding the lowest vertex counts as the rest, the other split off.
-    assert removal["value"] == [ids([4, 5, 6])]
+    assert removal["kind"] == "entities"
+    assert removal["value"] == ids([4, 5, 6])
 
 
 def test_cut_points_cutting_off_a_segment_are_alarms_and_pendant_leaves_are_not():
