@@ -184,10 +184,23 @@ def _counts_hops(tokens: list[Token], position: int) -> bool:
     token = tokens[position]
     if token.lemma not in _HOP_WORDS:
         return False
-    before = list(tokens[max(0, position - 2) : position])
-    if before and number_value(before[-1]) is not None:
-        before = before[:-1]
-    return not (before and before[-1].lemma in _K_ANCHORS)
+    if position > 0 and number_value(tokens[position - 1]) is not None:
+        position -= 1  # "nearest 3 stops": look before the count
+    return not _anchors_k(tokens, position)
+
+
+def _anchors_k(tokens: list[Token], position: int) -> bool:
+    """Whether the word before `position` makes what follows a count of items ("nearest 3").
+
+    "At most 4 stops" bounds hops: "most" after "at" is no superlative.
+    """
+    if position < 1 or tokens[position - 1].lemma not in _K_ANCHORS:
+        return False
+    return not (
+        tokens[position - 1].lower == "most"
+        and position >= 2
+        and tokens[position - 2].lower == "at"
+    )
 
 
 def _family_asked_by(
@@ -275,7 +288,7 @@ def read_numbers(
         after = tokens[position + 1] if position + 1 < len(tokens) else None
         if after is not None and (after.lemma in _UNIT_FAMILIES or after.lower in _UNIT_FAMILIES):
             continue  # "within 5 km": a budget (`read_budget`), not a count
-        anchored = before is not None and before.lemma in _K_ANCHORS
+        anchored = _anchors_k(tokens, position)
         if after is not None and after.lemma in _HOP_UNITS and hops is None and not anchored:
             hops = value
             continue

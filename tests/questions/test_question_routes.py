@@ -146,3 +146,19 @@ def test_between_a_and_b_which_carries_more_stays_a_comparison(transport_schema,
         "Between Belton and Redhill, which carries more through-routes?", transport_schema, names
     )
     assert reading.intent != "paths"
+
+
+@pytest.mark.parametrize(
+    ("question", "k", "hops"),
+    [
+        ("How many stations are at most 4 stops away from Belton?", None, 4),
+        ("the 4 nearest stops to Belton", 4, None),
+        ("Which stations can I reach from Norbridge in 2 stops?", None, 2),
+        ("How many stations are within 5 km of Glenbury?", None, None),
+    ],
+)
+def test_a_count_of_stops_is_k_after_nearest_and_a_hop_bound_otherwise(
+    transport_schema, names, question, k, hops
+):
+    reading = read(question, transport_schema, names)
+    assert (reading.k, reading.hops) == (k, hops)
