@@ -38,6 +38,7 @@ __all__ = [
     "ids_of",
     "named",
     "one_named",
+    "ranking_answer",
     "read_answer",
     "read_scores",
     "vertices_parameter",
@@ -243,11 +244,33 @@ def read_answer(writer: ReportWriter) -> None:
     writer.add("The answer", text, 0.9, q, related[:50], kind="finding")
 
 
+def ranking_answer(writer: ReportWriter) -> None:
+    """Without a direct answer, a ranking answers "which are the most ..." with its top entities.
+
+    The answer is the ranking's listed top vertices (`entities`, highest first); the report's
+    prose states them already, so no sentence is added.
+    """
+    execution = writer.execution
+    if writer.answer is not None or not execution.top_entities:
+        return
+    listed = [entity.id for entity in execution.top_entities]
+    total = writer.vertex_count
+    method = str(writer.template.algorithm)
+    writer.answer = answer(
+        "entities",
+        listed,
+        f"highest {method} first, the top {len(listed)}"
+        + (f" of {format_number(total)} vertices" if total else ""),
+        method,
+    )
+
+
 def read_scores(score_name: str) -> Interpreter:
     """Interpreter of a per-vertex score: the answer about named vertices, then the ranking."""
 
     def interpret(writer: ReportWriter) -> None:
         read_answer(writer)
+        ranking_answer(writer)
         score_findings(writer, score_name)
         leader_recommendation(writer)
 

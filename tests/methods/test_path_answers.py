@@ -128,3 +128,22 @@ def test_the_diameter_names_its_ends():
     outcome = run(get_method("diameter"), graph, labels=NAMES)
     assert outcome.answer["value"] == nx.diameter(graph)
     assert "between Station" in str(outcome.metrics["headline"])
+
+
+@pytest.mark.parametrize("method", ["pagerank", "degree", "harmonic"])
+def test_a_ranking_without_named_vertices_answers_with_its_top_entities(method):
+    from .test_answer_methods import interpret
+
+    graph = nx.karate_club_graph()
+    writer, execution = interpret(method, graph)
+    assert writer.answer is not None and writer.answer["kind"] == "entities"
+    assert writer.answer["value"] == [entity.id for entity in execution.top_entities]
+    assert writer.answer["value"][0] == execution.top_entities[0].id
+    assert writer.answer["method"] == method and "highest" in writer.answer["convention"]
+
+
+def test_a_ranking_of_named_vertices_keeps_their_scores_as_the_answer():
+    from .test_answer_methods import interpret
+
+    writer, _ = interpret("pagerank", nx.karate_club_graph(), vertices="v/0|v/33")
+    assert writer.answer["kind"] == "values"
