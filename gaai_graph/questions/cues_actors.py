@@ -23,7 +23,13 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("importance", "carry|spread|reach|travel furthest|farthest|widest|far|wide", 1.3, gap=1),
     cue("importance", "matter|count most|more", 1.5, gap=1),
     words("importance", "matter", 0.9),
-    cue("importance", "most|best|well|highly|better connect|connected|linked", 1.5, gap=1),
+    cue(
+        "importance",
+        "most|best|well|highly|better connect|connected|linked",
+        1.5,
+        gap=1,
+        method="degree",
+    ),
     cue(
         "importance",
         "most|highly|widely followed|cited|referenced|mentioned|visited|used|popular|linked",
@@ -161,7 +167,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "brokers",
-        "through route|routes|path|paths|traffic|journey|journeys",
+        "through route|routes|path|paths|traffic|journey|journeys|station|stop|point",
         1.6,
         gap=0,
         method="betweenness",

@@ -200,6 +200,23 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("paths", "within|under # @DISTUNIT", 1.6, gap=1, method="reachability"),
     cue("paths", "every|each short|shortest path|route", 2.0, gap=1, method="all_shortest_paths"),
+    # "all fewest-stop routes", "every route of minimum length", "several equally short routes"
+    cue(
+        "paths",
+        "all|every|several|each fewest|least|minimum|minimal|short|shortest|equally route|path|way",
+        2.2,
+        gap=3,
+        method="all_shortest_paths",
+    ),
+    cue(
+        "paths",
+        "all|every|several|each route|path|way minimum|minimal|fewest|least|short|shortest",
+        2.2,
+        gap=3,
+        method="all_shortest_paths",
+    ),
+    cue("paths", "equally short|good|quick|fast|long", 2.0, gap=0, method="all_shortest_paths"),
+    words("paths", "proximity", 1.2, method="k_nearest"),
     cue("paths", "how many short|shortest path|route", 2.0, gap=1, method="all_shortest_paths"),
     words("paths", "radius", 1.5, method="eccentricity"),
     cue("paths", "spanning tree|forest", 2.0, gap=1, method="minimum_spanning_tree"),
@@ -315,6 +332,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("connectivity", "robust robustness", 0.6),
     words("connectivity", "=bridges", 1.0, method="bridges"),
     cue("connectivity", "no|without|lose|lost way|route|path|connection|access", 1.4, gap=1),
+    cue("connectivity", "no|without detour|diversion|bypass", 2.0, gap=1, method="bridges"),
     # "sections with no alternative route around them": edges whose loss cuts the network
     cue(
         "connectivity",

@@ -11,6 +11,7 @@ from gaai_graph.questions.models import Direction, ValueKind
 from gaai_graph.questions.text import Token, number_value, word_set
 
 __all__ = [
+    "asks_for_edges",
     "read_attributes",
     "read_budget",
     "read_collections",
@@ -65,7 +66,7 @@ _WEIGHT_FAMILY_CUES: dict[str, tuple[str, ...]] = {
     "intensity": ("volume",),
     "frequent": ("volume",),
 }
-_SHORT_WORDS = frozenset({"short", "shortest", "close", "closest", "near", "nearest"})
+_SHORT_WORDS = frozenset({"short", "shortest", "close", "closest", "near", "nearest", "proximity"})
 _HOP_WORDS = frozenset({"hop", "stop", "step", "change", "jump", "unweighted", "edge"})
 _K_ANCHORS = word_set(
     "top first best most nearest closest near close large big main leading key highest "
@@ -92,6 +93,33 @@ _ROUTE_WORDS = word_set("route path journey itinerary way")
 _COMPARATIVES = word_set("more less higher lower bigger larger better worse greater fewer")
 _LIST_WORDS = frozenset(["which", "who", "top", "list", "rank", "most", "least"])
 _HOW_SCORE = word_set("central important influential connected close far dense clustered modular")
+
+
+_EDGE_NOUNS = word_set(
+    "link edge connection section segment track line road rail railway cable wire pipe "
+    "street bridge tie relationship"
+)
+_ASKING = frozenset(["which", "what", "list", "find", "show", "name"])
+
+
+def asks_for_edges(tokens: list[Token], terms: GraphTerms | None) -> bool:
+    """Whether the question asks which *edges* ("which track sections", "what links ...").
+
+    The words right after which/what name what is listed; an edge noun (or the graph's edge
+    collection) there asks for edges, a vertex noun for vertices.
+    """
+    edge_words = set(_EDGE_NOUNS) | (set(terms.edge_heads) if terms is not None else set())
+    vertex_words = set(terms.collection_heads) if terms is not None else set()
+    for position, token in enumerate(tokens):
+        if token.lower not in _ASKING:
+            continue
+        for following in tokens[position + 1 : position + 4]:
+            if following.lemma in edge_words or following.lower in edge_words:
+                return True
+            if following.lemma in vertex_words:
+                return False
+        return False
+    return False
 
 
 def read_direction(intent: QuestionIntent, tokens: Iterable[Token]) -> Direction:

@@ -108,6 +108,15 @@ def ordered_methods(named: list[str], reading: IntentReading) -> list[str]:
         ]
         if reading.k is not None and reading.k >= 2 and ordered[:1] == ["shortest_path"]:
             ordered.insert(0, "k_shortest_paths")
+    bounded = reading.hops is not None or reading.max_distance is not None
+    if (
+        reading.intent == "paths"
+        and reading.k is not None
+        and len(reading.entities) == 1
+        and not bounded
+    ):
+        # "the 3 stations reached quickest from X", "how far are the 4 nearest to X"
+        ordered = ["k_nearest", *(m for m in ordered if m != "k_nearest")]
     if reading.intent == "paths" and len(reading.entities) >= 3:
         # three or more named places to join: the cheapest tree over them (Steiner)
         ordered = ["steiner_tree", *(m for m in ordered if m != "steiner_tree")]

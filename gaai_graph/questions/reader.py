@@ -15,6 +15,7 @@ from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import GraphSchema
 from gaai_graph.questions.catalogue import INTENT_METHODS
 from gaai_graph.questions.details import (
+    asks_for_edges,
     read_attributes,
     read_budget,
     read_collections,
@@ -55,7 +56,7 @@ _EACH = CLASSES["EACH"]
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
-_NEAR = word_set("near nearby nearest closest")
+_NEAR = word_set("near nearby nearest closest proximity")
 _TITLES = word_set("dr mr mrs ms miss prof sir st saint lord lady vs etc no mt ft")
 
 
@@ -220,6 +221,13 @@ def _detail(
         value_kind=value_kind,
     )
     reading.method_hints = ordered_methods(methods, reading)
+    if intent == "connectivity" and asks_for_edges(tokens, terms):
+        # "which links would split the network": the edges that cut it, not the vertices
+        hints = reading.method_hints
+        if "articulation_points" in hints and (
+            "bridges" not in hints or hints.index("articulation_points") < hints.index("bridges")
+        ):
+            reading.method_hints = ["bridges", *(m for m in hints if m != "bridges")]
     return reading
 
 

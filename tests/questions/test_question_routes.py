@@ -162,3 +162,60 @@ def test_a_count_of_stops_is_k_after_nearest_and_a_hop_bound_otherwise(
 ):
     reading = read(question, transport_schema, names)
     assert (reading.k, reading.hops) == (k, hops)
+
+
+@pytest.mark.parametrize(
+    ("question", "method"),
+    [
+        ("which 3 stations can be reached quickest from Belton", "k_nearest"),
+        ("How far away are the 4 nearest stations to Redhill?", "k_nearest"),
+        ("top 5 stations by proximity to Norbridge", "k_nearest"),
+        ("List every route of minimum length between Belton and Redhill", "all_shortest_paths"),
+        (
+            "Are there several equally short routes from Norbridge to Glenbury?",
+            "all_shortest_paths",
+        ),
+        ("all fewest-stop routes from Marshgate to Belton", "all_shortest_paths"),
+        (
+            "Give the 3 shortest routes from Belton to Redhill by number of stops",
+            "k_shortest_paths",
+        ),
+    ],
+)
+def test_nearest_k_and_every_shortest_route_wordings(transport_schema, names, question, method):
+    reading = read(question, transport_schema, names)
+    assert reading.intent == "paths"
+    assert reading.method_hints[0] == method
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which links would disconnect the network if they were removed?",
+        "which edges, when cut, split the rail network into two",
+        "Which track segments are critical, with no detour?",
+        "Which connections are the only link between two parts of the network?",
+    ],
+)
+def test_asking_which_edges_cut_the_network_is_bridges(transport_schema, names, question):
+    reading = read(question, transport_schema, names)
+    assert reading.intent == "connectivity"
+    assert reading.method_hints[0] == "bridges"
+
+
+def test_asking_which_stations_cut_the_network_stays_cut_vertices(transport_schema, names):
+    reading = read("Which stations would split the network if removed?", transport_schema, names)
+    assert reading.method_hints[0] == "articulation_points"
+
+
+@pytest.mark.parametrize(
+    ("question", "method"),
+    [
+        ("Which of Belton and Glenbury is more of a through station?", "betweenness"),
+        ("Which stations have the most links to other stations?", "degree"),
+    ],
+)
+def test_importance_wordings_name_their_measure(transport_schema, names, question, method):
+    reading = read(question, transport_schema, names)
+    assert reading.intent == "importance"
+    assert reading.method_hints[0] == method
