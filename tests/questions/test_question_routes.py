@@ -219,3 +219,23 @@ def test_importance_wordings_name_their_measure(transport_schema, names, questio
     reading = read(question, transport_schema, names)
     assert reading.intent == "importance"
     assert reading.method_hints[0] == method
+
+
+def test_a_misspelt_end_resolves_to_the_clearly_nearest_name_and_says_so(transport_schema):
+    index = build_name_index(
+        {"stations": [{"_key": "wv", "name": "Wickvale"}, {"_key": "tp", "name": "Thornton Park"}]}
+    )
+    reading = read_question(
+        "shortest route from Wickvail to Thornton Prk", transport_schema, lookup=index
+    )
+    assert ends(reading.primary) == ("stations/wv", "stations/tp")
+    assert {m.text for m in reading.near_matches} == {"Wickvail", "Thornton Prk"}
+
+
+def test_a_misspelling_close_to_two_names_stays_ambiguous(transport_schema):
+    index = build_name_index(
+        {"stations": [{"_key": "a", "name": "Wickvale"}, {"_key": "b", "name": "Wickvile"}]}
+    )
+    reading = read_question("route from Wickvail to Wickvale", transport_schema, lookup=index)
+    assert [m.status for m in reading.unresolved_names] == ["ambiguous"]
+    assert {c.label for c in reading.unresolved_names[0].candidates} >= {"Wickvale", "Wickvile"}
