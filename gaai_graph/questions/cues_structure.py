@@ -217,6 +217,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("paths", "equally short|good|quick|fast|long", 2.0, gap=0, method="all_shortest_paths"),
     words("paths", "proximity", 1.2, method="k_nearest"),
+    words("paths", "alternatives alternative alternate", 1.0, method="k_shortest_paths"),
     cue("paths", "how many short|shortest path|route", 2.0, gap=1, method="all_shortest_paths"),
     words("paths", "radius", 1.5, method="eccentricity"),
     cue("paths", "spanning tree|forest", 2.0, gap=1, method="minimum_spanning_tree"),

@@ -66,7 +66,9 @@ _WEIGHT_FAMILY_CUES: dict[str, tuple[str, ...]] = {
     "intensity": ("volume",),
     "frequent": ("volume",),
 }
-_SHORT_WORDS = frozenset({"short", "shortest", "close", "closest", "near", "nearest", "proximity"})
+_SHORT_WORDS = frozenset(
+    {"short", "shortest", "close", "closest", "near", "nearest", "proximity", "best", "optimal"}
+)
 _HOP_WORDS = frozenset({"hop", "stop", "step", "change", "jump", "unweighted", "edge"})
 _K_ANCHORS = word_set(
     "top first best most nearest closest near close large big main leading key highest "
@@ -195,7 +197,8 @@ def read_weight(
     if intent == "paths":
         for token in tokens:
             if token.lemma in _SHORT_WORDS or token.lower in _SHORT_WORDS:
-                # "shortest" is a distance; durations and costs need their own words
+                # "shortest" and "the best route" are a distance; durations and costs need
+                # their own words
                 for family in ("distance",):
                     for name, attribute_family in numeric.items():
                         if attribute_family == family:

@@ -239,3 +239,18 @@ def test_a_misspelling_close_to_two_names_stays_ambiguous(transport_schema):
     reading = read_question("route from Wickvail to Wickvale", transport_schema, lookup=index)
     assert [m.status for m in reading.unresolved_names] == ["ambiguous"]
     assert {c.label for c in reading.unresolved_names[0].candidates} >= {"Wickvale", "Wickvile"}
+
+
+@pytest.mark.parametrize(
+    ("question", "method", "attribute"),
+    [
+        ("What is the best route from Belton to Redhill?", "shortest_path", "distance_km"),
+        ("best alternatives from Belton to Redhill", "k_shortest_paths", "distance_km"),
+        ("Which route from Belton to Redhill has the fewest stops?", "shortest_path", None),
+    ],
+)
+def test_the_best_route_is_the_shortest_by_distance(
+    transport_schema, names, question, method, attribute
+):
+    reading = read(question, transport_schema, names)
+    assert (reading.method_hints[0], reading.weight_attribute) == (method, attribute)
