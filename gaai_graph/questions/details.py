@@ -12,6 +12,7 @@ from gaai_graph.questions.text import Token, number_value, word_set
 
 __all__ = [
     "asks_for_edges",
+    "default_route_weight",
     "read_attributes",
     "read_budget",
     "read_collections",
@@ -69,7 +70,7 @@ _WEIGHT_FAMILY_CUES: dict[str, tuple[str, ...]] = {
 _SHORT_WORDS = frozenset(
     {"short", "shortest", "close", "closest", "near", "nearest", "proximity", "best", "optimal"}
 )
-_HOP_WORDS = frozenset({"hop", "stop", "step", "change", "jump", "unweighted", "edge"})
+_HOP_WORDS = frozenset({"hop", "stop", "step", "change", "jump", "unweighted", "edge", "link"})
 _K_ANCHORS = word_set(
     "top first best most nearest closest near close large big main leading key highest "
     "strongest busiest heaviest biggest largest"
@@ -203,7 +204,28 @@ def read_weight(
                     for name, attribute_family in numeric.items():
                         if attribute_family == family:
                             return name, token.text
+        counted = [t for t in tokens if t.lower in _COUNT_WORDS]
+        if counted:
+            return None, counted[0].text  # "fewest stations to pass through": hops
     return None, None
+
+
+_COUNT_WORDS = frozenset(["fewest", "least", "minimum", "minimal"])
+"""Without a unit, "the fewest/least/minimum ..." of a route counts its stops."""
+
+
+def default_route_weight(terms: GraphTerms | None) -> str | None:
+    """The distance-like edge attribute a route is measured by when the question names none.
+
+    "The route from A to B" on a network whose links carry distances is the shortest by
+    distance; hop counts need their own words ("fewest stops", "how many hops").
+    """
+    if terms is None:
+        return None
+    return next(
+        (name for name, family in terms.numeric_edge_attributes.items() if family == "distance"),
+        None,
+    )
 
 
 def _counts_hops(tokens: list[Token], position: int) -> bool:
@@ -347,8 +369,14 @@ def read_numbers(
         ):
             continue
         if k is None:
-            k = value
+            besides = after is not None and after.lemma in _BESIDES_BEST
+            # "the cheapest route and two alternatives": the best plus two others
+            k = value + 1 if intent == "paths" and besides else value
     return k, hops
+
+
+_BESIDES_BEST = word_set("alternative alternate other backup additional more fallback")
+"""After a count, routes besides the best one ("two alternatives", "3 other routes")."""
 
 
 def read_value_kind(

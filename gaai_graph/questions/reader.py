@@ -10,12 +10,14 @@ profile, flagged as a fallback, never an empty reading.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import GraphSchema
 from gaai_graph.questions.catalogue import INTENT_METHODS
 from gaai_graph.questions.details import (
     asks_for_edges,
+    default_route_weight,
     read_attributes,
     read_budget,
     read_collections,
@@ -146,6 +148,12 @@ def _from_to(clause: list[Token]) -> bool:
     return "from" in lowers and bool(lowers & {"to", "till", "until"})
 
 
+def _counts(clause: list[Token]) -> bool:
+    """Whether the clause asks how many ("how many links between A and B": a route's length)."""
+    lowers = [t.lower for t in clause]
+    return any(pair in (("how", "many"), ("number", "of")) for pair in pairwise(lowers))
+
+
 def _route_roles(mentions: list[EntityMention], intent: QuestionIntent) -> bool:
     """Settle source and target of a route; True when the question names both ends.
 
@@ -221,6 +229,14 @@ def _detail(
         value_kind=value_kind,
     )
     reading.method_hints = ordered_methods(methods, reading)
+    if (
+        weight is None
+        and weight_cue is None
+        and reading.method_hints[:1] in (["shortest_path"], ["k_shortest_paths"])
+    ):
+        # a route with no measure named: by distance when the links carry one
+        reading.weight_attribute = default_route_weight(terms)
+        reading.weight_cue = "a route, measured by distance" if reading.weight_attribute else None
     if intent == "connectivity" and asks_for_edges(tokens, terms):
         # "which links would split the network": the edges that cut it, not the vertices
         hints = reading.method_hints
@@ -308,7 +324,7 @@ def read_question(
             evidence = scores.setdefault("paths", IntentScore("paths"))
             # "from A to B" names a route outright ("the stations on the shortest route from
             # A to B"); "between A and B" may compare the two ("between A and B, which ...")
-            evidence.score += 2.0 if _from_to(clause) else 1.0
+            evidence.score += 2.0 if _from_to(clause) or _counts(clause) else 1.0
             evidence.cues.append("from ... to ...")
         elif mentions and any(t.lemma in _NEAR or t.lower in _NEAR for t in cue_tokens):
             # "stations near X": nearness to a named place is a distance question

@@ -254,3 +254,27 @@ def test_the_best_route_is_the_shortest_by_distance(
 ):
     reading = read(question, transport_schema, names)
     assert (reading.method_hints[0], reading.weight_attribute) == (method, attribute)
+
+
+@pytest.mark.parametrize(
+    ("question", "method", "k", "attribute"),
+    [
+        (
+            "The cheapest route from Belton to Redhill and two alternatives",
+            "k_shortest_paths",
+            3,
+            "distance_km",
+        ),
+        ("top 3 routes from Belton to Redhill", "k_shortest_paths", 3, "distance_km"),
+        ("Is there a route from Marshgate to Belton?", "shortest_path", None, "distance_km"),
+        ("How many links between Belton and Redhill?", "shortest_path", None, None),
+        ("How many links separate Belton and Redhill?", "shortest_path", None, None),
+        ("fewest stations to pass through from Belton to Redhill", "shortest_path", None, None),
+    ],
+)
+def test_a_route_without_a_measure_named_is_by_distance_and_counts_are_hops(
+    transport_schema, names, question, method, k, attribute
+):
+    reading = read(question, transport_schema, names)
+    assert reading.intent == "paths"
+    assert (reading.method_hints[0], reading.k, reading.weight_attribute) == (method, k, attribute)
