@@ -8,6 +8,20 @@ triangles ...") runs on its intent's projection instead of the default one, thro
 method's own `adapt`; a requested method that cannot run there is replaced only with a note
 the report repeats. Every template, from rules, a model or a reviewer, passes
 `validate_template`.
+
+Three steps follow every plan, whichever way it was chosen:
+
+* **relations kept apart** (`_kept_apart`): edge collections with different meanings (calls
+  and texts between subscribers; transfers between accounts and their logins on devices) are
+  not mixed into one projection unless the question names them together: a ranking keeps
+  the focus's own relation, and parallel relations between the same collections keep the
+  one the question names, else the largest; the description says which were kept apart.
+* **two-mode projection** (`GraphProjection.onto`): a method that needs a one-mode graph
+  (`DataNeeds.bipartite == "one_mode"`: community detection) on a two-mode projection (women
+  and the events they attend) runs on its projection onto the side the question asks about,
+  pairs weighted by the number of neighbours they share (`gaai_graph.methods.projection`).
+* **composed questions** (`AnalysisTemplate.ranked_within`): a grouping use case that also
+  asks who leads each group gets the scoring method of that intent run inside each group.
 """
 
 from __future__ import annotations
@@ -15,7 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gaai_graph.errors import TemplateValidationError
-from gaai_graph.methods.base import NoProjectionError, Plan
+from gaai_graph.methods.base import Method, NoProjectionError, Plan
+from gaai_graph.methods.projection import bipartite_onto, projection_statement
 from gaai_graph.methods.registry import METHODS, default_method, get_method, label_of
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.models import (
@@ -26,7 +41,7 @@ from gaai_graph.models import (
     UseCase,
 )
 from gaai_graph.nodes.method_plans import plan_for_method, with_attributes
-from gaai_graph.nodes.question_use_cases import vocabulary_intents
+from gaai_graph.nodes.question_use_cases import LEGACY_INTENT, vocabulary_intents
 from gaai_graph.words import join_names
 
 __all__ = [
@@ -106,6 +121,118 @@ def _rule_plan(use_case: UseCase, topology: SchemaTopology) -> tuple[Plan, list[
     return wanted.adapt(plan, use_case, topology), notes
 
 
+def _kept_apart(plan: Plan, use_case: UseCase, topology: SchemaTopology) -> Plan:
+    """The plan without the relations that mean something else than the one it answers on.
+
+    Edge collections the question names together stay together. Otherwise:
+
+    * a ranking (scoring method) of a focus that has a relation of its own in the plan
+      (transfers between accounts) ranks on that relation only, not mixed with the focus's
+      other relations (logins on devices, calls and texts alike);
+    * parallel relations, edge collections between the very same vertex collections (calls and
+      texts between subscribers), keep the one the question names, else the largest.
+
+    Returns:
+        The plan itself when nothing was mixed, else a narrower plan whose description says
+        which relations were kept apart.
+    """
+    named = [e for e in use_case.edge_collections if e in plan.edges]
+    if len(named) >= 2 or len(plan.edges) < 2:
+        return plan
+    focus = [f for f in use_case.focus_collections if f in plan.vertices]
+    method = METHODS.get(plan.algorithm)
+    own = [e for e in plan.edges for f in focus if e in topology.self_edges(f)]
+    edges = list(plan.edges)
+    if method is not None and method.kind == "scoring" and own:
+        others = [e for e in edges if e not in own and topology.endpoints(e) & set(focus)]
+        if others:
+            kept = named or own
+            edges = [e for e in edges if e in kept]
+    parallel: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
+    for edge in edges:
+        sources, targets = topology.ends.get(edge, ([], []))
+        parallel.setdefault((tuple(sorted(sources)), tuple(sorted(targets))), []).append(edge)
+    for relations in parallel.values():
+        if len(relations) < 2:
+            continue
+        chosen = next((e for e in relations if e in named), None) or max(
+            relations, key=lambda e: (topology.count(e), e)
+        )
+        edges = [e for e in edges if e not in relations or e == chosen]
+    if edges == plan.edges or not edges:
+        return plan
+    apart = [e for e in plan.edges if e not in edges]
+    vertices = [
+        v
+        for v in plan.vertices
+        if any(v in topology.endpoints(e) for e in edges) or (v in focus and not edges)
+    ]
+    why = (
+        f"{plan.why} Only {join_names(edges)}: {join_names(apart)} "
+        f"{'means' if len(apart) == 1 else 'mean'} something else and "
+        f"{'is' if len(apart) == 1 else 'are'} kept apart, since the question does not join them."
+    )
+    return Plan(plan.algorithm, vertices, edges, plan.directed, dict(plan.parameters), why)
+
+
+def _two_mode(
+    plan: Plan, method: Method, use_case: UseCase, topology: SchemaTopology
+) -> tuple[str | None, str]:
+    """The side a one-mode method's two-mode projection is projected onto, and why.
+
+    Returns:
+        (the vertex collection to project onto, or None, and a sentence for the description).
+    """
+    if method.needs.bipartite != "one_mode":
+        return None, ""
+    sides = bipartite_onto(plan.vertices, plan.edges, use_case.focus_collections, topology)
+    if sides is None:
+        return None, ""
+    onto, other = sides
+    return onto, (
+        f" {join_names(plan.vertices)} form a two-mode graph ({join_names(plan.edges)} only "
+        f"between {onto} and {other}), so it is {projection_statement(onto, other)} before "
+        f"{method.long_name} runs."
+    )
+
+
+def _ranked_within(use_case: UseCase, method: Method, weighted: bool) -> Method | None:
+    """The scoring method that names each group's leader, for a composed grouping question.
+
+    The use case's further intents (after its grouping intent) are asked *within* each group:
+    "who leads each" is importance within communities. The method is the default of that
+    intent's rule; on a weighted graph (a two-mode projection) one that reads weights, when the
+    default ignores them.
+    """
+    if method.kind != "grouping":
+        return None
+    for intent in vocabulary_intents(use_case)[1:]:
+        legacy = LEGACY_INTENT.get(intent)
+        if legacy is None or intent in method.intents:
+            continue
+        try:
+            ranking = default_method(legacy)
+        except KeyError:
+            continue
+        if ranking.kind != "scoring" or ranking.local is None:
+            continue
+        if weighted and ranking.needs.weights == "ignored":
+            ranking = next(
+                (
+                    m
+                    for m in METHODS.values()
+                    if m.kind == "scoring"
+                    and intent in m.intents
+                    and m.needs.weights != "ignored"
+                    and m.needs.named_entities in ("none", "optional")
+                    and m.local is not None
+                ),
+                ranking,
+            )
+        return ranking
+    return None
+
+
 def validate_template(template: AnalysisTemplate, schema: GraphSchema) -> AnalysisTemplate:
     """Check a template against the schema and the algorithm registry.
 
@@ -168,8 +295,39 @@ def validate_template(template: AnalysisTemplate, schema: GraphSchema) -> Analys
         )
     if template.top_k < 1:
         raise TemplateValidationError(f"{where}: top_k must be at least 1, got {template.top_k}")
+    _validate_steps(template, method, topology)
     parameters = method.validate(template.parameters)
     return template.model_copy(update={"parameters": parameters})
+
+
+def _validate_steps(template: AnalysisTemplate, method: Method, topology: SchemaTopology) -> None:
+    """Check the two-mode projection and the ranking within groups a template asks for."""
+    where = f"template {template.id}"
+    projection = template.projection
+    onto = projection.onto
+    if onto is not None:
+        sides = bipartite_onto(
+            projection.vertex_collections, projection.edge_collections, [onto], topology
+        )
+        if sides is None:
+            raise TemplateValidationError(
+                f"{where}: projection.onto={onto!r} needs a two-mode projection: two vertex "
+                f"collections, one of them {onto!r}, and edge collections only between them "
+                f"(the projection holds {join_names(projection.vertex_collections)} and "
+                f"{join_names(projection.edge_collections)})"
+            )
+    if template.ranked_within is not None:
+        ranking = METHODS.get(template.ranked_within)
+        if ranking is None or ranking.kind != "scoring" or ranking.local is None:
+            raise TemplateValidationError(
+                f"{where}: ranked_within={template.ranked_within!r} is not a scoring method "
+                "the local engine runs; name one such as pagerank or degree, or leave it null"
+            )
+        if method.kind != "grouping":
+            raise TemplateValidationError(
+                f"{where}: ranked_within ranks the members of each group, but "
+                f"{template.algorithm} finds no groups; leave it null"
+            )
 
 
 @dataclass
@@ -210,6 +368,16 @@ def design_templates_with_failures(
         use_case_known = use_case.model_copy(update={"focus_collections": known})
         try:
             plan, notes = _plan_for(use_case_known, topology)
+            plan = _kept_apart(plan, use_case_known, topology)
+            method = get_method(plan.algorithm)
+            onto, projected = _two_mode(plan, method, use_case_known, topology)
+            ranking = _ranked_within(use_case_known, method, weighted=onto is not None)
+            led = (
+                f" The leader of each group is its member with the highest "
+                f"{ranking.long_name} inside the group."
+                if ranking is not None
+                else ""
+            )
             template = validate_template(
                 AnalysisTemplate(
                     id=f"TPL-{len(templates) + 1:03d}",
@@ -221,13 +389,17 @@ def design_templates_with_failures(
                         vertex_collections=plan.vertices,
                         edge_collections=plan.edges,
                         directed=plan.directed,
+                        onto=onto,
                     ),
                     parameters=plan.parameters,
-                    result_collections=[f for f in known if f in plan.vertices],
+                    result_collections=[onto]
+                    if onto is not None
+                    else [f for f in known if f in plan.vertices],
                     top_k=top_k,
-                    description=plan.why,
+                    description=plan.why + projected + led,
                     notes=notes,
                     intents=vocabulary_intents(use_case),
+                    ranked_within=ranking.name if ranking is not None else None,
                 ),
                 schema,
             )
