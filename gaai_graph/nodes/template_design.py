@@ -126,9 +126,9 @@ def _kept_apart(plan: Plan, use_case: UseCase, topology: SchemaTopology) -> Plan
 
     Edge collections the question names together stay together. Otherwise:
 
-    * a ranking (scoring method) of a focus that has a relation of its own in the plan
-      (transfers between accounts) ranks on that relation only, not mixed with the focus's
-      other relations (logins on devices, calls and texts alike);
+    * a ranking of who matters (a scoring method answering importance) of a focus that has a
+      relation of its own in the plan (transfers between accounts) ranks on that relation
+      only, not mixed with the focus's other relations (logins on devices);
     * parallel relations, edge collections between the very same vertex collections (calls and
       texts between subscribers), keep the one the question names, else the largest.
 
@@ -143,7 +143,7 @@ def _kept_apart(plan: Plan, use_case: UseCase, topology: SchemaTopology) -> Plan
     method = METHODS.get(plan.algorithm)
     own = [e for e in plan.edges for f in focus if e in topology.self_edges(f)]
     edges = list(plan.edges)
-    if method is not None and method.kind == "scoring" and own:
+    if method is not None and method.kind == "scoring" and "importance" in method.intents and own:
         others = [e for e in edges if e not in own and topology.endpoints(e) & set(focus)]
         if others:
             kept = named or own
