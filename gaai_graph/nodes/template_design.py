@@ -129,6 +129,8 @@ def _kept_apart(plan: Plan, use_case: UseCase, topology: SchemaTopology) -> Plan
     * a ranking of who matters (a scoring method answering importance) of a focus that has a
       relation of its own in the plan (transfers between accounts) ranks on that relation
       only, not mixed with the focus's other relations (logins on devices);
+    * communities leave out the focus's identifier relations (devices, cards: the evidence of
+      the shared-identifier question) when other relations of the focus remain;
     * parallel relations, edge collections between the very same vertex collections (calls and
       texts between subscribers), keep the one the question names, else the largest.
 
@@ -148,6 +150,14 @@ def _kept_apart(plan: Plan, use_case: UseCase, topology: SchemaTopology) -> Plan
         if others:
             kept = named or own
             edges = [e for e in edges if e in kept]
+    if method is not None and method.kind == "grouping" and "communities" in method.intents:
+        # Shared devices or cards are evidence for the shared-identifier question; mixed into
+        # communities they glue together whoever shares one, whatever else relates them.
+        identifiers = {n for f in focus for n in topology.identifier_neighbours(f)}
+        leaving = [e for e in edges if topology.endpoints(e) & identifiers and e not in named]
+        staying = [e for e in edges if e not in leaving]
+        if leaving and any(topology.endpoints(e) & set(focus) for e in staying):
+            edges = staying
     parallel: dict[tuple[tuple[str, ...], tuple[str, ...]], list[str]] = {}
     for edge in edges:
         sources, targets = topology.ends.get(edge, ([], []))
@@ -167,11 +177,19 @@ def _kept_apart(plan: Plan, use_case: UseCase, topology: SchemaTopology) -> Plan
         for v in plan.vertices
         if any(v in topology.endpoints(e) for e in edges) or (v in focus and not edges)
     ]
-    why = (
-        f"{plan.why} Only {join_names(edges)}: {join_names(apart)} "
-        f"{'means' if len(apart) == 1 else 'mean'} something else and "
-        f"{'is' if len(apart) == 1 else 'are'} kept apart, since the question does not join them."
+    kept_apart = (
+        f"{join_names(apart)} {'means' if len(apart) == 1 else 'mean'} something else and "
+        f"{'is' if len(apart) == 1 else 'are'} kept apart, since the question does not join "
+        "them."
     )
+    if not set(edges) & set(own) or method is None or method.kind != "scoring":
+        why = f"{plan.why} Left out: {kept_apart}"
+    else:
+        how = "directed" if plan.directed else "undirected"
+        why = (
+            f"{method.long_name[:1].upper()}{method.long_name[1:]} of {join_names(focus)} on "
+            f"{join_names(edges)}, their own relation ({how}): {kept_apart}"
+        )
     return Plan(plan.algorithm, vertices, edges, plan.directed, dict(plan.parameters), why)
 
 
