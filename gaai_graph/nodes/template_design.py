@@ -38,14 +38,17 @@ from gaai_graph.models import (
     GraphProjection,
     GraphSchema,
     Priority,
+    Requirement,
     UseCase,
 )
 from gaai_graph.nodes.method_plans import plan_for_method, with_attributes
 from gaai_graph.nodes.question_use_cases import LEGACY_INTENT, vocabulary_intents
+from gaai_graph.questions import graph_terms, read_question
 from gaai_graph.words import join_names
 
 __all__ = [
     "TemplateDesign",
+    "compose_use_cases",
     "design_templates_by_rules",
     "design_templates_with_failures",
     "validate_template",
@@ -346,6 +349,61 @@ def _validate_steps(template: AnalysisTemplate, method: Method, topology: Schema
                 f"{where}: ranked_within ranks the members of each group, but "
                 f"{template.algorithm} finds no groups; leave it null"
             )
+
+
+def compose_use_cases(
+    use_cases: list[UseCase], requirements: list[Requirement], schema: GraphSchema
+) -> list[UseCase]:
+    """Join the use cases a composed question was split into, as its reading composes them.
+
+    "Which communities exist, and who is the most influential member of each" is one question:
+    the reading (`read_question`) says importance is asked *within* communities. Use cases
+    made from the question's words one intent at a time (a communities use case, an influence
+    use case) would answer it in two unrelated reports; here the grouping use case takes the
+    scoped intent (`UseCase.intents`, so its template names each group's leader) and the use
+    case that only asked the scoped intent for that requirement is dropped. Use cases that
+    already carry the composition are left as they are.
+
+    Args:
+        use_cases: The run's use cases.
+        requirements: The requirements they answer.
+        schema: The analysed schema (the words the question may use).
+
+    Returns:
+        The use cases, composed where a requirement's reading composes them.
+    """
+    by_id = {requirement.id: requirement for requirement in requirements}
+    composed = list(use_cases)
+    terms = graph_terms(schema)
+    for requirement_id in dict.fromkeys(r for u in use_cases for r in u.requirement_ids):
+        requirement = by_id.get(requirement_id)
+        if requirement is None:
+            continue
+        asking = [u for u in composed if requirement_id in u.requirement_ids]
+        if len(asking) < 2:
+            continue
+        reading = read_question(" ".join(requirement.text.split()), schema, terms=terms)
+        for scoped in reading.intents:
+            if scoped.within is None:
+                continue
+            groups = next((u for u in asking if vocabulary_intents(u)[0] == scoped.within), None)
+            if groups is None or scoped.intent in vocabulary_intents(groups):
+                continue
+            asked_alone = [
+                u
+                for u in asking
+                if u is not groups
+                and vocabulary_intents(u) == [scoped.intent]
+                and u.requirement_ids == [requirement_id]
+            ]
+            if not asked_alone:
+                continue
+            joined = groups.model_copy(
+                update={"intents": [*vocabulary_intents(groups), scoped.intent]}
+            )
+            composed = [joined if u is groups else u for u in composed if u not in asked_alone]
+            asking = [joined if u is groups else u for u in asking if u not in asked_alone]
+    return composed
 
 
 @dataclass

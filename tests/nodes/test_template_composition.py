@@ -325,3 +325,38 @@ def test_a_ranking_keeps_the_focus_relation_apart_from_its_logins() -> None:
     assert template.algorithm == "degree"
     assert template.projection.edge_collections == ["transfers"]
     assert template.projection.vertex_collections == ["accounts"]
+
+
+# --------------------------------------------------------------------------- composing use cases
+
+
+@pytest.mark.parametrize(
+    ("question", "composed"),
+    [
+        ("What are the communities of members and who is the most influential in each?", True),
+        ("Which communities exist, and who is the hub of each?", True),
+        ("Find the communities and rank the most influential members overall.", False),
+    ],
+)
+def test_use_cases_of_a_composed_question_are_answered_as_one(
+    question: str, composed: bool
+) -> None:
+    from gaai_graph.models import Requirement
+    from gaai_graph.nodes.template_design import compose_use_cases
+    from gaai_graph.nodes.use_cases import generate_use_cases_by_rules
+
+    data = _two_clubs()
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    requirement = Requirement(
+        id="REQ-001", kind="requirement", text=question, source="question", line=1
+    )
+    use_cases, _ = generate_use_cases_by_rules([requirement], schema, VERTICAL)
+    joined = compose_use_cases(use_cases, [requirement], schema)
+    templates = design_templates_by_rules(joined, schema, max_templates=5, top_k=10)
+    intents = [template.intents for template in templates]
+    if composed:
+        assert intents == [["communities", "importance"]]
+        assert templates[0].ranked_within is not None
+    else:
+        assert sorted(map(tuple, intents)) == [("communities",), ("importance",)]
+        assert all(template.ranked_within is None for template in templates)
