@@ -25,8 +25,8 @@ import numpy.typing as npt
 from gaai_graph.errors import TemplateValidationError
 from gaai_graph.methods.base import Interpreter, LocalJob, Outcome, ParameterSpec
 from gaai_graph.methods.scores import leader_recommendation, score_findings
-from gaai_graph.methods.writing import ReportWriter, format_number
-from gaai_graph.models import MetricValue
+from gaai_graph.methods.writing import ReportWriter, display_label, format_number
+from gaai_graph.models import Entity, Group, MetricValue
 
 __all__ = [
     "LEADERS_LISTED",
@@ -312,11 +312,13 @@ def _projection_finding(writer: ReportWriter) -> None:
     )
 
 
-def _leader_text(q: Any, index: int, group: Any) -> str:
-    label = group.leader_label
+def _leader_text(q: Any, index: int, group: Group) -> str:
+    leader = str(group.leader)
+    # A label that is an e-mail address (or missing) is never printed: the id stands in.
+    label = display_label(Entity(id=leader, value=0.0, label=group.leader_label or ""))
     shown = (
         f"{q.text(f'groups[{index}].leader_label')} ({q.text(f'groups[{index}].leader')})"
-        if label and label != group.leader and "@" not in label
+        if label != leader
         else q.text(f"groups[{index}].leader")
     )
     return (

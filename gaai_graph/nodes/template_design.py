@@ -43,7 +43,7 @@ from gaai_graph.models import (
 )
 from gaai_graph.nodes.method_plans import plan_for_method, with_attributes
 from gaai_graph.nodes.question_use_cases import LEGACY_INTENT, vocabulary_intents
-from gaai_graph.questions import graph_terms, read_question
+from gaai_graph.questions import QuestionReading, graph_terms, read_question
 from gaai_graph.words import join_names
 
 __all__ = [
@@ -354,15 +354,21 @@ def _validate_steps(template: AnalysisTemplate, method: Method, topology: Schema
 def compose_use_cases(
     use_cases: list[UseCase], requirements: list[Requirement], schema: GraphSchema
 ) -> list[UseCase]:
-    """Join the use cases a composed question was split into, as its reading composes them.
+    """The use cases as their questions' readings join them: relations and composed intents.
 
-    "Which communities exist, and who is the most influential member of each" is one question:
-    the reading (`read_question`) says importance is asked *within* communities. Use cases
-    made from the question's words one intent at a time (a communities use case, an influence
-    use case) would answer it in two unrelated reports; here the grouping use case takes the
-    scoped intent (`UseCase.intents`, so its template names each group's leader) and the use
-    case that only asked the scoped intent for that requirement is dropped. Use cases that
-    already carry the composition are left as they are.
+    Use cases made from a question's words one intent at a time miss two things the reading
+    (`read_question`) of the whole question says:
+
+    * **the relations it names** ("counting both calls and texts"): a use case naming none
+      takes them (`UseCase.edge_collections`), so relations the question joins are not kept
+      apart;
+    * **composition** ("which communities exist, and who is the most influential member of
+      each": importance *within* communities): the grouping use case takes the scoped intent
+      (`UseCase.intents`, so its template names each group's leader) and the use case that
+      only asked the scoped intent for that requirement is dropped, one answer instead of two
+      unrelated reports.
+
+    Use cases that already carry these are left as they are.
 
     Args:
         use_cases: The run's use cases.
@@ -370,20 +376,24 @@ def compose_use_cases(
         schema: The analysed schema (the words the question may use).
 
     Returns:
-        The use cases, composed where a requirement's reading composes them.
+        The use cases, completed and composed where a requirement's reading says so.
     """
     by_id = {requirement.id: requirement for requirement in requirements}
-    composed = list(use_cases)
     terms = graph_terms(schema)
-    for requirement_id in dict.fromkeys(r for u in use_cases for r in u.requirement_ids):
-        requirement = by_id.get(requirement_id)
-        if requirement is None:
-            continue
+    readings = {
+        requirement_id: read_question(
+            " ".join(by_id[requirement_id].text.split()), schema, terms=terms
+        )
+        for requirement_id in dict.fromkeys(r for u in use_cases for r in u.requirement_ids)
+        if requirement_id in by_id
+    }
+    composed = [
+        _with_named_relations(u, [readings[r] for r in u.requirement_ids if r in readings])
+        for u in use_cases
+    ]
+    for requirement_id, reading in readings.items():
         asking = [u for u in composed if requirement_id in u.requirement_ids]
-        if len(asking) < 2:
-            continue
-        reading = read_question(" ".join(requirement.text.split()), schema, terms=terms)
-        for scoped in reading.intents:
+        for scoped in reading.intents if len(asking) >= 2 else []:
             if scoped.within is None:
                 continue
             groups = next((u for u in asking if vocabulary_intents(u)[0] == scoped.within), None)
@@ -404,6 +414,20 @@ def compose_use_cases(
             composed = [joined if u is groups else u for u in composed if u not in asked_alone]
             asking = [joined if u is groups else u for u in asking if u not in asked_alone]
     return composed
+
+
+def _with_named_relations(use_case: UseCase, readings: list[QuestionReading]) -> UseCase:
+    """The use case with the edge collections its questions name, when it names none."""
+    if use_case.edge_collections:
+        return use_case
+    named = list(
+        dict.fromkeys(
+            e for reading in readings for r in reading.intents for e in r.edge_collections
+        )
+    )
+    if not named:
+        return use_case
+    return use_case.model_copy(update={"edge_collections": named})
 
 
 @dataclass

@@ -360,3 +360,32 @@ def test_use_cases_of_a_composed_question_are_answered_as_one(
     else:
         assert sorted(map(tuple, intents)) == [("communities",), ("importance",)]
         assert all(template.ranked_within is None for template in templates)
+
+
+@pytest.mark.parametrize(
+    ("question", "relations"),
+    [
+        (
+            "Who are the most influential subscribers, counting both calls and texts?",
+            ["calls", "texts"],
+        ),
+        ("Who are the most influential subscribers?", ["calls"]),
+        ("Who are the most influential subscribers by texts?", ["texts"]),
+    ],
+)
+def test_relations_the_question_names_are_the_ones_joined(
+    question: str, relations: list[str]
+) -> None:
+    from gaai_graph.models import Requirement
+    from gaai_graph.nodes.template_design import compose_use_cases
+    from gaai_graph.nodes.use_cases import generate_use_cases_by_rules
+
+    data = _phone_data()
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    requirement = Requirement(
+        id="REQ-001", kind="requirement", text=question, source="question", line=1
+    )
+    use_cases, _ = generate_use_cases_by_rules([requirement], schema, VERTICAL)
+    joined = compose_use_cases(use_cases, [requirement], schema)
+    (template,) = design_templates_by_rules(joined, schema, max_templates=5, top_k=10)
+    assert sorted(template.projection.edge_collections) == relations
