@@ -52,6 +52,7 @@ __all__ = [
     "design_templates_by_rules",
     "design_templates_with_failures",
     "validate_template",
+    "with_design_steps",
     "with_use_case_notes",
 ]
 
@@ -530,6 +531,54 @@ def design_templates_by_rules(
     return design_templates_with_failures(
         use_cases, schema, max_templates=max_templates, top_k=top_k
     ).templates
+
+
+def with_design_steps(
+    template: AnalysisTemplate, use_case: UseCase | None, schema: GraphSchema
+) -> AnalysisTemplate:
+    """A template from elsewhere (a model, a reviewer) with the steps rule design adds.
+
+    The question intents its use case answers, the projection of a two-mode graph onto the
+    side asked about, and the ranking inside each group of a composed question, when the
+    template does not set them itself. A template these steps would make invalid is returned
+    unchanged.
+    """
+    if use_case is None:
+        return template
+    topology = SchemaTopology(schema)
+    method = get_method(template.algorithm)
+    projection = template.projection
+    update: dict[str, object] = {}
+    if not template.intents:
+        update["intents"] = vocabulary_intents(use_case)
+    onto = projection.onto
+    if onto is None:
+        plan = Plan(
+            template.algorithm,
+            list(projection.vertex_collections),
+            list(projection.edge_collections),
+            projection.directed,
+            dict(template.parameters),
+            template.description,
+        )
+        onto, projected = _two_mode(plan, method, use_case, topology)
+        if onto is not None:
+            update["projection"] = projection.model_copy(update={"onto": onto})
+            update["result_collections"] = [onto]
+            update["description"] = template.description + projected
+    if template.ranked_within is None:
+        composed = use_case.model_copy(
+            update={"intents": list(template.intents) or vocabulary_intents(use_case)}
+        )
+        ranking = _ranked_within(composed, method, weighted=onto is not None)
+        if ranking is not None:
+            update["ranked_within"] = ranking.name
+    if not update:
+        return template
+    try:
+        return validate_template(template.model_copy(update=update), schema)
+    except TemplateValidationError:
+        return template
 
 
 def with_use_case_notes(template: AnalysisTemplate, use_case: UseCase | None) -> AnalysisTemplate:

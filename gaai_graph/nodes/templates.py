@@ -22,6 +22,7 @@ from gaai_graph.nodes.template_design import (
     design_templates_by_rules,
     design_templates_with_failures,
     validate_template,
+    with_design_steps,
     with_use_case_notes,
 )
 from gaai_graph.state import WorkflowState
@@ -34,6 +35,7 @@ __all__ = [
     "design_templates_with_failures",
     "generate_templates",
     "validate_template",
+    "with_design_steps",
     "with_use_case_notes",
 ]
 
@@ -72,7 +74,10 @@ async def generate_templates(state: WorkflowState, runtime: Runtime[Context]) ->
             design, llm_updates = await templates_with_llm(context, composed, state.schema, design)
             use_cases = {use_case.id: use_case for use_case in composed}
             design.templates = [
-                with_use_case_notes(template, use_cases.get(template.use_case_id))
+                with_use_case_notes(
+                    with_design_steps(template, use_cases.get(template.use_case_id), state.schema),
+                    use_cases.get(template.use_case_id),
+                )
                 for template in design.templates
             ]
             errors = [

@@ -389,3 +389,33 @@ def test_relations_the_question_names_are_the_ones_joined(
     joined = compose_use_cases(use_cases, [requirement], schema)
     (template,) = design_templates_by_rules(joined, schema, max_templates=5, top_k=10)
     assert sorted(template.projection.edge_collections) == relations
+
+
+def test_a_template_from_a_model_gets_the_same_steps(davis: tuple[GraphData, nx.Graph]) -> None:
+    from gaai_graph.nodes.templates import with_design_steps
+
+    data, _ = davis
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    use_case = _use_case(["communities", "importance"], ["women"])
+    drafted = validate_template(
+        AnalysisTemplate(
+            id="TPL-001",
+            use_case_id="UC-001",
+            requirement_ids=["REQ-001"],
+            title="Circles of women",
+            algorithm="leiden",
+            projection=GraphProjection(
+                vertex_collections=["women", "events"], edge_collections=["attended"]
+            ),
+            result_collections=["women"],
+        ),
+        schema,
+    )
+    stepped = with_design_steps(drafted, use_case, schema)
+    assert stepped.projection.onto == "women"
+    assert stepped.intents == ["communities", "importance"]
+    assert stepped.ranked_within is not None
+    # Applying the steps again changes nothing; a use case about both sides keeps both.
+    assert with_design_steps(stepped, use_case, schema) == stepped
+    both = with_design_steps(drafted, _use_case(["communities"], ["women", "events"]), schema)
+    assert both.projection.onto is None and both.ranked_within is None
