@@ -141,7 +141,12 @@ class LocalEngine:
         """Name the leader of each listed group: `template.ranked_within` inside the group."""
         assert output.graph is not None and output.membership is not None
         method = get_method(str(template.ranked_within))
-        parameters = method.validate(_weighted(method, {}, output.graph))
+        # Members are ranked by the weight the groups were found with (the shared-neighbour
+        # count of a projection, or the question's weight), when the ranking reads one.
+        weight = output.parameters.get("weight_attribute")
+        parameters = method.validate(
+            {"weight_attribute": weight} if weight and method.parameter("weight_attribute") else {}
+        )
         leaders = group_leaders(
             data,
             output.graph,

@@ -176,11 +176,7 @@ def _kept_apart(plan: Plan, use_case: UseCase, topology: SchemaTopology) -> Plan
     if edges == plan.edges or not edges:
         return plan
     apart = [e for e in plan.edges if e not in edges]
-    vertices = [
-        v
-        for v in plan.vertices
-        if any(v in topology.endpoints(e) for e in edges) or (v in focus and not edges)
-    ]
+    vertices = [v for v in plan.vertices if any(v in topology.endpoints(e) for e in edges)]
     kept_apart = (
         f"{join_names(apart)} {'means' if len(apart) == 1 else 'mean'} something else and "
         f"{'is' if len(apart) == 1 else 'are'} kept apart, since the question does not join "
@@ -223,8 +219,8 @@ def _ranked_within(use_case: UseCase, method: Method, weighted: bool) -> Method 
 
     The use case's further intents (after its grouping intent) are asked *within* each group:
     "who leads each" is importance within communities. The method is the default of that
-    intent's rule; on a weighted graph (a two-mode projection) one that reads weights, when the
-    default ignores them.
+    intent's rule; on a weighted graph (a two-mode projection, or groups found by a weight) one
+    that reads weights, when the default ignores them.
     """
     if method.kind != "grouping":
         return None
@@ -472,7 +468,8 @@ def design_templates_with_failures(
             plan = _kept_apart(plan, use_case_known, topology)
             method = get_method(plan.algorithm)
             onto, projected = _two_mode(plan, method, use_case_known, topology)
-            ranking = _ranked_within(use_case_known, method, weighted=onto is not None)
+            weighted = onto is not None or bool(plan.parameters.get("weight_attribute"))
+            ranking = _ranked_within(use_case_known, method, weighted=weighted)
             led = (
                 f" The leader of each group is its member with the highest "
                 f"{ranking.long_name} inside the group."
@@ -570,7 +567,8 @@ def with_design_steps(
         composed = use_case.model_copy(
             update={"intents": list(template.intents) or vocabulary_intents(use_case)}
         )
-        ranking = _ranked_within(composed, method, weighted=onto is not None)
+        weighted = onto is not None or bool(template.parameters.get("weight_attribute"))
+        ranking = _ranked_within(composed, method, weighted=weighted)
         if ranking is not None:
             update["ranked_within"] = ranking.name
     if not update:
