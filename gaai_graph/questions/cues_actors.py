@@ -15,11 +15,32 @@ ACTOR_CUES: tuple[Cue, ...] = (
         1.0,
     ),
     words("importance", "leader leadership lead chief boss head power dominate clout sway", 1.0),
+    words(
+        "importance",
+        "ringleader kingpin linchpin lynchpin mastermind figurehead protagonist heroine mainstay "
+        "vip bigwig",
+        1.0,
+    ),
+    cue("importance", "run|steal|call|pull|rule the show|shot|string|tune|roost", 1.5, gap=1),
+    cue("importance", "crown jewel", 1.4, gap=0),
+    cue("importance", "go to @ACTOR|person|guy|people|expert|one", 1.3, gap=0),
+    cue("importance", "word of mouth", 1.4, gap=0),
+    cue("importance", "spread|carry word|news|message", 1.0, gap=1),
+    cue("importance", "best|ideal|right target|seed|ambassador", 0.8, gap=1),
+    words("importance", "campaign ambassador advocate", 0.5),
+    # "if we could only call five people": a budget of a few entities asks for the top ones
+    cue("importance", "only|just @SELECT|#", 0.6, gap=1),
+    cue("importance", "only|just #", 1.2, gap=2),
     cue("importance", "who lead|matter|dominate|count", 1.6, gap=1),
     cue(
         "importance", "carry|hold|have|wield most|more|much weight|sway|clout|say|power", 1.5, gap=2
     ),
-    cue("importance", "key|main|top|big|star|major|heavy @ACTOR|hitter|gun|shot|wheel", 1.4, gap=1),
+    cue(
+        "importance",
+        "key|main|top|big|star|major|heavy @ACTOR|hitter|gun|shot|wheel|cheese|fish|dog|banana",
+        1.4,
+        gap=1,
+    ),
     cue("importance", "carry|spread|reach|travel furthest|farthest|widest|far|wide", 1.3, gap=1),
     cue("importance", "matter|count most|more", 1.5, gap=1),
     words("importance", "matter", 0.9),
@@ -98,7 +119,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("communities", "same @GROUP|bucket|category|class|camp", 1.3, gap=1),
     cue(
         "communities",
-        "split|divide|partition|break|carve|organise|organize|sort|cluster|group into @GROUP|@AREA",
+        "split|divide|partition|break|carve|organise|organize|sort|cluster|group|fall "
+        "into @GROUP|@AREA",
         2.0,
         gap=3,
     ),
@@ -150,7 +172,22 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=3,
     ),
     cue("brokers", "from one|a @GROUP|@AREA to another|other", 1.4, gap=2),
-    cue("brokers", "link|connector|bridge|connection|intermediary|middle between", 1.6, gap=1),
+    cue("brokers", "link|connector|bridge|connection|intermediary|middle between", 1.6, gap=0),
+    cue(
+        "brokers",
+        "keep|hold|tie|bring|get two|both|@GROUP|side|@AREA "
+        "talk|talking|together|touch|connect|connected|speak|speaking|communicate",
+        1.7,
+        gap=3,
+    ),
+    cue(
+        "brokers",
+        "most|many|all|every|much path|route|journey|trip|traffic|flow|message|call|transfer|"
+        "passenger|patient|money|referral|information pass|go|run|flow|travel|route through|via",
+        1.8,
+        gap=2,
+        method="betweenness",
+    ),
     words("brokers", "middle", 0.6),
     cue(
         "brokers",
@@ -177,6 +214,14 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("collectors", "@RECEIVE @MANY", 1.5, gap=6),
     cue("collectors", "@MANY @SENDER|sender|source|payer|customer|account", 0.6, gap=2),
     cue("collectors", "fan in", 1.6, gap=0),
+    # verb frames: what comes *in from* many others is collected
+    cue("collectors", "in from @MANY", 1.6, gap=2),
+    cue(
+        "collectors",
+        "assemble|build|make|compose|draw|buy|order|come|arrive|flow|pour|=sourced from @MANY",
+        1.2,
+        gap=3,
+    ),
     cue("collectors", "@MANY @RECEIVE|receive", 1.1, gap=4),
     cue("collectors", "from @MANY", 0.8, gap=1),
     words("collectors", "collector recipient receiver beneficiary payee sink aggregator", 1.0),
@@ -187,6 +232,15 @@ ACTOR_CUES: tuple[Cue, ...] = (
     # ---------------------------------------------------------------- distributors
     cue("distributors", "@SEND @MANY", 1.5, gap=5),
     cue("distributors", "fan|spread out", 1.6, gap=2),
+    # verb frames: what goes *out to* or is split *across* many others is distributed
+    cue("distributors", "out to|into|across|among @MANY", 1.6, gap=2),
+    cue(
+        "distributors",
+        "split|splitting|spread|divide|scatter|spray|fan|disperse across|among|over|between @MANY",
+        1.5,
+        gap=3,
+    ),
+    cue("distributors", "=ring|=rings|=ringing @MANY", 1.5, gap=0),
     cue("distributors", "number|many|distinct|different @SEND", 1.3, gap=4),
     cue("distributors", "pay out", 1.2, gap=0),
     cue("distributors", "to @MANY", 0.8, gap=1),
@@ -218,6 +272,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue("cycles", "back to origin|originator|sender|source|start|beginning|where", 1.5, gap=2),
     cue("cycles", "back and forth", 1.2, gap=0),
+    cue("cycles", "back again", 1.5, gap=1),
     cue("cycles", "start|begin end|finish same|where", 2.0, gap=4),
     cue("cycles", "make|go|move|run|come|travel circle|loop|round", 1.6, gap=2),
     cue(

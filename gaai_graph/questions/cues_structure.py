@@ -14,7 +14,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
         "dependencies",
         "sole|single|only|one|unique|exclusive @PROVIDER",
         2.0,
-        gap=2,
+        gap=1,
         method="sole_dependency",
     ),
     cue("dependencies", "single|sole source|sourced", 2.0, gap=1, method="sole_dependency"),
@@ -27,7 +27,21 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
         gap=4,
         method="removal_impact",
     ),
-    cue("dependencies", "if|when|without @FAILVERB", 0.9, gap=4, method="removal_impact"),
+    cue("dependencies", "if|when|without @FAILVERB", 0.9, gap=5, method="removal_impact"),
+    cue(
+        "dependencies",
+        "no longer build|make|produce|supply|deliver|ship|assemble|serve|sell|run",
+        1.6,
+        gap=1,
+        method="removal_impact",
+    ),
+    cue(
+        "dependencies",
+        "unable|cannot|cant|couldnt build|make|produce|supply|deliver|ship|assemble",
+        1.4,
+        gap=2,
+        method="removal_impact",
+    ),
     words("dependencies", "fail failure outage disrupt disruption shortage", 0.8),
     cue("dependencies", "critical|essential|key|vital|crucial|strategic @DEPNOUN", 1.4, gap=1),
     cue("dependencies", "critical|essential|key|vital|crucial|strategic @PROVIDER", 1.2, gap=1),
@@ -74,12 +88,12 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("similarity", "identical", 0.8),
     cue(
         "similarity",
-        "same|identical|similar|common|shared peer|neighbour|neighbor|contact|friend|connection|"
-        "law|profile|pattern|customer|supplier|colleague|partner|reference|citation|item|product|"
-        "interest|tag|keyword|event|follower",
+        "same|identical|similar|common|shared|overlapping @PARTNER|law|profile|pattern",
         1.4,
         gap=2,
     ),
+    cue("similarity", "stand|fill in for", 1.5, gap=1),
+    cue("similarity", "substitute|replace|swap each|one other|another|for", 1.3, gap=2),
     cue("similarity", "most like", 1.0, gap=0),
     words("similarity", "jaccard", 1.5, method="jaccard"),
     words("similarity", "cosine", 1.5, method="cosine"),
@@ -111,6 +125,20 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("link_prediction", "not yet @LINKNOUN|connect|linked|connected", 1.5, gap=1),
     cue("link_prediction", "may|might know", 1.2, gap=1),
+    cue("link_prediction", "@NEG yet", 1.0, gap=5),
+    cue(
+        "link_prediction",
+        "@SEND|meet|connect|link|talk|work|trade|buy|marry|befriend first time",
+        1.6,
+        gap=4,
+    ),
+    cue("link_prediction", "likely|probably|expected|going start|begin", 1.4, gap=2),
+    cue(
+        "link_prediction",
+        "likely|probable|possible|candidate|potential new|direct|future @LINKNOUN",
+        1.8,
+        gap=3,
+    ),
     cue("link_prediction", "recommend to|for", 1.2, gap=3, method="adamic_adar"),
     cue("link_prediction", "@LINKNOUN missing|absent|lacking|expected", 1.6, gap=2),
     cue("link_prediction", "likely|probably|expected next|soon|future|later", 1.6, gap=6),
@@ -156,6 +184,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("paths", "@MOVE from", 1.0, gap=3),
     cue("paths", "@MOVE from to", 1.6, gap=4),
     cue("paths", "degree of separation", 2.0, gap=1),
+    cue("paths", "how many|much kilometre|kilometer|km|mile|metre|meter|stop|hop|minute", 1.3, gap=1),
     cue("paths", "within # @HOPUNIT", 1.6, gap=1, method="reachability"),
     cue("paths", "# @HOPUNIT away|from|of", 1.2, gap=1, method="reachability"),
     words("paths", "reachable reachability", 1.5, method="reachability"),
@@ -170,6 +199,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
         method="shortest_path",
     ),
     cue("paths", "@DISTUNIT separate|apart|away|between", 1.5, gap=2),
+    cue("paths", "@EDGEUNIT separate|apart|away", 1.5, gap=0),
     cue(
         "paths",
         "minimum|minimal|least|cheapest|smallest total length|cost|track|cable|wire|road|line",
@@ -295,6 +325,13 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("connectivity", "robust robustness", 0.6),
     words("connectivity", "=bridges", 1.0, method="bridges"),
     cue("connectivity", "no|without|lose|lost way|route|path|connection|access", 1.4, gap=1),
+    cue(
+        "connectivity",
+        "@NEG @CONNECTVERB|reach|touch|talk|call|link to|with "
+        "rest|=others|anyone|everyone|anybody|everybody|world",
+        1.6,
+        gap=3,
+    ),
     # ---------------------------------------------------------------- cohesion
     words("cohesion", "cohesion cohesive cohesiveness solidarity knit", 1.5),
     cue(
@@ -304,7 +341,15 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     words("cohesion", "dense density densely interconnected embeddedness embedded", 1.2),
-    words("cohesion", "interwoven intertwined entangled interlinked tangled", 1.2),
+    words("cohesion", "interwoven intertwined entangled interlinked tangled mesh meshed", 1.2),
+    cue(
+        "cohesion",
+        "neighbour|neighbor|neighbouring|friend|contact|partner|colleague "
+        "also|too|themselves|mutually",
+        1.2,
+        gap=3,
+        method="clustering",
+    ),
     cue("cohesion", "dense|densest|inner|hard|tight core", 2.0, gap=1, method="kcore"),
     cue("cohesion", "k core|cores", 2.0, gap=0, method="kcore"),
     words("cohesion", "kcore coreness degeneracy", 1.5, method="kcore"),
@@ -329,12 +374,20 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "change",
-        "last|previous|prior|earlier run|month|week|quarter|year|snapshot|time|period",
+        "last|previous|prior|earlier run|month|week|quarter|year|snapshot|time|period|scan|"
+        "version|load|release|timetable|update|extract|audit|export|report|analysis",
         1.0,
         gap=1,
     ),
     cue("change", "month|year|week|quarter|day over|on month|year|week|quarter|day", 1.5, gap=0),
     cue("change", "before and after", 1.2, gap=0),
+    cue(
+        "change",
+        "different|differ|difference|diff|change from|since|than|compared "
+        "last|previous|earlier|prior|before",
+        1.5,
+        gap=2,
+    ),
     words("change", "new", 0.3),
     # ---------------------------------------------------------------- colouring
     words("colouring", "colour color colouring coloring chromatic", 1.5, method="greedy_colouring"),

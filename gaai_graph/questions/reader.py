@@ -46,6 +46,7 @@ _WH = word_set(
     "rank list show give find tell name identify pick highlight say explain"
 )
 _EACH = CLASSES["EACH"]
+_RECIPROCAL = word_set("other another")
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
@@ -212,9 +213,16 @@ def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, 
     """(outer, inner) when one intent is asked *per* group of another.
 
     "The leader of each community": an each/every/per word right before a word of the outer
-    intent's cues.
+    intent's cues. "The communities and the lead clinician in each", "who heads each one": an
+    each-word that names no group itself refers to the groups the clause asks for. "Each
+    other" is reciprocal, not distributive.
     """
-    each_positions = [i for i, token in enumerate(tokens) if token.lemma in _EACH]
+    each_positions = [
+        i
+        for i, token in enumerate(tokens)
+        if token.lemma in _EACH
+        and not (i + 1 < len(tokens) and tokens[i + 1].lemma in _RECIPROCAL)
+    ]
     if not each_positions or len(best) < 2:
         return None
     for outer in best:
@@ -223,6 +231,10 @@ def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, 
             inner = next((s for s in best if s is not outer), None)
             if inner is not None:
                 return outer, inner
+    groups = next((s for s in best if s.intent == "communities"), None)
+    inner = next((s for s in best if s.intent != "communities"), None)
+    if groups is not None and inner is not None:
+        return groups, inner
     return None
 
 

@@ -7,7 +7,7 @@ collections extend `IDENT` at read time (see `graph_terms`).
 
 from __future__ import annotations
 
-__all__ = ["CLASSES"]
+__all__ = ["CLASSES", "SURFACE_CLASSES"]
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -23,11 +23,12 @@ CLASSES: dict[str, frozenset[str]] = {
     ),
     "RECEIVE": _word_set(
         "receive collect get gather accumulate take accept incoming inbound inflow pool "
-        "absorb attract funnel obtain deposit credit"
+        "absorb attract funnel obtain deposit credit land draw"
     ),
     "SEND": _word_set(
         "send pay distribute disperse disburse outgoing outbound outflow scatter dispatch "
-        "wire give spray push call refer message email text contact deliver ship spread"
+        "wire give spray push call refer message email text contact deliver ship spread "
+        "supply provide sell dial phone forward transmit"
     ),
     "RECEIVER": _word_set(
         "recipient receiver beneficiary payee collector sink aggregator consolidator"
@@ -35,8 +36,22 @@ CLASSES: dict[str, frozenset[str]] = {
     "SENDER": _word_set("sender payer spender giver distributor disburser disperser"),
     "IDENT": _word_set(
         "device phone telephone mobile email mail address ip card ssn identifier id "
-        "credential login cookie fingerprint passport iban sim imei contact browser "
+        "credential login cookie fingerprint passport iban sim imei browser "
         "identity computer laptop hardware terminal"
+    ),
+    "PARTNER": _word_set(
+        "peer neighbour neighbor contact friend connection counterparty counterpart colleague "
+        "partner customer client supplier vendor buyer seller people person reference citation "
+        "item product interest tag keyword event follower acquaintance"
+    ),
+    "NEG": _word_set(
+        "not no never dont doesnt didnt cant cannot wont isnt arent wasnt werent havent hasnt "
+        "hadnt nobody none nothing"
+    ),
+    "EDGEUNIT": frozenset(),
+    "SELECT": _word_set(
+        "call visit interview staff keep monitor watch investigate audit protect inspect "
+        "check target contact invite fund pick choose afford"
     ),
     "SHARE": _word_set("share same common reuse joint identical"),
     "GROUP": _word_set(
@@ -54,7 +69,8 @@ CLASSES: dict[str, frozenset[str]] = {
     ),
     "ACTOR": _word_set(
         "player actor figure account node member person people station entity individual "
-        "customer user character family vertex"
+        "customer user character family vertex caller doctor clinician host machine server "
+        "supplier vendor seller shopper subscriber"
     ),
     "CONNECTVERB": _word_set("connect link join bridge span tie unite"),
     "LINKNOUN": _word_set(
@@ -79,3 +95,6 @@ CLASSES: dict[str, frozenset[str]] = {
     ),
 }
 """Word classes, by name (referred to as `@NAME` in cue patterns)."""
+
+SURFACE_CLASSES: frozenset[str] = frozenset({"NEG"})
+"""Classes matched as written, not lemmatised: "don't" is read "dont", whose lemma is "do"."""
