@@ -52,7 +52,17 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     words("importance", "hub popular popularity", 1.0),
-    words("importance", "celebrity heavyweight vip", 0.9),
+    words("importance", "celebrity heavyweight valuable", 1.0),
+    cue("importance", "heart|centre|center|nucleus|hub of", 1.4, gap=0),
+    cue("importance", "in charge|command|control", 1.3, gap=0),
+    cue("importance", "star of|among|in", 1.1, gap=1),
+    cue(
+        "importance",
+        "handle|see|carry|serve most|more|much|lot traffic|passenger|visitor|volume|business",
+        1.4,
+        gap=2,
+    ),
+    cue("importance", "budget|afford|resource|capacity|room|time for|to few|handful|#|couple", 1.2, gap=2),
     words("importance", "key critical vital crucial essential significant backbone", 0.5),
     cue("importance", "greatest|widest|most reach", 1.2, gap=1),
     words("importance", "rank ranking player star", 0.5),
@@ -122,7 +132,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
         "split|divide|partition|break|carve|organise|organize|sort|cluster|group|fall "
         "into @GROUP|@AREA",
         2.0,
-        gap=3,
+        gap=5,
     ),
     words("communities", "louvain", 1.5, method="louvain"),
     words("communities", "leiden", 1.5, method="leiden"),
@@ -216,6 +226,16 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("collectors", "fan in", 1.6, gap=0),
     # verb frames: what comes *in from* many others is collected
     cue("collectors", "in from @MANY", 1.6, gap=2),
+    cue("collectors", "from all|every over|direction|side|corner|quarter", 1.6, gap=0),
+    cue("collectors", "from everywhere|anywhere", 1.2, gap=0),
+    cue("collectors", "count|counting|number|by @MANY @SENDER", 1.4, gap=2),
+    cue(
+        "collectors",
+        "most|frequently|often =referred|=called|=contacted|=paid|=messaged|=emailed|=phoned|"
+        "=dialled|=dialed",
+        1.3,
+        gap=1,
+    ),
     cue(
         "collectors",
         "assemble|build|make|compose|draw|buy|order|come|arrive|flow|pour|=sourced from @MANY",
@@ -241,6 +261,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=3,
     ),
     cue("distributors", "=ring|=rings|=ringing @MANY", 1.5, gap=0),
+    cue("distributors", "in|to every|all direction", 1.3, gap=1),
+    cue("distributors", "@SEND out", 0.8, gap=2),
     cue("distributors", "number|many|distinct|different @SEND", 1.3, gap=4),
     cue("distributors", "pay out", 1.2, gap=0),
     cue("distributors", "to @MANY", 0.8, gap=1),
@@ -265,7 +287,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("cycles", "wash trade|trading", 1.5, gap=0, method="short_cycles"),
     cue(
         "cycles",
-        "come|go|flow|return|end|cycle|make|send|loop|move|find|pay|wire|transfer back",
+        "come|go|flow|return|end|cycle|make|send|loop|move|find|pay|wire|transfer back|home",
         1.5,
         gap=3,
         method="short_cycles",
@@ -283,8 +305,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "cycles",
-        "return|flow|go|come|end to|at origin|originator|originating|sender|source|start|initial|"
-        "payer|owner|beginning",
+        "return|flow|go|come|end|home to|at origin|originator|originating|sender|source|start|"
+        "initial|payer|owner|beginning|first|original",
         1.5,
         gap=2,
     ),
@@ -298,6 +320,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("shared_identifiers", "link|connect|tie|tied|linked through|via|by @IDENT", 1.8, gap=3),
     cue("shared_identifiers", "synthetic identity", 1.5, gap=0),
     cue("shared_identifiers", "one|single|same @IDENT", 1.5, gap=1),
+    cue("shared_identifiers", "@IDENT across|among|between|on|in|for @MANY", 1.5, gap=4),
     cue(
         "shared_identifiers",
         "@IDENT use|share|link|connect|tie|associate|register|attach @MANY",

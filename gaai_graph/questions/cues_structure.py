@@ -27,7 +27,15 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
         gap=4,
         method="removal_impact",
     ),
-    cue("dependencies", "if|when|without @FAILVERB", 0.9, gap=5, method="removal_impact"),
+    cue("dependencies", "if|when|without @FAILVERB", 1.1, gap=5, method="removal_impact"),
+    cue(
+        "dependencies",
+        "go|went|gone|going under|bust|bankrupt|broke|dark|offline|away|missing",
+        1.2,
+        gap=0,
+        method="removal_impact",
+    ),
+    cue("dependencies", "afford|bear|risk lose|losing", 1.6, gap=2, method="removal_impact"),
     cue(
         "dependencies",
         "no longer build|make|produce|supply|deliver|ship|assemble|serve|sell|run",
@@ -80,11 +88,14 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("similarity", "behave|act|buy|shop like", 1.4, gap=1),
     cue(
         "similarity",
-        "near|nearly|almost|practically|virtually|essentially identical|same|alike|equal",
+        "near|nearly|almost|practically|virtually|essentially|basically|pretty|much|roughly|"
+        "largely identical|same|alike|equal",
         1.6,
         gap=1,
     ),
     words("similarity", "interchangeable substitutable swappable replaceable", 1.5),
+    words("similarity", "doppelganger doppelgaenger clone copycat lookalikes", 1.5),
+    cue("similarity", "mirror|copy|mimic|echo|resemble each|one other|another", 1.5, gap=1),
     words("similarity", "identical", 0.8),
     cue(
         "similarity",
@@ -92,6 +103,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
         1.4,
         gap=2,
     ),
+    cue("similarity", "to|with|by|from same @PARTNER", 1.8, gap=1),
     cue("similarity", "stand|fill in for", 1.5, gap=1),
     cue("similarity", "substitute|replace|swap each|one other|another|for", 1.3, gap=2),
     cue("similarity", "most like", 1.0, gap=0),
@@ -164,6 +176,20 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("link_prediction", "introduce introduction matchmaking", 0.8),
     # ---------------------------------------------------------------- paths
     words("paths", "path route journey itinerary", 1.5, method="shortest_path"),
+    cue(
+        "paths",
+        "trace|follow|retrace link|connection|path|route|chain|trail between|from|to|of",
+        1.8,
+        gap=2,
+        method="shortest_path",
+    ),
+    cue(
+        "paths",
+        "chain|path|route|sequence|series link|linking|connect|connecting|join|joining",
+        1.4,
+        gap=3,
+        method="shortest_path",
+    ),
     cue(
         "paths",
         "alternative|alternate|backup|other|next|second @ROUTE|option",
@@ -275,6 +301,13 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("connectivity", "fall|come|break apart", 1.5, gap=1),
     cue("connectivity", "hold|stick|hang together", 1.0, gap=1),
     cue("connectivity", "one piece", 1.5, gap=1, method="is_connected"),
+    cue(
+        "connectivity",
+        "there path|route|way|connection between|from|to every|all|any|each",
+        2.0,
+        gap=2,
+        method="is_connected",
+    ),
     cue("connectivity", "every|all|any|each pair", 1.4, gap=2, method="is_connected"),
     cue(
         "connectivity",

@@ -47,6 +47,7 @@ _WH = word_set(
 )
 _EACH = CLASSES["EACH"]
 _RECIPROCAL = word_set("other another")
+_POSSESSIVE = word_set("their its")
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
@@ -210,12 +211,12 @@ def _methods(scores: dict[str, IntentScore], first: str) -> list[str]:
 
 
 def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, IntentScore] | None:
-    """(outer, inner) when one intent is asked *per* group of another.
+    """(communities, inner) when the clause asks for something *per* group.
 
-    "The leader of each community": an each/every/per word right before a word of the outer
-    intent's cues. "The communities and the lead clinician in each", "who heads each one": an
-    each-word that names no group itself refers to the groups the clause asks for. "Each
-    other" is reciprocal, not distributive.
+    "The leader of each community", "the communities and the lead clinician in each", "the
+    clusters and their most important station": a group intent, another intent and an
+    each/every/per word or a possessive in one clause. "Each other" is reciprocal, not
+    distributive, and "every pair" scopes nothing unless groups are asked for.
     """
     each_positions = [
         i
@@ -223,19 +224,12 @@ def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, 
         if token.lemma in _EACH
         and not (i + 1 < len(tokens) and tokens[i + 1].lemma in _RECIPROCAL)
     ]
-    if not each_positions or len(best) < 2:
-        return None
-    for outer in best:
-        positions = outer.tokens  # positions in `tokens`, as scored
-        if any(0 < p - e <= 3 for e in each_positions for p in positions):
-            inner = next((s for s in best if s is not outer), None)
-            if inner is not None:
-                return outer, inner
+    possessive = any(token.lemma in _POSSESSIVE for token in tokens)
     groups = next((s for s in best if s.intent == "communities"), None)
     inner = next((s for s in best if s.intent != "communities"), None)
-    if groups is not None and inner is not None:
-        return groups, inner
-    return None
+    if groups is None or inner is None or not (each_positions or possessive):
+        return None
+    return groups, inner
 
 
 def read_question(

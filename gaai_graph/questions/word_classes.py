@@ -28,12 +28,15 @@ CLASSES: dict[str, frozenset[str]] = {
     "SEND": _word_set(
         "send pay distribute disperse disburse outgoing outbound outflow scatter dispatch "
         "wire give spray push call refer message email text contact deliver ship spread "
-        "supply provide sell dial phone forward transmit"
+        "supply provide sell dial forward transmit"
     ),
     "RECEIVER": _word_set(
-        "recipient receiver beneficiary payee collector sink aggregator consolidator"
+        "recipient receiver beneficiary payee collector sink aggregator consolidator callee"
     ),
-    "SENDER": _word_set("sender payer spender giver distributor disburser disperser"),
+    "SENDER": _word_set(
+        "sender payer spender giver distributor disburser disperser caller dialler dialer referrer "
+        "originator remitter"
+    ),
     "IDENT": _word_set(
         "device phone telephone mobile email mail address ip card ssn identifier id "
         "credential login cookie fingerprint passport iban sim imei browser "
@@ -42,7 +45,8 @@ CLASSES: dict[str, frozenset[str]] = {
     "PARTNER": _word_set(
         "peer neighbour neighbor contact friend connection counterparty counterpart colleague "
         "partner customer client supplier vendor buyer seller people person reference citation "
-        "item product interest tag keyword event follower acquaintance"
+        "item product interest tag keyword event follower acquaintance machine host server station "
+        "account member user character subscriber doctor clinician"
     ),
     "NEG": _word_set(
         "not no never dont doesnt didnt cant cannot wont isnt arent wasnt werent havent hasnt "
