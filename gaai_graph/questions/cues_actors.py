@@ -63,14 +63,39 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("importance", "budget|afford|resource|capacity|room|time for|to few|handful|#|couple", 1.2, gap=2),
-    words("importance", "key critical vital crucial essential significant backbone", 0.5),
+    words("importance", "key critical vital crucial essential significant", 0.5),
+    cue(
+        "importance",
+        "most|more|highly|very|best|well key|critical|vital|crucial|essential|significant|"
+        "relevant|notable|famous|known|senior|strategic|valuable",
+        1.3,
+        gap=1,
+    ),
+    words(
+        "importance",
+        "pillar cornerstone backbone anchor elite prioritise prioritize standing stature "
+        "reputation focal indispensable irreplaceable",
+        1.0,
+    ),
+    cue("importance", "sought after", 1.4, gap=0),
+    cue("importance", "in|high demand", 1.2, gap=0),
+    cue(
+        "importance",
+        "large|largest|big|biggest|wide|widest circle|network|following|audience "
+        "friend|contact|acquaintance|follower|connection",
+        1.5,
+        gap=2,
+    ),
+    cue("importance", "mover and shaker", 1.5, gap=0),
+    cue("importance", "@SELECT|talk|speak|focus|start|approach first", 1.1, gap=2),
     cue("importance", "greatest|widest|most reach", 1.2, gap=1),
     words("importance", "rank ranking player star", 0.5),
     words("importance", "top", 1.0),
     cue("importance", "best|top sell|seller|selling", 1.5, gap=1),
     cue(
         "importance",
-        "big|large|busy|main|major|principal|chief @ACTOR|hub|interchange|centre|center|airport",
+        "big|large|busy|main|major|principal|chief|leading|foremost|premier|primary|strong|"
+        "dominant|prime @ACTOR|hub|interchange|centre|center|airport",
         1.2,
         gap=1,
         method="degree",
@@ -108,7 +133,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     words("importance", "degree", 1.0, method="degree"),
     cue(
         "importance",
-        "most|many connection|neighbour|neighbor|link|contact|friend",
+        "most|many connection|neighbour|neighbor|link|contact|friend|@EDGE",
         1.2,
         gap=2,
         method="degree",
@@ -214,6 +239,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
         method="betweenness",
     ),
     cue("brokers", "bridge|bridging between|across|gap", 1.6, gap=2),
+    # "the clusters, and which accounts sit between them": the groups of the clause before
+    cue("brokers", "@CONNECTVERB|between|across them|both|those", 1.2, gap=1),
     words("brokers", "=bridging connector", 1.2),
     words("brokers", "bridge", 0.8),
     cue("brokers", "control|pass|go|flow through", 0.8, gap=3),
@@ -295,6 +322,9 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("cycles", "back to origin|originator|sender|source|start|beginning|where", 1.5, gap=2),
     cue("cycles", "back and forth", 1.2, gap=0),
     cue("cycles", "back again", 1.5, gap=1),
+    cue("cycles", "closed circle|loop|chain|path|walk|ring|circuit", 1.8, gap=1),
+    cue("cycles", "circle|loop back", 1.5, gap=1),
+    cue("cycles", "back|return|home to|at same|first|original|initial", 1.8, gap=2),
     cue("cycles", "start|begin end|finish same|where", 2.0, gap=4),
     cue("cycles", "make|go|move|run|come|travel circle|loop|round", 1.6, gap=2),
     cue(
@@ -317,7 +347,19 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("shared_identifiers", "@SHARE @IDENT", 2.0, gap=4, method="shared_identifiers"),
     cue("shared_identifiers", "@IDENT share|reuse", 2.0, gap=3, method="shared_identifiers"),
     cue("shared_identifiers", "@IDENT in common", 2.0, gap=1, method="shared_identifiers"),
-    cue("shared_identifiers", "link|connect|tie|tied|linked through|via|by @IDENT", 1.8, gap=3),
+    cue(
+        "shared_identifiers",
+        "link|connect|tie|tied|linked|join|joined|bind|bound through|via|by @IDENT",
+        1.8,
+        gap=3,
+    ),
+    cue(
+        "shared_identifiers",
+        "@IDENT @MANY user|owner|customer|account|people|person|holder|client",
+        1.5,
+        gap=3,
+    ),
+    cue("shared_identifiers", "each|one other|another @IDENT", 1.5, gap=1),
     cue("shared_identifiers", "synthetic identity", 1.5, gap=0),
     cue("shared_identifiers", "one|single|same @IDENT", 1.5, gap=1),
     cue("shared_identifiers", "@IDENT across|among|between|on|in|for @MANY", 1.5, gap=4),

@@ -93,7 +93,7 @@ class GraphTerms:
 
         Identifier collections are `IDENT` ("shared_device" makes "device" an identifier);
         the other vertex collections are `ACTOR` and `PARTNER` ("the key stations", "the same
-        families"); the content words of edge collections are `EDGEUNIT`, steps a distance is counted in
+        families"); the content words of edge collections are `EDGE`, steps a distance is counted in
         ("how many marriages separate", "three calls apart").
         """
         return self.class_extensions
@@ -182,6 +182,6 @@ def graph_terms(schema: GraphSchema) -> GraphTerms:
         "IDENT": terms.identifier_words,
         "ACTOR": entities,
         "PARTNER": entities,
-        "EDGEUNIT": edge_words,
+        "EDGE": edge_words,
     }
     return terms

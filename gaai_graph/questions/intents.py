@@ -92,12 +92,14 @@ def score_intents(tokens: list[Token], terms: GraphTerms | None = None) -> dict[
         positions = _find(cue, tokens, used, graph_words)
         if positions is None:
             continue
+        evidence = scores.setdefault(cue.intent, IntentScore(cue.intent))
+        if len(positions) == 1 and positions[0] in evidence.tokens:
+            continue  # a word votes once for an intent ("connected" is not two cues)
         weight = cue.weight
         if len(positions) == 1 and tokens[positions[0]].lemma in collection_words:
             weight *= COLLECTION_WORD_FACTOR
         if len(positions) > 1:
             used.update(positions)
-        evidence = scores.setdefault(cue.intent, IntentScore(cue.intent))
         evidence.score += weight
         evidence.cues.append(" ".join(tokens[p].text for p in positions))
         evidence.tokens.update(positions)
@@ -105,7 +107,7 @@ def score_intents(tokens: list[Token], terms: GraphTerms | None = None) -> dict[
             evidence.methods.append((weight, cue.method))
     if terms is not None:
         _apply_graph_context(scores, tokens, terms)
-    return scores
+    return {intent: evidence for intent, evidence in scores.items() if evidence.score > 0}
 
 
 def _apply_graph_context(

@@ -210,6 +210,21 @@ def _methods(scores: dict[str, IntentScore], first: str) -> list[str]:
     return list(dict.fromkeys(method for _, method in [*own, *others]))
 
 
+def _each_positions(tokens: list[Token]) -> list[int]:
+    """Positions of each/every/per words that distribute ("each group"), not "each other"."""
+    return [
+        i
+        for i, token in enumerate(tokens)
+        if token.lemma in _EACH
+        and not (i + 1 < len(tokens) and tokens[i + 1].lemma in _RECIPROCAL)
+    ]
+
+
+def _distributive(tokens: list[Token]) -> bool:
+    """Whether a clause asks its thing per item of the clause before ("and who leads each")."""
+    return bool(_each_positions(tokens))
+
+
 def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, IntentScore] | None:
     """(communities, inner) when the clause asks for something *per* group.
 
@@ -218,12 +233,7 @@ def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, 
     each/every/per word or a possessive in one clause. "Each other" is reciprocal, not
     distributive, and "every pair" scopes nothing unless groups are asked for.
     """
-    each_positions = [
-        i
-        for i, token in enumerate(tokens)
-        if token.lemma in _EACH
-        and not (i + 1 < len(tokens) and tokens[i + 1].lemma in _RECIPROCAL)
-    ]
+    each_positions = _each_positions(tokens)
     possessive = any(token.lemma in _POSSESSIVE for token in tokens)
     groups = next((s for s in best if s.intent == "communities"), None)
     inner = next((s for s in best if s.intent != "communities"), None)
@@ -292,7 +302,7 @@ def read_question(
             within: QuestionIntent | None = None
             if scoped:
                 within = scoped[0].intent if position == 1 else None
-            elif readings and any(t.lemma in _EACH for t in cue_tokens):
+            elif readings and _distributive(cue_tokens):
                 within = readings[-1].intent
             same = next(
                 (

@@ -52,7 +52,7 @@ CLASSES: dict[str, frozenset[str]] = {
         "not no never dont doesnt didnt cant cannot wont isnt arent wasnt werent havent hasnt "
         "hadnt nobody none nothing"
     ),
-    "EDGEUNIT": frozenset(),
+    "EDGE": frozenset(),
     "SELECT": _word_set(
         "call visit interview staff keep monitor watch investigate audit protect inspect "
         "check target contact invite fund pick choose afford"
@@ -84,7 +84,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "MOVE": _word_set("travel go get commute drive ride walk fly move"),
     "FAILVERB": _word_set(
         "fail close remove disappear stop shut lose collapse break down delete bust "
-        "bankrupt insolvent default offline"
+        "bankrupt insolvent default offline leave quit retire resign depart exit"
     ),
     "AREA": _word_set(
         "subnet subnetwork department division unit district region zone area specialty "
