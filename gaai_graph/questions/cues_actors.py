@@ -288,6 +288,10 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=3,
     ),
     cue("distributors", "=ring|=rings|=ringing @MANY", 1.5, gap=0),
+    # "supply" and "provide" are nouns as often as verbs ("supply chain"): the verb reads
+    # only right before its object
+    cue("distributors", "supply|provide|sell the|to @MANY", 1.5, gap=1),
+    cue("distributors", "supply|provide|sell @MANY", 1.5, gap=0),
     cue("distributors", "in|to every|all direction", 1.3, gap=1),
     cue("distributors", "@SEND out", 0.8, gap=2),
     cue("distributors", "number|many|distinct|different @SEND", 1.3, gap=4),

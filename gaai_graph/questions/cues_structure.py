@@ -241,7 +241,6 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("paths", "how be and =related|=connected|=linked|=tied", 1.4, gap=4),
     cue("paths", "within # @HOPUNIT|@DISTUNIT", 1.6, gap=1, method="reachability"),
     cue("paths", "close|closer|near|nearby|adjacent|next to", 1.2, gap=0, method="k_nearest"),
-    words("paths", "neighbourhood neighborhood vicinity", 1.2, method="k_nearest"),
     cue(
         "paths",
         "far|farthest|furthest|remote|distant from|away",

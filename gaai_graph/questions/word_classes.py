@@ -28,7 +28,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "SEND": _word_set(
         "send pay distribute disperse disburse outgoing outbound outflow scatter dispatch "
         "wire give spray push call refer message email text contact deliver ship spread "
-        "supply provide sell dial forward transmit"
+        "dial forward transmit"
     ),
     "RECEIVER": _word_set(
         "recipient receiver beneficiary payee collector sink aggregator consolidator callee"
