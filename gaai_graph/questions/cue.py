@@ -29,8 +29,10 @@ class Cue:
 
 
 def element_classes(pattern: str) -> tuple[frozenset[str], ...]:
-    """The word classes each element of `pattern` names (`"@SHARE the|a @IDENT"` ->
-    ({SHARE}, {}, {IDENT}))."""
+    """The word classes each element of `pattern` names.
+
+    `"@SHARE the|a @IDENT"` -> ({SHARE}, {}, {IDENT}).
+    """
     return tuple(
         frozenset(a[1:] for a in part.split("|") if a.startswith("@")) for part in pattern.split()
     )

@@ -62,7 +62,12 @@ ACTOR_CUES: tuple[Cue, ...] = (
         1.4,
         gap=2,
     ),
-    cue("importance", "budget|afford|resource|capacity|room|time for|to few|handful|#|couple", 1.2, gap=2),
+    cue(
+        "importance",
+        "budget|afford|resource|capacity|room|time for|to few|handful|#|couple",
+        1.2,
+        gap=2,
+    ),
     words("importance", "key critical vital crucial essential significant", 0.5),
     cue(
         "importance",

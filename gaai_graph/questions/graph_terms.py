@@ -3,8 +3,10 @@
 A question about a payments graph says "transfers", "accounts", "amount"; one about a supply
 chain says "supplies", "parts", "critical". Splitting the schema's names into lemmatised words
 lets the reader (a) find which collections and attributes the question names, (b) extend the
-word classes of the lexicon with the graph's identifier collections ("shared_device" makes
-"device" an identifier), and (c) know which words name collections, so "groups" in a graph
+word classes of the lexicon with the graph's own words: identifier collections ("shared_device"
+makes "device" an identifier), entity collections (the "stations" of "the key stations", the
+"families" of "married into the same families") and edge collections (the "marriages" of "how
+many marriages separate"), and (c) know which words name collections, so "groups" in a graph
 with a `groups` collection is the collection, not a request for communities.
 """
 

@@ -215,8 +215,7 @@ def _each_positions(tokens: list[Token]) -> list[int]:
     return [
         i
         for i, token in enumerate(tokens)
-        if token.lemma in _EACH
-        and not (i + 1 < len(tokens) and tokens[i + 1].lemma in _RECIPROCAL)
+        if token.lemma in _EACH and not (i + 1 < len(tokens) and tokens[i + 1].lemma in _RECIPROCAL)
     ]
 
 

@@ -2,7 +2,9 @@
 
 Only a lower-case word that is in no English dictionary (simplemma's) and looks like exactly
 one cue word is corrected, so names ("Pendale") and ordinary words stay as written. The
-comparison is RapidFuzz's normalised edit similarity against the lexicon's own words.
+comparison is RapidFuzz's normalised edit similarity against the lexicon's own words; a word with
+no such match but one swapped pair of letters or one other edit away from a cue word ("singel" ->
+single, by the optimal-string-alignment distance) is read as that word.
 """
 
 from __future__ import annotations
