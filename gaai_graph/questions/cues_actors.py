@@ -83,6 +83,25 @@ ACTOR_CUES: tuple[Cue, ...] = (
         1.0,
     ),
     cue("importance", "sought after", 1.4, gap=0),
+    cue(
+        "importance",
+        "most|more|much|greatest|maximum visibility|coverage|leverage|impact|exposure",
+        1.6,
+        gap=1,
+    ),
+    cue(
+        "importance",
+        "crowd|fan|customer|audience|public|popular favourite|favorite|pleaser|puller",
+        1.4,
+        gap=1,
+    ),
+    words("importance", "favourite favorite", 0.8),
+    cue(
+        "importance",
+        "big|large|main|major|key|central|leading|important|lead role|part|say|presence",
+        1.4,
+        gap=1,
+    ),
     cue("importance", "in|high demand", 1.2, gap=0),
     cue(
         "importance",
@@ -231,7 +250,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     words("brokers", "middle", 0.6),
     cue(
         "brokers",
-        "lie|sit|be|pass on|along|through short|shortest path|route|journey|trip|way",
+        # plural: "on the shortest journeys" is betweenness, "on the shortest trip" one route
+        "lie|sit|be|pass on|along|through short|shortest =paths|=routes|=journeys|=trips|=ways",
         1.6,
         gap=4,
         method="betweenness",
@@ -260,6 +280,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("collectors", "in from @MANY", 1.6, gap=2),
     cue("collectors", "from all|every over|direction|side|corner|quarter", 1.6, gap=0),
     cue("collectors", "from everywhere|anywhere", 1.2, gap=0),
+    cue("collectors", "flow|pour|funnel|drain|go|end into", 0.8, gap=2),
     cue("collectors", "count|counting|number|by @MANY @SENDER", 1.4, gap=2),
     cue(
         "collectors",
@@ -333,6 +354,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("cycles", "back again", 1.5, gap=1),
     cue("cycles", "closed circle|loop|chain|path|walk|ring|circuit", 1.8, gap=1),
     cue("cycles", "circle|loop back", 1.5, gap=1),
+    cue("cycles", "leave|exit return|come", 1.2, gap=6),
     cue("cycles", "back|return|home to|at same|first|original|initial", 1.8, gap=2),
     cue("cycles", "start|begin end|finish same|where", 2.0, gap=4),
     cue("cycles", "make|go|move|run|come|travel circle|loop|round", 1.6, gap=2),

@@ -89,9 +89,9 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue(
         "similarity",
         "near|nearly|almost|practically|virtually|essentially|basically|pretty|much|roughly|"
-        "largely identical|same|alike|equal",
+        "largely identical|same|alike|equal|duplicate|copy|match",
         1.6,
-        gap=1,
+        gap=3,
     ),
     words("similarity", "interchangeable substitutable swappable replaceable", 1.5),
     words("similarity", "doppelganger doppelgaenger clone copycat lookalikes", 1.5),
@@ -107,6 +107,8 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("similarity", "to|with|by|from same @PARTNER", 1.8, gap=1),
     cue("similarity", "stand|fill in for", 1.5, gap=1),
     cue("similarity", "of a kind", 1.4, gap=0),
+    cue("similarity", "all|exactly|just the same", 1.8, gap=0),
+    cue("similarity", "same cloth|mould|mold|ilk|stripe|kind|sort", 1.4, gap=0),
     cue("similarity", "structurally|structural equivalent|similar|equivalence", 1.6, gap=0),
     cue("similarity", "duplicate|copy|clone of each|one other|another", 1.5, gap=2),
     cue(
@@ -159,6 +161,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("link_prediction", "likely|probably|expected|going|will start|begin", 1.4, gap=2),
     cue("link_prediction", "new pair|pairing|couple|match|tie", 1.2, gap=1),
+    cue("link_prediction", "introduce|acquaint|match|pair each|one other|another", 1.5, gap=3),
     cue(
         "link_prediction",
         "suggest|recommend|propose people|person|contact|friend|connection|partner|match|new",

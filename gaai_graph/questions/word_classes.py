@@ -40,7 +40,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "IDENT": _word_set(
         "device phone telephone mobile email mail address ip card ssn identifier id "
         "credential login cookie fingerprint passport iban sim imei browser "
-        "identity computer laptop hardware terminal"
+        "identity computer laptop hardware terminal gadget handset smartphone tablet"
     ),
     "PARTNER": _word_set(
         "peer neighbour neighbor contact friend connection counterparty counterpart colleague "
