@@ -48,6 +48,7 @@ _WH = word_set(
 _EACH = CLASSES["EACH"]
 _RECIPROCAL = word_set("other another")
 _POSSESSIVE = word_set("their its")
+_CONJUNCTIONS = word_set("and then also plus")
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
@@ -220,8 +221,12 @@ def _each_positions(tokens: list[Token]) -> list[int]:
 
 
 def _distributive(tokens: list[Token]) -> bool:
-    """Whether a clause asks its thing per item of the clause before ("and who leads each")."""
-    return bool(_each_positions(tokens))
+    """Whether a clause asks its thing per item of the clause before ("and who leads each").
+
+    "And how important is each?" asks about the items themselves, not within them.
+    """
+    first = next((t.lemma for t in tokens if t.lemma not in _CONJUNCTIONS), "")
+    return bool(_each_positions(tokens)) and first != "how"
 
 
 def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, IntentScore] | None:
@@ -303,6 +308,8 @@ def read_question(
                 within = scoped[0].intent if position == 1 else None
             elif readings and _distributive(cue_tokens):
                 within = readings[-1].intent
+            if within == evidence.intent:
+                within = None  # "the segments, then rank each segment": still one intent
             same = next(
                 (
                     i

@@ -157,3 +157,16 @@ def test_a_swapped_pair_of_letters_is_one_typo(supply_schema):
 )
 def test_new_rules_do_not_steal_other_intents(supply_schema, question, intent):
     assert intents(question, supply_schema) == [intent]
+
+
+def test_how_is_each_asks_about_the_groups_themselves(social_schema):
+    reading = read_question("What are the communities, and how important is each?", social_schema)
+    assert [(r.intent, r.within) for r in reading.intents] == [
+        ("communities", None),
+        ("importance", None),
+    ]
+
+
+def test_each_of_the_same_intent_is_one_reading(social_schema):
+    question = "Split the people into segments, then rank each segment by size."
+    assert intents(question, social_schema) == ["communities"]
