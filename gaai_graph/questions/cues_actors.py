@@ -309,7 +309,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("distributors", "out to|into|across|among @MANY", 1.6, gap=2),
     cue(
         "distributors",
-        "split|splitting|spread|divide|scatter|spray|fan|disperse across|among|over|between @MANY",
+        "split|spread|divide|scatter|spray|fan|disperse across|among|over|between @MANY",
         1.5,
         gap=3,
     ),

@@ -7,6 +7,7 @@ from conftest import attribute, make_schema
 
 from gaai_graph.models import GraphSchema
 from gaai_graph.questions import read_question
+from gaai_graph.questions.text import lemma_of
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +171,14 @@ def test_how_is_each_asks_about_the_groups_themselves(social_schema):
 def test_each_of_the_same_intent_is_one_reading(social_schema):
     question = "Split the people into segments, then rank each segment by size."
     assert intents(question, social_schema) == ["communities"]
+
+
+@pytest.mark.parametrize(
+    ("word", "lemma"), [("splitting", "split"), ("spamming", "spam"), ("setting", "set")]
+)
+def test_doubled_consonant_forms_the_dictionary_misses_are_lemmatised(word, lemma):
+    assert lemma_of(word) == lemma
+
+
+def test_words_with_no_english_stem_stay_as_written():
+    assert lemma_of("pendalling") == "pendalling"
