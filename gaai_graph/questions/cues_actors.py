@@ -96,6 +96,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     words("importance", "favourite favorite", 0.8),
+    words("importance", "bestseller blockbuster", 1.0),
     cue(
         "importance",
         "big|large|main|major|key|central|leading|important|lead role|part|say|presence",
@@ -201,6 +202,15 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("communities", "who with whom", 1.2, gap=4),
+    cue(
+        "communities",
+        "club|organisation|organization|company|party|movement|community|society|family|class|"
+        "team|group|faction|cast split|divide|splinter|fracture",
+        1.4,
+        gap=1,
+    ),
+    # "for each department, who ...": an area asked about one by one is a grouping
+    cue("communities", "each|every|per @GROUP|@AREA", 1.0, gap=1),
     # ---------------------------------------------------------------- brokers
     words(
         "brokers",
@@ -248,6 +258,9 @@ ACTOR_CUES: tuple[Cue, ...] = (
         method="betweenness",
     ),
     words("brokers", "middle", 0.6),
+    cue(
+        "brokers", "transfer|interchange|junction|crossing|connecting point|station|hub", 1.2, gap=0
+    ),
     cue(
         "brokers",
         # plural: "on the shortest journeys" is betweenness, "on the shortest trip" one route

@@ -161,6 +161,8 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("link_prediction", "likely|probably|expected|going|will start|begin", 1.4, gap=2),
     cue("link_prediction", "new pair|pairing|couple|match|tie", 1.2, gap=1),
+    cue("link_prediction", "might|may|likely|probably|will together", 1.2, gap=4),
+    words("link_prediction", "future", 0.5),
     cue("link_prediction", "introduce|acquaint|match|pair each|one other|another", 1.5, gap=3),
     cue(
         "link_prediction",
@@ -340,7 +342,14 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("connectivity", "in|into two|half|piece|part", 1.0, gap=1),
     cue("connectivity", "fall|come|break apart", 1.5, gap=1),
     cue("connectivity", "hold|stick|hang together", 1.0, gap=1),
-    cue("connectivity", "one piece", 1.5, gap=1, method="is_connected"),
+    cue(
+        "connectivity",
+        "one piece|whole|network|graph|component|system|unit",
+        1.5,
+        gap=1,
+        method="is_connected",
+    ),
+    words("connectivity", "loner isolate outsider hermit recluse straggler", 1.3, method="wcc"),
     cue(
         "connectivity",
         "there path|route|way|connection between|from|to every|all|any|each",
@@ -409,7 +418,8 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("cohesion", "cohesion cohesive cohesiveness solidarity knit", 1.5),
     cue(
         "cohesion",
-        "tight|tightly|close|closely|densely|strongly knit|connected|linked|interconnected",
+        "tight|tightly|close|closely|densely|strongly "
+        "knit|connected|linked|interconnected|bound|woven|integrated|coupled|interlocked",
         1.6,
         gap=1,
     ),

@@ -84,11 +84,12 @@ CLASSES: dict[str, frozenset[str]] = {
     "MOVE": _word_set("travel go get commute drive ride walk fly move"),
     "FAILVERB": _word_set(
         "fail close remove disappear stop shut lose collapse break down delete bust "
-        "bankrupt insolvent default offline leave quit retire resign depart exit"
+        "bankrupt insolvent default offline leave quit retire resign depart exit freeze block "
+        "ban suspend"
     ),
     "AREA": _word_set(
         "subnet subnetwork department division unit district region zone area specialty "
-        "team office branch side world"
+        "team office branch side world line"
     ),
     "DISTUNIT": _word_set(
         "hop step stop jump link degree handshake introduction kilometre kilometer km mile "
