@@ -209,8 +209,6 @@ ACTOR_CUES: tuple[Cue, ...] = (
         1.4,
         gap=1,
     ),
-    # "for each department, who ...": an area asked about one by one is a grouping
-    cue("communities", "each|every|per @GROUP|@AREA", 1.0, gap=1),
     # ---------------------------------------------------------------- brokers
     words(
         "brokers",

@@ -24,7 +24,12 @@ from gaai_graph.questions.details import (
 )
 from gaai_graph.questions.entities import EntityLookup, resolve_entities
 from gaai_graph.questions.graph_terms import GraphTerms, graph_terms
-from gaai_graph.questions.intents import IntentScore, best_intents, score_intents
+from gaai_graph.questions.intents import (
+    INTENT_THRESHOLD,
+    IntentScore,
+    best_intents,
+    score_intents,
+)
 from gaai_graph.questions.lexicon import CLASSES
 from gaai_graph.questions.methods import ordered_methods
 from gaai_graph.questions.models import (
@@ -48,6 +53,7 @@ _WH = word_set(
 _EACH = CLASSES["EACH"]
 _RECIPROCAL = word_set("other another")
 _POSSESSIVE = word_set("their its")
+_AREAS = CLASSES["AREA"] | CLASSES["GROUP"]
 _CONJUNCTIONS = word_set("and then also plus")
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
@@ -241,6 +247,18 @@ def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, 
     possessive = any(token.lemma in _POSSESSIVE for token in tokens)
     groups = next((s for s in best if s.intent == "communities"), None)
     inner = next((s for s in best if s.intent != "communities"), None)
+    if groups is None and inner is not None:
+        # "who is most central in every department": an area taken one by one is a grouping,
+        # but only when something is asked of each (alone, "for every region" asks nothing)
+        areas = [p + 1 for p in each_positions if p + 1 < len(tokens)]
+        area = next((p for p in areas if tokens[p].lemma in _AREAS), None)
+        if area is not None:
+            groups = IntentScore(
+                "communities",
+                score=INTENT_THRESHOLD,
+                cues=[f"{tokens[area - 1].text} {tokens[area].text}"],
+                tokens={area - 1, area},
+            )
     if groups is None or inner is None or not (each_positions or possessive):
         return None
     return groups, inner

@@ -182,3 +182,14 @@ def test_doubled_consonant_forms_the_dictionary_misses_are_lemmatised(word, lemm
 
 def test_words_with_no_english_stem_stay_as_written():
     assert lemma_of("pendalling") == "pendalling"
+
+
+def test_an_area_taken_one_by_one_groups_only_when_something_is_asked_of_each(social_schema):
+    reading = read_question("Who is the most central person in every department?", social_schema)
+    assert [(r.intent, r.within) for r in reading.intents] == [
+        ("communities", None),
+        ("importance", "communities"),
+    ]
+    assert intents("Forecast next quarter's revenue for every region.", social_schema) == [
+        "profile"
+    ]
