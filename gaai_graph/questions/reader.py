@@ -55,6 +55,10 @@ _WH = word_set(
     "rank list show give find tell name identify pick highlight say explain"
 )
 _EACH = CLASSES["EACH"]
+_RECIPROCAL = word_set("other another")
+_POSSESSIVE = word_set("their its")
+_AREAS = CLASSES["AREA"] | CLASSES["GROUP"]
+_CONJUNCTIONS = word_set("and then also plus")
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
@@ -257,22 +261,51 @@ def _methods(scores: dict[str, IntentScore], first: str) -> list[str]:
     return list(dict.fromkeys(method for _, method in [*own, *others]))
 
 
-def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, IntentScore] | None:
-    """(outer, inner) when one intent is asked *per* group of another.
+def _each_positions(tokens: list[Token]) -> list[int]:
+    """Positions of each/every/per words that distribute ("each group"), not "each other"."""
+    return [
+        i
+        for i, token in enumerate(tokens)
+        if token.lemma in _EACH and not (i + 1 < len(tokens) and tokens[i + 1].lemma in _RECIPROCAL)
+    ]
 
-    "The leader of each community": an each/every/per word right before a word of the outer
-    intent's cues.
+
+def _distributive(tokens: list[Token]) -> bool:
+    """Whether a clause asks its thing per item of the clause before ("and who leads each").
+
+    "And how important is each?" asks about the items themselves, not within them.
     """
-    each_positions = [i for i, token in enumerate(tokens) if token.lemma in _EACH]
-    if not each_positions or len(best) < 2:
+    first = next((t.lemma for t in tokens if t.lemma not in _CONJUNCTIONS), "")
+    return bool(_each_positions(tokens)) and first != "how"
+
+
+def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, IntentScore] | None:
+    """(communities, inner) when the clause asks for something *per* group.
+
+    "The leader of each community", "the communities and the lead clinician in each", "the
+    clusters and their most important station": a group intent, another intent and an
+    each/every/per word or a possessive in one clause. "Each other" is reciprocal, not
+    distributive, and "every pair" scopes nothing unless groups are asked for.
+    """
+    each_positions = _each_positions(tokens)
+    possessive = any(token.lemma in _POSSESSIVE for token in tokens)
+    groups = next((s for s in best if s.intent == "communities"), None)
+    inner = next((s for s in best if s.intent != "communities"), None)
+    if groups is None and inner is not None:
+        # "who is most central in every department": an area taken one by one is a grouping,
+        # but only when something is asked of each (alone, "for every region" asks nothing)
+        areas = [p + 1 for p in each_positions if p + 1 < len(tokens)]
+        area = next((p for p in areas if tokens[p].lemma in _AREAS), None)
+        if area is not None:
+            groups = IntentScore(
+                "communities",
+                score=INTENT_THRESHOLD,
+                cues=[f"{tokens[area - 1].text} {tokens[area].text}"],
+                tokens={area - 1, area},
+            )
+    if groups is None or inner is None or not (each_positions or possessive):
         return None
-    for outer in best:
-        positions = outer.tokens  # positions in `tokens`, as scored
-        if any(0 < p - e <= 3 for e in each_positions for p in positions):
-            inner = next((s for s in best if s is not outer), None)
-            if inner is not None:
-                return outer, inner
-    return None
+    return groups, inner
 
 
 def read_question(
@@ -350,8 +383,10 @@ def read_question(
             within: QuestionIntent | None = None
             if scoped:
                 within = scoped[0].intent if position == 1 else None
-            elif readings and any(t.lemma in _EACH for t in cue_tokens):
+            elif readings and _distributive(cue_tokens):
                 within = readings[-1].intent
+            if within == evidence.intent:
+                within = None  # "the segments, then rank each segment": still one intent
             same = next(
                 (
                     i
