@@ -22,13 +22,18 @@ from gaai_graph.methods.answering import (
 )
 from gaai_graph.methods.base import DataNeeds, LocalJob, Method, Outcome, ParameterSpec, Picture
 from gaai_graph.methods.compute import connectivity
+from gaai_graph.methods.measures import labels_of
 from gaai_graph.methods.writing import ReportWriter, format_number
 from gaai_graph.models import MetricValue
 
 __all__ = ["METHODS"]
 
 LISTED = 50
-"""Cut vertices and bridges listed in the answer (all are counted)."""
+"""Cut vertices and bridges described in the report's words and measures (all are counted)."""
+
+ANSWERED = 1000
+"""Cut vertices, bridges and cut-off vertices the machine-readable answer holds: "which
+stations cut the network" is answered by the whole set, bounded only against huge graphs."""
 
 
 def _is_connected(job: LocalJob) -> Outcome:
@@ -78,7 +83,7 @@ def _articulation_points(job: LocalJob) -> Outcome:
             for v in by_degree[:CUT_OFF_MEASURED]
         }
     ordered = sorted(points, key=lambda v: (-cut_off.get(v, 0), -degree[v], v))
-    listed = ids_of(job, ordered[:LISTED])
+    listed = ids_of(job, ordered[:ANSWERED])
     metrics: dict[str, MetricValue] = {"articulation_point_count": len(points)}
     for rank, vertex in enumerate(ordered[:LISTED]):
         if vertex in cut_off:
@@ -90,7 +95,8 @@ def _articulation_points(job: LocalJob) -> Outcome:
         "entities",
         listed,
         "cut vertices of the undirected graph, by the number of vertices each cuts off from "
-        f"the rest, then degree, first {LISTED} listed",
+        "the rest, then degree"
+        + (f", first {ANSWERED} of {len(points)} listed" if len(points) > ANSWERED else ""),
         "articulation_points",
         headline,
         metrics=metrics,
@@ -115,7 +121,7 @@ def _bridges(job: LocalJob) -> Outcome:
     with job.clock.running():
         impact = connectivity.bridge_cut_sizes(job.graph)
     pairs = impact
-    impact = impact[:LISTED]
+    impact = impact[:ANSWERED]
     ids = job.data.vertex_ids
     value: list[list[str | float]] = [[ids[u], ids[v], float(s)] for u, v, s in impact]
     headline = f"{format_number(len(pairs))} edges are bridges: removing one splits the graph" + (
@@ -128,7 +134,8 @@ def _bridges(job: LocalJob) -> Outcome:
         "pairs",
         value,
         "bridge edges of the undirected graph with the size of the smaller side cut off, "
-        f"largest first, first {LISTED} listed",
+        "largest first"
+        + (f", first {ANSWERED} of {len(pairs)} listed" if len(pairs) > ANSWERED else ""),
         "bridges",
         headline,
         metrics={"bridge_count": len(pairs)},
@@ -139,20 +146,23 @@ def _removal_impact(job: LocalJob) -> Outcome:
     removed = named(job, "removed")
     with job.clock.running():
         impact = connectivity.removal_impact(job.graph, removed)
-    pieces = [ids_of(job, piece) for piece in impact.split_off[:LISTED]]
+    # "which stations get cut off" asks for the vertices; the pieces they form are told
+    cut_off = [vertex for piece in impact.split_off for vertex in piece][:ANSWERED]
+    named_cut = ", ".join(labels_of(job, cut_off[:10])) + (", ..." if len(cut_off) > 10 else "")
     headline = (
-        f"Removing {', '.join(ids_of(job, impact.removed))} cuts off "
-        f"{format_number(impact.disconnected_count)} vertices in "
-        f"{format_number(len(impact.split_off))} pieces; components go from "
+        f"Removing {', '.join(labels_of(job, impact.removed))} cuts off "
+        f"{format_number(impact.disconnected_count)} vertices"
+        + (f" ({named_cut})" if cut_off else "")
+        + f" in {format_number(len(impact.split_off))} pieces; components go from "
         f"{format_number(impact.components_before)} to {format_number(impact.components_after)} "
         f"and the largest from {format_number(impact.largest_before)} to "
         f"{format_number(impact.largest_after)} vertices."
     )
     return answer_outcome(
-        "groups",
-        pieces,
-        "pieces split off from the rest when the named vertices are removed (edge direction "
-        "ignored), largest first",
+        "entities",
+        ids_of(job, cut_off),
+        "vertices cut off from the rest when the named vertices are removed (edge direction "
+        "ignored), by piece, largest piece first",
         "removal_impact",
         headline,
         metrics={
@@ -161,6 +171,7 @@ def _removal_impact(job: LocalJob) -> Outcome:
             "components_after": impact.components_after,
             "largest_before": impact.largest_before,
             "largest_after": impact.largest_after,
+            "pieces_split_off": len(impact.split_off),
         },
     )
 

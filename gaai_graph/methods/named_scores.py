@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import functools
 
-from gaai_graph.methods.answering import focus_values, read_answer, vertices_parameter
+from gaai_graph.methods.answering import (
+    focus_values,
+    ranking_answer,
+    read_answer,
+    vertices_parameter,
+)
 from gaai_graph.methods.base import Interpreter, LocalJob, LocalRunner, Outcome, ParameterSpec
 from gaai_graph.methods.writing import ReportWriter
 
@@ -37,11 +42,12 @@ def answering_named(run: LocalRunner, method: str, convention: str, what: str) -
 
 
 def reading_named(interpret: Interpreter) -> Interpreter:
-    """`interpret`, stating the direct answer first when there is one."""
+    """`interpret`, stating the direct answer first when there is one (else the top ranked)."""
 
     @functools.wraps(interpret)
     def read(writer: ReportWriter) -> None:
         read_answer(writer)
+        ranking_answer(writer)
         interpret(writer)
 
     return read

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from gaai_graph.errors import TemplateValidationError
 from gaai_graph.methods.answering import (
     MODE,
     WEIGHT,
@@ -35,6 +36,7 @@ from gaai_graph.methods.answering import (
 )
 from gaai_graph.methods.base import DataNeeds, LocalJob, Method, Outcome, ParameterSpec, Picture
 from gaai_graph.methods.compute import paths
+from gaai_graph.methods.measures import convention_unit, label_of, labels_of, unit_word
 from gaai_graph.methods.writing import format_number
 
 __all__ = ["METHODS"]
@@ -59,8 +61,22 @@ METRIC = ParameterSpec(
 
 
 def _unit(parameters: dict[str, Any]) -> str:
-    attribute = parameters.get("weight_attribute")
-    return f"total {attribute}" if attribute else "hops"
+    """What lengths are stated in: "hops" or the weight's unit ("km")."""
+    return unit_word(parameters.get("weight_attribute"))
+
+
+def _measure(parameters: dict[str, Any]) -> str:
+    """The measure for conventions: "hops" or "km (sum of distance_km)"."""
+    return convention_unit(parameters.get("weight_attribute"))
+
+
+def _amount(value: float, parameters: dict[str, Any]) -> str:
+    """A length with its unit: "14.39 km", "5 hops"."""
+    return f"{format_number(value)} {_unit(parameters)}"
+
+
+def _route_words(job: LocalJob, path: list[int]) -> str:
+    return " -> ".join(labels_of(job, path))
 
 
 def _direction(job: LocalJob) -> str:
@@ -70,7 +86,8 @@ def _direction(job: LocalJob) -> str:
 
 
 def _route_value(job: LocalJob, route: paths.Route) -> dict[str, Any]:
-    return {"path": ids_of(job, route.path), "length": route.length}
+    # sums of decimal weights carry float noise (55.29699999999999): state what was summed
+    return {"path": ids_of(job, route.path), "length": round(route.length, 9)}
 
 
 def _coordinates(job: LocalJob) -> paths.Coordinates | None:
@@ -96,18 +113,17 @@ def _shortest_path(job: LocalJob) -> Outcome:
             mode=job.parameters["mode"],
             coordinates=_coordinates(job),
         )
-    unit = _unit(job.parameters)
-    convention = f"length in {unit}, {_direction(job)}"
+    convention = f"length in {_measure(job.parameters)}, {_direction(job)}"
+    start, end = label_of(job, source), label_of(job, target)
     if route is None:
-        headline = (
-            f"{job.data.vertex_ids[target]} cannot be reached from {job.data.vertex_ids[source]}."
-        )
+        headline = f"{end} cannot be reached from {start}."
         return answer_outcome("route", None, convention, "shortest_path", headline, notes=notes)
+    hops = len(route.path) - 1
+    length = _amount(route.length, job.parameters)
+    if job.parameters.get("weight_attribute"):
+        length += f" ({format_number(hops)} hops)"
     headline = (
-        f"The shortest route from {job.data.vertex_ids[source]} to {job.data.vertex_ids[target]} "
-        f"is {format_number(route.length)} {unit} ({format_number(len(route.path) - 1)} hops): "
-        + " -> ".join(ids_of(job, route.path))
-        + "."
+        f"From {start} to {end}: {length} by the shortest route, {_route_words(job, route.path)}."
     )
     return answer_outcome(
         "route",
@@ -115,7 +131,7 @@ def _shortest_path(job: LocalJob) -> Outcome:
         f"{convention}, found by {route.algorithm}",
         "shortest_path",
         headline,
-        metrics={"route_length": route.length, "route_hops": len(route.path) - 1},
+        metrics={"route_length": route.length, "route_hops": hops},
         notes=notes,
     )
 
@@ -131,18 +147,23 @@ def _k_shortest(job: LocalJob) -> Outcome:
             weights=weight_of(job),
             mode=job.parameters["mode"],
         )
-    unit = _unit(job.parameters)
-    lengths = ", ".join(format_number(r.length) for r in routes)
-    headline = (
-        f"{format_number(len(routes))} routes from {job.data.vertex_ids[source]} to "
-        f"{job.data.vertex_ids[target]}, best first, of {lengths} {unit}."
-        if routes
-        else f"{job.data.vertex_ids[target]} cannot be reached from {job.data.vertex_ids[source]}."
-    )
+    start, end = label_of(job, source), label_of(job, target)
+    if routes:
+        listed = "; ".join(
+            f"{position}. {_amount(r.length, job.parameters)}: {_route_words(job, r.path)}"
+            for position, r in enumerate(routes, start=1)
+        )
+        headline = (
+            f"The {format_number(len(routes))} shortest routes from {start} to {end}, best "
+            f"first: {listed}."
+        )
+    else:
+        headline = f"{end} cannot be reached from {start}."
     return answer_outcome(
         "routes",
         [_route_value(job, r) for r in routes],
-        f"loopless routes by length in {unit} (Yen), {_direction(job)}",
+        f"loopless routes by length in {_measure(job.parameters)} (Yen), best first, "
+        f"{_direction(job)}",
         "k_shortest_paths",
         headline,
         metrics={"route_count": len(routes)},
@@ -160,15 +181,13 @@ def _all_shortest(job: LocalJob) -> Outcome:
             mode=job.parameters["mode"],
             max_paths=job.parameters["max_paths"],
         )
-    unit = _unit(job.parameters)
+    start, end = label_of(job, source), label_of(job, target)
     if result.length is None:
-        headline = (
-            f"{job.data.vertex_ids[target]} cannot be reached from {job.data.vertex_ids[source]}."
-        )
+        headline = f"{end} cannot be reached from {start}."
     else:
         headline = (
-            f"{format_number(result.count)} shortest routes of {format_number(result.length)} "
-            f"{unit} lead from {job.data.vertex_ids[source]} to {job.data.vertex_ids[target]}"
+            f"{format_number(result.count)} shortest routes of "
+            f"{_amount(result.length, job.parameters)} lead from {start} to {end}"
             + (
                 "."
                 if result.complete
@@ -178,7 +197,7 @@ def _all_shortest(job: LocalJob) -> Outcome:
     return answer_outcome(
         "routes",
         [{"path": ids_of(job, p), "length": result.length} for p in result.paths],
-        f"every shortest route, length in {unit}, {_direction(job)}, at most "
+        f"every shortest route, length in {_measure(job.parameters)}, {_direction(job)}, at most "
         f"{job.parameters['max_paths']} listed",
         "all_shortest_paths",
         headline,
@@ -193,22 +212,53 @@ def _distances(job: LocalJob) -> Outcome:
             job.graph, source, weights=weight_of(job), mode=job.parameters["mode"]
         )
     reachable = np.isfinite(distances)
-    unit = _unit(job.parameters)
-    convention = f"distance from {job.data.vertex_ids[source]} in {unit}, {_direction(job)}"
-    given, extra = focus_values(job, distances, "single_source_distances", convention, "Distance")
+    start = label_of(job, source)
+    convention = f"distance from {job.data.vertex_ids[source]} in {_measure(job.parameters)}, "
+    convention += _direction(job)
     reached = int(reachable.sum()) - 1
-    farthest = float(distances[reachable].max()) if reachable.any() else 0.0
-    headline = extra.get("headline") or (
-        f"{format_number(reached)} vertices can be reached from {job.data.vertex_ids[source]}; "
-        f"the farthest is {format_number(farthest)} {unit} away."
+    metrics: dict[str, Any] = {"reached": reached, "unreachable": int((~reachable).sum())}
+    # the source's own distance (0) answers nothing: "how far is the farthest from X"
+    asked = [v for v in named(job, "vertices", required=False) if v != source]
+    if asked:
+        values = {
+            job.data.vertex_ids[v]: float(distances[v]) if reachable[v] else None for v in asked
+        }
+        stated = "; ".join(
+            f"{label_of(job, v)} is "
+            + (f"{_amount(float(distances[v]), job.parameters)} away" if reachable[v] else "")
+            + ("" if reachable[v] else "unreachable")
+            for v in asked
+        )
+        return answer_outcome(
+            "values",
+            values,
+            convention,
+            "single_source_distances",
+            f"From {start}: {stated}.",
+            metrics=metrics,
+        )
+    others = reachable.copy()
+    others[source] = False
+    if not others.any():
+        headline = f"Nothing can be reached from {start}."
+        return answer_outcome(
+            "value", None, f"largest {convention}", "single_source_distances", headline
+        )
+    farthest_vertex = int(np.argmax(np.where(others, distances, -np.inf)))
+    farthest = float(distances[farthest_vertex])
+    headline = (
+        f"The farthest place reachable from {start} is {label_of(job, farthest_vertex)}, "
+        f"{_amount(farthest, job.parameters)} away; {format_number(reached)} vertices can be "
+        "reached."
     )
+    metrics["farthest"] = job.data.vertex_ids[farthest_vertex]
     return answer_outcome(
-        given["kind"] if given else "value",
-        given["value"] if given else farthest,
-        convention if given else f"largest {convention}",
+        "value",
+        farthest,
+        f"largest {convention}",
         "single_source_distances",
-        str(headline),
-        metrics={"reached": reached, "unreachable": int((~reachable).sum())},
+        headline,
+        metrics=metrics,
     )
 
 
@@ -222,18 +272,18 @@ def _k_nearest(job: LocalJob) -> Outcome:
             weights=weight_of(job),
             mode=job.parameters["mode"],
         )
-    unit = _unit(job.parameters)
-    listed = "; ".join(f"{job.data.vertex_ids[v]} ({format_number(d)})" for v, d in nearest)
+    listed = "; ".join(f"{label_of(job, v)} ({_amount(d, job.parameters)})" for v, d in nearest)
+    start = label_of(job, source)
     headline = (
-        f"The {format_number(len(nearest))} nearest to {job.data.vertex_ids[source]}, in {unit}: "
-        f"{listed}."
+        f"The {format_number(len(nearest))} nearest to {start}: {listed}."
         if nearest
-        else f"Nothing can be reached from {job.data.vertex_ids[source]}."
+        else f"Nothing can be reached from {start}."
     )
     return answer_outcome(
         "entities",
         ids_of(job, [v for v, _ in nearest]),
-        f"nearest first by distance in {unit}, {_direction(job)}, ties by id order",
+        f"nearest first by distance in {_measure(job.parameters)}, {_direction(job)}, "
+        "ties by id order",
         "k_nearest",
         headline,
         metrics={"nearest_count": len(nearest)},
@@ -242,6 +292,10 @@ def _k_nearest(job: LocalJob) -> Outcome:
 
 def _reachability(job: LocalJob) -> Outcome:
     sources = named(job, "sources")
+    budget = job.parameters.get("max_distance")
+    start = ", ".join(labels_of(job, sources))
+    if budget is not None:
+        return _reachable_within(job, sources, float(budget), start)
     hops = job.parameters["max_hops"]
     with job.clock.running():
         reached = paths.reachability(job.graph, sources, hops, mode=job.parameters["mode"])
@@ -249,16 +303,10 @@ def _reachability(job: LocalJob) -> Outcome:
     by_hops: dict[int, int] = {}
     for h in reached.values():
         by_hops[h] = by_hops.get(h, 0) + 1
-    headline = (
-        f"{format_number(len(reached))} vertices are within {hops} hops of "
-        f"{', '.join(ids_of(job, sources))}"
-        + (
-            " ("
-            + ", ".join(f"{format_number(n)} at {h}" for h, n in sorted(by_hops.items()))
-            + ")."
-            if reached
-            else "."
-        )
+    headline = f"{format_number(len(reached))} vertices are within {hops} hops of {start}" + (
+        " (" + ", ".join(f"{format_number(n)} at {h}" for h, n in sorted(by_hops.items())) + ")."
+        if reached
+        else "."
     )
     return answer_outcome(
         "count",
@@ -270,11 +318,42 @@ def _reachability(job: LocalJob) -> Outcome:
     )
 
 
+def _reachable_within(job: LocalJob, sources: list[int], budget: float, start: str) -> Outcome:
+    """Reach within a distance or time budget: needs the weight that measures it."""
+    weight = weight_of(job)
+    if weight is None:
+        raise TemplateValidationError(
+            f"a reach of {format_number(budget)} (a distance or a time) needs an edge "
+            "attribute measuring it: set weight_attribute to one of "
+            f"{', '.join(sorted(job.graph.es.attributes())) or 'none (the edges carry none)'}, "
+            "or ask within a number of hops"
+        )
+    with job.clock.running():
+        reached = paths.reachable_within(
+            job.graph, sources, budget, weights=weight, mode=job.parameters["mode"]
+        )
+    amount = _amount(budget, job.parameters)
+    nearest = sorted(reached, key=lambda v: (reached[v], v))[:5]
+    headline = f"{format_number(len(reached))} vertices are within {amount} of {start}" + (
+        ", nearest " + ", ".join(labels_of(job, nearest)) + "." if reached else "."
+    )
+    return answer_outcome(
+        "count",
+        len(reached),
+        f"vertices within {format_number(budget)} {_measure(job.parameters)} (Dijkstra), "
+        f"{_direction(job)}, sources excluded",
+        "reachability",
+        headline,
+        metrics={"reached_ids_listed": min(len(reached), 1000)},
+    )
+
+
 def _eccentricity(job: LocalJob) -> Outcome:
     with job.clock.running():
         values = paths.eccentricity(job.graph, weights=weight_of(job), mode=job.parameters["mode"])
-    unit = _unit(job.parameters)
-    convention = f"greatest distance in {unit} to a reachable vertex, {_direction(job)}"
+    convention = (
+        f"greatest distance in {_measure(job.parameters)} to a reachable vertex, {_direction(job)}"
+    )
     given, extra = focus_values(job, values, "eccentricity", convention, "Eccentricity")
     radius = float(values.min()) if values.size else 0.0
     return answer_outcome(
@@ -284,8 +363,8 @@ def _eccentricity(job: LocalJob) -> Outcome:
         "eccentricity",
         str(
             extra.get("headline")
-            or f"The most central vertex reaches every other within "
-            f"{format_number(radius)} {unit} (the radius)."
+            or f"The radius is {_amount(radius, job.parameters)}: the most central vertex "
+            "reaches every other it can reach within that."
         ),
         scores=values,
         metrics={"radius": radius},
@@ -296,11 +375,10 @@ def _diameter(job: LocalJob) -> Outcome:
     directed = job.parameters["mode"] != "all"
     with job.clock.running():
         result = paths.diameter(job.graph, weights=weight_of(job), directed=directed)
-    unit = _unit(job.parameters)
-    ends = ids_of(job, list(result.endpoints)) if result.endpoints else []
+    ends = list(result.endpoints) if result.endpoints else []
     headline = (
-        f"The diameter is {format_number(result.value)} {unit}"
-        + (f", between {ends[0]} and {ends[1]}" if ends else "")
+        f"The diameter (the longest shortest route) is {_amount(result.value, job.parameters)}"
+        + (f", between {label_of(job, ends[0])} and {label_of(job, ends[1])}" if ends else "")
         + (
             "."
             if result.connected
@@ -311,7 +389,7 @@ def _diameter(job: LocalJob) -> Outcome:
     return answer_outcome(
         "value",
         result.value,
-        f"longest shortest distance in {unit}, "
+        f"longest shortest distance in {_measure(job.parameters)}, "
         + (
             "along edge directions"
             if directed and job.graph.is_directed()
@@ -411,12 +489,21 @@ K_NEAREST = _answer_method(
 REACHABILITY = _answer_method(
     "reachability",
     "reachability",
-    "What can be reached from named vertices within k hops.",
+    "What can be reached from named vertices within k hops, or within a distance or time.",
     "Moore 1959",
     _reachability,
     (
         vertices_parameter("sources", "Where the search starts (ids joined with '|')."),
         ParameterSpec("max_hops", "int", 2, "Most hops.", minimum=1),
+        ParameterSpec(
+            "max_distance",
+            "float",
+            None,
+            "Reach within this total weight (a distance or a time, in the weight's unit) "
+            "instead of within max_hops; needs weight_attribute.",
+            nullable=True,
+        ),
+        WEIGHT,
         MODE,
     ),
     DataNeeds(direction="either", named_entities="many"),

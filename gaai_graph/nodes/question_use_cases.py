@@ -179,6 +179,7 @@ def question_parameters(method: Method, reading: IntentReading) -> dict[str, Any
     if reading.hops is not None:
         put("max_hops", reading.hops)
         put("max_length", max(2, reading.hops))
+    put("max_distance", reading.max_distance)
     if reading.attributes:
         put("attribute", reading.attributes[0])
         put("attributes", ",".join(reading.attributes))
@@ -265,6 +266,12 @@ def drafts_from_reading(
     return drafts
 
 
+def _names_route_ends(reading: IntentReading) -> bool:
+    """Whether a paths reading names where its route starts and ends."""
+    roles = {e.role for e in reading.entities}
+    return reading.intent == "paths" and {"source", "target"} <= roles
+
+
 _FIRM_READING = 2.5
 """Cue weight at which a reading outweighs the lexicon: more than one firm cue (a single
 "depends on" is as often about hubs as about sole sources)."""
@@ -280,6 +287,8 @@ def reading_knows_better(reading: QuestionReading, lexicon_phrases: list[str]) -
     """
     if reading.fallback or not reading.intents:
         return False
+    if all(_names_route_ends(r) and choose_method(r) is not None for r in reading.intents):
+        return True  # a route between two named places: the lexicon knows no routes
     # The lexicon stands when it matched words the reading did not use ("hub products that
     # the catalogue depends on": the hub is named); it yields when both read the same words.
     read_words = {w for r in reading.intents for cue in r.cues for w in cue.lower().split()}

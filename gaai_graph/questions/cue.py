@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.questions.text import lemma_of
-from gaai_graph.questions.word_classes import CLASSES
+from gaai_graph.questions.word_classes import CLASSES, SURFACE_CLASSES
 
-__all__ = ["Cue", "cue", "expand", "words"]
+__all__ = ["Cue", "cue", "element_classes", "expand", "words"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,19 @@ class Cue:
     method: str | None = None
     """A METHOD_NAMES entry this wording asks for, if any."""
     pattern: str = ""
+    classes: tuple[frozenset[str], ...] = ()
+    """Per element, the word classes it was written with (`@ACTOR`): the graph's own words
+    extend those classes when the cue is matched (see `GraphTerms.class_words`)."""
+
+
+def element_classes(pattern: str) -> tuple[frozenset[str], ...]:
+    """The word classes each element of `pattern` names.
+
+    `"@SHARE the|a @IDENT"` -> ({SHARE}, {}, {IDENT}).
+    """
+    return tuple(
+        frozenset(a[1:] for a in part.split("|") if a.startswith("@")) for part in pattern.split()
+    )
 
 
 def expand(pattern: str) -> tuple[frozenset[str], ...]:
@@ -36,7 +49,9 @@ def expand(pattern: str) -> tuple[frozenset[str], ...]:
         forms: set[str] = set()
         surfaces: set[str] = set()
         for alternative in part.split("|"):
-            if alternative.startswith("@"):
+            if alternative.startswith("@") and alternative[1:] in SURFACE_CLASSES:
+                surfaces |= CLASSES[alternative[1:]]
+            elif alternative.startswith("@"):
                 forms |= CLASSES[alternative[1:]]
             elif alternative.startswith("="):
                 surfaces.add(alternative[1:])
@@ -52,7 +67,7 @@ def cue(
     intent: QuestionIntent, pattern: str, weight: float, *, gap: int = 2, method: str | None = None
 ) -> Cue:
     """A cue from a pattern (see `expand`): its elements in order, `gap` words apart at most."""
-    return Cue(intent, expand(pattern), weight, gap, method, pattern)
+    return Cue(intent, expand(pattern), weight, gap, method, pattern, element_classes(pattern))
 
 
 def words(

@@ -15,15 +15,42 @@ ACTOR_CUES: tuple[Cue, ...] = (
         1.0,
     ),
     words("importance", "leader leadership lead chief boss head power dominate clout sway", 1.0),
+    words(
+        "importance",
+        "ringleader kingpin linchpin lynchpin mastermind figurehead protagonist heroine mainstay "
+        "vip bigwig",
+        1.0,
+    ),
+    cue("importance", "run|steal|call|pull|rule the show|shot|string|tune|roost", 1.5, gap=1),
+    cue("importance", "crown jewel", 1.4, gap=0),
+    cue("importance", "go to @ACTOR|person|guy|people|expert|one", 1.3, gap=0),
+    cue("importance", "word of mouth", 1.4, gap=0),
+    cue("importance", "spread|carry word|news|message", 1.0, gap=1),
+    cue("importance", "best|ideal|right target|seed|ambassador", 0.8, gap=1),
+    words("importance", "campaign ambassador advocate", 0.5),
+    # "if we could only call five people": a budget of a few entities asks for the top ones
+    cue("importance", "only|just @SELECT|#", 0.6, gap=1),
+    cue("importance", "only|just #", 1.2, gap=2),
     cue("importance", "who lead|matter|dominate|count", 1.6, gap=1),
     cue(
         "importance", "carry|hold|have|wield most|more|much weight|sway|clout|say|power", 1.5, gap=2
     ),
-    cue("importance", "key|main|top|big|star|major|heavy @ACTOR|hitter|gun|shot|wheel", 1.4, gap=1),
+    cue(
+        "importance",
+        "key|main|top|big|star|major|heavy @ACTOR|hitter|gun|shot|wheel|cheese|fish|dog|banana",
+        1.4,
+        gap=1,
+    ),
     cue("importance", "carry|spread|reach|travel furthest|farthest|widest|far|wide", 1.3, gap=1),
     cue("importance", "matter|count most|more", 1.5, gap=1),
     words("importance", "matter", 0.9),
-    cue("importance", "most|best|well|highly|better connect|connected|linked", 1.5, gap=1),
+    cue(
+        "importance",
+        "most|best|well|highly|better connect|connected|linked",
+        1.5,
+        gap=1,
+        method="degree",
+    ),
     cue(
         "importance",
         "most|highly|widely followed|cited|referenced|mentioned|visited|used|popular|linked",
@@ -31,15 +58,75 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     words("importance", "hub popular popularity", 1.0),
-    words("importance", "celebrity heavyweight vip", 0.9),
-    words("importance", "key critical vital crucial essential significant backbone", 0.5),
+    words("importance", "celebrity heavyweight valuable", 1.0),
+    cue("importance", "heart|centre|center|nucleus|hub of", 1.4, gap=0),
+    cue("importance", "in charge|command|control", 1.3, gap=0),
+    cue("importance", "star of|among|in", 1.1, gap=1),
+    cue(
+        "importance",
+        "handle|see|carry|serve most|more|much|lot traffic|passenger|visitor|volume|business",
+        1.4,
+        gap=2,
+    ),
+    cue(
+        "importance",
+        "budget|afford|resource|capacity|room|time for|to few|handful|#|couple",
+        1.2,
+        gap=2,
+    ),
+    words("importance", "key critical vital crucial essential significant", 0.5),
+    cue(
+        "importance",
+        "most|more|highly|very|best|well key|critical|vital|crucial|essential|significant|"
+        "relevant|notable|famous|known|senior|strategic|valuable",
+        1.3,
+        gap=1,
+    ),
+    words(
+        "importance",
+        "pillar cornerstone backbone anchor elite prioritise prioritize standing stature "
+        "reputation focal indispensable irreplaceable",
+        1.0,
+    ),
+    cue("importance", "sought after", 1.4, gap=0),
+    cue(
+        "importance",
+        "most|more|much|greatest|maximum visibility|coverage|leverage|impact|exposure",
+        1.6,
+        gap=1,
+    ),
+    cue(
+        "importance",
+        "crowd|fan|customer|audience|public|popular favourite|favorite|pleaser|puller",
+        1.4,
+        gap=1,
+    ),
+    words("importance", "favourite favorite", 0.8),
+    words("importance", "bestseller blockbuster", 1.0),
+    cue(
+        "importance",
+        "big|large|main|major|key|central|leading|important|lead role|part|say|presence",
+        1.4,
+        gap=1,
+    ),
+    cue("importance", "in|high demand", 1.2, gap=0),
+    cue(
+        "importance",
+        "large|largest|big|biggest|wide|widest circle|network|following|audience "
+        "friend|contact|acquaintance|follower|connection",
+        1.5,
+        gap=2,
+    ),
+    cue("importance", "mover and shaker", 1.5, gap=0),
+    cue("importance", "@SELECT|talk|speak|focus|start|approach first", 1.1, gap=2),
     cue("importance", "greatest|widest|most reach", 1.2, gap=1),
     words("importance", "rank ranking player star", 0.5),
     words("importance", "top", 1.0),
     cue("importance", "best|top sell|seller|selling", 1.5, gap=1),
     cue(
         "importance",
-        "big|large|busy|main|major|principal|chief @ACTOR|hub|interchange|centre|center|airport",
+        "big|large|busy|main|major|principal|chief|leading|foremost|premier|primary|strong|"
+        "dominant|prime @ACTOR|hub|interchange|centre|center|airport",
         1.2,
         gap=1,
         method="degree",
@@ -77,7 +164,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     words("importance", "degree", 1.0, method="degree"),
     cue(
         "importance",
-        "most|many connection|neighbour|neighbor|link|contact|friend",
+        "most|many connection|neighbour|neighbor|link|contact|friend|@EDGE",
         1.2,
         gap=2,
         method="degree",
@@ -98,9 +185,10 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("communities", "same @GROUP|bucket|category|class|camp", 1.3, gap=1),
     cue(
         "communities",
-        "split|divide|partition|break|carve|organise|organize|sort|cluster|group into @GROUP|@AREA",
+        "split|divide|partition|break|carve|organise|organize|sort|cluster|group|fall "
+        "into @GROUP|@AREA",
         2.0,
-        gap=3,
+        gap=5,
     ),
     words("communities", "louvain", 1.5, method="louvain"),
     words("communities", "leiden", 1.5, method="leiden"),
@@ -120,6 +208,13 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("communities", "who with whom", 1.2, gap=4),
+    cue(
+        "communities",
+        "club|organisation|organization|company|party|movement|community|society|family|class|"
+        "team|group|faction|cast split|divide|splinter|fracture",
+        1.4,
+        gap=1,
+    ),
     # ---------------------------------------------------------------- brokers
     words(
         "brokers",
@@ -150,23 +245,44 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=3,
     ),
     cue("brokers", "from one|a @GROUP|@AREA to another|other", 1.4, gap=2),
-    cue("brokers", "link|connector|bridge|connection|intermediary|middle between", 1.6, gap=1),
-    words("brokers", "middle", 0.6),
+    cue("brokers", "link|connector|bridge|connection|intermediary|middle between", 1.6, gap=0),
     cue(
         "brokers",
-        "lie|sit|be|pass on|along|through short|shortest path|route|journey|trip|way",
+        "keep|hold|tie|bring|get two|both|@GROUP|side|@AREA "
+        "talk|talking|together|touch|connect|connected|speak|speaking|communicate",
+        1.7,
+        gap=3,
+    ),
+    cue(
+        "brokers",
+        "most|many|all|every|much path|route|journey|trip|traffic|flow|message|call|transfer|"
+        "passenger|patient|money|referral|information pass|go|run|flow|travel|route through|via",
+        1.8,
+        gap=2,
+        method="betweenness",
+    ),
+    words("brokers", "middle", 0.6),
+    cue(
+        "brokers", "transfer|interchange|junction|crossing|connecting point|station|hub", 1.2, gap=0
+    ),
+    cue(
+        "brokers",
+        # plural: "on the shortest journeys" is betweenness, "on the shortest trip" one route
+        "lie|sit|be|pass on|along|through short|shortest =paths|=routes|=journeys|=trips|=ways",
         1.6,
         gap=4,
         method="betweenness",
     ),
     cue(
         "brokers",
-        "through route|routes|path|paths|traffic|journey|journeys",
+        "through route|routes|path|paths|traffic|journey|journeys|station|stop|point",
         1.6,
         gap=0,
         method="betweenness",
     ),
     cue("brokers", "bridge|bridging between|across|gap", 1.6, gap=2),
+    # "the clusters, and which accounts sit between them": the groups of the clause before
+    cue("brokers", "@CONNECTVERB|between|across them|both|those", 1.2, gap=1),
     words("brokers", "=bridging connector", 1.2),
     words("brokers", "bridge", 0.8),
     cue("brokers", "control|pass|go|flow through", 0.8, gap=3),
@@ -177,6 +293,25 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("collectors", "@RECEIVE @MANY", 1.5, gap=6),
     cue("collectors", "@MANY @SENDER|sender|source|payer|customer|account", 0.6, gap=2),
     cue("collectors", "fan in", 1.6, gap=0),
+    # verb frames: what comes *in from* many others is collected
+    cue("collectors", "in from @MANY", 1.6, gap=2),
+    cue("collectors", "from all|every over|direction|side|corner|quarter", 1.6, gap=0),
+    cue("collectors", "from everywhere|anywhere", 1.2, gap=0),
+    cue("collectors", "flow|pour|funnel|drain|go|end into", 0.8, gap=2),
+    cue("collectors", "count|counting|number|by @MANY @SENDER", 1.4, gap=2),
+    cue(
+        "collectors",
+        "most|frequently|often =referred|=called|=contacted|=paid|=messaged|=emailed|=phoned|"
+        "=dialled|=dialed",
+        1.3,
+        gap=1,
+    ),
+    cue(
+        "collectors",
+        "assemble|build|make|compose|draw|buy|order|come|arrive|flow|pour|=sourced from @MANY",
+        1.2,
+        gap=3,
+    ),
     cue("collectors", "@MANY @RECEIVE|receive", 1.1, gap=4),
     cue("collectors", "from @MANY", 0.8, gap=1),
     words("collectors", "collector recipient receiver beneficiary payee sink aggregator", 1.0),
@@ -187,6 +322,21 @@ ACTOR_CUES: tuple[Cue, ...] = (
     # ---------------------------------------------------------------- distributors
     cue("distributors", "@SEND @MANY", 1.5, gap=5),
     cue("distributors", "fan|spread out", 1.6, gap=2),
+    # verb frames: what goes *out to* or is split *across* many others is distributed
+    cue("distributors", "out to|into|across|among @MANY", 1.6, gap=2),
+    cue(
+        "distributors",
+        "split|spread|divide|scatter|spray|fan|disperse across|among|over|between @MANY",
+        1.5,
+        gap=3,
+    ),
+    cue("distributors", "=ring|=rings|=ringing @MANY", 1.5, gap=0),
+    # "supply" and "provide" are nouns as often as verbs ("supply chain"): the verb reads
+    # only right before its object
+    cue("distributors", "supply|provide|sell the|to @MANY", 1.5, gap=1),
+    cue("distributors", "supply|provide|sell @MANY", 1.5, gap=0),
+    cue("distributors", "in|to every|all direction", 1.3, gap=1),
+    cue("distributors", "@SEND out", 0.8, gap=2),
     cue("distributors", "number|many|distinct|different @SEND", 1.3, gap=4),
     cue("distributors", "pay out", 1.2, gap=0),
     cue("distributors", "to @MANY", 0.8, gap=1),
@@ -211,13 +361,18 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("cycles", "wash trade|trading", 1.5, gap=0, method="short_cycles"),
     cue(
         "cycles",
-        "come|go|flow|return|end|cycle|make|send|loop|move|find|pay|wire|transfer back",
+        "come|go|flow|return|end|cycle|make|send|loop|move|find|pay|wire|transfer back|home",
         1.5,
         gap=3,
         method="short_cycles",
     ),
     cue("cycles", "back to origin|originator|sender|source|start|beginning|where", 1.5, gap=2),
     cue("cycles", "back and forth", 1.2, gap=0),
+    cue("cycles", "back again", 1.5, gap=1),
+    cue("cycles", "closed circle|loop|chain|path|walk|ring|circuit", 1.8, gap=1),
+    cue("cycles", "circle|loop back", 1.5, gap=1),
+    cue("cycles", "leave|exit return|come", 1.2, gap=6),
+    cue("cycles", "back|return|home to|at same|first|original|initial", 1.8, gap=2),
     cue("cycles", "start|begin end|finish same|where", 2.0, gap=4),
     cue("cycles", "make|go|move|run|come|travel circle|loop|round", 1.6, gap=2),
     cue(
@@ -228,8 +383,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "cycles",
-        "return|flow|go|come|end to|at origin|originator|originating|sender|source|start|initial|"
-        "payer|owner|beginning",
+        "return|flow|go|come|end|home to|at origin|originator|originating|sender|source|start|"
+        "initial|payer|owner|beginning|first|original",
         1.5,
         gap=2,
     ),
@@ -240,9 +395,22 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("shared_identifiers", "@SHARE @IDENT", 2.0, gap=4, method="shared_identifiers"),
     cue("shared_identifiers", "@IDENT share|reuse", 2.0, gap=3, method="shared_identifiers"),
     cue("shared_identifiers", "@IDENT in common", 2.0, gap=1, method="shared_identifiers"),
-    cue("shared_identifiers", "link|connect|tie|tied|linked through|via|by @IDENT", 1.8, gap=3),
+    cue(
+        "shared_identifiers",
+        "link|connect|tie|tied|linked|join|joined|bind|bound through|via|by @IDENT",
+        1.8,
+        gap=3,
+    ),
+    cue(
+        "shared_identifiers",
+        "@IDENT @MANY user|owner|customer|account|people|person|holder|client",
+        1.5,
+        gap=3,
+    ),
+    cue("shared_identifiers", "each|one other|another @IDENT", 1.5, gap=1),
     cue("shared_identifiers", "synthetic identity", 1.5, gap=0),
     cue("shared_identifiers", "one|single|same @IDENT", 1.5, gap=1),
+    cue("shared_identifiers", "@IDENT across|among|between|on|in|for @MANY", 1.5, gap=4),
     cue(
         "shared_identifiers",
         "@IDENT use|share|link|connect|tie|associate|register|attach @MANY",

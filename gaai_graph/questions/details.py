@@ -11,7 +11,10 @@ from gaai_graph.questions.models import Direction, ValueKind
 from gaai_graph.questions.text import Token, number_value, word_set
 
 __all__ = [
+    "asks_for_edges",
+    "default_route_weight",
     "read_attributes",
+    "read_budget",
     "read_collections",
     "read_direction",
     "read_numbers",
@@ -41,8 +44,14 @@ _WEIGHT_FAMILY_CUES: dict[str, tuple[str, ...]] = {
     "distance": ("distance", "time", "cost"),
     "far": ("distance", "time", "cost"),
     "km": ("distance",),
+    "kilometre": ("distance",),
+    "kilometer": ("distance",),
+    "metre": ("distance",),
+    "meter": ("distance",),
     "mile": ("distance",),
     "length": ("distance",),
+    "hour": ("time",),
+    "slow": ("time", "distance"),
     "heavy": ("volume",),
     "heavily": ("volume",),
     "busy": ("volume",),
@@ -58,8 +67,10 @@ _WEIGHT_FAMILY_CUES: dict[str, tuple[str, ...]] = {
     "intensity": ("volume",),
     "frequent": ("volume",),
 }
-_SHORT_WORDS = frozenset({"short", "shortest", "close", "closest", "near", "nearest"})
-_HOP_WORDS = frozenset({"hop", "stop", "step", "change", "jump", "unweighted", "edge"})
+_SHORT_WORDS = frozenset(
+    {"short", "shortest", "close", "closest", "near", "nearest", "proximity", "best", "optimal"}
+)
+_HOP_WORDS = frozenset({"hop", "stop", "step", "change", "jump", "unweighted", "edge", "link"})
 _K_ANCHORS = word_set(
     "top first best most nearest closest near close large big main leading key highest "
     "strongest busiest heaviest biggest largest"
@@ -85,6 +96,33 @@ _ROUTE_WORDS = word_set("route path journey itinerary way")
 _COMPARATIVES = word_set("more less higher lower bigger larger better worse greater fewer")
 _LIST_WORDS = frozenset(["which", "who", "top", "list", "rank", "most", "least"])
 _HOW_SCORE = word_set("central important influential connected close far dense clustered modular")
+
+
+_EDGE_NOUNS = word_set(
+    "link edge connection section segment track line road rail railway cable wire pipe "
+    "street bridge tie relationship"
+)
+_ASKING = frozenset(["which", "what", "list", "find", "show", "name"])
+
+
+def asks_for_edges(tokens: list[Token], terms: GraphTerms | None) -> bool:
+    """Whether the question asks which *edges* ("which track sections", "what links ...").
+
+    The words right after which/what name what is listed; an edge noun (or the graph's edge
+    collection) there asks for edges, a vertex noun for vertices.
+    """
+    edge_words = set(_EDGE_NOUNS) | (set(terms.edge_heads) if terms is not None else set())
+    vertex_words = set(terms.collection_heads) if terms is not None else set()
+    for position, token in enumerate(tokens):
+        if token.lower not in _ASKING:
+            continue
+        for following in tokens[position + 1 : position + 4]:
+            if following.lemma in edge_words or following.lower in edge_words:
+                return True
+            if following.lemma in vertex_words:
+                return False
+        return False
+    return False
 
 
 def read_direction(intent: QuestionIntent, tokens: Iterable[Token]) -> Direction:
@@ -140,10 +178,11 @@ def read_weight(
             if set(parts) <= collection_words and before not in _BY_WORDS:
                 continue  # "the calls graph" names the collection, "by calls" the attribute
             return name, " ".join(t.text for t in tokens[index : index + len(parts)])
-    if intent == "paths" and any(
-        token.lemma in _HOP_WORDS or token.lower in ("fewest", "least") for token in tokens
-    ):
-        hop_named = [t for t in tokens if t.lemma in _HOP_WORDS]
+    if intent == "paths":
+        asked = _family_asked_by(tokens, numeric)
+        if asked is not None:
+            return asked  # "by distance", "in km": the unit named wins over "stops"
+        hop_named = [t for position, t in enumerate(tokens) if _counts_hops(tokens, position)]
         if hop_named:
             return None, hop_named[0].text
     for token in tokens:
@@ -159,11 +198,119 @@ def read_weight(
     if intent == "paths":
         for token in tokens:
             if token.lemma in _SHORT_WORDS or token.lower in _SHORT_WORDS:
-                # "shortest" is a distance; durations and costs need their own words
+                # "shortest" and "the best route" are a distance; durations and costs need
+                # their own words
                 for family in ("distance",):
                     for name, attribute_family in numeric.items():
                         if attribute_family == family:
                             return name, token.text
+        counted = [t for t in tokens if t.lower in _COUNT_WORDS]
+        if counted:
+            return None, counted[0].text  # "fewest stations to pass through": hops
+    return None, None
+
+
+_COUNT_WORDS = frozenset(["fewest", "least", "minimum", "minimal"])
+"""Without a unit, "the fewest/least/minimum ..." of a route counts its stops."""
+
+
+def default_route_weight(terms: GraphTerms | None) -> str | None:
+    """The distance-like edge attribute a route is measured by when the question names none.
+
+    "The route from A to B" on a network whose links carry distances is the shortest by
+    distance; hop counts need their own words ("fewest stops", "how many hops").
+    """
+    if terms is None:
+        return None
+    return next(
+        (name for name, family in terms.numeric_edge_attributes.items() if family == "distance"),
+        None,
+    )
+
+
+def _counts_hops(tokens: list[Token], position: int) -> bool:
+    """Whether the token at `position` asks to count hops ("in 3 stops", "fewest changes").
+
+    A hop word right after "nearest", "top" or "nearest 3" names what is listed ("the
+    nearest 3 stops": stations), not a unit.
+    """
+    token = tokens[position]
+    if token.lemma not in _HOP_WORDS:
+        return False
+    if position > 0 and number_value(tokens[position - 1]) is not None:
+        position -= 1  # "nearest 3 stops": look before the count
+    return not _anchors_k(tokens, position)
+
+
+def _anchors_k(tokens: list[Token], position: int) -> bool:
+    """Whether the word before `position` makes what follows a count of items ("nearest 3").
+
+    "At most 4 stops" bounds hops: "most" after "at" is no superlative.
+    """
+    if position < 1 or tokens[position - 1].lemma not in _K_ANCHORS:
+        return False
+    return not (
+        tokens[position - 1].lower == "most"
+        and position >= 2
+        and tokens[position - 2].lower == "at"
+    )
+
+
+def _family_asked_by(
+    tokens: list[Token], numeric: dict[str, str]
+) -> tuple[str | None, str | None] | None:
+    """A weight named by a unit or after by/in ("by distance", "in km", "how many minutes").
+
+    Returns (attribute or None when the graph has none of that kind, the words), or None when
+    no unit is named.
+    """
+    for position, token in enumerate(tokens):
+        unit = token.lemma in _UNIT_FAMILIES or token.lower in _UNIT_FAMILIES
+        before = tokens[position - 1].lower if position > 0 else ""
+        by_word = before in ("by", "in") and token.lemma in _WEIGHT_FAMILY_CUES
+        if not (unit or by_word):
+            continue
+        families = _UNIT_FAMILIES.get(token.lemma) or _WEIGHT_FAMILY_CUES.get(token.lemma, ())
+        for family in families:
+            for name, attribute_family in numeric.items():
+                if attribute_family == family:
+                    return name, token.text
+        if unit:
+            return None, token.text  # "in minutes" on a graph without durations: no weight
+    return None
+
+
+_UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "km": ("distance",),
+    "kilometre": ("distance",),
+    "kilometer": ("distance",),
+    "metre": ("distance",),
+    "meter": ("distance",),
+    "mile": ("distance",),
+    "minute": ("time",),
+    "hour": ("time",),
+}
+"""Units: a question measured in one asks for a weight of that kind, and only that kind."""
+
+_BUDGET_BEFORE = word_set("within under below inside")
+
+
+def read_budget(tokens: list[Token]) -> tuple[float | None, str | None]:
+    """A bound on distance or time ("within 5 km", "under 10 minutes of X").
+
+    Hop bounds ("within 3 stops") are `read_numbers`' hops, not budgets.
+
+    Returns:
+        (the amount, the unit word), or (None, None).
+    """
+    for position in range(1, len(tokens) - 1):
+        value = number_value(tokens[position])
+        unit = tokens[position + 1]
+        if value is None or not (unit.lemma in _UNIT_FAMILIES or unit.lower in _UNIT_FAMILIES):
+            continue
+        before = [t.lower for t in tokens[max(0, position - 3) : position]]
+        if set(before) & _BUDGET_BEFORE or before[-2:] in (["at", "most"], ["less", "than"]):
+            return float(value), unit.text
     return None, None
 
 
@@ -192,7 +339,10 @@ def read_numbers(
             continue
         before = tokens[position - 1] if position > 0 else None
         after = tokens[position + 1] if position + 1 < len(tokens) else None
-        if after is not None and after.lemma in _HOP_UNITS and hops is None:
+        if after is not None and (after.lemma in _UNIT_FAMILIES or after.lower in _UNIT_FAMILIES):
+            continue  # "within 5 km": a budget (`read_budget`), not a count
+        anchored = _anchors_k(tokens, position)
+        if after is not None and after.lemma in _HOP_UNITS and hops is None and not anchored:
             hops = value
             continue
         if after is not None and after.lower in ("to", "or") and position + 2 < len(tokens):
@@ -219,8 +369,14 @@ def read_numbers(
         ):
             continue
         if k is None:
-            k = value
+            besides = after is not None and after.lemma in _BESIDES_BEST
+            # "the cheapest route and two alternatives": the best plus two others
+            k = value + 1 if intent == "paths" and besides else value
     return k, hops
+
+
+_BESIDES_BEST = word_set("alternative alternate other backup additional more fallback")
+"""After a count, routes besides the best one ("two alternatives", "3 other routes")."""
 
 
 def read_value_kind(

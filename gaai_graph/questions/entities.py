@@ -52,6 +52,10 @@ NAME_ATTRIBUTES: tuple[str, ...] = (
 NEAR_MATCH_SCORE = 90.0
 """A fuzzy match at least this good, clearly ahead of the next, resolves the name."""
 NEAR_MATCH_MARGIN = 4.0
+CLEAR_NEAR_MATCH_SCORE = 85.0
+CLEAR_NEAR_MATCH_MARGIN = 15.0
+"""A slightly weaker fuzzy match still resolves when nothing else comes close: "Wickvail" is
+Wickvale (87.5) when the next name scores under 72.5."""
 PLAIN_RATIO_MARGIN = 10.0
 """When two near matches score alike, the one ahead by this much on plain edit ratio wins."""
 CANDIDATE_LIMIT = 3
@@ -485,10 +489,13 @@ def _fuzzy(text: str, run: list[Token], lookup: EntityLookup) -> NameMatch:
         plain = [fuzz.ratio(query, normalise_name(c.label)) for c in candidates[:2]]
         if plain[0] - plain[1] >= PLAIN_RATIO_MARGIN:
             runner_up = 0.0
-    if (
+    clear = (
         best is not None
-        and best.score >= NEAR_MATCH_SCORE
-        and best.score - runner_up >= NEAR_MATCH_MARGIN
+        and best.score >= CLEAR_NEAR_MATCH_SCORE
+        and best.score - runner_up >= CLEAR_NEAR_MATCH_MARGIN
+    )
+    if best is not None and (
+        clear or (best.score >= NEAR_MATCH_SCORE and best.score - runner_up >= NEAR_MATCH_MARGIN)
     ):
         return NameMatch(
             text=text[start:end],

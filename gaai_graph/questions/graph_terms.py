@@ -3,8 +3,10 @@
 A question about a payments graph says "transfers", "accounts", "amount"; one about a supply
 chain says "supplies", "parts", "critical". Splitting the schema's names into lemmatised words
 lets the reader (a) find which collections and attributes the question names, (b) extend the
-word classes of the lexicon with the graph's identifier collections ("shared_device" makes
-"device" an identifier), and (c) know which words name collections, so "groups" in a graph
+word classes of the lexicon with the graph's own words: identifier collections ("shared_device"
+makes "device" an identifier), entity collections (the "stations" of "the key stations", the
+"families" of "married into the same families") and edge collections (the "marriages" of "how
+many marriages separate"), and (c) know which words name collections, so "groups" in a graph
 with a `groups` collection is the collection, not a request for communities.
 """
 
@@ -44,6 +46,10 @@ _DEPENDENCY_EDGE_WORDS = word_set(
     "supply supplier provide source depend use require contain part component consist "
     "feed produce make build bom need"
 )
+_EDGE_FUNCTION_WORDS = word_set(
+    "about with from into onto have has share same belong link edge relation relationship"
+)
+"""Words of edge names that name no step a question would count ("has_part", "links")."""
 _FLOW_EDGE_WORDS = word_set(
     "transfer pay payment send transaction wire flow trade ship shipment order"
 )
@@ -77,9 +83,22 @@ class GraphTerms:
     flow_edges: bool = False
     """Whether some edge collection reads as a flow ("transfers", "payments")."""
 
+    class_extensions: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Word class name -> the graph's own words that belong to it (see `class_words`)."""
+
     def collection_words(self) -> frozenset[str]:
         """Every word that names a vertex collection."""
         return frozenset(self.collection_heads)
+
+    def class_words(self) -> dict[str, frozenset[str]]:
+        """The graph's words by the lexicon's word class they extend.
+
+        Identifier collections are `IDENT` ("shared_device" makes "device" an identifier);
+        the other vertex collections are `ACTOR` and `PARTNER` ("the key stations", "the same
+        families"); the content words of edge collections are `EDGE`, steps a distance is counted in
+        ("how many marriages separate", "three calls apart").
+        """
+        return self.class_extensions
 
 
 def _family(words: list[str]) -> WeightFamily | None:
@@ -157,4 +176,14 @@ def graph_terms(schema: GraphSchema) -> GraphTerms:
                 if family is not None:
                     terms.numeric_edge_attributes.setdefault(attribute.name, family)
     terms.identifier_words = frozenset(identifier_words)
+    entities = frozenset(terms.collection_heads) - terms.identifier_words
+    edge_words = frozenset(
+        word for word in terms.edge_heads if len(word) > 3 and word not in _EDGE_FUNCTION_WORDS
+    )
+    terms.class_extensions = {
+        "IDENT": terms.identifier_words,
+        "ACTOR": entities,
+        "PARTNER": entities,
+        "EDGE": edge_words,
+    }
     return terms

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gaai_graph.methods.vocabulary import QuestionIntent
@@ -36,28 +37,32 @@ class IntentScore:
     """Positions, in the scored token list, of the tokens its cues used."""
 
 
-def _element_matches(element: frozenset[str], token: Token, extra_ident: frozenset[str]) -> bool:
+def _element_matches(
+    cue: Cue, position: int, token: Token, graph_words: Mapping[str, frozenset[str]]
+) -> bool:
+    element = cue.elements[position]
     if "#" in element and number_value(token) is not None:
         return True
     if token.lemma in element or token.lower in element:
         return True
-    return bool(extra_ident) and element >= CLASSES["IDENT"] and token.lemma in extra_ident
+    classes = cue.classes[position] if position < len(cue.classes) else frozenset()
+    return any(token.lemma in graph_words.get(name, ()) for name in classes)
 
 
 def _find(
-    cue: Cue, tokens: list[Token], used: set[int], extra_ident: frozenset[str]
+    cue: Cue, tokens: list[Token], used: set[int], graph_words: Mapping[str, frozenset[str]]
 ) -> list[int] | None:
     """First occurrence of `cue` in `tokens` avoiding `used` tokens, as token indices."""
     for start, token in enumerate(tokens):
-        if start in used or not _element_matches(cue.elements[0], token, extra_ident):
+        if start in used or not _element_matches(cue, 0, token, graph_words):
             continue
         positions = [start]
-        for element in cue.elements[1:]:
+        for element in range(1, len(cue.elements)):
             previous = positions[-1]
             found = None
             for position in range(previous + 1, min(len(tokens), previous + cue.gap + 2)):
                 if position not in used and _element_matches(
-                    element, tokens[position], extra_ident
+                    cue, element, tokens[position], graph_words
                 ):
                     found = position
                     break
@@ -80,19 +85,21 @@ def score_intents(tokens: list[Token], terms: GraphTerms | None = None) -> dict[
         Evidence per intent with a positive score.
     """
     collection_words = terms.collection_words() if terms is not None else frozenset()
-    extra_ident = terms.identifier_words if terms is not None else frozenset()
+    graph_words = terms.class_words() if terms is not None else {}
     used: set[int] = set()
     scores: dict[str, IntentScore] = {}
     for cue in _ORDERED_CUES:
-        positions = _find(cue, tokens, used, extra_ident)
+        positions = _find(cue, tokens, used, graph_words)
         if positions is None:
             continue
+        evidence = scores.setdefault(cue.intent, IntentScore(cue.intent))
+        if len(positions) == 1 and positions[0] in evidence.tokens:
+            continue  # a word votes once for an intent ("connected" is not two cues)
         weight = cue.weight
         if len(positions) == 1 and tokens[positions[0]].lemma in collection_words:
             weight *= COLLECTION_WORD_FACTOR
         if len(positions) > 1:
             used.update(positions)
-        evidence = scores.setdefault(cue.intent, IntentScore(cue.intent))
         evidence.score += weight
         evidence.cues.append(" ".join(tokens[p].text for p in positions))
         evidence.tokens.update(positions)
@@ -100,7 +107,7 @@ def score_intents(tokens: list[Token], terms: GraphTerms | None = None) -> dict[
             evidence.methods.append((weight, cue.method))
     if terms is not None:
         _apply_graph_context(scores, tokens, terms)
-    return scores
+    return {intent: evidence for intent, evidence in scores.items() if evidence.score > 0}
 
 
 def _apply_graph_context(

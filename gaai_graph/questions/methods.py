@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gaai_graph.questions.catalogue import INTENT_METHODS
 from gaai_graph.questions.models import IntentReading
 
 __all__ = ["REFINEMENTS", "default_methods", "ordered_methods"]
@@ -42,6 +43,8 @@ def default_methods(reading: IntentReading) -> list[str]:
     if intent == "distributors":
         return ["strength", "out_degree"] if weighted else ["out_degree", "strength"]
     if intent == "paths":
+        if reading.max_distance is not None:
+            return ["reachability"]
         if kind == "nearest":
             return ["k_nearest", "single_source_distances"]
         if reading.hops is not None:
@@ -75,11 +78,50 @@ _PLAIN_DEFAULTS: dict[str, tuple[str, ...]] = {
 }
 
 
+_ONE_PLACE = ("single_source_distances", "k_nearest", "reachability", "eccentricity")
+"""Path methods about one named place; a question naming both ends of a route asks for more."""
+
+
 def ordered_methods(named: list[str], reading: IntentReading) -> list[str]:
-    """Named methods (refined ones first), then the defaults of the reading."""
+    """Named methods (refined ones first), then the defaults of the reading.
+
+    The reading's structure settles what the words alone leave open: a distance between two
+    named places is the length of the route between them, "the 3 best routes" are k shortest
+    paths, a bound in km or minutes is reach within that distance, and what a named closure
+    cuts off is its removal impact.
+    """
     ordered = list(named)
     for generic, specific in REFINEMENTS.items():
         if generic in ordered and any(m in ordered for m in specific):
             ordered.remove(generic)
             ordered.append(generic)
-    return list(dict.fromkeys([*ordered, *default_methods(reading)]))
+    ordered = list(dict.fromkeys([*ordered, *default_methods(reading)]))
+    roles = {e.role for e in reading.entities}
+    if reading.intent == "paths":
+        # another intent's wording ("lie on the shortest route" -> betweenness) does not
+        # answer a route question: the route methods go first
+        own = INTENT_METHODS["paths"]
+        ordered = [m for m in ordered if m in own] + [m for m in ordered if m not in own]
+    if reading.intent == "paths" and {"source", "target"} <= roles:
+        ordered = [m for m in ordered if m not in _ONE_PLACE] + [
+            m for m in ordered if m in _ONE_PLACE
+        ]
+        if reading.k is not None and reading.k >= 2 and ordered[:1] == ["shortest_path"]:
+            ordered.insert(0, "k_shortest_paths")
+    bounded = reading.hops is not None or reading.max_distance is not None
+    if (
+        reading.intent == "paths"
+        and reading.k is not None
+        and len(reading.entities) == 1
+        and not bounded
+    ):
+        # "the 3 stations reached quickest from X", "how far are the 4 nearest to X"
+        ordered = ["k_nearest", *(m for m in ordered if m != "k_nearest")]
+    if reading.intent == "paths" and len(reading.entities) >= 3:
+        # three or more named places to join: the cheapest tree over them (Steiner)
+        ordered = ["steiner_tree", *(m for m in ordered if m != "steiner_tree")]
+    if reading.intent == "paths" and reading.max_distance is not None:
+        ordered = ["reachability", *(m for m in ordered if m != "reachability")]
+    if "removed" in roles and "removal_impact" in ordered:
+        ordered = ["removal_impact", *(m for m in ordered if m != "removal_impact")]
+    return list(dict.fromkeys(ordered))

@@ -104,6 +104,11 @@ class IntentReading(Model):
     """How many are asked for ("top five", "3 nearest")."""
     hops: int | None = None
     """A bound on path or cycle length ("within 3 hops", "loops of up to 4 accounts")."""
+    max_distance: float | None = None
+    """A bound on weighted distance ("within 5 km", "under 10 minutes of X"), in the unit of
+    `weight_attribute` (None when the graph has no attribute of that kind)."""
+    budget_unit: str | None = None
+    """The unit word of `max_distance` as the question wrote it ("km", "minutes")."""
     value_kind: ValueKind = "list"
     method_hints: list[str] = Field(default_factory=list)
     """METHOD_NAMES the wording implies ("harmonic centrality", "lying on many shortest routes"

@@ -10,12 +10,16 @@ profile, flagged as a fallback, never an empty reading.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import GraphSchema
 from gaai_graph.questions.catalogue import INTENT_METHODS
 from gaai_graph.questions.details import (
+    asks_for_edges,
+    default_route_weight,
     read_attributes,
+    read_budget,
     read_collections,
     read_direction,
     read_numbers,
@@ -24,7 +28,12 @@ from gaai_graph.questions.details import (
 )
 from gaai_graph.questions.entities import EntityLookup, resolve_entities
 from gaai_graph.questions.graph_terms import GraphTerms, graph_terms
-from gaai_graph.questions.intents import IntentScore, best_intents, score_intents
+from gaai_graph.questions.intents import (
+    INTENT_THRESHOLD,
+    IntentScore,
+    best_intents,
+    score_intents,
+)
 from gaai_graph.questions.lexicon import CLASSES
 from gaai_graph.questions.methods import ordered_methods
 from gaai_graph.questions.models import (
@@ -46,9 +55,14 @@ _WH = word_set(
     "rank list show give find tell name identify pick highlight say explain"
 )
 _EACH = CLASSES["EACH"]
+_RECIPROCAL = word_set("other another")
+_POSSESSIVE = word_set("their its")
+_AREAS = CLASSES["AREA"] | CLASSES["GROUP"]
+_CONJUNCTIONS = word_set("and then also plus")
 _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
+_NEAR = word_set("near nearby nearest closest proximity")
 _TITLES = word_set("dr mr mrs ms miss prof sir st saint lord lady vs etc no mt ft")
 
 
@@ -132,17 +146,38 @@ def _entity_roles(
     return mentions
 
 
+def _from_to(clause: list[Token]) -> bool:
+    """Whether the clause words a route as "from ... to ..." (its names were read as ends)."""
+    lowers = {t.lower for t in clause}
+    return "from" in lowers and bool(lowers & {"to", "till", "until"})
+
+
+def _counts(clause: list[Token]) -> bool:
+    """Whether the clause asks how many ("how many links between A and B": a route's length)."""
+    lowers = [t.lower for t in clause]
+    return any(pair in (("how", "many"), ("number", "of")) for pair in pairwise(lowers))
+
+
 def _route_roles(mentions: list[EntityMention], intent: QuestionIntent) -> bool:
-    """Settle source and target of a route; True when the question names both ends."""
+    """Settle source and target of a route; True when the question names both ends.
+
+    "From A to B", "between A and B" and "A to B" say both; "how far is A from B" says only
+    where it starts, so the other name is where it ends.
+    """
     if intent != "paths" or not mentions:
         return False
-    roles = [m.role for m in mentions]
-    if len(mentions) >= 2 and "source" not in roles:
-        mentions[0].role = "source"
-    if len(mentions) >= 2 and "target" not in [m.role for m in mentions[1:]]:
-        mentions[1].role = "target"
-    if len(mentions) == 1 and mentions[0].role == "target":
-        mentions[0].role = "source"
+    if len(mentions) == 1:
+        if mentions[0].role == "target":
+            mentions[0].role = "source"
+        return False
+    if not any(m.role == "source" for m in mentions):
+        start = next((m for m in mentions if m.role != "target"), None)
+        if start is not None:
+            start.role = "source"
+    if not any(m.role == "target" for m in mentions):
+        end = next((m for m in mentions if m.role != "source"), None)
+        if end is not None:
+            end.role = "target"
     roles = [m.role for m in mentions]
     return "source" in roles and "target" in roles
 
@@ -168,6 +203,7 @@ def _detail(
             vertices.append(collection)
     weight, weight_cue = read_weight(intent, cue_tokens, terms)
     k, hops = read_numbers(intent, cue_tokens, set())
+    budget, budget_unit = read_budget(cue_tokens) if intent == "paths" else (None, None)
     has_ends = _route_roles(mentions, intent)
     value_kind = read_value_kind(
         intent,
@@ -192,9 +228,26 @@ def _detail(
         entities=mentions,
         k=k,
         hops=hops,
+        max_distance=budget,
+        budget_unit=budget_unit,
         value_kind=value_kind,
     )
     reading.method_hints = ordered_methods(methods, reading)
+    if (
+        weight is None
+        and weight_cue is None
+        and reading.method_hints[:1] in (["shortest_path"], ["k_shortest_paths"])
+    ):
+        # a route with no measure named: by distance when the links carry one
+        reading.weight_attribute = default_route_weight(terms)
+        reading.weight_cue = "a route, measured by distance" if reading.weight_attribute else None
+    if intent == "connectivity" and asks_for_edges(tokens, terms):
+        # "which links would split the network": the edges that cut it, not the vertices
+        hints = reading.method_hints
+        if "articulation_points" in hints and (
+            "bridges" not in hints or hints.index("articulation_points") < hints.index("bridges")
+        ):
+            reading.method_hints = ["bridges", *(m for m in hints if m != "bridges")]
     return reading
 
 
@@ -208,22 +261,51 @@ def _methods(scores: dict[str, IntentScore], first: str) -> list[str]:
     return list(dict.fromkeys(method for _, method in [*own, *others]))
 
 
-def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, IntentScore] | None:
-    """(outer, inner) when one intent is asked *per* group of another.
+def _each_positions(tokens: list[Token]) -> list[int]:
+    """Positions of each/every/per words that distribute ("each group"), not "each other"."""
+    return [
+        i
+        for i, token in enumerate(tokens)
+        if token.lemma in _EACH and not (i + 1 < len(tokens) and tokens[i + 1].lemma in _RECIPROCAL)
+    ]
 
-    "The leader of each community": an each/every/per word right before a word of the outer
-    intent's cues.
+
+def _distributive(tokens: list[Token]) -> bool:
+    """Whether a clause asks its thing per item of the clause before ("and who leads each").
+
+    "And how important is each?" asks about the items themselves, not within them.
     """
-    each_positions = [i for i, token in enumerate(tokens) if token.lemma in _EACH]
-    if not each_positions or len(best) < 2:
+    first = next((t.lemma for t in tokens if t.lemma not in _CONJUNCTIONS), "")
+    return bool(_each_positions(tokens)) and first != "how"
+
+
+def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, IntentScore] | None:
+    """(communities, inner) when the clause asks for something *per* group.
+
+    "The leader of each community", "the communities and the lead clinician in each", "the
+    clusters and their most important station": a group intent, another intent and an
+    each/every/per word or a possessive in one clause. "Each other" is reciprocal, not
+    distributive, and "every pair" scopes nothing unless groups are asked for.
+    """
+    each_positions = _each_positions(tokens)
+    possessive = any(token.lemma in _POSSESSIVE for token in tokens)
+    groups = next((s for s in best if s.intent == "communities"), None)
+    inner = next((s for s in best if s.intent != "communities"), None)
+    if groups is None and inner is not None:
+        # "who is most central in every department": an area taken one by one is a grouping,
+        # but only when something is asked of each (alone, "for every region" asks nothing)
+        areas = [p + 1 for p in each_positions if p + 1 < len(tokens)]
+        area = next((p for p in areas if tokens[p].lemma in _AREAS), None)
+        if area is not None:
+            groups = IntentScore(
+                "communities",
+                score=INTENT_THRESHOLD,
+                cues=[f"{tokens[area - 1].text} {tokens[area].text}"],
+                tokens={area - 1, area},
+            )
+    if groups is None or inner is None or not (each_positions or possessive):
         return None
-    for outer in best:
-        positions = outer.tokens  # positions in `tokens`, as scored
-        if any(0 < p - e <= 3 for e in each_positions for p in positions):
-            inner = next((s for s in best if s is not outer), None)
-            if inner is not None:
-                return outer, inner
-    return None
+    return groups, inner
 
 
 def read_question(
@@ -270,11 +352,26 @@ def read_question(
         cue_tokens = [t for t in clause if t.index not in in_names]
         scores = score_intents(cue_tokens, terms)
         mentions = _entity_roles(clause, matches, lookup)
-        if len([m for m in mentions if m.role in ("source", "target")]) >= 2:
+        roles = [m.role for m in mentions]
+        if len([r for r in roles if r in ("source", "target")]) >= 2:
             evidence = scores.setdefault("paths", IntentScore("paths"))
-            evidence.score += 1.0
+            # "from A to B" names a route outright ("the stations on the shortest route from
+            # A to B"); "between A and B" may compare the two ("between A and B, which ...")
+            evidence.score += 2.0 if _from_to(clause) or _counts(clause) else 1.0
             evidence.cues.append("from ... to ...")
+        elif mentions and any(t.lemma in _NEAR or t.lower in _NEAR for t in cue_tokens):
+            # "stations near X": nearness to a named place is a distance question
+            evidence = scores.setdefault("paths", IntentScore("paths"))
+            evidence.score += 0.6
+            evidence.cues.append("near a named place")
         best = best_intents(scores)
+        if not best and "removed" in [m.role for m in mentions]:
+            # "what happens if X closes": what the named closure cuts off, nothing else asked
+            evidence = scores.setdefault("connectivity", IntentScore("connectivity"))
+            evidence.score += INTENT_THRESHOLD
+            evidence.cues.append("a named closure")
+            evidence.methods.append((INTENT_THRESHOLD, "removal_impact"))
+            best = best_intents(scores)
         if not best:
             if readings and mentions:
                 readings[-1].entities.extend(mentions)
@@ -286,8 +383,10 @@ def read_question(
             within: QuestionIntent | None = None
             if scoped:
                 within = scoped[0].intent if position == 1 else None
-            elif readings and any(t.lemma in _EACH for t in cue_tokens):
+            elif readings and _distributive(cue_tokens):
                 within = readings[-1].intent
+            if within == evidence.intent:
+                within = None  # "the segments, then rank each segment": still one intent
             same = next(
                 (
                     i

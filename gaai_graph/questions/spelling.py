@@ -2,7 +2,9 @@
 
 Only a lower-case word that is in no English dictionary (simplemma's) and looks like exactly
 one cue word is corrected, so names ("Pendale") and ordinary words stay as written. The
-comparison is RapidFuzz's normalised edit similarity against the lexicon's own words.
+comparison is RapidFuzz's normalised edit similarity against the lexicon's own words; a word with
+no such match but one swapped pair of letters or one other edit away from a cue word ("singel" ->
+single, by the optimal-string-alignment distance) is read as that word.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from gaai_graph.questions.lexicon import LEXICON_WORDS
 from gaai_graph.questions.text import Token, known_word, lemma_of
@@ -36,6 +39,15 @@ def _meant(word: str) -> str | None:
         found = process.extract(
             form, _VOCABULARY, scorer=fuzz.ratio, limit=2, score_cutoff=SPELLING_SCORE
         )
+        if not found:
+            # a swapped pair of letters ("singel") is one edit, not the two Indel counts
+            found = [
+                (word, 100.0 - distance, index)
+                for word, distance, index in process.extract(
+                    form, _VOCABULARY, scorer=OSA.distance, limit=2, score_cutoff=1
+                )
+                if len(word) >= _MIN_LENGTH
+            ]
         if found:
             break
     else:

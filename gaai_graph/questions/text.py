@@ -92,7 +92,28 @@ def lemma_of(word: str) -> str:
     """The English lemma of a lower-case word (the word itself when unknown)."""
     if not word.isalpha():
         return word
-    return str(simplemma.lemmatize(word, lang="en")).lower()
+    lemma = str(simplemma.lemmatize(word, lang="en")).lower()
+    if lemma == word:
+        return _undoubled(word) or lemma
+    return lemma
+
+
+def _undoubled(word: str) -> str | None:
+    """The stem of an -ing/-ed form with a doubled consonant the dictionary misses.
+
+    "splitting" -> "split", "splitted" -> "split"; None when the stem is not an English word.
+    """
+    for ending in ("ing", "ed"):
+        stem = word[: -len(ending)]
+        if (
+            word.endswith(ending)
+            and len(stem) >= 4
+            and stem[-1] == stem[-2]
+            and stem[-1] not in "aeiouls"
+            and simplemma.is_known(stem[:-1], lang="en")
+        ):
+            return stem[:-1]
+    return None
 
 
 @lru_cache(maxsize=65536)

@@ -23,6 +23,7 @@ def run(
     *,
     collections: dict[int, str] | None = None,
     vertex_attributes: dict[str, list[Any]] | None = None,
+    labels: list[str] | None = None,
     seed: int = 42,
     **parameters: Any,
 ) -> Outcome:
@@ -32,7 +33,7 @@ def run(
     ids = [vertex_id(v, collections.get(v, "v")) for v in range(n)]
     data = ProjectionData(
         vertex_ids=ids,
-        labels=ids,
+        labels=labels or ids,
         edges=[(u, v) for u, v in graph.edges()],
         directed=graph.is_directed(),
         projection=GraphProjection(

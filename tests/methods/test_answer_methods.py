@@ -100,7 +100,8 @@ def test_cut_points_bridges_and_removal():
     assert bridges[0][2] == 3.0  # 2-3 cuts the triangle 0,1,2 off
     removal = run(get_method("removal_impact"), graph, removed="v/3").answer
     # Two pieces of 3: the one holding the lowest vertex counts as the rest, the other split off.
-    assert removal["value"] == [ids([4, 5, 6])]
+    assert removal["kind"] == "entities"
+    assert removal["value"] == ids([4, 5, 6])
 
 
 def test_cut_points_cutting_off_a_segment_are_alarms_and_pendant_leaves_are_not():
@@ -405,7 +406,7 @@ def test_answers_are_json_and_unreachable_is_said():
     graph.add_node(3)
     outcome = run(get_method("single_source_distances"), graph, source="v/0", vertices="v/2|v/3")
     assert outcome.answer["value"] == {"v/2": 2.0, "v/3": None}
-    assert "v/3: unreachable" in outcome.metrics["headline"]
+    assert "v/3 is unreachable" in outcome.metrics["headline"]
     for name, parameters in [
         ("shortest_path", {"source": "v/2", "target": "v/0"}),
         ("diameter", {}),
@@ -445,7 +446,7 @@ def test_the_local_engine_runs_a_value_method_and_carries_its_answer():
     result = LocalEngine().run(data, template)
     assert result.answer is not None and result.answer.kind == "route"
     assert result.answer.value["length"] == nx.shortest_path_length(graph, 16, 25)
-    assert result.metrics["headline"].startswith("The shortest route from v/16 to v/25")
+    assert result.metrics["headline"].startswith("From v/16 to v/25: 4 hops by the shortest route")
 
 
 def test_missing_weights_are_counted_in_one_line():

@@ -44,6 +44,7 @@ __all__ = [
     "k_nearest",
     "k_shortest_paths",
     "reachability",
+    "reachable_within",
     "shortest_path",
     "single_source_distances",
 ]
@@ -343,6 +344,33 @@ def reachability(
     max_hops = check_positive_int(max_hops, "max_hops")
     hops = np.asarray(graph.distances(starts, mode=check_mode(mode)), dtype=np.float64).min(axis=0)
     return {v: int(h) for v, h in enumerate(hops.tolist()) if 0 < h <= max_hops and v not in starts}
+
+
+def reachable_within(
+    graph: ig.Graph,
+    sources: Sequence[int],
+    max_distance: float,
+    *,
+    weights: Weights,
+    mode: Mode = "out",
+) -> dict[int, float]:
+    """Vertices within `max_distance` (least total weight) of any source, with that distance.
+
+    Dijkstra (igraph) from every source; the sources themselves are left out.
+    """
+    starts = vertex_indices(graph, sources, "sources")
+    if not math.isfinite(max_distance) or max_distance <= 0:
+        raise TemplateValidationError(
+            f"max_distance must be a positive number, got {max_distance!r}"
+        )
+    values = edge_weights(graph, weights)
+    distances = np.asarray(
+        graph.distances(starts, weights=values, mode=check_mode(mode)), dtype=np.float64
+    ).min(axis=0)
+    limit = max_distance * (1 + _RELATIVE_TOLERANCE)
+    return {
+        v: float(d) for v, d in enumerate(distances.tolist()) if 0 < d <= limit and v not in starts
+    }
 
 
 def eccentricity(

@@ -1,0 +1,76 @@
+"""Drafts from a question's reading: a route between two named places overrides the lexicon."""
+
+from __future__ import annotations
+
+from gaai_graph.models import AttributeProfile, CollectionProfile, EdgeDefinition, GraphSchema
+from gaai_graph.nodes.question_use_cases import (
+    choose_method,
+    question_parameters,
+    reading_knows_better,
+)
+from gaai_graph.questions import build_name_index, read_question
+
+SCHEMA = GraphSchema(
+    source="memory",
+    collections=[
+        CollectionProfile(
+            name="stations",
+            kind="document",
+            count=200,
+            attributes=[AttributeProfile(name="name", types=["string"], presence=1.0)],
+            label_attribute="name",
+        ),
+        CollectionProfile(
+            name="links",
+            kind="edge",
+            count=400,
+            role="edge",
+            attributes=[AttributeProfile(name="distance_km", types=["number"], presence=1.0)],
+        ),
+    ],
+    edge_definitions=[
+        EdgeDefinition(
+            edge_collection="links",
+            from_vertex_collections=["stations"],
+            to_vertex_collections=["stations"],
+        )
+    ],
+    fingerprint="f",
+)
+NAMES = build_name_index(
+    {"stations": [{"_key": "a", "name": "Uppergate Central"}, {"_key": "b", "name": "Thornwell"}]}
+)
+
+
+def test_a_route_between_two_named_places_knows_better_than_the_lexicon():
+    reading = read_question(
+        "Route from Uppergate Central to Thornwell, shortest by track length?",
+        SCHEMA,
+        lookup=NAMES,
+    )
+    # "track" may be a lexicon word the reading did not use; the named ends settle it
+    assert reading_knows_better(reading, ["track"])
+    primary = reading.primary
+    method = choose_method(primary)
+    assert method is not None and method.name == "shortest_path"
+    assert question_parameters(method, primary) == {
+        "weight_attribute": "distance_km",
+        "source": "stations/a",
+        "target": "stations/b",
+    }
+
+
+def test_one_named_place_leaves_the_lexicon_standing():
+    reading = read_question("Which track is busiest near Thornwell?", SCHEMA, lookup=NAMES)
+    assert not reading_knows_better(reading, ["track"])
+
+
+def test_a_reach_within_a_distance_becomes_the_methods_bound():
+    reading = read_question(
+        "How many stations are within 5 km of Thornwell?", SCHEMA, lookup=NAMES
+    ).primary
+    method = choose_method(reading)
+    assert method is not None and method.name == "reachability"
+    parameters = question_parameters(method, reading)
+    assert parameters["max_distance"] == 5.0
+    assert parameters["weight_attribute"] == "distance_km"
