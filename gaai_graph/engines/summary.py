@@ -8,6 +8,7 @@ labels summarise in a fraction of a second; Python loops run only over the top-k
 from __future__ import annotations
 
 import heapq
+import math
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -271,6 +272,7 @@ def top_indices(
     pool = np.arange(values.size) if candidates is None else np.asarray(candidates)
     if k <= 0 or pool.size == 0:
         return []
+    values = _ranking_values(values)
     pool_values = values[pool]
     if pool.size > k:
         kth = np.partition(pool_values, pool.size - k)[pool.size - k]
@@ -283,6 +285,26 @@ def top_indices(
     else:
         chosen = pool.tolist()
     return sorted(chosen, key=lambda i: (-values[i], vertex_ids[i]))
+
+
+_RANKING_DIGITS = 12
+"""Values equal to this many digits (relative to the largest) rank as ties."""
+
+
+def _ranking_values(values: FloatArray) -> FloatArray:
+    """Values rounded for ranking, so that equal scores tie however they were summed.
+
+    Iterative solvers (igraph's PageRank among them) return scores of symmetric vertices that
+    differ in the last bits from one call to the next; ranked raw, the order of tied vertices
+    would change between runs of the same graph. Rounded relative to the largest magnitude,
+    such ties are broken by id, as documented.
+    """
+    if values.size == 0:
+        return values
+    largest = float(np.nanmax(np.abs(values)))
+    if not math.isfinite(largest) or largest == 0.0:
+        return values
+    return np.round(values / largest, _RANKING_DIGITS) * largest
 
 
 # --------------------------------------------------------------------------- groups
