@@ -15,6 +15,10 @@ Per pair of reports:
   groups split. Unmatched earlier groups dissolved, unmatched later groups were born. The
   members compared are the ones a report stores (`Group.members_sample`: every member of a
   group of at most 25, else its five highest-degree members), which the text says.
+* **Rings** (findings of kind `cycle`, `ring` or `shared_identifier`, docs/report-contract.md):
+  a later ring with the same members as an earlier one is unchanged; one holding every member
+  of an earlier ring and more has grown; any other later ring is new, and an earlier ring
+  neither kept nor grown is gone. Only the rings a report lists are compared.
 * **Graph size**: vertex and edge counts of the analysed projection and its density
   (m / n(n-1) directed, 2m / n(n-1) undirected).
 
@@ -35,10 +39,12 @@ from gaai_graph.models import Report, RunSummary
 __all__ = [
     "CONTAINMENT",
     "LAST",
+    "RING_KINDS",
     "SAME_COMMUNITY_JACCARD",
     "CommunityChange",
     "RankMove",
     "ReportChanges",
+    "RingChange",
     "RunChanges",
     "annotate",
     "annotate_from_catalog",
@@ -48,6 +54,7 @@ __all__ = [
     "compare_reports",
     "density",
     "earlier_epoch",
+    "ring_changes",
 ]
 
 SAME_COMMUNITY_JACCARD = 0.5
@@ -58,6 +65,10 @@ logger = logging.getLogger(__name__)
 
 LARGEST_MOVES = 3
 """How many of the largest rank moves a report names."""
+RING_KINDS = frozenset({"cycle", "ring", "shared_identifier"})
+"""Finding kinds that describe a ring: a loop, or accounts tied by something they share."""
+RINGS_NAMED = 3
+"""How many rings of each kind a change line names (the count is always given)."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,18 @@ class CommunityChange:
     example_members: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class RingChange:
+    """A ring new, grown or gone between two runs."""
+
+    kind: str
+    """`new`, `grown` or `gone`."""
+    members: tuple[str, ...]
+    """The ring's members (the later ring's for new and grown, the earlier one's for gone)."""
+    earlier_members: tuple[str, ...] = ()
+    """For a grown ring: the members of the earlier ring it holds."""
+
+
 @dataclass
 class ReportChanges:
     """How one question's result changed between two runs."""
@@ -105,6 +128,7 @@ class ReportChanges:
     moves: list[RankMove] = field(default_factory=list)
     """The largest rank moves, largest first."""
     communities: list[CommunityChange] = field(default_factory=list)
+    rings: list[RingChange] = field(default_factory=list)
     size_before: tuple[int, int] | None = None
     """(vertices, edges) of the analysed projection."""
     size_after: tuple[int, int] | None = None
@@ -121,6 +145,7 @@ class ReportChanges:
             or self.left_top
             or self.moves
             or self.communities
+            or self.rings
             or self.size_before != self.size_after
             or self.status_before != self.status_after
         )
@@ -152,6 +177,7 @@ class ReportChanges:
             )
         for change in self.communities:
             out.append(_community_line(change))
+        out.extend(_ring_lines(self.rings))
         return [f"{self.title}: {line}" for line in out]
 
 
@@ -270,6 +296,7 @@ def _compare_pair(key: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> Repor
             sizes_before=[int(g.get("size", 0)) for g in a.get("groups") or []],
             sizes_after=[int(g.get("size", 0)) for g in b.get("groups") or []],
         ),
+        rings=ring_changes(_rings(a), _rings(b)),
         size_before=size_a,
         size_after=size_b,
         density_before=density_a,
@@ -381,6 +408,64 @@ def community_changes(
                 CommunityChange("born", (), (j + 1,), (), (sizes_b[j],), best, tuple(sorted(b)[:5]))
             )
     return changes
+
+
+def _rings(report: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """The rings a report lists, each as its members in the listed order, without repeats."""
+    rings: dict[frozenset[str], tuple[str, ...]] = {}
+    for finding in report.get("findings") or []:
+        entities = tuple(str(entity) for entity in finding.get("entities") or [])
+        if finding.get("kind") in RING_KINDS and len(entities) >= 2:
+            rings.setdefault(frozenset(entities), entities)
+    return list(rings.values())
+
+
+def ring_changes(
+    before: Sequence[Sequence[str]], after: Sequence[Sequence[str]]
+) -> list[RingChange]:
+    """Rings new, grown and gone between two lists of rings (each a list of members).
+
+    A later ring with exactly an earlier ring's members is the same ring; a later ring holding
+    every member of an earlier ring and more has grown from it; other later rings are new.
+    Earlier rings neither found again nor grown are gone.
+
+    Returns:
+        Grown rings first, then new, then gone, each in the order the reports list them.
+    """
+    earlier = [frozenset(ring) for ring in before]
+    kept: set[frozenset[str]] = set()
+    grown: list[RingChange] = []
+    new: list[RingChange] = []
+    for ring in after:
+        members = frozenset(ring)
+        if members in earlier:
+            kept.add(members)
+            continue
+        parents = [e for e in earlier if e < members]
+        if parents:
+            parent = max(parents, key=len)
+            kept.add(parent)
+            grown.append(RingChange("grown", tuple(ring), tuple(sorted(parent))))
+        else:
+            new.append(RingChange("new", tuple(ring)))
+    gone = [RingChange("gone", tuple(ring)) for ring in before if frozenset(ring) not in kept]
+    return grown + new + gone
+
+
+def _ring_lines(rings: Sequence[RingChange]) -> list[str]:
+    lines = []
+    for kind, text in (("new", "new rings"), ("grown", "rings grown"), ("gone", "rings gone")):
+        picked = [ring for ring in rings if ring.kind == kind]
+        if not picked:
+            continue
+        named = "; ".join(
+            " -> ".join(ring.members)
+            + (f" (was {', '.join(ring.earlier_members)})" if ring.earlier_members else "")
+            for ring in picked[:RINGS_NAMED]
+        )
+        more = f"; and {len(picked) - RINGS_NAMED} more" if len(picked) > RINGS_NAMED else ""
+        lines.append(f"{text} ({len(picked)}): {named}{more}")
+    return lines
 
 
 def _names(entities: Sequence[tuple[str, str]]) -> str:

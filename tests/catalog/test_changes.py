@@ -17,6 +17,7 @@ from gaai_graph.catalog.changes import (
     compare_reports,
     density,
     earlier_epoch,
+    ring_changes,
 )
 from gaai_graph.models import Report, RunSummary
 
@@ -262,3 +263,56 @@ def test_a_second_run_on_changed_data_leads_with_what_changed(tmp_path, capsys) 
         )
     ]
     assert noted, "each compared report carries its own change lines"
+
+
+def _with_rings(
+    report: dict[str, Any], rings: list[list[str]], kind: str = "cycle"
+) -> dict[str, Any]:
+    report["findings"] = [
+        {"kind": kind, "entities": [f"people/{m}" for m in ring], "flagged": False}
+        for ring in rings
+    ]
+    return report
+
+
+def test_rings_new_grown_and_gone_are_told_apart() -> None:
+    before = [["a", "b", "c"], ["d", "e", "f"], ["x", "y"]]
+    after = [["a", "b", "c"], ["d", "e", "f", "g"], ["p", "q", "r"]]
+
+    changes = ring_changes(before, after)
+
+    assert [(c.kind, c.members) for c in changes] == [
+        ("grown", ("d", "e", "f", "g")),
+        ("new", ("p", "q", "r")),
+        ("gone", ("x", "y")),
+    ]
+    assert changes[0].earlier_members == ("d", "e", "f")
+
+
+def test_same_rings_listed_in_another_order_are_no_change() -> None:
+    assert ring_changes([["a", "b", "c"], ["d", "e"]], [["e", "d"], ["c", "a", "b"]]) == []
+
+
+def test_a_new_ring_in_the_findings_leads_the_changes() -> None:
+    before = _with_rings(_report(algorithm="short_cycles"), [["a", "b", "c"]])
+    after = _with_rings(_report(algorithm="short_cycles"), [["a", "b", "c"], ["d", "e", "f", "g"]])
+    # Findings of other kinds (a hub) are not rings.
+    after["findings"].append({"kind": "hub", "entities": ["people/z", "people/y"]})
+
+    changes = compare_reports([before], [after])
+
+    assert changes.changed
+    text = "\n".join(changes.lines())
+    assert "new rings (1): people/d -> people/e -> people/f -> people/g" in text
+    assert "people/z" not in text
+    unchanged = compare_reports([before], [copy.deepcopy(before)])
+    assert not unchanged.changed
+
+
+def test_shared_identifier_rings_are_compared_too() -> None:
+    before = _with_rings(_report(algorithm="wcc"), [["a", "b"]], kind="shared_identifier")
+    after = _with_rings(_report(algorithm="wcc"), [], kind="shared_identifier")
+
+    text = "\n".join(compare_reports([before], [after]).lines())
+
+    assert "rings gone (1): people/a -> people/b" in text
