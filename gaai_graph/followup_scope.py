@@ -160,14 +160,17 @@ def shared_by_rings(rings: Sequence[Sequence[str]]) -> list[str]:
 
 
 def induced_subgraph(data: GraphData, members: Sequence[str]) -> GraphData:
-    """The graph of `members` and the edges between them (every collection kept, maybe empty).
+    """The graph of `members` and the edges between them.
+
+    Collections left empty are dropped (an empty snapshot file cannot say whether it held
+    edges), and so are the named graphs' edge definitions over them.
 
     Args:
         data: The whole graph.
         members: `<collection>/<_key>` ids to keep.
 
     Returns:
-        A new `GraphData` with the same collections and named graphs.
+        A new `GraphData` with the collections that keep documents.
     """
     keep = set(members)
     collections: dict[str, CollectionData] = {}
@@ -184,8 +187,33 @@ def induced_subgraph(data: GraphData, members: Sequence[str]) -> GraphData:
                 for document in collection.documents
                 if f"{name}/{document.get('_key')}" in keep
             ]
-        collections[name] = CollectionData(name, collection.kind, documents)
-    return GraphData(source=data.source, collections=collections, graphs=list(data.graphs))
+        if documents:
+            collections[name] = CollectionData(name, collection.kind, documents)
+    graphs = []
+    for graph in data.graphs:
+        definitions = [
+            definition.model_copy(
+                update={
+                    "from_vertex_collections": [
+                        c for c in definition.from_vertex_collections if c in collections
+                    ],
+                    "to_vertex_collections": [
+                        c for c in definition.to_vertex_collections if c in collections
+                    ],
+                }
+            )
+            for definition in graph.edge_definitions
+            if definition.edge_collection in collections
+        ]
+        graphs.append(
+            graph.model_copy(
+                update={
+                    "edge_definitions": definitions,
+                    "orphan_collections": [c for c in graph.orphan_collections if c in collections],
+                }
+            )
+        )
+    return GraphData(source=data.source, collections=collections, graphs=graphs)
 
 
 def group_members(scope: Scope, data: GraphData) -> list[str]:
