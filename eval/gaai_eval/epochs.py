@@ -48,6 +48,9 @@ class EpochCase:
     seed: int
     split: str = "tuning"
     quick: bool = False
+    community_size: int = 12
+    """Accounts per community; above 12 a merged community (2x) is larger than the 25 members
+    a report stores whole, so communities are compared on samples."""
 
 
 @dataclass
@@ -81,15 +84,13 @@ class _Graph:
     groups: list[list[int]]
 
 
-def _base(rng: random.Random, *, joined: bool = False) -> _Graph:
+def _base(rng: random.Random, size: int = COMMUNITY_SIZE, *, joined: bool = False) -> _Graph:
     """The base network; `joined` draws the first two communities as one dense community."""
-    count = COMMUNITIES * COMMUNITY_SIZE
+    count = COMMUNITIES * size
     holders = names.people(rng, count)
     accounts = [f"accounts/acc{index:03d}" for index in range(count)]
     labels = {account: holder for account, holder in zip(accounts, holders, strict=True)}
-    groups = [
-        list(range(start, start + COMMUNITY_SIZE)) for start in range(0, count, COMMUNITY_SIZE)
-    ]
+    groups = [list(range(start, start + size)) for start in range(0, count, size)]
     edges: set[tuple[int, int]] = set()
     for members in groups:
         for i in members:
@@ -139,16 +140,17 @@ def build_epochs(case: EpochCase) -> tuple[SnapshotBuilder, SnapshotBuilder, lis
     Returns:
         (snapshot of epoch 1, snapshot of epoch 2, planted changes; empty for `none`).
     """
-    before = _base(random.Random(case.seed), joined=case.change == "split")
-    after = _base(random.Random(case.seed), joined=case.change == "split")
+    size = case.community_size
+    before = _base(random.Random(case.seed), size, joined=case.change == "split")
+    after = _base(random.Random(case.seed), size, joined=case.change == "split")
     planted: list[PlantedChange] = []
     degree = _degrees(before)
     if case.change == "merged":
-        after = _base(random.Random(case.seed), joined=True)
+        after = _base(random.Random(case.seed), size, joined=True)
         members = before.groups[0] + before.groups[1]
         planted.append(_change("merged", before, members))
     elif case.change == "split":
-        after = _base(random.Random(case.seed), joined=False)
+        after = _base(random.Random(case.seed), size, joined=False)
         members = before.groups[0] + before.groups[1]
         planted.append(_change("split", before, members))
     elif case.change == "entered_top":

@@ -19,6 +19,7 @@ from gaai_graph.catalog.changes import (
     earlier_epoch,
     ring_changes,
 )
+from gaai_graph.catalog.community_changes import community_line as compare_line
 from gaai_graph.models import Report, RunSummary
 
 
@@ -316,3 +317,39 @@ def test_shared_identifier_rings_are_compared_too() -> None:
     text = "\n".join(compare_reports([before], [after]).lines())
 
     assert "rings gone (1): people/a -> people/b" in text
+
+
+def test_a_split_of_a_large_group_is_found_from_its_stored_sample() -> None:
+    # Earlier: one group of 60 stored as its five highest-degree members; later: two groups of
+    # 30, each stored as five, drawing their sampled members from the earlier sample.
+    before = [frozenset({"a1", "a2", "b1", "b2", "b3"}), frozenset({"c1", "c2", "c3"})]
+    after = [
+        frozenset({"a1", "a2", "a3", "a4", "a5"}),
+        frozenset({"b1", "b2", "b3", "b4", "b5"}),
+        frozenset({"c1", "c2", "c3"}),
+    ]
+
+    changes = community_changes(before, after, sizes_before=[60, 3], sizes_after=[30, 30, 3])
+
+    assert [(c.kind, c.groups_before, c.groups_after, c.estimated) for c in changes] == [
+        ("split", (1,), (1, 2), True)
+    ]
+    assert "estimated" in compare_line(changes[0])
+
+
+def test_sampled_groups_of_very_different_sizes_are_not_the_same_community() -> None:
+    # The same top members, but the group shrank from 100 to 30: not one community.
+    changes = community_changes(
+        [frozenset({"a", "b", "c", "d", "e"})],
+        [frozenset({"a", "b", "c", "d", "e"})],
+        sizes_before=[100],
+        sizes_after=[30],
+    )
+    assert sorted(c.kind for c in changes) == ["born", "dissolved"]
+    unchanged = community_changes(
+        [frozenset({"a", "b", "c", "d", "e"})],
+        [frozenset({"a", "b", "c", "x", "y"})],
+        sizes_before=[100],
+        sizes_after=[90],
+    )
+    assert unchanged == []
