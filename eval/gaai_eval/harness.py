@@ -16,6 +16,9 @@ from typing import Any
 from gaai_eval import GRAPHS_DIR
 from gaai_eval.cases import HELD_OUT, TUNING, PatternCase
 from gaai_eval.corpus import load_patterns, load_questions, load_transport
+from gaai_eval.epoch_runs import run_cases, score_epoch_case
+from gaai_eval.epoch_runs import summarise as summarise_epochs
+from gaai_eval.epochs import EpochCase, load_epoch_cases
 from gaai_eval.runner import Job, run_jobs
 from gaai_eval.score import score_pattern, score_question, score_transport
 
@@ -51,6 +54,7 @@ def evaluate(
     questions: list[dict[str, Any]] | None = None,
     transport: list[dict[str, Any]] | None = None,
     patterns: list[PatternCase] | None = None,
+    epochs: list[EpochCase] | None = None,
 ) -> dict[str, Any]:
     """Run the agent on the corpus and return the scored result.
 
@@ -60,21 +64,27 @@ def evaluate(
         questions: Corpus questions (default: eval/corpus/questions.yaml).
         transport: Transport questions (default: eval/corpus/transport.jsonl).
         patterns: Planted-pattern cases (default: eval/corpus/patterns.json).
+        epochs: Two-epoch cases (default: eval/corpus/epochs.json; with `quick`, the cases
+            marked quick).
 
     Returns:
         {"summary": {...}, "questions": [...], "transport": [...], "patterns": [...],
-         "ran_nothing": [...]} with every record scored.
+         "epochs": [...], "ran_nothing": [...]} with every record scored.
     """
     questions = load_questions() if questions is None else questions
     transport = load_transport() if transport is None else transport
     patterns = load_patterns() if patterns is None else patterns
     if quick:
         questions, transport, patterns = quick_subset(questions, transport, patterns)
+    epochs = load_epoch_cases() if epochs is None else epochs
+    if quick:
+        epochs = [case for case in epochs if case.quick]
     jobs = [Job(q["graph"], q["text"]) for q in questions]
     jobs += [Job(q["graph"], q["text"]) for q in transport]
     jobs += [Job(case.graph, text) for case in patterns for text in case.questions]
     started = time.perf_counter()
     views = run_jobs(jobs, workers=workers)
+    epoch_runs = run_cases(epochs)
     seconds = time.perf_counter() - started
 
     question_records = [score_question(q, views[Job(q["graph"], q["text"])]) for q in questions]
@@ -89,6 +99,8 @@ def evaluate(
     fallbacks = sorted({name for view in views.values() for name in view["fallbacks"]})
     summary = _summary(question_records, transport_records, len(views), seconds)
     summary.update(_report_quality(views, questions))
+    epoch_records = [score_epoch_case(case, epoch_runs[case.id]) for case in epochs]
+    summary.update(summarise_epochs(epoch_records))
     # Per-run times stay out of the records so committed results diff only on what changed.
     slowest = sorted(views.items(), key=lambda item: -float(item[1].get("seconds") or 0))[:5]
     summary["slowest_runs"] = [
@@ -101,8 +113,12 @@ def evaluate(
         "questions": question_records,
         "transport": transport_records,
         "patterns": pattern_records,
+        "epochs": epoch_records,
         "ran_nothing": [{"graph": graph, "question": text} for graph, text in ran_nothing],
-        "errors": sorted({view["error"] for view in views.values() if view.get("error")}),
+        "errors": sorted(
+            {view["error"] for view in views.values() if view.get("error")}
+            | {f"{r['id']}: {r['error']}" for r in epoch_records if r["error"]}
+        ),
     }
 
 

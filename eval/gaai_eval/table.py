@@ -9,6 +9,17 @@ def _number(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def _epoch_rows(s: dict[str, Any]) -> list[str]:
+    if "epoch_planted" not in s:
+        return []
+    return [
+        f"| two-epoch cases: planted changes named ({s['epoch_found']} of "
+        f"{s['epoch_planted']}) | {_number(s['epoch_recall'])} |",
+        f"| two-epoch cases: false changes on unchanged graphs "
+        f"({s['epoch_unchanged_cases']} cases) | {s['epoch_false_changes']} |",
+    ]
+
+
 def render(result: dict[str, Any], *, title: str = "gaai_graph evaluation") -> str:
     """Return the result as Markdown: headline numbers, patterns, transport, what ran nothing."""
     s = result["summary"]
@@ -42,6 +53,7 @@ def render(result: dict[str, Any], *, title: str = "gaai_graph evaluation") -> s
         f"| composite questions ({s['composite_questions']}) answered by one report | "
         f"{_number(s['composite_answered_together'])} |",
         f"| transport questions that ran nothing | {s['transport_ran_nothing']} |",
+        *_epoch_rows(s),
         "",
         "## Intent accuracy by domain (held-out)",
         "",
@@ -67,6 +79,18 @@ def render(result: dict[str, Any], *, title: str = "gaai_graph evaluation") -> s
             f"| {p['id']} | {p['pattern']} | {kind} | {p['instances']} | {hits} | "
             f"{_number(p['recall'])} | {_number(p['precision'])} | "
             f"{_number(p['explained']) if 'explained' in p else '-'} | {p['flagged_findings']} |"
+        )
+    lines += [
+        "",
+        "## Two-epoch cases (planted changes between two runs of one question)",
+        "",
+        "| case | planted change | compared with epoch 1 | found | false changes |",
+        "|---|---|---|---|---|",
+    ]
+    for e in result.get("epochs", []):
+        lines.append(
+            f"| {e['id']} | {e['change']} | {'yes' if e['compared'] else 'no'} | "
+            f"{e['found']} of {e['planted']} | {e['false_changes']} |"
         )
     lines += ["", f"## Questions that ran nothing ({len(result['ran_nothing'])})", ""]
     lines += [f"- [{item['graph']}] {item['question']}" for item in result["ran_nothing"]]

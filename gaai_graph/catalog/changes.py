@@ -14,7 +14,13 @@ Per pair of reports:
   groups is a merge; an earlier group whose members make up at least half of two or more later
   groups split. Unmatched earlier groups dissolved, unmatched later groups were born. The
   members compared are the ones a report stores (`Group.members_sample`: every member of a
-  group of at most 25, else its five highest-degree members), which the text says.
+  group of at most 25, else its five highest-degree members); larger groups are compared on
+  the members the other run lists and the change is marked estimated
+  (`catalog.community_changes`).
+* **Rings** (findings of kind `cycle`, `ring` or `shared_identifier`, docs/report-contract.md):
+  a later ring with the same members as an earlier one is unchanged; one holding every member
+  of an earlier ring and more has grown; any other later ring is new, and an earlier ring
+  neither kept nor grown is gone. Only the rings a report lists are compared.
 * **Graph size**: vertex and edge counts of the analysed projection and its density
   (m / n(n-1) directed, 2m / n(n-1) undirected).
 
@@ -29,16 +35,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gaai_graph.catalog.base import CatalogBackend, CatalogError, Epoch
+from gaai_graph.catalog.community_changes import (
+    CONTAINMENT,
+    SAME_COMMUNITY_JACCARD,
+    CommunityChange,
+    community_changes,
+    community_line,
+)
 from gaai_graph.catalog.diff import template_key
 from gaai_graph.models import Report, RunSummary
 
 __all__ = [
     "CONTAINMENT",
     "LAST",
+    "RING_KINDS",
     "SAME_COMMUNITY_JACCARD",
     "CommunityChange",
     "RankMove",
     "ReportChanges",
+    "RingChange",
     "RunChanges",
     "annotate",
     "annotate_from_catalog",
@@ -48,16 +63,17 @@ __all__ = [
     "compare_reports",
     "density",
     "earlier_epoch",
+    "ring_changes",
 ]
 
-SAME_COMMUNITY_JACCARD = 0.5
-"""Jaccard index of members at or above which an earlier and a later group are one community."""
-CONTAINMENT = 0.5
-"""Share of a group's members that must land in one other group for a merge or split."""
 logger = logging.getLogger(__name__)
 
 LARGEST_MOVES = 3
 """How many of the largest rank moves a report names."""
+RING_KINDS = frozenset({"cycle", "ring", "shared_identifier"})
+"""Finding kinds that describe a ring: a loop, or accounts tied by something they share."""
+RINGS_NAMED = 3
+"""How many rings of each kind a change line names (the count is always given)."""
 
 
 @dataclass(frozen=True)
@@ -76,19 +92,15 @@ class RankMove:
 
 
 @dataclass(frozen=True)
-class CommunityChange:
-    """A community born, dissolved, merged or split (groups by 1-based place in their report)."""
+class RingChange:
+    """A ring new, grown or gone between two runs."""
 
     kind: str
-    """`born`, `dissolved`, `merged` or `split`."""
-    groups_before: tuple[int, ...]
-    groups_after: tuple[int, ...]
-    sizes_before: tuple[int, ...]
-    sizes_after: tuple[int, ...]
-    overlap: float
-    """The overlap that decided it: Jaccard for born/dissolved (best found), containment for
-    merged/split (smallest share among the parts)."""
-    example_members: tuple[str, ...] = ()
+    """`new`, `grown` or `gone`."""
+    members: tuple[str, ...]
+    """The ring's members (the later ring's for new and grown, the earlier one's for gone)."""
+    earlier_members: tuple[str, ...] = ()
+    """For a grown ring: the members of the earlier ring it holds."""
 
 
 @dataclass
@@ -105,6 +117,7 @@ class ReportChanges:
     moves: list[RankMove] = field(default_factory=list)
     """The largest rank moves, largest first."""
     communities: list[CommunityChange] = field(default_factory=list)
+    rings: list[RingChange] = field(default_factory=list)
     size_before: tuple[int, int] | None = None
     """(vertices, edges) of the analysed projection."""
     size_after: tuple[int, int] | None = None
@@ -121,6 +134,7 @@ class ReportChanges:
             or self.left_top
             or self.moves
             or self.communities
+            or self.rings
             or self.size_before != self.size_after
             or self.status_before != self.status_after
         )
@@ -151,7 +165,8 @@ class ReportChanges:
                 )
             )
         for change in self.communities:
-            out.append(_community_line(change))
+            out.append(community_line(change))
+        out.extend(_ring_lines(self.rings))
         return [f"{self.title}: {line}" for line in out]
 
 
@@ -270,6 +285,7 @@ def _compare_pair(key: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> Repor
             sizes_before=[int(g.get("size", 0)) for g in a.get("groups") or []],
             sizes_after=[int(g.get("size", 0)) for g in b.get("groups") or []],
         ),
+        rings=ring_changes(_rings(a), _rings(b)),
         size_before=size_a,
         size_after=size_b,
         density_before=density_a,
@@ -293,128 +309,67 @@ def _size(report: Mapping[str, Any]) -> tuple[tuple[int, int] | None, float | No
     return (vertices, edges), density(vertices, edges, directed)
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+def _rings(report: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """The rings a report lists, each as its members in the listed order, without repeats."""
+    rings: dict[frozenset[str], tuple[str, ...]] = {}
+    for finding in report.get("findings") or []:
+        entities = tuple(str(entity) for entity in finding.get("entities") or [])
+        if finding.get("kind") in RING_KINDS and len(entities) >= 2:
+            rings.setdefault(frozenset(entities), entities)
+    return list(rings.values())
 
 
-def _share(part: frozenset[str], whole: frozenset[str]) -> float:
-    """Share of `part`'s members that are in `whole`."""
-    return len(part & whole) / len(part) if part else 0.0
+def ring_changes(
+    before: Sequence[Sequence[str]], after: Sequence[Sequence[str]]
+) -> list[RingChange]:
+    """Rings new, grown and gone between two lists of rings (each a list of members).
 
-
-def community_changes(
-    before: Sequence[frozenset[str]],
-    after: Sequence[frozenset[str]],
-    *,
-    sizes_before: Sequence[int] | None = None,
-    sizes_after: Sequence[int] | None = None,
-) -> list[CommunityChange]:
-    """Communities born, dissolved, merged and split between two lists of member sets.
-
-    Args:
-        before: Members of each earlier group.
-        after: Members of each later group.
-        sizes_before: Each earlier group's size (default: its member count).
-        sizes_after: Each later group's size.
+    A later ring with exactly an earlier ring's members is the same ring; a later ring holding
+    every member of an earlier ring and more has grown from it; other later rings are new.
+    Earlier rings neither found again nor grown are gone.
 
     Returns:
-        Merges and splits first, then dissolved and born communities.
+        Grown rings first, then new, then gone, each in the order the reports list them.
     """
-    sizes_a = list(sizes_before or [len(g) for g in before])
-    sizes_b = list(sizes_after or [len(g) for g in after])
-    same = {
-        (i, j)
-        for i, a in enumerate(before)
-        for j, b in enumerate(after)
-        if _jaccard(a, b) >= SAME_COMMUNITY_JACCARD
-    }
-    matched_a = {i for i, _ in same}
-    matched_b = {j for _, j in same}
-    changes: list[CommunityChange] = []
-    explained_a: set[int] = set()
-    explained_b: set[int] = set()
-    for j, b in enumerate(after):
-        parts = [i for i, a in enumerate(before) if a and _share(a, b) >= CONTAINMENT]
-        if len(parts) >= 2:
-            changes.append(
-                CommunityChange(
-                    "merged",
-                    tuple(i + 1 for i in parts),
-                    (j + 1,),
-                    tuple(sizes_a[i] for i in parts),
-                    (sizes_b[j],),
-                    min(_share(before[i], b) for i in parts),
-                    tuple(sorted(b)[:5]),
-                )
-            )
-            explained_a.update(parts)
-            explained_b.add(j)
-    for i, a in enumerate(before):
-        parts = [j for j, b in enumerate(after) if b and _share(b, a) >= CONTAINMENT]
-        if len(parts) >= 2:
-            changes.append(
-                CommunityChange(
-                    "split",
-                    (i + 1,),
-                    tuple(j + 1 for j in parts),
-                    (sizes_a[i],),
-                    tuple(sizes_b[j] for j in parts),
-                    min(_share(after[j], a) for j in parts),
-                    tuple(sorted(a)[:5]),
-                )
-            )
-            explained_a.add(i)
-            explained_b.update(parts)
-    for i, a in enumerate(before):
-        if i not in matched_a and i not in explained_a:
-            best = max((_jaccard(a, b) for b in after), default=0.0)
-            changes.append(
-                CommunityChange(
-                    "dissolved", (i + 1,), (), (sizes_a[i],), (), best, tuple(sorted(a)[:5])
-                )
-            )
-    for j, b in enumerate(after):
-        if j not in matched_b and j not in explained_b:
-            best = max((_jaccard(a, b) for a in before), default=0.0)
-            changes.append(
-                CommunityChange("born", (), (j + 1,), (), (sizes_b[j],), best, tuple(sorted(b)[:5]))
-            )
-    return changes
+    earlier = [frozenset(ring) for ring in before]
+    kept: set[frozenset[str]] = set()
+    grown: list[RingChange] = []
+    new: list[RingChange] = []
+    for ring in after:
+        members = frozenset(ring)
+        if members in earlier:
+            kept.add(members)
+            continue
+        parents = [e for e in earlier if e < members]
+        if parents:
+            parent = max(parents, key=len)
+            kept.add(parent)
+            grown.append(RingChange("grown", tuple(ring), tuple(sorted(parent))))
+        else:
+            new.append(RingChange("new", tuple(ring)))
+    gone = [RingChange("gone", tuple(ring)) for ring in before if frozenset(ring) not in kept]
+    return grown + new + gone
+
+
+def _ring_lines(rings: Sequence[RingChange]) -> list[str]:
+    lines = []
+    for kind, text in (("new", "new rings"), ("grown", "rings grown"), ("gone", "rings gone")):
+        picked = [ring for ring in rings if ring.kind == kind]
+        if not picked:
+            continue
+        named = "; ".join(
+            " -> ".join(ring.members)
+            + (f" (was {', '.join(ring.earlier_members)})" if ring.earlier_members else "")
+            for ring in picked[:RINGS_NAMED]
+        )
+        more = f"; and {len(picked) - RINGS_NAMED} more" if len(picked) > RINGS_NAMED else ""
+        lines.append(f"{text} ({len(picked)}): {named}{more}")
+    return lines
 
 
 def _names(entities: Sequence[tuple[str, str]]) -> str:
     return ", ".join(
         label if label == entity else f"{label} ({entity})" for entity, label in entities
-    )
-
-
-def _community_line(change: CommunityChange) -> str:
-    def groups(places: tuple[int, ...], sizes: tuple[int, ...]) -> str:
-        return " + ".join(f"group {p} ({s} members)" for p, s in zip(places, sizes, strict=True))
-
-    members = ", ".join(change.example_members)
-    if change.kind == "merged":
-        return (
-            f"communities merged: earlier {groups(change.groups_before, change.sizes_before)} -> "
-            f"{groups(change.groups_after, change.sizes_after)} (each part has >= "
-            f"{change.overlap:.0%} of its stored members in it; e.g. {members})"
-        )
-    if change.kind == "split":
-        return (
-            f"community split: earlier {groups(change.groups_before, change.sizes_before)} -> "
-            f"{groups(change.groups_after, change.sizes_after)} (each part draws >= "
-            f"{change.overlap:.0%} of its stored members from it; e.g. {members})"
-        )
-    if change.kind == "dissolved":
-        return (
-            f"community dissolved: earlier {groups(change.groups_before, change.sizes_before)} "
-            f"has no successor (best Jaccard {change.overlap:.2f} < {SAME_COMMUNITY_JACCARD}; "
-            f"members {members})"
-        )
-    return (
-        f"community born: {groups(change.groups_after, change.sizes_after)} has no earlier match "
-        f"(best Jaccard {change.overlap:.2f} < {SAME_COMMUNITY_JACCARD}; members {members})"
     )
 
 

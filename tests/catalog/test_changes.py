@@ -17,7 +17,9 @@ from gaai_graph.catalog.changes import (
     compare_reports,
     density,
     earlier_epoch,
+    ring_changes,
 )
+from gaai_graph.catalog.community_changes import community_line as compare_line
 from gaai_graph.models import Report, RunSummary
 
 
@@ -262,3 +264,92 @@ def test_a_second_run_on_changed_data_leads_with_what_changed(tmp_path, capsys) 
         )
     ]
     assert noted, "each compared report carries its own change lines"
+
+
+def _with_rings(
+    report: dict[str, Any], rings: list[list[str]], kind: str = "cycle"
+) -> dict[str, Any]:
+    report["findings"] = [
+        {"kind": kind, "entities": [f"people/{m}" for m in ring], "flagged": False}
+        for ring in rings
+    ]
+    return report
+
+
+def test_rings_new_grown_and_gone_are_told_apart() -> None:
+    before = [["a", "b", "c"], ["d", "e", "f"], ["x", "y"]]
+    after = [["a", "b", "c"], ["d", "e", "f", "g"], ["p", "q", "r"]]
+
+    changes = ring_changes(before, after)
+
+    assert [(c.kind, c.members) for c in changes] == [
+        ("grown", ("d", "e", "f", "g")),
+        ("new", ("p", "q", "r")),
+        ("gone", ("x", "y")),
+    ]
+    assert changes[0].earlier_members == ("d", "e", "f")
+
+
+def test_same_rings_listed_in_another_order_are_no_change() -> None:
+    assert ring_changes([["a", "b", "c"], ["d", "e"]], [["e", "d"], ["c", "a", "b"]]) == []
+
+
+def test_a_new_ring_in_the_findings_leads_the_changes() -> None:
+    before = _with_rings(_report(algorithm="short_cycles"), [["a", "b", "c"]])
+    after = _with_rings(_report(algorithm="short_cycles"), [["a", "b", "c"], ["d", "e", "f", "g"]])
+    # Findings of other kinds (a hub) are not rings.
+    after["findings"].append({"kind": "hub", "entities": ["people/z", "people/y"]})
+
+    changes = compare_reports([before], [after])
+
+    assert changes.changed
+    text = "\n".join(changes.lines())
+    assert "new rings (1): people/d -> people/e -> people/f -> people/g" in text
+    assert "people/z" not in text
+    unchanged = compare_reports([before], [copy.deepcopy(before)])
+    assert not unchanged.changed
+
+
+def test_shared_identifier_rings_are_compared_too() -> None:
+    before = _with_rings(_report(algorithm="wcc"), [["a", "b"]], kind="shared_identifier")
+    after = _with_rings(_report(algorithm="wcc"), [], kind="shared_identifier")
+
+    text = "\n".join(compare_reports([before], [after]).lines())
+
+    assert "rings gone (1): people/a -> people/b" in text
+
+
+def test_a_split_of_a_large_group_is_found_from_its_stored_sample() -> None:
+    # Earlier: one group of 60 stored as its five highest-degree members; later: two groups of
+    # 30, each stored as five, drawing their sampled members from the earlier sample.
+    before = [frozenset({"a1", "a2", "b1", "b2", "b3"}), frozenset({"c1", "c2", "c3"})]
+    after = [
+        frozenset({"a1", "a2", "a3", "a4", "a5"}),
+        frozenset({"b1", "b2", "b3", "b4", "b5"}),
+        frozenset({"c1", "c2", "c3"}),
+    ]
+
+    changes = community_changes(before, after, sizes_before=[60, 3], sizes_after=[30, 30, 3])
+
+    assert [(c.kind, c.groups_before, c.groups_after, c.estimated) for c in changes] == [
+        ("split", (1,), (1, 2), True)
+    ]
+    assert "estimated" in compare_line(changes[0])
+
+
+def test_sampled_groups_of_very_different_sizes_are_not_the_same_community() -> None:
+    # The same top members, but the group shrank from 100 to 30: not one community.
+    changes = community_changes(
+        [frozenset({"a", "b", "c", "d", "e"})],
+        [frozenset({"a", "b", "c", "d", "e"})],
+        sizes_before=[100],
+        sizes_after=[30],
+    )
+    assert sorted(c.kind for c in changes) == ["born", "dissolved"]
+    unchanged = community_changes(
+        [frozenset({"a", "b", "c", "d", "e"})],
+        [frozenset({"a", "b", "c", "x", "y"})],
+        sizes_before=[100],
+        sizes_after=[90],
+    )
+    assert unchanged == []
