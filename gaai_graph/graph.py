@@ -2,9 +2,10 @@
 
 ```
 START ─> start_run ─┬─> analyze_schema ───────┐
-                    └─> extract_requirements ─┴─> resolve_vertical ─> generate_use_cases
-            ─> generate_templates ─(Send × N)─> run_template ─> aggregate ─> END
-                                 └─> approve_templates ─┘   (only with `approve_templates`)
+  │                 └─> extract_requirements ─┴─> resolve_vertical ─> generate_use_cases
+  │         ─> generate_templates ─(Send × N)─> run_template ─> aggregate ─> END
+  │                              └─> approve_templates ─┘   (only with `approve_templates`)
+  └─> answer_followup ─> END          (input with `followup`, on a thread whose run finished)
 ```
 
 `start_run` records what the thread was started with (`WorkflowState.run_identity`); every
@@ -35,6 +36,7 @@ from gaai_graph.nodes.aggregate import aggregate
 from gaai_graph.nodes.approval import approve_templates
 from gaai_graph.nodes.common import context_of
 from gaai_graph.nodes.execute import run_template
+from gaai_graph.nodes.followup import answer_followup
 from gaai_graph.nodes.requirements import extract_requirements
 from gaai_graph.nodes.schema import analyze_schema
 from gaai_graph.nodes.start import start_run
@@ -46,6 +48,15 @@ from gaai_graph.state import InputState, OutputState, TemplateTask, WorkflowStat
 from gaai_graph.thread_identity import context_for_thread, using_thread_context
 from gaai_graph.trace_safety import install_safe_tracing, named_template_chain
 from gaai_graph.trust import TrustPolicy, server_context_schema
+
+
+def route_start(state: WorkflowState) -> Literal["start_run", "answer_followup"]:
+    """Answer a follow-up when the input carries one, else start (or restart) the run.
+
+    A follow-up on a thread without a finished run is routed too: its step refuses it with
+    one clear error.
+    """
+    return "answer_followup" if state.followup else "start_run"
 
 
 def route_templates(state: WorkflowState) -> list[Send] | Literal["aggregate"]:
@@ -134,8 +145,9 @@ def build_graph(
     phase("run_template", run_template)
     # The summary says once when the rules answered because the configured model did not.
     phase("aggregate", with_rules_notice(aggregate))
+    phase("answer_followup", answer_followup)
 
-    builder.add_edge(START, "start_run")
+    builder.add_conditional_edges(START, route_start, ["start_run", "answer_followup"])
     builder.add_edge("start_run", "analyze_schema")
     builder.add_edge("start_run", "extract_requirements")
     # One edge from both branches: resolve_vertical waits for both and runs once.
@@ -152,6 +164,7 @@ def build_graph(
     )
     builder.add_edge("run_template", "aggregate")
     builder.add_edge("aggregate", END)
+    builder.add_edge("answer_followup", END)
     return builder
 
 

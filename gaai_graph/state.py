@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Required
 
+from langgraph.channels import EphemeralValue
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 from typing_extensions import TypedDict
 
+from gaai_graph.followup_answer import FollowUpAnswer
 from gaai_graph.models import (
     AnalysisTemplate,
     ExecutionResult,
@@ -71,6 +73,18 @@ A `Path` is accepted from Python only; JSON clients send a path as a string, so 
 lists one string kind, not two."""
 
 
+FollowUpQuestion = Annotated[
+    str,
+    Field(
+        description="A follow-up question on the finished run of this thread: answered from "
+        "that run, computing only the analyses it lacks, into `followups`. Send it alone, on "
+        "the thread of a finished run."
+    ),
+]
+"""The type of `InputState.followup`; its channel is built from it, so the description reaches
+the input schema Studio renders."""
+
+
 @dataclass(kw_only=True)
 class InputState:
     """What a caller provides."""
@@ -90,6 +104,13 @@ class InputState:
 
     run_id: Annotated[str, Field(description="Identifier of this run; generated when empty.")] = ""
     """Identifier of this run; generated when empty."""
+
+    followup: Annotated[FollowUpQuestion, EphemeralValue(FollowUpQuestion)] = ""
+    """A follow-up question on the thread's finished run (`gaai_graph.nodes.followup`).
+
+    Not part of what the thread was started with (`run_identity`): the thread keeps its run's
+    inputs and context. The channel holds the question for the one call that sends it
+    (`EphemeralValue`), so a later call without it is an ordinary run or resume again."""
 
 
 @dataclass(kw_only=True)
@@ -132,6 +153,11 @@ class OutputState:
     fallbacks: Annotated[list[Fallback], operator.add] = field(default_factory=list)
     """Every LLM answer repaired, trimmed or replaced by the rule path (phase, template,
     action, reason)."""
+
+    followups: Annotated[list[FollowUpAnswer], operator.add] = field(default_factory=list)
+    """The answers to the thread's follow-up questions, in the order asked; each holds its own
+    reports and summary, so the run's `reports` and `summary` stay as the run wrote them. One
+    writer (the follow-up step); the reducer appends each call's answer to the earlier ones."""
 
 
 @dataclass(kw_only=True)
