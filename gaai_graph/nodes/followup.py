@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -41,7 +42,7 @@ from gaai_graph.nodes.use_cases import generate_use_cases
 from gaai_graph.state import TemplateTask, WorkflowState
 from gaai_graph.thread_identity import ThreadIdentityError, documents_digest
 
-__all__ = ["FollowUpError", "answer_followup", "followup_catalog_values"]
+__all__ = ["FollowUpError", "answer_followup", "record_followup"]
 
 _FOLLOW_UP_DOCUMENT = "follow-up"
 """The name the question is cited under as a requirement's source."""
@@ -269,16 +270,42 @@ def _summary(
     )
 
 
-def followup_catalog_values(state: Mapping[str, Any], answer: FollowUpAnswer) -> dict[str, Any]:
-    """What `catalog.recorder.record_run` needs to record `answer` as its own epoch.
+def record_followup(
+    catalog: Any,
+    state: Mapping[str, Any],
+    answer: FollowUpAnswer,
+    *,
+    follows: str | None = None,
+    started_at: float | None = None,
+) -> str | None:
+    """Record `answer` in `catalog` as an epoch of its own, linked to the run it follows.
 
-    Record it with the tag `follows:<run id>` (`gaai_graph.followup.FOLLOWS_TAG`) so the
-    catalog links it to the run it follows:
-    `record_run_safely(catalog, values, epoch_id=answer.summary.run_id, started_at=...,
-    tags=[f"follows:{answer.follows}"])`.
+    The graph has no catalog setting (the LangGraph server keeps none), so a caller that
+    keeps one records the answer after the call, as `gaai ask` does: the epoch is the answer's
+    run id (`<run>-followup-<n>`) and carries the tag `follows:<run>`
+    (`gaai_graph.followup.FOLLOWS_TAG`).
 
     Args:
-        state: The thread's state values (`graph.aget_state(config).values`): its schema.
+        catalog: The catalog (a SQLite path or an arangodb:// URL, as `gaai --catalog`).
+        state: The thread's state values (`(await graph.aget_state(config)).values`; the
+            call's result lacks the schema), so the catalog lists the answer with the run's
+            source and graph.
         answer: One of the thread's `followups`.
+        follows: The earlier run's epoch id in the catalog; default: its run id. `gaai run`
+            records a run under its thread id: give that when it differs.
+        started_at: When the follow-up started (epoch seconds); default: now.
+
+    Returns:
+        None when recorded, else one line saying what went wrong (never raised).
     """
-    return {"schema": state.get("schema"), "reports": answer.reports, "summary": answer.summary}
+    from gaai_graph.catalog.recorder import record_run_safely
+    from gaai_graph.followup import FOLLOWS_TAG
+
+    values = {"schema": state.get("schema"), "reports": answer.reports, "summary": answer.summary}
+    return record_run_safely(
+        catalog,
+        values,
+        epoch_id=answer.summary.run_id,
+        started_at=time.time() if started_at is None else started_at,
+        tags=[f"{FOLLOWS_TAG}{follows or answer.follows}"],
+    )

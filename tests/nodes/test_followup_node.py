@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 
+from gaai_graph.catalog import SqliteCatalog
 from gaai_graph.context import Context
 from gaai_graph.nodes import execute
-from gaai_graph.nodes.followup import FollowUpError
+from gaai_graph.nodes.followup import FollowUpError, record_followup
 from gaai_graph.persistence import allow_state_types, compile_graph
 from gaai_graph.thread_identity import ThreadIdentityError
 
@@ -117,3 +118,19 @@ async def test_an_empty_follow_up_is_refused(graph, counted) -> None:
     await _finished_run(graph, "t5")
     with pytest.raises(FollowUpError, match="expected a question"):
         await graph.ainvoke({"followup": "   "}, _config("t5"))
+
+
+async def test_a_follow_up_is_recorded_with_lineage_to_its_run(graph, counted, tmp_path) -> None:
+    await _finished_run(graph, "t6")
+    result = await graph.ainvoke({"followup": SEGMENTS}, _config("t6"))
+    (answer,) = result["followups"]
+    catalog = tmp_path / "catalog.sqlite"
+    state = (await graph.aget_state(_config("t6"))).values
+    assert record_followup(catalog, state, answer, follows="t6") is None
+    store = SqliteCatalog(catalog)
+    epoch = store.get_epoch(answer.summary.run_id)
+    assert epoch.status == "finished" and "follows:t6" in epoch.tags
+    assert epoch.headline == answer.summary.headline
+    assert epoch.source == state["schema"].source
+    assert [node.data["algorithm"] for node in store.nodes(epoch.id, "report")] == ["leiden"]
+    store.close()
