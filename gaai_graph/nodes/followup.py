@@ -34,6 +34,7 @@ from gaai_graph.catalog.diff import template_key
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
 from gaai_graph.followup_answer import FollowUpAnswer
+from gaai_graph.followup_scope import read_scope
 from gaai_graph.models import AnalysisTemplate, Report, ReportDigest, RunError, RunSummary
 from gaai_graph.nodes.execute import run_template
 from gaai_graph.nodes.requirements import extract_requirements
@@ -79,6 +80,7 @@ async def answer_followup(state: WorkflowState, runtime: Runtime[Context]) -> di
     _check_documents(state)
     number = len(state.followups) + 1
     follows = state.summary.run_id
+    _refuse_scoped(question, state, follows)
     updates: dict[str, list[Any]] = {"llm_calls": [], "fallbacks": [], "timings": []}
     reading, errors = await _plan(state, question, runtime, updates)
     # Ids of their own, so the answer's reports and executions never collide with the run's.
@@ -136,6 +138,25 @@ def _check_documents(state: WorkflowState) -> None:
         raise ThreadIdentityError(
             "followup: the call sends other requirement documents than the thread's run was "
             "started with; send only `followup` (the run's documents are kept)"
+        )
+
+
+def _refuse_scoped(question: str, state: WorkflowState, follows: str) -> None:
+    """Refuse a question naming one of the run's groups or rings (not answered here yet).
+
+    Read as it stands, "who leads group 3?" would be answered on the whole graph: a wrong
+    answer. `gaai ask` scopes it (`gaai_graph.followup_scope`); this step says so instead.
+    """
+    reports = [report.model_dump(mode="json") for report in _report_by_id(state).values()]
+    try:
+        scope = read_scope(question, reports, run_id=follows)
+    except GaaiError as error:
+        raise FollowUpError(f"followup: {error}") from None
+    if scope is not None:
+        raise FollowUpError(
+            f"followup: the question names {scope.description}; a question scoped to one "
+            "group or to rings is answered by `gaai ask --thread-id` (or the MCP tool "
+            "`ask_followup`) for now, not through the graph input: ask about the whole graph"
         )
 
 

@@ -134,3 +134,15 @@ async def test_a_follow_up_is_recorded_with_lineage_to_its_run(graph, counted, t
     assert epoch.source == state["schema"].source
     assert [node.data["algorithm"] for node in store.nodes(epoch.id, "report")] == ["leiden"]
     store.close()
+
+
+async def test_a_question_scoped_to_a_group_is_refused_not_answered_wrongly(
+    graph, counted
+) -> None:
+    await _finished_run(graph, "t7")
+    with pytest.raises(FollowUpError, match="lists no groups"):
+        await graph.ainvoke({"followup": "Who leads group 1?"}, _config("t7"))
+    await graph.ainvoke({"followup": SEGMENTS}, _config("t7"))
+    with pytest.raises(FollowUpError, match="names segment 1 of report F1-.*gaai ask"):
+        await graph.ainvoke({"followup": "Who leads segment 1?"}, _config("t7"))
+    assert counted == ["pagerank", "leiden"]
