@@ -9,10 +9,13 @@ from langgraph.checkpoint.memory import InMemorySaver
 
 from gaai_graph.catalog import SqliteCatalog
 from gaai_graph.context import Context
+from gaai_graph.errors import GaaiError
+from gaai_graph.graph import build_graph
 from gaai_graph.nodes import execute
 from gaai_graph.nodes.followup import FollowUpError, record_followup
 from gaai_graph.persistence import allow_state_types, compile_graph
 from gaai_graph.thread_identity import ThreadIdentityError
+from gaai_graph.trust import TrustPolicy
 
 FIRST = "Who are the most influential customers?"
 SEGMENTS = "Which segments of customers are there?"
@@ -136,13 +139,26 @@ async def test_a_follow_up_is_recorded_with_lineage_to_its_run(graph, counted, t
     store.close()
 
 
-async def test_a_question_scoped_to_a_group_is_refused_not_answered_wrongly(
-    graph, counted
-) -> None:
+async def test_a_question_scoped_to_a_group_is_refused_not_answered_wrongly(graph, counted) -> None:
     await _finished_run(graph, "t7")
     with pytest.raises(FollowUpError, match="lists no groups"):
         await graph.ainvoke({"followup": "Who leads group 1?"}, _config("t7"))
     await graph.ainvoke({"followup": SEGMENTS}, _config("t7"))
-    with pytest.raises(FollowUpError, match="names segment 1 of report F1-.*gaai ask"):
+    with pytest.raises(FollowUpError, match=r"names segment 1 of report F1-.*gaai ask"):
         await graph.ainvoke({"followup": "Who leads segment 1?"}, _config("t7"))
+    assert counted == ["pagerank", "leiden"]
+
+
+async def test_a_follow_up_on_the_server_obeys_its_trust_policy(counted, tmp_path) -> None:
+    # As the server runs it: contexts arrive as mappings, checked against the operator's policy.
+    served = build_graph(TrustPolicy.for_server()).compile(
+        checkpointer=allow_state_types(InMemorySaver())
+    )
+    config = _config("served")
+    await served.ainvoke({"documents": [{"content": FIRST}]}, config, context={})
+    with pytest.raises(GaaiError, match="is not inside a directory this server lets callers read"):
+        await served.ainvoke({"followup": SEGMENTS}, config, context={"source": str(tmp_path)})
+    assert counted == ["pagerank"]
+    result = await served.ainvoke({"followup": SEGMENTS}, config, context={})
+    assert [r.algorithm for r in result["followups"][0].reports] == ["leiden"]
     assert counted == ["pagerank", "leiden"]
