@@ -4,6 +4,10 @@ Runs before schema analysis and requirement extraction. On a new thread it write
 `run_identity` (`gaai_graph.thread_identity`); a new run on a thread that already has one (the
 same thread id given again with input) must bring the same inputs, else it is refused with
 what differs: a thread's results always answer the inputs it was started with.
+
+A follow-up question (`InputState.followup`) never reaches this step: it is not one of the
+thread's inputs, and the graph routes it to `answer_followup` (`gaai_graph.graph.route_start`),
+which works with the thread's recorded inputs and context.
 """
 
 from __future__ import annotations
