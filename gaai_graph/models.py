@@ -340,6 +340,12 @@ class ExecutionResult(Model):
     """Approximations and caveats, e.g. 'betweenness sampled from 200 sources'."""
     answer: Answer | None = None
     """The method's direct answer (a value, a count, a route...), when it gives one."""
+    names: dict[str, str] = Field(default_factory=dict)
+    """Vertex id -> human label (name, title...) of the vertices the result mentions, for those
+    that have one (`gaai_graph.engines.describe`); reports name entities by it."""
+    partition_profile: dict[str, Any] | None = None
+    """For a partition: how it aligns with the vertices' categorical attributes, per attribute
+    and per listed group (`gaai_graph.engines.describe.describe_partition`); None otherwise."""
 
     def result_fields(self) -> dict[str, Any]:
         """Return the whole-result fields a `Report` carries over unchanged."""

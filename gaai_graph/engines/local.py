@@ -72,7 +72,21 @@ class LocalEngine:
             TemplateValidationError: the algorithm or a parameter is invalid.
             EngineError: the projection is empty or the algorithm failed.
         """
-        output = self.compute(data, template, seed=seed)
+        return self.summarise(self.compute(data, template, seed=seed), data, template)
+
+    def summarise(
+        self, output: AlgorithmOutput, data: ProjectionData, template: AnalysisTemplate
+    ) -> ExecutionResult:
+        """Summarise an algorithm's per-vertex output over the whole result (what `run` returns).
+
+        Args:
+            output: What `compute` returned for `template` on `data`.
+            data: The projection it ran on.
+            template: The analysis (top-k and result collections shape the listing).
+
+        Returns:
+            A succeeded execution result with metrics, statistics or groups, and notes.
+        """
         result = ExecutionResult(
             template_id=template.id,
             status="succeeded",

@@ -29,14 +29,15 @@ from typing import Any, Literal, SupportsFloat, TypeGuard
 import numpy as np
 import numpy.typing as npt
 
-from gaai_graph.evidence.confidence import confidence_from_gates
-from gaai_graph.evidence.nulls import compare_to_expected
+from gaai_graph.evidence.confidence import confidence_from_gates, normal_quantile
+from gaai_graph.evidence.nulls import FAMILY_ALPHA, compare_to_expected
 
 __all__ = [
     "ALIGNED_GAIN",
     "ALIGNED_PURITY",
     "adjusted_rand_index",
     "best_alignment",
+    "hypergeometric_upper_tail",
     "column_kind",
     "normalized_mutual_information",
     "partition_alignment",
@@ -382,6 +383,81 @@ def adjusted_rand_index(first: Sequence[Hashable], second: Sequence[Hashable]) -
     return _ari(_contingency(first, second)) if len(first) >= 2 else 1.0
 
 
+def hypergeometric_upper_tail(observed: int, drawn: int, carriers: int, population: int) -> float:
+    """P(X ≥ observed) when `drawn` of `population` items are drawn at random without
+    replacement and `carriers` of them carry a value: the chance that a random group of this
+    size holds at least `observed` members with the value. Summed in log space.
+
+    Args:
+        observed: Members of the group carrying the value.
+        drawn: Members in the group.
+        carriers: Items of the population carrying the value.
+        population: Items in the population.
+
+    Returns:
+        The tail probability in [0, 1].
+    """
+    low = max(0, drawn - (population - carriers))
+    high = min(drawn, carriers)
+    if observed <= low:
+        return 1.0
+    if observed > high:
+        return 0.0
+
+    def log_choose(n: int, k: int) -> float:
+        return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+    denominator = log_choose(population, drawn)
+
+    def log_term(k: int) -> float:
+        return log_choose(carriers, k) + log_choose(population - carriers, drawn - k) - denominator
+
+    if observed <= drawn * carriers / population:
+        lower = sum(math.exp(log_term(k)) for k in range(low, observed))
+        return float(min(1.0, max(0.0, 1.0 - lower)))
+    # Above the mean the terms fall at least geometrically: sum until they stop mattering.
+    first = log_term(observed)
+    total = 0.0
+    for k in range(observed, high + 1):
+        ratio = math.exp(log_term(k) - first)
+        total += ratio
+        if ratio < 1e-16 * total:
+            break
+    return float(min(1.0, math.exp(first) * total))
+
+
+def _group_evidence(
+    table: npt.NDArray[np.float64], group: int, value: int, tests: int
+) -> dict[str, Any]:
+    """Is group `group`'s majority `value` beyond what a random group of its size would hold?
+
+    Hypergeometric tail (a random group of the same size drawn from the compared vertices),
+    Bonferroni-corrected over `tests` comparisons (groups times attributes tried); the group *coincides* with the value when that test passes and its purity is at
+    least `ALIGNED_PURITY`.
+    """
+    size = int(table[group].sum())
+    count = int(table[group, value])
+    carriers, population = int(table[:, value].sum()), int(table.sum())
+    share = carriers / population
+    p_value = hypergeometric_upper_tail(count, size, carriers, population)
+    threshold = normal_quantile(1.0 - FAMILY_ALPHA / max(1, tests))
+    z = normal_quantile(1.0 - p_value) if p_value < 1.0 else 0.0
+    purity = count / size if size else 0.0
+    significant = p_value <= FAMILY_ALPHA / max(1, tests)
+    strength = min(z / threshold, 1.0 + (purity - ALIGNED_PURITY) / 0.05)
+    return {
+        "count": count,
+        "expected": round(size * share, 3),
+        "population_share": round(share, 3),
+        "lift": round(purity / share, 2) if share > 0 else None,
+        "p_value": float(f"{p_value:.3g}"),
+        "z_score": round(z, 2),
+        "coincides": bool(significant and purity >= ALIGNED_PURITY),
+        "strength": round(strength, 3),
+        "confidence": round(confidence_from_gates(strength, max(size, 1)), 3),
+    }
+
+
 def _purity(table: npt.NDArray[np.float64]) -> float:
     return float(table.max(axis=1).sum() / table.sum())
 
@@ -392,6 +468,7 @@ def partition_alignment(
     *,
     attribute: str = "",
     seed: int = 0,
+    attributes_tried: int = 1,
 ) -> dict[str, Any] | None:
     """How far a partition coincides with a categorical attribute.
 
@@ -400,13 +477,19 @@ def partition_alignment(
         values: The attribute's value per vertex index (None where absent).
         attribute: The attribute's name, repeated in the evidence.
         seed: Seed of the random relabellings that give the chance purity.
+        attributes_tried: How many attributes the caller compares the partition with: each
+            group's test is corrected for groups times attributes.
 
     Returns:
         Evidence ``{"attribute", "purity", "chance_purity", "purity_gain", "inverse_purity",
-        "nmi", "ari", "groups", "values", "compared", "aligned", "unusual", "strength",
-        "confidence", "majority"}`` — ``majority`` maps each group (by its label's repr) to
-        its majority value and purity — or None when fewer than two groups or two values
-        remain among the vertices that have both.
+        "nmi", "chance_nmi", "ari", "groups", "values", "compared", "aligned", "unusual",
+        "strength", "confidence", "majority"}`` — ``majority`` maps each group (by its label's
+        str) to its majority value, purity and size, and the test of that value against a
+        random group of the same size (``count``, ``expected``, ``population_share``,
+        ``lift``, ``p_value``, ``z_score``, ``coincides``, ``strength``, ``confidence``; see
+        `hypergeometric_upper_tail`) — or None when fewer than two groups or two values remain among
+        the vertices that have both. ``chance_purity`` and ``chance_nmi`` are the means over
+        random relabellings of the same group sizes: the baseline, not a threshold.
     """
     rows = [
         i
@@ -423,14 +506,12 @@ def partition_alignment(
     table = _table(group_codes, value_codes, shape)
     purity = _purity(table)
     rng = np.random.default_rng(seed)
-    chance_purity = float(
-        np.mean(
-            [
-                _purity(_table(group_codes, rng.permutation(value_codes), shape))
-                for _ in range(_CHANCE_DRAWS if len(rows) <= _MANY else _CHANCE_DRAWS_MANY)
-            ]
-        )
-    )
+    shuffled = [
+        _table(group_codes, rng.permutation(value_codes), shape)
+        for _ in range(_CHANCE_DRAWS if len(rows) <= _MANY else _CHANCE_DRAWS_MANY)
+    ]
+    chance_purity = float(np.mean([_purity(draw) for draw in shuffled]))
+    chance_nmi = float(np.mean([_nmi(draw) for draw in shuffled]))
     gain = (purity - chance_purity) / (1.0 - chance_purity) if chance_purity < 1 else 0.0
     aligned = purity >= ALIGNED_PURITY and gain >= ALIGNED_GAIN
     # Strength 1.0 at either threshold; 0.05 purity or 0.25 gain beyond it adds one unit.
@@ -440,6 +521,9 @@ def partition_alignment(
             "value": _plain(value_names[int(np.argmax(table[g]))]),
             "purity": round(float(table[g].max() / table[g].sum()), 3),
             "size": int(table[g].sum()),
+            **_group_evidence(
+                table, g, int(np.argmax(table[g])), shape[0] * max(1, attributes_tried)
+            ),
         }
         for g in range(shape[0])
     }
@@ -450,6 +534,7 @@ def partition_alignment(
         "purity_gain": round(gain, 3),
         "inverse_purity": round(_purity(table.T), 3),
         "nmi": round(_nmi(table), 3),
+        "chance_nmi": round(chance_nmi, 3),
         "ari": round(_ari(table), 3),
         "groups": int(table.shape[0]),
         "values": int(table.shape[1]),

@@ -29,6 +29,7 @@ from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from gaai_graph.context import Context
+from gaai_graph.engines.describe import run_described
 from gaai_graph.engines.local import LocalEngine
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
@@ -241,7 +242,10 @@ async def execute_template(
                 seed=context.seed,
                 run_key=run_key or template.id,
             )
-        return await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
+        # The engine's result, plus the names and attribute profile a report is written with.
+        return await asyncio.to_thread(
+            run_described, _engine, data, built, template, task.schema, seed=context.seed
+        )
     except Exception as error:
         logger.warning("template %s failed to execute: %s", template.id, error, exc_info=True)
         # What was measured before the failure: the time spent, and the projection's size
