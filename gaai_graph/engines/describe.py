@@ -187,9 +187,7 @@ def describe_partition(
     compared.sort(key=lambda e: (not e["aligned"], -e["confidence"], -e["nmi"], e["attribute"]))
     best = dict(compared[0])
     index = {vertex_id: i for i, vertex_id in enumerate(vertex_ids)} if listed else {}
-    listed_keys = [
-        str(int(labels[index[member]])) if member in index else "" for member in listed
-    ]
+    listed_keys = [str(int(labels[index[member]])) if member in index else "" for member in listed]
     majority: dict[str, dict[str, Any]] = best["majority"]
     coinciding = [key for key, group in majority.items() if group["coincides"]]
     coinciding.sort(key=lambda key: (-majority[key]["size"], key))
@@ -309,7 +307,10 @@ def run_described(
                 columns,
                 data.vertex_ids,
                 output.degrees,
-                [group.members_sample[0] if group.members_sample else "" for group in result.groups],
+                [
+                    group.members_sample[0] if group.members_sample else ""
+                    for group in result.groups
+                ],
                 seed=seed,
             )
     result.names = mentioned_names(result, data)

@@ -37,8 +37,8 @@ __all__ = [
     "ALIGNED_PURITY",
     "adjusted_rand_index",
     "best_alignment",
-    "hypergeometric_upper_tail",
     "column_kind",
+    "hypergeometric_upper_tail",
     "normalized_mutual_information",
     "partition_alignment",
     "profile_entity",
@@ -384,9 +384,11 @@ def adjusted_rand_index(first: Sequence[Hashable], second: Sequence[Hashable]) -
 
 
 def hypergeometric_upper_tail(observed: int, drawn: int, carriers: int, population: int) -> float:
-    """P(X ≥ observed) when `drawn` of `population` items are drawn at random without
-    replacement and `carriers` of them carry a value: the chance that a random group of this
-    size holds at least `observed` members with the value. Summed in log space.
+    """Hypergeometric P(X ≥ observed), summed in log space.
+
+    `drawn` of `population` items are drawn at random without replacement, `carriers` of them
+    carry a value: the chance that a random group of this size holds at least `observed`
+    members with the value.
 
     Args:
         observed: Members of the group carrying the value.
@@ -432,8 +434,9 @@ def _group_evidence(
     """Is group `group`'s majority `value` beyond what a random group of its size would hold?
 
     Hypergeometric tail (a random group of the same size drawn from the compared vertices),
-    Bonferroni-corrected over `tests` comparisons (groups times attributes tried); the group *coincides* with the value when that test passes and its purity is at
-    least `ALIGNED_PURITY`.
+    Bonferroni-corrected over `tests` comparisons (groups times attributes tried); the group
+    *coincides* with the value when that test passes and its purity is at least
+    `ALIGNED_PURITY`.
     """
     size = int(table[group].sum())
     count = int(table[group, value])

@@ -35,7 +35,11 @@ from gaai_graph.methods.base import (
     Picture,
     Plan,
 )
-from gaai_graph.methods.groups import largest_group_finding, singleton_finding
+from gaai_graph.methods.groups import (
+    attribute_findings,
+    largest_group_finding,
+    singleton_finding,
+)
 from gaai_graph.methods.local_tools import (
     community_metrics,
     modularity,
@@ -180,6 +184,7 @@ def _community_findings(writer: ReportWriter, algorithm: str) -> None:
             writer.add("Communities found", description, 0.4, q, kind="context")
     largest_group_finding(writer, "community")
     singleton_finding(writer, "belong to no community with anyone else")
+    attribute_findings(writer, "community")
 
 
 def _community_recommendation(writer: ReportWriter) -> None:

@@ -1,13 +1,31 @@
-"""How grouping methods are read: the largest group and the vertices left alone.
+"""How grouping methods are read: the largest group, the lone vertices, the attribute followed.
 
 Shared by every method that partitions the vertices (communities, components, cycles).
+
+`attribute_findings` reads the partition's attribute profile (`ExecutionResult.
+partition_profile`, computed over every vertex by `gaai_graph.engines.describe`): when the
+groups follow a categorical attribute far beyond what random groups of the same sizes would
+(`gaai_graph.evidence.profiles`), the report says so with purity and NMI next to their chance
+values, names each group by its dominant value, and records each group that coincides with a
+value as an `attribute_community` finding — flagged, because a random group of its size would
+hold that value so often with a chance below 1% over all groups and attributes tried
+(hypergeometric tail, Bonferroni). Groups that follow no value are context, and a partition
+that follows no attribute is said plainly.
 """
 
 from __future__ import annotations
 
-from gaai_graph.methods.writing import ReportWriter
+from typing import Any
 
-__all__ = ["largest_group_finding", "singleton_finding"]
+from gaai_graph.methods.writing import Quoter, ReportWriter
+from gaai_graph.words import noun_for, plural_noun
+
+__all__ = ["attribute_findings", "largest_group_finding", "singleton_finding"]
+
+GROUPS_NAMED = 6
+"""Groups named by their dominant value in the text (the findings hold them all)."""
+MEMBERS_NAMED = 3
+"""Members named for each group in the text."""
 
 
 def largest_group_finding(writer: ReportWriter, noun: str) -> None:
@@ -20,10 +38,12 @@ def largest_group_finding(writer: ReportWriter, noun: str) -> None:
         return
     share = q.value("derived.largest_group_share")
     members = writer.composition_words(0, q)
+    central = q.names(execution.groups[0].members_sample, limit=MEMBERS_NAMED)
     description = (
         f"The largest {noun} holds {q.count('groups[0].size', 'vertex')}, "
         f"{q.pct('derived.largest_group_share')} of the graph"
-        + (f": {members}." if members else ".")
+        + (f": {members}" if members else "")
+        + (f"; its best-connected members are {central}." if central else ".")
     )
     if share > 0.5:
         title = f"One {noun} dominates"
@@ -51,3 +71,148 @@ def singleton_finding(writer: ReportWriter, reading: str) -> None:
         f"{reading}."
     )
     writer.add("Isolated vertices", description, min(1.0, 0.3 + share), q, kind="context")
+
+
+def _group_words(writer: ReportWriter, key: str, q: Quoter) -> str:
+    """'the Mr. Hi community (12 members: A [x], B [y] and C [z]; 11 are Mr. Hi where 6 ...)'."""
+    profile = writer.execution.partition_profile or {}
+    group = f"partition.majority[{key}]"
+    members = (profile.get("members") or {}).get(key, [])
+    central = q.names(members, limit=MEMBERS_NAMED)
+    size = q.value(f"{group}.size")
+    return (
+        f"{q.text(f'{group}.value')} ({q.count(f'{group}.size', 'member')}"
+        + (f": {central}" if central else "")
+        + f"; {q.num(f'{group}.count')} of {q.num(f'{group}.size')} "
+        + ("has" if size == 1 else "have")
+        + f" that value where random groups of this size hold {q.num(f'{group}.expected')})"
+    )
+
+
+def _partition_pattern(
+    writer: ReportWriter, key: str, best: dict[str, Any], members: list[str], group_noun: str
+) -> None:
+    """Record one group that coincides with an attribute value as a flagged finding."""
+    group = best["majority"][key]
+    evidence = {
+        "attribute": best["attribute"],
+        "value": group["value"],
+        "observed": group["count"],
+        "expected": group["expected"],
+        "size": group["size"],
+        "purity": group["purity"],
+        "population_share": group["population_share"],
+        "lift": group["lift"],
+        "p_value": group["p_value"],
+        "z_score": group["z_score"],
+        "partition_purity": best["purity"],
+        "chance_purity": best["chance_purity"],
+        "nmi": best["nmi"],
+        "chance_nmi": best["chance_nmi"],
+        "ari": best["ari"],
+    }
+    explanation = (
+        f"This {group_noun} of {group['size']} coincides with {best['attribute']} = "
+        f"{group['value']}: {group['count']} of its members carry it where a random group of "
+        f"this size would hold {group['expected']} (p = {group['p_value']}, corrected for every "
+        "group and attribute tried)."
+    )
+    writer.pattern(
+        "attribute_community",
+        members,
+        flagged=True,
+        evidence=evidence,
+        confidence_value=float(group["confidence"]),
+        explanation=explanation,
+    )
+
+
+def _context_patterns(writer: ReportWriter, kind: str, described: set[str]) -> None:
+    """The other listed groups, as the report's findings read them without a profile."""
+    execution = writer.execution
+    profile = execution.partition_profile or {}
+    listed: list[str] = profile.get("listed") or []
+    majority = (profile.get("best") or {}).get("majority") or {}
+    for index, group in enumerate(execution.groups):
+        key = listed[index] if index < len(listed) else ""
+        if key in described or group.size < 2 or not group.members_sample:
+            continue
+        members = set(group.members_sample)
+        insight = next((w.insight for w in writer.findings if members & set(w.related)), None)
+        evidence: dict[str, Any] = {"size": group.size, "rank": index + 1}
+        if key in majority:
+            evidence |= {
+                "attribute": profile["best"]["attribute"],
+                "dominant_value": majority[key]["value"],
+                "purity": majority[key]["purity"],
+            }
+        writer.pattern(
+            kind,
+            list(group.members_sample),
+            flagged=insight is not None and insight.kind == "finding",
+            evidence=evidence,
+            confidence_value=insight.confidence if insight is not None else 0.0,
+            explanation=insight.description if insight is not None else "",
+        )
+
+
+def attribute_findings(writer: ReportWriter, group_noun: str, kind: str = "community") -> None:
+    """Say which attribute the groups follow (or that they follow none), and record them.
+
+    Args:
+        writer: The report writer; reads `partition_profile` of its execution.
+        group_noun: Singular word for a group ("community", "component").
+        kind: Finding kind of the groups that coincide with no value.
+    """
+    profile = writer.execution.partition_profile
+    if not profile or not profile.get("best"):
+        return
+    best: dict[str, Any] = profile["best"]
+    groups_word = plural_noun(group_noun)
+    coinciding = [key for key, group in best["majority"].items() if group["coincides"]]
+    q = writer.quoter()
+    baseline = (
+        f"random partitions of these sizes: purity {q.num('partition.chance_purity')}, "
+        f"NMI {q.num('partition.chance_nmi')}"
+    )
+    if best["aligned"]:
+        title = f"The {groups_word} follow {q.text('partition.attribute')}"
+        description = (
+            f"The {q.num('partition.groups')} {groups_word} of two or more match "
+            f"{q.text('partition.attribute')} (purity {q.num('partition.purity')}, "
+            f"NMI {q.num('partition.nmi')}; {baseline})."
+        )
+    else:
+        title = f"The {groups_word} follow no attribute as a whole"
+        description = (
+            f"The {groups_word} do not follow any attribute of the data as a whole: the "
+            f"closest, {q.text('partition.attribute')}, has purity {q.num('partition.purity')} "
+            f"and NMI {q.num('partition.nmi')} ({baseline})."
+        )
+    if coinciding:
+        shown = coinciding[:GROUPS_NAMED]
+        parts = [_group_words(writer, key, q) for key in shown]
+        rest = len(coinciding) - len(shown)
+        count = len(coinciding)
+        lead = noun_for(count, group_noun).capitalize()
+        description += (
+            f" {lead} named by {'its' if count == 1 else 'their'} dominant value: "
+            + "; ".join(parts)
+            + (f"; and {rest} more" if rest > 0 else "")
+            + "."
+        )
+    members = profile.get("members") or {}
+    related = [m for key in coinciding for m in members.get(key, [])[:MEMBERS_NAMED]]
+    writer.add(
+        title,
+        description,
+        float(best["confidence"]) if best["aligned"] else 0.3,
+        q,
+        related,
+        kind="finding" if best["aligned"] or coinciding else "context",
+    )
+    for key in coinciding:
+        if members.get(key):
+            _partition_pattern(writer, key, best, members[key], group_noun)
+    if writer.patterns:
+        _context_patterns(writer, kind, set(coinciding))

@@ -391,6 +391,7 @@ def write_report_by_rules(
         leader_recommendation(writer)
     _leaders_of_groups(writer)
     _data_quality_finding(writer)
+    writer.name_entities()
 
     # Findings (actionable, surprising) lead; context follows; each by confidence.
     insights = sorted((f.insight for f in writer.findings), key=_insight_rank, reverse=True)
