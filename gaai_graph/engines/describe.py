@@ -54,7 +54,7 @@ ALIGNED_MEMBERS_LISTED = 500
 """Members listed (best connected first) for a group that coincides with an attribute value."""
 GROUPS_DESCRIBED = 50
 """Most groups whose dominant value is kept (the listed ones first, then coinciding ones)."""
-ANSWER_IDS_NAMED = 50
+ANSWER_IDS_NAMED = 500
 """Ids of a direct answer (a route, a list) that get a name; the text quotes the first few."""
 _CATEGORY_TYPES = frozenset({"string", "boolean", "number"})
 _ID_TOKEN = r"[^\s,;:()\[\]{}'\"]+"

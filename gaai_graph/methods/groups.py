@@ -20,7 +20,12 @@ from typing import Any
 from gaai_graph.methods.writing import Quoter, ReportWriter
 from gaai_graph.words import noun_for, plural_noun
 
-__all__ = ["attribute_findings", "largest_group_finding", "singleton_finding"]
+__all__ = [
+    "attribute_findings",
+    "largest_group_finding",
+    "members_by_group",
+    "singleton_finding",
+]
 
 GROUPS_NAMED = 6
 """Groups named by their dominant value in the text (the findings hold them all)."""
@@ -58,6 +63,32 @@ def largest_group_finding(writer: ReportWriter, noun: str) -> None:
         execution.groups[0].members_sample,
         kind="finding" if share > 0.5 else "context",
     )
+
+
+def members_by_group(writer: ReportWriter, noun: str, *, groups: int = 3) -> None:
+    """Who is in the largest listed groups, by name (context): "who goes where".
+
+    For methods whose own reading states only counts (a colouring, a grouping by attribute).
+
+    Args:
+        writer: The report writer.
+        noun: Singular word for a group ("colour", "group").
+        groups: How many of the largest listed groups to name members of.
+    """
+    execution = writer.execution
+    listed = [i for i, g in enumerate(execution.groups[:groups]) if g.members_sample]
+    if not listed:
+        return
+    q = writer.quoter()
+    parts = [
+        f"{q.count(f'groups[{i}].size', 'member')}, among them "
+        f"{q.names(execution.groups[i].members_sample, limit=MEMBERS_NAMED)}"
+        for i in listed
+    ]
+    words = plural_noun(noun) if len(listed) > 1 else noun
+    description = f"The largest {words}: " + "; ".join(parts) + "."
+    related = [m for i in listed for m in execution.groups[i].members_sample[:MEMBERS_NAMED]]
+    writer.add(f"Who is in each {noun}", description, 0.4, q, related, kind="context")
 
 
 def singleton_finding(writer: ReportWriter, reading: str) -> None:
