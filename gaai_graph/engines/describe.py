@@ -164,9 +164,10 @@ def describe_partition(
         listed group], "members": {group key: [ids]}}`` where `best` is the
         `partition_alignment` evidence of the attribute the partition follows best (aligned
         first, then confidence, then NMI) with ``majority`` kept for the listed groups and the
-        groups that coincide with a value; `members` lists the members of those coinciding
-        groups. None when no categorical attribute can be compared (fewer than two groups of
-        two or more, or two values).
+        groups that coincide with a value (each with ``members_total``, its size counting
+        members without the attribute); `members` lists the members carrying the attribute
+        of those coinciding groups, best connected first. None when no categorical attribute
+        can be compared (fewer than two groups of two or more, or two values).
     """
     labels = np.asarray(membership, dtype=np.int64)
     _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
@@ -195,11 +196,16 @@ def describe_partition(
     kept = kept[:GROUPS_DESCRIBED]
     best["majority"] = {key: majority[key] for key in kept}
     degree = np.asarray(degrees, dtype=np.float64)
+    column = columns[best["attribute"]]
     members: dict[str, list[str]] = {}
     for key in kept:
+        rows = np.flatnonzero(labels == int(key))
+        majority[key]["members_total"] = int(rows.size)
         if not majority[key]["coincides"]:
             continue
-        rows = np.flatnonzero(labels == int(key))
+        # The members the attribute describes: a community of customers and products that
+        # follows the customers' segment is, as a finding, its customers.
+        rows = np.asarray([i for i in rows.tolist() if column[i] is not None], dtype=np.int64)
         order = sorted(rows.tolist(), key=lambda i: (-degree[i], vertex_ids[i]))
         members[key] = [vertex_ids[i] for i in order[:ALIGNED_MEMBERS_LISTED]]
     summaries = [

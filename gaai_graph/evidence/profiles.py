@@ -476,7 +476,8 @@ def partition_alignment(
     """How far a partition coincides with a categorical attribute.
 
     Args:
-        membership: Group label per vertex index (None: not in any reported group).
+        membership: Group label per vertex index (None: not in any reported group). Groups
+            with fewer than two members carrying the attribute are left out.
         values: The attribute's value per vertex index (None where absent).
         attribute: The attribute's name, repeated in the evidence.
         seed: Seed of the random relabellings that give the chance purity.
@@ -499,6 +500,10 @@ def partition_alignment(
         for i, group in enumerate(membership)
         if group is not None and _present(values[i]) and isinstance(values[i], Hashable)
     ]
+    # A group with one compared member is trivially pure (a household of one customer and
+    # their devices, where only customers carry the attribute): it says nothing either way.
+    compared = Counter(membership[i] for i in rows)
+    rows = [i for i in rows if compared[membership[i]] >= 2]
     groups = [membership[i] for i in rows]
     labels = [values[i] for i in rows]
     if len(set(groups)) < 2 or len(set(labels)) < 2:

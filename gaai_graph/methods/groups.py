@@ -208,9 +208,10 @@ def attribute_findings(writer: ReportWriter, group_noun: str, kind: str = "commu
     )
     if best["aligned"]:
         title = f"The {groups_word} follow {q.text('partition.attribute')}"
+        attribute = q.text("partition.attribute")
         description = (
-            f"The {q.num('partition.groups')} {groups_word} of two or more match "
-            f"{q.text('partition.attribute')} (purity {q.num('partition.purity')}, "
+            f"The {q.num('partition.groups')} {groups_word} with two or more members carrying "
+            f"{attribute} follow it (purity {q.num('partition.purity')}, "
             f"NMI {q.num('partition.nmi')}; {baseline})."
         )
     else:
