@@ -52,6 +52,8 @@ MAX_DISTINCT_RATIO = CATEGORY_DISTINCT_RATIO
 (the template chain's schema keeps only the others, `gaai_graph.state`)."""
 ALIGNED_MEMBERS_LISTED = 500
 """Members listed (best connected first) for a group that coincides with an attribute value."""
+ALIGNMENT_SAMPLE = 200_000
+"""Vertices compared with the attributes at most (a seeded random sample beyond)."""
 GROUPS_DESCRIBED = 50
 """Most groups whose dominant value is kept (the listed ones first, then coinciding ones)."""
 ANSWER_IDS_NAMED = 500
@@ -172,14 +174,29 @@ def describe_partition(
     labels = np.asarray(membership, dtype=np.int64)
     _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
     in_group = counts[inverse.ravel()] >= 2
+    if labels.size > ALIGNMENT_SAMPLE:
+        # An even random sample measures purity and NMI as well as every vertex does, and
+        # keeps a partition of millions to seconds; the group tests are then tests of the
+        # sample (stricter, never looser). `compared` in the evidence says how many.
+        chosen = np.zeros(labels.size, dtype=bool)
+        chosen[np.random.default_rng(seed).choice(labels.size, ALIGNMENT_SAMPLE, replace=False)] = 1
+        in_group &= chosen
     grouped: list[int | None] = [
-        int(label) if keep else None for label, keep in zip(labels.tolist(), in_group, strict=True)
+        int(label) if keep else None
+        for label, keep in zip(labels.tolist(), in_group.tolist(), strict=True)
     ]
     categorical = {n: c for n, c in columns.items() if column_kind(c) == "categorical"}
+    index = {vertex_id: i for i, vertex_id in enumerate(vertex_ids)} if listed else {}
+    listed_keys = [str(int(labels[index[member]])) if member in index else "" for member in listed]
     compared: list[dict[str, Any]] = []
     for name, column in categorical.items():
         evidence = partition_alignment(
-            grouped, column, attribute=name, seed=seed, attributes_tried=len(categorical)
+            grouped,
+            column,
+            attribute=name,
+            seed=seed,
+            attributes_tried=len(categorical),
+            keep=[int(key) for key in listed_keys if key],
         )
         if evidence is not None:
             compared.append(evidence)
@@ -187,8 +204,6 @@ def describe_partition(
         return None
     compared.sort(key=lambda e: (not e["aligned"], -e["confidence"], -e["nmi"], e["attribute"]))
     best = dict(compared[0])
-    index = {vertex_id: i for i, vertex_id in enumerate(vertex_ids)} if listed else {}
-    listed_keys = [str(int(labels[index[member]])) if member in index else "" for member in listed]
     majority: dict[str, dict[str, Any]] = best["majority"]
     coinciding = [key for key, group in majority.items() if group["coincides"]]
     coinciding.sort(key=lambda key: (-majority[key]["size"], key))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import Any, Literal, SupportsFloat, TypeGuard
 
 import numpy as np
@@ -63,6 +63,12 @@ _CODE_MAX_DISTINCT = 12
 _CHANCE_DRAWS = 64
 _CHANCE_DRAWS_MANY = 8  # with this many vertices the chance purity hardly varies between draws
 _MANY = 20_000
+_KIND_SAMPLE = 20_000
+_PLAIN_TYPES = frozenset({str, int, float, bool})
+GROUPS_TESTED = 1000
+"""Most groups tested against random groups of their size (the largest pure-enough ones): a
+partition of 10^5 households needs no 10^5 tests, and Bonferroni over all its groups would
+leave a household of two unable to pass anyway."""
 
 
 def _present(value: object) -> bool:
@@ -95,7 +101,9 @@ def column_kind(values: Sequence[object]) -> ColumnKind:
         with few distinct values, small integer codes), "identifier" (distinct per vertex, or
         not hashable) or "empty".
     """
-    present = [v for v in values if _present(v)]
+    # An even sample tells the kind of a long column as well as all of it.
+    step = max(1, len(values) // _KIND_SAMPLE)
+    present = [v for v in values[::step] if _present(v)]
     if not present:
         return "empty"
     if not all(isinstance(v, Hashable) for v in present):
@@ -429,33 +437,48 @@ def hypergeometric_upper_tail(observed: int, drawn: int, carriers: int, populati
 
 
 def _group_evidence(
-    table: npt.NDArray[np.float64], group: int, value: int, tests: int
+    count: int, size: int, carriers: int, population: int, tests: int, *, tested: bool = True
 ) -> dict[str, Any]:
-    """Is group `group`'s majority `value` beyond what a random group of its size would hold?
+    """Is a group's majority value beyond what a random group of its size would hold?
 
     Hypergeometric tail (a random group of the same size drawn from the compared vertices),
     Bonferroni-corrected over `tests` comparisons (groups times attributes tried); the group
     *coincides* with the value when that test passes and its purity is at least
-    `ALIGNED_PURITY`.
+    `ALIGNED_PURITY`. A group below that purity cannot coincide and is not tested
+    (``p_value`` and ``z_score`` None, confidence 0): most groups of a large partition.
+
+    Args:
+        count: Members of the group carrying its majority value.
+        size: Members of the group compared.
+        carriers: Compared vertices carrying that value.
+        population: Compared vertices.
+        tests: Comparisons made (for the correction).
+        tested: False leaves the group untested (beyond the largest `GROUPS_TESTED`).
     """
-    size = int(table[group].sum())
-    count = int(table[group, value])
-    carriers, population = int(table[:, value].sum()), int(table.sum())
     share = carriers / population
-    p_value = hypergeometric_upper_tail(count, size, carriers, population)
-    threshold = normal_quantile(1.0 - FAMILY_ALPHA / max(1, tests))
-    z = normal_quantile(1.0 - p_value) if p_value < 1.0 else 0.0
     purity = count / size if size else 0.0
-    significant = p_value <= FAMILY_ALPHA / max(1, tests)
-    strength = min(z / threshold, 1.0 + (purity - ALIGNED_PURITY) / 0.05)
-    return {
+    evidence: dict[str, Any] = {
         "count": count,
         "expected": round(size * share, 3),
         "population_share": round(share, 3),
         "lift": round(purity / share, 2) if share > 0 else None,
+        "p_value": None,
+        "z_score": None,
+        "coincides": False,
+        "strength": 0.0,
+        "confidence": 0.0,
+    }
+    if purity < ALIGNED_PURITY or not tested:
+        return evidence
+    p_value = hypergeometric_upper_tail(count, size, carriers, population)
+    threshold = normal_quantile(1.0 - FAMILY_ALPHA / max(1, tests))
+    z = normal_quantile(1.0 - p_value) if p_value < 1.0 else 0.0
+    significant = p_value <= FAMILY_ALPHA / max(1, tests)
+    strength = min(z / threshold, 1.0 + (purity - ALIGNED_PURITY) / 0.05)
+    return evidence | {
         "p_value": float(f"{p_value:.3g}"),
         "z_score": round(z, 2),
-        "coincides": bool(significant and purity >= ALIGNED_PURITY),
+        "coincides": bool(significant),
         "strength": round(strength, 3),
         "confidence": round(confidence_from_gates(strength, max(size, 1)), 3),
     }
@@ -472,6 +495,7 @@ def partition_alignment(
     attribute: str = "",
     seed: int = 0,
     attributes_tried: int = 1,
+    keep: Collection[Hashable] | None = None,
 ) -> dict[str, Any] | None:
     """How far a partition coincides with a categorical attribute.
 
@@ -483,6 +507,8 @@ def partition_alignment(
         seed: Seed of the random relabellings that give the chance purity.
         attributes_tried: How many attributes the caller compares the partition with: each
             group's test is corrected for groups times attributes.
+        keep: Group labels to describe in ``majority`` whatever their purity (the listed
+            groups) when the partition has more than `GROUPS_TESTED` groups.
 
     Returns:
         Evidence ``{"attribute", "purity", "chance_purity", "purity_gain", "inverse_purity",
@@ -491,25 +517,36 @@ def partition_alignment(
         str) to its majority value, purity and size, and the test of that value against a
         random group of the same size (``count``, ``expected``, ``population_share``,
         ``lift``, ``p_value``, ``z_score``, ``coincides``, ``strength``, ``confidence``; see
-        `hypergeometric_upper_tail`) — or None when fewer than two groups or two values remain among
+        `hypergeometric_upper_tail`; only the `GROUPS_TESTED` largest groups of purity at least
+        `ALIGNED_PURITY` are tested, and a partition with more groups describes only those and
+        `keep`) — or
+        None when fewer than two groups or two values remain among
         the vertices that have both. ``chance_purity`` and ``chance_nmi`` are the means over
         random relabellings of the same group sizes: the baseline, not a threshold.
     """
     rows = [
         i
-        for i, group in enumerate(membership)
-        if group is not None and _present(values[i]) and isinstance(values[i], Hashable)
+        for i, (group, value) in enumerate(zip(membership, values, strict=True))
+        if group is not None
+        and value is not None
+        and (type(value) in _PLAIN_TYPES or isinstance(value, Hashable))
+        and _present(value)
     ]
+    groups = [membership[i] for i in rows]
+    group_names, group_codes = _codes(groups)
     # A group with one compared member is trivially pure (a household of one customer and
     # their devices, where only customers carry the attribute): it says nothing either way.
-    compared = Counter(membership[i] for i in rows)
-    rows = [i for i in rows if compared[membership[i]] >= 2]
-    groups = [membership[i] for i in rows]
+    counts = np.bincount(group_codes, minlength=len(group_names))
+    kept = counts[group_codes] >= 2
+    if not kept.all():
+        rows = [row for row, keep in zip(rows, kept.tolist(), strict=True) if keep]
+        group_names, group_codes = _codes([membership[i] for i in rows])
     labels = [values[i] for i in rows]
-    if len(set(groups)) < 2 or len(set(labels)) < 2:
+    if len(group_names) < 2:
         return None
-    group_names, group_codes = _codes(groups)
     value_names, value_codes = _codes(labels)
+    if len(value_names) < 2:
+        return None
     shape = (len(group_names), len(value_names))
     table = _table(group_codes, value_codes, shape)
     purity = _purity(table)
@@ -524,16 +561,36 @@ def partition_alignment(
     aligned = purity >= ALIGNED_PURITY and gain >= ALIGNED_GAIN
     # Strength 1.0 at either threshold; 0.05 purity or 0.25 gain beyond it adds one unit.
     strength = min(1.0 + (purity - ALIGNED_PURITY) / 0.05, 1.0 + (gain - ALIGNED_GAIN) / 0.25)
+    # Per group, vectorised: its majority value, purity and size; the test only where the
+    # group is pure enough to coincide with the value.
+    sizes, carriers = table.sum(axis=1), table.sum(axis=0)
+    top = table.argmax(axis=1)
+    top_counts = table[np.arange(shape[0]), top]
+    population, tests = int(table.sum()), shape[0] * max(1, attributes_tried)
+    pure = np.flatnonzero(top_counts >= ALIGNED_PURITY * sizes)
+    tested = pure[np.argsort(-sizes[pure], kind="stable")][:GROUPS_TESTED]
+    tested_set = set(tested.tolist())
+    described = set(tested_set)
+    if shape[0] <= GROUPS_TESTED:
+        described = set(range(shape[0]))
+    elif keep is not None:
+        wanted = {str(label) for label in keep}
+        described |= {g for g, name in enumerate(group_names) if str(name) in wanted}
     majority = {
         str(group_names[g]): {
-            "value": _plain(value_names[int(np.argmax(table[g]))]),
-            "purity": round(float(table[g].max() / table[g].sum()), 3),
-            "size": int(table[g].sum()),
+            "value": _plain(value_names[int(top[g])]),
+            "purity": round(float(top_counts[g] / sizes[g]), 3),
+            "size": int(sizes[g]),
             **_group_evidence(
-                table, g, int(np.argmax(table[g])), shape[0] * max(1, attributes_tried)
+                int(top_counts[g]),
+                int(sizes[g]),
+                int(carriers[top[g]]),
+                population,
+                tests,
+                tested=g in tested_set,
             ),
         }
-        for g in range(shape[0])
+        for g in sorted(described)
     }
     return {
         "attribute": attribute,

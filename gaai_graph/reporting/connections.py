@@ -89,9 +89,7 @@ class Names:
             )
             # An id in parentheses or brackets already follows its name ("Max (products/p1)",
             # "Max [products/p1]": how reports name entities).
-            self._pattern = re.compile(
-                rf"([(\[])?(?<![\w/])({alternatives})(?![\w/])([)\]])?"
-            )
+            self._pattern = re.compile(rf"([(\[])?(?<![\w/])({alternatives})(?![\w/])([)\]])?")
 
         def replace(match: re.Match[str]) -> str:
             if match.group(1) and match.group(3):
