@@ -22,6 +22,8 @@ from gaai_graph.words import noun_for, plural_noun
 
 __all__ = [
     "attribute_findings",
+    "attribute_insight",
+    "attribute_patterns",
     "largest_group_finding",
     "members_by_group",
     "singleton_finding",
@@ -187,28 +189,38 @@ def _context_patterns(writer: ReportWriter, kind: str, described: set[str]) -> N
         )
 
 
-def attribute_findings(writer: ReportWriter, group_noun: str, kind: str = "community") -> None:
-    """Say which attribute the groups follow (or that they follow none), and record them.
+def _coinciding(best: dict[str, Any]) -> list[str]:
+    """Keys of the groups that coincide with a value, largest first."""
+    majority = best["majority"]
+    keys = [key for key, group in majority.items() if group["coincides"]]
+    return sorted(keys, key=lambda key: (-majority[key]["size"], key))
+
+
+def attribute_insight(writer: ReportWriter, group_noun: str) -> None:
+    """Say which attribute the groups follow, naming each group by its value (or say none).
+
+    The insight's strength is the alignment's strength over two (twice the margin of the
+    thresholds reads as unmistakable), so a partition that follows an attribute leads the
+    report when the alignment is at least as clear as the other findings.
 
     Args:
         writer: The report writer; reads `partition_profile` of its execution.
         group_noun: Singular word for a group ("community", "component").
-        kind: Finding kind of the groups that coincide with no value.
     """
     profile = writer.execution.partition_profile
     if not profile or not profile.get("best"):
         return
     best: dict[str, Any] = profile["best"]
     groups_word = plural_noun(group_noun)
-    coinciding = [key for key, group in best["majority"].items() if group["coincides"]]
+    coinciding = _coinciding(best)
     q = writer.quoter()
     baseline = (
         f"random partitions of these sizes: purity {q.num('partition.chance_purity')}, "
         f"NMI {q.num('partition.chance_nmi')}"
     )
+    attribute = q.text("partition.attribute")
     if best["aligned"]:
-        title = f"The {groups_word} follow {q.text('partition.attribute')}"
-        attribute = q.text("partition.attribute")
+        title = f"The {groups_word} follow {attribute}"
         description = (
             f"The {q.num('partition.groups')} {groups_word} with two or more members carrying "
             f"{attribute} follow it (purity {q.num('partition.purity')}, "
@@ -218,19 +230,17 @@ def attribute_findings(writer: ReportWriter, group_noun: str, kind: str = "commu
         title = f"The {groups_word} follow no attribute as a whole"
         description = (
             f"The {groups_word} do not follow any attribute of the data as a whole: the "
-            f"closest, {q.text('partition.attribute')}, has purity {q.num('partition.purity')} "
+            f"closest, {attribute}, has purity {q.num('partition.purity')} "
             f"and NMI {q.num('partition.nmi')} ({baseline})."
         )
     if coinciding:
         shown = coinciding[:GROUPS_NAMED]
         parts = [_group_words(writer, key, q) for key in shown]
-        rest = len(coinciding) - len(shown)
-        count = len(coinciding)
-        lead = noun_for(count, group_noun).capitalize()
+        lead = noun_for(len(coinciding), group_noun).capitalize()
         description += (
-            f" {lead} named by {'its' if count == 1 else 'their'} dominant value: "
+            f" {lead} named by {'its' if len(coinciding) == 1 else 'their'} dominant value: "
             + "; ".join(parts)
-            + (f"; and {rest} more" if rest > 0 else "")
+            + ("; the others are listed in the findings" if len(coinciding) > len(shown) else "")
             + "."
         )
     members = profile.get("members") or {}
@@ -238,13 +248,44 @@ def attribute_findings(writer: ReportWriter, group_noun: str, kind: str = "commu
     writer.add(
         title,
         description,
-        float(best["confidence"]) if best["aligned"] else 0.3,
+        min(1.0, float(best["strength"]) / 2) if best["aligned"] else 0.3,
         q,
         related,
         kind="finding" if best["aligned"] or coinciding else "context",
     )
+
+
+def attribute_patterns(writer: ReportWriter, group_noun: str, kind: str) -> None:
+    """Record each group that coincides with a value (flagged), then the other listed groups.
+
+    Call after the interpreter's other insights: a listed group is flagged as before when an
+    insight about its members is a finding.
+
+    Args:
+        writer: The report writer; reads `partition_profile` of its execution.
+        group_noun: Singular word for a group.
+        kind: Finding kind of the groups that coincide with no value.
+    """
+    profile = writer.execution.partition_profile
+    if not profile or not profile.get("best"):
+        return
+    best: dict[str, Any] = profile["best"]
+    coinciding = _coinciding(best)
+    members = profile.get("members") or {}
     for key in coinciding:
         if members.get(key):
             _partition_pattern(writer, key, best, members[key], group_noun)
     if writer.patterns:
         _context_patterns(writer, kind, set(coinciding))
+
+
+def attribute_findings(writer: ReportWriter, group_noun: str, kind: str = "community") -> None:
+    """`attribute_insight` then `attribute_patterns`, for interpreters that add nothing after.
+
+    Args:
+        writer: The report writer; reads `partition_profile` of its execution.
+        group_noun: Singular word for a group ("community", "component").
+        kind: Finding kind of the groups that coincide with no value.
+    """
+    attribute_insight(writer, group_noun)
+    attribute_patterns(writer, group_noun, kind)
