@@ -29,7 +29,7 @@ from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from gaai_graph.context import Context
-from gaai_graph.engines.describe import run_described
+from gaai_graph.engines.describe import mentioned_names, run_described
 from gaai_graph.engines.local import LocalEngine
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
@@ -234,7 +234,7 @@ async def execute_template(
             # run (keyed by `run_key`); see gaai_graph.sources.arango_writeback.
             from gaai_graph.sources.arango_writeback import run_and_write_back
 
-            return await asyncio.to_thread(
+            written = await asyncio.to_thread(
                 run_and_write_back,
                 data,
                 built,
@@ -242,6 +242,8 @@ async def execute_template(
                 seed=context.seed,
                 run_key=run_key or template.id,
             )
+            written.names = mentioned_names(written, built)
+            return written
         # The engine's result, plus the names and attribute profile a report is written with.
         return await asyncio.to_thread(
             run_described, _engine, data, built, template, task.schema, seed=context.seed

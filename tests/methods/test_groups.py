@@ -86,3 +86,15 @@ def test_every_id_in_a_grouping_report_is_written_with_its_name() -> None:
         label = f"Person {int(vertex_id[-2:])}"
         # Every mention of the id follows its name.
         assert text.count(vertex_id) == text.count(f"{label} [{vertex_id}]"), vertex_id
+
+
+@pytest.mark.parametrize(("algorithm", "noun"), [("greedy_colouring", "colour")])
+def test_methods_that_state_only_counts_name_who_is_in_the_largest_groups(
+    algorithm: str, noun: str
+) -> None:
+    execution = run_planted(planted_graph(), algorithm)
+    report = _report(execution, algorithm)
+    [who] = [i for i in report.insights if i.title == f"Who is in each {noun}"]
+    first = execution.groups[0].members_sample[0]
+    assert f"Person {int(first[-2:])} [{first}]" in who.description
+    assert check_insight(who, execution) == []
