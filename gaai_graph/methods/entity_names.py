@@ -41,13 +41,16 @@ def partition_measures(profile: dict[str, Any] | None) -> dict[str, MetricValue]
     return measures
 
 
-def name_entities(insight: Insight, measures: dict[str, MetricValue]) -> Insight:
+def name_entities(
+    insight: Insight, measures: dict[str, MetricValue], namer: Namer | None = None
+) -> Insight:
     """The insight with every vertex id it quotes written "Label [id]" where the result names it.
 
     Interpreters and engines quote ids (`customers/c1`); people read names. The labels come
     from the result (`ExecutionResult.names`, measures `names[<id>]`) and are recorded as the
     insight's evidence, so `check_insight` still finds every quoted number backed (a label
-    such as "Member 12" is quoted text, not a claim).
+    such as "Member 12" is quoted text, not a claim). `namer` (built from the same labels)
+    saves rebuilding it for every insight of a report.
     """
     labels = {
         key[len("names[") : -1]: value
@@ -56,7 +59,7 @@ def name_entities(insight: Insight, measures: dict[str, MetricValue]) -> Insight
     }
     if not labels:
         return insight
-    namer = Namer.from_labels(labels)
+    namer = namer or Namer.from_labels(labels)
     title, in_title = namer.named_text(insight.title)
     description, in_description = namer.named_text(insight.description)
     named = [*in_title, *in_description]

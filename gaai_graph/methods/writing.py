@@ -548,7 +548,7 @@ class ReportWriter:
             return
         namer = Namer.from_labels(self.execution.names)
         for written in self.findings:
-            written.insight = name_entities(written.insight, self.measures)
+            written.insight = name_entities(written.insight, self.measures, namer)
         for recorded in self.patterns:
             recorded["explanation"] = namer.named_text(str(recorded.get("explanation", "")))[0]
         self.extra_recommendations = [
