@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 from gaai_graph.methods.vocabulary import METHOD_NAMES
 
@@ -346,6 +346,9 @@ class ExecutionResult(Model):
     partition_profile: dict[str, Any] | None = None
     """For a partition: how it aligns with the vertices' categorical attributes, per attribute
     and per listed group (`gaai_graph.engines.describe.describe_partition`); None otherwise."""
+    _partition: Any = PrivateAttr(default=None)
+    """(membership, degrees) arrays of a partition the local engine computed in this process,
+    for `gaai_graph.engines.describe.describe_result`; never serialised nor checkpointed."""
 
     def result_fields(self) -> dict[str, Any]:
         """Return the whole-result fields a `Report` carries over unchanged."""

@@ -16,6 +16,8 @@ execution result:
 Groups of one vertex are left out of the alignment (a singleton is trivially pure). Which
 attributes are tried comes from schema analysis: present on most documents, not identifier-like,
 not the label, not a parameter of the template (grouping *by* `club` trivially follows `club`).
+The execute node calls `describe_result` on what `LocalEngine.run` returned (the partition
+travels with the result in process only, never in a checkpoint).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ __all__ = [
     "ALIGNED_MEMBERS_LISTED",
     "attribute_candidates",
     "describe_partition",
+    "describe_result",
     "mentioned_names",
     "run_described",
     "vertex_columns",
@@ -294,6 +297,41 @@ def mentioned_names(result: ExecutionResult, data: ProjectionData) -> dict[str, 
     return names
 
 
+def describe_result(
+    result: ExecutionResult,
+    graph: GraphData,
+    data: ProjectionData,
+    schema: GraphSchema,
+    *,
+    seed: int = 42,
+) -> ExecutionResult:
+    """Add names and, for a partition computed here, the attribute profile to a result.
+
+    Args:
+        result: The local engine's result (its in-process partition, when it has one).
+        graph: The whole graph (documents, for the attribute values).
+        data: The projection it was computed on.
+        schema: The analysed schema (which attributes to try, which is the label).
+        seed: Seed of the random relabellings behind the chance values.
+
+    Returns:
+        The same result, with `names` and, for a partition, `partition_profile`.
+    """
+    partition, result._partition = result._partition, None  # in-process only: let it go
+    if partition is not None and result.groups:
+        membership, degrees = partition
+        skip = [str(v) for k, v in result.parameters.items() if k == "attribute" and v]
+        attributes = attribute_candidates(schema, data.projection.vertex_collections, skip=skip)
+        columns = vertex_columns(graph, data, attributes)
+        if columns:
+            listed = [g.members_sample[0] if g.members_sample else "" for g in result.groups]
+            result.partition_profile = describe_partition(
+                membership, columns, data.vertex_ids, degrees, listed, seed=seed
+            )
+    result.names = mentioned_names(result, data)
+    return result
+
+
 def run_described(
     engine: LocalEngine,
     graph: GraphData,
@@ -303,36 +341,18 @@ def run_described(
     *,
     seed: int = 42,
 ) -> ExecutionResult:
-    """Run `template` on the local engine and add names and the partition's attribute profile.
+    """Run `template` on the local engine, then `describe_result`.
 
     Args:
         engine: The local engine.
         graph: The whole graph (documents, for the attribute values).
         data: The template's projection.
         template: The analysis to run.
-        schema: The analysed schema (which attributes to try, which is the label).
+        schema: The analysed schema.
         seed: Seed for randomised algorithms.
 
     Returns:
         The engine's result with `names` and, for a partition, `partition_profile`.
     """
-    output = engine.compute(data, template, seed=seed)
-    result = engine.summarise(output, data, template)
-    if output.membership is not None and output.degrees is not None and result.groups:
-        skip = [str(v) for k, v in output.parameters.items() if k == "attribute" and v]
-        attributes = attribute_candidates(schema, data.projection.vertex_collections, skip=skip)
-        columns = vertex_columns(graph, data, attributes)
-        if columns:
-            result.partition_profile = describe_partition(
-                output.membership,
-                columns,
-                data.vertex_ids,
-                output.degrees,
-                [
-                    group.members_sample[0] if group.members_sample else ""
-                    for group in result.groups
-                ],
-                seed=seed,
-            )
-    result.names = mentioned_names(result, data)
-    return result
+    result = engine.run(data, template, seed=seed)
+    return describe_result(result, graph, data, schema, seed=seed)

@@ -122,6 +122,8 @@ class LocalEngine:
             result.group_size_histogram = groups.size_histogram
             result.metrics.update(groups.metrics)
             result.notes.extend(groups.notes)
+            # Kept out of the serialised result: the attribute profile reads it in-process.
+            result._partition = (output.membership, output.degrees)
         return result
 
     def compute(

@@ -29,8 +29,10 @@ __all__ = [
     "singleton_finding",
 ]
 
-GROUPS_NAMED = 6
+GROUPS_NAMED = 3
 """Groups named by their dominant value in the text (the findings hold them all)."""
+GROUP_MEMBERS_NAMED = 2
+"""Central members named for each of those groups."""
 MEMBERS_NAMED = 3
 """Members named for each group in the text."""
 
@@ -107,18 +109,15 @@ def singleton_finding(writer: ReportWriter, reading: str) -> None:
 
 
 def _group_words(writer: ReportWriter, key: str, q: Quoter) -> str:
-    """'the Mr. Hi community (12 members: A [x], B [y] and C [z]; 11 are Mr. Hi where 6 ...)'."""
+    """'Mr. Hi: 11 of 12 members (random groups of this size: 6), around A [x] and B [y]'."""
     profile = writer.execution.partition_profile or {}
     group = f"partition.majority[{key}]"
     members = (profile.get("members") or {}).get(key, [])
-    central = q.names(members, limit=MEMBERS_NAMED)
-    size = q.value(f"{group}.size")
+    central = q.names(members, limit=GROUP_MEMBERS_NAMED)
     return (
-        f"{q.text(f'{group}.value')} ({q.count(f'{group}.size', 'member')}"
-        + (f": {central}" if central else "")
-        + f"; {q.num(f'{group}.count')} of {q.num(f'{group}.size')} "
-        + ("has" if size == 1 else "have")
-        + f" that value where random groups of this size hold {q.num(f'{group}.expected')})"
+        f"{q.text(f'{group}.value')}: {q.num(f'{group}.count')} of "
+        f"{q.count(f'{group}.size', 'member')} (random groups of this size: "
+        f"{q.num(f'{group}.expected')})" + (f", around {central}" if central else "")
     )
 
 
@@ -189,11 +188,22 @@ def _context_patterns(writer: ReportWriter, kind: str, described: set[str]) -> N
         )
 
 
-def _coinciding(best: dict[str, Any]) -> list[str]:
-    """Keys of the groups that coincide with a value, largest first."""
-    majority = best["majority"]
-    keys = [key for key, group in majority.items() if group["coincides"]]
-    return sorted(keys, key=lambda key: (-majority[key]["size"], key))
+def _coinciding(profile: dict[str, Any]) -> list[str]:
+    """Keys of the groups that coincide with a value, in the order their findings are listed.
+
+    That is the contract's order (`gaai_graph.evidence.findings.finding_sort_key`): by
+    confidence, then the size of the z-score, then the first member's id, so the groups the
+    text names are the findings a reader meets first.
+    """
+    majority = profile["best"]["majority"]
+    members = profile.get("members") or {}
+
+    def order(key: str) -> tuple[float, float, str]:
+        group = majority[key]
+        first = (members.get(key) or [""])[0]
+        return (-float(group["confidence"]), -abs(float(group["z_score"] or 0.0)), first)
+
+    return sorted((key for key, group in majority.items() if group["coincides"]), key=order)
 
 
 def attribute_insight(writer: ReportWriter, group_noun: str) -> None:
@@ -212,7 +222,7 @@ def attribute_insight(writer: ReportWriter, group_noun: str) -> None:
         return
     best: dict[str, Any] = profile["best"]
     groups_word = plural_noun(group_noun)
-    coinciding = _coinciding(best)
+    coinciding = _coinciding(profile)
     q = writer.quoter()
     baseline = (
         f"random partitions of these sizes: purity {q.num('partition.chance_purity')}, "
@@ -270,7 +280,7 @@ def attribute_patterns(writer: ReportWriter, group_noun: str, kind: str) -> None
     if not profile or not profile.get("best"):
         return
     best: dict[str, Any] = profile["best"]
-    coinciding = _coinciding(best)
+    coinciding = _coinciding(profile)
     members = profile.get("members") or {}
     for key in coinciding:
         if members.get(key):

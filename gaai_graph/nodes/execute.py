@@ -29,7 +29,7 @@ from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from gaai_graph.context import Context
-from gaai_graph.engines.describe import mentioned_names, run_described
+from gaai_graph.engines.describe import describe_result, mentioned_names
 from gaai_graph.engines.local import LocalEngine
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
@@ -244,9 +244,10 @@ async def execute_template(
             )
             written.names = mentioned_names(written, built)
             return written
-        # The engine's result, plus the names and attribute profile a report is written with.
+        result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
+        # The names and attribute profile a report is written with.
         return await asyncio.to_thread(
-            run_described, _engine, data, built, template, task.schema, seed=context.seed
+            describe_result, result, data, built, task.schema, seed=context.seed
         )
     except Exception as error:
         logger.warning("template %s failed to execute: %s", template.id, error, exc_info=True)
