@@ -28,7 +28,7 @@ from gaai_graph.methods.base import (
     Picture,
     Plan,
 )
-from gaai_graph.methods.groups import singleton_finding
+from gaai_graph.methods.groups import attribute_findings, singleton_finding
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.writing import (
     ReportWriter,
@@ -106,10 +106,12 @@ def _ring_findings(writer: ReportWriter) -> None:
     q = writer.quoter()
     if execution.group_count is not None and q.has("derived.largest_group_share"):
         share = q.value("derived.largest_group_share")
+        central = q.names(execution.groups[0].members_sample) if execution.groups else ""
         description = (
             f"The graph falls into {q.count('group_count', 'connected component')}; the "
             f"largest joins {q.count('groups[0].size', 'vertex')} "
-            f"({q.pct('derived.largest_group_share')})."
+            f"({q.pct('derived.largest_group_share')})"
+            + (f", around {central}." if central else ".")
         )
         writer.add("Connectivity", description, min(1.0, 0.4 + share / 2), q, kind="context")
 
@@ -174,6 +176,7 @@ def _ring_findings(writer: ReportWriter) -> None:
         )
         writer.add("No isolated rings", description, 0.6, q, actionable=False)
         singleton_finding(writer, "connect to nothing else in the projection")
+        attribute_findings(writer, "component", kind="ring")
         return
     example = ""
     if rings:
@@ -202,6 +205,7 @@ def _ring_findings(writer: ReportWriter) -> None:
     if rings:
         writer.extra_recommendations.append(_ring_review(writer, rings, count, result))
     singleton_finding(writer, "connect to nothing else in the projection")
+    attribute_findings(writer, "component", kind="ring")
 
 
 def _ring_review(

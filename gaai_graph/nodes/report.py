@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import get_args
 
+from gaai_graph.evidence.findings import order_findings
 from gaai_graph.methods.answering import composed_findings
 from gaai_graph.methods.registry import METHODS
 from gaai_graph.methods.scores import leader_recommendation, score_findings
@@ -350,6 +351,9 @@ def write_report_by_rules(
         leader_recommendation(writer)
     composed_findings(writer)
     _data_quality_finding(writer)
+    writer.name_entities()
+    # The contract's order in every report: alarms, then confidence, magnitude, first id.
+    writer.patterns = order_findings(writer.patterns)
 
     # Findings (actionable, surprising) lead; context follows; each by confidence.
     insights = sorted((f.insight for f in writer.findings), key=_insight_rank, reverse=True)
