@@ -232,7 +232,7 @@ IN_DEGREE = _method(
     needs=DataNeeds(direction="directed"),
     meaning="in-degree (incoming edges)",
     interpret=_with_patterns(
-        "in-degree", "collector", "Receives from {value} others, against {mean} on average."
+        "in-degree", "collector", "Receives from {value} others, against a median of {mean}."
     ),
 )
 OUT_DEGREE = _method(
@@ -247,7 +247,7 @@ OUT_DEGREE = _method(
     needs=DataNeeds(direction="directed"),
     meaning="out-degree (outgoing edges)",
     interpret=_with_patterns(
-        "out-degree", "distributor", "Sends to {value} others, against {mean} on average."
+        "out-degree", "distributor", "Sends to {value} others, against a median of {mean}."
     ),
 )
 STRENGTH = _method(
@@ -274,7 +274,7 @@ STRENGTH = _method(
     needs=DataNeeds(direction="either", weights="required"),
     meaning="strength (total edge weight)",
     interpret=_with_patterns(
-        "strength", "weighted_hub", "Total edge weight {value}, against {mean} on average."
+        "strength", "weighted_hub", "Total edge weight {value}, against a median of {mean}."
     ),
 )
 PERSONALIZED_PAGERANK = _method(
