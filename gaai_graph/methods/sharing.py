@@ -21,10 +21,10 @@ tail share and a confidence derived from them.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import numpy as np
 
-from gaai_graph.evidence import outliers
 from gaai_graph.evidence.baseline import Baseline, assess
 from gaai_graph.methods.answering import answer_outcome, read_answer
 from gaai_graph.methods.base import (
@@ -120,14 +120,15 @@ def _identifier_collections(job: LocalJob) -> set[str]:
 
 
 def sharing_counts(job: LocalJob, identifiers: set[str]) -> dict[int, list[int]]:
-    """Each identifier vertex with two or more distinct entities linked to it.
+    """Each identifier vertex in use, with the distinct entities linked to it.
 
     Args:
         job: The local job (projection graph and ids).
         identifiers: Identifier collection names.
 
     Returns:
-        Identifier vertex index -> indices of the entities sharing it (sorted by id).
+        Identifier vertex index -> indices of the entities using it (sorted by id); identifiers
+        nobody uses are left out.
     """
     ids = job.data.vertex_ids
     is_identifier = [_collection_of(v) in identifiers for v in ids]
@@ -136,7 +137,7 @@ def sharing_counts(job: LocalJob, identifiers: set[str]) -> dict[int, list[int]]
         if not is_identifier[vertex]:
             continue
         entities = sorted({n for n in neighbours if not is_identifier[n]}, key=ids.__getitem__)
-        if len(entities) >= 2:
+        if entities:
             shared[vertex] = entities
     return shared
 
@@ -145,7 +146,8 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
     identifiers = _identifier_collections(job)
     ids = job.data.vertex_ids
     with job.clock.running():
-        shared = sharing_counts(job, identifiers)
+        used = sharing_counts(job, identifiers)
+    shared = {vertex: entities for vertex, entities in used.items() if len(entities) >= 2}
     identifier_total = sum(1 for v in ids if _collection_of(v) in identifiers)
     metrics: dict[str, MetricValue] = {
         "identifier_collections": "|".join(sorted(identifiers)),
@@ -163,16 +165,22 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
         )  # fmt: skip
     vertices = sorted(shared, key=lambda v: (-len(shared[v]), ids[v]))
     sizes = np.asarray([len(shared[v]) for v in vertices], dtype=np.float64)
-    baseline = Baseline.of(sizes)
-    typical = int(baseline.typical)
+    # The baseline is every identifier in use: where most have one user and sharing itself is
+    # rare, any sharing stands out; where most are shared by two (households), two is the norm
+    # and only far larger counts do (the baseline's hurdle model judges them among the shared).
+    baseline = Baseline.of([len(entities) for entities in used.values()])
+    typical = int(np.median(sizes))
     at_typical = int(np.count_nonzero(sizes == typical))
+    metrics["used_identifier_count"] = len(used)
+    metrics["single_use_share"] = round(1 - len(shared) / len(used), 4)
     metrics["typical_sharing"] = typical
     metrics["typical_sharing_share"] = round(at_typical / sizes.size, 4)
     metrics["largest_sharing"] = int(sizes[0])
-    metrics["unusual_count"] = len(outliers(sizes, limit=len(sizes)))
+    unusual_count = 0
     values: dict[str, float] = {}
     for rank, vertex in enumerate(vertices[:LISTED]):
         judged = assess(float(sizes[rank]), baseline)
+        unusual_count += bool(judged["unusual"])
         values[ids[vertex]] = float(sizes[rank])
         prefix = f"identifier_{rank}"
         metrics[f"{prefix}_entities"] = "|".join(ids[e] for e in shared[vertex][:MEMBERS_LISTED])
@@ -180,6 +188,7 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
         for field in ("unusual", "confidence", "z_score", "percentile", "tail_share"):
             metrics[f"{prefix}_{field}"] = judged[field]
         metrics[f"{prefix}_tail_expected"] = judged.get("tail_expected")
+    metrics["unusual_count"] = unusual_count
     top = vertices[0]
     headline = (
         f"{format_number(len(shared))} of {format_number(identifier_total)} identifiers are "
@@ -219,22 +228,16 @@ def _read(writer: ReportWriter) -> None:
         confidence = float(judged) if isinstance(judged, int | float) else 0.0
         noun = writer.terms_of(sorted({_collection_of(e) for e in entities}) or ["entities"])
         identifier_noun = writer.term(_collection_of(identifier))
-        share = (
-            f"{format_number(float(typical_share) * 100)}% of shared {identifier_noun}s link "
-            f"{format_number(float(typical))}"
-            if isinstance(typical_share, float) and isinstance(typical, int)
-            else "the others link fewer"
-        )
         sentence = (
             f"{identifier_noun.capitalize()} {identifier} is shared by "
-            f"{format_number(float(sharing or 0))} {noun}; {share}"
+            f"{format_number(float(sharing or 0))} {noun}; {_norm(metrics, identifier_noun)}"
         )
         z = metrics.get(f"{prefix}_z_score")
         percentile = metrics.get(f"{prefix}_percentile")
         if unusual:
             sentence += (
-                f": far beyond the rest (robust z-score {z}, above {percentile}% of shared "
-                f"{identifier_noun}s)."
+                f". That is far beyond this graph's usual sharing (robust z-score {z}, above "
+                f"{percentile}% of the {identifier_noun}s in use)."
             )
             flagged_any.append((identifier, entities, confidence))
         else:
@@ -259,15 +262,35 @@ def _read(writer: ReportWriter) -> None:
     _summary(writer, flagged_any)
 
 
+def _norm(metrics: dict[str, Any], identifier_noun: str) -> str:
+    """What sharing usually looks like here: single use, and the usual count when shared."""
+    single = metrics.get("single_use_share")
+    typical = metrics.get("typical_sharing")
+    typical_share = metrics.get("typical_sharing_share")
+    parts = []
+    if isinstance(single, float):
+        parts.append(
+            f"{format_number(single * 100)}% of the {identifier_noun}s in use have a single user"
+        )
+    if isinstance(typical_share, float) and isinstance(typical, int):
+        parts.append(
+            f"{format_number(typical_share * 100)}% of the shared ones link "
+            f"{format_number(float(typical))}"
+        )
+    return " and ".join(parts) or "no other is shared as much"
+
+
 def _summary(writer: ReportWriter, flagged: list[tuple[str, list[str], float]]) -> None:
     """One insight and one action on the unusual identifiers, or say the sharing is ordinary."""
     q = writer.quoter()
     if not q.has("metrics.typical_sharing"):
         return
     typical = (
-        f"{q.pct('metrics.typical_sharing_share')} of the "
+        f"{q.pct('metrics.single_use_share')} of the "
+        f"{q.count('metrics.used_identifier_count', 'identifier')} in use have a single user, "
+        f"and {q.pct('metrics.typical_sharing_share')} of the "
         f"{q.count('metrics.shared_identifier_count', 'shared identifier')} link "
-        f"{q.num('metrics.typical_sharing')} entities"
+        f"{q.num('metrics.typical_sharing')}"
     )
     if not flagged:
         writer.add(
@@ -290,7 +313,7 @@ def _summary(writer: ReportWriter, flagged: list[tuple[str, list[str], float]]) 
         f"{count} shared {noun_for(count, 'identifier')} {'is' if count == 1 else 'are'} "
         "unusual for this graph",
         f"{typical[0].upper()}{typical[1:]}; {names} {'is' if count == 1 else 'are'} shared by "
-        "far more, beyond what the rest of the graph's sharing predicts.",
+        "unusually many for this graph, beyond what the rest of its sharing predicts.",
         strongest,
         q,
         related[:50],
