@@ -135,6 +135,10 @@ LEADER_GAP_ALPHA = 0.05
 """Largest p-value of the leader's gap over the runner-up that still makes the leader stand
 apart (one test per ranking: only the top entity is tested this way)."""
 _GAP_MIN_SAMPLE = 4
+HEAVY_TAIL_MIN_SAMPLE = 100
+"""From this many values on, a heavy-tailed ranking (see `Baseline` scale "auto") is judged on
+log scale; with fewer, the ten-odd top spacings cannot tell a Pareto tail from an exponential
+one, and the leader is judged on the scores themselves."""
 """Fewer values than this leave no spacings to compare the leader's gap with."""
 
 
@@ -149,6 +153,8 @@ def leader_gap(scores: Sequence[float] | npt.ArrayLike) -> dict[str, Any]:
     degrees, two founders tied in a club) gives large p-values; a Medici among Florentine
     families or a protagonist among a novel's characters gives small ones. σ is never taken
     below 5% of the runner-up, nor below one unit for counts, so a 3 among 2s is no leader.
+    Heavy-tailed rankings of at least `HEAVY_TAIL_MIN_SAMPLE` values are measured on log scale
+    (a Pareto tail, whose ordinary top is widely spaced).
 
     Args:
         scores: One score per entity.
@@ -167,12 +173,24 @@ def leader_gap(scores: Sequence[float] | npt.ArrayLike) -> dict[str, Any]:
     descending = np.sort(finite)[::-1]
     k = min(max(5, math.isqrt(descending.size)), descending.size - 2)
     top, runner_up = float(descending[0]), float(descending[1])
-    spacing = float(np.mean(descending[1 : k + 1]) - descending[k + 1])
-    floor = RELATIVE_SCALE_FLOOR * abs(runner_up)
-    if bool(np.all(np.mod(finite, 1) == 0)):
-        floor = max(floor, 1.0)
-    spacing = max(spacing, floor)
-    gap = top - runner_up
+    scale = "linear"
+    if (
+        descending.size >= HEAVY_TAIL_MIN_SAMPLE
+        and descending[k + 1] > 0
+        and Baseline.of(finite).scale == "log"
+    ):
+        # A heavy tail (degree in a scale-free graph) spaces its top values multiplicatively:
+        # measured on log scale (a Pareto tail), its ordinary leader is no outlier.
+        scale = "log"
+        measured = np.log(descending[: k + 2])
+        floor = RELATIVE_SCALE_FLOOR
+    else:
+        measured = descending[: k + 2]
+        floor = RELATIVE_SCALE_FLOOR * abs(runner_up)
+        if bool(np.all(np.mod(finite, 1) == 0)):
+            floor = max(floor, 1.0)
+    spacing = max(float(np.mean(measured[1 : k + 1]) - measured[k + 1]), floor)
+    gap = float(measured[0] - measured[1])
     p_value = math.exp(-gap / spacing) if spacing > 0 else (0.0 if gap > 0 else 1.0)
     strength = math.log(max(p_value, 1e-300)) / math.log(LEADER_GAP_ALPHA) if p_value < 1 else 0.0
     return {
@@ -180,6 +198,7 @@ def leader_gap(scores: Sequence[float] | npt.ArrayLike) -> dict[str, Any]:
         "observed": float(f"{top:.6g}"),
         "runner_up": float(f"{runner_up:.6g}"),
         "gap": float(f"{gap:.6g}"),
+        "scale": scale,
         "tail_spacing": float(f"{spacing:.6g}"),
         "compared": k,
         "p_value": float(f"{p_value:.3g}"),

@@ -11,6 +11,7 @@ from gaai_graph.questions.models import Direction, ValueKind
 from gaai_graph.questions.text import Token, number_value, word_set
 
 __all__ = [
+    "names_weight",
     "read_attributes",
     "read_collections",
     "read_direction",
@@ -81,6 +82,9 @@ _DISTANCE_UNITS = word_set(
     "hours distance far"
 )
 _BY_WORDS = word_set("by per weighted total")
+_AMOUNT_WORDS = word_set("most total sum overall combined cumulative")
+"""Words that ask for an amount of a measure: "the most talk time" sums durations, so a
+time, distance or cost word then names the weight of a ranking, not a route's length."""
 _ROUTE_WORDS = word_set("route path journey itinerary way")
 _COMPARATIVES = word_set("more less higher lower bigger larger better worse greater fewer")
 _LIST_WORDS = frozenset(["which", "who", "top", "list", "rank", "most", "least"])
@@ -107,6 +111,21 @@ def read_direction(intent: QuestionIntent, tokens: Iterable[Token]) -> Direction
     if outgoing and not incoming:
         return "out"
     return "any"
+
+
+def names_weight(token: Token, terms: GraphTerms) -> bool:
+    """Whether `token` names a numeric edge attribute of the graph, or a kind of weight it has.
+
+    "minutes" in a graph with a `minutes` edge attribute; "time" or "duration" when some
+    numeric edge attribute measures time.
+    """
+    numeric = terms.numeric_edge_attributes
+    if any(
+        parts == [token.lemma] for name, parts in terms.attribute_parts.items() if name in numeric
+    ):
+        return True
+    families = _WEIGHT_FAMILY_CUES.get(token.lemma) or _WEIGHT_FAMILY_CUES.get(token.lower) or ()
+    return any(family in numeric.values() for family in families)
 
 
 def read_weight(
@@ -146,11 +165,12 @@ def read_weight(
         hop_named = [t for t in tokens if t.lemma in _HOP_WORDS]
         if hop_named:
             return None, hop_named[0].text
+    amount_asked = any(t.lemma in _AMOUNT_WORDS or t.lower in _AMOUNT_WORDS for t in tokens)
     for token in tokens:
         families = _WEIGHT_FAMILY_CUES.get(token.lemma) or _WEIGHT_FAMILY_CUES.get(token.lower)
         if families is None:
             continue
-        if intent != "paths" and "volume" not in families:
+        if intent != "paths" and "volume" not in families and not amount_asked:
             continue
         for family in families:
             for name, attribute_family in numeric.items():
