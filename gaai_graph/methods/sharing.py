@@ -165,9 +165,10 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
         )  # fmt: skip
     vertices = sorted(shared, key=lambda v: (-len(shared[v]), ids[v]))
     sizes = np.asarray([len(shared[v]) for v in vertices], dtype=np.float64)
-    # The baseline is every identifier in use: where most have one user and sharing itself is
-    # rare, any sharing stands out; where most are shared by two (households), two is the norm
-    # and only far larger counts do (the baseline's hurdle model judges them among the shared).
+    # The baseline is every identifier in use: where most have one user and sharing itself
+    # is rare, one shared by several stands out (3.5 units above typical: five or more);
+    # where most are shared by two (households), two is the norm and only far larger counts
+    # are (the baseline's hurdle model judges them among the shared).
     baseline = Baseline.of([len(entities) for entities in used.values()])
     typical = int(np.median(sizes))
     at_typical = int(np.count_nonzero(sizes == typical))
