@@ -82,6 +82,8 @@ _DISTANCE_UNITS = word_set(
     "hours distance far"
 )
 _BY_WORDS = word_set("by per weighted total")
+_WEIGHT_IDIOM_VERBS = word_set("carry hold have wield pull throw")
+"""'Carry the most weight', 'pull their weight': importance idioms, not an edge weight."""
 _AMOUNT_WORDS = word_set("most total sum overall combined cumulative")
 """Words that ask for an amount of a measure: "the most talk time" sums durations, so a
 time, distance or cost word then names the weight of a ranking, not a route's length."""
@@ -166,9 +168,12 @@ def read_weight(
         if hop_named:
             return None, hop_named[0].text
     amount_asked = any(t.lemma in _AMOUNT_WORDS or t.lower in _AMOUNT_WORDS for t in tokens)
-    for token in tokens:
+    for position, token in enumerate(tokens):
         families = _WEIGHT_FAMILY_CUES.get(token.lemma) or _WEIGHT_FAMILY_CUES.get(token.lower)
         if families is None:
+            continue
+        before = tokens[max(0, position - 3) : position]
+        if token.lemma == "weight" and any(t.lemma in _WEIGHT_IDIOM_VERBS for t in before):
             continue
         if intent != "paths" and "volume" not in families and not amount_asked:
             continue

@@ -208,3 +208,9 @@ def test_the_most_talk_time_ranks_by_the_time_attribute(calls_schema):
     named = read_question("who are the heaviest users by minutes on the phone", calls_schema)
     assert named.primary.weight_attribute == "minutes"
     assert default_methods(named.primary)[0] == "strength"
+
+
+def test_carrying_the_most_weight_is_an_idiom_not_an_edge_weight(calls_schema):
+    reading = read_question("Which subscribers carry the most weight in the network?", calls_schema)
+    assert reading.primary.intent == "importance"
+    assert reading.primary.weight_attribute is None
