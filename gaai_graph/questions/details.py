@@ -172,8 +172,8 @@ def read_weight(
         families = _WEIGHT_FAMILY_CUES.get(token.lemma) or _WEIGHT_FAMILY_CUES.get(token.lower)
         if families is None:
             continue
-        before = tokens[max(0, position - 3) : position]
-        if token.lemma == "weight" and any(t.lemma in _WEIGHT_IDIOM_VERBS for t in before):
+        preceding = tokens[max(0, position - 3) : position]
+        if token.lemma == "weight" and any(t.lemma in _WEIGHT_IDIOM_VERBS for t in preceding):
             continue
         if intent != "paths" and "volume" not in families and not amount_asked:
             continue
