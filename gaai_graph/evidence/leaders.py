@@ -142,7 +142,9 @@ one, and the leader is judged on the scores themselves."""
 """Fewer values than this leave no spacings to compare the leader's gap with."""
 
 
-def leader_gap(scores: Sequence[float] | npt.ArrayLike) -> dict[str, Any]:
+def leader_gap(
+    scores: Sequence[float] | npt.ArrayLike, *, baseline: Baseline | None = None
+) -> dict[str, Any]:
     """Is the top score's lead over the runner-up larger than the top of the ranking predicts?
 
     The upper tail of an ordinary score distribution is modelled as exponential: then the
@@ -158,6 +160,8 @@ def leader_gap(scores: Sequence[float] | npt.ArrayLike) -> dict[str, Any]:
 
     Args:
         scores: One score per entity.
+        baseline: `Baseline.of(scores)` when the caller has it (its scale says whether the
+            scores are heavy-tailed); computed otherwise.
 
     Returns:
         Evidence: ``leader`` (index, -1 when there is nothing to test), ``observed``,
@@ -177,7 +181,7 @@ def leader_gap(scores: Sequence[float] | npt.ArrayLike) -> dict[str, Any]:
     if (
         descending.size >= HEAVY_TAIL_MIN_SAMPLE
         and descending[k + 1] > 0
-        and Baseline.of(finite).scale == "log"
+        and (baseline or Baseline.of(finite)).scale == "log"
     ):
         # A heavy tail (degree in a scale-free graph) spaces its top values multiplicatively:
         # measured on log scale (a Pareto tail), its ordinary leader is no outlier.
@@ -233,7 +237,7 @@ def ranking_evidence(
     if array.size == 0:
         return []
     baseline = Baseline.of(array, scale=scale)
-    gap = leader_gap(array)
+    gap = leader_gap(array, baseline=baseline)
     found: list[dict[str, Any]] = []
     for position, index in enumerate(listed):
         evidence = assess(float(array[index]), baseline)
