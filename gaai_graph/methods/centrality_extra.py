@@ -170,9 +170,20 @@ def _beyond_strongest_tie(
 def _strength_patterns(writer: ReportWriter) -> None:
     """Weighted hubs: flagged when the volume beyond their strongest tie is unusual."""
     read_answer(writer)
-    score_findings(writer, "strength")
-    leader_recommendation(writer)
     metrics = writer.execution.metrics
+    top = writer.execution.top_entities[0] if writer.execution.top_entities else None
+    if top is not None and metrics.get("spread_0_id") == top.id:
+        # The leader is judged as its pattern is: by its volume beyond its strongest tie.
+        unusual = metrics.get("spread_0_unusual") is True
+        writer.measures["metrics.rank_0_unusual"] = unusual
+        writer.measures["metrics.rank_0_confidence"] = metrics.get("spread_0_confidence")
+        writer.measures["metrics.rank_0_z_score"] = metrics.get("spread_0_z_score")
+        writer.measures["metrics.rank_0_rule"] = "beyond_strongest_tie" if unusual else None
+        writer.measures.pop("metrics.rank_0_gap_p_value", None)
+    attribute = metrics.get("weight_attribute")
+    # Say which edge attribute was summed: "a strength (total minutes) of 4,289.9".
+    score_findings(writer, f"strength (total {attribute})" if attribute else "strength")
+    leader_recommendation(writer)
     statistics = writer.execution.statistics
     judged = {
         metrics[f"spread_{rank}_id"]: rank

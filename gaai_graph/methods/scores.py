@@ -180,6 +180,11 @@ def _standing(q: Quoter, unusual: bool, population: str) -> str:
     compared = f"the {q.count('metrics.ranking_compared', 'score')} ranked"
     z = q.num("metrics.rank_0_z_score") if q.has("metrics.rank_0_z_score") else None
     gap = q.num("metrics.rank_0_gap_p_value") if q.has("metrics.rank_0_gap_p_value") else None
+    if unusual and rule == "beyond_strongest_tie":
+        return (
+            f"Beyond its single strongest tie its volume is still an outlier against "
+            f"{compared} (robust z-score {z}): it carries volume over several relationships."
+        )
     if unusual and rule == "baseline":
         return (
             f"It is an outlier against {compared}: robust z-score {z}, beyond what the upper "

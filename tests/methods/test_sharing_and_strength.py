@@ -153,3 +153,11 @@ def test_weighted_hubs_are_judged_beyond_their_strongest_tie() -> None:
         assert pattern["evidence"]["measure"] == "strength beyond the strongest tie"
     callees = [p for p in writer.patterns if not p["flagged"]]
     assert all("single strongest tie" in p["explanation"] for p in callees)
+
+
+def test_the_strength_report_names_the_weight_and_judges_its_leader_as_its_patterns() -> None:
+    graph, _ = _calls()
+    writer, _ = interpret("strength", graph, weight_attribute="minutes", direction="all")
+    leader = next(w.insight for w in writer.findings if "leads by" in w.insight.title)
+    assert "total minutes" in leader.title and leader.kind == "finding"
+    assert "strongest tie" in leader.description
