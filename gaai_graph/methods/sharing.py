@@ -34,6 +34,7 @@ from gaai_graph.methods.base import (
     NoProjectionError,
     Outcome,
     ParameterSpec,
+    Picture,
     Plan,
 )
 from gaai_graph.methods.topology import SchemaTopology
@@ -149,6 +150,13 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
         used = sharing_counts(job, identifiers)
     shared = {vertex: entities for vertex, entities in used.items() if len(entities) >= 2}
     identifier_total = sum(1 for v in ids if _collection_of(v) in identifiers)
+    # Per vertex (written back, ranked): an identifier's users; an entity's most shared
+    # identifier's users (0 for an entity with none).
+    scores = np.zeros(len(ids), dtype=np.float64)
+    for vertex, entities in used.items():
+        scores[vertex] = len(entities)
+        for entity in entities:
+            scores[entity] = max(scores[entity], len(entities))
     metrics: dict[str, MetricValue] = {
         "identifier_collections": "|".join(sorted(identifiers)),
         "identifier_count": identifier_total,
@@ -161,7 +169,7 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
         )
         return answer_outcome(
             "values", {}, "entities sharing each identifier", "shared_identifiers", headline,
-            metrics=metrics,
+            metrics=metrics, scores=scores,
         )  # fmt: skip
     vertices = sorted(shared, key=lambda v: (-len(shared[v]), ids[v]))
     sizes = np.asarray([len(shared[v]) for v in vertices], dtype=np.float64)
@@ -205,6 +213,7 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
         "shared_identifiers",
         headline,
         metrics=metrics,
+        scores=scores,
     )
 
 
@@ -311,8 +320,8 @@ def _summary(writer: ReportWriter, flagged: list[tuple[str, list[str], float]]) 
     ]
     count = len(flagged)
     insight = writer.add(
-        f"{count} shared {noun_for(count, 'identifier')} {'is' if count == 1 else 'are'} "
-        "unusual for this graph",
+        f"{q.num('metrics.unusual_count')} shared {noun_for(count, 'identifier')} "
+        f"{'is' if count == 1 else 'are'} unusual for this graph",
         f"{typical[0].upper()}{typical[1:]}; {names} {'is' if count == 1 else 'are'} shared by "
         "unusually many for this graph, beyond what the rest of its sharing predicts.",
         strongest,
@@ -366,6 +375,11 @@ SHARED_IDENTIFIERS = Method(
     local=_shared_identifiers,
     design=_sharing_plan,
     interpret=_read,
+    score_name="users of the most shared identifier",
+    picture=Picture(
+        score_axis="users of the most shared identifier",
+        score_meaning="distinct entities on the vertex's most shared identifier",
+    ),
 )
 
 METHODS: tuple[Method, ...] = (SHARED_IDENTIFIERS,)
