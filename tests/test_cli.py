@@ -65,7 +65,7 @@ def test_progress_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[s
     progress = capsys.readouterr().err
     assert "analyze_schema" in progress
     assert "generate_templates" in progress
-    assert "wcc" in progress
+    assert "shared_identifiers" in progress  # the rings rule's method
 
 
 @pytest.mark.parametrize(
@@ -203,8 +203,13 @@ def test_velocypack_dump_exits_2_with_advice(
     assert "VelocyPack is not supported" in error and "dump again as JSON" in error
 
 
-SCORING = {"pagerank", "betweenness", "degree", "kcore", "triangles"}
-GROUPING = {"wcc", "scc", "label_propagation", "louvain", "leiden"}
+SCORING = {"pagerank", "betweenness", "degree", "kcore", "triangles", "shared_identifiers"}
+GROUPING = {
+    "scc",
+    "label_propagation",
+    "louvain",
+    "leiden",
+}  # wcc runs when named; rings run shared_identifiers
 
 
 def _is_number(value: object) -> bool:

@@ -79,6 +79,11 @@ def _rings(use_case: UseCase, topology: SchemaTopology) -> Plan:
     return Plan("wcc", members, edges, False, {}, why)
 
 
+def _components_of_rings(plan: Plan, use_case: UseCase, topology: SchemaTopology) -> Plan:
+    """Connected components on the projection the rings rule chose (shared identifiers)."""
+    return _rings(use_case, topology)
+
+
 # --------------------------------------------------------------------------- local engine
 
 
@@ -260,6 +265,7 @@ WCC = Method(
     use_case_intents=("rings",),
     default_for=("rings",),
     aliases=r"(?:weakly[- ])?connected components?|wccs?",
+    adapt=_components_of_rings,
     needs=DataNeeds(direction="either"),
     local=_wcc,
     gae=GaeRun("wcc"),

@@ -612,6 +612,11 @@ _READ_METHOD_INTENTS = frozenset({"collectors", "distributors"})
 is not "receives from many" or "sends to many" (issue 16)."""
 
 
+_WEIGHTED_READ_INTENTS = frozenset({"influence", "hubs"})
+"""Ranking intents whose lexicon method ignores edge weights: a question weighing by a numeric
+attribute ("by minutes", "the most talk time") runs the reading's weighted method instead."""
+
+
 def _prefer_read_method(draft: _Draft, reading: QuestionReading) -> None:
     """Use the method the question reading chooses when it answers the same intent better.
 
@@ -623,7 +628,9 @@ def _prefer_read_method(draft: _Draft, reading: QuestionReading) -> None:
     for intent_reading in reading.intents:
         if LEGACY_INTENT.get(intent_reading.intent) != draft.intent:
             continue
-        if intent_reading.intent not in _READ_METHOD_INTENTS:
+        if intent_reading.intent not in _READ_METHOD_INTENTS and not (
+            intent_reading.weight_attribute and draft.intent in _WEIGHTED_READ_INTENTS
+        ):
             continue
         method = choose_method(intent_reading)
         if method is None or method.use_case_intents:

@@ -37,7 +37,8 @@ def default_methods(reading: IntentReading) -> list[str]:
             return ["strength" if weighted else "in_degree", "pagerank"]
         if reading.direction == "out":
             return ["strength" if weighted else "out_degree"]
-        return ["pagerank", "degree"]
+        # "the most talk time", "heaviest by amount": the total of the weight is the answer.
+        return ["strength", "pagerank"] if weighted else ["pagerank", "degree"]
     if intent == "collectors":
         return ["strength", "in_degree"] if weighted else ["in_degree", "strength"]
     if intent == "distributors":

@@ -695,7 +695,7 @@ async def test_insight_citing_a_number_not_in_the_evidence_is_dropped(
     fake_openai, rule_run, llm_context
 ):
     script_good_answers(fake_openai, rule_run)
-    wcc = next(r for r in rule_run["reports"] if r.algorithm == "wcc")
+    wcc = next(r for r in rule_run["reports"] if r.algorithm == "shared_identifiers")
     invented = {
         "title": "LLM 37 fraud rings",
         "description": "There are 37 fraud rings controlling 12% of all orders.",
@@ -712,7 +712,7 @@ async def test_insight_citing_a_number_not_in_the_evidence_is_dropped(
     [fallback] = fallbacks_of(state, "report")
     assert fallback.action == "dropped"
     assert "37" in fallback.reason
-    report = next(r for r in state["reports"] if r.algorithm == "wcc")
+    report = next(r for r in state["reports"] if r.algorithm == "shared_identifiers")
     assert report.generated_by == "llm"
     assert all("37" not in insight.title for insight in report.insights)
     assert any("37" in reason for reason in report.fallbacks)

@@ -168,7 +168,8 @@ def _run(data: GraphData, template: AnalysisTemplate) -> dict[str, float]:
             values = graph.betweenness(directed=projection.directed)
         case "kcore":
             values = graph.coreness()
-        case "wcc":
+        case "wcc" | "shared_identifiers":
+            # The rings projection: what it holds together (entities through shared identifiers).
             values = graph.connected_components(mode="weak").membership
         case "scc":
             values = graph.connected_components(mode="strong").membership
@@ -282,7 +283,8 @@ def test_rings_use_the_named_identifiers_and_find_the_ring() -> None:
     template = _design(
         _use_case("rings", ["customers"], ["devices", "payment_methods"]), SHOP_SCHEMA
     )
-    assert template.algorithm == "wcc"
+    assert template.algorithm == "shared_identifiers"
+    assert template.parameters["identifier_collections"] == "devices|payment_methods"
     assert set(template.projection.vertex_collections) == {
         "customers",
         "devices",
@@ -563,7 +565,7 @@ def test_rules_reveal_every_structure_planted_in_the_demo() -> None:
     ring_members = {m for ring in truth.fraud_rings for m in ring.members}
     assert set(top("kcore", len(ring_members))) <= ring_members
 
-    components = results["wcc"][1]
+    components = results["shared_identifiers"][1]
     for ring in truth.fraud_rings:
         [component] = {components[m] for m in ring.members}
         customers = {v for v, c in components.items() if c == component and "customers/" in v}
