@@ -14,7 +14,7 @@ from gaai_graph.nodes.use_cases import (
     find_mentions,
     generate_use_cases,
     generate_use_cases_by_rules,
-    read_intents,
+
 )
 from gaai_graph.state import WorkflowState
 
