@@ -6,8 +6,10 @@ projection follows the method's data needs and the question:
 * **edges** — the edge collections the question names, when they touch the focus; else the
   focus's own relation (edges from the focus to the focus: transfers between accounts, links
   between stations), the largest one only, since edge collections with different meanings are
-  kept apart unless the question joins them; else, for dependencies, the chain of core edges
-  two steps around the focus (supplier → part → product); else the core edges touching it.
+  kept apart unless the question joins them; else, for dependencies, the edges between the
+  focus and what the question says depends on it (`UseCase.linked_collections`: "products
+  that orders depend on"), or the chain of core edges two steps around the focus (supplier →
+  part → product); else the core edges touching it.
 * **direction** — kept when the method needs it (in/out degree, cycles, sole dependency) or
   the question asks for a direction; otherwise dropped, so a relation stored one way (a rail
   link, a friendship) counts both ways.
@@ -55,6 +57,18 @@ def _edges_for(
             f" ({join_names([e for e in own if e != largest])} kept apart)" if len(own) > 1 else ""
         )
         return [largest], f"{largest}, the direct relation between {join_names(focus)}{kept}"
+    if "dependencies" in method.intents and use_case.linked_collections:
+        between = [
+            e
+            for e in topology.ends
+            if topology.endpoints(e) & set(focus)
+            and topology.endpoints(e) & set(use_case.linked_collections)
+        ]
+        if between:
+            return between, (
+                f"{join_names(between)}, between {join_names(focus)} and what the question "
+                f"says depends on them ({join_names(use_case.linked_collections)})"
+            )
     if "dependencies" in method.intents:
         _, edges = topology.neighbourhood(focus, hops=2)
         if edges:

@@ -22,6 +22,7 @@ from gaai_graph.methods.base import Method
 from gaai_graph.methods.registry import METHODS, default_method
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import Intent, UseCase
+from gaai_graph.nodes.use_case_reading import words_of
 from gaai_graph.questions import IntentReading, QuestionReading
 from gaai_graph.questions.catalogue import INTENT_METHODS
 
@@ -90,6 +91,7 @@ class QuestionDraft:
         linked: list[str] | None = None,
         by_rule: bool = False,
         asked_as: list[QuestionIntent] | None = None,
+        requested: bool = False,
     ) -> None:
         """Hold what the reading fixed for one intent (and what is asked within its groups).
 
@@ -106,6 +108,7 @@ class QuestionDraft:
                 is registered.
             asked_as: The question intents its report answers, when not the reading's own
                 (the general profile answers "profile", or "change" with no earlier run).
+            requested: The requirement names its method outright ("use Louvain").
         """
         self.reading = reading
         self.method = method
@@ -116,6 +119,7 @@ class QuestionDraft:
         self.linked = list(linked or [])
         self.by_rule = by_rule
         self.asked_as = list(asked_as or [])
+        self.requested = requested
 
     @property
     def intents(self) -> list[str]:
@@ -126,7 +130,13 @@ class QuestionDraft:
 
     @property
     def intent(self) -> Intent:
-        """The use-case intent (vertical wording and, for known methods, projection rule)."""
+        """The use-case intent (vertical wording and, for known methods, projection rule).
+
+        A method that is the default of a use-case intent answers with that intent's rule
+        (degree: the hubs rule); otherwise the intent closest to the question's.
+        """
+        if self.method.default_for:
+            return self.method.default_for[0]
         if self.method.use_case_intents:
             legacy = LEGACY_INTENT.get(self.reading.intent)
             if legacy in self.method.use_case_intents:
@@ -158,12 +168,17 @@ def _fits(method: Method, reading: IntentReading) -> bool:
 
 
 def choose_method(reading: IntentReading) -> Method | None:
-    """The first method the reading hints at that is registered and fits the data it gives."""
-    for name in reading.method_hints:
-        method = METHODS.get(name)
-        if method is not None and method.local is not None and _fits(method, reading):
-            return method
-    return None
+    """The first method the reading hints at that is registered and fits the data it gives.
+
+    Methods that answer the reading's own intent come first: a cohesion question worded
+    "more connected to each other" hints at a connectivity test too, which answers another
+    question; it runs only when nothing answering the intent fits.
+    """
+    hinted = [METHODS[name] for name in reading.method_hints if name in METHODS]
+    runnable = [m for m in hinted if m.local is not None and _fits(m, reading)]
+    own = [m for m in runnable if reading.intent in m.intents]
+    chosen = own or runnable
+    return chosen[0] if chosen else None
 
 
 def question_parameters(method: Method, reading: IntentReading) -> dict[str, Any]:
@@ -304,6 +319,29 @@ def _closest_method(
     return None, False, []
 
 
+_ATTRIBUTE_METHODS = frozenset({"attribute_partition", "attribute_knn"})
+"""Methods that group or compare by a vertex attribute the question names."""
+
+
+def _without_cue_attributes(reading: IntentReading) -> IntentReading:
+    """The reading without attributes whose words are the intent's own cue words.
+
+    "Report how many distinct segments exist" names the groups asked for, not an existing
+    `segment` attribute to group by: grouping by it would hand back the label the data already
+    has. An attribute counts only when the question names it besides its cue words ("by club").
+    """
+    cue_words = {word.lower().rstrip("s") for cue in reading.cues for word in cue.split()}
+    kept = [
+        a for a in reading.attributes if not {part.rstrip("s") for part in words_of(a)} <= cue_words
+    ]
+    if kept == reading.attributes:
+        return reading
+    hints = reading.method_hints
+    if not kept:
+        hints = [m for m in hints if m not in _ATTRIBUTE_METHODS]
+    return reading.model_copy(update={"attributes": kept, "method_hints": hints})
+
+
 def _requested(reading: IntentReading, requested: list[str]) -> Method | None:
     """A method the requirement names outright that answers this intent, if it fits."""
     for name in requested:
@@ -349,9 +387,12 @@ def drafts_from_reading(
             # "Which groups, and who leads each": the groups' report names each group's
             # leader, one composed answer rather than a second, unrelated ranking.
             continue
+        intent_reading = _without_cue_attributes(intent_reading)
         notes = list(named_notes)
         by_rule = False
-        method = _requested(intent_reading, requested) or choose_method(intent_reading)
+        method = _requested(intent_reading, requested)
+        named = method is not None
+        method = method or choose_method(intent_reading)
         if method is None:
             method, by_rule, closest = _closest_method(intent_reading, reading)
             notes.extend(closest)
@@ -378,6 +419,7 @@ def drafts_from_reading(
                 composed if method.kind == "grouping" else [],
                 linked=linked,
                 by_rule=by_rule,
+                requested=named,
             )
         )
     for name in requested:
@@ -404,5 +446,11 @@ def _own_draft(
     )
     focus, linked = focus_for(own)
     return QuestionDraft(
-        own, method, focus, question_parameters(method, own), list(notes), linked=linked
+        own,
+        method,
+        focus,
+        question_parameters(method, own),
+        list(notes),
+        linked=linked,
+        requested=True,
     )

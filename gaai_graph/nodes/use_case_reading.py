@@ -30,6 +30,7 @@ __all__ = [
     "blank",
     "find_algorithms",
     "find_mentions",
+    "purpose_spans",
     "unanswerable_reasons",
     "words_of",
 ]
@@ -88,6 +89,24 @@ def unanswerable_reasons(text: str) -> list[tuple[tuple[int, int], str]]:
         for m in entry.pattern.finditer(text)
     ]
     return sorted(found)
+
+
+_PURPOSE = re.compile(
+    r"(?<=[\w,)]\s)(?:so that|so as to|in order to|so (?:we|they|you|it|the \w+) can)\b"
+    r"[^.;!?]*",
+    re.IGNORECASE,
+)
+
+
+def purpose_spans(text: str) -> list[tuple[int, int]]:
+    """The parts of `text` that say why a result is wanted, not what to find.
+
+    "Identify the hub products ..., so that stock-outs and supplier risk on them can be
+    managed": the purpose names risks and actions the answer serves, and its words must not
+    vote for what is asked. A purpose clause runs from "so that" / "in order to" / "so we
+    can" to the end of its sentence, and only after the request itself (never a whole text).
+    """
+    return [m.span() for m in _PURPOSE.finditer(text)]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from gaai_graph.nodes.use_case_reading import (
     blank,
     find_algorithms,
     find_mentions,
+    purpose_spans,
     unanswerable_reasons,
     words_of,
 )
@@ -252,7 +253,17 @@ class _FocusReader:
         focus = [c for c in [*entity_collections, *subject] if topology.is_vertex(c)]
         if not focus:
             focus = [c for c in named if topology.is_core(c)] or named
-        return (list(dict.fromkeys(focus)) or _fallback_focus(reading.intent, topology)), []
+        focus = list(dict.fromkeys(focus)) or _fallback_focus(reading.intent, topology)
+        dependents: list[str] = []
+        if reading.intent == "dependencies":
+            # "products that a large share of orders depend on": what depends on the focus,
+            # as the question names it, bounds the dependency chain.
+            dependents = [
+                c
+                for c in dict.fromkeys([*named, *(m.collection for m in mentions)])
+                if c not in focus and topology.is_core(c)
+            ]
+        return focus, dependents
 
     def _rings(self, named: list[str], mentions: list[Mention]) -> tuple[list[str], list[str]]:
         """(members, identifiers) of a shared-identifier question."""
@@ -352,7 +363,10 @@ def generate_use_cases_by_rules(
         text = " ".join(requirement.text.split())
         blocked = unanswerable_reasons(text)
         answerable = blank(text, (span for span, _ in blocked))
-        reading = read_question(answerable, schema, lookup=lookup, terms=terms)
+        # Why a result is wanted ("so that supplier risk can be managed") is not what to find.
+        reading = read_question(
+            blank(answerable, purpose_spans(answerable)), schema, lookup=lookup, terms=terms
+        )
         requested = [mention.algorithm for mention in find_algorithms(answerable)]
         for reason in dict.fromkeys(reason for _, reason in blocked):
             unanswered.append(f'{requirement.id}: {reason}: "{_excerpt(text)}"')
@@ -373,10 +387,14 @@ def generate_use_cases_by_rules(
                     f'{draft.reading.intent} questions: "{_excerpt(text)}"'
                 )
                 continue
+            # One analysis answers every requirement asking it; what each asks within its
+            # groups ("who leads each ring") is added to what the one report answers.
             key = repr(
                 (
                     draft.method.name,
-                    draft.intents,
+                    draft.by_rule,
+                    draft.asked_as,
+                    draft.reading.intent,
                     draft.focus,
                     draft.linked,
                     sorted(draft.parameters.items()),
@@ -386,7 +404,9 @@ def generate_use_cases_by_rules(
             if requirement not in asking[0]:
                 asking[0].append(requirement)
                 asking[1].append(text)
-            asking[2].notes.extend(n for n in draft.notes if n not in asking[2].notes)
+            kept = asking[2]
+            kept.notes.extend(n for n in draft.notes if n not in kept.notes)
+            kept.within.extend(i for i in draft.within if i not in kept.within)
     use_cases = [
         _use_case(index, asking, texts, draft, vertical)
         for index, (asking, texts, draft) in enumerate(drafts.values(), start=1)
@@ -438,6 +458,7 @@ def _use_case(
         notes=list(draft.notes),
         intents=draft.intents,
         method=None if draft.by_rule else draft.method.name,
+        algorithm=draft.method.name if draft.requested else None,
         parameters=dict(draft.parameters),
         edge_collections=list(reading.edge_collections),
     )

@@ -30,7 +30,10 @@ ACTOR_CUES: tuple[Cue, ...] = (
         1.3,
         gap=1,
     ),
-    words("importance", "hub popular popularity", 1.0),
+    # a hub is the highly connected vertex itself: "the hub products the catalogue depends on"
+    # asks for hubs, the dependency being what makes them hubs
+    words("importance", "hub", 1.3, method="degree"),
+    words("importance", "popular popularity", 1.0),
     words("importance", "celebrity heavyweight vip", 0.9),
     words("importance", "key critical vital crucial essential significant backbone", 0.5),
     cue("importance", "greatest|widest|most reach", 1.2, gap=1),
@@ -98,7 +101,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("communities", "same @GROUP|bucket|category|class|camp", 1.3, gap=1),
     cue(
         "communities",
-        "split|divide|partition|break|carve|organise|organize|sort|cluster|group into @GROUP|@AREA",
+        "split|divide|partition|break|carve|organise|organize|sort|cluster|group|segment into "
+        "@GROUP|@AREA",
         2.0,
         gap=3,
     ),
