@@ -107,12 +107,38 @@ def plan_for_method(method: Method, use_case: UseCase, topology: SchemaTopology)
     how = "directed" if directed else "undirected"
     why = f"{method.long_name[:1].upper()}{method.long_name[1:]} on {what} ({how})."
     parameters = {k: v for k, v in use_case.parameters.items() if method.parameter(k) is not None}
+    parameters.update(_provision_direction(method, edges, use_case, topology, parameters))
     found = _edge_measures(method, edges, topology, parameters)
     if found:
         parameters.update(found)
         said = [f"{_ROLE_WORDS[role]} from {name!r}" for role, name in found.items()]
         why += f" Edge {join_names(said)}, as the data has them."
     return Plan(method.name, vertices, edges, directed, parameters, why)
+
+
+def _provision_direction(
+    method: Method,
+    edges: list[str],
+    use_case: UseCase,
+    topology: SchemaTopology,
+    parameters: dict[str, Any],
+) -> dict[str, str]:
+    """Which way provision edges point, when the question says what depends on the focus.
+
+    "Products that orders depend on" over `contains` (orders -> products): the edges run from
+    the dependents to the providers the question asks about.
+    """
+    spec = method.parameter("direction")
+    dependents = set(use_case.linked_collections)
+    if spec is None or "direction" in parameters or not dependents:
+        return {}
+    if "dependent_to_provider" not in spec.choices:
+        return {}
+    focus = set(use_case.focus_collections)
+    ends = [topology.ends[e] for e in edges if e in topology.ends]
+    if ends and all(set(s) <= dependents and set(t) <= focus for s, t in ends):
+        return {"direction": "dependent_to_provider"}
+    return {}
 
 
 _TIME_WORDS = ("timestamp", "time", "date", "datetime", "when", "day")
