@@ -24,6 +24,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from gaai_graph.context import Context
+from gaai_graph.methods.registry import METHODS
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.vocabulary import INTENT_DESCRIPTIONS
 from gaai_graph.models import (
@@ -381,6 +382,7 @@ def generate_use_cases_by_rules(
                 f'so the general profile of the graph answers it: "{_excerpt(text)}"'
             )
         for draft in found:
+            _loops_follow_the_data(draft, topology)
             if not draft.focus:
                 unanswered.append(
                     f"{requirement.id}: the graph has no core collection to answer "
@@ -412,6 +414,46 @@ def generate_use_cases_by_rules(
         for index, (asking, texts, draft) in enumerate(drafts.values(), start=1)
     ]
     return use_cases, unanswered
+
+
+SPARSE_MEAN_OUT_DEGREE = 1.0
+"""Edges per vertex of a directed relation below which loops are found whole as strongly
+connected components: below one edge per vertex a random directed graph has no giant
+strongly connected component (Karp 1990), so each non-trivial one is a loop, at any length.
+Above it loops merge into a giant component and are enumerated with a bounded length."""
+
+
+def _loops_follow_the_data(draft: QuestionDraft, topology: SchemaTopology) -> None:
+    """Find loops whole in a sparse relation, bounded in a dense one (the default is bounded).
+
+    Only when the question sets no hop bound and names no method: "loops of up to 4
+    transfers" and "run strongly connected components" are kept as asked.
+    """
+    reading = draft.reading
+    if (
+        reading.intent != "cycles"
+        or draft.requested
+        or draft.method.name != "short_cycles"
+        or reading.hops is not None
+        or "scc" not in METHODS
+    ):
+        return
+    own = [e for f in draft.focus for e in topology.self_edges(f)]
+    if not own:
+        return
+    relation = max(own, key=topology.count)
+    vertices = sum(topology.count(f) for f in draft.focus)
+    edges = topology.count(relation)
+    if not vertices or edges / vertices >= SPARSE_MEAN_OUT_DEGREE:
+        return
+    draft.method = METHODS["scc"]
+    draft.parameters = {}
+    draft.notes.append(
+        f"Loops are found whole, as strongly connected groups: {relation} is sparse "
+        f"({edges:,} edges among {vertices:,} {', '.join(draft.focus)}, under one each), so "
+        "each such group is a loop of any length; in a denser relation they would merge into "
+        "one giant group and loops would be enumerated with a bounded length instead."
+    )
 
 
 def _title(draft: QuestionDraft, vertical: Vertical) -> str:
