@@ -120,13 +120,14 @@ class QuestionDraft:
         self.by_rule = by_rule
         self.asked_as = list(asked_as or [])
         self.requested = requested
+        self.also: list[str] = []
+        """Intents other requirements ask of the same analysis (one use case answers all)."""
 
     @property
     def intents(self) -> list[str]:
         """The question intents its report answers: its own, then those asked per group."""
-        if self.asked_as:
-            return list(self.asked_as)
-        return [self.reading.intent, *self.within]
+        own = list(self.asked_as) if self.asked_as else [self.reading.intent, *self.within]
+        return [*own, *(i for i in self.also if i not in own)]
 
     @property
     def intent(self) -> Intent:

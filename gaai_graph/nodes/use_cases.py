@@ -383,20 +383,22 @@ def generate_use_cases_by_rules(
             )
         for draft in found:
             _loops_follow_the_data(draft, topology)
+            if draft.asked_as:
+                # said in a report that may answer other requirements too: name whose it is
+                draft.notes = [f"{requirement.id}: {note}" for note in draft.notes]
             if not draft.focus:
                 unanswered.append(
                     f"{requirement.id}: the graph has no core collection to answer "
                     f'{draft.reading.intent} questions: "{_excerpt(text)}"'
                 )
                 continue
-            # One analysis answers every requirement asking it; what each asks within its
-            # groups ("who leads each ring") is added to what the one report answers.
+            # One analysis answers every requirement asking it (the profile's PageRank and
+            # "who is influential" alike); what each asks, within its groups too ("who leads
+            # each ring"), is added to what the one report answers.
             key = repr(
                 (
                     draft.method.name,
                     draft.by_rule,
-                    draft.asked_as,
-                    draft.reading.intent,
                     draft.focus,
                     draft.linked,
                     sorted(draft.parameters.items()),
@@ -408,7 +410,7 @@ def generate_use_cases_by_rules(
                 asking[1].append(text)
             kept = asking[2]
             kept.notes.extend(n for n in draft.notes if n not in kept.notes)
-            kept.within.extend(i for i in draft.within if i not in kept.within)
+            kept.also.extend(i for i in draft.intents if i not in [*kept.intents, *kept.also])
     use_cases = [
         _use_case(index, asking, texts, draft, vertical)
         for index, (asking, texts, draft) in enumerate(drafts.values(), start=1)
