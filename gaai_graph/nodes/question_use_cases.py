@@ -279,7 +279,8 @@ def _named_notes(reading: QuestionReading) -> list[str]:
 
 CLOSEST_ROUTE_METHOD = "diameter"
 """What a route question answers when it names no endpoint the graph has: how far apart the
-entities are at most (the longest shortest route), the closest answerable question."""
+entities are at most (the longest shortest route), the closest answerable question. With one
+end found, the distances from it answer instead."""
 
 
 def _closest_method(
@@ -291,7 +292,9 @@ def _closest_method(
         (method or None, whether it runs on its use-case intent's projection rule, notes).
     """
     if reading.intent == "paths":
-        method = METHODS.get(CLOSEST_ROUTE_METHOD)
+        # One end known: the distances from it; none: how far apart entities are at most.
+        closest = "single_source_distances" if reading.entities else CLOSEST_ROUTE_METHOD
+        method = METHODS.get(closest)
         missing = [m.text for m in question.unresolved_names]
         said = (
             f"the name{'s' if len(missing) > 1 else ''} "
@@ -300,10 +303,12 @@ def _closest_method(
             if missing
             else "the question names no endpoint the graph has"
         )
-        note = (
-            f"A route needs two named places, but {said}; answered instead with how far "
-            "apart the entities are (the longest shortest route)."
+        instead = (
+            f"the distances from {reading.entities[0].label}"
+            if reading.entities
+            else "how far apart the entities are (the longest shortest route)"
         )
+        note = f"A route needs two named places, but {said}; answered instead with {instead}."
         return method, False, [note]
     legacy = LEGACY_INTENT.get(reading.intent)
     if legacy is not None and reading.intent in _TO_VOCABULARY.values():

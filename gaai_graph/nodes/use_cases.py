@@ -383,6 +383,7 @@ def generate_use_cases_by_rules(
             )
         for draft in found:
             _loops_follow_the_data(draft, topology)
+            _sharing_without_identifiers(draft, topology)
             if draft.asked_as:
                 # said in a report that may answer other requirements too: name whose it is
                 draft.notes = [f"{requirement.id}: {note}" for note in draft.notes]
@@ -458,6 +459,32 @@ def _loops_follow_the_data(draft: QuestionDraft, topology: SchemaTopology) -> No
     )
 
 
+SHARED_NEIGHBOURS_METHOD = "jaccard"
+"""What "sharing" means in a graph with no identifier collections: neighbours in common."""
+
+
+def _sharing_without_identifiers(draft: QuestionDraft, topology: SchemaTopology) -> None:
+    """Read sharing as neighbours in common where the graph has nothing like a device to share.
+
+    The shared-identifier rule links entities through identifier collections (devices, cards,
+    phones); a graph without any ("subscribers with the same contacts") still has entities
+    that share neighbours, which neighbourhood similarity ranks.
+    """
+    if not draft.by_rule or draft.reading.intent != "shared_identifiers" or draft.linked:
+        return
+    if any(topology.identifier_neighbours(f) for f in draft.focus):
+        return
+    method = METHODS.get(SHARED_NEIGHBOURS_METHOD)
+    if method is None:
+        return
+    draft.method, draft.by_rule, draft.parameters = method, False, {}
+    draft.notes.append(
+        f"The graph has no identifier collections (devices, cards, phones) that "
+        f"{', '.join(draft.focus)} could share, so sharing is read as neighbours in common: "
+        f"the pairs with the most shared neighbours ({method.long_name})."
+    )
+
+
 def _title(draft: QuestionDraft, vertical: Vertical) -> str:
     focus = _join([business_term(c, vertical) for c in draft.focus])
     linked = _join([business_term(c, vertical) for c in draft.linked]) or "shared identifiers"
@@ -466,6 +493,8 @@ def _title(draft: QuestionDraft, vertical: Vertical) -> str:
         template = _PROFILE_TITLES.get(intent, "Profile of {focus}")
     elif intent == "importance" and draft.method.name in _METHOD_TITLES:
         template = _METHOD_TITLES[draft.method.name]
+    elif intent == "shared_identifiers" and "similarity" in draft.method.intents:
+        template = "{Focus} that share the same neighbours"
     else:
         template = _TITLES.get(intent, "{Focus}")
     return template.format(focus=focus, Focus=focus[:1].upper() + focus[1:], linked=linked)

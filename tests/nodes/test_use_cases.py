@@ -14,8 +14,8 @@ from gaai_graph.nodes.use_cases import (
     find_mentions,
     generate_use_cases,
     generate_use_cases_by_rules,
-
 )
+from gaai_graph.questions import build_name_index
 from gaai_graph.state import WorkflowState
 
 
@@ -139,31 +139,72 @@ def test_fraud_rings_name_the_shared_identifiers_as_linked_collections() -> None
     assert "devices" in use_case.title and "payment methods" in use_case.title
 
 
-def test_weak_cues_alone_do_not_make_an_intent() -> None:
-    assert read_intents("Our popular summer campaign") == {}
-    assert read_intents("Report fraud losses by quarter") == {}
-    assert "hubs" in read_intents("List the most popular products")
-    assert "rings" in read_intents("Suspected fraud ring activity")
+def test_a_change_question_without_an_earlier_run_runs_the_profile_and_says_so() -> None:
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [_req("What changed in the network since the last run?")], SHOP, ECOMMERCE
+    )
+    assert unanswered == []
+    assert {u.method for u in use_cases} == {"pagerank", "leiden", "wcc"}
+    assert all(u.intents == ["change"] for u in use_cases)
+    for use_case in use_cases:
+        [note] = use_case.notes
+        assert note.startswith("REQ-001: ") and "no earlier run" in note
 
 
 def test_one_requirement_can_carry_several_intents() -> None:
-    intents = read_intents(
-        "Find the most influential customers and the tightly-knit groups they belong to."
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [
+            _req(
+                "Who are the most influential customers, and which tightly-knit groups do "
+                "they belong to?"
+            )
+        ],
+        SHOP,
+        ECOMMERCE,
     )
-    assert list(intents) == ["influence", "cohesion"]
-    assert "influential" in intents["influence"]
+    assert unanswered == []
+    assert [(u.intent, u.intents) for u in use_cases] == [
+        ("influence", ["importance"]),
+        ("cohesion", ["cohesion"]),
+    ]
+    assert "'influential'" in use_cases[0].rationale
 
 
-def test_path_finding_goes_to_unanswered_not_to_pagerank() -> None:
+def test_a_route_between_names_the_graph_lacks_runs_the_closest_analysis_and_says_so() -> None:
+    # Without the graph's names nothing resolves: a route question still runs something, the
+    # distances across the graph, never a ranking by PageRank, and says why.
     for text in (
         "What is the shortest path between customer C-17 and seller S-3?",
         "Show how customer Ana is connected to seller Bob.",
         "Find the route from account 42 to account 99.",
     ):
         use_cases, unanswered = generate_use_cases_by_rules([_req(text)], SHOP, ECOMMERCE)
-        assert use_cases == [], text
-        [note] = unanswered
-        assert note.startswith("REQ-001") and "path" in note
+        assert unanswered == [], text
+        [use_case] = use_cases
+        assert use_case.intents == ["paths"] and use_case.method == "diameter", text
+        assert any("A route needs two named places" in note for note in use_case.notes), text
+
+
+def test_a_route_with_one_name_not_found_says_which() -> None:
+    names = build_name_index(
+        {
+            "customers": [{"_key": "c1", "name": "Ana Lima"}, {"_key": "c2", "name": "Bo Chen"}],
+            "sellers": [{"_key": "s1", "name": "Acme Tools"}],
+        }
+    )
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [_req("What is the shortest route from Ana Lima to Zyx Quorble?")],
+        SHOP,
+        ECOMMERCE,
+        names,
+    )
+    assert unanswered == []
+    [use_case] = use_cases
+    assert use_case.intents == ["paths"]
+    # One end is known: the distances from it answer what can be answered.
+    assert use_case.method == "single_source_distances"
+    assert use_case.parameters["source"] == "customers/c1"
+    assert any("Zyx Quorble" in note for note in use_case.notes), use_case.notes
 
 
 def test_forecasts_recommenders_and_sentiment_are_unanswered_with_reasons() -> None:
