@@ -166,29 +166,25 @@ def test_rings_report_counts_exactly_the_planted_rings_and_lists_every_account(
     assert flagged_customers == _ring_members(truth)
 
 
-def test_shared_devices_and_cards_are_exactly_the_ring_resources(
-    all_reports: list[Report], truth: DemoTruth
+def test_the_ring_report_names_the_centre_of_each_ring(
+    reports: dict[str, Report], truth: DemoTruth
 ) -> None:
-    # The template on devices and payment methods (hubs of REQ-019).
-    report = next(
-        r
-        for r in all_reports
-        if r.algorithm == "degree"
-        and "devices" in (r.projection.vertex_collections if r.projection else [])
-    )
-    shared = {e.id for e in report.top_entities if e.value >= 2}
-    ring_resources = {
-        resource
+    # "Which accounts sit at the centre of each ring" (the fraud memo) is asked within the
+    # rings: one composed answer in the rings' own report, not a separate ranking.
+    rings = reports["wcc"]
+    assert {"shared_identifiers", "importance"} <= set(rings.intents)
+    answer = next(i for i in rings.insights if i.title == "The answer")
+    assert answer.description.startswith("Who leads each group")
+    by_ring = {
+        frozenset((*ring.members, *ring.devices, *ring.payment_methods)): ring
         for ring in truth.fraud_rings
-        for resource in (*ring.devices, *ring.payment_methods)
     }
-    # Only ring members share a device or card, so the whole-result count of resources
-    # with two or more links is bounded by the ring resources, and the leaders are theirs.
-    count = report.metrics["result_vertices_at_least_2"]
-    assert isinstance(count, int) and 0 < count <= len(ring_resources)
-    assert shared and shared <= ring_resources
-    assert report.insights[0].kind == "finding"
-    assert report.insights[0].evidence["metrics.result_vertices_at_least_2"] == count
+    ring_groups = [g for g in rings.groups if g.composition.get("customers", 0) > 1]
+    assert len(ring_groups) == len(truth.fraud_rings)
+    for group in ring_groups:
+        leader = group.members_sample[0]  # the member with the most links
+        assert any(leader in members for members in by_ring), leader
+        assert leader in answer.description
 
 
 def test_k_core_report_leads_with_the_innermost_core(

@@ -287,7 +287,11 @@ class _FocusReader:
                 identifiers = [c for c in candidates if c in topology.identifier_neighbours(best)]
         if not members:
             members = _fallback_focus("shared_identifiers", topology)
-        return members, identifiers
+        if not identifiers:
+            # none named: whatever identifiers the members have (the rule's own choice, said
+            # here so that the same analysis asked twice is one use case)
+            identifiers = [i for m in members for i in topology.identifier_neighbours(m)]
+        return members, list(dict.fromkeys(identifiers))
 
 
 # --------------------------------------------------------------------------- generation

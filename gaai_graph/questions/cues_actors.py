@@ -257,6 +257,9 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue("shared_identifiers", "multi account|accounting", 1.2, gap=0),
     cue("shared_identifiers", "fraud|mule|collusion|organised|organized ring", 0.8, gap=1),
+    # "detecting organised fraud": fraud by several parties acting together, found through
+    # what they share (without identifier collections: the neighbours they share)
+    cue("shared_identifiers", "organised|organized|coordinated|collusive fraud", 1.0, gap=1),
     words("shared_identifiers", "ring", 0.6),
     words("shared_identifiers", "@IDENT", 0.4),
 )

@@ -252,12 +252,12 @@ def test_constraints_are_not_use_cases() -> None:
 def test_focus_from_singular_plural_and_vertical_synonyms() -> None:
     assert _one("Which product is most connected?").focus_collections == ["products"]
     # 'patrons' and 'articles' name collections only because the vertical says so: without it
-    # the hub fallback (products) and the influence fallback would answer instead.
+    # the schema decides (importance: the customers' own referral relation).
     assert _one("Which patrons are the most connected?").focus_collections == ["customers"]
-    assert _one("Which patrons are the most connected?", vertical=GENERIC).focus_collections == [
-        "products"
-    ]
     assert _one("Find the most connected articles.").focus_collections == ["products"]
+    assert _one("Find the most connected articles.", vertical=GENERIC).focus_collections == [
+        "customers"
+    ]
     # General vocabulary: customer accounts, payment cards.
     assert _one("Find influential accounts.", vertical=GENERIC).focus_collections == ["customers"]
     mentions = find_mentions("linked by the same payment method or e-mail", SHOP, GENERIC)
@@ -310,8 +310,10 @@ def test_bank_domain_rings_and_cycles() -> None:
     assert rings.linked_collections == ["phones", "addresses"]
     cycles = _one("Detect round-trip transfers that return to the originator.", BANK, GENERIC)
     assert (cycles.intent, cycles.focus_collections) == ("cycles", ["accounts"])
-    hubs = _one("Which accounts are the most connected?", BANK, GENERIC)
-    assert hubs.intent == "hubs"
+    central = _one("Which accounts are the most connected?", BANK, GENERIC)
+    assert (central.intents, central.focus_collections) == (["importance"], ["accounts"])
+    hubs = _one("Which accounts are the hubs of the transfer network?", BANK, GENERIC)
+    assert (hubs.intent, hubs.method) == ("hubs", "degree")
 
 
 async def test_node_returns_use_cases_and_unanswered_as_errors() -> None:
@@ -320,13 +322,14 @@ async def test_node_returns_use_cases_and_unanswered_as_errors() -> None:
         vertical=ECOMMERCE,
         requirements=[
             _req("Identify influential customers.", "REQ-001"),
-            _req("Give the shortest route between two sellers.", "REQ-002"),
+            _req("Forecast next quarter's sales per seller.", "REQ-002"),
         ],
     )
     update = await generate_use_cases(state, None)  # type: ignore[arg-type]
     assert [u.intent for u in update["use_cases"]] == ["influence"]
     [error] = update["errors"]
     assert error.phase == "generate_use_cases" and error.message.startswith("REQ-002")
+    assert "forecast" in error.message
     assert update["timings"][0].phase == "generate_use_cases"
 
 
@@ -336,13 +339,16 @@ def test_subject_is_the_mention_nearest_the_intent_words() -> None:
         "in far more orders than anything else, so that stock-outs and supplier risk on them can "
         "be managed."
     )
-    assert (hubs.intent, hubs.focus_collections) == ("hubs", ["products"])
+    # The purpose ("so that ... supplier risk ...") says why, not what to find.
+    assert (hubs.intent, hubs.method, hubs.focus_collections) == ("hubs", "degree", ["products"])
     both = _one("Which products and sellers are the most connected?")
     assert both.focus_collections == ["products", "sellers"]
+    # What the few products are depended on by (orders) bounds the dependency analysis.
     exposure = _one(
         "Reduce our exposure to a small number of products that a large share of orders depend on."
     )
-    assert (exposure.intent, exposure.focus_collections) == ("hubs", ["products"])
+    assert (exposure.intents, exposure.focus_collections) == (["dependencies"], ["products"])
+    assert exposure.linked_collections == ["orders"]
 
 
 def test_ring_members_are_what_the_shared_identifiers_hang_off() -> None:
