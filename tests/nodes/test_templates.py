@@ -185,9 +185,9 @@ def _run(data: GraphData, template: AnalysisTemplate) -> dict[str, float]:
             import random
 
             random.seed(7)
-            values = graph.as_undirected().community_multilevel(
-                resolution=p["resolution"]
-            ).membership
+            values = (
+                graph.as_undirected().community_multilevel(resolution=p["resolution"]).membership
+            )
         case _:
             raise AssertionError(template.algorithm)
     return dict(zip(ids, values, strict=True))
