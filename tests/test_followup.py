@@ -27,12 +27,11 @@ async def test_follow_up_runs_only_the_new_analysis(finished_run) -> None:
     catalog = finished_run / "catalog.sqlite"
     answer = await ask_followup(BOTH, thread_id="first", catalog=catalog, out_dir=finished_run)
     executions = answer.result.values["executions"]
-    # PageRank was not computed again; segments are read with Louvain, the usual method
-    assert [e.algorithm for e in executions] == ["louvain"]
+    assert [e.algorithm for e in executions] == ["leiden"]  # PageRank was not computed again
     assert answer.executed == [executions[0].template_id]
     assert len(answer.reused) == 1
     algorithms = {r.template_id: r.algorithm for r in answer.reports}
-    assert sorted(algorithms.values()) == ["louvain", "pagerank"]
+    assert sorted(algorithms.values()) == ["leiden", "pagerank"]
     (reused_id,) = answer.reused
     reused = next(r for r in answer.reports if r.template_id == reused_id)
     assert reused.notes[0].startswith("Reused from run first")

@@ -181,13 +181,6 @@ def _run(data: GraphData, template: AnalysisTemplate) -> dict[str, float]:
                 resolution=p["resolution"],
                 n_iterations=p["iterations"],
             ).membership
-        case "louvain":
-            import random
-
-            random.seed(7)
-            values = (
-                graph.as_undirected().community_multilevel(resolution=p["resolution"]).membership
-            )
         case _:
             raise AssertionError(template.algorithm)
     return dict(zip(ids, values, strict=True))
@@ -584,8 +577,7 @@ def test_rules_reveal_every_structure_planted_in_the_demo() -> None:
         sorted(cycle) for cycle in truth.referral_cycles
     )
 
-    # Communities are read with the reader's usual method for them (Louvain).
-    communities = results["louvain"][1]
+    communities = results["leiden"][1]
     by_community: dict[float, dict[str, int]] = {}
     for customer, segment in truth.customer_segments.items():
         counts = by_community.setdefault(communities[customer], {})
