@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gaai_graph.cli import EXIT_BAD_INPUT, main
+from gaai_graph.methods.registry import METHODS
 
 REPORT_KEYS = {
     "template_id",
@@ -202,6 +203,7 @@ def test_velocypack_dump_exits_2_with_advice(
 
 SCORING = {"pagerank", "betweenness", "degree", "kcore", "triangles"}
 GROUPING = {"wcc", "scc", "label_propagation", "louvain", "leiden"}
+ANSWERING = {name for name, method in METHODS.items() if method.kind == "answer"}
 
 
 def _is_number(value: object) -> bool:
@@ -239,6 +241,12 @@ def _check_report_contract(report: dict[str, object]) -> None:
             assert _is_number(entity["value"]) and isinstance(entity["label"], str)
         values = [entity["value"] for entity in top]
         assert values == sorted(values, reverse=True)
+    elif algorithm in ANSWERING:
+        # Methods answering with a value (sole dependency, short cycles): the answer field.
+        answer = report["answer"]
+        assert isinstance(answer, dict), algorithm
+        assert set(answer) >= {"kind", "value", "convention", "method"}
+        assert answer["method"] == algorithm and answer["convention"]
     else:
         assert algorithm in GROUPING, algorithm
         assert groups, algorithm
