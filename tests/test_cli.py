@@ -308,6 +308,7 @@ def test_every_report_json_of_a_demo_run_meets_the_whole_contract(tmp_path: Path
         assert report["title"] == digest["title"]
         _check_report_contract(report)
         algorithms.add(report["algorithm"])
-    assert algorithms == SCORING | GROUPING
+    # Every scoring and grouping method ran; the others answered with a value.
+    assert SCORING | GROUPING <= algorithms <= SCORING | GROUPING | ANSWERING
     assert {t["id"] for t in summary["templates"]} == {d["template_id"] for d in digests}
     assert all(isinstance(seconds, float) for seconds in summary["timings"].values())

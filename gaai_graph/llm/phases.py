@@ -21,6 +21,7 @@ from gaai_graph.errors import TemplateValidationError
 from gaai_graph.llm.call import LLMSession, open_session
 from gaai_graph.llm.usage import usage_totals
 from gaai_graph.methods.registry import RegisteredMethodName
+from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import (
     AnalysisTemplate,
     DocumentText,
@@ -188,6 +189,10 @@ class UseCaseDraft(BaseModel):
     linked_collections: list[str] = Field(default_factory=list)
     priority: Priority = "medium"
     rationale: str = ""
+    intents: list[QuestionIntent] = Field(default_factory=list)
+    """The question intents it answers, from the same catalogue the rule path reads into."""
+    method: RegisteredMethodName | None = None
+    """The catalogue method that answers it, when the question implies one."""
 
 
 class Unanswered(BaseModel):
