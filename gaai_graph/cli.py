@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from gaai_graph import cli_commands, durable_commands
+from gaai_graph import catalog_commands, cli_commands, durable_commands, plan_commands
 from gaai_graph.cli_commands import EXPORT_MARKER as EXPORT_MARKER  # re-exported
 from gaai_graph.cli_progress import ProgressPrinter
 from gaai_graph.cli_progress import _progress_line as _progress_line  # re-exported
@@ -88,6 +88,112 @@ def _version() -> str:
         return "unknown"
 
 
+def _add_run_inputs(parser: argparse.ArgumentParser) -> None:
+    """The flags `gaai run` and `gaai plan` share: source, documents, analysis, checkpoints."""
+    parser.add_argument(
+        "--source",
+        default="demo",
+        help="'demo' (bundled graph), 'demo:<scale>', a snapshot directory "
+        "(arangodump or arangoexport JSONL), or a live database "
+        "arangodb://[user@]host:port/database (arangodbs:// for HTTPS; password in "
+        "ARANGO_PASSWORD)",
+    )
+    parser.add_argument(
+        "--graph",
+        dest="graph_name",
+        help="named graph to analyse (default: the source's only named graph, else every "
+        "collection)",
+    )
+    parser.add_argument(
+        "--doc",
+        dest="documents",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="requirement document (repeatable)",
+    )
+    parser.add_argument(
+        "--text",
+        dest="texts",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="requirements given inline (repeatable)",
+    )
+    parser.add_argument("--vertical", default="auto", help="'auto', a built-in name, or a file")
+    parser.add_argument(
+        "--core",
+        dest="core_collections",
+        action="append",
+        metavar="COLLECTION",
+        help="treat this vertex collection as core (repeatable); others become satellites",
+    )
+    parser.add_argument(
+        "--max-executions",
+        type=positive_int,
+        default=8,
+        metavar="N",
+        help="most analyses running at once",
+    )
+    parser.add_argument(
+        "--max-templates",
+        type=positive_int,
+        default=12,
+        metavar="N",
+        help="most analyses in one run (further questions are listed as skipped)",
+    )
+    parser.add_argument(
+        "--top-k",
+        type=positive_int,
+        default=10,
+        metavar="K",
+        help="entities and groups listed per report",
+    )
+    parser.add_argument(
+        "--model",
+        default=None,
+        metavar="NAME",
+        help="chat model for the reasoning phases (e.g. gpt-4o-mini), served by OpenAI or the "
+        "OpenAI-compatible server in OPENAI_BASE_URL; default: GAAI_MODEL, else rules only",
+    )
+    parser.add_argument(
+        "--llm-timeout",
+        type=positive_seconds,
+        metavar="SECONDS",
+        help="seconds the model client waits for each read of an answer (default: "
+        "GAAI_LLM_TIMEOUT, else 60); each request also ends after SECONDS x (N + 1) plus backoff",
+    )
+    parser.add_argument(
+        "--llm-retries",
+        type=non_negative_int,
+        metavar="N",
+        help="retries of a model request that timed out or got a 429 or 5xx answer (default: "
+        "GAAI_LLM_RETRIES, else 2)",
+    )
+    parser.add_argument(
+        "--sequential", action="store_true", help="run templates one at a time (debugging)"
+    )
+    parser.add_argument(
+        "--write-results",
+        action="store_true",
+        help="write per-vertex results back to the arangodb:// source, into a new collection "
+        "per run (default: read only)",
+    )
+    parser.add_argument(
+        "--engine",
+        choices=("local", "gae"),
+        default="local",
+        help="where algorithms run: local igraph (default) or the ArangoDB Graph Analytics "
+        "Engine of an arangodb:// source",
+    )
+    parser.add_argument(
+        "--gae-engine",
+        metavar="SERVICE_ID",
+        help="use this running Graph Analytics Engine (never deleted) instead of starting one",
+    )
+    durable_commands.add_run_options(parser)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gaai",
@@ -98,89 +204,7 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = commands.add_parser("run", help="run the whole workflow and write reports")
-    run.add_argument(
-        "--source",
-        default="demo",
-        help="'demo' (bundled graph), 'demo:<scale>', a snapshot directory "
-        "(arangodump or arangoexport JSONL), or a live database "
-        "arangodb://[user@]host:port/database (arangodbs:// for HTTPS; password in "
-        "ARANGO_PASSWORD)",
-    )
-    run.add_argument(
-        "--graph",
-        dest="graph_name",
-        help="named graph to analyse (default: the source's only named graph, else every "
-        "collection)",
-    )
-    run.add_argument(
-        "--doc",
-        dest="documents",
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="requirement document (repeatable)",
-    )
-    run.add_argument(
-        "--text",
-        dest="texts",
-        action="append",
-        default=[],
-        metavar="TEXT",
-        help="requirements given inline (repeatable)",
-    )
-    run.add_argument("--vertical", default="auto", help="'auto', a built-in name, or a file")
-    run.add_argument(
-        "--core",
-        dest="core_collections",
-        action="append",
-        metavar="COLLECTION",
-        help="treat this vertex collection as core (repeatable); others become satellites",
-    )
-    run.add_argument(
-        "--max-executions",
-        type=positive_int,
-        default=8,
-        metavar="N",
-        help="most analyses running at once",
-    )
-    run.add_argument(
-        "--max-templates",
-        type=positive_int,
-        default=12,
-        metavar="N",
-        help="most analyses in one run (further questions are listed as skipped)",
-    )
-    run.add_argument(
-        "--top-k",
-        type=positive_int,
-        default=10,
-        metavar="K",
-        help="entities and groups listed per report",
-    )
-    run.add_argument(
-        "--model",
-        default=None,
-        metavar="NAME",
-        help="chat model for the reasoning phases (e.g. gpt-4o-mini), served by OpenAI or the "
-        "OpenAI-compatible server in OPENAI_BASE_URL; default: GAAI_MODEL, else rules only",
-    )
-    run.add_argument(
-        "--llm-timeout",
-        type=positive_seconds,
-        metavar="SECONDS",
-        help="seconds the model client waits for each read of an answer (default: "
-        "GAAI_LLM_TIMEOUT, else 60); each request also ends after SECONDS x (N + 1) plus backoff",
-    )
-    run.add_argument(
-        "--llm-retries",
-        type=non_negative_int,
-        metavar="N",
-        help="retries of a model request that timed out or got a 429 or 5xx answer (default: "
-        "GAAI_LLM_RETRIES, else 2)",
-    )
-    run.add_argument(
-        "--sequential", action="store_true", help="run templates one at a time (debugging)"
-    )
+    _add_run_inputs(run)
     run.add_argument("--out", default="gaai-output", metavar="DIR", help="output directory")
     run.add_argument("--quiet", action="store_true", help="print only the final summary")
     run.add_argument(
@@ -190,30 +214,18 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--verbose", action="store_true", help="log warnings with tracebacks")
     run.add_argument(
-        "--write-results",
-        action="store_true",
-        help="write per-vertex results back to the arangodb:// source, into a new collection "
-        "per run (default: read only)",
-    )
-    run.add_argument(
-        "--engine",
-        choices=("local", "gae"),
-        default="local",
-        help="where algorithms run: local igraph (default) or the ArangoDB Graph Analytics "
-        "Engine of an arangodb:// source",
-    )
-    run.add_argument(
-        "--gae-engine",
-        metavar="SERVICE_ID",
-        help="use this running Graph Analytics Engine (never deleted) instead of starting one",
-    )
-    run.add_argument(
         "--compare-to",
         metavar="RUN|last",
         help="say what changed since this earlier run (a run id, or 'last'); default: the "
         "latest earlier run of the same source and question in the catalog, if any",
     )
-    durable_commands.add_run_options(run)
+    run.add_argument(
+        "--approve",
+        metavar="PLAN.json",
+        help="run the templates of a plan gaai plan wrote (and the reviewer edited): the "
+        "entries left in the file, with their changes; the run's inputs come from the plan",
+    )
+    plan_commands.add_plan_command(commands, _add_run_inputs)
     durable_commands.add_commands(commands)
     ask = commands.add_parser("ask", help="ask a follow-up question on a finished run")
     ask.add_argument("question", help="the follow-up question")
@@ -357,8 +369,13 @@ def _check_out_dir(
 
 
 def _command_run(args: argparse.Namespace) -> int:
+    """`gaai run`, `gaai plan` (the run up to the template approval) and `gaai run --approve`."""
+    if getattr(args, "approve", None) is not None:
+        return _command_approve(args)
     durable_commands.check_flags(args)
     options = _context_options(args)
+    if args.command == "plan":
+        options["approve_templates"] = True
     documents = _documents_from(args)
     run_options = {**options, "enable_parallelism": not args.sequential}
     # A refused run leaves nothing behind, so nothing is made before these checks, and what
@@ -403,8 +420,12 @@ def _run_thread(
     *,
     resuming: bool = False,
     leftovers: durable_commands.Leftovers | None = None,
+    review: plan_commands.PlanReview | None = None,
 ) -> int:
-    """Run or continue the checkpointed thread `thread_id`, write its outputs, catalog it."""
+    """Run or continue the checkpointed thread `thread_id`, write its outputs, catalog it.
+
+    A run that pauses for template approval (`gaai plan`) writes its plan file instead.
+    """
     from gaai_graph.context import Context
     from gaai_graph.reporting.markdown import render_console_summary
     from gaai_graph.runner import AgenticWorkflowRunner
@@ -428,8 +449,12 @@ def _run_thread(
 
     catalog = durable_commands.catalog_spec(args, options)
     # Starts the epoch (status running) once the schema is known, then prints progress.
-    listener = durable_commands.EpochStarter(
-        args, thread_id, catalog, None if args.quiet else ProgressPrinter(sys.stderr)
+    progress = None if args.quiet else ProgressPrinter(sys.stderr)
+    # A plan records no epoch until it is approved (the approved run records the whole run).
+    listener: Any = (
+        progress
+        if args.command == "plan"
+        else durable_commands.EpochStarter(args, thread_id, catalog, progress)
     )
     result, runner, values = asyncio.run(
         durable_commands.run_durably(
@@ -446,27 +471,34 @@ def _run_thread(
             listener,
             documents=None if resuming else documents,
             leftovers=leftovers,
+            review=review,
         )
     )
+    if result.interrupt is not None:
+        return plan_commands.paused(args, thread_id, result, durable_commands.checkpoint_spec(args))
     if result.summary is None:
         raise GaaiError("the run ended without a summary")
     out_dir = Path(args.out)
     from gaai_graph.catalog.changes import annotate_from_catalog
 
-    annotate_from_catalog(catalog, thread_id, result.values, getattr(args, "compare_to", None))
+    changes = annotate_from_catalog(
+        catalog, thread_id, result.values, getattr(args, "compare_to", None)
+    )
     try:
-        runner.export_reports(result, out_dir)
+        runner.export_reports(result, out_dir, changes=changes)
     except OSError as error:
         # The results are safe in the checkpoints; the epoch must not stay `running`.
-        listener.fail(values, error)
+        if isinstance(listener, durable_commands.EpochStarter):
+            listener.fail(values, error)
         raise GaaiError(
             f"--out {out_dir}: cannot write the reports "
             f"({error.strerror or error}); run {thread_id} is marked failed in the catalog, its "
             f"results are kept: make the directory writable and run gaai resume --thread-id "
             f"{thread_id} --out {out_dir} to write them"
         ) from error
+    starter = listener if isinstance(listener, durable_commands.EpochStarter) else None
     durable_commands.record_in_catalog(
-        args, thread_id, values, out_dir, catalog=catalog, starter=listener
+        args, thread_id, values, out_dir, catalog=catalog, starter=starter
     )
     if args.json:
         trace = runner.trace_summary().to_jsonable() if runner.tracer else None
@@ -475,7 +507,20 @@ def _run_thread(
     reports: list[Report] = sorted(result.reports, key=lambda r: r.template_id)
     print(render_console_summary(result.summary, reports))
     print(f"\nReports written to {out_dir}/ (index.html, summary.json, summary.md, reports/)")
+    from gaai_graph.persistence import describe_spec
+
+    store = describe_spec(durable_commands.checkpoint_spec(args))
+    print(f"Run state (checkpoints, to resume with --thread-id {thread_id}): {store}")
     return 0
+
+
+def _command_approve(args: argparse.Namespace) -> int:
+    """Continue the run a plan file names, with the (edited) plan as the review answer."""
+    review = plan_commands.approval_arguments(args, _build_parser().parse_args(["run"]))
+    durable_commands.check_flags(args)
+    options, documents = durable_commands.resume_arguments(args)
+    options.pop("enable_parallelism", None)
+    return _run_thread(args, args.thread_id, options, documents, resuming=True, review=review)
 
 
 def _command_resume(args: argparse.Namespace) -> int:
@@ -515,9 +560,10 @@ def _main(argv: Sequence[str] | None) -> int:
     )
     handlers = {
         "run": _command_run,
+        "plan": _command_run,
         "export-demo": cli_commands.command_export_demo,
         "resume": _command_resume,
-        "catalog": durable_commands.command_catalog,
+        "catalog": catalog_commands.command_catalog,
         "mcp": cli_commands.command_mcp,
         "ask": cli_commands.command_ask,
     }

@@ -26,6 +26,9 @@ def _progress_line(node: str, update: Any, started: float) -> str | None:
         "resolve_vertical": lambda u: f"vertical {u['vertical'].name}",
         "generate_use_cases": lambda u: _count(len(u.get("use_cases", [])), "use case"),
         "generate_templates": lambda u: _count(len(u.get("templates", [])), "template"),
+        "approve_templates": lambda u: (
+            _count(len(u.get("templates", [])), "template") + " approved"
+        ),
         "aggregate": lambda u: "summary ready",
     }
     describe = counts.get(node)

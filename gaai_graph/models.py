@@ -223,6 +223,10 @@ class GraphProjection(Model):
     """Numeric edge attributes carried to the engine (a weight, an amount, a time)."""
     vertex_attributes: list[str] = Field(default_factory=list)
     """Vertex attributes carried to the engine (a category, a flag, coordinates)."""
+    onto: str | None = None
+    """For a two-mode (bipartite) projection: the vertex collection it is projected onto before
+    the method runs, two of its vertices linked when they share neighbours on the other side,
+    weighted by how many (`gaai_graph.methods.projection`); None runs on the projection as is."""
 
 
 class AnalysisTemplate(Model):
@@ -244,6 +248,9 @@ class AnalysisTemplate(Model):
     """The question intents the template answers (its use case's), for the report."""
     """Design caveats the report repeats in its notes: a requested algorithm replaced by
     another (and why), or one the requirement named that answers a different question."""
+    ranked_within: str | None = None
+    """For a composed question ("which groups, and who leads each"): the scoring method run
+    inside each group of this grouping method, whose best member is the group's leader."""
 
 
 # --------------------------------------------------------------------------- results
@@ -294,6 +301,13 @@ class Group(Model):
     most 25, else the first five."""
     composition: dict[str, int] = Field(default_factory=dict)
     """Collection name -> number of members from it."""
+    leader: str | None = None
+    """For a composed question: the member ranked first by `AnalysisTemplate.ranked_within`
+    computed inside this group alone (among the result collections' members)."""
+    leader_label: str | None = None
+    """The leader's name as the graph spells it."""
+    leader_score: float | None = None
+    """The leader's score inside the group."""
 
 
 AnswerKind = Literal[

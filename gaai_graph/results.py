@@ -69,6 +69,10 @@ class WorkflowResult:
     errors: list[RunError] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     interrupt: PendingInterrupt | None = None
+    checkpoint: str | None = None
+    """Where the thread's checkpoints are (a SQLite file or a URL without its password), so
+    the run can be resumed; set by the runner ("memory" or "the runner's checkpointer" when
+    they are not in a store it opened)."""
 
     @property
     def failed_reports(self) -> list[Report]:

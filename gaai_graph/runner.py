@@ -6,7 +6,7 @@ state = await runner.run_async(input_documents=[{"path": "requirements.md"}])
 print(len(state.reports), state.reports[0].title)
 runner.print_trace_summary()
 runner.export_trace("output/traces")
-runner.export_reports(state, "output")  # output/index.html, output/reports/
+runner.export_reports(state)  # gaai-output/index.html, gaai-output/reports/
 ```
 
 The runner compiles the workflow `builder` with a checkpointer (each run is its own thread),
@@ -14,10 +14,12 @@ streams the run with `astream(stream_mode=["tasks", "updates", "values", "custom
 every chunk and every langchain callback to a `WorkflowTracer`, and returns the final state.
 With no source given it analyses the bundled demo graph.
 
-Checkpoints go, by default, to the SQLite file `checkpoints.sqlite` in the state directory
-(`default_state_dir()`: `$GAAI_STATE_DIR`, else `$XDG_STATE_HOME/gaai_graph`, else
-`~/.local/state/gaai_graph`), so a run stopped by a crash or paused for template approval can
-be continued later, from another process too, with `resume_async(thread_id=...)`.
+Checkpoints go, by default, to the SQLite file `checkpoints.sqlite` in the runner's output
+directory (`out_dir=`, default `gaai-output`, where `export_reports` writes too, and where
+`gaai run --out` keeps its own), or in `$GAAI_STATE_DIR` when that is set
+(`default_state_dir()`); the result's `checkpoint` says where. So a run stopped by a crash or
+paused for template approval can be continued later, from another process too, by a runner
+with the same `out_dir`: `resume_async(thread_id=...)`.
 `checkpoint=":memory:"` keeps them in memory for the runner's lifetime instead,
 `checkpoint="path.sqlite"` or `"postgresql://..."` names another store, and `checkpointer=`
 takes an open saver.
@@ -71,9 +73,11 @@ from gaai_graph.tracing import TRACE_FORMATS, TraceSummary, WorkflowTracer, rend
 from gaai_graph.validation import check_checkpoint_spec, check_thread_id
 
 if TYPE_CHECKING:
+    from gaai_graph.catalog.changes import RunChanges
     from gaai_graph.reporting.network import GraphIndex
 
 __all__ = [
+    "DEFAULT_OUT_DIR",
     "MEMORY_CHECKPOINT",
     "STATE_DIR_VARIABLE",
     "AgenticWorkflowRunner",
@@ -86,7 +90,11 @@ __all__ = [
 ]
 
 STATE_DIR_VARIABLE = "GAAI_STATE_DIR"
-"""Environment variable naming the directory of the runner's default checkpoint store."""
+"""Environment variable naming the directory of the runner's default checkpoint store (it
+overrides the output directory)."""
+
+DEFAULT_OUT_DIR = "gaai-output"
+"""The runner's default output directory (as `gaai run --out`'s): reports and checkpoints."""
 
 MEMORY_CHECKPOINT = ":memory:"
 """`checkpoint=` value keeping checkpoints in memory, for the runner's lifetime only."""
@@ -101,25 +109,26 @@ StreamListener = Callable[[str, Any], None]
 _T = TypeVar("_T")
 
 
-def default_state_dir() -> Path:
-    """Where the runner keeps its default checkpoint store.
+def default_state_dir(out_dir: str | Path = DEFAULT_OUT_DIR) -> Path:
+    """Where a runner writing into `out_dir` keeps its default checkpoint store.
 
-    `$GAAI_STATE_DIR` when set, else `$XDG_STATE_HOME/gaai_graph`, else
-    `~/.local/state/gaai_graph` (the XDG default).
+    `$GAAI_STATE_DIR` when set (an override, e.g. to keep every run's state in one place),
+    else `out_dir` itself, next to the reports (nothing is written elsewhere unasked).
     """
     configured = os.environ.get(STATE_DIR_VARIABLE, "").strip()
     if configured:
         return Path(configured).expanduser()
-    xdg = os.environ.get("XDG_STATE_HOME", "").strip()
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "state"
-    return base / "gaai_graph"
+    return Path(out_dir).expanduser()
 
 
-def default_checkpoint() -> str:
-    """The runner's default checkpoint store: `checkpoints.sqlite` in `default_state_dir()`."""
+def default_checkpoint(out_dir: str | Path = DEFAULT_OUT_DIR) -> str:
+    """The runner's default checkpoint store: `checkpoints.sqlite` in `default_state_dir()`.
+
+    Without `$GAAI_STATE_DIR` it is the file `gaai run --out out_dir` uses as well.
+    """
     from gaai_graph.persistence import CHECKPOINT_FILE_NAME
 
-    return str(default_state_dir() / CHECKPOINT_FILE_NAME)
+    return str(default_state_dir(out_dir) / CHECKPOINT_FILE_NAME)
 
 
 def _context_field_names() -> set[str]:
@@ -174,6 +183,7 @@ class AgenticWorkflowRunner:
         checkpointer: BaseCheckpointSaver[Any] | None = None,
         checkpoint: str | None = None,
         llm_cache: BaseCache[Any] | None = None,
+        out_dir: str | Path = DEFAULT_OUT_DIR,
         **context_options: Any,
     ) -> None:
         """Configure a runner; nothing runs until `run_async` or `run`.
@@ -195,12 +205,13 @@ class AgenticWorkflowRunner:
                 caller keeps it open for as long as runs are to be resumed.
             checkpoint: A checkpoint store the runner opens for each call: a SQLite file, a
                 `postgresql://` URL, or ":memory:" (kept for the runner's lifetime). Default
-                (neither given): `default_checkpoint()`, a SQLite file in the state
-                directory (`$GAAI_STATE_DIR`, else `$XDG_STATE_HOME/gaai_graph`, else
-                `~/.local/state/gaai_graph`).
+                (neither given): `default_checkpoint(out_dir)`, `checkpoints.sqlite` in
+                `out_dir` (or in `$GAAI_STATE_DIR` when set); `checkpoint` says which.
             llm_cache: Where the model's answers are kept, e.g.
                 `gaai_graph.llm.cache.persistent_cache(path)`; None: the process-wide cache
                 (or the file `GAAI_LLM_CACHE` names).
+            out_dir: Where `export_reports` writes by default, and where the default
+                checkpoint store is; relative to the working directory.
             **context_options: Further `Context` fields (max_templates, top_k, seed, ...).
 
         Raises:
@@ -226,18 +237,20 @@ class AgenticWorkflowRunner:
         self.model = model
         self.vertical = vertical
         self._context_options = context_options
+        self.out_dir = Path(out_dir)
         if checkpointer is not None and checkpoint is not None:
             raise GaaiError("give either checkpointer= (an open saver) or checkpoint= (a spec)")
         if checkpoint is not None:
             check_checkpoint_spec(checkpoint, name="checkpoint=", allow_memory=True)
         self._checkpointer = checkpointer
         self._checkpoint_spec: str | None = None
-        if checkpoint == MEMORY_CHECKPOINT:
+        self._in_memory = checkpoint == MEMORY_CHECKPOINT
+        if self._in_memory:
             self._checkpointer = _memory_saver()
         elif checkpointer is None:
             # Resolved now, so a run and its resume use the same store even if the
             # environment changes in between.
-            self._checkpoint_spec = checkpoint or default_checkpoint()
+            self._checkpoint_spec = checkpoint or default_checkpoint(self.out_dir)
         self._llm_cache = llm_cache
         self.tracer: WorkflowTracer | None = None
         self.last_result: WorkflowResult | None = None
@@ -409,7 +422,8 @@ class AgenticWorkflowRunner:
                 if status == "new":
                     raise CheckpointError(
                         f"no checkpointed run with thread id {thread_id!r} in "
-                        f"{self._store_name()} to resume"
+                        f"{self._store_name()} to resume: give the out_dir= (or checkpoint=) "
+                        "the run was started with"
                     )
                 pending = await pending_interrupt(graph, thread_id)
                 if pending is None:
@@ -472,12 +486,13 @@ class AgenticWorkflowRunner:
         tracer.record_cached_answers(
             sum(1 for call in result.values.get("llm_calls", []) if getattr(call, "cached", False))
         )
+        result = dataclasses.replace(result, checkpoint=self._store_name())
         self.last_result = result
         return result
 
     def _store_name(self) -> str:
         if self._checkpoint_spec is None:
-            return "the runner's checkpointer"
+            return "memory" if self._in_memory else "the runner's checkpointer"
         from gaai_graph.persistence import describe_spec
 
         return describe_spec(self._checkpoint_spec)
@@ -521,8 +536,24 @@ class AgenticWorkflowRunner:
         """Write the last run's trace as JSON, HTML and/or Markdown under `output_dir`."""
         return self._require_tracer().export(output_dir, formats)
 
-    def export_reports(self, state: WorkflowResult, output_dir: str | Path) -> list[Path]:
+    def export_reports(
+        self,
+        state: WorkflowResult,
+        output_dir: str | Path | None = None,
+        *,
+        changes: RunChanges | None = None,
+    ) -> list[Path]:
         """Write the run's summary and reports (JSON, Markdown, HTML, index.html).
+
+        Args:
+            state: The finished run.
+            output_dir: Where to write; default: the runner's `out_dir`.
+            changes: What changed since an earlier run of the question, as
+                `gaai_graph.catalog.changes.annotate_from_catalog` returns it: the HTML pages
+                then show the movers as a chart.
+
+        Returns:
+            The files written.
 
         Raises:
             GaaiError: If the run is waiting for template approval, or holds no summary (it
@@ -540,7 +571,10 @@ class AgenticWorkflowRunner:
         if state.summary is None:
             raise GaaiError("the state has no summary; the run did not finish")
         reports = sorted(state.reports, key=lambda report: report.template_id)
-        return write_run_outputs(Path(output_dir), state.summary, reports, self._graph_index(state))
+        where = self.out_dir if output_dir is None else Path(output_dir)
+        return write_run_outputs(
+            where, state.summary, reports, self._graph_index(state), changes=changes
+        )
 
     def _graph_index(self, state: WorkflowResult) -> GraphIndex | None:
         """Names and links of the analysed graph for the report pictures, or None.

@@ -54,6 +54,9 @@ def test_run_on_demo_writes_summary_and_reports(
         assert (out / "reports" / f"{digest['template_id']}.md").is_file()
     printed = capsys.readouterr().out
     assert str(out) in printed
+    # Where the run's state went is said, and it is under --out.
+    assert f"Run state (checkpoints, to resume with --thread-id {summary['run_id']}): " in printed
+    assert str(out / "checkpoints.sqlite") in printed
 
 
 def test_progress_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,8 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from gaai_graph.catalog_commands import local_time
 from gaai_graph.cli import EXIT_BAD_INPUT, ProgressPrinter, _build_parser, _progress_line, main
-from gaai_graph.durable_commands import local_time
 
 
 def _options(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Action]]:
@@ -92,10 +92,10 @@ def test_head_of_a_long_listing_prints_no_traceback(tmp_path: Path) -> None:
     # buffer (the catalog query is replaced by one returning 200,000 lines).
     script = (
         "import sys\n"
-        "from gaai_graph import cli, durable_commands\n"
+        "from gaai_graph import catalog_commands, cli\n"
         "from types import SimpleNamespace as Catalog\n"
-        "durable_commands.open_catalog = lambda *a, **k: Catalog(close=lambda: None)\n"
-        "durable_commands._catalog_query = lambda c, a: ([], '\\n'.join(['run-x'] * 200000))\n"
+        "catalog_commands.open_catalog = lambda *a, **k: Catalog(close=lambda: None)\n"
+        "catalog_commands._catalog_query = lambda c, a: ([], '\\n'.join(['run-x'] * 200000))\n"
         "sys.exit(cli.main(['catalog', '--catalog', sys.argv[1], 'list']))\n"
     )
     (tmp_path / "listing.py").write_text(script)

@@ -156,18 +156,38 @@ async def test_debug_mode_logs_node_events(capsys: pytest.CaptureFixture[str]) -
 # -- checkpoints, approval and resume ---------------------------------------------------------
 
 
-def test_the_default_state_dir_follows_gaai_state_dir_then_xdg_then_home(
+def test_the_default_state_dir_is_the_out_dir_unless_gaai_state_dir_says(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("GAAI_STATE_DIR", str(tmp_path / "explicit"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_state_dir() == tmp_path / "explicit"
+    assert default_state_dir("elsewhere") == tmp_path / "explicit"
     assert default_checkpoint() == str(tmp_path / "explicit" / "checkpoints.sqlite")
     monkeypatch.delenv("GAAI_STATE_DIR")
-    assert default_state_dir() == tmp_path / "xdg" / "gaai_graph"
-    monkeypatch.delenv("XDG_STATE_HOME")
-    assert default_state_dir() == tmp_path / "home" / ".local" / "state" / "gaai_graph"
+    assert default_state_dir() == Path("gaai-output")
+    assert default_checkpoint(tmp_path / "out") == str(tmp_path / "out" / "checkpoints.sqlite")
+
+
+async def test_without_gaai_state_dir_state_goes_under_the_out_dir_and_nowhere_else(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("GAAI_STATE_DIR")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(tmp_path)
+    runner = AgenticWorkflowRunner(graph_name="ecommerce_graph")
+    state = await runner.run_async(max_executions=4)
+    store = Path("gaai-output") / "checkpoints.sqlite"
+    assert state.checkpoint == str(store) and store.stat().st_size > 0
+    runner.export_reports(state)  # into the same directory
+    assert (tmp_path / "gaai-output" / "index.html").is_file()
+    assert not (tmp_path / "home").exists() and not (tmp_path / "xdg").exists()
+
+    # A runner made later with the same (default) out_dir finds the run; another does not.
+    again = await AgenticWorkflowRunner().resume_async(thread_id=state.thread_id)
+    assert again.summary == state.summary
+    with pytest.raises(GaaiError, match="give the out_dir="):
+        await AgenticWorkflowRunner(out_dir="other").resume_async(thread_id=state.thread_id)
 
 
 async def test_runs_are_checkpointed_in_the_state_dir_by_default(state_dir: Path) -> None:
@@ -175,6 +195,7 @@ async def test_runs_are_checkpointed_in_the_state_dir_by_default(state_dir: Path
     assert runner.checkpoint == str(state_dir / "checkpoints.sqlite")
     state = await runner.run_async(max_executions=4)
     assert state.summary is not None and state.interrupt is None
+    assert state.checkpoint == runner.checkpoint
     assert (state_dir / "checkpoints.sqlite").stat().st_size > 0
 
     # Another runner (as in a new process) reads the finished run back from the file.

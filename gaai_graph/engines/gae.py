@@ -565,10 +565,16 @@ def run_on_gae(
         run_key: Identifies the run.
 
     Returns:
-        The execution result, or None when the GAE lacks the template's algorithm.
+        The execution result, or None when the GAE lacks the template's algorithm or a step
+        it needs (a two-mode projection onto one side, leaders within groups).
     """
     if not GAEEngine.supports(template.algorithm):
         logger.info("%s is not available on the GAE; running it locally", template.algorithm)
+        return None
+    if template.projection.onto or template.ranked_within:
+        # Projecting a two-mode graph onto one side, and ranking inside each group, are
+        # steps of the local engine the GAE has no counterpart for.
+        logger.info("%s projects or ranks within groups; running it locally", template.id)
         return None
     engine = GAEEngine(engine_id=engine_id, write_results=keep_results)
     return engine.run(data, template, label_attributes, seed=seed, run_key=run_key)

@@ -3,6 +3,11 @@
 `LocalEngine.run` is synchronous and CPU bound; callers run it in a worker thread. It turns a
 `ProjectionData` into an igraph graph, runs one algorithm from the registry and summarises the
 whole result (see `gaai_graph.engines.summary`), recording every approximation it made.
+
+Two steps a template may add around the algorithm: a two-mode projection is first projected
+onto the side asked about (`GraphProjection.onto`, `gaai_graph.methods.projection`), and a
+grouping method's groups may each name their leader (`AnalysisTemplate.ranked_within`,
+`gaai_graph.engines.composed`).
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
+from gaai_graph.engines.composed import group_leaders
 from gaai_graph.engines.summary import summarize_groups, summarize_scores
 from gaai_graph.errors import EngineError
-from gaai_graph.methods.base import Clock, LocalJob
+from gaai_graph.methods.base import Clock, LocalJob, Method
 from gaai_graph.methods.centrality import DEFAULT_BETWEENNESS_SAMPLES
 from gaai_graph.methods.local_tools import as_scores
+from gaai_graph.methods.projection import SHARED_WEIGHT, project_onto
 from gaai_graph.methods.registry import get_method
 from gaai_graph.models import AnalysisTemplate, Answer, ExecutionResult, MetricValue
 from gaai_graph.sources.base import ProjectionData
@@ -47,6 +54,16 @@ class AlgorithmOutput:
     """Approximations and caveats, in words."""
     answer: Answer | None = None
     """The method's direct answer (a value, a count, a route...), when it gives one."""
+    data: ProjectionData | None = None
+    """The projection the algorithm ran on when it is not the one given (a two-mode
+    projection projected onto one side): `scores` and `membership` are indexed by its
+    vertices."""
+    graph: ig.Graph | None = None
+    """The graph the algorithm ran on (for steps after it: leaders within groups)."""
+
+    def vertex_ids(self, given: ProjectionData) -> list[str]:
+        """The ids `scores` and `membership` are indexed by, for the projection `given`."""
+        return (self.data or given).vertex_ids
 
 
 class LocalEngine:
@@ -73,6 +90,7 @@ class LocalEngine:
             EngineError: the projection is empty or the algorithm failed.
         """
         output = self.compute(data, template, seed=seed)
+        data = output.data or data
         result = ExecutionResult(
             template_id=template.id,
             status="succeeded",
@@ -108,7 +126,40 @@ class LocalEngine:
             result.group_size_histogram = groups.size_histogram
             result.metrics.update(groups.metrics)
             result.notes.extend(groups.notes)
+            if template.ranked_within and output.graph is not None:
+                self._lead_groups(result, data, output, template, seed)
         return result
+
+    def _lead_groups(
+        self,
+        result: ExecutionResult,
+        data: ProjectionData,
+        output: AlgorithmOutput,
+        template: AnalysisTemplate,
+        seed: int,
+    ) -> None:
+        """Name the leader of each listed group: `template.ranked_within` inside the group."""
+        assert output.graph is not None and output.membership is not None
+        method = get_method(str(template.ranked_within))
+        # Members are ranked by the weight the groups were found with (the shared-neighbour
+        # count of a projection, or the question's weight), when the ranking reads one.
+        weight = output.parameters.get("weight_attribute")
+        parameters = method.validate(
+            {"weight_attribute": weight} if weight and method.parameter("weight_attribute") else {}
+        )
+        leaders = group_leaders(
+            data,
+            output.graph,
+            output.membership,
+            result.groups,
+            method,
+            parameters,
+            result_collections=template.result_collections,
+            seed=seed,
+        )
+        result.groups = leaders.groups
+        result.metrics.update(leaders.metrics)
+        result.notes.extend(leaders.notes)
 
     def compute(
         self, data: ProjectionData, template: AnalysisTemplate, *, seed: int = 42
@@ -142,6 +193,15 @@ class LocalEngine:
                 f"{collections})"
             )
         clock = Clock()
+        given = data
+        step_notes: list[str] = []
+        step_metrics: dict[str, MetricValue] = {}
+        if data.projection.onto:
+            data, step_notes, step_metrics = _projected(data, data.projection.onto, algorithm)
+            if data is not given:
+                parameters = method.validate(
+                    _weighted(method, template.parameters, _igraph_of(data, algorithm))
+                )
         try:
             graph = _igraph_of(data, algorithm).copy()
             job = LocalJob(graph=graph, parameters=parameters, seed=seed, clock=clock, data=data)
@@ -160,6 +220,7 @@ class LocalEngine:
             "runtime_seconds": round(clock.seconds, 6),
             "directed": data.directed,
             "skipped_edges": data.skipped_edges,
+            **step_metrics,
         }
         if method.randomized:
             metrics["seed"] = seed
@@ -175,13 +236,63 @@ class LocalEngine:
             ),
             degrees=degrees,
             metrics=metrics,
-            notes=outcome.notes,
+            notes=[*step_notes, *outcome.notes],
+            data=data if data is not given else None,
+            graph=_igraph_of(data, algorithm) if template.ranked_within else None,
             answer=(
                 Answer.model_validate({"method": algorithm, **outcome.answer})
                 if outcome.answer is not None
                 else None
             ),
         )
+
+
+# --------------------------------------------------------------------------- two-mode graphs
+
+
+def _weighted(method: Method, parameters: dict[str, Any], graph: ig.Graph) -> dict[str, Any]:
+    """The parameters with the projection's shared-neighbour weight, when the method reads one.
+
+    On a projected two-mode graph the only edge attribute is how many neighbours a pair
+    shares; a method that can weigh edges weighs them by it.
+    """
+    if method.parameter("weight_attribute") is None:
+        return dict(parameters)
+    if SHARED_WEIGHT not in graph.es.attributes():
+        return dict(parameters)
+    return {**parameters, "weight_attribute": SHARED_WEIGHT}
+
+
+def _projected(
+    data: ProjectionData, onto: str, algorithm: str
+) -> tuple[ProjectionData, list[str], dict[str, MetricValue]]:
+    """The two-mode projection `data` projected onto `onto`, built once per projection.
+
+    Returns:
+        (the data to run on, notes, metrics): the projected data with the note and metrics
+        saying so, or `data` itself with a note when projecting would create too many pairs.
+    """
+    key = f"onto:{onto}"
+    with _BUILD_LOCK:
+        cached = data.engine_cache.get(key)
+    if cached is None:
+        projected = project_onto(data, _igraph_of(data, algorithm), onto)
+        cached = (
+            (projected.data, projected.notes, projected.metrics)
+            if projected is not None
+            else (
+                data,
+                [
+                    f"The graph is two-mode, but projecting it onto {onto} would link too many "
+                    f"pairs, so {algorithm} ran on the two-mode graph as it is."
+                ],
+                {"projected_onto": None},
+            )
+        )
+        with _BUILD_LOCK:
+            data.engine_cache[key] = cached
+    one_mode, notes, metrics = cached
+    return one_mode, list(notes), dict(metrics)
 
 
 # --------------------------------------------------------------------------- graph variants

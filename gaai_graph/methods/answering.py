@@ -25,15 +25,17 @@ import numpy.typing as npt
 from gaai_graph.errors import TemplateValidationError
 from gaai_graph.methods.base import Interpreter, LocalJob, Outcome, ParameterSpec
 from gaai_graph.methods.scores import leader_recommendation, score_findings
-from gaai_graph.methods.writing import ReportWriter, format_number
-from gaai_graph.models import MetricValue
+from gaai_graph.methods.writing import ReportWriter, display_label, format_number
+from gaai_graph.models import Entity, Group, MetricValue
 
 __all__ = [
+    "LEADERS_LISTED",
     "MODE",
     "VERTEX_SEPARATOR",
     "WEIGHT",
     "answer",
     "answer_outcome",
+    "composed_findings",
     "focus_values",
     "ids_of",
     "named",
@@ -282,3 +284,109 @@ def outlier_patterns(writer: ReportWriter, kind: str, explanation: str) -> None:
                 value=format_number(entity.value), mean=format_number(statistics.mean)
             ),
         )
+
+
+# --------------------------------------------------------------------------- composed answers
+
+LEADERS_LISTED = 10
+"""Groups whose leader a composed answer ("who leads each group") names."""
+
+
+def _projection_finding(writer: ReportWriter) -> None:
+    """Say that a two-mode graph was projected, onto what and through what, with its size."""
+    q = writer.quoter()
+    if not q.has("metrics.projected_onto") or not q.has("metrics.projected_through"):
+        return
+    onto = q.text("metrics.projected_onto")
+    other = q.text("metrics.projected_through")
+    writer.add(
+        f"Projected onto {onto}",
+        f"The graph is two-mode, so it was projected onto {onto} through shared {other} "
+        f"(weights = number shared): {q.count('metrics.projected_vertex_count', onto)} linked "
+        f"by {q.count('metrics.projected_edge_count', 'pair')}, from "
+        f"{q.count('metrics.two_mode_vertex_count', 'vertex')} and "
+        f"{q.count('metrics.two_mode_edge_count', 'edge')} of the two-mode graph.",
+        0.5,
+        q,
+        kind="context",
+    )
+
+
+def _leader_text(q: Any, index: int, group: Group) -> str:
+    leader = str(group.leader)
+    # A label that is an e-mail address (or missing) is never printed: the id stands in.
+    label = display_label(Entity(id=leader, value=0.0, label=group.leader_label or ""))
+    shown = (
+        f"{q.text(f'groups[{index}].leader_label')} ({q.text(f'groups[{index}].leader')})"
+        if label != leader
+        else q.text(f"groups[{index}].leader")
+    )
+    return (
+        f"{shown} leads the group of {q.num(f'groups[{index}].size')} "
+        f"(score {q.num(f'groups[{index}].leader_score')})"
+    )
+
+
+def _group_leaders(writer: ReportWriter) -> None:
+    """Answer "who leads each group" in the groups' own report (a composed question).
+
+    With `AnalysisTemplate.ranked_within`, the engine ranked each group's members inside the
+    group (`gaai_graph.engines.composed`): the leader is named with its score there and the
+    group's size. Without it (a template from elsewhere that still asks), the member with the
+    most links in the projection stands in, and the answer says so.
+    """
+    execution = writer.execution
+    if "importance" not in writer.template.intents or not execution.groups:
+        return
+    listed = [
+        index
+        for index, group in enumerate(execution.groups[:LEADERS_LISTED])
+        if group.size >= 2 and (group.leader or group.members_sample)
+    ]
+    if not listed:
+        return
+    q = writer.quoter()
+    ranked = any(execution.groups[i].leader for i in listed)
+    if ranked:
+        listed = [i for i in listed if execution.groups[i].leader]
+        leaders = [str(execution.groups[i].leader) for i in listed]
+        how = q.text("metrics.leaders_ranked_by") if q.has("metrics.leaders_ranked_by") else ""
+        parts = [_leader_text(q, i, execution.groups[i]) for i in listed]
+        text = (
+            f"{q.count('group_count', 'group')} found; the leader of each, by {how} "
+            "computed inside its own group: " + "; ".join(parts) + "."
+        )
+        convention = (
+            f"for each of the largest groups, largest first, the member with the highest {how} "
+            "computed inside the group"
+        )
+    else:
+        leaders = [execution.groups[i].members_sample[0] for i in listed]
+        parts = [
+            f"{q.text(f'groups[{i}].members_sample[0]')} leads the group of "
+            f"{q.num(f'groups[{i}].size')}"
+            for i in listed
+        ]
+        text = "Who leads each group (its member with the most links): " + "; ".join(parts) + "."
+        convention = (
+            "the member with the most links in the projection, for each of the largest "
+            "groups, largest group first"
+        )
+    writer.add("The answer", text, 0.7, q, leaders)
+    if writer.answer is None:
+        writer.answer = {
+            "kind": "entities",
+            "value": leaders,
+            "convention": convention,
+            "method": execution.algorithm,
+        }
+
+
+def composed_findings(writer: ReportWriter) -> None:
+    """What a composed template adds to its method's findings.
+
+    The projection of a two-mode graph onto one side (said as context), and the leader of
+    each group when the question asks who leads each (the answer, stated first).
+    """
+    _projection_finding(writer)
+    _group_leaders(writer)

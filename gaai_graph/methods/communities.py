@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gaai_graph.methods.answering import WEIGHT, weight_of
 from gaai_graph.methods.base import (
     Adapter,
     DataNeeds,
@@ -87,12 +88,15 @@ def _label_propagation(job: LocalJob) -> Outcome:
     graph = job.graph
     seed = job.seed
     clock = job.clock
+    weight = weight_of(job)
     with clock.running():
-        simple, notes = undirected_simple(graph, "Label propagation")
+        simple, notes = undirected_simple(graph, "Label propagation", weight)
         with seeded_igraph(seed):
-            membership = simple.community_label_propagation().membership
+            membership = simple.community_label_propagation(weights=weight).membership
     return Outcome(
-        membership=membership, metrics={"modularity": modularity(simple, membership)}, notes=notes
+        membership=membership,
+        metrics={"modularity": modularity(simple, membership, 1.0, weight)},
+        notes=notes,
     )
 
 
@@ -102,13 +106,16 @@ def _louvain(job: LocalJob) -> Outcome:
     seed = job.seed
     clock = job.clock
     resolution = p["resolution"]
+    weight = weight_of(job)
     with clock.running():
-        simple, notes = undirected_simple(graph, "Louvain")
+        simple, notes = undirected_simple(graph, "Louvain", weight)
         with seeded_igraph(seed):
-            membership = simple.community_multilevel(resolution=resolution).membership
+            membership = simple.community_multilevel(
+                weights=weight, resolution=resolution
+            ).membership
     return Outcome(
         membership=membership,
-        metrics=community_metrics(simple, membership, resolution),
+        metrics=community_metrics(simple, membership, resolution, weight),
         notes=notes,
     )
 
@@ -119,17 +126,19 @@ def _leiden(job: LocalJob) -> Outcome:
     seed = job.seed
     clock = job.clock
     resolution = p["resolution"]
+    weight = weight_of(job)
     with clock.running():
-        simple, notes = undirected_simple(graph, "Leiden")
+        simple, notes = undirected_simple(graph, "Leiden", weight)
         with seeded_igraph(seed):
             membership = simple.community_leiden(
                 objective_function="modularity",
+                weights=weight,
                 resolution=resolution,
                 n_iterations=p["iterations"],
             ).membership
     return Outcome(
         membership=membership,
-        metrics=community_metrics(simple, membership, resolution),
+        metrics=community_metrics(simple, membership, resolution, weight),
         notes=notes,
     )
 
@@ -236,7 +245,8 @@ LABEL_PROPAGATION = Method(
     intents=("communities",),
     use_case_intents=("communities",),
     aliases=r"label[- ]propagation",
-    needs=DataNeeds(direction="undirected", bipartite="one_mode"),
+    needs=DataNeeds(direction="undirected", weights="optional", bipartite="one_mode"),
+    parameters=(WEIGHT,),
     randomized=True,
     local=_label_propagation,
     gae=GaeRun(
@@ -265,8 +275,8 @@ LOUVAIN = Method(
     intents=("communities",),
     use_case_intents=("communities",),
     aliases=r"louvain",
-    needs=DataNeeds(direction="undirected", bipartite="one_mode"),
-    parameters=(_RESOLUTION,),
+    needs=DataNeeds(direction="undirected", weights="optional", bipartite="one_mode"),
+    parameters=(_RESOLUTION, WEIGHT),
     randomized=True,
     local=_louvain,
     adapt=_community_adapter("louvain", "Louvain", {"resolution": 1.0}),
@@ -287,9 +297,10 @@ LEIDEN = Method(
     use_case_intents=("communities",),
     default_for=("communities",),
     aliases=r"leiden",
-    needs=DataNeeds(direction="undirected", bipartite="one_mode"),
+    needs=DataNeeds(direction="undirected", weights="optional", bipartite="one_mode"),
     parameters=(
         _RESOLUTION,
+        WEIGHT,
         ParameterSpec(
             "iterations",
             "int",

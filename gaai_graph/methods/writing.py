@@ -198,6 +198,9 @@ def result_measures(execution: ExecutionResult) -> dict[str, MetricValue]:
             measures[f"groups[{index}].composition.{collection}"] = count
         for position, member in enumerate(group.members_sample):
             measures[f"groups[{index}].members_sample[{position}]"] = member
+        for name in ("leader", "leader_label", "leader_score"):
+            if getattr(group, name) is not None:
+                measures[f"groups[{index}].{name}"] = getattr(group, name)
     for index, note in enumerate(execution.notes):
         measures[f"notes[{index}]"] = note
     measures.update(_derived_measures(execution, measures))

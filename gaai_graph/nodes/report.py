@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import get_args
 
+from gaai_graph.methods.answering import composed_findings
 from gaai_graph.methods.registry import METHODS
 from gaai_graph.methods.scores import leader_recommendation, score_findings
 from gaai_graph.methods.writing import (
@@ -133,50 +134,6 @@ def intent_of(template: AnalysisTemplate, use_cases: Iterable[UseCase]) -> Inten
         if use_case.id == template.use_case_id:
             return use_case.intent
     return INTENT_BY_ALGORITHM.get(template.algorithm, "influence")
-
-
-LEADERS_LISTED = 10
-"""Groups whose leader a composed answer ("who leads each group") names."""
-
-
-def _leaders_of_groups(writer: ReportWriter) -> None:
-    """Answer "who leads each group" in the groups' own report (a composed question).
-
-    The leader of a group is its best-connected member: the engine lists each group's
-    members by their number of links in the projection, so the first is the leader.
-    """
-    execution = writer.execution
-    if "importance" not in writer.template.intents or not execution.groups:
-        return
-    listed = [
-        index
-        for index, group in enumerate(execution.groups[:LEADERS_LISTED])
-        if group.size >= 2 and group.members_sample
-    ]
-    if not listed:
-        return
-    q = writer.quoter()
-    leaders = [execution.groups[i].members_sample[0] for i in listed]
-    parts = [
-        f"{q.text(f'groups[{i}].members_sample[0]')} leads the group of "
-        f"{q.num(f'groups[{i}].size')}"
-        for i in listed
-    ]
-    writer.add(
-        "The answer",
-        "Who leads each group (its member with the most links): " + "; ".join(parts) + ".",
-        0.7,
-        q,
-        leaders,
-    )
-    if writer.answer is None:
-        writer.answer = {
-            "kind": "entities",
-            "value": leaders,
-            "convention": "the member with the most links in the projection, for each of the "
-            "largest groups, largest group first",
-            "method": execution.algorithm,
-        }
 
 
 def _data_quality_finding(writer: ReportWriter) -> None:
@@ -378,7 +335,9 @@ def write_report_by_rules(
         "intents": list(template.intents) or [_VOCABULARY_OF.get(resolved, "importance")],
         "method": execution.algorithm or template.algorithm,
         "weight_attribute": (execution.parameters or template.parameters).get("weight_attribute"),
-        "projected_onto": (execution.parameters or template.parameters).get("onto") or None,
+        "projected_onto": (execution.parameters or template.parameters).get("onto")
+        or execution.metrics.get("projected_onto")
+        or None,
     }
     # Design caveats (a requested algorithm replaced, or named for another question) follow
     # the engine's own notes, whose positions insights may cite.
@@ -395,7 +354,7 @@ def write_report_by_rules(
         # A method without an interpreter of its own is read as a ranking.
         score_findings(writer, "score")
         leader_recommendation(writer)
-    _leaders_of_groups(writer)
+    composed_findings(writer)
     _data_quality_finding(writer)
 
     # Findings (actionable, surprising) lead; context follows; each by confidence.

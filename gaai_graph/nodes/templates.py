@@ -18,9 +18,11 @@ from gaai_graph.models import RunError
 from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.nodes.template_design import (
     TemplateDesign,
+    compose_use_cases,
     design_templates_by_rules,
     design_templates_with_failures,
     validate_template,
+    with_design_steps,
     with_use_case_notes,
 )
 from gaai_graph.state import WorkflowState
@@ -33,6 +35,7 @@ __all__ = [
     "design_templates_with_failures",
     "generate_templates",
     "validate_template",
+    "with_design_steps",
     "with_use_case_notes",
 ]
 
@@ -54,9 +57,13 @@ async def generate_templates(state: WorkflowState, runtime: Runtime[Context]) ->
             design = TemplateDesign(templates=[], failures=[])
             errors = [RunError(phase="generate_templates", message="no schema to design for")]
         else:
+            # A composed question split into one use case per intent is answered as one.
+            composed = await asyncio.to_thread(
+                compose_use_cases, state.use_cases, state.requirements, state.schema
+            )
             design = await asyncio.to_thread(
                 design_templates_with_failures,
-                state.use_cases,
+                composed,
                 state.schema,
                 max_templates=context.max_templates,
                 top_k=context.top_k,
@@ -64,12 +71,13 @@ async def generate_templates(state: WorkflowState, runtime: Runtime[Context]) ->
             # LLM branch: the rule design above is the fallback.
             from gaai_graph.llm.phases import templates_with_llm
 
-            design, llm_updates = await templates_with_llm(
-                context, state.use_cases, state.schema, design
-            )
-            use_cases = {use_case.id: use_case for use_case in state.use_cases}
+            design, llm_updates = await templates_with_llm(context, composed, state.schema, design)
+            use_cases = {use_case.id: use_case for use_case in composed}
             design.templates = [
-                with_use_case_notes(template, use_cases.get(template.use_case_id))
+                with_use_case_notes(
+                    with_design_steps(template, use_cases.get(template.use_case_id), state.schema),
+                    use_cases.get(template.use_case_id),
+                )
                 for template in design.templates
             ]
             errors = [

@@ -19,7 +19,7 @@ import re
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -30,6 +30,9 @@ from gaai_graph.reporting.markdown import (
     report_file_stems,
 )
 from gaai_graph.reporting.network import GraphIndex
+
+if TYPE_CHECKING:
+    from gaai_graph.catalog.changes import RunChanges
 
 __all__ = [
     "REPORT_SUFFIXES",
@@ -92,7 +95,11 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
 
 
 def write_run_outputs(
-    out_dir: Path, summary: RunSummary, reports: list[Report], graph: GraphIndex | None = None
+    out_dir: Path,
+    summary: RunSummary,
+    reports: list[Report],
+    graph: GraphIndex | None = None,
+    changes: RunChanges | None = None,
 ) -> list[Path]:
     """Write the run summary and every report under `out_dir`.
 
@@ -108,6 +115,8 @@ def write_run_outputs(
         reports: The run's reports.
         graph: Names and links of the analysed graph, for the network drawings and names
             of the HTML pages; None leaves the pages with bar charts and the reports' labels.
+        changes: What changed since an earlier run (`catalog.changes.annotate_from_catalog`),
+            drawn on the HTML pages.
 
     Returns:
         The paths written, summary files first, then each report's JSON and Markdown, then
@@ -136,7 +145,7 @@ def write_run_outputs(
                 reports_dir / f"{stem}.md", render_report_markdown(report).encode("utf-8")
             )
         )
-    written.extend(write_html_outputs(out_dir, summary, reports, graph))
+    written.extend(write_html_outputs(out_dir, summary, reports, graph, changes))
     remove_stale_reports(reports_dir, set(stems.values()))
     return written
 
@@ -185,7 +194,11 @@ def remove_stale_reports(reports_dir: Path, keep: set[str]) -> list[Path]:
 
 
 def write_html_outputs(
-    out_dir: Path, summary: RunSummary, reports: list[Report], graph: GraphIndex | None = None
+    out_dir: Path,
+    summary: RunSummary,
+    reports: list[Report],
+    graph: GraphIndex | None = None,
+    changes: RunChanges | None = None,
 ) -> list[Path]:
     """Write `reports/<stem>.html` per report and `index.html` linking them.
 
@@ -194,6 +207,7 @@ def write_html_outputs(
         summary: The run summary.
         reports: The run's reports.
         graph: Names and links of the analysed graph (network drawings), or None.
+        changes: What changed since an earlier run, or None.
 
     Returns:
         The report pages, then the index.
@@ -206,9 +220,9 @@ def write_html_outputs(
     written = [
         atomic_write_bytes(
             out_dir / "reports" / f"{stems[report.template_id]}.html",
-            render_report_html(report, index_href="../index.html", graph=graph, names=names).encode(
-                "utf-8"
-            ),
+            render_report_html(
+                report, index_href="../index.html", graph=graph, names=names, changes=changes
+            ).encode("utf-8"),
         )
         for report in reports
     ]
@@ -216,7 +230,9 @@ def write_html_outputs(
     written.append(
         atomic_write_bytes(
             out_dir / "index.html",
-            render_index_html(summary, reports, hrefs, graph=graph, names=names).encode("utf-8"),
+            render_index_html(
+                summary, reports, hrefs, graph=graph, names=names, changes=changes
+            ).encode("utf-8"),
         )
     )
     return written

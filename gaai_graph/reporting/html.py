@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from gaai_graph.models import Report, RunSummary
 from gaai_graph.nodes.report import format_number
+from gaai_graph.reporting.change_charts import movers_chart
 from gaai_graph.reporting.charts import (
     Bar,
     BarChart,
@@ -37,6 +38,9 @@ from gaai_graph.reporting.network import (
     report_findings,
 )
 from gaai_graph.trace_summary import TraceSummary, render_trace_summary
+
+if TYPE_CHECKING:
+    from gaai_graph.catalog.changes import RunChanges
 
 __all__ = ["render_index_html", "render_report_html", "render_trace_html"]
 
@@ -105,6 +109,7 @@ def render_report_html(
     index_href: str = "../index.html",
     graph: GraphIndex | None = None,
     names: Names | None = None,
+    changes: RunChanges | None = None,
 ) -> str:
     """Render one report as a standalone HTML page with its charts and network drawings.
 
@@ -114,11 +119,14 @@ def render_report_html(
         graph: Names and links of the analysed graph; without it the page has no network
             drawings and shows the names the report itself carries.
         names: Names shared by the run's pages (built from `report` and `graph` when None).
+        changes: What changed since an earlier run of the question
+            (`catalog.changes.annotate_from_catalog`); the report's movers are drawn.
 
     Returns:
         The complete HTML document.
     """
     names = names or Names([report], graph)
+    compared = changes.for_template(report.template_id) if changes is not None else None
     return (
         _environment()
         .get_template("report.html.j2")
@@ -133,6 +141,11 @@ def render_report_html(
             findings=report_findings(report),
             names=names,
             cap=MAX_DRAWN_VERTICES,
+            movers=(
+                movers_chart(compared, report, epoch_before=changes.epoch_before)
+                if compared is not None and changes is not None
+                else None
+            ),
         )
     )
 
@@ -143,6 +156,7 @@ def render_index_html(
     hrefs: dict[str, str],
     graph: GraphIndex | None = None,
     names: Names | None = None,
+    changes: RunChanges | None = None,
 ) -> str:
     """Render the run's index page: the answer first, then one section per question.
 
@@ -153,6 +167,8 @@ def render_index_html(
         graph: Names and links of the analysed graph (network drawings); None leaves the
             pictures to bar charts.
         names: Names shared by the run's pages (built from `reports` and `graph` when None).
+        changes: What changed since an earlier run of the question; shown after the answer,
+            the movers of each top list as a chart (one line when nothing changed).
     """
     names = names or Names(reports, graph)
     connections = connected_findings(reports, names)
@@ -194,8 +210,38 @@ def render_index_html(
             charts=index_charts(summary, reports),
             succeeded=len(reports) - failed,
             failed=failed,
+            changes=_changes_view(changes, reports),
         )
     )
+
+
+def _changes_view(changes: RunChanges | None, reports: list[Report]) -> dict[str, Any] | None:
+    """What the index's "What changed" section shows, or None when nothing was compared."""
+    if changes is None:
+        return None
+    by_id = {report.template_id: report for report in reports}
+    sections = [
+        {
+            "template_id": compared.template_after,
+            "title": compared.title,
+            "chart": movers_chart(
+                compared, by_id.get(compared.template_after), epoch_before=changes.epoch_before
+            ),
+            # Each line starts with the title, which the section's heading already gives.
+            "lines": [line.removeprefix(f"{compared.title}: ") for line in compared.lines()],
+        }
+        for compared in changes.reports
+        if compared.changed
+    ]
+    return {
+        "epoch_before": changes.epoch_before,
+        "changed": changes.changed,
+        "line": changes.lines()[0],
+        "sections": sections,
+        "unchanged": [compared.title for compared in changes.reports if not compared.changed],
+        "only_before": changes.only_before,
+        "only_after": changes.only_after,
+    }
 
 
 def _timeline_chart(nodes: list[dict[str, Any]]) -> BarChart | None:

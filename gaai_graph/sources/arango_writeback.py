@@ -126,13 +126,13 @@ class ResultWriter:
         Raises:
             SourceError: creating the collection or importing a batch failed.
         """
+        # A two-mode projection projected onto one side scores only that side's vertices.
+        vertex_ids = output.vertex_ids(projection)
         if output.scores is not None:
-            pairs: Iterable[tuple[str, Any]] = zip(
-                projection.vertex_ids, output.scores.tolist(), strict=True
-            )
+            pairs: Iterable[tuple[str, Any]] = zip(vertex_ids, output.scores.tolist(), strict=True)
             return self.write_values(template, pairs, "score")
         if output.membership is not None:
-            pairs = zip(projection.vertex_ids, output.membership.tolist(), strict=True)
+            pairs = zip(vertex_ids, output.membership.tolist(), strict=True)
             return self.write_values(template, pairs, "group")
         return 0
 
