@@ -43,7 +43,6 @@ from gaai_graph.models import (
     Vertical,
 )
 from gaai_graph.nodes.method_plans import with_attributes
-from gaai_graph.nodes.question_use_cases import vocabulary_intents
 from gaai_graph.nodes.report import check_insight, result_measures, unbacked_numbers
 from gaai_graph.nodes.template_design import TemplateDesign, validate_template
 
@@ -333,14 +332,10 @@ async def templates_with_llm(
             try:
                 valid = validate_template(candidate, schema)
                 # As in the rule design: the attributes its parameters name (a weight, a
-                # critical flag, a time) travel with the projection to the engine, and the
-                # report answers the question intents its use case was read as.
+                # critical flag, a time) travel with the projection to the engine.
                 templates.append(
                     valid.model_copy(
-                        update={
-                            "projection": with_attributes(valid.projection, valid.parameters),
-                            "intents": vocabulary_intents(use_case),
-                        }
+                        update={"projection": with_attributes(valid.projection, valid.parameters)}
                     )
                 )
                 seen.add(draft.use_case_id)

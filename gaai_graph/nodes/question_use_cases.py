@@ -45,11 +45,11 @@ LEGACY_INTENT: dict[str, Intent] = {
     "cycles": "cycles",
     "shared_identifiers": "rings",
     "connectivity": "rings",
-    "profile": "influence",
 }
 """The use-case intent (vertical wording, projection rule) closest to a question intent;
 intents with no counterpart (paths, similarity, dependencies...) use `influence` wording-free
-plans from `method_plans`."""
+plans from `method_plans`. "profile" and "change" have none: they are never asked *within*
+the groups of another analysis (`template_design` ranks inside groups by these)."""
 
 _TO_VOCABULARY: dict[str, QuestionIntent] = {
     "influence": "importance",
