@@ -362,7 +362,8 @@ def generate_use_cases_by_rules(
     terms = graph_terms(schema)
     # The same reading from several requirements (the general profile, most often) is one
     # use case answering all of them.
-    drafts: dict[str, tuple[list[Requirement], list[str], QuestionDraft]] = {}
+    drafts: dict[str, _Asking] = {}
+    general: list[tuple[Requirement, str, list[QuestionDraft]]] = []
     unanswered: list[str] = []
     for requirement in _answerable_requirements(requirements, vertical):
         text = " ".join(requirement.text.split())
@@ -380,47 +381,86 @@ def generate_use_cases_by_rules(
         found = drafts_from_reading(
             reading, _FocusReader(answerable, schema, vertical, topology), requested
         )
-        if reading.fallback and not requested:
+        for draft in found:
+            _loops_follow_the_data(draft, topology)
+            _sharing_without_identifiers(draft, topology)
+        if found and all(draft.asked_as for draft in found):
+            # Only the general profile answers it: kept for when nothing else is asked.
+            general.append((requirement, text, found))
+        else:
+            _add_drafts(drafts, requirement, text, found, unanswered)
+    specific = bool(drafts)
+    for requirement, text, found in general:
+        if specific:
+            # The document asks specific questions; this part of it ("Possible scanning.")
+            # is context for them, not a question of its own.
+            unanswered.append(
+                f"{requirement.id}: "
+                + (
+                    "asks what changed since an earlier run; this run has no earlier run of "
+                    "the source to compare against, and its analyses are the baseline the "
+                    "next run is compared with"
+                    if "change" in found[0].asked_as
+                    else "no specific graph question was recognised in this part of the text; "
+                    "the analyses of the other requirements answer the document"
+                )
+                + f': "{_excerpt(text)}"'
+            )
+            continue
+        if "profile" in found[0].asked_as:
             unanswered.append(
                 f"{requirement.id}: no supported graph analysis matches this requirement, "
                 f'so the general profile of the graph answers it: "{_excerpt(text)}"'
             )
-        for draft in found:
-            _loops_follow_the_data(draft, topology)
-            _sharing_without_identifiers(draft, topology)
-            if draft.asked_as:
-                # said in a report that may answer other requirements too: name whose it is
-                draft.notes = [f"{requirement.id}: {note}" for note in draft.notes]
-            if not draft.focus:
-                unanswered.append(
-                    f"{requirement.id}: the graph has no core collection to answer "
-                    f'{draft.reading.intent} questions: "{_excerpt(text)}"'
-                )
-                continue
-            # One analysis answers every requirement asking it (the profile's PageRank and
-            # "who is influential" alike); what each asks, within its groups too ("who leads
-            # each ring"), is added to what the one report answers.
-            key = repr(
-                (
-                    draft.method.name,
-                    draft.by_rule,
-                    draft.focus,
-                    draft.linked,
-                    sorted(draft.parameters.items()),
-                )
-            )
-            asking = drafts.setdefault(key, ([], [], draft))
-            if requirement not in asking[0]:
-                asking[0].append(requirement)
-                asking[1].append(text)
-            kept = asking[2]
-            kept.notes.extend(n for n in draft.notes if n not in kept.notes)
-            kept.also.extend(i for i in draft.intents if i not in [*kept.intents, *kept.also])
+        _add_drafts(drafts, requirement, text, found, unanswered)
     use_cases = [
         _use_case(index, asking, texts, draft, vertical)
         for index, (asking, texts, draft) in enumerate(drafts.values(), start=1)
     ]
     return use_cases, unanswered
+
+
+_Asking = tuple[list[Requirement], list[str], QuestionDraft]
+
+
+def _add_drafts(
+    drafts: dict[str, _Asking],
+    requirement: Requirement,
+    text: str,
+    found: list[QuestionDraft],
+    unanswered: list[str],
+) -> None:
+    """Add a requirement's drafts; one analysis answers every requirement asking it.
+
+    The profile's PageRank and "who is influential" alike are one use case; what each asks,
+    within its groups too ("who leads each ring"), is added to what the one report answers.
+    """
+    for draft in found:
+        if draft.asked_as:
+            # said in a report that may answer other requirements too: name whose it is
+            draft.notes = [f"{requirement.id}: {note}" for note in draft.notes]
+        if not draft.focus:
+            unanswered.append(
+                f"{requirement.id}: the graph has no core collection to answer "
+                f'{draft.reading.intent} questions: "{_excerpt(text)}"'
+            )
+            continue
+        key = repr(
+            (
+                draft.method.name,
+                draft.by_rule,
+                draft.focus,
+                draft.linked,
+                sorted(draft.parameters.items()),
+            )
+        )
+        asking = drafts.setdefault(key, ([], [], draft))
+        if requirement not in asking[0]:
+            asking[0].append(requirement)
+            asking[1].append(text)
+        kept = asking[2]
+        kept.notes.extend(n for n in draft.notes if n not in kept.notes)
+        kept.also.extend(i for i in draft.intents if i not in [*kept.intents, *kept.also])
 
 
 SPARSE_MEAN_OUT_DEGREE = 1.0

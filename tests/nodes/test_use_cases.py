@@ -399,3 +399,21 @@ def test_a_firm_dependency_reading_of_the_same_words_outweighs_the_lexicon() -> 
     )
     assert [u.method for u in use_cases] == ["sole_dependency"], unanswered
     assert unanswered == []
+
+
+def test_a_vague_sentence_beside_specific_questions_is_context_not_a_profile() -> None:
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [
+            _req("Which customers refer the most new customers?", "REQ-001"),
+            _req("Possible abuse.", "REQ-002"),
+            _req("What changed since the last run?", "REQ-003"),
+        ],
+        SHOP,
+        ECOMMERCE,
+    )
+    # The specific question runs; the vague sentence and the change question run no profile
+    # of their own, and each says so.
+    assert [u.requirement_ids for u in use_cases] == [["REQ-001"]]
+    notes = dict(note.split(": ", 1) for note in unanswered)
+    assert "other requirements answer the document" in notes["REQ-002"]
+    assert "no earlier run" in notes["REQ-003"]
