@@ -417,3 +417,17 @@ def test_a_vague_sentence_beside_specific_questions_is_context_not_a_profile() -
     notes = dict(note.split(": ", 1) for note in unanswered)
     assert "other requirements answer the document" in notes["REQ-002"]
     assert "no earlier run" in notes["REQ-003"]
+
+
+def test_loops_are_enumerated_in_a_dense_relation_and_found_whole_in_a_sparse_one() -> None:
+    # 2,000 transfers among 300 accounts: loops merge into one giant strongly connected
+    # group, so they are enumerated with a bounded length.
+    dense = _one("Detect round-trip transfers that return to the originator.", BANK, GENERIC)
+    assert dense.method == "short_cycles"
+    # 300 referrals among 500 customers: each strongly connected group is a loop, any length.
+    sparse = _one("Detect circular referral chains.")
+    assert sparse.method == "scc" and sparse.intent == "cycles"
+    assert "Loops are found whole" in sparse.notes[0]
+    # A hop bound asked for is kept, whatever the density.
+    bounded = _one("Find referral loops of up to 4 customers.")
+    assert bounded.method == "short_cycles"
