@@ -6,10 +6,11 @@ projection follows the method's data needs and the question:
 * **edges** — the edge collections the question names, when they touch the focus; else the
   focus's own relation (edges from the focus to the focus: transfers between accounts, links
   between stations), the largest one only, since edge collections with different meanings are
-  kept apart unless the question joins them; else, for dependencies, the edges between the
-  focus and what the question says depends on it (`UseCase.linked_collections`: "products
-  that orders depend on"), or the chain of core edges two steps around the focus (supplier →
-  part → product); else the core edges touching it.
+  kept apart unless the question joins them. For dependencies and shared identifiers, the
+  edges between the focus and its second side come first (`UseCase.linked_collections`:
+  "products that orders depend on", the devices customers share); for dependencies without
+  one, the chain of core edges two steps around the focus (supplier → part → product). Else
+  the core edges touching the focus.
 * **direction** — kept when the method needs it (in/out degree, cycles, sole dependency) or
   the question asks for a direction; otherwise dropped, so a relation stored one way (a rail
   link, a friendship) counts both ways.
@@ -50,14 +51,7 @@ def _edges_for(
     ]
     if named:
         return named, f"{join_names(named)}, the relation the question names"
-    own = [e for f in focus for e in topology.self_edges(f)]
-    if own:
-        largest = max(own, key=topology.count)
-        kept = (
-            f" ({join_names([e for e in own if e != largest])} kept apart)" if len(own) > 1 else ""
-        )
-        return [largest], f"{largest}, the direct relation between {join_names(focus)}{kept}"
-    if "dependencies" in method.intents and use_case.linked_collections:
+    if _LINKED_INTENTS & set(method.intents) and use_case.linked_collections:
         between = [
             e
             for e in topology.ends
@@ -65,10 +59,22 @@ def _edges_for(
             and topology.endpoints(e) & set(use_case.linked_collections)
         ]
         if between:
-            return between, (
-                f"{join_names(between)}, between {join_names(focus)} and what the question "
-                f"says depends on them ({join_names(use_case.linked_collections)})"
+            what = (
+                "what the question says depends on them"
+                if "dependencies" in method.intents
+                else "what they share"
             )
+            return between, (
+                f"{join_names(between)}, between {join_names(focus)} and {what} "
+                f"({join_names(use_case.linked_collections)})"
+            )
+    own = [e for f in focus for e in topology.self_edges(f)]
+    if own:
+        largest = max(own, key=topology.count)
+        kept = (
+            f" ({join_names([e for e in own if e != largest])} kept apart)" if len(own) > 1 else ""
+        )
+        return [largest], f"{largest}, the direct relation between {join_names(focus)}{kept}"
     if "dependencies" in method.intents:
         _, edges = topology.neighbourhood(focus, hops=2)
         if edges:
@@ -77,6 +83,11 @@ def _edges_for(
         dict.fromkeys(e for f in focus for e in topology.edges_touching(f, core_only=True))
     )
     return edges, f"{join_names(edges)}, the core relations of {join_names(focus)}"
+
+
+_LINKED_INTENTS = frozenset({"dependencies", "shared_identifiers"})
+"""Intents whose use cases name a second side (`UseCase.linked_collections`): what depends on
+the focus, or the identifiers the focus shares; the projection is the edges between them."""
 
 
 def plan_for_method(method: Method, use_case: UseCase, topology: SchemaTopology) -> Plan:
