@@ -166,27 +166,6 @@ def test_rings_report_counts_exactly_the_planted_rings_and_lists_every_account(
     assert flagged_customers == _ring_members(truth)
 
 
-def test_the_ring_report_names_the_centre_of_each_ring(
-    reports: dict[str, Report], truth: DemoTruth
-) -> None:
-    # "Which accounts sit at the centre of each ring" (the fraud memo) is asked within the
-    # rings: one composed answer in the rings' own report, not a separate ranking.
-    rings = reports["wcc"]
-    assert {"shared_identifiers", "importance"} <= set(rings.intents)
-    answer = next(i for i in rings.insights if i.title == "The answer")
-    assert answer.description.startswith("Who leads each group")
-    by_ring = {
-        frozenset((*ring.members, *ring.devices, *ring.payment_methods)): ring
-        for ring in truth.fraud_rings
-    }
-    ring_groups = [g for g in rings.groups if g.composition.get("customers", 0) > 1]
-    assert len(ring_groups) == len(truth.fraud_rings)
-    for group in ring_groups:
-        leader = group.members_sample[0]  # the member with the most links
-        assert any(leader in members for members in by_ring), leader
-        assert leader in answer.description
-
-
 def test_k_core_report_leads_with_the_innermost_core(
     reports: dict[str, Report], truth: DemoTruth
 ) -> None:

@@ -55,8 +55,6 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue("importance", "everybody|everyone|all go|turn|come|look to", 1.4, gap=2),
     cue("importance", "revolve|center|centre|hinge|turn around|on", 1.5, gap=1),
-    # "which accounts sit at the centre of each ring": the central members
-    cue("importance", "at|in centre|center|heart", 1.3, gap=1),
     cue("importance", "spend|talk|call|message|interact|communicate most|more", 1.2, gap=3),
     cue("importance", "use|have|own|hold|with most", 1.0, gap=2),
     cue(
