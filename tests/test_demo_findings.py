@@ -151,31 +151,6 @@ def test_rings_report_flags_every_ring_account_and_names_them_in_its_action(
     assert flagged_customers == _ring_members(truth)
 
 
-def test_shared_devices_and_cards_are_exactly_the_ring_resources(
-    all_reports: list[Report], truth: DemoTruth
-) -> None:
-    # The template on devices and payment methods (hubs of REQ-019).
-    report = next(
-        r
-        for r in all_reports
-        if r.algorithm == "degree"
-        and "devices" in (r.projection.vertex_collections if r.projection else [])
-    )
-    shared = {e.id for e in report.top_entities if e.value >= 2}
-    ring_resources = {
-        resource
-        for ring in truth.fraud_rings
-        for resource in (*ring.devices, *ring.payment_methods)
-    }
-    # Only ring members share a device or card, so the whole-result count of resources
-    # with two or more links is bounded by the ring resources, and the leaders are theirs.
-    count = report.metrics["result_vertices_at_least_2"]
-    assert isinstance(count, int) and 0 < count <= len(ring_resources)
-    assert shared and shared <= ring_resources
-    assert report.insights[0].kind == "finding"
-    assert report.insights[0].evidence["metrics.result_vertices_at_least_2"] == count
-
-
 def test_k_core_report_leads_with_the_innermost_core(
     reports: dict[str, Report], truth: DemoTruth
 ) -> None:

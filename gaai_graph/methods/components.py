@@ -120,6 +120,11 @@ def _ring_findings(writer: ReportWriter) -> None:
         )
         writer.add("Connectivity", description, min(1.0, 0.4 + share / 2), q, kind="context")
 
+    asked = writer.template.intents
+    if asked and "shared_identifiers" not in asked:
+        # "How does the graph hold together" (connectivity, the general profile) asks for its
+        # components, not for rings around shared resources: no group is flagged as one.
+        return
     q = writer.quoter()
     result = sorted(set(writer.template.result_collections))
     by_members = bool(result) and q.has("derived.rings_beyond_main_component")

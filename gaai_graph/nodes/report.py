@@ -158,6 +158,12 @@ def _vertical_recommendations(writer: ReportWriter) -> list[Recommendation]:
     They are policies, not lists of suspects: the entities to act on are named by the
     result-specific recommendations, so these carry none rather than repeating one list.
     """
+    asked = writer.template.intents
+    if asked and _VOCABULARY_OF.get(writer.intent) not in asked:
+        # The stock actions fit only a question read as that intent: a sole-dependency
+        # report is no occasion to "invite the top-ranked customers to the ambassador
+        # programme".
+        return []
     texts = writer.vertical.recommendations.get(writer.intent, [])
     if not texts:
         return []

@@ -260,9 +260,10 @@ def classify_kind(text: str, section: SectionKind = "neutral") -> RequirementKin
     """
     if section in ("objective", "requirement", "constraint"):
         return section
-    if _is_question(text):
+    if _is_question(text) or _ASKS_TO_KNOW.search(text):
         # A question asks for an analysis; its "only" ("the only connection", "only one
-        # vendor") describes what to find, not a limit on how.
+        # vendor") describes what to find, not a limit on how. "I would like to know which
+        # ..." and "I want to split ..." are questions in statement form.
         return "requirement"
     if _CONSTRAINT_WORDING.search(text):
         return "constraint"
@@ -270,6 +271,14 @@ def classify_kind(text: str, section: SectionKind = "neutral") -> RequirementKin
         return "objective"
     return "requirement"
 
+
+_ASKS_TO_KNOW = words(
+    r"(?:would like|'d like|want|wants|need|needs|wish|like|trying|hope) to "
+    r"(?:know|find out|learn|see|understand|find|identify|split|divide|group|rank|map|spot)",
+    r"tell me",
+    r"show me",
+)
+"""A request in statement form, made by the one asking ("I would like to know which ...")."""
 
 _QUESTION_WORDS = frozenset(["which", "what", "who", "whom", "whose", "where", "how", "why"])
 

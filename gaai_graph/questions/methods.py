@@ -64,7 +64,9 @@ def default_methods(reading: IntentReading) -> list[str]:
     if intent == "similarity":
         return ["attribute_knn", "jaccard"] if reading.attributes else ["jaccard", "overlap"]
     if intent == "communities":
-        return ["attribute_partition", "louvain"] if reading.attributes else ["louvain"]
+        # Leiden: the registry's communities default, well-connected communities and much
+        # faster than Louvain on large graphs (DESIGN.md §7); Louvain when named
+        return ["attribute_partition", "leiden"] if reading.attributes else ["leiden"]
     return list(_PLAIN_DEFAULTS.get(intent, ()))
 
 
@@ -75,7 +77,7 @@ _PLAIN_DEFAULTS: dict[str, tuple[str, ...]] = {
     "link_prediction": ("adamic_adar", "common_neighbors"),
     "cohesion": ("kcore", "clustering"),
     "colouring": ("greedy_colouring",),
-    "profile": ("pagerank", "louvain", "wcc"),
+    "profile": ("pagerank", "leiden", "wcc"),
 }
 
 
