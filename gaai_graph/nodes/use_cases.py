@@ -247,7 +247,7 @@ class _FocusReader:
         )
         mentions = [m for m in self.mentions if m.collection in named] or self.mentions
         if reading.intent == "shared_identifiers":
-            return self._rings(named, mentions)
+            return self._rings(named, mentions, reading.cues)
         subject = _subject(self.text, mentions, topology)
         # Named vertices (a route's ends) keep their collections; the reader's named
         # collections no mention placed (an edge's word) come after the subject.
@@ -266,32 +266,68 @@ class _FocusReader:
             ]
         return focus, dependents
 
-    def _rings(self, named: list[str], mentions: list[Mention]) -> tuple[list[str], list[str]]:
-        """(members, identifiers) of a shared-identifier question."""
+    def _rings(
+        self, named: list[str], mentions: list[Mention], cues: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """(members, identifiers) of a shared-identifier question.
+
+        An identifier is a collection some entity collection links as one
+        (`SchemaTopology.identifier_neighbours`). In a two-mode graph both sides can look like
+        that (customers reached only from devices, devices only from customers); there, the
+        side the question calls shared ("shared devices", "the same device") is the identifier.
+        """
         topology = self.topology
         candidates = list(dict.fromkeys([*named, *(m.collection for m in self.mentions)]))
-        members = [c for c in candidates if topology.identifier_neighbours(c)]
-        identifiers = [
-            c for c in candidates if any(c in topology.identifier_neighbours(m) for m in members)
+        owners = {
+            c: [
+                m
+                for m in topology.core_vertex_collections
+                if c in topology.identifier_neighbours(m)
+            ]
+            for c in candidates
+        }
+        cue_words = {word for cue in cues for word in cue.lower().split()}
+        called_shared = [c for c in candidates if owners[c] and _names_collection(cue_words, c)]
+        one_way = [c for c in candidates if owners[c] and not topology.identifier_neighbours(c)]
+        identifiers = list(dict.fromkeys([*called_shared, *one_way]))
+        members = [
+            c for c in candidates if c not in identifiers and topology.identifier_neighbours(c)
         ]
-        members = [c for c in members if c not in identifiers]
-        if not members and candidates:
-            owners = {
-                c: sum(1 for n in candidates if n in topology.identifier_neighbours(c))
-                for c in topology.core_vertex_collections
-                if c not in candidates
-            }
-            best = max(owners, key=lambda c: (owners[c], topology.count(c)), default=None)
-            if best is not None and owners[best]:
-                members = [best]
-                identifiers = [c for c in candidates if c in topology.identifier_neighbours(best)]
+        if not members and identifiers:
+            owning = {m for i in identifiers for m in owners[i] if m not in identifiers}
+            best = max(
+                owning,
+                key=lambda c: (
+                    sum(1 for i in identifiers if i in topology.identifier_neighbours(c)),
+                    topology.count(c),
+                    c,
+                ),
+                default=None,
+            )
+            members = [best] if best is not None else []
+        if not members:
+            members = [c for c in candidates if topology.identifier_neighbours(c)][:1]
         if not members:
             members = _fallback_focus("shared_identifiers", topology)
+        identifiers = [
+            i for i in identifiers if any(i in topology.identifier_neighbours(m) for m in members)
+        ]
         if not identifiers:
             # none named: whatever identifiers the members have (the rule's own choice, said
             # here so that the same analysis asked twice is one use case)
-            identifiers = [i for m in members for i in topology.identifier_neighbours(m)]
+            identifiers = [
+                i for m in members for i in topology.identifier_neighbours(m) if i not in members
+            ]
         return members, list(dict.fromkeys(identifiers))
+
+
+def _names_collection(words: set[str], collection: str) -> bool:
+    """Whether `words` name `collection` (its name or singular: "device" names devices)."""
+    name = collection.lower()
+    forms = {name, name.rstrip("s"), name[:-3] + "y" if name.endswith("ies") else name}
+    if name.endswith("es"):
+        forms.add(name[:-2])
+    return bool(forms & words)
 
 
 # --------------------------------------------------------------------------- generation

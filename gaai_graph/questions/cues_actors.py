@@ -62,7 +62,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     words("importance", "hub", 1.3, method="degree"),
     words("importance", "popular popularity", 1.0),
     words("importance", "celebrity heavyweight valuable vip", 1.0),
-    cue("importance", "heart|centre|center|nucleus|hub of", 1.4, gap=0),
+    cue("importance", "heart|centre|center|nucleus of", 1.4, gap=0),
     cue("importance", "in charge|command|control", 1.3, gap=0),
     cue("importance", "star of|among|in", 1.1, gap=1),
     cue(

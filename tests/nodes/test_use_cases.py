@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gaai_graph.models import (
     CollectionProfile,
     EdgeDefinition,
@@ -431,3 +433,24 @@ def test_loops_are_enumerated_in_a_dense_relation_and_found_whole_in_a_sparse_on
     # A hop bound asked for is kept, whatever the density.
     bounded = _one("Find referral loops of up to 4 customers.")
     assert bounded.method == "short_cycles"
+
+
+LOGINS = _schema(
+    {"customers": 400, "devices": 800},
+    {"logs_in_from": ("customers", "devices", 1000)},
+)
+"""A two-mode graph: customers reached only from devices and devices only from customers, so
+both sides look like identifiers of the other; the question says which is shared."""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "find shared devices that look like fraud rings",
+        "Are several unrelated customers logging in from the same device?",
+    ],
+)
+def test_the_side_a_question_calls_shared_is_the_identifier(text: str) -> None:
+    rings = _one(text, LOGINS, GENERIC)
+    assert rings.method == "shared_identifiers"
+    assert (rings.focus_collections, rings.linked_collections) == (["customers"], ["devices"])
