@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 from gaai_graph.methods.vocabulary import METHOD_NAMES
 
@@ -354,6 +354,16 @@ class ExecutionResult(Model):
     """Approximations and caveats, e.g. 'betweenness sampled from 200 sources'."""
     answer: Answer | None = None
     """The method's direct answer (a value, a count, a route...), when it gives one."""
+    names: dict[str, str] = Field(default_factory=dict)
+    """Vertex id -> human label (name, title...) of the vertices the result mentions, for those
+    that have one (`gaai_graph.engines.describe`); reports name entities by it."""
+    partition_profile: dict[str, Any] | None = None
+    """For a partition: how it aligns with the vertices' categorical attributes, per attribute
+    and per listed group (`gaai_graph.engines.describe.describe_partition`); None otherwise."""
+    _partition: Any = PrivateAttr(default=None)
+    """(membership, degrees, projection data) of a partition the local engine computed in this
+    process (the data it was computed on: the projected vertices when the method projected), for
+    `gaai_graph.engines.describe.describe_result`; never serialised nor checkpointed."""
 
     def result_fields(self) -> dict[str, Any]:
         """Return the whole-result fields a `Report` carries over unchanged."""

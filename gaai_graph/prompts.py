@@ -26,6 +26,7 @@ from gaai_graph.models import (
     UseCase,
     Vertical,
 )
+from gaai_graph.questions.catalogue import intent_catalogue_text
 
 Message = dict[str, str]
 
@@ -158,9 +159,12 @@ def use_cases_prompt(
         "Turn these requirements into use cases: one per distinct question a graph analysis "
         "answers. Intent is one of influence, hubs, communities, rings, brokers, cohesion, "
         "cycles. focus_collections are the vertex collections the question is about; "
-        "linked_collections the ones that link them (e.g. shared devices). Cite the "
+        "linked_collections the ones that link them (e.g. shared devices). intents are the "
+        "question intents it answers and method the method that answers it, both from the "
+        "catalogue below (leave method out to use the intent's usual one). Cite the "
         "requirement ids each use case answers. List requirements that no such analysis "
-        "answers (e.g. shortest routes) under `unanswered` with the reason.\n\n"
+        "answers (e.g. a sales forecast) under `unanswered` with the reason.\n\n"
+        f"Question intents and their methods:\n{intent_catalogue_text()}\n\n"
         f"{schema_summary(schema)}\n\n{vertical_summary(vertical)}\n\n"
         f"Requirements:\n{asked or '(none: use the industry typical questions)'}"
     )

@@ -216,17 +216,33 @@ class TemplateTask:
         )
 
 
-def _schema_for_chain(schema: GraphSchema, template: AnalysisTemplate) -> GraphSchema:
-    """The schema cut to the template's collections, without attribute profiles.
+CATEGORY_DISTINCT_RATIO = 0.5
+"""Vertex attributes with at most this share of distinct values travel with a template's chain:
+categories a partition may follow, not identifiers."""
 
-    Execution reads only the label attribute of each projected collection.
+
+def _schema_for_chain(schema: GraphSchema, template: AnalysisTemplate) -> GraphSchema:
+    """The schema cut to the template's collections, attribute profiles to category-like ones.
+
+    Execution reads the label attribute of each projected collection, and the category-like
+    vertex attributes (few distinct values) a partition is compared with
+    (`gaai_graph.engines.describe`).
     """
     projection = template.projection
     wanted = set(projection.vertex_collections) | set(projection.edge_collections)
     return schema.model_copy(
         update={
             "collections": [
-                profile.model_copy(update={"attributes": []})
+                profile.model_copy(
+                    update={
+                        "attributes": [
+                            attribute
+                            for attribute in profile.attributes
+                            if profile.kind == "document"
+                            and (attribute.distinct_ratio or 0.0) <= CATEGORY_DISTINCT_RATIO
+                        ]
+                    }
+                )
                 for profile in schema.collections
                 if profile.name in wanted
             ],

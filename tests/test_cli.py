@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gaai_graph.cli import EXIT_BAD_INPUT, main
+from gaai_graph.methods.registry import METHODS
 
 REPORT_KEYS = {
     "template_id",
@@ -65,7 +66,7 @@ def test_progress_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[s
     progress = capsys.readouterr().err
     assert "analyze_schema" in progress
     assert "generate_templates" in progress
-    assert "wcc" in progress
+    assert "shared_identifiers" in progress  # the rings rule's method
 
 
 @pytest.mark.parametrize(
@@ -203,8 +204,14 @@ def test_velocypack_dump_exits_2_with_advice(
     assert "VelocyPack is not supported" in error and "dump again as JSON" in error
 
 
-SCORING = {"pagerank", "betweenness", "degree", "kcore", "triangles"}
-GROUPING = {"wcc", "scc", "label_propagation", "louvain", "leiden"}
+SCORING = {"pagerank", "betweenness", "degree", "kcore", "triangles", "shared_identifiers"}
+GROUPING = {
+    "scc",
+    "label_propagation",
+    "louvain",
+    "leiden",
+}  # wcc runs when named; rings run shared_identifiers
+ANSWERING = {name for name, method in METHODS.items() if method.kind == "answer"}
 
 
 def _is_number(value: object) -> bool:
@@ -242,6 +249,12 @@ def _check_report_contract(report: dict[str, object]) -> None:
             assert _is_number(entity["value"]) and isinstance(entity["label"], str)
         values = [entity["value"] for entity in top]
         assert values == sorted(values, reverse=True)
+    elif algorithm in ANSWERING:
+        # Methods answering with a value (sole dependency, short cycles): the answer field.
+        answer = report["answer"]
+        assert isinstance(answer, dict), algorithm
+        assert set(answer) >= {"kind", "value", "convention", "method"}
+        assert answer["method"] == algorithm and answer["convention"]
     else:
         assert algorithm in GROUPING, algorithm
         assert groups, algorithm
@@ -303,7 +316,8 @@ def test_every_report_json_of_a_demo_run_meets_the_whole_contract(tmp_path: Path
         assert report["title"] == digest["title"]
         _check_report_contract(report)
         algorithms.add(report["algorithm"])
-    assert algorithms == SCORING | GROUPING
+    # Every scoring and grouping method ran; the others answered with a value.
+    assert SCORING | GROUPING <= algorithms <= SCORING | GROUPING | ANSWERING
     assert {t["id"] for t in summary["templates"]} == {d["template_id"] for d in digests}
     assert all(isinstance(seconds, float) for seconds in summary["timings"].values())
 

@@ -54,7 +54,7 @@ def test_plan_writes_the_templates_for_review_and_runs_nothing(
         assert {"title", "method", "projection", "parameters", "question"} <= set(entry)
         assert entry["question"] in QUESTIONS  # the requirement it answers, verbatim
         assert entry["projection"]["vertex_collections"]
-    assert {entry["method"] for entry in entries.values()} >= {"wcc", "pagerank"}
+    assert {entry["method"] for entry in entries.values()} >= {"shared_identifiers", "pagerank"}
 
 
 def test_an_approved_plan_with_one_template_dropped_runs_exactly_the_others(
@@ -62,7 +62,7 @@ def test_an_approved_plan_with_one_template_dropped_runs_exactly_the_others(
 ) -> None:
     plan_file, plan = _plan(tmp_path, capsys)
     ids = [entry["id"] for entry in plan["templates"]]
-    dropped = next(e["id"] for e in plan["templates"] if e["method"] == "wcc")
+    dropped = next(e["id"] for e in plan["templates"] if e["method"] == "shared_identifiers")
     edited = next(e for e in plan["templates"] if e["method"] == "pagerank")
     edited["parameters"]["damping_factor"] = 0.7
     plan["templates"] = [entry for entry in plan["templates"] if entry["id"] != dropped]

@@ -62,7 +62,7 @@ async def test_runs_without_a_context_using_defaults() -> None:
     result = await graph.ainvoke({"documents": [{"content": REQUIREMENTS_TEXT}]})
 
     algorithms = {report.algorithm for report in result["reports"]}
-    assert "wcc" in algorithms
+    assert "shared_identifiers" in algorithms  # rings of shared devices
     assert "pagerank" in algorithms
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from gaai_graph.methods.registry import get_method
+
 GAAI = [sys.executable, "-m", "gaai_graph.cli"]
 TIMEOUT = 180
 
@@ -224,6 +226,8 @@ def test_write_back_of_a_killed_and_resumed_run_stays_in_one_collection_without_
     succeeded = [r for r in reports if r["status"] == "succeeded"]
     assert succeeded
     for report in succeeded:
+        if get_method(report["algorithm"]).kind == "answer":
+            continue  # a value-answering method (sole dependency) has no per-vertex results
         count = sum(1 for template_id, _ in pairs if template_id == report["template_id"])
         assert count == report["metrics"]["vertex_count"], report["template_id"]
 

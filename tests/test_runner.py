@@ -105,7 +105,7 @@ async def test_documents_by_path_and_by_content(tmp_path: Path) -> None:
     assert len(sources) == 2 and any("requirements.md" in s for s in sources)
     algorithms = {report.algorithm for report in state.reports}
     assert "pagerank" in algorithms
-    assert algorithms & {"wcc", "scc", "connected_components", "weakly_connected_components"}
+    assert algorithms & {"shared_identifiers", "wcc", "scc"}
 
 
 async def test_a_bad_document_is_a_clear_error(tmp_path: Path) -> None:

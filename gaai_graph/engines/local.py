@@ -90,7 +90,27 @@ class LocalEngine:
             EngineError: the projection is empty or the algorithm failed.
         """
         output = self.compute(data, template, seed=seed)
-        data = output.data or data
+        return self.summarise(output, output.data or data, template, seed=seed)
+
+    def summarise(
+        self,
+        output: AlgorithmOutput,
+        data: ProjectionData,
+        template: AnalysisTemplate,
+        *,
+        seed: int = 42,
+    ) -> ExecutionResult:
+        """Summarise an algorithm's per-vertex output over the whole result (what `run` returns).
+
+        Args:
+            output: What `compute` returned for `template` on `data`.
+            data: The projection it ran on (the projected one when the method projected).
+            template: The analysis (top-k and result collections shape the listing).
+            seed: Random seed of the ranking inside each group (`template.ranked_within`).
+
+        Returns:
+            A succeeded execution result with metrics, statistics or groups, and notes.
+        """
         result = ExecutionResult(
             template_id=template.id,
             status="succeeded",
@@ -128,6 +148,9 @@ class LocalEngine:
             result.notes.extend(groups.notes)
             if template.ranked_within and output.graph is not None:
                 self._lead_groups(result, data, output, template, seed)
+            # Kept out of the serialised result: the attribute profile reads it in-process, on
+            # the vertices the partition was computed on (the projected ones, when projected).
+            result._partition = (output.membership, output.degrees, data)
         return result
 
     def _lead_groups(

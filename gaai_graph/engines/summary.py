@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from gaai_graph.evidence.leaders import ranking_metrics
 from gaai_graph.models import Entity, Group, HistogramBin, MetricValue, ScoreStatistics
 
 __all__ = [
@@ -110,11 +111,16 @@ def summarize_scores(
         candidates = np.flatnonzero(in_collections(vertex_ids, result_collections))
     top = top_indices(scores, vertex_ids, top_k, candidates)
     entities = [Entity(id=vertex_ids[i], value=float(scores[i]), label=labels[i]) for i in top]
+    metrics = score_metrics(scores, vertex_ids, result_collections)
+    # Which listed entities stand out against the scores they were ranked among (issue 17).
+    ranked = scores if candidates is None else scores[candidates]
+    position = {int(v): p for p, v in enumerate(candidates)} if candidates is not None else None
+    metrics.update(ranking_metrics(ranked, [i if position is None else position[i] for i in top]))
     return ScoreSummary(
         statistics=score_statistics(scores, top_sum=float(scores[top].sum()) if top else 0.0),
         histogram=score_histogram(scores),
         top_entities=entities,
-        metrics=score_metrics(scores, vertex_ids, result_collections),
+        metrics=metrics,
     )
 
 

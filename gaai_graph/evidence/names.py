@@ -134,6 +134,7 @@ class Namer:
         self._ids = list(vertex_ids)
         self._labels: list[object] = list(labels) if labels is not None else [None] * len(self._ids)
         self._index = {vertex_id: i for i, vertex_id in enumerate(self._ids)}
+        self._pattern: re.Pattern[str] | None = None
         self.label_attributes: dict[str, str | None] = {}
         """Collection -> label attribute chosen (filled by `from_columns`)."""
 
@@ -164,6 +165,55 @@ class Namer:
         namer = cls(vertex_ids, labels)
         namer.label_attributes = chosen
         return namer
+
+    @classmethod
+    def from_labels(cls, labels: Mapping[str, object]) -> Namer:
+        """Create a namer from vertex id -> label (e.g. `ExecutionResult.names`)."""
+        return cls(list(labels), list(labels.values()))
+
+    def label_of(self, vertex_id: str) -> str | None:
+        """The label shown for a vertex id, or None when it is shown by its id alone."""
+        shown = self(vertex_id)
+        return None if shown == vertex_id else shown[: -len(vertex_id) - 3]
+
+    def named_text(self, text: str) -> tuple[str, list[str]]:
+        """`text` with each id this namer knows written as "Label [id]".
+
+        An id already written after its label ("Label [id]" or "Label (id)") is left as it
+        is, so the pass can run over text that names some entities itself.
+
+        Args:
+            text: A sentence that may quote vertex ids.
+
+        Returns:
+            The text, and the ids that appear in it named (in order of first appearance).
+        """
+        if not text or not self._index:
+            return text, []
+        if self._pattern is None:
+            known = sorted(
+                (i for i in self._index if self.label_of(i) is not None), key=len, reverse=True
+            )
+            if not known:
+                self._pattern = re.compile(r"(?!x)x")  # matches nothing
+            else:
+                alternatives = "|".join(re.escape(vertex_id) for vertex_id in known)
+                self._pattern = re.compile(rf"(?<![\w/])(?:{alternatives})(?![\w/])")
+        named: dict[str, None] = {}
+        pieces: list[str] = []
+        position = 0
+        for match in self._pattern.finditer(text):
+            vertex_id = match.group()
+            label = self.label_of(vertex_id) or ""
+            before = text[: match.start()]
+            named[vertex_id] = None
+            if before.endswith((f"{label} [", f"{label} (")):
+                continue
+            pieces.append(text[position : match.start()])
+            pieces.append(f"{label} [{vertex_id}]")
+            position = match.end()
+        pieces.append(text[position:])
+        return "".join(pieces), list(named)
 
     def id_of(self, item: int | str) -> str:
         """The vertex id of an index (an id is returned unchanged)."""

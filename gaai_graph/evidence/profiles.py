@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import Any, Literal, SupportsFloat, TypeGuard
 
 import numpy as np
 import numpy.typing as npt
 
-from gaai_graph.evidence.confidence import confidence_from_gates
-from gaai_graph.evidence.nulls import compare_to_expected
+from gaai_graph.evidence.confidence import confidence_from_gates, normal_quantile
+from gaai_graph.evidence.nulls import FAMILY_ALPHA, compare_to_expected
 
 __all__ = [
     "ALIGNED_GAIN",
@@ -38,6 +38,7 @@ __all__ = [
     "adjusted_rand_index",
     "best_alignment",
     "column_kind",
+    "hypergeometric_upper_tail",
     "normalized_mutual_information",
     "partition_alignment",
     "profile_entity",
@@ -62,6 +63,12 @@ _CODE_MAX_DISTINCT = 12
 _CHANCE_DRAWS = 64
 _CHANCE_DRAWS_MANY = 8  # with this many vertices the chance purity hardly varies between draws
 _MANY = 20_000
+_KIND_SAMPLE = 20_000
+_PLAIN_TYPES = frozenset({str, int, float, bool})
+GROUPS_TESTED = 1000
+"""Most groups tested against random groups of their size (the largest pure-enough ones): a
+partition of 10^5 households needs no 10^5 tests, and Bonferroni over all its groups would
+leave a household of two unable to pass anyway."""
 
 
 def _present(value: object) -> bool:
@@ -94,7 +101,9 @@ def column_kind(values: Sequence[object]) -> ColumnKind:
         with few distinct values, small integer codes), "identifier" (distinct per vertex, or
         not hashable) or "empty".
     """
-    present = [v for v in values if _present(v)]
+    # An even sample tells the kind of a long column as well as all of it.
+    step = max(1, len(values) // _KIND_SAMPLE)
+    present = [v for v in values[::step] if _present(v)]
     if not present:
         return "empty"
     if not all(isinstance(v, Hashable) for v in present):
@@ -382,6 +391,99 @@ def adjusted_rand_index(first: Sequence[Hashable], second: Sequence[Hashable]) -
     return _ari(_contingency(first, second)) if len(first) >= 2 else 1.0
 
 
+def hypergeometric_upper_tail(observed: int, drawn: int, carriers: int, population: int) -> float:
+    """Hypergeometric P(X ≥ observed), summed in log space.
+
+    `drawn` of `population` items are drawn at random without replacement, `carriers` of them
+    carry a value: the chance that a random group of this size holds at least `observed`
+    members with the value.
+
+    Args:
+        observed: Members of the group carrying the value.
+        drawn: Members in the group.
+        carriers: Items of the population carrying the value.
+        population: Items in the population.
+
+    Returns:
+        The tail probability in [0, 1].
+    """
+    low = max(0, drawn - (population - carriers))
+    high = min(drawn, carriers)
+    if observed <= low:
+        return 1.0
+    if observed > high:
+        return 0.0
+
+    def log_choose(n: int, k: int) -> float:
+        return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+    denominator = log_choose(population, drawn)
+
+    def log_term(k: int) -> float:
+        return log_choose(carriers, k) + log_choose(population - carriers, drawn - k) - denominator
+
+    if observed <= drawn * carriers / population:
+        lower = sum(math.exp(log_term(k)) for k in range(low, observed))
+        return float(min(1.0, max(0.0, 1.0 - lower)))
+    # Above the mean the terms fall at least geometrically: sum until they stop mattering.
+    first = log_term(observed)
+    total = 0.0
+    for k in range(observed, high + 1):
+        ratio = math.exp(log_term(k) - first)
+        total += ratio
+        if ratio < 1e-16 * total:
+            break
+    return float(min(1.0, math.exp(first) * total))
+
+
+def _group_evidence(
+    count: int, size: int, carriers: int, population: int, tests: int, *, tested: bool = True
+) -> dict[str, Any]:
+    """Is a group's majority value beyond what a random group of its size would hold?
+
+    Hypergeometric tail (a random group of the same size drawn from the compared vertices),
+    Bonferroni-corrected over `tests` comparisons (groups times attributes tried); the group
+    *coincides* with the value when that test passes and its purity is at least
+    `ALIGNED_PURITY`. A group below that purity cannot coincide and is not tested
+    (``p_value`` and ``z_score`` None, confidence 0): most groups of a large partition.
+
+    Args:
+        count: Members of the group carrying its majority value.
+        size: Members of the group compared.
+        carriers: Compared vertices carrying that value.
+        population: Compared vertices.
+        tests: Comparisons made (for the correction).
+        tested: False leaves the group untested (beyond the largest `GROUPS_TESTED`).
+    """
+    share = carriers / population
+    purity = count / size if size else 0.0
+    evidence: dict[str, Any] = {
+        "count": count,
+        "expected": round(size * share, 3),
+        "population_share": round(share, 3),
+        "lift": round(purity / share, 2) if share > 0 else None,
+        "p_value": None,
+        "z_score": None,
+        "coincides": False,
+        "strength": 0.0,
+        "confidence": 0.0,
+    }
+    if purity < ALIGNED_PURITY or not tested:
+        return evidence
+    p_value = hypergeometric_upper_tail(count, size, carriers, population)
+    threshold = normal_quantile(1.0 - FAMILY_ALPHA / max(1, tests))
+    z = normal_quantile(1.0 - p_value) if p_value < 1.0 else 0.0
+    significant = p_value <= FAMILY_ALPHA / max(1, tests)
+    strength = min(z / threshold, 1.0 + (purity - ALIGNED_PURITY) / 0.05)
+    return evidence | {
+        "p_value": float(f"{p_value:.3g}"),
+        "z_score": round(z, 2),
+        "coincides": bool(significant),
+        "strength": round(strength, 3),
+        "confidence": round(confidence_from_gates(strength, max(size, 1)), 3),
+    }
+
+
 def _purity(table: npt.NDArray[np.float64]) -> float:
     return float(table.max(axis=1).sum() / table.sum())
 
@@ -392,56 +494,103 @@ def partition_alignment(
     *,
     attribute: str = "",
     seed: int = 0,
+    attributes_tried: int = 1,
+    keep: Collection[Hashable] | None = None,
 ) -> dict[str, Any] | None:
     """How far a partition coincides with a categorical attribute.
 
     Args:
-        membership: Group label per vertex index (None: not in any reported group).
+        membership: Group label per vertex index (None: not in any reported group). Groups
+            with fewer than two members carrying the attribute are left out.
         values: The attribute's value per vertex index (None where absent).
         attribute: The attribute's name, repeated in the evidence.
         seed: Seed of the random relabellings that give the chance purity.
+        attributes_tried: How many attributes the caller compares the partition with: each
+            group's test is corrected for groups times attributes.
+        keep: Group labels to describe in ``majority`` whatever their purity (the listed
+            groups) when the partition has more than `GROUPS_TESTED` groups.
 
     Returns:
         Evidence ``{"attribute", "purity", "chance_purity", "purity_gain", "inverse_purity",
-        "nmi", "ari", "groups", "values", "compared", "aligned", "unusual", "strength",
-        "confidence", "majority"}`` — ``majority`` maps each group (by its label's repr) to
-        its majority value and purity — or None when fewer than two groups or two values
-        remain among the vertices that have both.
+        "nmi", "chance_nmi", "ari", "groups", "values", "compared", "aligned", "unusual",
+        "strength", "confidence", "majority"}`` — ``majority`` maps each group (by its label's
+        str) to its majority value, purity and size, and the test of that value against a
+        random group of the same size (``count``, ``expected``, ``population_share``,
+        ``lift``, ``p_value``, ``z_score``, ``coincides``, ``strength``, ``confidence``; see
+        `hypergeometric_upper_tail`; only the `GROUPS_TESTED` largest groups of purity at least
+        `ALIGNED_PURITY` are tested, and a partition with more groups describes only those and
+        `keep`) — or
+        None when fewer than two groups or two values remain among
+        the vertices that have both. ``chance_purity`` and ``chance_nmi`` are the means over
+        random relabellings of the same group sizes: the baseline, not a threshold.
     """
     rows = [
         i
-        for i, group in enumerate(membership)
-        if group is not None and _present(values[i]) and isinstance(values[i], Hashable)
+        for i, (group, value) in enumerate(zip(membership, values, strict=True))
+        if group is not None
+        and value is not None
+        and (type(value) in _PLAIN_TYPES or isinstance(value, Hashable))
+        and _present(value)
     ]
     groups = [membership[i] for i in rows]
-    labels = [values[i] for i in rows]
-    if len(set(groups)) < 2 or len(set(labels)) < 2:
-        return None
     group_names, group_codes = _codes(groups)
+    # A group with one compared member is trivially pure (a household of one customer and
+    # their devices, where only customers carry the attribute): it says nothing either way.
+    counts = np.bincount(group_codes, minlength=len(group_names))
+    kept = counts[group_codes] >= 2
+    if not kept.all():
+        rows = [row for row, keep in zip(rows, kept.tolist(), strict=True) if keep]
+        group_names, group_codes = _codes([membership[i] for i in rows])
+    labels = [values[i] for i in rows]
+    if len(group_names) < 2:
+        return None
     value_names, value_codes = _codes(labels)
+    if len(value_names) < 2:
+        return None
     shape = (len(group_names), len(value_names))
     table = _table(group_codes, value_codes, shape)
     purity = _purity(table)
     rng = np.random.default_rng(seed)
-    chance_purity = float(
-        np.mean(
-            [
-                _purity(_table(group_codes, rng.permutation(value_codes), shape))
-                for _ in range(_CHANCE_DRAWS if len(rows) <= _MANY else _CHANCE_DRAWS_MANY)
-            ]
-        )
-    )
+    shuffled = [
+        _table(group_codes, rng.permutation(value_codes), shape)
+        for _ in range(_CHANCE_DRAWS if len(rows) <= _MANY else _CHANCE_DRAWS_MANY)
+    ]
+    chance_purity = float(np.mean([_purity(draw) for draw in shuffled]))
+    chance_nmi = float(np.mean([_nmi(draw) for draw in shuffled]))
     gain = (purity - chance_purity) / (1.0 - chance_purity) if chance_purity < 1 else 0.0
     aligned = purity >= ALIGNED_PURITY and gain >= ALIGNED_GAIN
     # Strength 1.0 at either threshold; 0.05 purity or 0.25 gain beyond it adds one unit.
     strength = min(1.0 + (purity - ALIGNED_PURITY) / 0.05, 1.0 + (gain - ALIGNED_GAIN) / 0.25)
+    # Per group, vectorised: its majority value, purity and size; the test only where the
+    # group is pure enough to coincide with the value.
+    sizes, carriers = table.sum(axis=1), table.sum(axis=0)
+    top = table.argmax(axis=1)
+    top_counts = table[np.arange(shape[0]), top]
+    population, tests = int(table.sum()), shape[0] * max(1, attributes_tried)
+    pure = np.flatnonzero(top_counts >= ALIGNED_PURITY * sizes)
+    tested = pure[np.argsort(-sizes[pure], kind="stable")][:GROUPS_TESTED]
+    tested_set = set(tested.tolist())
+    described = set(tested_set)
+    if shape[0] <= GROUPS_TESTED:
+        described = set(range(shape[0]))
+    elif keep is not None:
+        wanted = {str(label) for label in keep}
+        described |= {g for g, name in enumerate(group_names) if str(name) in wanted}
     majority = {
         str(group_names[g]): {
-            "value": _plain(value_names[int(np.argmax(table[g]))]),
-            "purity": round(float(table[g].max() / table[g].sum()), 3),
-            "size": int(table[g].sum()),
+            "value": _plain(value_names[int(top[g])]),
+            "purity": round(float(top_counts[g] / sizes[g]), 3),
+            "size": int(sizes[g]),
+            **_group_evidence(
+                int(top_counts[g]),
+                int(sizes[g]),
+                int(carriers[top[g]]),
+                population,
+                tests,
+                tested=g in tested_set,
+            ),
         }
-        for g in range(shape[0])
+        for g in sorted(described)
     }
     return {
         "attribute": attribute,
@@ -450,6 +599,7 @@ def partition_alignment(
         "purity_gain": round(gain, 3),
         "inverse_purity": round(_purity(table.T), 3),
         "nmi": round(_nmi(table), 3),
+        "chance_nmi": round(chance_nmi, 3),
         "ari": round(_ari(table), 3),
         "groups": int(table.shape[0]),
         "values": int(table.shape[1]),

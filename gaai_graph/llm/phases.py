@@ -21,6 +21,7 @@ from gaai_graph.errors import TemplateValidationError
 from gaai_graph.llm.call import LLMSession, open_session
 from gaai_graph.llm.usage import usage_totals
 from gaai_graph.methods.registry import RegisteredMethodName
+from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import (
     AnalysisTemplate,
     DocumentText,
@@ -41,6 +42,7 @@ from gaai_graph.models import (
     UseCase,
     Vertical,
 )
+from gaai_graph.nodes.method_plans import with_attributes
 from gaai_graph.nodes.report import check_insight, result_measures, unbacked_numbers
 from gaai_graph.nodes.template_design import TemplateDesign, validate_template
 
@@ -186,6 +188,10 @@ class UseCaseDraft(BaseModel):
     linked_collections: list[str] = Field(default_factory=list)
     priority: Priority = "medium"
     rationale: str = ""
+    intents: list[QuestionIntent] = Field(default_factory=list)
+    """The question intents it answers, from the same catalogue the rule path reads into."""
+    method: RegisteredMethodName | None = None
+    """The catalogue method that answers it, when the question implies one."""
 
 
 class Unanswered(BaseModel):
@@ -324,7 +330,14 @@ async def templates_with_llm(
                 description=draft.description,
             )
             try:
-                templates.append(validate_template(candidate, schema))
+                valid = validate_template(candidate, schema)
+                # As in the rule design: the attributes its parameters name (a weight, a
+                # critical flag, a time) travel with the projection to the engine.
+                templates.append(
+                    valid.model_copy(
+                        update={"projection": with_attributes(valid.projection, valid.parameters)}
+                    )
+                )
                 seen.add(draft.use_case_id)
             except TemplateValidationError as error:
                 problems.append(f"template {index} ({draft.use_case_id}): {error}")

@@ -279,32 +279,38 @@ def read_scores(score_name: str) -> Interpreter:
     return interpret
 
 
-OUTLIER_Z = 3.0
-"""A listed vertex is flagged when its score lies this many standard deviations above the
-mean of all vertices (the graph's own baseline)."""
-
-
 def outlier_patterns(writer: ReportWriter, kind: str, explanation: str) -> None:
-    """Record the listed top vertices as `kind` patterns, flagging those far above the mean."""
-    statistics = writer.execution.statistics
+    """Record the listed top vertices as `kind` patterns, flagging those unusual.
+
+    Unusual is judged by the engine against every score ranked (metrics ``rank_<i>_*``,
+    `gaai_graph.evidence.leaders.ranking_evidence`: far, rare and beyond the ordinary tail,
+    or a leader standing apart from the runner-up), never by a fixed cut-off.
+    """
+    execution = writer.execution
+    statistics = execution.statistics
     if statistics is None or statistics.count < 3:
         return
-    for entity in writer.execution.top_entities[:10]:
-        z_score = (entity.value - statistics.mean) / statistics.std if statistics.std > 0 else 0.0
+    metrics = execution.metrics
+    for rank, entity in enumerate(execution.top_entities[:10]):
         if entity.value <= statistics.median:
             continue
+        unusual = metrics.get(f"rank_{rank}_unusual")
+        judged = metrics.get(f"rank_{rank}_confidence")
         writer.pattern(
             kind,
             [entity.id],
-            flagged=z_score >= OUTLIER_Z,
+            flagged=unusual is True,
             evidence={
                 "observed": entity.value,
-                "expected": statistics.mean,
-                "z_score": round(z_score, 3),
+                "expected": metrics.get(f"rank_{rank}_expected", statistics.median),
+                "z_score": metrics.get(f"rank_{rank}_z_score"),
+                "percentile": metrics.get(f"rank_{rank}_percentile"),
+                "rule": metrics.get(f"rank_{rank}_rule"),
+                "compared": metrics.get("ranking_compared"),
             },
-            confidence_value=min(1.0, max(0.0, z_score / (2 * OUTLIER_Z))),
+            confidence_value=float(judged) if isinstance(judged, int | float) else 0.0,
             explanation=explanation.format(
-                value=format_number(entity.value), mean=format_number(statistics.mean)
+                value=format_number(entity.value), mean=format_number(statistics.median)
             ),
         )
 

@@ -343,12 +343,18 @@ def _degree_finding(writer: ReportWriter) -> None:
     spread = writer.execution.statistics
     assert spread is not None
     ratio = spread.max / spread.p90 if spread.p90 > 0 else 100.0
+    # The engine judged the top vertex against every degree (evidence.leaders); without that
+    # evidence (older results) the ratio to the 90th percentile decides.
+    judged = writer.execution.metrics.get("rank_0_unusual")
+    stands_out = judged if isinstance(judged, bool) else ratio >= LEADER_FINDING_RATIO
     writer.add(
-        "Hubs stand out from typical vertices",
+        "Hubs stand out from typical vertices"
+        if stands_out
+        else "The largest hubs are the ordinary top of the degree distribution",
         description,
         min(1.0, math.log10(max(ratio, 1.0)) / 1.5),
         q,
-        kind="finding" if ratio >= LEADER_FINDING_RATIO else "context",
+        kind="finding" if stands_out else "context",
     )
     _shared_finding(writer)
 

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from gaai_graph.evidence.baseline import Baseline, assess
 from gaai_graph.methods.answering import (
     WEIGHT,
     focus_values,
@@ -50,7 +51,7 @@ from gaai_graph.methods.base import (
 from gaai_graph.methods.compute import centrality
 from gaai_graph.methods.scores import leader_recommendation, score_findings
 from gaai_graph.methods.vocabulary import QuestionIntent
-from gaai_graph.methods.writing import ReportWriter
+from gaai_graph.methods.writing import ReportWriter, _number, format_number
 from gaai_graph.models import MetricValue
 
 __all__ = ["METHODS"]
@@ -117,8 +118,121 @@ def _undirected_note(job: LocalJob, what: str) -> list[str]:
 def _strength(job: LocalJob) -> tuple[Scores, list[str], dict[str, MetricValue]]:
     weight = weight_of(job)
     notes = [] if weight else ["No weight attribute was given: strength is the plain degree."]
-    scores = centrality.strength(job.graph, weight, mode=job.parameters["direction"])
-    return scores, notes, {"weight_attribute": weight}
+    mode = job.parameters["direction"]
+    scores = centrality.strength(job.graph, weight, mode=mode)
+    metrics: dict[str, MetricValue] = {"weight_attribute": weight}
+    metrics.update(_beyond_strongest_tie(job, scores, weight, mode))
+    return scores, notes, metrics
+
+
+SPREAD_LISTED = 20
+"""Strongest vertices whose volume beyond their strongest tie is judged and recorded."""
+
+
+def _beyond_strongest_tie(
+    job: LocalJob, scores: Scores, weight: str | None, mode: str
+) -> dict[str, MetricValue]:
+    """Judge the strongest vertices by their volume beyond their single strongest tie.
+
+    A weighted hub carries volume over several relationships (Barthélemy et al. 2005: low
+    disparity); a vertex whose total is one heavy tie is that tie's other end, whose volume
+    the partner explains. Each vertex's strength minus its heaviest edge is judged against the
+    same measure over every vertex (`gaai_graph.evidence.baseline`); the strongest
+    `SPREAD_LISTED` record ``spread_<i>_id``, ``_strongest_tie``, ``_unusual``,
+    ``_confidence``, ``_z_score`` and ``_percentile``.
+    """
+    graph = job.graph
+    if graph.ecount() == 0 or scores.size == 0:
+        return {}
+    values = np.asarray(graph.es[weight] if weight else [1.0] * graph.ecount(), dtype=float)
+    ends = np.asarray(graph.get_edgelist(), dtype=np.int64)
+    heaviest = np.zeros(scores.size)
+    directed = graph.is_directed()
+    if not directed or mode in ("out", "all"):
+        np.maximum.at(heaviest, ends[:, 0], values)
+    if not directed or mode in ("in", "all"):
+        np.maximum.at(heaviest, ends[:, 1], values)
+    beyond = np.asarray(scores, dtype=float) - heaviest
+    baseline = Baseline.of(beyond)
+    ids = job.data.vertex_ids
+    strongest = sorted(range(scores.size), key=lambda v: (-float(scores[v]), ids[v]))
+    metrics: dict[str, MetricValue] = {}
+    for rank, vertex in enumerate(strongest[:SPREAD_LISTED]):
+        judged = assess(float(beyond[vertex]), baseline)
+        prefix = f"spread_{rank}"
+        metrics[f"{prefix}_id"] = ids[vertex]
+        metrics[f"{prefix}_strongest_tie"] = float(f"{heaviest[vertex]:.6g}")
+        for field in ("unusual", "confidence", "z_score", "percentile"):
+            metrics[f"{prefix}_{field}"] = judged[field]
+    return metrics
+
+
+def _strength_patterns(writer: ReportWriter) -> None:
+    """Weighted hubs: flagged when the volume beyond their strongest tie is unusual."""
+    read_answer(writer)
+    metrics = writer.execution.metrics
+    top = writer.execution.top_entities[0] if writer.execution.top_entities else None
+    if top is not None and metrics.get("spread_0_id") == top.id:
+        # The leader is judged as its pattern is: by its volume beyond its strongest tie.
+        unusual = metrics.get("spread_0_unusual") is True
+        writer.measures["metrics.rank_0_unusual"] = unusual
+        writer.measures["metrics.rank_0_confidence"] = metrics.get("spread_0_confidence")
+        writer.measures["metrics.rank_0_z_score"] = metrics.get("spread_0_z_score")
+        writer.measures["metrics.rank_0_rule"] = "beyond_strongest_tie" if unusual else None
+        writer.measures.pop("metrics.rank_0_gap_p_value", None)
+    attribute = metrics.get("weight_attribute")
+    # Say which edge attribute was summed: "a strength (total minutes) of 4,289.9".
+    score_findings(writer, f"strength (total {attribute})" if attribute else "strength")
+    leader_recommendation(writer)
+    statistics = writer.execution.statistics
+    judged = {
+        metrics[f"spread_{rank}_id"]: rank
+        for rank in range(SPREAD_LISTED)
+        if metrics.get(f"spread_{rank}_id") is not None
+    }
+    if statistics is None or not judged:
+        outlier_patterns(
+            writer, "weighted_hub", "Total edge weight {value}, against a median of {mean}."
+        )
+        return
+    weight = metrics.get("weight_attribute") or "edge weight"
+    for entity in writer.execution.top_entities[:10]:
+        rank = judged.get(entity.id)
+        if rank is None or entity.value <= statistics.median:
+            continue
+        prefix = f"spread_{rank}"
+        unusual = metrics.get(f"{prefix}_unusual") is True
+        tie = _number(metrics.get(f"{prefix}_strongest_tie")) or 0.0
+        confidence = _number(metrics.get(f"{prefix}_confidence")) or 0.0
+        total = format_number(entity.value)
+        if unusual:
+            why = (
+                f"Total {weight} {total} against a median of "
+                f"{format_number(statistics.median)}, spread over several ties: beyond its "
+                f"strongest tie ({format_number(tie)}) it still carries far more than almost "
+                "any other."
+            )
+        else:
+            why = (
+                f"Total {weight} {total}, of which its single strongest tie carries "
+                f"{format_number(tie)}: beyond that tie its volume is ordinary for this graph."
+            )
+        writer.pattern(
+            "weighted_hub",
+            [entity.id],
+            flagged=unusual,
+            evidence={
+                "observed": entity.value,
+                "expected": statistics.median,
+                "strongest_tie": tie,
+                "z_score": metrics.get(f"{prefix}_z_score"),
+                "percentile": metrics.get(f"{prefix}_percentile"),
+                "weight_attribute": metrics.get("weight_attribute"),
+                "measure": "strength beyond the strongest tie",
+            },
+            confidence_value=confidence,
+            explanation=why,
+        )
 
 
 def _personalized(job: LocalJob) -> tuple[Scores, list[str], dict[str, MetricValue]]:
@@ -232,7 +346,7 @@ IN_DEGREE = _method(
     needs=DataNeeds(direction="directed"),
     meaning="in-degree (incoming edges)",
     interpret=_with_patterns(
-        "in-degree", "collector", "Receives from {value} others, against {mean} on average."
+        "in-degree", "collector", "Receives from {value} others, against a median of {mean}."
     ),
 )
 OUT_DEGREE = _method(
@@ -247,7 +361,7 @@ OUT_DEGREE = _method(
     needs=DataNeeds(direction="directed"),
     meaning="out-degree (outgoing edges)",
     interpret=_with_patterns(
-        "out-degree", "distributor", "Sends to {value} others, against {mean} on average."
+        "out-degree", "distributor", "Sends to {value} others, against a median of {mean}."
     ),
 )
 STRENGTH = _method(
@@ -273,9 +387,7 @@ STRENGTH = _method(
     ),
     needs=DataNeeds(direction="either", weights="required"),
     meaning="strength (total edge weight)",
-    interpret=_with_patterns(
-        "strength", "weighted_hub", "Total edge weight {value}, against {mean} on average."
-    ),
+    interpret=_strength_patterns,
 )
 PERSONALIZED_PAGERANK = _method(
     "personalized_pagerank",

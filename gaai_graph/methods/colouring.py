@@ -12,7 +12,8 @@ from __future__ import annotations
 from gaai_graph.methods.answering import answer_outcome, ids_of, read_answer
 from gaai_graph.methods.base import DataNeeds, LocalJob, Method, Outcome, ParameterSpec, Picture
 from gaai_graph.methods.compute import colouring
-from gaai_graph.methods.writing import format_number
+from gaai_graph.methods.groups import members_by_group
+from gaai_graph.methods.writing import ReportWriter, format_number
 
 __all__ = ["METHODS"]
 
@@ -49,6 +50,12 @@ def _independent_set(job: LocalJob) -> Outcome:
     )
 
 
+def _read_colouring(writer: ReportWriter) -> None:
+    """The number of colours, then who gets the largest colours, by name."""
+    read_answer(writer)
+    members_by_group(writer, "colour")
+
+
 GREEDY_COLOURING = Method(
     name="greedy_colouring",
     label="greedy colouring",
@@ -70,7 +77,7 @@ GREEDY_COLOURING = Method(
         ),
     ),
     local=_greedy_colouring,
-    interpret=read_answer,
+    interpret=_read_colouring,
     picture=Picture(group_nouns=("colour", "colours"), count_axis="colours"),
 )
 MAXIMAL_INDEPENDENT_SET = Method(

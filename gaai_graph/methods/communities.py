@@ -36,7 +36,12 @@ from gaai_graph.methods.base import (
     Picture,
     Plan,
 )
-from gaai_graph.methods.groups import largest_group_finding, singleton_finding
+from gaai_graph.methods.groups import (
+    attribute_insight,
+    attribute_patterns,
+    largest_group_finding,
+    singleton_finding,
+)
 from gaai_graph.methods.local_tools import (
     community_metrics,
     modularity,
@@ -156,6 +161,8 @@ def _modularity_band(modularity: float) -> str:
 
 def _community_findings(writer: ReportWriter, algorithm: str) -> None:
     execution = writer.execution
+    # What the communities have in common comes first: it is what the question is after.
+    attribute_insight(writer, "community")
     if execution.group_count is not None:
         q = writer.quoter()
         if q.has("metrics.modularity"):
@@ -189,6 +196,7 @@ def _community_findings(writer: ReportWriter, algorithm: str) -> None:
             writer.add("Communities found", description, 0.4, q, kind="context")
     largest_group_finding(writer, "community")
     singleton_finding(writer, "belong to no community with anyone else")
+    attribute_patterns(writer, "community", "community")
 
 
 def _community_recommendation(writer: ReportWriter) -> None:

@@ -28,7 +28,7 @@ from gaai_graph.methods.base import (
     Picture,
     Plan,
 )
-from gaai_graph.methods.groups import singleton_finding
+from gaai_graph.methods.groups import attribute_findings, singleton_finding
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.writing import (
     ReportWriter,
@@ -79,6 +79,11 @@ def _rings(use_case: UseCase, topology: SchemaTopology) -> Plan:
     return Plan("wcc", members, edges, False, {}, why)
 
 
+def _components_of_rings(plan: Plan, use_case: UseCase, topology: SchemaTopology) -> Plan:
+    """Connected components on the projection the rings rule chose (shared identifiers)."""
+    return _rings(use_case, topology)
+
+
 # --------------------------------------------------------------------------- local engine
 
 
@@ -106,13 +111,20 @@ def _ring_findings(writer: ReportWriter) -> None:
     q = writer.quoter()
     if execution.group_count is not None and q.has("derived.largest_group_share"):
         share = q.value("derived.largest_group_share")
+        central = q.names(execution.groups[0].members_sample) if execution.groups else ""
         description = (
             f"The graph falls into {q.count('group_count', 'connected component')}; the "
             f"largest joins {q.count('groups[0].size', 'vertex')} "
-            f"({q.pct('derived.largest_group_share')})."
+            f"({q.pct('derived.largest_group_share')})"
+            + (f", around {central}." if central else ".")
         )
         writer.add("Connectivity", description, min(1.0, 0.4 + share / 2), q, kind="context")
 
+    asked = writer.template.intents
+    if asked and "shared_identifiers" not in asked:
+        # "How does the graph hold together" (connectivity, the general profile) asks for its
+        # components, not for rings around shared resources: no group is flagged as one.
+        return
     q = writer.quoter()
     result = sorted(set(writer.template.result_collections))
     by_members = bool(result) and q.has("derived.rings_beyond_main_component")
@@ -174,6 +186,7 @@ def _ring_findings(writer: ReportWriter) -> None:
         )
         writer.add("No isolated rings", description, 0.6, q, actionable=False)
         singleton_finding(writer, "connect to nothing else in the projection")
+        attribute_findings(writer, "component", kind="ring")
         return
     example = ""
     if rings:
@@ -202,6 +215,7 @@ def _ring_findings(writer: ReportWriter) -> None:
     if rings:
         writer.extra_recommendations.append(_ring_review(writer, rings, count, result))
     singleton_finding(writer, "connect to nothing else in the projection")
+    attribute_findings(writer, "component", kind="ring")
 
 
 def _ring_review(
@@ -256,6 +270,7 @@ WCC = Method(
     use_case_intents=("rings",),
     default_for=("rings",),
     aliases=r"(?:weakly[- ])?connected components?|wccs?",
+    adapt=_components_of_rings,
     needs=DataNeeds(direction="either"),
     local=_wcc,
     gae=GaeRun("wcc"),

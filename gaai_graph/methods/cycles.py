@@ -124,12 +124,15 @@ def _cycle_findings(writer: ReportWriter) -> None:
         return
     largest = cycles[0]
     composition = writer.composition_words(largest, q)
+    central = q.names(execution.groups[largest].members_sample)
     description = (
         f"{counted} with two or more vertices "
         f"{'contains a cycle' if count == 1 else 'contain cycles'}"
         f"; the largest joins {q.count(f'groups[{largest}].size', 'vertex')}"
         + (f" ({composition})" if composition else "")
-        + f" that all reach each other along edge direction.{caveat}"
+        + " that all reach each other along edge direction"
+        + (f", among them {central}" if central else "")
+        + f".{caveat}"
     )
     related = [member for i in cycles for member in execution.groups[i].members_sample]
     writer.add(

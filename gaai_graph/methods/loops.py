@@ -18,6 +18,7 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
+from gaai_graph.evidence.findings import order_findings
 from gaai_graph.methods.answering import answer_outcome, ids_of, read_answer
 from gaai_graph.methods.base import DataNeeds, LocalJob, Method, Outcome, ParameterSpec
 from gaai_graph.methods.compute import cycles
@@ -231,6 +232,28 @@ def _read(writer: ReportWriter) -> None:
             confidence_value=confidence,
             explanation=explanation,
         )
+    _loops_to_trace(writer)
+
+
+LOOPS_NAMED = 3
+"""Loops written out by name, in the order the report's findings list them."""
+
+
+def _loops_to_trace(writer: ReportWriter) -> None:
+    """Write out the loops the findings list first, each as a path of names back to its start."""
+    first = [f["entities"] for f in order_findings(writer.patterns) if f["entities"]]
+    if not first:
+        return
+    q = writer.quoter()
+    paths = [" → ".join(q.name(v) for v in [*loop, loop[0]]) for loop in first[:LOOPS_NAMED]]
+    writer.add(
+        "Loops to trace first",
+        "Loops to trace first: " + "; ".join(paths) + ".",
+        0.5,
+        q,
+        [v for loop in first[:LOOPS_NAMED] for v in loop],
+        kind="context",
+    )
 
 
 SHORT_CYCLES = Method(

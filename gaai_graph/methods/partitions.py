@@ -32,7 +32,8 @@ from gaai_graph.methods.answering import (
 )
 from gaai_graph.methods.base import DataNeeds, LocalJob, Method, Outcome, ParameterSpec, Picture
 from gaai_graph.methods.compute import cohesion
-from gaai_graph.methods.writing import format_number
+from gaai_graph.methods.groups import members_by_group
+from gaai_graph.methods.writing import ReportWriter, format_number
 
 __all__ = ["METHODS"]
 
@@ -183,6 +184,12 @@ def _declare(
     )
 
 
+def _read_partition(writer: ReportWriter) -> None:
+    """The grouping's answer, then who is in its largest groups, by name."""
+    read_answer(writer)
+    members_by_group(writer, "group")
+
+
 ATTRIBUTE_PARTITION = _declare(
     "attribute_partition",
     "attribute grouping",
@@ -191,7 +198,7 @@ ATTRIBUTE_PARTITION = _declare(
     "grouping",
     _attribute_partition,
     (ATTRIBUTE, WEIGHT),
-    interpret=read_answer,
+    interpret=_read_partition,
     picture=Picture(group_nouns=("group", "groups")),
 )
 MODULARITY = _declare(

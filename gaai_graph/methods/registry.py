@@ -28,6 +28,7 @@ from gaai_graph.methods import (
     partitions,
     paths,
     projection,
+    sharing,
     similarity,
     trees,
 )
@@ -50,6 +51,8 @@ _FAMILIES: tuple[ModuleType, ...] = (
     centrality,
     cohesion,
     cycles,
+    # Shared identifiers answer rings by default; connected components stay available.
+    sharing,
     components,
     communities,
     # Families answering with values (h21-methods); none declares use-case intents or

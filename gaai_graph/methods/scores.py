@@ -15,6 +15,7 @@ from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.writing import (
     LEADER_FINDING_RATIO,
     LISTED_TIES_SHOWN,
+    Quoter,
     ReportWriter,
     _number,
     display_label,
@@ -102,12 +103,20 @@ def score_findings(
 
 
 def leader_finding(writer: ReportWriter, score: str, population: str) -> None:
-    """The top-ranked entity, or the entities tied for first, against the median."""
+    """The top-ranked entity, or the entities tied for first, against the median.
+
+    Whether the top is a finding (an alarm) or the ordinary top of the distribution is judged
+    by the engine against every score ranked (`gaai_graph.evidence.leaders.ranking_evidence`,
+    metrics ``rank_0_*``); its confidence is that evidence's. Results without that evidence
+    (older engines) fall back to the ratio to the median.
+    """
     execution = writer.execution
     top = execution.top_entities[0]
     q = writer.quoter()
     tied = int(_number(writer.measures.get("derived.top_tie_count")) or 1)
     related = [e.id for e in execution.top_entities[: max(5, min(tied, LISTED_TIES_SHOWN))]]
+    judged = writer.measures.get("metrics.rank_0_unusual")
+    judged_confidence = _number(writer.measures.get("metrics.rank_0_confidence"))
     if q.has("derived.top_to_median_ratio"):
         ratio = q.value("derived.top_to_median_ratio")
         against = (
@@ -122,6 +131,8 @@ def leader_finding(writer: ReportWriter, score: str, population: str) -> None:
         against = None
         strength = 0.8
         kind = "finding"
+    if isinstance(judged, bool):
+        kind = "finding" if judged and tied <= 1 else "context"
     value = q.num("top_entities[0].value")
     if tied <= 1:
         description = f"{q.entity(0, top)} ranks first with a {score} of {value}"
@@ -131,7 +142,14 @@ def leader_finding(writer: ReportWriter, score: str, population: str) -> None:
             else f" while the median vertex scores {q.num('statistics.median')}: at least half "
             f"of the {population} have no {score} at all."
         )
-        title = f"{display_label(top)} leads by {score}"
+        if isinstance(judged, bool):
+            description += " " + _standing(q, judged, population)
+            related = [top.id] if judged else related
+        title = (
+            f"{display_label(top)} leads by {score}"
+            if kind == "finding" or not isinstance(judged, bool)
+            else f"{display_label(top)} tops an ordinary ranking by {score}"
+        )
     else:
         exact = bool(writer.measures.get("derived.top_tie_count_is_exact"))
         count = q.num("derived.top_tie_count")
@@ -150,7 +168,43 @@ def leader_finding(writer: ReportWriter, score: str, population: str) -> None:
         if not exact:
             description += " The listing ends inside the tie; raise top_k to see all of it."
         title = f"{who} tie for first by {score}"
-    writer.add(title, description, strength, q, related, kind=kind)
+    insight = writer.add(title, description, strength, q, related, kind=kind)
+    if isinstance(judged, bool) and judged_confidence is not None and tied <= 1:
+        # The confidence is the evidence's (derived from the distribution), not the ratio's.
+        insight.confidence = round(max(0.05, min(0.99, judged_confidence)), 2)
+
+
+def _standing(q: Quoter, unusual: bool, population: str) -> str:
+    """One sentence on whether the leader stands out against every score ranked, and why."""
+    rule = q.text("metrics.rank_0_rule") if q.has("metrics.rank_0_rule") else None
+    compared = f"the {q.count('metrics.ranking_compared', 'score')} ranked"
+    z = q.num("metrics.rank_0_z_score") if q.has("metrics.rank_0_z_score") else None
+    gap = q.num("metrics.rank_0_gap_p_value") if q.has("metrics.rank_0_gap_p_value") else None
+    if unusual and rule == "beyond_strongest_tie":
+        return (
+            f"Beyond its single strongest tie its volume is still an outlier against "
+            f"{compared} (robust z-score {z}): it carries volume over several relationships."
+        )
+    if unusual and rule == "baseline":
+        return (
+            f"It is an outlier against {compared}: robust z-score {z}, beyond what the upper "
+            f"tail of the other {population} predicts."
+        )
+    if unusual:
+        return (
+            f"Its lead over the runner-up is larger than the spacing of the top scores predicts "
+            f"(p = {gap} among {compared}), so it stands apart."
+        )
+    why = []
+    if z is not None:
+        why.append(f"robust z-score {z}")
+    if gap is not None:
+        why.append(f"lead over the runner-up p = {gap}")
+    detail = f" ({', '.join(why)})" if why else ""
+    return (
+        f"Against {compared} this is the ordinary top of the distribution{detail}: listed, "
+        "not flagged."
+    )
 
 
 def leader_recommendation(writer: ReportWriter) -> None:

@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gaai_graph.evidence.names import Namer
+from gaai_graph.methods.entity_names import name_entities, partition_measures
 from gaai_graph.models import (
     AnalysisTemplate,
     Entity,
@@ -203,6 +205,9 @@ def result_measures(execution: ExecutionResult) -> dict[str, MetricValue]:
                 measures[f"groups[{index}].{name}"] = getattr(group, name)
     for index, note in enumerate(execution.notes):
         measures[f"notes[{index}]"] = note
+    for vertex_id, label in execution.names.items():
+        measures[f"names[{vertex_id}]"] = label
+    measures.update(partition_measures(execution.partition_profile))
     measures.update(_derived_measures(execution, measures))
     return measures
 
@@ -456,13 +461,29 @@ class Quoter:
         return str(self._take(key))
 
     def entity(self, index: int, entity: Entity) -> str:
-        """An entity as `label (id)`, or just the id when the label must not be shown."""
+        """An entity as `label [id]`, or just the id when the label must not be shown."""
         shown = display_label(entity)
         self._take(f"top_entities[{index}].id")
         if shown == entity.id:
             return entity.id
         self._take(f"top_entities[{index}].label")
-        return f"{shown} ({entity.id})"
+        return f"{shown} [{entity.id}]"
+
+    def name(self, vertex_id: str) -> str:
+        """A vertex as `label [id]` when the result names it, else its id (the label quoted)."""
+        key = f"names[{vertex_id}]"
+        label = self._measures.get(key)
+        if not isinstance(label, str) or not label or _EMAIL.search(label):
+            return vertex_id
+        self._take(key)
+        return f"{label} [{vertex_id}]"
+
+    def names(self, vertex_ids: Iterable[str], *, limit: int = 3) -> str:
+        """Several vertices named for a sentence: "A [x], B [y] and C [z]" (at most `limit`)."""
+        shown = [self.name(vertex_id) for vertex_id in list(vertex_ids)[:limit]]
+        if len(shown) <= 1:
+            return "".join(shown)
+        return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 @dataclass
@@ -518,6 +539,30 @@ class ReportWriter:
     def quoter(self) -> Quoter:
         """A fresh quoter: the evidence of one insight."""
         return Quoter(self.measures)
+
+    def name_entities(self) -> None:
+        """Write every vertex id quoted so far as "Label [id]" where the result names it.
+
+        Runs once, after the interpreter: over the insights (`name_entities`, labels recorded
+        as evidence), the patterns' explanations and the recommendations. Ids of vertices
+        without a label stay as they are.
+        """
+        if not self.execution.names:
+            return
+        namer = Namer.from_labels(self.execution.names)
+        for written in self.findings:
+            written.insight = name_entities(written.insight, self.measures, namer)
+        for recorded in self.patterns:
+            recorded["explanation"] = namer.named_text(str(recorded.get("explanation", "")))[0]
+        self.extra_recommendations = [
+            recommendation.model_copy(
+                update={
+                    "title": namer.named_text(recommendation.title)[0],
+                    "description": namer.named_text(recommendation.description)[0],
+                }
+            )
+            for recommendation in self.extra_recommendations
+        ]
 
     def add(
         self,

@@ -30,6 +30,7 @@ from typing_extensions import TypedDict
 
 from gaai_graph.context import Context
 from gaai_graph.engines.choice import EngineName, choose_engine
+from gaai_graph.engines.describe import describe_result, mentioned_names
 from gaai_graph.engines.local import LocalEngine
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
@@ -251,7 +252,7 @@ async def execute_template(
             # run (keyed by `run_key`); see gaai_graph.sources.arango_writeback.
             from gaai_graph.sources.arango_writeback import run_and_write_back
 
-            return await asyncio.to_thread(
+            written = await asyncio.to_thread(
                 run_and_write_back,
                 data,
                 built,
@@ -259,7 +260,13 @@ async def execute_template(
                 seed=context.seed,
                 run_key=run_key or template.id,
             )
-        return await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
+            written.names = mentioned_names(written, built)
+            return written
+        result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
+        # The names and attribute profile a report is written with.
+        return await asyncio.to_thread(
+            describe_result, result, data, built, task.schema, seed=context.seed
+        )
     except Exception as error:
         logger.warning("template %s failed to execute: %s", template.id, error, exc_info=True)
         # What was measured before the failure: the time spent, and the projection's size

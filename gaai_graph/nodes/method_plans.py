@@ -6,8 +6,11 @@ projection follows the method's data needs and the question:
 * **edges** — the edge collections the question names, when they touch the focus; else the
   focus's own relation (edges from the focus to the focus: transfers between accounts, links
   between stations), the largest one only, since edge collections with different meanings are
-  kept apart unless the question joins them; else, for dependencies, the chain of core edges
-  two steps around the focus (supplier → part → product); else the core edges touching it.
+  kept apart unless the question joins them. For dependencies and shared identifiers, the
+  edges between the focus and its second side come first (`UseCase.linked_collections`:
+  "products that orders depend on", the devices customers share); for dependencies without
+  one, the chain of core edges two steps around the focus (supplier → part → product). Else
+  the core edges touching the focus.
 * **direction** — kept when the method needs it (in/out degree, cycles, sole dependency) or
   the question asks for a direction; otherwise dropped, so a relation stored one way (a rail
   link, a friendship) counts both ways.
@@ -48,6 +51,23 @@ def _edges_for(
     ]
     if named:
         return named, f"{join_names(named)}, the relation the question names"
+    if _LINKED_INTENTS & set(method.intents) and use_case.linked_collections:
+        between = [
+            e
+            for e in topology.ends
+            if topology.endpoints(e) & set(focus)
+            and topology.endpoints(e) & set(use_case.linked_collections)
+        ]
+        if between:
+            what = (
+                "what the question says depends on them"
+                if "dependencies" in method.intents
+                else "what they share"
+            )
+            return between, (
+                f"{join_names(between)}, between {join_names(focus)} and {what} "
+                f"({join_names(use_case.linked_collections)})"
+            )
     own = [e for f in focus for e in topology.self_edges(f)]
     if own:
         largest = max(own, key=topology.count)
@@ -63,6 +83,11 @@ def _edges_for(
         dict.fromkeys(e for f in focus for e in topology.edges_touching(f, core_only=True))
     )
     return edges, f"{join_names(edges)}, the core relations of {join_names(focus)}"
+
+
+_LINKED_INTENTS = frozenset({"dependencies", "shared_identifiers"})
+"""Intents whose use cases name a second side (`UseCase.linked_collections`): what depends on
+the focus, or the identifiers the focus shares; the projection is the edges between them."""
 
 
 def plan_for_method(method: Method, use_case: UseCase, topology: SchemaTopology) -> Plan:
@@ -93,12 +118,38 @@ def plan_for_method(method: Method, use_case: UseCase, topology: SchemaTopology)
     how = "directed" if directed else "undirected"
     why = f"{method.long_name[:1].upper()}{method.long_name[1:]} on {what} ({how})."
     parameters = {k: v for k, v in use_case.parameters.items() if method.parameter(k) is not None}
+    parameters.update(_provision_direction(method, edges, use_case, topology, parameters))
     found = _edge_measures(method, edges, topology, parameters)
     if found:
         parameters.update(found)
         said = [f"{_ROLE_WORDS[role]} from {name!r}" for role, name in found.items()]
         why += f" Edge {join_names(said)}, as the data has them."
     return Plan(method.name, vertices, edges, directed, parameters, why)
+
+
+def _provision_direction(
+    method: Method,
+    edges: list[str],
+    use_case: UseCase,
+    topology: SchemaTopology,
+    parameters: dict[str, Any],
+) -> dict[str, str]:
+    """Which way provision edges point, when the question says what depends on the focus.
+
+    "Products that orders depend on" over `contains` (orders -> products): the edges run from
+    the dependents to the providers the question asks about.
+    """
+    spec = method.parameter("direction")
+    dependents = set(use_case.linked_collections)
+    if spec is None or "direction" in parameters or not dependents:
+        return {}
+    if "dependent_to_provider" not in spec.choices:
+        return {}
+    focus = set(use_case.focus_collections)
+    ends = [topology.ends[e] for e in edges if e in topology.ends]
+    if ends and all(set(s) <= dependents and set(t) <= focus for s, t in ends):
+        return {"direction": "dependent_to_provider"}
+    return {}
 
 
 _TIME_WORDS = ("timestamp", "time", "date", "datetime", "when", "day")

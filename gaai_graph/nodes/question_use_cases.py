@@ -14,15 +14,17 @@ projection `method_plans` designs from their data needs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gaai_graph.methods.answering import VERTEX_SEPARATOR
 from gaai_graph.methods.base import Method
-from gaai_graph.methods.registry import METHODS
-from gaai_graph.methods.topology import SchemaTopology
+from gaai_graph.methods.registry import METHODS, default_method
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import Intent, UseCase
+from gaai_graph.nodes.use_case_reading import words_of
 from gaai_graph.questions import IntentReading, QuestionReading
+from gaai_graph.questions.catalogue import INTENT_METHODS
 
 __all__ = [
     "LEGACY_INTENT",
@@ -30,7 +32,6 @@ __all__ = [
     "choose_method",
     "drafts_from_reading",
     "question_parameters",
-    "reading_knows_better",
     "vocabulary_intents",
 ]
 
@@ -44,11 +45,11 @@ LEGACY_INTENT: dict[str, Intent] = {
     "cycles": "cycles",
     "shared_identifiers": "rings",
     "connectivity": "rings",
-    "profile": "influence",
 }
 """The use-case intent (vertical wording, projection rule) closest to a question intent;
 intents with no counterpart (paths, similarity, dependencies...) use `influence` wording-free
-plans from `method_plans`."""
+plans from `method_plans`. "profile" and "change" have none: they are never asked *within*
+the groups of another analysis (`template_design` ranks inside groups by these)."""
 
 _TO_VOCABULARY: dict[str, QuestionIntent] = {
     "influence": "importance",
@@ -86,23 +87,57 @@ class QuestionDraft:
         parameters: dict[str, Any],
         notes: list[str],
         within: list[QuestionIntent] | None = None,
+        *,
+        linked: list[str] | None = None,
+        by_rule: bool = False,
+        asked_as: list[QuestionIntent] | None = None,
+        requested: bool = False,
     ) -> None:
-        """Hold what the reading fixed for one intent (and what is asked within its groups)."""
+        """Hold what the reading fixed for one intent (and what is asked within its groups).
+
+        Args:
+            reading: The intent reading it answers.
+            method: The method that answers it.
+            focus: Vertex collections the answer is about.
+            parameters: Method parameters the question fixes.
+            notes: Caveats the report repeats (names not found, how it was read).
+            within: Intents asked per group of its result ("who leads each").
+            linked: For shared identifiers, the identifier collections that link the focus.
+            by_rule: The method runs on its use-case intent's projection rule (the use case
+                names no method), as shared identifiers do while no method of their own
+                is registered.
+            asked_as: The question intents its report answers, when not the reading's own
+                (the general profile answers "profile", or "change" with no earlier run).
+            requested: The requirement names its method outright ("use Louvain").
+        """
         self.reading = reading
         self.method = method
         self.focus = focus
         self.parameters = parameters
         self.notes = notes
         self.within = list(within or [])
+        self.linked = list(linked or [])
+        self.by_rule = by_rule
+        self.asked_as = list(asked_as or [])
+        self.requested = requested
+        self.also: list[str] = []
+        """Intents other requirements ask of the same analysis (one use case answers all)."""
 
     @property
     def intents(self) -> list[str]:
         """The question intents its report answers: its own, then those asked per group."""
-        return [self.reading.intent, *self.within]
+        own = list(self.asked_as) if self.asked_as else [self.reading.intent, *self.within]
+        return [*own, *(i for i in self.also if i not in own)]
 
     @property
     def intent(self) -> Intent:
-        """The use-case intent (vertical wording and, for known methods, projection rule)."""
+        """The use-case intent (vertical wording and, for known methods, projection rule).
+
+        A method that is the default of a use-case intent answers with that intent's rule
+        (degree: the hubs rule); otherwise the intent closest to the question's.
+        """
+        if self.method.default_for:
+            return self.method.default_for[0]
         if self.method.use_case_intents:
             legacy = LEGACY_INTENT.get(self.reading.intent)
             if legacy in self.method.use_case_intents:
@@ -134,12 +169,17 @@ def _fits(method: Method, reading: IntentReading) -> bool:
 
 
 def choose_method(reading: IntentReading) -> Method | None:
-    """The first method the reading hints at that is registered and fits the data it gives."""
-    for name in reading.method_hints:
-        method = METHODS.get(name)
-        if method is not None and method.local is not None and _fits(method, reading):
-            return method
-    return None
+    """The first method the reading hints at that is registered and fits the data it gives.
+
+    Methods that answer the reading's own intent come first: a cohesion question worded
+    "more connected to each other" hints at a connectivity test too, which answers another
+    question; it runs only when nothing answering the intent fits.
+    """
+    hinted = [METHODS[name] for name in reading.method_hints if name in METHODS]
+    runnable = [m for m in hinted if m.local is not None and _fits(m, reading)]
+    own = [m for m in runnable if reading.intent in m.intents]
+    chosen = own or runnable
+    return chosen[0] if chosen else None
 
 
 def question_parameters(method: Method, reading: IntentReading) -> dict[str, Any]:
@@ -188,42 +228,165 @@ def question_parameters(method: Method, reading: IntentReading) -> dict[str, Any
     return parameters
 
 
-def _focus(reading: IntentReading, topology: SchemaTopology, fallback: list[str]) -> list[str]:
-    named = [c for c in reading.focus_collections if topology.is_vertex(c)]
-    entity_collections = [e.vertex_id.split("/", 1)[0] for e in reading.entities]
-    focus = list(dict.fromkeys([*entity_collections, *named]))
-    return [c for c in focus if topology.is_vertex(c)] or fallback
+FocusChooser = Callable[[IntentReading], tuple[list[str], list[str]]]
+"""(focus collections, linked identifier collections) of one intent reading."""
+
+PROFILE_NOTE = (
+    "No specific question was recognised in this requirement, so it is answered with a general "
+    "profile of the graph: who is central, how it groups and how it holds together."
+)
+NO_EARLIER_RUN_NOTE = (
+    "The question asks what changed since an earlier run, and this run has no earlier run of "
+    "the same source to compare against: it answers with {what} as the graph is now, the "
+    "baseline the next run is compared with (a run recorded in a catalog is compared with the "
+    "latest earlier run of its source by `gaai run --compare-to last`)."
+)
+
+
+def _profile(
+    reading: QuestionReading, focus_for: FocusChooser, notes: list[str], asked_as: QuestionIntent
+) -> list[QuestionDraft]:
+    """The general profile: who is central, how it groups, how it holds together."""
+    drafts = []
+    for name, _, intent in PROFILE_METHODS:
+        profile = IntentReading(
+            intent=intent,
+            focus_collections=reading.primary.focus_collections,
+            entities=reading.primary.entities,
+        )
+        focus, _ = focus_for(profile)
+        drafts.append(
+            QuestionDraft(profile, METHODS[name], focus, {}, list(notes), asked_as=[asked_as])
+        )
+    return drafts
+
+
+def _named_notes(reading: QuestionReading) -> list[str]:
+    """What the report says about the names in the question: near matches, names not found."""
+    notes = []
+    for match in reading.near_matches:
+        if match.candidates:
+            notes.append(
+                f"'{match.text}' was read as {match.candidates[0].label} "
+                f"({match.vertex_ids[0] if match.vertex_ids else ''})."
+            )
+    for match in reading.unresolved_names:
+        nearest = ", ".join(c.label for c in match.candidates[:3]) or "none"
+        notes.append(
+            f"'{match.text}' matches no single vertex ({match.status}); nearest names: {nearest}."
+        )
+    return notes
+
+
+CLOSEST_ROUTE_METHOD = "diameter"
+"""What a route question answers when it names no endpoint the graph has: how far apart the
+entities are at most (the longest shortest route), the closest answerable question. With one
+end found, the distances from it answer instead."""
+
+
+def _closest_method(
+    reading: IntentReading, question: QuestionReading
+) -> tuple[Method | None, bool, list[str]]:
+    """The method answering an intent whose wording names none that fits.
+
+    Returns:
+        (method or None, whether it runs on its use-case intent's projection rule, notes).
+    """
+    if reading.intent == "paths":
+        # One end known: the distances from it; none: how far apart entities are at most.
+        closest = "single_source_distances" if reading.entities else CLOSEST_ROUTE_METHOD
+        method = METHODS.get(closest)
+        missing = [m.text for m in question.unresolved_names]
+        said = (
+            f"the name{'s' if len(missing) > 1 else ''} "
+            + ", ".join(f"'{text}'" for text in missing)
+            + " could not be found among the graph's names"
+            if missing
+            else "the question names no endpoint the graph has"
+        )
+        instead = (
+            f"the distances from {reading.entities[0].label}"
+            if reading.entities
+            else "how far apart the entities are (the longest shortest route)"
+        )
+        note = f"A route needs two named places, but {said}; answered instead with {instead}."
+        return method, False, [note]
+    legacy = LEGACY_INTENT.get(reading.intent)
+    if legacy is not None and reading.intent in _TO_VOCABULARY.values():
+        # The use-case intent's projection rule answers the same question (shared
+        # identifiers: components over the identifier links).
+        try:
+            return default_method(legacy), True, []
+        except KeyError:
+            pass
+    for name in INTENT_METHODS.get(reading.intent, ()):
+        method = METHODS.get(name)
+        if method is not None and method.local is not None and _fits(method, reading):
+            return method, False, []
+    return None, False, []
+
+
+_ATTRIBUTE_METHODS = frozenset({"attribute_partition", "attribute_knn"})
+"""Methods that group or compare by a vertex attribute the question names."""
+
+
+def _without_cue_attributes(reading: IntentReading) -> IntentReading:
+    """The reading without attributes whose words are the intent's own cue words.
+
+    "Report how many distinct segments exist" names the groups asked for, not an existing
+    `segment` attribute to group by: grouping by it would hand back the label the data already
+    has. An attribute counts only when the question names it besides its cue words ("by club").
+    """
+    cue_words = {word.lower().rstrip("s") for cue in reading.cues for word in cue.split()}
+    kept = [
+        a for a in reading.attributes if not {part.rstrip("s") for part in words_of(a)} <= cue_words
+    ]
+    if kept == reading.attributes:
+        return reading
+    hints = reading.method_hints
+    if not kept:
+        hints = [m for m in hints if m not in _ATTRIBUTE_METHODS]
+    return reading.model_copy(update={"attributes": kept, "method_hints": hints})
+
+
+def _requested(reading: IntentReading, requested: list[str]) -> Method | None:
+    """A method the requirement names outright that answers this intent, if it fits."""
+    for name in requested:
+        method = METHODS.get(name)
+        if method is not None and reading.intent in method.intents and _fits(method, reading):
+            return method
+    return None
 
 
 def drafts_from_reading(
-    reading: QuestionReading, topology: SchemaTopology, fallback_focus: list[str]
+    reading: QuestionReading, focus_for: FocusChooser, requested: list[str] | None = None
 ) -> list[QuestionDraft]:
-    """One draft per intent read (the general profile when nothing was recognised).
+    """One draft per intent read; the general profile when nothing answerable was read.
 
     Args:
-        reading: What the question asks.
-        topology: The schema's topology.
-        fallback_focus: Focus collections when the question names none.
+        reading: What the question asks (`read_question`).
+        focus_for: The focus (and linked identifier) collections of one intent reading.
+        requested: Methods the requirement names outright ("run Louvain"): each runs for the
+            intent it answers, or as a question of its own when it answers none of them.
 
     Returns:
-        Drafts in the order the question asks; an intent no registered method answers with
-        what the question gives is left out with nothing invented.
+        Drafts in the order the question asks. Never empty: an intent with no method that
+        answers it with what the question gives gets the closest answerable analysis, and a
+        question with nothing recognised the general profile, each saying so.
     """
+    requested = list(requested or [])
+    named_notes = _named_notes(reading)
     if reading.fallback:
-        notes = [
-            "No specific question was recognised in this requirement, so it is answered with "
-            "a general profile of the graph: who is central, how it groups and how it holds "
-            "together."
+        own = [
+            _own_draft(name, reading, focus_for, named_notes)
+            for name in requested
+            if name in METHODS
         ]
-        drafts = []
-        for name, _, intent in PROFILE_METHODS:
-            profile = IntentReading(intent=intent)
-            drafts.append(
-                QuestionDraft(profile, METHODS[name], list(fallback_focus), {}, list(notes))
-            )
-        return drafts
-    drafts = []
+        return own or _profile(reading, focus_for, [PROFILE_NOTE, *named_notes], "profile")
+    drafts: list[QuestionDraft] = []
+    used: set[str] = set()
     scoped = {r.within for r in reading.intents if r.within is not None}
+    asked_change = any(r.intent == "change" for r in reading.intents)
     for intent_reading in reading.intents:
         if intent_reading.intent == "change":
             continue
@@ -231,79 +394,70 @@ def drafts_from_reading(
             # "Which groups, and who leads each": the groups' report names each group's
             # leader, one composed answer rather than a second, unrelated ranking.
             continue
-        method = choose_method(intent_reading)
+        intent_reading = _without_cue_attributes(intent_reading)
+        notes = list(named_notes)
+        by_rule = False
+        method = _requested(intent_reading, requested)
+        named = method is not None
+        method = method or choose_method(intent_reading)
+        if method is None:
+            method, by_rule, closest = _closest_method(intent_reading, reading)
+            notes.extend(closest)
         if method is None:
             continue
-        notes = []
+        used.add(method.name)
         if intent_reading.weight_attribute and method.parameter("weight_attribute"):
-            notes.append(
+            notes.insert(
+                0,
                 f"Edges are weighted by '{intent_reading.weight_attribute}', as the question "
-                f"asks ({intent_reading.weight_cue or 'weight'})."
+                f"asks ({intent_reading.weight_cue or 'weight'}).",
             )
-        for match in reading.near_matches:
-            if match.candidates:
-                notes.append(
-                    f"'{match.text}' was read as {match.candidates[0].label} "
-                    f"({match.vertex_ids[0] if match.vertex_ids else ''})."
-                )
-        for match in reading.unresolved_names:
-            nearest = ", ".join(c.label for c in match.candidates[:3]) or "none"
-            notes.append(
-                f"'{match.text}' matches no single vertex ({match.status}); nearest names: "
-                f"{nearest}."
-            )
+        if asked_change:
+            notes.append(NO_EARLIER_RUN_NOTE.format(what=method.long_name))
         composed = [r.intent for r in reading.intents if r.within == intent_reading.intent]
+        focus, linked = focus_for(intent_reading)
         drafts.append(
             QuestionDraft(
                 intent_reading,
                 method,
-                _focus(intent_reading, topology, fallback_focus),
-                question_parameters(method, intent_reading),
+                focus,
+                {} if by_rule else question_parameters(method, intent_reading),
                 notes,
                 composed if method.kind == "grouping" else [],
+                linked=linked,
+                by_rule=by_rule,
+                requested=named,
             )
         )
-    return drafts
+    for name in requested:
+        if name not in used and name in METHODS:
+            drafts.append(_own_draft(name, reading, focus_for, named_notes))
+    if drafts:
+        return drafts
+    if asked_change:
+        note = NO_EARLIER_RUN_NOTE.format(what="the general profile of the graph")
+        return _profile(reading, focus_for, [note, *named_notes], "change")
+    return _profile(reading, focus_for, [PROFILE_NOTE, *named_notes], "profile")
 
 
-def _names_route_ends(reading: IntentReading) -> bool:
-    """Whether a paths reading names where its route starts and ends."""
-    roles = {e.role for e in reading.entities}
-    return reading.intent == "paths" and {"source", "target"} <= roles
-
-
-_FIRM_READING = 2.5
-"""Cue weight at which a reading outweighs the lexicon: more than one firm cue (a single
-"depends on" is as often about hubs as about sole sources)."""
-
-
-def reading_knows_better(reading: QuestionReading, lexicon_phrases: list[str]) -> bool:
-    """Whether the reading asks only what the phrase lexicon cannot express, answerably.
-
-    A question about single points of failure of suppliers is a dependency question; the
-    lexicon has no such intent and would answer it with a ranking of whatever words it knows.
-    Only a firm reading (several cues, `IntentReading.score`) about collections the question
-    names, of the same words the lexicon matched, overrides the lexicon.
-    """
-    if reading.fallback or not reading.intents:
-        return False
-    if all(_names_route_ends(r) and choose_method(r) is not None for r in reading.intents):
-        return True  # a route between two named places: the lexicon knows no routes
-    # The lexicon stands when it matched words the reading did not use ("hub products that
-    # the catalogue depends on": the hub is named); it yields when both read the same words.
-    read_words = {w for r in reading.intents for cue in r.cues for w in cue.lower().split()}
-    if any(
-        w not in read_words
-        for phrase in lexicon_phrases
-        for w in phrase.lower().split()
-        if len(w) > 2
-    ):
-        return False
-    return all(
-        r.intent not in LEGACY_INTENT
-        and r.intent != "change"
-        and r.score >= _FIRM_READING
-        and bool(r.focus_collections)
-        and choose_method(r) is not None
-        for r in reading.intents
+def _own_draft(
+    name: str, reading: QuestionReading, focus_for: FocusChooser, notes: list[str]
+) -> QuestionDraft:
+    """A method named outright that answers none of the intents read: a question of its own."""
+    method = METHODS[name]
+    own = IntentReading(
+        intent=method.intents[0],
+        focus_collections=reading.primary.focus_collections,
+        entities=reading.primary.entities,
+        method_hints=[name],
+    )
+    focus, linked = focus_for(own)
+    return QuestionDraft(
+        own,
+        method,
+        focus,
+        question_parameters(method, own),
+        list(notes),
+        linked=linked,
+        requested=True,
     )

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import get_args
 
+from gaai_graph.evidence.findings import order_findings
 from gaai_graph.methods.answering import composed_findings
 from gaai_graph.methods.registry import METHODS
 from gaai_graph.methods.scores import leader_recommendation, score_findings
@@ -157,6 +158,12 @@ def _vertical_recommendations(writer: ReportWriter) -> list[Recommendation]:
     They are policies, not lists of suspects: the entities to act on are named by the
     result-specific recommendations, so these carry none rather than repeating one list.
     """
+    asked = writer.template.intents
+    if asked and _VOCABULARY_OF.get(writer.intent) not in asked:
+        # The stock actions fit only a question read as that intent: a sole-dependency
+        # report is no occasion to "invite the top-ranked customers to the ambassador
+        # programme".
+        return []
     texts = writer.vertical.recommendations.get(writer.intent, [])
     if not texts:
         return []
@@ -350,6 +357,9 @@ def write_report_by_rules(
         leader_recommendation(writer)
     composed_findings(writer)
     _data_quality_finding(writer)
+    writer.name_entities()
+    # The contract's order in every report: alarms, then confidence, magnitude, first id.
+    writer.patterns = order_findings(writer.patterns)
 
     # Findings (actionable, surprising) lead; context follows; each by confidence.
     insights = sorted((f.insight for f in writer.findings), key=_insight_rank, reverse=True)

@@ -3,8 +3,11 @@
 A method's interpreter records its patterns with `ReportWriter.pattern`. The original ten
 methods write prose insights instead; their patterns are read back from the result and the
 insights the interpreter wrote: the groups a rings, cycles or communities reading names, the
-leaders of a ranking. A pattern is `flagged` (an alarm) only when the interpreter called it
-a finding rather than context, and carries that insight's confidence.
+leaders of a ranking. A group is `flagged` (an alarm) only when the interpreter called it
+a finding rather than context, and carries that insight's confidence. A ranked entity is
+flagged only when the engine judged it unusual against every score ranked (metrics
+``rank_<i>_unusual``, `gaai_graph.evidence.leaders.ranking_evidence`), with that evidence's
+confidence: the ordinary top of a ranking is listed, not flagged.
 """
 
 from __future__ import annotations
@@ -52,14 +55,29 @@ def report_findings(writer: ReportWriter) -> list[dict[str, Any]]:
                 }
             )
         return patterns
+    metrics = execution.metrics
     for index, entity in enumerate(execution.top_entities):
         flagged, confidence, words = _insight_for(writer, [entity.id])
+        evidence: dict[str, Any] = {"value": entity.value, "rank": index + 1}
+        judged = metrics.get(f"rank_{index}_unusual")
+        if isinstance(judged, bool):
+            # Judged by the engine against every score ranked (evidence.leaders): the top of
+            # a ranking is an alarm only when it stands out from the graph's own distribution.
+            flagged = judged
+            judged_confidence = metrics.get(f"rank_{index}_confidence")
+            if isinstance(judged_confidence, int | float):
+                confidence = float(judged_confidence)
+            for field in ("rule", "z_score", "percentile", "expected", "gap_p_value"):
+                if metrics.get(f"rank_{index}_{field}") is not None:
+                    evidence[field] = metrics[f"rank_{index}_{field}"]
+            if metrics.get("ranking_compared") is not None:
+                evidence["compared"] = metrics["ranking_compared"]
         patterns.append(
             {
                 "kind": kind,
                 "entities": [entity.id],
                 "flagged": flagged,
-                "evidence": {"value": entity.value, "rank": index + 1},
+                "evidence": evidence,
                 "confidence": confidence,
                 "explanation": words,
             }

@@ -242,9 +242,18 @@ _IMPERATIVES = word_set(
     categorise categorize characterise characterize profile describe summarise summarize
     visualise visualize chart examine explore inspect review audit study isolate separate
     pinpoint expose catch tell give get look search mine label sort order rate benchmark
+    colour color assign schedule allocate connect route
     please who which what how
     """
 )
+_LIMITING_IMPERATIVES = word_set(
+    """
+    avoid keep limit maintain minimise minimize prevent protect reduce restrict exclude include
+    use ensure safeguard lower cut retain
+    """
+)
+"""Imperatives that as often state a limit ("Use only read access", "Keep runs under a
+minute") as ask for an analysis."""
 
 
 def classify_kind(text: str, section: SectionKind = "neutral") -> RequirementKind:
@@ -260,9 +269,10 @@ def classify_kind(text: str, section: SectionKind = "neutral") -> RequirementKin
     """
     if section in ("objective", "requirement", "constraint"):
         return section
-    if _is_question(text):
+    if _is_question(text) or _ASKS_TO_KNOW.search(text) or _asks_for_analysis(text):
         # A question asks for an analysis; its "only" ("the only connection", "only one
-        # vendor") describes what to find, not a limit on how.
+        # vendor") describes what to find, not a limit on how. "I would like to know which
+        # ..." and "I want to split ..." are questions in statement form.
         return "requirement"
     if _CONSTRAINT_WORDING.search(text):
         return "constraint"
@@ -271,7 +281,26 @@ def classify_kind(text: str, section: SectionKind = "neutral") -> RequirementKin
     return "requirement"
 
 
+_ASKS_TO_KNOW = words(
+    r"(?:would like|'d like|want|wants|need|needs|wish|like|trying|hope) to "
+    r"(?:know|find out|learn|see|understand|find|identify|split|divide|group|rank|map|spot)",
+    r"tell me",
+    r"show me",
+)
+"""A request in statement form, made by the one asking ("I would like to know which ...")."""
+
 _QUESTION_WORDS = frozenset(["which", "what", "who", "whom", "whose", "where", "how", "why"])
+
+
+def _asks_for_analysis(text: str) -> bool:
+    """Whether a statement opens with an analysis verb ("Colour the stations so that ...").
+
+    Its "never" or "as few as possible" then says what the analysis must achieve, not a limit
+    on how it runs.
+    """
+    first = re.match(r"[A-Za-z'-]+", text.strip())
+    verb = first.group(0).lower() if first is not None else ""
+    return verb in _IMPERATIVES and verb not in _LIMITING_IMPERATIVES and verb != "please"
 
 
 def _is_question(text: str) -> bool:

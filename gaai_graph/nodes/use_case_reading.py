@@ -1,12 +1,15 @@
-"""Reading a requirement's text: intents, named methods, unanswerable questions, mentions.
+"""What a requirement says besides its intents: named methods, unanswerable parts, collections.
 
-Intents come from a phrase lexicon, methods named outright from their aliases, questions no
-method answers from a list of reasons, and the collections the text mentions from the schema.
+The intents themselves are read by `gaai_graph.questions.read_question` alone. This module adds
+what is orthogonal to them:
 
-The rules read *intents* (what the question asks of the graph) with a weighted phrase lexicon,
-not single keywords: "influential customers" is influence, "the catalogue depends on" is hubs,
-"customers sharing devices" is rings. Methods named outright ("Use Louvain") are matched with
-the aliases their method modules declare.
+* a method the user names outright ("run Louvain"), matched with the aliases the method
+  modules declare, so the named method runs rather than the usual one;
+* the reasons a request cannot be answered by graph structure at all (a sales forecast, a
+  recommender, text sentiment), said instead of bending it into some other analysis;
+* the collections a text names by the vertical's entity terms ("patrons" for customers) or by
+  general synonyms ("cards" for a payment-method collection), words the schema alone does not
+  give the reader.
 """
 
 from __future__ import annotations
@@ -14,124 +17,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import get_args
 
-from gaai_graph.methods.registry import methods_answering, name_patterns
-from gaai_graph.models import AlgorithmName, GraphSchema, Intent, Vertical
+from gaai_graph.methods.registry import name_patterns
+from gaai_graph.models import GraphSchema, Vertical
 from gaai_graph.words import plural_noun, singular_noun
 
-INTENTS: tuple[Intent, ...] = get_args(Intent)
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """One lexicon entry: a phrase pattern and how strongly it signals an intent."""
-
-    intent: Intent
-    pattern: re.Pattern[str]
-    weight: float
-    consumes: bool = False
-    """Read before the others, and its words are then used up: "bridge segments" is
-    brokerage, so "segments" in it must not also count as a request for segmentation."""
-
-
-def _phrase(intent: Intent, regex: str, weight: float = 1.0, *, consumes: bool = False) -> Phrase:
-    return Phrase(intent, re.compile(rf"\b(?:{regex})\b", re.IGNORECASE), weight, consumes)
-
-
-_ENTITY = (
-    r"(?:customers?|users?|accounts?|members?|clients?|people|persons?|buyers?|shoppers?|"
-    r"nodes?|entities|vertices|products?|items?)"
-)
-_GROUPS = r"(?:groups?|segments?|communit(?:y|ies)|clusters?|cohorts?|teams?|parts|silos?)"
-_IDENTIFIER = (
-    r"(?:devices?|(?:credit |debit |payment |bank )?cards?|payment (?:methods?|instruments?)|"
-    r"(?:phone|mobile|telephone)(?: numbers?)?|phones?|(?:postal |home |billing |shipping )?"
-    r"address(?:es)?|e-?mails?(?: address(?:es)?)?|ip(?: address(?:es)?)?s?|identifiers?|"
-    r"credentials|contact details|identit(?:y|ies)|accounts?)"
-)
-
-INTENT_LEXICON: tuple[Phrase, ...] = (
-    # influence: whose position lets them sway others
-    _phrase("influence", r"influential|influencers?|most influence|influence (?:on|over) others"),
-    _phrase("influence", r"(?:key )?opinion leaders?|thought leaders?|trend ?setters?"),
-    _phrase("influence", r"most important " + _ENTITY),
-    _phrase("influence", r"top referrers?|refer(?:s|red)? the most|greatest reach|widest reach"),
-    _phrase("influence", r"word[- ]of[- ]mouth|reach", 0.5),
-    _phrase("influence", r"(?:most|many) referrals|ambassadors?"),
-    _phrase("influence", r"(?:brand )?advocates?|prestige|authorit(?:y|ative)", 0.5),
-    _phrase("influence", r"importance", 0.5),
-    # hubs: what the rest depends on by sheer number of connections
-    _phrase("hubs", r"most (?:highly )?connected|hubs?|hub " + _ENTITY),
-    _phrase("hubs", r"(?:catalogue|catalog|network|business|platform|operations?) depends? on"),
-    _phrase("hubs", r"depend(?:s|ed)? on (?:most|the most)|central to (?:the |our )?\w+"),
-    _phrase("hubs", r"best[- ]sell(?:ing|ers?)|most (?:purchased|bought|ordered|used|linked)"),
-    _phrase("hubs", r"single points? of failure|highest (?:degree|number of connections)"),
-    _phrase("hubs", r"many connections|most connections|used by (?:the )?most"),
-    _phrase("hubs", r"depends? on|(?:at|in) the (?:centre|center) of", 0.6),
-    _phrase("hubs", r"(?:large|big|high|significant|disproportionate) share of", 0.5),
-    _phrase("hubs", r"most popular"),
-    _phrase("hubs", r"popular", 0.5),
-    # communities: partition into groups that interact more inside than outside
-    _phrase("communities", r"segments?|segmentation|segment(?:ing|ed)|communit(?:y|ies)"),
-    _phrase("communities", r"clusters? of similar|similar (?:purchasing|buying|shopping)"),
-    _phrase("communities", r"behave (?:alike|similarly)|(?:buy|shop|act)s? (?:alike|similarly)"),
-    _phrase("communities", r"natural groupings?|cohorts?|groups? of similar"),
-    _phrase("communities", r"clusters?|personas?", 0.5),
-    # rings: entities tied together by shared identifiers
-    _phrase("rings", r"(?:fraud|fraudulent|criminal|mule|collusion|organi[sz]ed) rings?"),
-    _phrase("rings", r"rings?", 0.6),
-    _phrase(
-        "rings",
-        r"(?:shar(?:e|es|ed|ing)|reus(?:e|es|ed|ing)) (?:the same |a |common )?" + _IDENTIFIER,
-    ),
-    _phrase("rings", r"(?:same|common|shared) " + _IDENTIFIER),
-    _phrase("rings", r"linked accounts|collu(?:sion|de|ding|sive)|synthetic identit(?:y|ies)"),
-    _phrase("rings", r"organi[sz]ed fraud|coordinated fraud"),
-    _phrase("rings", r"multi[- ]account(?:ing|s)?|mule (?:accounts?|networks?)"),
-    _phrase("rings", r"fraud(?:ulent)?|fraudsters?", 0.4),
-    # brokers: who connects groups that would otherwise be apart
-    _phrase(
-        "brokers",
-        r"(?:bridg(?:e|es|ed|ing)|span(?:s|ning)?|link(?:s|ing)?|connect(?:s|ing)?) "
-        r"(?:between )?(?:the |our |two |multiple |several |many |different |separate |"
-        r"distinct |otherwise |disconnected |unrelated )*(?:\w+ )?" + _GROUPS,
-        consumes=True,
-    ),
-    _phrase(
-        "brokers",
-        r"(?:brokers?|gatekeepers?|intermediar(?:y|ies)|go[- ]betweens?) between "
-        r"(?:\w+ ){0,2}" + _GROUPS,
-        consumes=True,
-    ),
-    _phrase("brokers", r"cross[- ](?:segment|community|group|cluster)s?", consumes=True),
-    _phrase(
-        "brokers",
-        r"between (?:different|separate|distinct|otherwise separate) " + _GROUPS,
-        consumes=True,
-    ),
-    _phrase("brokers", r"bridg(?:e|es|ed|ing)|brokers?|brokerage role|gatekeepers?"),
-    _phrase("brokers", r"intermediar(?:y|ies)|go[- ]betweens?|structural holes?"),
-    _phrase("brokers", r"bottlenecks?|information flow", 0.6),
-    # cohesion: dense cores where everyone is tied to everyone
-    _phrase("cohesion", r"tightly[- ]knit|tight[- ]knit|densely[- ]connected|closely[- ]knit"),
-    _phrase("cohesion", r"cohesive|cohesion|inner circles?|cliques?|k[- ]cores?"),
-    _phrase("cohesion", r"core (?:groups?|members?)|dense (?:sub)?(?:groups?|clusters?|graphs?)"),
-    _phrase("cohesion", r"closely[- ]connected|well[- ]connected (?:core|groups?)"),
-    # cycles: flows that come back to where they started
-    _phrase("cycles", r"circular|cycles?|cyclic(?:al)?|round[- ]trip(?:s|ping)?|carousel"),
-    _phrase("cycles", r"loops? of \w+|loops?|wash trad(?:e|es|ing)"),
-    _phrase(
-        "cycles",
-        r"(?:flows?|comes?|returns?|goes|go) back to (?:the |its )?"
-        r"(?:origin(?:ator)?|sender|source|start)",
-    ),
-    _phrase("cycles", r"refer(?:s|red)? each other|referral chains?", 0.6),
-)
-"""The weighted phrase lexicon. An intent is read when its matched phrases weigh at least
-`INTENT_THRESHOLD`; weaker cues ("popular", "clusters", "fraud") need a second cue."""
-
-INTENT_THRESHOLD = 1.0
+__all__ = [
+    "ALGORITHM_LEXICON",
+    "UNANSWERABLE",
+    "AlgorithmMention",
+    "Mention",
+    "blank",
+    "find_algorithms",
+    "find_mentions",
+    "purpose_spans",
+    "unanswerable_reasons",
+    "words_of",
+]
 
 
 @dataclass(frozen=True)
@@ -148,14 +50,11 @@ def _unanswerable(regex: str, reason: str) -> Unanswerable:
 
 UNANSWERABLE: tuple[Unanswerable, ...] = (
     _unanswerable(
-        r"(?:shortest|quickest|fastest|cheapest|best) (?:path|route)s?|"
-        r"(?:path|route)s? (?:between|from)|degrees? of separation|"
-        r"how [\w\s'-]{1,60}? (?:connected|linked|related) to",
-        "asks for a path or route between specific entities; path finding is not among the "
-        "supported analyses",
-    ),
-    _unanswerable(
-        r"forecast\w*|predict\w*|future (?:sales|demand|revenue|growth|spend(?:ing)?)|"
+        # "predict which links form next" is link prediction, a graph question: only a
+        # prediction of business figures is a forecast.
+        r"forecast\w*|predict\w* (?:the |our |their |next \w+'?s? )?"
+        r"(?:sales|demand|revenue|growth|spend\w*|prices?|churn|volumes?)|"
+        r"future (?:sales|demand|revenue|growth|spend(?:ing)?)|"
         r"next (?:quarter|month|year)'?s? (?:sales|demand|revenue)",
         "asks for a forecast; the supported analyses describe the graph as it is, they do not "
         "predict",
@@ -192,107 +91,74 @@ def unanswerable_reasons(text: str) -> list[tuple[tuple[int, int], str]]:
     return sorted(found)
 
 
+_PURPOSE = re.compile(
+    r"(?<=[\w,)]\s)(?:so that|so as to|in order to|so (?:we|they|you|it|the \w+) can)\b"
+    r"[^.;!?]*",
+    re.IGNORECASE,
+)
+
+
+def purpose_spans(text: str) -> list[tuple[int, int]]:
+    """The parts of `text` that say why a result is wanted, not what to find.
+
+    "Identify the hub products ..., so that stock-outs and supplier risk on them can be
+    managed": the purpose names risks and actions the answer serves, and its words must not
+    vote for what is asked. A purpose clause runs from "so that" / "in order to" / "so we
+    can" to the end of its sentence, and only after the request itself (never a whole text).
+    """
+    return [m.span() for m in _PURPOSE.finditer(text)]
+
+
 @dataclass(frozen=True)
 class AlgorithmMention:
-    """An algorithm named in a requirement, the intent it answers on its own, and where."""
+    """A method named in a requirement ("Use Louvain"), and where."""
 
-    algorithm: AlgorithmName
-    intent: Intent
+    algorithm: str
+    """Its registry name (a METHOD_NAMES entry)."""
     span: tuple[int, int]
     text: str
 
 
-ALGORITHM_LEXICON: tuple[tuple[str, Intent, re.Pattern[str]], ...] = tuple(
-    (method.name, method.use_case_intents[0], pattern) for method, pattern in name_patterns()
+ALGORITHM_LEXICON: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (method.name, pattern) for method, pattern in name_patterns()
 )
-"""Algorithm names people write (each method module declares its `aliases`), the method each
-means and the intent it answers when the rest of the requirement reads as no compatible
-intent."""
-
-COMPATIBLE_ALGORITHMS: dict[Intent, frozenset[str]] = {
-    intent: methods_answering(intent) for intent in get_args(Intent)
-}
-"""Per intent, the methods that answer it: a named method runs for the requirement's intent
-when it is one of these ("Use Louvain to find communities"), else as its own use case."""
+"""Method names people write (each method module declares its `aliases`), in matching order."""
 
 
 def find_algorithms(text: str) -> list[AlgorithmMention]:
-    """Find the algorithms a requirement names, in text order, each once.
+    """Find the methods a requirement names, in text order, each once.
 
     Args:
         text: A requirement's text.
 
     Returns:
-        One mention per algorithm, at its first occurrence.
+        One mention per method, at its first occurrence.
     """
     found: dict[str, AlgorithmMention] = {}
-    for algorithm, intent, pattern in ALGORITHM_LEXICON:
+    for algorithm, pattern in ALGORITHM_LEXICON:
         matches = list(pattern.finditer(text))
         if not matches:
             continue
-        text = _blank(text, (m.span() for m in matches))
+        # "strongly connected components" is one name, not also "connected components"
+        text = blank(text, (m.span() for m in matches))
         if algorithm not in found:
             first = matches[0]
-            found[algorithm] = AlgorithmMention(algorithm, intent, first.span(), first.group(0))
+            found[algorithm] = AlgorithmMention(algorithm, first.span(), first.group(0))
     return sorted(found.values(), key=lambda mention: mention.span)
-
-
-@dataclass(frozen=True)
-class _Reading:
-    phrases: list[str]
-    cues: list[tuple[int, int]]
-    """Where the intent's phrases matched, for finding the entity they are said of."""
-
-
-def _read(text: str) -> dict[Intent, _Reading]:
-    scores: dict[Intent, float] = {}
-    readings: dict[Intent, _Reading] = {}
-    ordered = sorted(INTENT_LEXICON, key=lambda entry: not entry.consumes)
-    for entry in ordered:
-        matches = list(entry.pattern.finditer(text))
-        if not matches:
-            continue
-        if entry.consumes:
-            text = _blank(text, (m.span() for m in matches))
-        # A phrase counts once however often it repeats: repetition is emphasis, not evidence.
-        scores[entry.intent] = scores.get(entry.intent, 0.0) + entry.weight
-        reading = readings.setdefault(entry.intent, _Reading([], []))
-        seen = set(reading.phrases)  # a set: a long text repeats phrases thousands of times
-        for match in matches:
-            phrase = match.group(0).lower()
-            if phrase not in seen:
-                seen.add(phrase)
-                reading.phrases.append(phrase)
-            reading.cues.append(match.span())
-    accepted = [i for i in INTENTS if scores.get(i, 0.0) >= INTENT_THRESHOLD]
-    accepted.sort(key=lambda intent: min(readings[intent].cues))
-    return {intent: readings[intent] for intent in accepted}
-
-
-def read_intents(text: str) -> dict[Intent, list[str]]:
-    """Read the intents a requirement asks for.
-
-    Args:
-        text: A requirement's text (parts asking for unanswerable things already removed).
-
-    Returns:
-        Intent -> the phrases that signalled it, for every intent whose phrases weigh at least
-        `INTENT_THRESHOLD`, in the order the intents first appear in the text.
-    """
-    return {intent: reading.phrases for intent, reading in _read(text).items()}
 
 
 # --------------------------------------------------------------------------- collection names
 
 
-def _words(name: str) -> list[str]:
+def words_of(name: str) -> list[str]:
+    """The lower-case words of a schema name ("paymentMethods", "payment_methods")."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
     return [w.lower() for w in re.split(r"[\s_\-]+", spaced) if w]
 
 
 def _term_regex(term: str) -> str:
     """A regex for `term` in text: its words, the last one singular or plural."""
-    words = _words(term)
+    words = words_of(term)
     if not words:
         return r"(?!x)x"
     last = singular_noun(words[-1])
@@ -349,7 +215,7 @@ def _collection_for_fragment(fragment: str, schema: GraphSchema) -> str | None:
     def rank(name: str) -> tuple[bool, bool, int, str]:
         # Prefer a collection whose own last word is the fragment, then core, then the largest.
         profile = schema.collection(name)
-        words = _words(name)
+        words = words_of(name)
         return (
             not words or singular_noun(words[-1]) != fragment,
             profile is None or profile.role != "core",
@@ -420,28 +286,8 @@ def find_mentions(
     return taken
 
 
-_SHARING = re.compile(
-    r"\b(?:shar(?:e|es|ing)|shared(?! by)|reus(?:e|es|ed|ing)|in common|same|common|"
-    r"(?:linked|connected|tied|joined) (?:by|through|via))\b",
-    re.IGNORECASE,
-)
-_CLAUSE_END = re.compile(
-    r"[.;:!?()]|\b(?:who|which|that|and then|while|but|so|because|since)\b", re.IGNORECASE
-)
-_SHARING_WINDOW = 80
-
-
-def _sharing_spans(text: str) -> list[tuple[int, int]]:
-    """Stretches of text naming what is shared ("sharing devices or payment cards")."""
-    spans = []
-    for match in _SHARING.finditer(text):
-        stop = min(len(text), match.end() + _SHARING_WINDOW)
-        end = _CLAUSE_END.search(text, match.end(), stop)
-        spans.append((match.end(), end.start() if end else stop))
-    return spans
-
-
-def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+def blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with the characters of `spans` replaced by spaces (offsets stay valid)."""
     characters = list(text)
     for start, end in spans:
         characters[start:end] = " " * (end - start)

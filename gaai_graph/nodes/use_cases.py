@@ -1,35 +1,34 @@
 """Use-case generation by rules: from requirement text to precise graph questions.
 
-The rules read *intents* (what the question asks of the graph) with a weighted phrase lexicon,
-not single keywords: "influential customers" is influence, "the catalogue depends on" is hubs,
-"customers sharing devices" is rings. A requirement may carry several intents. Questions no
-supported algorithm answers (a route between two entities, a forecast, a recommender, text
-sentiment) are *unanswered*, with the reason; they are never bent into some other algorithm.
+`gaai_graph.questions.read_question` alone reads what a requirement asks: its intents (from
+lemmatised cue words and the graph's own vocabulary, not a fixed phrase list) and their
+details (direction, weight, named entities, composition). Each intent becomes a use case with
+the method the wording implies (`question_use_cases`). What is orthogonal to the intents
+comes from `use_case_reading`: a method the user names outright runs for the intent it
+answers, and parts no graph analysis answers (a forecast, a recommender, text sentiment) are
+*unanswered*, with the reason. A requirement whose intent is not recognised never runs
+nothing: it gets the general profile of the graph, and its reports say so.
 
-The *focus* of a use case is the vertex collections the text names (by collection name,
-singular or plural, by the vertical's entity terms, or by a few general synonyms such as
-"cards" for a payment-method collection). When the text names none, the schema decides: the
-core collection best placed to answer that intent.
+The *focus* of a use case is the vertex collections the reading names (by collection name,
+singular or plural), or those the text names by the vertical's entity terms or a few general
+synonyms such as "cards" for a payment-method collection. When the text names none, the
+schema decides: the core collection best placed to answer that intent.
 """
 
 from __future__ import annotations
 
 import asyncio
-import bisect
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from gaai_graph.context import Context
-from gaai_graph.methods.registry import label_of
+from gaai_graph.methods.registry import METHODS
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.vocabulary import INTENT_DESCRIPTIONS
 from gaai_graph.models import (
-    AlgorithmName,
     GraphSchema,
-    Intent,
     Priority,
     Requirement,
     RunError,
@@ -43,35 +42,22 @@ from gaai_graph.nodes.common import (
     timed,
 )
 from gaai_graph.nodes.name_lookup import name_lookup
-from gaai_graph.nodes.question_use_cases import (
-    LEGACY_INTENT,
-    QuestionDraft,
-    choose_method,
-    drafts_from_reading,
-    question_parameters,
-    reading_knows_better,
-)
+from gaai_graph.nodes.question_use_cases import QuestionDraft, drafts_from_reading
 from gaai_graph.nodes.use_case_reading import (
     ALGORITHM_LEXICON,
-    COMPATIBLE_ALGORITHMS,
-    INTENT_LEXICON,
-    INTENT_THRESHOLD,
     UNANSWERABLE,
     AlgorithmMention,
     Mention,
-    _blank,
-    _read,
-    _Reading,
-    _sharing_spans,
-    _words,
+    blank,
     find_algorithms,
     find_mentions,
-    read_intents,
+    purpose_spans,
     unanswerable_reasons,
+    words_of,
 )
 from gaai_graph.questions import (
     EntityLookup,
-    QuestionReading,
+    IntentReading,
     graph_terms,
     read_question,
 )
@@ -79,9 +65,6 @@ from gaai_graph.state import WorkflowState
 
 __all__ = [
     "ALGORITHM_LEXICON",
-    "COMPATIBLE_ALGORITHMS",
-    "INTENT_LEXICON",
-    "INTENT_THRESHOLD",
     "UNANSWERABLE",
     "AlgorithmMention",
     "Mention",
@@ -90,15 +73,14 @@ __all__ = [
     "find_mentions",
     "generate_use_cases",
     "generate_use_cases_by_rules",
-    "read_intents",
     "unanswerable_reasons",
 ]
 
 # --------------------------------------------------------------------------- focus fallback
 
 
-def _fallback_focus(intent: Intent, topology: SchemaTopology) -> list[str]:
-    """The core collection best placed to answer `intent` when the text names none."""
+def _fallback_focus(intent: str, topology: SchemaTopology) -> list[str]:
+    """The core collection best placed to answer question intent `intent` (none named)."""
     core = topology.core_vertex_collections
     if not core:
         return []
@@ -106,20 +88,21 @@ def _fallback_focus(intent: Intent, topology: SchemaTopology) -> list[str]:
     def connectivity(name: str) -> tuple[int, int]:
         return len(topology.edges_touching(name, core_only=True)), topology.count(name)
 
-    if intent in ("influence", "cycles", "brokers"):
-        # Influence, cycles and brokerage live in a network of like entities (referrals,
+    if intent in _SELF_RELATION_INTENTS:
+        # Influence, loops, flows and brokerage live in a network of like entities (referrals,
         # transfers): a collection with its own self edges answers them directly.
         with_self = [c for c in core if topology.self_edges(c)]
         if with_self:
             return [max(with_self, key=lambda c: (len(topology.self_edges(c)), *connectivity(c)))]
-    if intent == "hubs":
-        # Hubs are where connections concentrate: the highest mean number of edges per vertex.
+    if intent == "dependencies":
+        # What the rest depends on is where connections concentrate: the highest mean number
+        # of edges per vertex.
         def mean_degree(name: str) -> float:
             edges = sum(topology.count(e) for e in topology.edges_touching(name))
             return edges / max(topology.count(name), 1)
 
         return [max(core, key=lambda c: (mean_degree(c), topology.count(c)))]
-    if intent == "rings":
+    if intent == "shared_identifiers":
         with_ids = [c for c in core if topology.identifier_neighbours(c)]
         if with_ids:
             return [
@@ -131,35 +114,55 @@ def _fallback_focus(intent: Intent, topology: SchemaTopology) -> list[str]:
     return [max(core, key=connectivity)]
 
 
+_SELF_RELATION_INTENTS = frozenset(
+    {
+        "importance",
+        "collectors",
+        "distributors",
+        "cycles",
+        "brokers",
+        "similarity",
+        "link_prediction",
+        "paths",
+        "profile",
+    }
+)
+"""Question intents best answered on a collection's relation to itself, when it has one."""
+
+
 # --------------------------------------------------------------------------- wording
 
 _PRIORITY_ORDER: dict[Priority, int] = {"high": 0, "medium": 1, "low": 2}
 
-_TITLES: dict[Intent, str] = {
-    "influence": "Influential {focus}",
-    "hubs": "Hub {focus} the network depends on",
+_TITLES: dict[str, str] = {
+    "importance": "Influential {focus}",
+    "collectors": "{Focus} receiving from many others",
+    "distributors": "{Focus} sending to many others",
     "communities": "Segments of {focus}",
-    "rings": "Rings of {focus} linked by {linked}",
+    "shared_identifiers": "Rings of {focus} linked by {linked}",
     "brokers": "{Focus} who bridge groups",
     "cohesion": "Tightly-knit groups of {focus}",
     "cycles": "Circular chains among {focus}",
+    "dependencies": "Single points of failure among {focus}",
+    "similarity": "{Focus} that are alike",
+    "link_prediction": "Likely new links among {focus}",
+    "paths": "Routes and distances between {focus}",
+    "connectivity": "How the {focus} hold together",
+    "colouring": "{Focus} that can be grouped without conflicts",
 }
+"""Use-case titles per question intent, in the business's words for the focus."""
 
-_DESCRIPTIONS: dict[Intent, str] = {
-    "influence": "Rank {focus} by their influence: how many others they are tied to, and how "
-    "influential those others are in turn.",
-    "hubs": "Find the {focus} with the most connections, the ones much of the rest of the "
-    "graph goes through and would be hurt by losing.",
-    "communities": "Split {focus} into communities that interact far more with each other than "
-    "with the rest, to see the natural segments.",
-    "rings": "Find groups of {focus} tied together by shared {linked}; sharing of this kind is "
-    "rare among independent {focus} and typical of coordinated or fraudulent activity.",
-    "brokers": "Find the {focus} who sit between otherwise separate groups, so that much of "
-    "what flows from one group to another passes through them.",
-    "cohesion": "Find the densely connected cores among {focus}: groups in which every member "
-    "is tied to many others of the group.",
-    "cycles": "Find chains among {focus} that loop back to where they started, such as circular "
-    "referrals or round-trip transfers.",
+_METHOD_TITLES: dict[str, str] = {
+    "degree": "Most connected {focus}",
+    "in_degree": "{Focus} receiving from many others",
+    "out_degree": "{Focus} sending to many others",
+}
+"""Titles of importance rankings whose method says more than "influential"."""
+
+_PROFILE_TITLES: dict[str, str] = {
+    "importance": "Profile: the most central {focus}",
+    "communities": "Profile: how {focus} group",
+    "connectivity": "Profile: how the {focus} hold together",
 }
 
 
@@ -180,7 +183,7 @@ def business_term(collection: str, vertical: Vertical | None) -> str:
             fragment = fragment.lower()
             if fragment and (fragment in lowered or singular_noun(fragment) in lowered) and term:
                 return plural_phrase(term)
-    return plural_phrase(" ".join(_words(collection)))
+    return plural_phrase(" ".join(words_of(collection)))
 
 
 def _join(terms: list[str]) -> str:
@@ -189,191 +192,145 @@ def _join(terms: list[str]) -> str:
     return ", ".join(terms[:-1]) + " or " + terms[-1]
 
 
-# --------------------------------------------------------------------------- generation
-
-
-@dataclass
-class _Draft:
-    intent: Intent
-    focus: list[str]
-    linked: list[str]
-    requirement_ids: list[str]
-    priority: Priority
-    texts: list[str]
-    phrases: list[str] = field(default_factory=list)
-    algorithm: AlgorithmName | None = None
-    notes: list[str] = field(default_factory=list)
-    method: str | None = None
-    """A method the question reading prefers within the same intent (short cycles for loops)."""
-    parameters: dict[str, Any] = field(default_factory=dict)
-    intents: list[str] = field(default_factory=list)
-
-
-@dataclass
-class _Question:
-    """One question a requirement asks: an intent, maybe with the algorithm it names."""
-
-    intent: Intent
-    algorithm: AlgorithmName | None
-    phrases: list[str]
-    cues: list[tuple[int, int]]
-    notes: list[str] = field(default_factory=list)
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _questions(
-    requirement_id: str, intents: dict[Intent, _Reading], algorithms: list[AlgorithmMention]
-) -> list[_Question]:
-    """Pair the intents read from a requirement with the algorithms it names.
-
-    A named algorithm answers the first intent it fits ("Use Louvain to find communities":
-    communities with Louvain); one that fits none of them is a question of its own, with the
-    intent it answers ("Compute PageRank over customers": influence with PageRank), and each
-    intent left without an algorithm notes that the named one does not answer it, so the
-    usual algorithm never stands in for the named one silently.
-    """
-    claimed: dict[Intent, list[AlgorithmMention]] = {}
-    own: list[AlgorithmMention] = []
-    for mention in algorithms:
-        fitting = next((i for i in intents if mention.algorithm in COMPATIBLE_ALGORITHMS[i]), None)
-        if fitting is None:
-            own.append(mention)
-        else:
-            claimed.setdefault(fitting, []).append(mention)
-    questions: list[_Question] = []
-    for intent, reading in intents.items():
-        for mention in claimed.get(intent, []):
-            questions.append(
-                _Question(
-                    intent,
-                    mention.algorithm,
-                    [*reading.phrases, mention.text.lower()],
-                    [*reading.cues, mention.span],
-                )
-            )
-        if intent in claimed:
-            continue
-        notes = []
-        if own:
-            names = _and([label_of(m.algorithm) for m in own])
-            notes.append(
-                f"{requirement_id} names {names}, which does not answer this {intent} question: "
-                f"it is answered with the usual analysis, and {names} runs as an analysis of "
-                "its own."
-            )
-        questions.append(_Question(intent, None, list(reading.phrases), list(reading.cues), notes))
-    for mention in own:
-        questions.append(
-            _Question(mention.intent, mention.algorithm, [mention.text.lower()], [mention.span])
-        )
-    return sorted(questions, key=lambda question: min(question.cues))
+# --------------------------------------------------------------------------- focus
 
 
 _CONJUNCTION = re.compile(r"^\s*(?:,|and|or|&|/|as well as|,\s*and|,\s*or)\s*$", re.IGNORECASE)
 
 
-def _distance_to_nearest(cues: list[tuple[int, int]]) -> Any:
-    """A function giving a mention's distance to the nearest cue span (0 when they overlap).
+def _subject(text: str, mentions: list[Mention], topology: SchemaTopology) -> list[str]:
+    """The collections a question is said of: the first core one named, with its 'and's.
 
-    Sorted cue starts and ends answer each mention by bisection, so ranking every mention of a
-    long text is O(m log c) rather than the O(m × c) of measuring each mention against each cue.
+    Those joined to it by 'and'/'or' ("products and sellers") belong to it; lookups named in
+    passing ("customers in each category") and later mentions ("items that appear in far
+    more orders") do not.
     """
-    starts = sorted(start for start, _ in cues)
-    ends = sorted(end for _, end in cues)
-
-    def distance(mention: Mention) -> int:
-        before = bisect.bisect_right(ends, mention.start)  # cues ending at or before it
-        after_index = bisect.bisect_left(starts, mention.end)  # first cue starting at its end
-        after = len(starts) - after_index
-        if before + after < len(cues):
-            return 0  # some cue is neither wholly before nor wholly after: they overlap
-        gaps = []
-        if before:
-            gaps.append(mention.start - ends[before - 1])
-        if after:
-            gaps.append(starts[after_index] - mention.end)
-        return min(gaps)
-
-    return distance
+    if not mentions:
+        return []
+    core = [m for m in mentions if topology.is_core(m.collection)] or mentions
+    first = core[0]
+    ordered = sorted(mentions, key=lambda m: m.start)
+    chain = [first]
+    position = ordered.index(first)
+    while position + 1 < len(ordered):
+        a, b = ordered[position], ordered[position + 1]
+        if not _CONJUNCTION.match(text[a.end : b.start]):
+            break
+        position += 1
+        chain.append(b)
+    return list(dict.fromkeys(m.collection for m in chain))
 
 
-def _inside_any(spans: list[tuple[int, int]]) -> Any:
-    """A test of whether a position lies in one of `spans` (half-open), by bisection."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    starts = [start for start, _ in merged]
+class _FocusReader:
+    """The focus of each intent of one requirement: what the reading names, else the schema.
 
-    def inside(position: int) -> bool:
-        index = bisect.bisect_right(starts, position) - 1
-        return index >= 0 and position < merged[index][1]
-
-    return inside
-
-
-def _focus_and_linked(
-    text: str,
-    intent: Intent,
-    cues: list[tuple[int, int]],
-    schema: GraphSchema,
-    vertical: Vertical,
-    topology: SchemaTopology,
-) -> tuple[list[str], list[str]]:
-    """The collections an intent is said of, and (for rings) what links them.
-
-    A requirement often names more than its subject ("hub products ... appear in far more
-    orders ... supplier risk"); the subject is the mention nearest to the intent's own words,
-    plus mentions joined to it by 'and'/'or'. Core collections win over lookups named in
-    passing ("customers in each category").
+    The reader names collections by the schema's own words; the vertical's entity terms
+    ("patrons") and general synonyms ("cards") are found here, since only the vertical knows
+    them. The subject is the first core collection named (with those joined to it by
+    'and'/'or'); shared identifiers split what is named into the members and what links them.
     """
-    mentions = find_mentions(text, schema, vertical)
-    in_sharing_span = _inside_any(_sharing_spans(text))
-    shared = [m for m in mentions if in_sharing_span(m.start)]
-    candidates = [m for m in mentions if not in_sharing_span(m.start)]
-    # "customers sharing devices with other customers": customers stay the subject.
-    subjects = {m.collection for m in candidates}
-    linked = list(dict.fromkeys(m.collection for m in shared if m.collection not in subjects))
-    if intent == "rings" and linked:
-        # The ring members are whatever the shared identifiers hang off, whatever else is named.
-        adjacent = [
-            m for m in candidates if any(c in topology.neighbours(m.collection) for c in linked)
+
+    def __init__(
+        self, text: str, schema: GraphSchema, vertical: Vertical, topology: SchemaTopology
+    ) -> None:
+        self.text = text
+        self.topology = topology
+        self.mentions = [
+            m for m in find_mentions(text, schema, vertical) if topology.is_vertex(m.collection)
         ]
-        candidates = adjacent
-    focus: list[str] = []
-    if candidates:
-        core = [m for m in candidates if topology.is_core(m.collection)] or candidates
-        distance = _distance_to_nearest(cues)
-        nearest = min(core, key=lambda m: (distance(m), m.start))
-        chain = [nearest]
-        ordered = sorted(candidates, key=lambda m: m.start)
-        index = ordered.index(nearest)
-        for step in (1, -1):
-            position = index
-            while 0 <= position + step < len(ordered):
-                a, b = sorted((ordered[position], ordered[position + step]), key=lambda m: m.start)
-                if not _CONJUNCTION.match(text[a.end : b.start]):
-                    break
-                position += step
-                chain.append(ordered[position])
-        focus = list(dict.fromkeys(m.collection for m in sorted(chain, key=lambda m: m.start)))
-    if not focus and intent == "rings" and linked:
+
+    def __call__(self, reading: IntentReading) -> tuple[list[str], list[str]]:
+        topology = self.topology
+        named = [c for c in reading.focus_collections if topology.is_vertex(c)]
+        entity_collections = list(
+            dict.fromkeys(e.vertex_id.split("/", 1)[0] for e in reading.entities)
+        )
+        mentions = [m for m in self.mentions if m.collection in named] or self.mentions
+        if reading.intent == "shared_identifiers":
+            return self._rings(named, mentions, reading.cues)
+        subject = _subject(self.text, mentions, topology)
+        # Named vertices (a route's ends) keep their collections; the reader's named
+        # collections no mention placed (an edge's word) come after the subject.
+        focus = [c for c in [*entity_collections, *subject] if topology.is_vertex(c)]
+        if not focus:
+            focus = [c for c in named if topology.is_core(c)] or named
+        focus = list(dict.fromkeys(focus)) or _fallback_focus(reading.intent, topology)
+        dependents: list[str] = []
+        if reading.intent == "dependencies":
+            # "products that a large share of orders depend on": what depends on the focus,
+            # as the question names it, bounds the dependency chain.
+            dependents = [
+                c
+                for c in dict.fromkeys([*named, *(m.collection for m in mentions)])
+                if c not in focus and topology.is_core(c)
+            ]
+        return focus, dependents
+
+    def _rings(
+        self, named: list[str], mentions: list[Mention], cues: list[str]
+    ) -> tuple[list[str], list[str]]:
+        """(members, identifiers) of a shared-identifier question.
+
+        An identifier is a collection some entity collection links as one
+        (`SchemaTopology.identifier_neighbours`). In a two-mode graph both sides can look like
+        that (customers reached only from devices, devices only from customers); there, the
+        side the question calls shared ("shared devices", "the same device") is the identifier.
+        """
+        topology = self.topology
+        candidates = list(dict.fromkeys([*named, *(m.collection for m in self.mentions)]))
         owners = {
-            c: sum(1 for n in linked if n in topology.neighbours(c))
-            for c in topology.core_vertex_collections
-            if c not in linked
+            c: [
+                m
+                for m in topology.core_vertex_collections
+                if c in topology.identifier_neighbours(m)
+            ]
+            for c in candidates
         }
-        best = max(owners, key=lambda c: (owners[c], topology.count(c)), default=None)
-        focus = [best] if best is not None and owners[best] else []
-    if not focus:
-        focus = _fallback_focus(intent, topology)
-    linked = [c for c in linked if c not in focus]
-    return focus, linked if intent == "rings" else []
+        cue_words = {word for cue in cues for word in cue.lower().split()}
+        called_shared = [c for c in candidates if owners[c] and _names_collection(cue_words, c)]
+        one_way = [c for c in candidates if owners[c] and not topology.identifier_neighbours(c)]
+        identifiers = list(dict.fromkeys([*called_shared, *one_way]))
+        members = [
+            c for c in candidates if c not in identifiers and topology.identifier_neighbours(c)
+        ]
+        if not members and identifiers:
+            owning = {m for i in identifiers for m in owners[i] if m not in identifiers}
+            best = max(
+                owning,
+                key=lambda c: (
+                    sum(1 for i in identifiers if i in topology.identifier_neighbours(c)),
+                    topology.count(c),
+                    c,
+                ),
+                default=None,
+            )
+            members = [best] if best is not None else []
+        if not members:
+            members = [c for c in candidates if topology.identifier_neighbours(c)][:1]
+        if not members:
+            members = _fallback_focus("shared_identifiers", topology)
+        identifiers = [
+            i for i in identifiers if any(i in topology.identifier_neighbours(m) for m in members)
+        ]
+        if not identifiers:
+            # none named: whatever identifiers the members have (the rule's own choice, said
+            # here so that the same analysis asked twice is one use case)
+            identifiers = [
+                i for m in members for i in topology.identifier_neighbours(m) if i not in members
+            ]
+        return members, list(dict.fromkeys(identifiers))
+
+
+def _names_collection(words: set[str], collection: str) -> bool:
+    """Whether `words` name `collection` (its name or singular: "device" names devices)."""
+    name = collection.lower()
+    forms = {name, name.rstrip("s"), name[:-3] + "y" if name.endswith("ies") else name}
+    if name.endswith("es"):
+        forms.add(name[:-2])
+    return bool(forms & words)
+
+
+# --------------------------------------------------------------------------- generation
 
 
 def _answerable_requirements(
@@ -419,7 +376,11 @@ def generate_use_cases_by_rules(
     vertical: Vertical,
     lookup: EntityLookup | None = None,
 ) -> tuple[list[UseCase], list[str]]:
-    """Turn requirements into use cases, one per (intent, focus), by rules.
+    """Turn requirements into use cases, one per (method, intent, focus, parameters), by rules.
+
+    `read_question` alone decides what each requirement asks (intents, direction, weight,
+    named entities, composition); a method the requirement names outright runs for the intent
+    it answers; parts no graph analysis answers (a forecast) are noted with the reason.
 
     Args:
         requirements: Extracted requirements; constraints are skipped. When empty, the
@@ -429,113 +390,197 @@ def generate_use_cases_by_rules(
         lookup: The graph's names, to resolve entities a question names (none: unresolved).
 
     Returns:
-        (use cases with ids UC-001..., notes on requirements no supported analysis answers).
-        A use case carries the algorithm its requirement names when that algorithm answers
-        it (`COMPATIBLE_ALGORITHMS`); an algorithm named for no compatible question becomes
-        a use case of its own, for the intent it answers.
+        (use cases with ids UC-001..., notes on requirements: unanswerable parts, and those
+        answered with the general profile). A requirement with anything answerable in it
+        never runs nothing: unrecognised wording gets the general profile, and says so.
     """
     topology = SchemaTopology(schema)
     terms = graph_terms(schema)
-    drafts: dict[tuple[Intent, tuple[str, ...], str | None], _Draft] = {}
     # The same reading from several requirements (the general profile, most often) is one
     # use case answering all of them.
-    read_drafts: dict[str, tuple[list[Requirement], list[str], QuestionDraft]] = {}
+    drafts: dict[str, _Asking] = {}
+    general: list[tuple[Requirement, str, list[QuestionDraft]]] = []
     unanswered: list[str] = []
     for requirement in _answerable_requirements(requirements, vertical):
         text = " ".join(requirement.text.split())
         blocked = unanswerable_reasons(text)
-        answerable = _blank(text, (span for span, _ in blocked))
-        intents = _read(answerable)
-        algorithms = find_algorithms(answerable)
-        reading = read_question(text, schema, lookup=lookup, terms=terms)
-        if (
-            not algorithms
-            and reading_knows_better(reading, [p for r in intents.values() for p in r.phrases])
-            and drafts_from_reading(reading, topology, _fallback_focus("influence", topology))
-        ):
-            # The reading found only questions the phrase lexicon has no counterpart for
-            # (dependencies, paths, similarity): its own guesses ("point" -> hubs) stand down.
-            intents = {}
-        # Ordinary wording the phrase lexicon does not know: the reading decides.
-        if not intents and not algorithms and not (blocked and reading.fallback):
-            fallback_focus = _fallback_focus("influence", topology)
-            found = drafts_from_reading(reading, topology, fallback_focus)
-            for found_draft in found:
-                read_key = repr(
-                    (
-                        found_draft.method.name,
-                        found_draft.reading.intent,
-                        found_draft.focus,
-                        sorted(found_draft.parameters.items()),
-                    )
-                )
-                asked = read_drafts.setdefault(read_key, ([], [], found_draft))
-                asked[0].append(requirement)
-                asked[1].append(text)
-            if found:
-                blocked = []
-            if found and reading.fallback:
-                unanswered.append(
-                    f"{requirement.id}: no supported graph analysis matches this requirement, "
-                    f'so the general profile of the graph answers it: "{_excerpt(text)}"'
-                )
-            elif not found and not blocked:
-                read_as = ", ".join(r.intent for r in reading.intents)
-                unanswered.append(
-                    f"{requirement.id}: read as {read_as}, but no supported method answers it "
-                    "with what the question gives (a route needs two named places the "
-                    f'graph has): "{_excerpt(text)}"'
-                )
+        answerable = blank(text, (span for span, _ in blocked))
+        # Why a result is wanted ("so that supplier risk can be managed") is not what to find.
+        reading = read_question(
+            blank(answerable, purpose_spans(answerable)), schema, lookup=lookup, terms=terms
+        )
+        requested = [mention.algorithm for mention in find_algorithms(answerable)]
         for reason in dict.fromkeys(reason for _, reason in blocked):
             unanswered.append(f'{requirement.id}: {reason}: "{_excerpt(text)}"')
-        for question in _questions(requirement.id, intents, algorithms):
-            intent, phrases = question.intent, question.phrases
-            focus, linked = _focus_and_linked(
-                text, intent, question.cues, schema, vertical, topology
+        if blocked and reading.fallback and not requested:
+            continue  # all it asks is a forecast (say): said above, not answered with a profile
+        found = drafts_from_reading(
+            reading, _FocusReader(answerable, schema, vertical, topology), requested
+        )
+        for draft in found:
+            _loops_follow_the_data(draft, topology)
+            _sharing_without_identifiers(draft, topology)
+        if found and all(draft.asked_as for draft in found):
+            # Only the general profile answers it: kept for when nothing else is asked.
+            general.append((requirement, text, found))
+        else:
+            _add_drafts(drafts, requirement, text, found, unanswered)
+    specific = bool(drafts)
+    for requirement, text, found in general:
+        if specific:
+            # The document asks specific questions; this part of it ("Possible scanning.")
+            # is context for them, not a question of its own.
+            unanswered.append(
+                f"{requirement.id}: "
+                + (
+                    "asks what changed since an earlier run; this run has no earlier run of "
+                    "the source to compare against, and its analyses are the baseline the "
+                    "next run is compared with"
+                    if "change" in found[0].asked_as
+                    else "no specific graph question was recognised in this part of the text; "
+                    "the analyses of the other requirements answer the document"
+                )
+                + f': "{_excerpt(text)}"'
             )
-            if not focus:
-                unanswered.append(
-                    f"{requirement.id}: the graph has no core collection to answer {intent} "
-                    f'questions: "{_excerpt(text)}"'
-                )
-                continue
-            # Two algorithms asked for one question ("compare Louvain and Leiden") are two
-            # analyses: merging them would drop one request.
-            key = (intent, tuple(sorted(focus)), question.algorithm)
-            draft = drafts.get(key)
-            if draft is None:
-                drafts[key] = _Draft(
-                    intent,
-                    focus,
-                    linked,
-                    [requirement.id],
-                    requirement.priority,
-                    [text],
-                    phrases,
-                    question.algorithm,
-                    list(question.notes),
-                )
-                if question.algorithm is None:
-                    _prefer_read_method(drafts[key], reading)
-                continue
-            # The same question asked twice: one use case answering both requirements.
-            if requirement.id not in draft.requirement_ids:
-                draft.requirement_ids.append(requirement.id)
-                draft.texts.append(text)
-            draft.linked.extend(c for c in linked if c not in draft.linked)
-            draft.phrases.extend(p for p in phrases if p not in draft.phrases)
-            draft.notes.extend(n for n in question.notes if n not in draft.notes)
-            if _PRIORITY_ORDER[requirement.priority] < _PRIORITY_ORDER[draft.priority]:
-                draft.priority = requirement.priority
+            continue
+        if "profile" in found[0].asked_as:
+            unanswered.append(
+                f"{requirement.id}: no supported graph analysis matches this requirement, "
+                f'so the general profile of the graph answers it: "{_excerpt(text)}"'
+            )
+        _add_drafts(drafts, requirement, text, found, unanswered)
     use_cases = [
-        _use_case(index, draft, vertical) for index, draft in enumerate(drafts.values(), start=1)
+        _use_case(index, asking, texts, draft, vertical)
+        for index, (asking, texts, draft) in enumerate(drafts.values(), start=1)
     ]
-    for asking, texts, read in read_drafts.values():
-        use_cases.append(_read_use_case(len(use_cases) + 1, asking, texts, read, vertical))
     return use_cases, unanswered
 
 
-def _read_use_case(
+_Asking = tuple[list[Requirement], list[str], QuestionDraft]
+
+
+def _add_drafts(
+    drafts: dict[str, _Asking],
+    requirement: Requirement,
+    text: str,
+    found: list[QuestionDraft],
+    unanswered: list[str],
+) -> None:
+    """Add a requirement's drafts; one analysis answers every requirement asking it.
+
+    The profile's PageRank and "who is influential" alike are one use case; what each asks,
+    within its groups too ("who leads each ring"), is added to what the one report answers.
+    """
+    for draft in found:
+        if draft.asked_as:
+            # said in a report that may answer other requirements too: name whose it is
+            draft.notes = [f"{requirement.id}: {note}" for note in draft.notes]
+        if not draft.focus:
+            unanswered.append(
+                f"{requirement.id}: the graph has no core collection to answer "
+                f'{draft.reading.intent} questions: "{_excerpt(text)}"'
+            )
+            continue
+        key = repr(
+            (
+                draft.method.name,
+                draft.by_rule,
+                draft.focus,
+                draft.linked,
+                sorted(draft.parameters.items()),
+            )
+        )
+        asking = drafts.setdefault(key, ([], [], draft))
+        if requirement not in asking[0]:
+            asking[0].append(requirement)
+            asking[1].append(text)
+        kept = asking[2]
+        kept.notes.extend(n for n in draft.notes if n not in kept.notes)
+        kept.also.extend(i for i in draft.intents if i not in [*kept.intents, *kept.also])
+
+
+SPARSE_MEAN_OUT_DEGREE = 1.0
+"""Edges per vertex of a directed relation below which loops are found whole as strongly
+connected components: below one edge per vertex a random directed graph has no giant
+strongly connected component (Karp 1990), so each non-trivial one is a loop, at any length.
+Above it loops merge into a giant component and are enumerated with a bounded length."""
+
+
+def _loops_follow_the_data(draft: QuestionDraft, topology: SchemaTopology) -> None:
+    """Find loops whole in a sparse relation, bounded in a dense one (the default is bounded).
+
+    Only when the question sets no hop bound and names no method: "loops of up to 4
+    transfers" and "run strongly connected components" are kept as asked.
+    """
+    reading = draft.reading
+    if (
+        reading.intent != "cycles"
+        or draft.requested
+        or draft.method.name != "short_cycles"
+        or reading.hops is not None
+        or "scc" not in METHODS
+    ):
+        return
+    own = [e for f in draft.focus for e in topology.self_edges(f)]
+    if not own:
+        return
+    relation = max(own, key=topology.count)
+    vertices = sum(topology.count(f) for f in draft.focus)
+    edges = topology.count(relation)
+    if not vertices or edges / vertices >= SPARSE_MEAN_OUT_DEGREE:
+        return
+    draft.method = METHODS["scc"]
+    draft.parameters = {}
+    draft.notes.append(
+        f"Loops are found whole, as strongly connected groups: {relation} is sparse "
+        f"({edges:,} edges among {vertices:,} {', '.join(draft.focus)}, under one each), so "
+        "each such group is a loop of any length; in a denser relation they would merge into "
+        "one giant group and loops would be enumerated with a bounded length instead."
+    )
+
+
+SHARED_NEIGHBOURS_METHOD = "jaccard"
+"""What "sharing" means in a graph with no identifier collections: neighbours in common."""
+
+
+def _sharing_without_identifiers(draft: QuestionDraft, topology: SchemaTopology) -> None:
+    """Read sharing as neighbours in common where the graph has nothing like a device to share.
+
+    The shared-identifier rule links entities through identifier collections (devices, cards,
+    phones); a graph without any ("subscribers with the same contacts") still has entities
+    that share neighbours, which neighbourhood similarity ranks.
+    """
+    if not draft.by_rule or draft.reading.intent != "shared_identifiers" or draft.linked:
+        return
+    if any(topology.identifier_neighbours(f) for f in draft.focus):
+        return
+    method = METHODS.get(SHARED_NEIGHBOURS_METHOD)
+    if method is None:
+        return
+    draft.method, draft.by_rule, draft.parameters = method, False, {}
+    draft.notes.append(
+        f"The graph has no identifier collections (devices, cards, phones) that "
+        f"{', '.join(draft.focus)} could share, so sharing is read as neighbours in common: "
+        f"the pairs with the most shared neighbours ({method.long_name})."
+    )
+
+
+def _title(draft: QuestionDraft, vertical: Vertical) -> str:
+    focus = _join([business_term(c, vertical) for c in draft.focus])
+    linked = _join([business_term(c, vertical) for c in draft.linked]) or "shared identifiers"
+    intent = draft.reading.intent
+    if draft.asked_as:
+        template = _PROFILE_TITLES.get(intent, "Profile of {focus}")
+    elif intent == "importance" and draft.method.name in _METHOD_TITLES:
+        template = _METHOD_TITLES[draft.method.name]
+    elif intent == "shared_identifiers" and "similarity" in draft.method.intents:
+        template = "{Focus} that share the same neighbours"
+    else:
+        template = _TITLES.get(intent, "{Focus}")
+    return template.format(focus=focus, Focus=focus[:1].upper() + focus[1:], linked=linked)
+
+
+def _use_case(
     index: int,
     requirements: list[Requirement],
     texts: list[str],
@@ -544,94 +589,32 @@ def _read_use_case(
 ) -> UseCase:
     """A use case from a question reading: its intent, method and parameters."""
     reading = draft.reading
-    focus_terms = _join([business_term(c, vertical) for c in draft.focus])
     cues = ", ".join(f"'{cue}'" for cue in reading.cues) or "no recognised words"
     quoted = " ".join(
         f'{requirement.id}: "{_excerpt(text, DESCRIPTION_QUOTE_CHARACTERS)}"'
         for requirement, text in zip(requirements, texts, strict=True)
     )
     priority = min((r.priority for r in requirements), key=_PRIORITY_ORDER.__getitem__)
+    read_as = " and ".join(draft.intents).replace("_", " ")
+    linked = f" linked by {', '.join(draft.linked)}" if draft.linked else ""
     return UseCase(
         id=f"UC-{index:03d}",
-        title=f"{reading.intent.replace('_', ' ').capitalize()} of {focus_terms} "
-        f"({draft.method.label})",
+        title=_title(draft, vertical),
         intent=draft.intent,
         description=f"{INTENT_DESCRIPTIONS[reading.intent]} Asked by {quoted}",
         requirement_ids=[r.id for r in requirements],
         focus_collections=draft.focus,
+        linked_collections=draft.linked,
         priority=priority,
-        rationale=f"Read as {reading.intent} from {cues}; answered with "
-        f"{draft.method.long_name}; focus on {', '.join(draft.focus)}.",
+        rationale=f"Read as {read_as} from {cues}; answered with {draft.method.long_name}; "
+        f"focus on {', '.join(draft.focus)}{linked}.",
         notes=list(draft.notes),
         intents=draft.intents,
-        method=draft.method.name,
+        method=None if draft.by_rule else draft.method.name,
+        algorithm=draft.method.name if draft.requested else None,
         parameters=dict(draft.parameters),
         edge_collections=list(reading.edge_collections),
     )
-
-
-def _use_case(index: int, draft: _Draft, vertical: Vertical) -> UseCase:
-    focus_terms = [business_term(c, vertical) for c in draft.focus]
-    linked_terms = [business_term(c, vertical) for c in draft.linked] or ["identifiers"]
-    words = {"focus": _join(focus_terms), "linked": _join(linked_terms)}
-    title = _TITLES[draft.intent].format(
-        **words, Focus=words["focus"][:1].upper() + words["focus"][1:]
-    )
-    quoted = " ".join(
-        f'{rid}: "{_excerpt(text, DESCRIPTION_QUOTE_CHARACTERS)}"'
-        for rid, text in zip(draft.requirement_ids, draft.texts, strict=True)
-    )
-    requested = (
-        f" Runs {label_of(draft.algorithm)}, as the requirement asks." if draft.algorithm else ""
-    )
-    return UseCase(
-        id=f"UC-{index:03d}",
-        title=title,
-        intent=draft.intent,
-        description=f"{_DESCRIPTIONS[draft.intent].format(**words)}{requested} Asked by {quoted}",
-        requirement_ids=draft.requirement_ids,
-        focus_collections=draft.focus,
-        linked_collections=draft.linked,
-        priority=draft.priority,
-        method=draft.method,
-        parameters=dict(draft.parameters),
-        intents=list(draft.intents),
-        rationale=f"Read as {draft.intent} from "
-        + ", ".join(f"'{p}'" for p in draft.phrases)
-        + (f"; the requirement names {draft.algorithm}" if draft.algorithm else "")
-        + f"; focus on {', '.join(draft.focus)}"
-        + (f" linked by {', '.join(draft.linked)}" if draft.linked else "")
-        + ".",
-        algorithm=draft.algorithm,
-        notes=list(draft.notes),
-    )
-
-
-_READ_METHOD_INTENTS = frozenset({"collectors", "distributors"})
-"""Intents whose lexicon method answers another question than asked: degree over all edges
-is not "receives from many" or "sends to many" (issue 16)."""
-
-
-def _prefer_read_method(draft: _Draft, reading: QuestionReading) -> None:
-    """Use the method the question reading chooses when it answers the same intent better.
-
-    The phrase lexicon's intents run their usual method (strongly connected components for
-    loops, degree for hubs); when the reading of the same question asks the same thing of a
-    method with no projection rule of its own (bounded short cycles for loops, in-degree for
-    "who collects from many"), the data-driven method runs instead.
-    """
-    for intent_reading in reading.intents:
-        if LEGACY_INTENT.get(intent_reading.intent) != draft.intent:
-            continue
-        if intent_reading.intent not in _READ_METHOD_INTENTS:
-            continue
-        method = choose_method(intent_reading)
-        if method is None or method.use_case_intents:
-            continue
-        draft.method = method.name
-        draft.parameters = question_parameters(method, intent_reading)
-        draft.intents = [intent_reading.intent]
-        return
 
 
 _GENERIC_VERTICAL = Vertical(name="generic", title="Generic graph")

@@ -14,7 +14,7 @@ INTENT_METHODS: dict[str, tuple[str, ...]] = {
         "eigenvector", "articlerank", "hits", "closeness", "harmonic", "betweenness",
     ),
     "communities": (
-        "louvain", "leiden", "label_propagation", "modularity", "conductance",
+        "leiden", "louvain", "label_propagation", "modularity", "conductance",
         "attribute_partition", "bipartite_projection",
     ),
     "brokers": ("betweenness", "articulation_points", "bridges"),
@@ -36,7 +36,7 @@ INTENT_METHODS: dict[str, tuple[str, ...]] = {
     "cohesion": ("kcore", "triangles", "clustering"),
     "change": (),
     "colouring": ("greedy_colouring", "maximal_independent_set"),
-    "profile": ("pagerank", "louvain", "wcc"),
+    "profile": ("pagerank", "leiden", "wcc"),
 }  # fmt: skip
 """Methods that answer each intent, the usual one first (all are METHOD_NAMES entries)."""
 

@@ -57,9 +57,12 @@ ACTOR_CUES: tuple[Cue, ...] = (
         1.3,
         gap=1,
     ),
-    words("importance", "hub popular popularity", 1.0),
-    words("importance", "celebrity heavyweight valuable", 1.0),
-    cue("importance", "heart|centre|center|nucleus|hub of", 1.4, gap=0),
+    # a hub is the highly connected vertex itself: "the hub products the catalogue depends on"
+    # asks for hubs, the dependency being what makes them hubs
+    words("importance", "hub", 1.3, method="degree"),
+    words("importance", "popular popularity", 1.0),
+    words("importance", "celebrity heavyweight valuable vip", 1.0),
+    cue("importance", "heart|centre|center|nucleus of", 1.4, gap=0),
     cue("importance", "in charge|command|control", 1.3, gap=0),
     cue("importance", "star of|among|in", 1.1, gap=1),
     cue(
@@ -185,7 +188,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("communities", "same @GROUP|bucket|category|class|camp", 1.3, gap=1),
     cue(
         "communities",
-        "split|divide|partition|break|carve|organise|organize|sort|cluster|group|fall "
+        "split|divide|partition|break|carve|organise|organize|sort|cluster|group|fall|segment "
         "into @GROUP|@AREA",
         2.0,
         gap=5,
@@ -419,6 +422,9 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue("shared_identifiers", "multi account|accounting", 1.2, gap=0),
     cue("shared_identifiers", "fraud|mule|collusion|organised|organized ring", 0.8, gap=1),
+    # "detecting organised fraud": fraud by several parties acting together, found through
+    # what they share (without identifier collections: the neighbours they share)
+    cue("shared_identifiers", "organised|organized|coordinated|collusive fraud", 1.0, gap=1),
     words("shared_identifiers", "ring", 0.6),
     words("shared_identifiers", "@IDENT", 0.4),
 )

@@ -13,6 +13,7 @@ from gaai_graph.questions.text import Token, number_value, word_set
 __all__ = [
     "asks_for_edges",
     "default_route_weight",
+    "names_weight",
     "read_attributes",
     "read_budget",
     "read_collections",
@@ -92,6 +93,11 @@ _DISTANCE_UNITS = word_set(
     "hours distance far"
 )
 _BY_WORDS = word_set("by per weighted total")
+_WEIGHT_IDIOM_VERBS = word_set("carry hold have wield pull throw")
+"""'Carry the most weight', 'pull their weight': importance idioms, not an edge weight."""
+_AMOUNT_WORDS = word_set("most total sum overall combined cumulative")
+"""Words that ask for an amount of a measure: "the most talk time" sums durations, so a
+time, distance or cost word then names the weight of a ranking, not a route's length."""
 _ROUTE_WORDS = word_set("route path journey itinerary way")
 _COMPARATIVES = word_set("more less higher lower bigger larger better worse greater fewer")
 _LIST_WORDS = frozenset(["which", "who", "top", "list", "rank", "most", "least"])
@@ -147,6 +153,21 @@ def read_direction(intent: QuestionIntent, tokens: Iterable[Token]) -> Direction
     return "any"
 
 
+def names_weight(token: Token, terms: GraphTerms) -> bool:
+    """Whether `token` names a numeric edge attribute of the graph, or a kind of weight it has.
+
+    "minutes" in a graph with a `minutes` edge attribute; "time" or "duration" when some
+    numeric edge attribute measures time.
+    """
+    numeric = terms.numeric_edge_attributes
+    if any(
+        parts == [token.lemma] for name, parts in terms.attribute_parts.items() if name in numeric
+    ):
+        return True
+    families = _WEIGHT_FAMILY_CUES.get(token.lemma) or _WEIGHT_FAMILY_CUES.get(token.lower) or ()
+    return any(family in numeric.values() for family in families)
+
+
 def read_weight(
     intent: QuestionIntent, tokens: list[Token], terms: GraphTerms | None
 ) -> tuple[str | None, str | None]:
@@ -185,11 +206,15 @@ def read_weight(
         hop_named = [t for position, t in enumerate(tokens) if _counts_hops(tokens, position)]
         if hop_named:
             return None, hop_named[0].text
-    for token in tokens:
+    amount_asked = any(t.lemma in _AMOUNT_WORDS or t.lower in _AMOUNT_WORDS for t in tokens)
+    for position, token in enumerate(tokens):
         families = _WEIGHT_FAMILY_CUES.get(token.lemma) or _WEIGHT_FAMILY_CUES.get(token.lower)
         if families is None:
             continue
-        if intent != "paths" and "volume" not in families:
+        preceding = tokens[max(0, position - 3) : position]
+        if token.lemma == "weight" and any(t.lemma in _WEIGHT_IDIOM_VERBS for t in preceding):
+            continue
+        if intent != "paths" and "volume" not in families and not amount_asked:
             continue
         for family in families:
             for name, attribute_family in numeric.items():

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from gaai_graph.methods.vocabulary import QuestionIntent
+from gaai_graph.questions.details import names_weight
 from gaai_graph.questions.graph_terms import GraphTerms
 from gaai_graph.questions.lexicon import CLASSES, CUES, INTENT_PRIORITY, Cue
-from gaai_graph.questions.text import Token, number_value
+from gaai_graph.questions.text import Token, number_value, word_set
 
 __all__ = ["INTENT_THRESHOLD", "IntentScore", "best_intents", "score_intents"]
 
@@ -107,7 +108,35 @@ def score_intents(tokens: list[Token], terms: GraphTerms | None = None) -> dict[
             evidence.methods.append((weight, cue.method))
     if terms is not None:
         _apply_graph_context(scores, tokens, terms)
+        _weighted_ranking(scores, tokens, terms)
     return {intent: evidence for intent, evidence in scores.items() if evidence.score > 0}
+
+
+_SUPERLATIVES = word_set("most highest largest biggest greatest heaviest top")
+
+
+def _weighted_ranking(
+    scores: dict[str, IntentScore], tokens: list[Token], terms: GraphTerms
+) -> None:
+    """A superlative of a weight the graph has ("the most talk time") ranks by that weight.
+
+    Read only when no other intent was read: the superlative then asks who has the largest
+    total of a numeric edge attribute (strength), named directly ("the most minutes") or by
+    its kind ("the most time" where an edge attribute measures time).
+    """
+    if any(evidence.score >= INTENT_THRESHOLD for evidence in scores.values()):
+        return
+    for position, token in enumerate(tokens):
+        if token.lemma not in _SUPERLATIVES and token.lower not in _SUPERLATIVES:
+            continue
+        for offset, later in enumerate(tokens[position + 1 : position + 4], start=1):
+            if names_weight(later, terms):
+                evidence = scores.setdefault("importance", IntentScore("importance"))
+                evidence.score += INTENT_THRESHOLD
+                evidence.cues.append(f"{token.text} {later.text}")
+                evidence.tokens.update({position, position + offset})
+                evidence.methods.append((INTENT_THRESHOLD, "strength"))
+                return
 
 
 def _apply_graph_context(

@@ -37,7 +37,8 @@ def default_methods(reading: IntentReading) -> list[str]:
             return ["strength" if weighted else "in_degree", "pagerank"]
         if reading.direction == "out":
             return ["strength" if weighted else "out_degree"]
-        return ["pagerank", "degree"]
+        # "the most talk time", "heaviest by amount": the total of the weight is the answer.
+        return ["strength", "pagerank"] if weighted else ["pagerank", "degree"]
     if intent == "collectors":
         return ["strength", "in_degree"] if weighted else ["in_degree", "strength"]
     if intent == "distributors":
@@ -63,7 +64,9 @@ def default_methods(reading: IntentReading) -> list[str]:
     if intent == "similarity":
         return ["attribute_knn", "jaccard"] if reading.attributes else ["jaccard", "overlap"]
     if intent == "communities":
-        return ["attribute_partition", "louvain"] if reading.attributes else ["louvain"]
+        # Leiden: the registry's communities default, well-connected communities and much
+        # faster than Louvain on large graphs (DESIGN.md §7); Louvain when named
+        return ["attribute_partition", "leiden"] if reading.attributes else ["leiden"]
     return list(_PLAIN_DEFAULTS.get(intent, ()))
 
 
@@ -74,7 +77,7 @@ _PLAIN_DEFAULTS: dict[str, tuple[str, ...]] = {
     "link_prediction": ("adamic_adar", "common_neighbors"),
     "cohesion": ("kcore", "clustering"),
     "colouring": ("greedy_colouring",),
-    "profile": ("pagerank", "louvain", "wcc"),
+    "profile": ("pagerank", "leiden", "wcc"),
 }
 
 

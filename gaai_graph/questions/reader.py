@@ -52,7 +52,10 @@ _CLAUSE_BREAK = re.compile(r"[?;!]")
 _SENTENCE_END = re.compile(r"\.\s")
 _WH = word_set(
     "who whom which what how where whether is are does do can could would will then also "
-    "rank list show give find tell name identify pick highlight say explain"
+    "rank list show give find tell name identify pick highlight say explain "
+    # imperatives that open a second request after "and" ("... and detect rings of ...")
+    "detect spot flag uncover discover measure compute calculate count run locate trace "
+    "determine segment cluster map"
 )
 _EACH = CLASSES["EACH"]
 _RECIPROCAL = word_set("other another")

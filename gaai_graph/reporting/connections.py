@@ -87,8 +87,9 @@ class Names:
             alternatives = "|".join(
                 re.escape(vertex_id) for vertex_id in sorted(self._known, key=len, reverse=True)
             )
-            # An id in parentheses already follows its name ("Max (products/p1)").
-            self._pattern = re.compile(rf"(\()?(?<![\w/])({alternatives})(?![\w/])(\))?")
+            # An id in parentheses or brackets already follows its name ("Max (products/p1)",
+            # "Max [products/p1]": how reports name entities).
+            self._pattern = re.compile(rf"([(\[])?(?<![\w/])({alternatives})(?![\w/])([)\]])?")
 
         def replace(match: re.Match[str]) -> str:
             if match.group(1) and match.group(3):

@@ -54,3 +54,19 @@ def test_join_names_limits_the_list() -> None:
     assert join_names(["A"]) == "A"
     assert join_names(["A", "B"]) == "A and B"
     assert join_names([str(i) for i in range(8)], limit=3) == "0, 1, 2 and 5 more"
+
+
+def test_named_text_names_known_ids_once_and_never_contact_data() -> None:
+    namer = Namer.from_labels(
+        {"members/m1": "Member 1", "members/m10": "Member 10", "people/x": "x@example.org"}
+    )
+    text, named = namer.named_text(
+        "members/m1 leads members/m10; Member 1 [members/m1] again; people/x; members/m100."
+    )
+    assert text == (
+        "Member 1 [members/m1] leads Member 10 [members/m10]; Member 1 [members/m1] again; "
+        "people/x; members/m100."
+    )
+    assert named == ["members/m1", "members/m10"]
+    assert namer.named_text("Member 1 (members/m1)")[0] == "Member 1 (members/m1)"
+    assert Namer.from_labels({}).named_text("members/m1") == ("members/m1", [])

@@ -174,3 +174,71 @@ def test_entity_profile_puts_rare_values_and_extremes_first() -> None:
     text = describe_entity(standings, name="Part 3 [parts/p3]", limit=2)
     assert text == "Part 3 [parts/p3]: cost 500 (top 0.2%), critical = True (5% of all)."
     assert describe_entity([], name="x") == ""
+
+
+def _exact_tail(observed: int, drawn: int, carriers: int, population: int) -> float:
+    from math import comb
+
+    total = comb(population, drawn)
+    return (
+        sum(
+            comb(carriers, k) * comb(population - carriers, drawn - k)
+            for k in range(observed, min(drawn, carriers) + 1)
+        )
+        / total
+    )
+
+
+@pytest.mark.parametrize(
+    ("observed", "drawn", "carriers", "population"),
+    [
+        (11, 12, 17, 34),
+        (12, 12, 17, 34),
+        (2, 10, 5, 40),
+        (0, 3, 5, 10),
+        (5, 5, 5, 60),
+        (1, 9, 30, 40),
+    ],
+)
+def test_hypergeometric_tail_is_exact(
+    observed: int, drawn: int, carriers: int, population: int
+) -> None:
+    from gaai_graph.evidence.profiles import hypergeometric_upper_tail
+
+    got = hypergeometric_upper_tail(observed, drawn, carriers, population)
+    assert got == pytest.approx(_exact_tail(observed, drawn, carriers, population), rel=1e-9)
+
+
+def test_each_group_is_tested_against_random_groups_of_its_size() -> None:
+    # Two pure blocks of 15 and a mixed block of 4, values half and half overall.
+    membership = [0] * 15 + [1] * 15 + [2] * 4
+    values = ["a"] * 15 + ["b"] * 15 + ["a", "b"] * 2
+    evidence = partition_alignment(membership, values, attribute="side")
+    assert evidence is not None and evidence["aligned"]
+    groups = evidence["majority"]
+    assert groups["0"]["coincides"] and groups["1"]["coincides"]
+    assert not groups["2"]["coincides"]  # 2 of 4 is what a random group holds
+    assert groups["0"]["expected"] == pytest.approx(7.5)
+    assert groups["0"]["p_value"] < 1e-4
+    # The chance values are the baseline the report quotes beside the measured ones.
+    assert evidence["chance_purity"] < evidence["purity"]
+    assert evidence["chance_nmi"] < evidence["nmi"]
+
+
+def test_more_attributes_tried_means_a_stricter_group_test() -> None:
+    # A pure group of 6 among 40 with a value held by half: p = C(20,6)/C(40,6) ≈ 0.01.
+    membership = [0] * 6 + [1] * 34
+    values = ["x"] * 6 + ["x"] * 14 + ["y"] * 20
+    one = partition_alignment(membership, values)
+    many = partition_alignment(membership, values, attributes_tried=50)
+    assert one is not None and many is not None
+    assert one["majority"]["0"]["p_value"] == many["majority"]["0"]["p_value"]
+    assert many["majority"]["0"]["confidence"] <= one["majority"]["0"]["confidence"]
+    assert not many["majority"]["0"]["coincides"]
+
+
+def test_groups_with_one_member_carrying_the_attribute_do_not_count() -> None:
+    # Households of one customer (with a segment) and devices (without): nothing to compare.
+    membership = [h for h in range(20) for _ in range(3)]
+    values = [("a" if h % 2 else "b") if i == 0 else None for h in range(20) for i in range(3)]
+    assert partition_alignment(membership, values) is None

@@ -114,6 +114,8 @@ def use_cases_answer(rules: dict[str, Any]) -> dict[str, Any]:
                 "linked_collections": u.linked_collections,
                 "priority": u.priority,
                 "rationale": "scripted",
+                "intents": u.intents,
+                "method": u.method,
             }
             for u in rules["use_cases"]
         ],
@@ -695,7 +697,7 @@ async def test_insight_citing_a_number_not_in_the_evidence_is_dropped(
     fake_openai, rule_run, llm_context
 ):
     script_good_answers(fake_openai, rule_run)
-    wcc = next(r for r in rule_run["reports"] if r.algorithm == "wcc")
+    wcc = next(r for r in rule_run["reports"] if r.algorithm == "shared_identifiers")
     invented = {
         "title": "LLM 37 fraud rings",
         "description": "There are 37 fraud rings controlling 12% of all orders.",
@@ -712,7 +714,7 @@ async def test_insight_citing_a_number_not_in_the_evidence_is_dropped(
     [fallback] = fallbacks_of(state, "report")
     assert fallback.action == "dropped"
     assert "37" in fallback.reason
-    report = next(r for r in state["reports"] if r.algorithm == "wcc")
+    report = next(r for r in state["reports"] if r.algorithm == "shared_identifiers")
     assert report.generated_by == "llm"
     assert all("37" not in insight.title for insight in report.insights)
     assert any("37" in reason for reason in report.fallbacks)
@@ -765,20 +767,21 @@ async def test_recommendations_all_dropped_leave_the_rule_recommendations(
     fake_openai, rule_run, llm_context
 ):
     script_good_answers(fake_openai, rule_run)
-    degree = next(r for r in rule_run["reports"] if r.algorithm == "degree")
-    body = json.loads(report_answer(degree).content)
+    # any report among the first TEMPLATES of the demo run with recommendations of its own
+    brokers = next(r for r in rule_run["reports"] if r.algorithm == "betweenness")
+    body = json.loads(report_answer(brokers).content)
     body["recommendations"] = [
         {"title": "LLM restock", "description": "Keep 9876 units in stock.", "priority": "high"}
     ]
-    fake_openai.add(answer(body), schema="ReportAnswer", match=degree.title)
+    fake_openai.add(answer(body), schema="ReportAnswer", match=brokers.title)
 
     state = await run_workflow(llm_context())
 
     assert_finished(state)
     [fallback] = fallbacks_of(state, "report")
     assert (fallback.action, "9876" in fallback.reason) == ("dropped", True)
-    report = next(r for r in state["reports"] if r.algorithm == "degree")
-    assert report.recommendations == degree.recommendations
+    report = next(r for r in state["reports"] if r.algorithm == "betweenness")
+    assert report.recommendations == brokers.recommendations
 
 
 async def test_an_insight_citing_no_evidence_is_dropped(fake_openai, rule_run, llm_context):
@@ -1034,11 +1037,12 @@ async def test_report_summary_with_an_invented_number_is_replaced_by_the_rule_su
     fake_openai, rule_run, llm_context
 ):
     script_good_answers(fake_openai, rule_run)
-    degree = next(r for r in rule_run["reports"] if r.algorithm == "degree")
-    reply = report_answer(degree)
+    # any report among the first TEMPLATES of the demo run with recommendations of its own
+    brokers = next(r for r in rule_run["reports"] if r.algorithm == "betweenness")
+    reply = report_answer(brokers)
     body = json.loads(reply.content)
     body["summary"] = "Sales grew 240% thanks to the hub products."
-    fake_openai.add(answer(body), schema="ReportAnswer", match=degree.title)
+    fake_openai.add(answer(body), schema="ReportAnswer", match=brokers.title)
 
     state = await run_workflow(llm_context())
 
@@ -1046,7 +1050,7 @@ async def test_report_summary_with_an_invented_number_is_replaced_by_the_rule_su
     [fallback] = fallbacks_of(state, "report")
     assert fallback.action == "dropped"
     assert "240" in fallback.reason
-    report = next(r for r in state["reports"] if r.algorithm == "degree")
+    report = next(r for r in state["reports"] if r.algorithm == "betweenness")
     assert "240" not in report.summary
     assert report.generated_by == "llm"  # its insights still come from the model
     assert any("240" in reason for reason in report.fallbacks)

@@ -272,7 +272,7 @@ async def test_resume_with_drops_and_edits_runs_only_the_approved_versions() -> 
     paused = await app.ainvoke({}, config, context=APPROVE)
     shown = paused["__interrupt__"][0].value["templates"]
     pagerank = next(t for t in shown if t["algorithm"] == "pagerank")
-    dropped = [t["id"] for t in shown if t["algorithm"] in {"wcc", "kcore"}]
+    dropped = [t["id"] for t in shown if t["algorithm"] in {"wcc", "shared_identifiers", "kcore"}]
     assert dropped
 
     answer = {"drop": dropped, "edit": {pagerank["id"]: {"parameters": {"damping_factor": 0.5}}}}

@@ -71,3 +71,44 @@ def test_what_the_question_set_or_the_method_lacks_is_left_alone():
     assert "time_attribute" not in plan.parameters
     plan = plan_for_method(get_method("in_degree"), _use_case(), topology)
     assert "amount_attribute" not in plan.parameters
+
+
+def test_a_dependency_runs_between_the_focus_and_what_the_question_says_depends_on_it() -> None:
+    schema = GraphSchema(
+        source="test",
+        collections=[
+            CollectionProfile(name="orders", kind="document", count=50, role="core"),
+            CollectionProfile(name="products", kind="document", count=20, role="core"),
+            CollectionProfile(name="customers", kind="document", count=30, role="core"),
+            CollectionProfile(name="contains", kind="edge", count=120, role="edge"),
+            CollectionProfile(name="placed", kind="edge", count=50, role="edge"),
+        ],
+        edge_definitions=[
+            EdgeDefinition(
+                edge_collection="contains",
+                from_vertex_collections=["orders"],
+                to_vertex_collections=["products"],
+            ),
+            EdgeDefinition(
+                edge_collection="placed",
+                from_vertex_collections=["customers"],
+                to_vertex_collections=["orders"],
+            ),
+        ],
+        fingerprint="f",
+    )
+    use_case = UseCase(
+        id="u1",
+        title="exposure",
+        intent="influence",
+        description="",
+        requirement_ids=["R1"],
+        focus_collections=["products"],
+        linked_collections=["orders"],
+        intents=["dependencies"],
+        method="sole_dependency",
+    )
+    plan = plan_for_method(get_method("sole_dependency"), use_case, SchemaTopology(schema))
+    # "products that orders depend on": contains only, read from orders to the products.
+    assert plan.edges == ["contains"]
+    assert plan.parameters["direction"] == "dependent_to_provider"

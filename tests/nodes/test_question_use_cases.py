@@ -1,13 +1,9 @@
-"""Drafts from a question's reading: a route between two named places overrides the lexicon."""
+"""Drafts from a question's reading: a route between two named places and a reach bound."""
 
 from __future__ import annotations
 
 from gaai_graph.models import AttributeProfile, CollectionProfile, EdgeDefinition, GraphSchema
-from gaai_graph.nodes.question_use_cases import (
-    choose_method,
-    question_parameters,
-    reading_knows_better,
-)
+from gaai_graph.nodes.question_use_cases import choose_method, question_parameters
 from gaai_graph.questions import build_name_index, read_question
 
 SCHEMA = GraphSchema(
@@ -42,14 +38,12 @@ NAMES = build_name_index(
 )
 
 
-def test_a_route_between_two_named_places_knows_better_than_the_lexicon():
+def test_a_route_between_two_named_places_runs_the_weighted_shortest_path():
     reading = read_question(
         "Route from Uppergate Central to Thornwell, shortest by track length?",
         SCHEMA,
         lookup=NAMES,
     )
-    # "track" may be a lexicon word the reading did not use; the named ends settle it
-    assert reading_knows_better(reading, ["track"])
     primary = reading.primary
     method = choose_method(primary)
     assert method is not None and method.name == "shortest_path"
@@ -58,11 +52,6 @@ def test_a_route_between_two_named_places_knows_better_than_the_lexicon():
         "source": "stations/a",
         "target": "stations/b",
     }
-
-
-def test_one_named_place_leaves_the_lexicon_standing():
-    reading = read_question("Which track is busiest near Thornwell?", SCHEMA, lookup=NAMES)
-    assert not reading_knows_better(reading, ["track"])
 
 
 def test_a_reach_within_a_distance_becomes_the_methods_bound():

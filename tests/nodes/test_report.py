@@ -1064,7 +1064,7 @@ def test_ties_at_the_top_are_reported_as_ties_not_as_one_leader() -> None:
     [tie] = [i for i in report.insights if "tie for first" in i.title]
     assert tie.title == "6 customers tie for first by PageRank score"
     assert tie.description.startswith("6 customers tie for first with a PageRank score of 0.0178")
-    assert "Customer 0 (customers/c1000)" in tie.description
+    assert "Customer 0 [customers/c1000]" in tie.description
     assert "Customer 5" in tie.description and "Customer 6" not in tie.description
     text = " ".join(f"{i.title} {i.description}" for i in report.insights)
     assert " leads by " not in text and "ranks first" not in text
@@ -1076,7 +1076,7 @@ def test_a_tie_filling_the_listing_is_counted_over_the_whole_result_or_as_a_lowe
     counted = report_for(_tied_pagerank([0.5, 0.5, 0.5], result_vertices_at_max=9))
     [tie] = [i for i in counted.insights if "tie for first" in i.title]
     assert tie.title == "9 customers tie for first by PageRank score"
-    assert tie.description.endswith("(customers/c1034) and the others. No single one leads.")
+    assert tie.description.endswith("[customers/c1034] and the others. No single one leads.")
     _backed(tie, _tied_pagerank([0.5, 0.5, 0.5], result_vertices_at_max=9))
 
     bounded = report_for(_tied_pagerank([0.5, 0.5, 0.5]))

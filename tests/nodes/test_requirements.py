@@ -563,3 +563,24 @@ def test_a_question_with_only_in_it_is_a_request_not_a_constraint() -> None:
     assert classify_kind("where do we depend on only one vendor for a part") == "requirement"
     assert classify_kind("Use only the read-only replica.") == "constraint"
     assert classify_kind("Which hosts matter?", "constraint") == "constraint"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # An analysis verb opens it: "never" and "as few as possible" say what to achieve.
+        (
+            "Colour the stations so that neighbouring stations never get the same colour, "
+            "with as few colours as possible.",
+            "requirement",
+        ),
+        ("Find accounts that never send money back.", "requirement"),
+        # A verb that states a limit as often as it asks keeps its constraint wording.
+        ("Use only read access to the database.", "constraint"),
+        ("The analysis must not take more than an hour.", "constraint"),
+    ],
+)
+def test_an_analysis_verb_makes_a_request_of_a_statement_with_limit_words(
+    text: str, kind: str
+) -> None:
+    assert classify_kind(text) == kind

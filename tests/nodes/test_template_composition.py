@@ -419,3 +419,38 @@ def test_a_template_from_a_model_gets_the_same_steps(davis: tuple[GraphData, nx.
     assert with_design_steps(stepped, use_case, schema) == stepped
     both = with_design_steps(drafted, _use_case(["communities"], ["women", "events"]), schema)
     assert both.projection.onto is None and both.ranked_within is None
+
+
+def test_attribute_profile_of_a_projected_partition_reads_the_projected_vertices(
+    davis: tuple[GraphData, nx.Graph],
+) -> None:
+    from gaai_graph.engines.describe import describe_result
+
+    original, _ = davis
+    template = _template(original, _use_case(["communities"], ["women"]))
+    projection = build_projection(original, template.projection, {})
+    output = LocalEngine().compute(projection, template, seed=7)
+    assert output.data is not None and output.membership is not None
+    circle = {
+        vertex_id: f"circle {label}"
+        for vertex_id, label in zip(output.data.vertex_ids, output.membership.tolist(), strict=True)
+    }
+    # The same graph, whose women carry the circle their community is: a perfect alignment,
+    # measured on the 18 projected women (not on the 32 women and events of the two-mode graph).
+    collections = dict(original.collections)
+    collections["women"] = CollectionData(
+        "women",
+        "document",
+        [{**doc, "circle": circle[doc["_id"]]} for doc in original.collections["women"].documents],
+    )
+    data = GraphData(source="memory", collections=collections)
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    projection = build_projection(data, template.projection, {})
+    execution = LocalEngine().run(projection, template, seed=7)
+    described = describe_result(execution, data, projection, schema, seed=7)
+    assert described.partition_profile is not None
+    best = described.partition_profile["best"]
+    assert best["attribute"] == "circle"
+    assert math.isclose(float(best["purity"]), 1.0)
+    members = [m for ms in described.partition_profile["members"].values() for m in ms]
+    assert members and all(m.startswith("women/") for m in members)

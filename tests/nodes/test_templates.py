@@ -169,7 +169,8 @@ def _run(data: GraphData, template: AnalysisTemplate) -> dict[str, float]:
             values = graph.betweenness(directed=projection.directed)
         case "kcore":
             values = graph.coreness()
-        case "wcc":
+        case "wcc" | "shared_identifiers":
+            # The rings projection: what it holds together (entities through shared identifiers).
             values = graph.connected_components(mode="weak").membership
         case "scc":
             values = graph.connected_components(mode="strong").membership
@@ -283,7 +284,8 @@ def test_rings_use_the_named_identifiers_and_find_the_ring() -> None:
     template = _design(
         _use_case("rings", ["customers"], ["devices", "payment_methods"]), SHOP_SCHEMA
     )
-    assert template.algorithm == "wcc"
+    assert template.algorithm == "shared_identifiers"
+    assert template.parameters["identifier_collections"] == "devices|payment_methods"
     assert set(template.projection.vertex_collections) == {
         "customers",
         "devices",
@@ -564,7 +566,7 @@ def test_rules_reveal_every_structure_planted_in_the_demo() -> None:
     ring_members = {m for ring in truth.fraud_rings for m in ring.members}
     assert set(top("kcore", len(ring_members))) <= ring_members
 
-    components = results["wcc"][1]
+    components = results["shared_identifiers"][1]
     for ring in truth.fraud_rings:
         [component] = {components[m] for m in ring.members}
         customers = {v for v, c in components.items() if c == component and "customers/" in v}
@@ -657,20 +659,19 @@ def test_community_variants_keep_the_communities_projection() -> None:
         assert algorithm.split("_")[0] in template.title.lower()
 
 
-def test_an_algorithm_for_another_question_runs_apart_with_a_note() -> None:
-    text = "Use degree centrality to find the customers who bridge segments."
+def test_an_algorithm_for_another_question_runs_apart_from_the_question() -> None:
+    # The question asks for brokers; the named method (PageRank) answers importance, not
+    # brokerage: both run, each for its own question, neither in place of the other.
+    text = "Find the customers who bridge otherwise separate segments; also run PageRank."
     requirement = Requirement(id="REQ-007", kind="requirement", text=text, source="t", line=1)
     use_cases, _ = generate_use_cases_by_rules(
         [requirement], SHOP_SCHEMA, Vertical(name="generic", title="Generic")
     )
     by_intent = {u.intent: u for u in use_cases}
-    assert by_intent["hubs"].algorithm == "degree"
+    assert by_intent["influence"].algorithm == "pagerank"
     assert by_intent["brokers"].algorithm is None
     templates = design_templates_by_rules(use_cases, SHOP_SCHEMA, max_templates=5, top_k=5)
-    brokers = next(t for t in templates if t.use_case_id == by_intent["brokers"].id)
-    assert brokers.algorithm == "betweenness"
-    [note] = brokers.notes
-    assert note.startswith("REQ-007 names degree, which does not answer this brokers question")
+    assert {t.algorithm for t in templates} == {"pagerank", "betweenness"}
 
 
 async def test_a_designer_that_swaps_the_requested_algorithm_leaves_a_note(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gaai_graph.models import (
     CollectionProfile,
     EdgeDefinition,
@@ -14,8 +16,8 @@ from gaai_graph.nodes.use_cases import (
     find_mentions,
     generate_use_cases,
     generate_use_cases_by_rules,
-    read_intents,
 )
+from gaai_graph.questions import build_name_index
 from gaai_graph.state import WorkflowState
 
 
@@ -139,31 +141,72 @@ def test_fraud_rings_name_the_shared_identifiers_as_linked_collections() -> None
     assert "devices" in use_case.title and "payment methods" in use_case.title
 
 
-def test_weak_cues_alone_do_not_make_an_intent() -> None:
-    assert read_intents("Our popular summer campaign") == {}
-    assert read_intents("Report fraud losses by quarter") == {}
-    assert "hubs" in read_intents("List the most popular products")
-    assert "rings" in read_intents("Suspected fraud ring activity")
+def test_a_change_question_without_an_earlier_run_runs_the_profile_and_says_so() -> None:
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [_req("What changed in the network since the last run?")], SHOP, ECOMMERCE
+    )
+    assert unanswered == []
+    assert {u.method for u in use_cases} == {"pagerank", "leiden", "wcc"}
+    assert all(u.intents == ["change"] for u in use_cases)
+    for use_case in use_cases:
+        [note] = use_case.notes
+        assert note.startswith("REQ-001: ") and "no earlier run" in note
 
 
 def test_one_requirement_can_carry_several_intents() -> None:
-    intents = read_intents(
-        "Find the most influential customers and the tightly-knit groups they belong to."
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [
+            _req(
+                "Who are the most influential customers, and which tightly-knit groups do "
+                "they belong to?"
+            )
+        ],
+        SHOP,
+        ECOMMERCE,
     )
-    assert list(intents) == ["influence", "cohesion"]
-    assert "influential" in intents["influence"]
+    assert unanswered == []
+    assert [(u.intent, u.intents) for u in use_cases] == [
+        ("influence", ["importance"]),
+        ("cohesion", ["cohesion"]),
+    ]
+    assert "'influential'" in use_cases[0].rationale
 
 
-def test_path_finding_goes_to_unanswered_not_to_pagerank() -> None:
+def test_a_route_between_names_the_graph_lacks_runs_the_closest_analysis_and_says_so() -> None:
+    # Without the graph's names nothing resolves: a route question still runs something, the
+    # distances across the graph, never a ranking by PageRank, and says why.
     for text in (
         "What is the shortest path between customer C-17 and seller S-3?",
         "Show how customer Ana is connected to seller Bob.",
         "Find the route from account 42 to account 99.",
     ):
         use_cases, unanswered = generate_use_cases_by_rules([_req(text)], SHOP, ECOMMERCE)
-        assert use_cases == [], text
-        [note] = unanswered
-        assert note.startswith("REQ-001") and "path" in note
+        assert unanswered == [], text
+        [use_case] = use_cases
+        assert use_case.intents == ["paths"] and use_case.method == "diameter", text
+        assert any("A route needs two named places" in note for note in use_case.notes), text
+
+
+def test_a_route_with_one_name_not_found_says_which() -> None:
+    names = build_name_index(
+        {
+            "customers": [{"_key": "c1", "name": "Ana Lima"}, {"_key": "c2", "name": "Bo Chen"}],
+            "sellers": [{"_key": "s1", "name": "Acme Tools"}],
+        }
+    )
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [_req("What is the shortest route from Ana Lima to Zyx Quorble?")],
+        SHOP,
+        ECOMMERCE,
+        names,
+    )
+    assert unanswered == []
+    [use_case] = use_cases
+    assert use_case.intents == ["paths"]
+    # One end is known: the distances from it answer what can be answered.
+    assert use_case.method == "single_source_distances"
+    assert use_case.parameters["source"] == "customers/c1"
+    assert any("Zyx Quorble" in note for note in use_case.notes), use_case.notes
 
 
 def test_forecasts_recommenders_and_sentiment_are_unanswered_with_reasons() -> None:
@@ -211,12 +254,12 @@ def test_constraints_are_not_use_cases() -> None:
 def test_focus_from_singular_plural_and_vertical_synonyms() -> None:
     assert _one("Which product is most connected?").focus_collections == ["products"]
     # 'patrons' and 'articles' name collections only because the vertical says so: without it
-    # the hub fallback (products) and the influence fallback would answer instead.
+    # the schema decides (importance: the customers' own referral relation).
     assert _one("Which patrons are the most connected?").focus_collections == ["customers"]
-    assert _one("Which patrons are the most connected?", vertical=GENERIC).focus_collections == [
-        "products"
-    ]
     assert _one("Find the most connected articles.").focus_collections == ["products"]
+    assert _one("Find the most connected articles.", vertical=GENERIC).focus_collections == [
+        "customers"
+    ]
     # General vocabulary: customer accounts, payment cards.
     assert _one("Find influential accounts.", vertical=GENERIC).focus_collections == ["customers"]
     mentions = find_mentions("linked by the same payment method or e-mail", SHOP, GENERIC)
@@ -269,8 +312,10 @@ def test_bank_domain_rings_and_cycles() -> None:
     assert rings.linked_collections == ["phones", "addresses"]
     cycles = _one("Detect round-trip transfers that return to the originator.", BANK, GENERIC)
     assert (cycles.intent, cycles.focus_collections) == ("cycles", ["accounts"])
-    hubs = _one("Which accounts are the most connected?", BANK, GENERIC)
-    assert hubs.intent == "hubs"
+    central = _one("Which accounts are the most connected?", BANK, GENERIC)
+    assert (central.intents, central.focus_collections) == (["importance"], ["accounts"])
+    hubs = _one("Which accounts are the hubs of the transfer network?", BANK, GENERIC)
+    assert (hubs.intent, hubs.method) == ("hubs", "degree")
 
 
 async def test_node_returns_use_cases_and_unanswered_as_errors() -> None:
@@ -279,13 +324,14 @@ async def test_node_returns_use_cases_and_unanswered_as_errors() -> None:
         vertical=ECOMMERCE,
         requirements=[
             _req("Identify influential customers.", "REQ-001"),
-            _req("Give the shortest route between two sellers.", "REQ-002"),
+            _req("Forecast next quarter's sales per seller.", "REQ-002"),
         ],
     )
     update = await generate_use_cases(state, None)  # type: ignore[arg-type]
     assert [u.intent for u in update["use_cases"]] == ["influence"]
     [error] = update["errors"]
     assert error.phase == "generate_use_cases" and error.message.startswith("REQ-002")
+    assert "forecast" in error.message
     assert update["timings"][0].phase == "generate_use_cases"
 
 
@@ -295,13 +341,16 @@ def test_subject_is_the_mention_nearest_the_intent_words() -> None:
         "in far more orders than anything else, so that stock-outs and supplier risk on them can "
         "be managed."
     )
-    assert (hubs.intent, hubs.focus_collections) == ("hubs", ["products"])
+    # The purpose ("so that ... supplier risk ...") says why, not what to find.
+    assert (hubs.intent, hubs.method, hubs.focus_collections) == ("hubs", "degree", ["products"])
     both = _one("Which products and sellers are the most connected?")
     assert both.focus_collections == ["products", "sellers"]
+    # What the few products are depended on by (orders) bounds the dependency analysis.
     exposure = _one(
         "Reduce our exposure to a small number of products that a large share of orders depend on."
     )
-    assert (exposure.intent, exposure.focus_collections) == ("hubs", ["products"])
+    assert (exposure.intents, exposure.focus_collections) == (["dependencies"], ["products"])
+    assert exposure.linked_collections == ["orders"]
 
 
 def test_ring_members_are_what_the_shared_identifiers_hang_off() -> None:
@@ -352,3 +401,56 @@ def test_a_firm_dependency_reading_of_the_same_words_outweighs_the_lexicon() -> 
     )
     assert [u.method for u in use_cases] == ["sole_dependency"], unanswered
     assert unanswered == []
+
+
+def test_a_vague_sentence_beside_specific_questions_is_context_not_a_profile() -> None:
+    use_cases, unanswered = generate_use_cases_by_rules(
+        [
+            _req("Which customers refer the most new customers?", "REQ-001"),
+            _req("Possible abuse.", "REQ-002"),
+            _req("What changed since the last run?", "REQ-003"),
+        ],
+        SHOP,
+        ECOMMERCE,
+    )
+    # The specific question runs; the vague sentence and the change question run no profile
+    # of their own, and each says so.
+    assert [u.requirement_ids for u in use_cases] == [["REQ-001"]]
+    notes = dict(note.split(": ", 1) for note in unanswered)
+    assert "other requirements answer the document" in notes["REQ-002"]
+    assert "no earlier run" in notes["REQ-003"]
+
+
+def test_loops_are_enumerated_in_a_dense_relation_and_found_whole_in_a_sparse_one() -> None:
+    # 2,000 transfers among 300 accounts: loops merge into one giant strongly connected
+    # group, so they are enumerated with a bounded length.
+    dense = _one("Detect round-trip transfers that return to the originator.", BANK, GENERIC)
+    assert dense.method == "short_cycles"
+    # 300 referrals among 500 customers: each strongly connected group is a loop, any length.
+    sparse = _one("Detect circular referral chains.")
+    assert sparse.method == "scc" and sparse.intent == "cycles"
+    assert "Loops are found whole" in sparse.notes[0]
+    # A hop bound asked for is kept, whatever the density.
+    bounded = _one("Find referral loops of up to 4 customers.")
+    assert bounded.method == "short_cycles"
+
+
+LOGINS = _schema(
+    {"customers": 400, "devices": 800},
+    {"logs_in_from": ("customers", "devices", 1000)},
+)
+"""A two-mode graph: customers reached only from devices and devices only from customers, so
+both sides look like identifiers of the other; the question says which is shared."""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "find shared devices that look like fraud rings",
+        "Are several unrelated customers logging in from the same device?",
+    ],
+)
+def test_the_side_a_question_calls_shared_is_the_identifier(text: str) -> None:
+    rings = _one(text, LOGINS, GENERIC)
+    assert rings.method == "shared_identifiers"
+    assert (rings.focus_collections, rings.linked_collections) == (["customers"], ["devices"])

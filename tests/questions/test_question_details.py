@@ -194,3 +194,23 @@ def test_shortest_is_a_distance_not_a_duration(calls_schema):
     assert reading.primary.weight_attribute is None
     quick = read_question("What is the quickest chain between two people?", calls_schema)
     assert quick.primary.weight_attribute == "minutes"
+
+
+def test_the_most_talk_time_ranks_by_the_time_attribute(calls_schema):
+    from gaai_graph.questions.methods import default_methods
+
+    # "talk time" names no attribute, but a superlative of a kind of weight the graph has
+    # (minutes measure time) asks who has the largest total of it.
+    reading = read_question("Which subscribers account for the most talk time?", calls_schema)
+    assert reading.primary.intent == "importance"
+    assert reading.primary.weight_attribute == "minutes"
+    assert default_methods(reading.primary)[0] == "strength"
+    named = read_question("who are the heaviest users by minutes on the phone", calls_schema)
+    assert named.primary.weight_attribute == "minutes"
+    assert default_methods(named.primary)[0] == "strength"
+
+
+def test_carrying_the_most_weight_is_an_idiom_not_an_edge_weight(calls_schema):
+    reading = read_question("Which subscribers carry the most weight in the network?", calls_schema)
+    assert reading.primary.intent == "importance"
+    assert reading.primary.weight_attribute is None

@@ -95,7 +95,7 @@ def test_route_ends_skip_titles_and_read_a_bare_a_to_b():
         ("Which stations are most alike?", "jaccard"),
         ("Is the network connected?", "is_connected"),
         ("Are there isolated stations?", "wcc"),
-        ("Which groups belong together?", "louvain"),
+        ("Which groups belong together?", "leiden"),
         ("Do the communities follow the club?", "attribute_partition"),
         ("Who are the go-betweens?", "betweenness"),
         ("Is there a tightly knit core?", "kcore"),

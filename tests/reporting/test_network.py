@@ -206,7 +206,8 @@ def test_chromium_shows_the_demo_answer_first_with_named_drawings(
     # The strongest ring and the referral cycle are linked.
     assert "Connected findings" in body and "are also" in body
     shot = tmp_path / "index.png"
-    _chromium_run(tmp_path / "index.html", "--window-size=1000,2000", f"--screenshot={shot}")
+    # Tall enough for the answer box (entities are named, "Name [id]") and the first drawing.
+    _chromium_run(tmp_path / "index.html", "--window-size=1000,2400", f"--screenshot={shot}")
     image = Image.open(shot)
     assert _pixels_near(image, DEVICE_FILL) > 100  # the devices of the ring's drawing
     update_docs = os.environ.get("GAAI_UPDATE_DOC_IMAGES") == "1"

@@ -1,0 +1,385 @@
+"""Shared identifiers: entities linked through one device, phone, card, address or IP.
+
+References: shared-attribute and shared-identifier links as fraud evidence — Akoglu, Tong and
+Koutra, "Graph based anomaly detection and description: a survey", Data Mining and Knowledge
+Discovery 29 (2015); the robust z-score and its 3.5 cut-off — Iglewicz and Hoaglin, "How to
+Detect and Handle Outliers" (1993). The counting is written for this project (a neighbourhood
+count per identifier); the judgement is `gaai_graph.evidence.baseline`.
+
+Projection rule (rings): the focus entities and their identifier collections — collections the
+requirement names as shared, else the focus's identifier-like neighbours (reached from nothing
+but the focus, each shared by few entities; `SchemaTopology.identifier_neighbours`), joined
+only by the edges between the two.
+
+An identifier is *shared* when two or more entities use it. How many entities share it is
+judged against the graph's own distribution of that count over every shared identifier: where
+most shared devices have two users (households), two is ordinary and is context; eight users
+on one device is far beyond the rest and is an alarm, with its robust z-score, percentile,
+tail share and a confidence derived from them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from gaai_graph.evidence.baseline import Baseline, assess
+from gaai_graph.methods.answering import answer_outcome, read_answer
+from gaai_graph.methods.base import (
+    DataNeeds,
+    LocalJob,
+    Method,
+    NoProjectionError,
+    Outcome,
+    ParameterSpec,
+    Picture,
+    Plan,
+)
+from gaai_graph.methods.topology import SchemaTopology
+from gaai_graph.methods.writing import ReportWriter, _collection_of, format_number, priority_for
+from gaai_graph.models import MetricValue, Recommendation, UseCase
+from gaai_graph.words import join_names, noun_for
+
+__all__ = ["METHODS", "SHARED_IDENTIFIERS", "sharing_counts"]
+
+LISTED = 20
+"""Shared identifiers listed in the answer, most shared first (all are counted)."""
+MEMBERS_LISTED = 50
+"""Entities named per listed identifier."""
+
+
+# --------------------------------------------------------------------------- design
+
+
+def _sharing_plan(use_case: UseCase, topology: SchemaTopology) -> Plan:
+    focus = use_case.focus_collections
+    named = [
+        c
+        for c in use_case.linked_collections
+        if topology.is_core(c) and any(c in topology.neighbours(f) for f in focus)
+    ]
+    if named:
+        linked, source = named, "named in the requirement"
+    elif len(focus) > 1:
+        linked, source = focus[1:], "named in the requirement"
+        focus = focus[:1]
+    else:
+        linked = [n for f in focus for n in topology.identifier_neighbours(f)]
+        source = "identifier-like: reached from nothing else and each shared by few"
+    members = list(dict.fromkeys([*focus, *linked]))
+    edges = [
+        e
+        for e in topology.ends
+        if len(topology.endpoints(e)) >= 2
+        and topology.endpoints(e) <= set(members)
+        and topology.endpoints(e) & set(linked)
+    ]
+    if not linked or not edges:
+        raise NoProjectionError(f"no shared-identifier collection is linked to {join_names(focus)}")
+    why = (
+        f"How many {join_names(focus)} share each of {join_names(linked)} ({source}), over "
+        f"{join_names(edges)}, judged against how many share the others: sharing is flagged "
+        "only where it is unusual for this graph."
+    )
+    parameters = {"identifier_collections": "|".join(linked)}
+    return Plan("shared_identifiers", members, edges, False, parameters, why)
+
+
+# --------------------------------------------------------------------------- local engine
+
+
+def _identifier_collections(job: LocalJob) -> set[str]:
+    """The identifier collections: as the plan said, else the projection's least-linked side.
+
+    Without a plan (a template written by hand or by a model), the side of the projection
+    whose vertices have the fewest edges on average, among collections whose edges all lead to
+    one other collection, is taken as the identifiers.
+    """
+    given = job.parameters.get("identifier_collections")
+    collections = [_collection_of(v) for v in job.data.vertex_ids]
+    present = set(collections)
+    if given:
+        named = {c for c in str(given).split("|") if c in present}
+        if named:
+            return named
+    degree = job.graph.degree()
+    partners: dict[str, set[str]] = {c: set() for c in present}
+    totals: Counter[str] = Counter()
+    sizes = Counter(collections)
+    for edge in job.graph.es:
+        a, b = collections[edge.source], collections[edge.target]
+        partners[a].add(b)
+        partners[b].add(a)
+    for index, collection in enumerate(collections):
+        totals[collection] += degree[index]
+    candidates = [c for c in present if len(partners[c] - {c}) == 1 and c not in partners[c]]
+    if len(present) < 2 or not candidates:
+        return set()
+    return {min(candidates, key=lambda c: (totals[c] / max(sizes[c], 1), c))}
+
+
+def sharing_counts(job: LocalJob, identifiers: set[str]) -> dict[int, list[int]]:
+    """Each identifier vertex in use, with the distinct entities linked to it.
+
+    Args:
+        job: The local job (projection graph and ids).
+        identifiers: Identifier collection names.
+
+    Returns:
+        Identifier vertex index -> indices of the entities using it (sorted by id); identifiers
+        nobody uses are left out.
+    """
+    ids = job.data.vertex_ids
+    is_identifier = [_collection_of(v) in identifiers for v in ids]
+    shared: dict[int, list[int]] = {}
+    for vertex, neighbours in enumerate(job.graph.get_adjlist(mode="all")):
+        if not is_identifier[vertex]:
+            continue
+        entities = sorted({n for n in neighbours if not is_identifier[n]}, key=ids.__getitem__)
+        if entities:
+            shared[vertex] = entities
+    return shared
+
+
+def _shared_identifiers(job: LocalJob) -> Outcome:
+    identifiers = _identifier_collections(job)
+    ids = job.data.vertex_ids
+    with job.clock.running():
+        used = sharing_counts(job, identifiers)
+    shared = {vertex: entities for vertex, entities in used.items() if len(entities) >= 2}
+    identifier_total = sum(1 for v in ids if _collection_of(v) in identifiers)
+    # Per vertex (written back, ranked): an identifier's users; an entity's most shared
+    # identifier's users (0 for an entity with none).
+    scores = np.zeros(len(ids), dtype=np.float64)
+    for vertex, entities in used.items():
+        scores[vertex] = len(entities)
+        for entity in entities:
+            scores[entity] = max(scores[entity], len(entities))
+    metrics: dict[str, MetricValue] = {
+        "identifier_collections": "|".join(sorted(identifiers)),
+        "identifier_count": identifier_total,
+        "shared_identifier_count": len(shared),
+    }
+    if not shared:
+        headline = (
+            f"No {join_names(sorted(identifiers)) or 'identifier'} is shared: every one is "
+            "used by a single entity."
+        )
+        return answer_outcome(
+            "values", {}, "entities sharing each identifier", "shared_identifiers", headline,
+            metrics=metrics, scores=scores,
+        )  # fmt: skip
+    vertices = sorted(shared, key=lambda v: (-len(shared[v]), ids[v]))
+    sizes = np.asarray([len(shared[v]) for v in vertices], dtype=np.float64)
+    # The baseline is every identifier in use: where most have one user and sharing itself
+    # is rare, one shared by several stands out (3.5 units above typical: five or more);
+    # where most are shared by two (households), two is the norm and only far larger counts
+    # are (the baseline's hurdle model judges them among the shared).
+    baseline = Baseline.of([len(entities) for entities in used.values()])
+    typical = int(np.median(sizes))
+    at_typical = int(np.count_nonzero(sizes == typical))
+    metrics["used_identifier_count"] = len(used)
+    metrics["single_use_share"] = round(1 - len(shared) / len(used), 4)
+    metrics["typical_sharing"] = typical
+    metrics["typical_sharing_share"] = round(at_typical / sizes.size, 4)
+    metrics["largest_sharing"] = int(sizes[0])
+    unusual_count = 0
+    values: dict[str, float] = {}
+    for rank, vertex in enumerate(vertices[:LISTED]):
+        judged = assess(float(sizes[rank]), baseline)
+        unusual_count += bool(judged["unusual"])
+        values[ids[vertex]] = float(sizes[rank])
+        prefix = f"identifier_{rank}"
+        metrics[f"{prefix}_entities"] = "|".join(ids[e] for e in shared[vertex][:MEMBERS_LISTED])
+        metrics[f"{prefix}_sharing"] = int(sizes[rank])
+        for field in ("unusual", "confidence", "z_score", "percentile", "tail_share"):
+            metrics[f"{prefix}_{field}"] = judged[field]
+        metrics[f"{prefix}_tail_expected"] = judged.get("tail_expected")
+    metrics["unusual_count"] = unusual_count
+    top = vertices[0]
+    headline = (
+        f"{format_number(len(shared))} of {format_number(identifier_total)} identifiers are "
+        f"shared; {format_number(at_typical / sizes.size * 100)}% of the shared ones link "
+        f"{format_number(typical)} entities. The most shared, {ids[top]}, links "
+        f"{format_number(float(sizes[0]))}."
+    )
+    return answer_outcome(
+        "values",
+        values,
+        "distinct entities linked to each shared identifier, most shared first, first "
+        f"{LISTED} listed",
+        "shared_identifiers",
+        headline,
+        metrics=metrics,
+        scores=scores,
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _read(writer: ReportWriter) -> None:
+    read_answer(writer)
+    if writer.answer is None:
+        return
+    metrics = writer.execution.metrics
+    typical = metrics.get("typical_sharing")
+    typical_share = metrics.get("typical_sharing_share")
+    shared_count = metrics.get("shared_identifier_count")
+    flagged_any: list[tuple[str, list[str], float]] = []
+    for rank, identifier in enumerate(writer.answer["value"]):
+        prefix = f"identifier_{rank}"
+        entities = [e for e in str(metrics.get(f"{prefix}_entities") or "").split("|") if e]
+        sharing = metrics.get(f"{prefix}_sharing")
+        unusual = metrics.get(f"{prefix}_unusual") is True
+        judged = metrics.get(f"{prefix}_confidence")
+        confidence = float(judged) if isinstance(judged, int | float) else 0.0
+        noun = writer.terms_of(sorted({_collection_of(e) for e in entities}) or ["entities"])
+        identifier_noun = writer.term(_collection_of(identifier))
+        sentence = (
+            f"{identifier_noun.capitalize()} {identifier} is shared by "
+            f"{format_number(float(sharing or 0))} {noun}; {_norm(metrics, identifier_noun)}"
+        )
+        z = metrics.get(f"{prefix}_z_score")
+        percentile = metrics.get(f"{prefix}_percentile")
+        if unusual:
+            sentence += (
+                f". That is far beyond this graph's usual sharing (robust z-score {z}, above "
+                f"{percentile}% of the {identifier_noun}s in use)."
+            )
+            flagged_any.append((identifier, entities, confidence))
+        else:
+            sentence += ", so this is ordinary sharing for this graph."
+        writer.pattern(
+            "shared_identifier",
+            [identifier, *entities],
+            flagged=unusual,
+            evidence={
+                "observed": sharing,
+                "expected": typical,
+                "typical_share": typical_share,
+                "z_score": z,
+                "percentile": percentile,
+                "tail_share": metrics.get(f"{prefix}_tail_share"),
+                "tail_expected": metrics.get(f"{prefix}_tail_expected"),
+                "compared": shared_count,
+            },
+            confidence_value=confidence,
+            explanation=sentence,
+        )
+    _summary(writer, flagged_any)
+
+
+def _norm(metrics: dict[str, Any], identifier_noun: str) -> str:
+    """What sharing usually looks like here: single use, and the usual count when shared."""
+    single = metrics.get("single_use_share")
+    typical = metrics.get("typical_sharing")
+    typical_share = metrics.get("typical_sharing_share")
+    parts = []
+    if isinstance(single, float):
+        parts.append(
+            f"{format_number(single * 100)}% of the {identifier_noun}s in use have a single user"
+        )
+    if isinstance(typical_share, float) and isinstance(typical, int):
+        parts.append(
+            f"{format_number(typical_share * 100)}% of the shared ones link "
+            f"{format_number(float(typical))}"
+        )
+    return " and ".join(parts) or "no other is shared as much"
+
+
+def _summary(writer: ReportWriter, flagged: list[tuple[str, list[str], float]]) -> None:
+    """One insight and one action on the unusual identifiers, or say the sharing is ordinary."""
+    q = writer.quoter()
+    if not q.has("metrics.typical_sharing"):
+        return
+    typical = (
+        f"{q.pct('metrics.single_use_share')} of the "
+        f"{q.count('metrics.used_identifier_count', 'identifier')} in use have a single user, "
+        f"and {q.pct('metrics.typical_sharing_share')} of the "
+        f"{q.count('metrics.shared_identifier_count', 'shared identifier')} link "
+        f"{q.num('metrics.typical_sharing')}"
+    )
+    if not flagged:
+        writer.add(
+            "Sharing is ordinary for this graph",
+            f"{typical[0].upper()}{typical[1:]}, and none is shared by unusually many: the "
+            f"largest links {q.num('metrics.largest_sharing')}. Shared identifiers here look "
+            "like households or shared equipment, not rings.",
+            0.6,
+            q,
+            kind="context",
+        )
+        return
+    names = ", ".join(identifier for identifier, _, _ in flagged[:5])
+    strongest = max(confidence for _, _, confidence in flagged)
+    related = [identifier for identifier, _, _ in flagged] + [
+        entity for _, entities, _ in flagged for entity in entities
+    ]
+    count = len(flagged)
+    insight = writer.add(
+        f"{q.num('metrics.unusual_count')} shared {noun_for(count, 'identifier')} "
+        f"{'is' if count == 1 else 'are'} unusual for this graph",
+        f"{typical[0].upper()}{typical[1:]}; {names} {'is' if count == 1 else 'are'} shared by "
+        "unusually many for this graph, beyond what the rest of its sharing predicts.",
+        strongest,
+        q,
+        related[:50],
+    )
+    insight.confidence = round(max(0.05, min(0.99, strongest)), 2)
+    writer.extra_recommendations.append(
+        Recommendation(
+            title=f"Review who uses {names}",
+            description=(
+                f"Check whether the {writer.population()} on {names} are related (family, "
+                "business, shared office); unrelated users on one identifier are a typical "
+                "sign of account takeover or a coordinated ring."
+            ),
+            priority=priority_for(strongest),
+            related_entities=related[:50],
+        )
+    )
+
+
+def _parameters() -> tuple[ParameterSpec, ...]:
+    return (
+        ParameterSpec(
+            "identifier_collections",
+            "str",
+            None,
+            "Identifier collections, joined with '|' (none: the projection's least-linked "
+            "side whose edges all lead to one other collection).",
+            nullable=True,
+        ),
+    )
+
+
+SHARED_IDENTIFIERS = Method(
+    name="shared_identifiers",
+    pattern="shared_identifier",
+    label="shared identifiers",
+    long_name="shared-identifier analysis",
+    description="Entities linked through one device, phone, card or address, flagged only "
+    "when unusually many share it for this graph.",
+    reference="Akoglu, Tong and Koutra 2015; Iglewicz and Hoaglin 1993",
+    kind="answer",
+    result_attribute="shared_by",
+    intents=("shared_identifiers",),
+    use_case_intents=("rings",),
+    default_for=("rings",),
+    aliases=r"shared[- ]identifiers?(?: analysis)?",
+    needs=DataNeeds(direction="either"),
+    parameters=_parameters(),
+    local=_shared_identifiers,
+    design=_sharing_plan,
+    interpret=_read,
+    score_name="users of the most shared identifier",
+    picture=Picture(
+        score_axis="users of the most shared identifier",
+        score_meaning="distinct entities on the vertex's most shared identifier",
+    ),
+)
+
+METHODS: tuple[Method, ...] = (SHARED_IDENTIFIERS,)

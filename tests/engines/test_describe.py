@@ -1,0 +1,89 @@
+"""Names and attribute profiles added to an engine's result (gaai_graph.engines.describe)."""
+
+from __future__ import annotations
+
+from gaai_graph.engines.describe import (
+    attribute_candidates,
+    describe_partition,
+    mentioned_names,
+    vertex_columns,
+)
+from gaai_graph.nodes.schema import profile_schema
+from gaai_graph.sources.projection import build_projection
+from tests.engines._planted import PROJECTION, planted_graph, run_planted
+
+
+def test_candidates_leave_out_labels_identifiers_and_template_attributes() -> None:
+    schema = profile_schema(planted_graph(), graph_name=None, core_collections=None)
+    candidates = attribute_candidates(schema, ["members"])
+    assert "team" in candidates
+    assert "name" not in candidates and "member_id" not in candidates
+    assert "team" not in attribute_candidates(schema, ["members"], skip=["team"])
+
+
+def test_columns_follow_the_projection_order() -> None:
+    data = planted_graph()
+    projection = build_projection(data, PROJECTION, {"members": "name"})
+    columns = vertex_columns(data, projection, ["team", "absent"])
+    assert set(columns) == {"team"}
+    by_key = {d["_key"]: d["team"] for d in data.collections["members"].documents}
+    assert columns["team"] == [by_key[v.split("/")[1]] for v in projection.vertex_ids]
+
+
+def test_communities_that_follow_an_attribute_are_profiled_with_their_chance_values() -> None:
+    result = run_planted(planted_graph())
+    profile = result.partition_profile
+    assert profile is not None
+    best = profile["best"]
+    assert best["attribute"] == "team" and best["aligned"]
+    assert best["purity"] > 0.9 and best["chance_purity"] < 0.5
+    assert best["nmi"] > 0.8 > best["chance_nmi"]
+    # Every listed group is described by its dominant value; the coinciding ones list members.
+    assert set(profile["listed"]) <= set(best["majority"])
+    coinciding = [k for k, g in best["majority"].items() if g["coincides"]]
+    assert len(coinciding) == 4
+    for key in coinciding:
+        members = profile["members"][key]
+        assert len(members) == best["majority"][key]["size"]
+        value = best["majority"][key]["value"]
+        documents = {d["_key"]: d for d in planted_graph().collections["members"].documents}
+        share = sum(documents[m.split("/")[1]]["team"] == value for m in members) / len(members)
+        assert share >= 0.9
+
+
+def test_a_shuffled_attribute_explains_nothing() -> None:
+    result = run_planted(planted_graph(follow=False))
+    profile = result.partition_profile
+    assert profile is not None
+    assert not profile["best"]["aligned"]
+    assert not any(g["coincides"] for g in profile["best"]["majority"].values())
+    assert profile["members"] == {}
+
+
+def test_grouping_by_an_attribute_is_not_explained_by_that_attribute() -> None:
+    result = run_planted(planted_graph(), "attribute_partition", attribute="team")
+    profile = result.partition_profile
+    assert profile is None or profile["best"]["attribute"] != "team"
+
+
+def test_groups_with_one_member_carrying_the_attribute_are_left_out() -> None:
+    # Ten households: one customer (with a segment) and two devices (without) each.
+    membership, segment, ids = [], [], []
+    for house in range(10):
+        for role in ("customer", "device", "device"):
+            membership.append(house)
+            segment.append(["a", "b"][house % 2] if role == "customer" else None)
+            ids.append(f"{role}s/{house}-{len(ids)}")
+    assert describe_partition(membership, {"segment": segment}, ids, [1] * len(ids), []) is None
+
+
+def test_names_cover_listed_members_and_ids_in_sentences_but_not_bare_keys() -> None:
+    data = planted_graph()
+    result = run_planted(data, "pagerank")
+    assert all(result.names[e.id] == f"Person {int(e.id[-2:])}" for e in result.top_entities)
+    projection = build_projection(data, PROJECTION, {"members": "name"})
+    result.notes.append("members/m03 and members/m04. are named in a note")
+    names = mentioned_names(result, projection)
+    assert names["members/m03"] == "Person 3" and names["members/m04"] == "Person 4"
+    keyed = build_projection(data, PROJECTION, {"members": None})
+    assert mentioned_names(result, keyed) == {}
