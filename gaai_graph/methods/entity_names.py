@@ -66,11 +66,6 @@ def name_entities(
     if not named:
         return insight
     evidence = dict(insight.evidence)
-    # Text quoted whole as evidence (an engine's headline) is quoted named as well, so the
-    # named description still contains its evidence word for word.
-    for key, value in insight.evidence.items():
-        if isinstance(value, str) and value and value in insight.description:
-            evidence[key] = namer.named_text(value)[0]
     for vertex_id in named:
         evidence.setdefault(f"names[{vertex_id}]", labels[vertex_id])
     return insight.model_copy(

@@ -17,6 +17,6 @@ def test_a_headline_quoted_whole_as_evidence_is_named_with_the_description() -> 
     )
     named = name_entities(insight, {"names[devices/d7]": "Kitchen tablet"})
     assert "Kitchen tablet [devices/d7]" in named.description
-    assert named.evidence["metrics.headline"] == named.description
+    assert named.evidence["metrics.headline"] == headline  # the measure, as measured
     # A reader checking the numbers (the model path does) finds each in the evidence.
     assert unbacked_numbers(named.description, named.evidence) == []
