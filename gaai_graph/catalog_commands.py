@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from gaai_graph.catalog import CATALOG_FILE_NAME, diff_epochs, open_catalog
+from gaai_graph.store_names import CATALOG_FILE_NAME
 from gaai_graph.validation import check_catalog_spec
 
 __all__ = ["add_catalog_command", "command_catalog", "local_time"]
@@ -53,6 +53,13 @@ def local_time(timestamp: Any) -> Any:
         moment = datetime.datetime.fromtimestamp(timestamp).astimezone()
         return moment.isoformat(timespec="seconds")
     return timestamp if timestamp is not None else "-"
+
+
+def open_catalog(spec: str, *, create: bool) -> Any:
+    """`gaai_graph.catalog.open_catalog`, imported when a query runs (SQLite: not for --help)."""
+    from gaai_graph.catalog import open_catalog as open_store
+
+    return open_store(spec, create=create)
 
 
 def command_catalog(args: argparse.Namespace) -> int:
@@ -115,6 +122,8 @@ def _catalog_query(catalog: Any, args: argparse.Namespace) -> tuple[Any, str]:
             for r in found.requirements
         ]
         return asdict(found), "\n".join(lines)
+    from gaai_graph.catalog import diff_epochs
+
     result = diff_epochs(catalog, args.before, args.after)
     lines = [
         f"{result.epoch_before} -> {result.epoch_after}"

@@ -196,10 +196,11 @@ def _add_run_inputs(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--engine",
-        choices=("local", "gae"),
+        choices=("local", "gae", "auto"),
         default="local",
-        help="where algorithms run: local igraph (default) or the ArangoDB Graph Analytics "
-        "Engine of an arangodb:// source",
+        help="where algorithms run: local igraph (default), the ArangoDB Graph Analytics "
+        "Engine of an arangodb:// source, or auto: the GAE for a live source's projection of "
+        "at least GAAI_GAE_MIN_EDGES edges (default 2e7), local otherwise",
     )
     parser.add_argument(
         "--gae-engine",

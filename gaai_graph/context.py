@@ -190,12 +190,14 @@ class Context:
             "Needs an arangodb:// source; without it a live source is only read."
         },
     )
-    engine: Literal["local", "gae"] = field(
+    engine: Literal["local", "gae", "auto"] = field(
         default="local",
         metadata={
-            "description": "Where algorithms run: 'local' (igraph, in process) or 'gae' (the "
+            "description": "Where algorithms run: 'local' (igraph, in process), 'gae' (the "
             "ArangoDB Graph Analytics Engine of an arangodb:// source; algorithms it lacks "
-            "run locally)."
+            "run locally) or 'auto' (the GAE for a live source's projection of at least "
+            "GAAI_GAE_MIN_EDGES edges, default 20 million; local otherwise and for snapshots "
+            "and the demo)."
         },
     )
     gae_engine: str | None = field(
@@ -258,8 +260,12 @@ class Context:
                 f"llm_structured_method must be one of {', '.join(STRUCTURED_METHODS)}, got "
                 f"{self.llm_structured_method!r}"
             )
-        if self.engine not in ("local", "gae"):
-            raise GaaiError(f"engine must be 'local' or 'gae', got {self.engine!r}")
+        if self.engine not in ("local", "gae", "auto"):
+            raise GaaiError(f"engine must be 'local', 'gae' or 'auto', got {self.engine!r}")
+        if self.engine == "auto":
+            from gaai_graph.engines.choice import gae_min_edges
+
+            gae_min_edges()  # a malformed GAAI_GAE_MIN_EDGES is refused before anything runs
         if self.write_results or self.engine == "gae":
             from gaai_graph.sources.arango_url import is_arango_source
 

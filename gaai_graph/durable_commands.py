@@ -9,39 +9,16 @@ import argparse
 import contextlib
 import os
 import sys
-import threading
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from gaai_graph.catalog import (
-    CATALOG_FILE_NAME,
-    CatalogError,
-    describe_catalog,
-    fail_epoch_safely,
-    forget_epoch_safely,
-    record_run_safely,
-    start_epoch_safely,
-)
+# The catalog and persistence modules (asyncio, SQLite, LangGraph's serialisers) are imported
+# by the functions that use them, not here: `gaai --help` loads this module (issue 18).
 from gaai_graph.errors import GaaiError, SourceError
-from gaai_graph.persistence import (
-    CHECKPOINT_FILE_NAME,
-    CheckpointError,
-    compile_graph,
-    default_checkpoint_spec,
-    describe_spec,
-    discard_thread,
-    load_run_options,
-    open_checkpointer,
-    resume_run,
-    run_options_path,
-    save_run_options,
-    thread_status,
-)
 from gaai_graph.sources.arango_url import is_arango_source, redact_source
+from gaai_graph.store_names import CATALOG_FILE_NAME, CHECKPOINT_FILE_NAME
 from gaai_graph.validation import (
     check_catalog_spec,
     check_checkpoint_spec,
@@ -162,11 +139,15 @@ class Leftovers:
 
 def new_thread_id() -> str:
     """A fresh thread id (also the run id and the catalog epoch id)."""
+    import uuid
+
     return f"run-{uuid.uuid4().hex[:12]}"
 
 
 def checkpoint_spec(args: argparse.Namespace) -> str:
     """The checkpoint store named by the flags (default: a SQLite file in the output dir)."""
+    from gaai_graph.persistence import default_checkpoint_spec
+
     spec: str = args.checkpoint or default_checkpoint_spec(args.out)
     return spec
 
@@ -186,6 +167,8 @@ def catalog_spec(args: argparse.Namespace, options: Mapping[str, Any]) -> str:
 
 
 def _holds_password(spec: str) -> bool:
+    from urllib.parse import urlsplit
+
     try:
         return is_arango_source(spec) and urlsplit(spec.strip()).password is not None
     except ValueError:
@@ -272,6 +255,8 @@ def remember_run(
     Raises:
         GaaiError: the run is refused (see `validate_run`).
     """
+    from gaai_graph.persistence import load_run_options, save_run_options
+
     validate_run(options, documents)
     spec = checkpoint_spec(args)
     if not getattr(args, "restart", False):
@@ -332,6 +317,15 @@ async def run_durably(
     """
     import asyncio  # like LangGraph, imported when a run starts (keeps --help fast)
 
+    from gaai_graph.persistence import (
+        CheckpointError,
+        compile_graph,
+        describe_spec,
+        discard_thread,
+        open_checkpointer,
+        resume_run,
+        thread_status,
+    )
     from gaai_graph.thread_lock import lock_thread  # LangGraph: imported when a run starts
 
     spec = checkpoint_spec(args)
@@ -455,7 +449,7 @@ class EpochStarter:
         self._thread_id = thread_id
         self._catalog = catalog
         self._then = then
-        self._thread: threading.Thread | None = None
+        self._thread: Any = None  # the threading.Thread writing the epoch's start
 
     def __call__(self, mode: str, chunk: Any) -> None:
         """Handle one (mode, chunk) of the run's stream."""
@@ -463,6 +457,8 @@ class EpochStarter:
             update = chunk.get("analyze_schema")
             schema = update.get("schema") if isinstance(update, dict) else None
             if schema is not None:
+                import threading
+
                 self._thread = threading.Thread(
                     target=self._start, args=(schema,), name="gaai-epoch-start"
                 )
@@ -471,6 +467,8 @@ class EpochStarter:
             self._then(mode, chunk)
 
     def _start(self, schema: Any) -> None:
+        from gaai_graph.catalog import start_epoch_safely
+
         problem = start_epoch_safely(
             self._catalog,
             schema,
@@ -483,6 +481,8 @@ class EpochStarter:
 
     def forget(self) -> None:
         """Remove the thread's earlier epoch from the catalog (`--restart`)."""
+        from gaai_graph.catalog import forget_epoch_safely
+
         problem = forget_epoch_safely(self._catalog, self._thread_id)
         if problem:
             print(f"gaai: warning: {problem}", file=sys.stderr)
@@ -500,6 +500,8 @@ class EpochStarter:
                 start was never written); empty when unknown.
             error: What ended the run.
         """
+        from gaai_graph.catalog import fail_epoch_safely
+
         self.wait()
         reason = str(error) if isinstance(error, GaaiError) else f"{type(error).__name__}: {error}"
         problem = fail_epoch_safely(
@@ -532,6 +534,7 @@ def record_in_catalog(
         catalog: The catalog (default: `--catalog`, else `<out>/catalog.sqlite`).
         starter: The listener that started the epoch, waited for first.
     """
+    from gaai_graph.catalog import describe_catalog, record_run_safely
     from gaai_graph.reporting.files import report_file_stems
 
     if starter is not None:
@@ -558,6 +561,8 @@ def record_in_catalog(
 
 
 def _started_at(out_dir: Path, thread_id: str) -> float:
+    from gaai_graph.persistence import load_run_options
+
     try:
         return float(load_run_options(out_dir, thread_id).get("started_at") or time.time())
     except Exception:
@@ -566,6 +571,9 @@ def _started_at(out_dir: Path, thread_id: str) -> float:
 
 def resume_arguments(args: argparse.Namespace) -> tuple[dict[str, Any], list[Any]]:
     """Rebuild a `gaai resume` invocation from the options its run kept: (context, documents)."""
+    from gaai_graph.catalog import CatalogError
+    from gaai_graph.persistence import CheckpointError, load_run_options, run_options_path
+
     saved = load_run_options(args.out, args.thread_id)
     if not isinstance(saved, dict) or not isinstance(saved.get("context"), dict):
         raise CheckpointError(

@@ -195,7 +195,7 @@ class _Tools:
         except GaaiError as error:
             raise _refuse(error) from None
         run_dir = out_dir / run_id
-        await asyncio.to_thread(runner.export_reports, result, run_dir)
+        await asyncio.to_thread(runner.export_reports, result, run_dir, changes=changes)
         from gaai_graph.reporting.files import report_file_stems
 
         stems = report_file_stems(r.template_id for r in result.reports)

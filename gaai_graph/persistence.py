@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # LangGraph is imported when a run starts, not with the comma
     from gaai_graph.results import WorkflowResult
 
 from gaai_graph.errors import GaaiError
+from gaai_graph.store_names import CHECKPOINT_FILE_NAME as CHECKPOINT_FILE_NAME  # re-exported
 from gaai_graph.validation import check_checkpoint_spec
 
 __all__ = [
@@ -67,9 +68,6 @@ __all__ = [
     "store_spec",
     "thread_status",
 ]
-
-CHECKPOINT_FILE_NAME = "checkpoints.sqlite"
-"""File name of the default SQLite checkpoint store inside a run's output directory."""
 
 ThreadStatus = Literal["new", "unfinished", "finished"]
 """`new`: no checkpoint; `unfinished`: a run stopped before END; `finished`: it reached END."""

@@ -236,7 +236,8 @@ class TrustPolicy:
 
         Args:
             context: The caller's context; `source` and `vertical` are rewritten to the
-                resolved paths they name (so nothing later reads another file).
+                resolved paths they name (so nothing later reads another file), and engine
+                'auto' to 'local' unless the operator allows the GAE.
 
         Raises:
             TrustError: one line naming the field and what the operator allows.
@@ -263,6 +264,8 @@ class TrustPolicy:
                 "context field 'engine': this server does not run the Graph Analytics Engine "
                 f"(the operator allows it with {ALLOW_GAE_VARIABLE}=true); use engine 'local'"
             )
+        if context.engine == "auto" and not self.allow_gae:
+            context.engine = "local"  # the only engine this server offers: auto cannot pick GAE
         context.source = self.check_source(context.source)
         vertical = context.vertical.strip()
         if vertical.lower().endswith(_VERTICAL_FILE_SUFFIXES):

@@ -320,3 +320,40 @@ def test_every_report_json_of_a_demo_run_meets_the_whole_contract(tmp_path: Path
     assert SCORING | GROUPING <= algorithms <= SCORING | GROUPING | ANSWERING
     assert {t["id"] for t in summary["templates"]} == {d["template_id"] for d in digests}
     assert all(isinstance(seconds, float) for seconds in summary["timings"].values())
+
+
+HEAVY_FOR_HELP = (
+    "asyncio",
+    "sqlite3",
+    "uuid",
+    "pydantic",
+    "langgraph",
+    "mcp",
+    "gaai_graph.persistence",
+    "gaai_graph.catalog",
+    "gaai_graph.mcp_server",
+    "gaai_graph.context",
+)
+
+
+@pytest.mark.parametrize(
+    "argv", [["--help"], ["run", "--help"], ["resume", "--help"], ["catalog", "--help"]]
+)
+def test_help_loads_no_run_machinery(argv: list[str]) -> None:
+    """`gaai --help` stays fast (issue 18): the stores and LangGraph load when a run starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, gaai_graph.cli as cli\n"
+        "try:\n"
+        f"    cli.main({argv!r})\n"
+        "except SystemExit as done:\n"
+        "    assert done.code in (0, None), done.code\n"
+        f"loaded = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY_FOR_HELP!r} "
+        f"or m in {HEAVY_FOR_HELP!r})\n"
+        "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "usage: gaai" in done.stdout

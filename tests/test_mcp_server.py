@@ -122,6 +122,12 @@ async def test_compare_to_another_source_reports_the_size_change(tmp_path) -> No
     assert second["compared_with"] == first["run_id"]
     text = "\n".join(second["changes"])
     assert "vertices (+" in text and "edges (+" in text
+    # The HTML the server writes draws the movers, as `gaai run --compare-to` does.
+    pages = [tmp_path / "mcp" / second["run_id"] / "index.html"]
+    pages += sorted((tmp_path / "mcp" / second["run_id"] / "reports").glob("*.html"))
+    assert any('data-chart="movers"' in page.read_text(encoding="utf-8") for page in pages)
+    first_index = tmp_path / "mcp" / first["run_id"] / "index.html"
+    assert 'data-chart="movers"' not in first_index.read_text(encoding="utf-8")
 
 
 async def test_follow_up_through_mcp_reuses_the_finished_run(tmp_path) -> None:

@@ -307,7 +307,7 @@ async def test_studio_gets_described_input_and_context_forms(client: LangGraphCl
     assert "arangodb://" in context["source"]["description"]
     for name in ("max_executions", "max_templates", "top_k"):
         assert context[name]["type"] == "integer" and context[name]["minimum"] == 1, name
-    assert context["engine"]["enum"] == ["local", "gae"]
+    assert context["engine"]["enum"] == ["local", "gae", "auto"]
     # The model field asks Studio for a model picker, as the LangGraph templates do.
     assert context["model"]["__template_metadata__"] == {"kind": "llm"}
     assert context["model"]["default"] is None

@@ -316,6 +316,35 @@ async def test_write_back_and_the_gae_are_operator_switches(
     assert built.write_results and built.engine == "gae"
 
 
+async def test_auto_cannot_reach_the_gae_on_a_server_that_does_not_allow_it(
+    operator_db: RecordingListener,
+) -> None:
+    from types import SimpleNamespace
+
+    from gaai_graph.models import GraphProjection
+    from gaai_graph.nodes.execute import engine_for
+
+    environment = {
+        "ARANGO_URL": f"http://127.0.0.1:{operator_db.port}",
+        "GAAI_ALLOWED_SOURCES": "arangodb",
+    }
+    # A live projection far above any threshold (counted, never read).
+    huge = SimpleNamespace(collections={"e": SimpleNamespace(documents=range(10**10))})
+    projection = GraphProjection(vertex_collections=["v"], edge_collections=["e"])
+
+    refusing = server(**environment)
+    built = refusing.context_schema(source="arangodb", engine="auto")
+    assert built.engine == "local"
+    assert engine_for(built, huge, projection) == "local"  # type: ignore[arg-type]
+    assert "GAAI_ALLOW_GAE" in await refusal(refusing, {}, {"source": "arangodb", "engine": "gae"})
+
+    allowing = server(**environment, GAAI_ALLOW_GAE="true")
+    kept = allowing.context_schema(source="arangodb", engine="auto")
+    assert kept.engine == "auto"
+    assert engine_for(kept, huge, projection) == "gae"  # type: ignore[arg-type]
+    assert operator_db.connections == 0
+
+
 async def test_python_objects_cannot_be_smuggled_in_as_a_chat_model() -> None:
     message = await refusal(server(), {}, {"chat_model": {"base_url": "http://evil"}})
     assert "chat_model" in message

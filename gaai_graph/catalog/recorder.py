@@ -31,6 +31,7 @@ from gaai_graph.catalog.base import (
 )
 from gaai_graph.catalog.sqlite import SqliteCatalog
 from gaai_graph.sources.arango_url import ArangoTarget, is_arango_source, redact_source
+from gaai_graph.store_names import CATALOG_FILE_NAME as CATALOG_FILE_NAME  # re-exported
 
 if TYPE_CHECKING:
     from gaai_graph.sources.arango import ArangoConnection
@@ -38,9 +39,6 @@ if TYPE_CHECKING:
     CatalogSpec = str | Path | ArangoTarget | ArangoConnection
 
 logger = logging.getLogger(__name__)
-
-CATALOG_FILE_NAME = "catalog.sqlite"
-"""File name of the default SQLite catalog inside a run's output directory."""
 
 
 def is_arango_catalog(spec: CatalogSpec) -> bool:

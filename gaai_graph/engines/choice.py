@@ -7,8 +7,9 @@ one working copy in this process, about `LOCAL_BYTES_PER_EDGE` bytes an edge at 
 above `DEFAULT_GAE_MIN_EDGES` edges a live ArangoDB source is sent to the GAE instead. The
 operator sets the threshold with `GAAI_GAE_MIN_EDGES`.
 
-Not wired into the workflow yet: `Context.engine` accepts 'local' and 'gae' only, and the
-execute node reads it directly; `choose_engine` is what it should call with 'auto'.
+The execute node asks `choose_engine` for every template (`gaai_graph.nodes.execute.engine_for`);
+`local` stays the default. A LangGraph server whose operator has not allowed the GAE
+(`GAAI_ALLOW_GAE`) runs a caller's `auto` as `local` (`gaai_graph.trust`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_GAE_MIN_EDGES",
     "GAE_MIN_EDGES_VARIABLE",
     "LOCAL_BYTES_PER_EDGE",
+    "EngineName",
     "choose_engine",
     "gae_min_edges",
 ]

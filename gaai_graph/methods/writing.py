@@ -324,7 +324,8 @@ def unbacked_numbers(text: str, evidence: dict[str, MetricValue]) -> list[str]:
     """Return the numbers quoted in `text` that no evidence value accounts for.
 
     String evidence (labels, ids, notes) is removed from the text first, so digits inside a
-    quoted label are not mistaken for claims. A quoted number matches an evidence value when
+    quoted label are not mistaken for claims; an id written with its name (evidence
+    `names[<id>]`) counts as the id. A quoted number matches an evidence value when
     it equals the value rounded to the digits printed (or the value × 100 for a percentage).
 
     Args:
@@ -334,6 +335,11 @@ def unbacked_numbers(text: str, evidence: dict[str, MetricValue]) -> list[str]:
     Returns:
         The offending number tokens, in order of appearance (empty when all are backed).
     """
+    # Ids written with their names ("Lara Rossi [customers/c1]") read as the bare ids the
+    # evidence quotes, so text quoted whole (an engine's headline) is still recognised.
+    for key, label in evidence.items():
+        if key.startswith("names[") and key.endswith("]") and isinstance(label, str) and label:
+            text = text.replace(f"{label} [{key[len('names[') : -1]}]", key[len("names[") : -1])
     strings = sorted(
         (value for value in evidence.values() if isinstance(value, str) and value),
         key=len,

@@ -29,6 +29,7 @@ from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from gaai_graph.context import Context
+from gaai_graph.engines.choice import EngineName, choose_engine
 from gaai_graph.engines.describe import describe_result, mentioned_names
 from gaai_graph.engines.local import LocalEngine
 from gaai_graph.errors import GaaiError
@@ -36,6 +37,7 @@ from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Rep
 from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.nodes.report import write_report_by_rules
 from gaai_graph.sources import GraphData, ProjectionData, load_graph
+from gaai_graph.sources.arango_url import is_arango_source
 from gaai_graph.sources.projection import build_projection
 from gaai_graph.state import TemplateTask
 from gaai_graph.trust import confirm_paths
@@ -185,6 +187,22 @@ def _describe_failure(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def engine_for(context: Context, data: GraphData, projection: GraphProjection) -> EngineName:
+    """The engine that runs a template on `projection` (`gaai_graph.engines.choice`).
+
+    'local' and 'gae' are kept as the operator gave them; 'auto' decides by the projection's
+    edge count (a live source's edge collections report their counts without being read).
+    """
+    edge_count = sum(
+        len(data.collections[name].documents)
+        for name in projection.edge_collections
+        if name in data.collections
+    )
+    return choose_engine(
+        context.engine, edge_count=edge_count, live_source=is_arango_source(context.source)
+    )
+
+
 async def execute_template(
     task: TemplateTask, context: Context, *, run_key: str | None = None
 ) -> ExecutionResult:
@@ -206,7 +224,7 @@ async def execute_template(
         await confirm_paths(context)
         data = await load_graph(context.source)
         label_attributes = {c.name: c.label_attribute for c in task.schema.collections}
-        if context.engine == "gae":
+        if engine_for(context, data, template.projection) == "gae":
             # Opt-in: run next to the database (gaai_graph.engines.gae); None = not on GAE.
             from gaai_graph.engines.gae import run_on_gae
 

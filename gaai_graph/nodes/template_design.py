@@ -59,6 +59,19 @@ __all__ = [
 _PRIORITY_ORDER: dict[Priority, int] = {"high": 0, "medium": 1, "low": 2}
 
 
+def _titled(use_case_title: str, algorithm: str) -> str:
+    """The template title: the use case's title naming the method that runs, once.
+
+    A use case read from a question already names its method in brackets; that name is
+    replaced (the plan may run another method) rather than a second one appended.
+    """
+    stem, bracket, rest = use_case_title.rpartition(" (")
+    labels = {method.label for method in METHODS.values()}
+    if bracket and rest.endswith(")") and rest[:-1] in labels:
+        use_case_title = stem
+    return f"{use_case_title} ({label_of(algorithm)})"
+
+
 def _plan_for(use_case: UseCase, topology: SchemaTopology) -> tuple[Plan, list[str]]:
     """The plan of the method the question implies, or the intent's rule.
 
@@ -481,7 +494,7 @@ def design_templates_with_failures(
                     id=f"TPL-{len(templates) + 1:03d}",
                     use_case_id=use_case.id,
                     requirement_ids=list(use_case.requirement_ids),
-                    title=f"{use_case.title} ({label_of(plan.algorithm)})",
+                    title=_titled(use_case.title, plan.algorithm),
                     algorithm=plan.algorithm,
                     projection=GraphProjection(
                         vertex_collections=plan.vertices,

@@ -263,7 +263,7 @@ def test_engine_settings_are_validated_and_unsupported_algorithms_fall_back() ->
     from gaai_graph.engines.gae import run_on_gae
     from gaai_graph.errors import GaaiError
 
-    with pytest.raises(GaaiError, match="engine must be 'local' or 'gae'"):
+    with pytest.raises(GaaiError, match="engine must be 'local', 'gae' or 'auto'"):
         Context(engine="pregel")
     with pytest.raises(GaaiError, match="need a live source"):
         Context(engine="gae", source="demo")

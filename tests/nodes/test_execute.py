@@ -212,3 +212,67 @@ async def test_a_rewritten_snapshot_with_the_same_counts_gets_fresh_projections(
     assert await leader() == "people/a"
     write("c", 2_000_000.0)
     assert await leader() == "people/c"
+
+
+# --------------------------------------------------------------------------- engine choice
+
+
+def _on_gae_forbidden(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("the GAE was asked to run a template")
+
+
+async def test_auto_runs_a_snapshot_locally_whatever_its_size(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gaai_graph.engines import gae as gae_module
+    from gaai_graph.sources.demo import bundle_demo
+
+    snapshot = bundle_demo(tmp_path / "snapshot")
+    monkeypatch.setenv("GAAI_GAE_MIN_EDGES", "1")  # every projection is "large"
+    monkeypatch.setattr(gae_module, "run_on_gae", _on_gae_forbidden)
+    asked: list[tuple[str, int, bool]] = []
+    choose = execute_module.choose_engine
+
+    def spy(requested: str, *, edge_count: int, live_source: bool) -> Any:
+        asked.append((requested, edge_count, live_source))
+        return choose(requested, edge_count=edge_count, live_source=live_source)
+
+    monkeypatch.setattr(execute_module, "choose_engine", spy)
+    context = Context(source=str(snapshot), engine="auto")
+    task = _task()
+    data = load_graph_sync(str(snapshot))
+
+    result = await execute_module.execute_template(task, context)
+
+    assert result.status == "succeeded", result.error
+    referred = len(data.collections["referred"].documents)
+    assert asked == [("auto", referred, False)]
+
+
+async def test_execute_runs_where_the_choice_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine comes from `choose_engine`, not from reading `Context.engine` directly."""
+    from gaai_graph.engines import gae as gae_module
+    from gaai_graph.models import ExecutionResult
+
+    on_gae = ExecutionResult(template_id="TPL-001", algorithm="pagerank", status="succeeded")
+    calls: list[str] = []
+
+    def fake_gae(data: Any, template: AnalysisTemplate, *args: Any, **kwargs: Any) -> Any:
+        calls.append(template.id)
+        return on_gae
+
+    monkeypatch.setattr(gae_module, "run_on_gae", fake_gae)
+    monkeypatch.setattr(execute_module, "choose_engine", lambda requested, **_: "gae")
+
+    result = await execute_module.execute_template(_task(), Context(engine="local"))
+
+    assert result is on_gae and calls == ["TPL-001"]
+
+
+def test_auto_is_refused_with_a_malformed_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gaai_graph.errors import GaaiError
+
+    monkeypatch.setenv("GAAI_GAE_MIN_EDGES", "lots")
+    with pytest.raises(GaaiError, match="GAAI_GAE_MIN_EDGES"):
+        Context(engine="auto")
+    assert Context(engine="local").engine == "local"  # only auto reads the threshold

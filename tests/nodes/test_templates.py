@@ -15,6 +15,7 @@ import pytest
 
 from gaai_graph.context import Context
 from gaai_graph.errors import TemplateValidationError
+from gaai_graph.methods.registry import label_of
 from gaai_graph.models import (
     AnalysisTemplate,
     GraphProjection,
@@ -697,3 +698,31 @@ async def test_a_designer_that_swaps_the_requested_algorithm_leaves_a_note(
         "UC-communities asked for Louvain; this analysis runs Leiden instead, as its template "
         "was designed."
     ]
+
+
+def test_a_question_read_title_names_its_method_once() -> None:
+    requirement = Requirement(
+        id="REQ-001",
+        kind="requirement",
+        text="Which customers are the most important?",
+        source="t",
+        line=1,
+    )
+    use_cases, _ = generate_use_cases_by_rules(
+        [requirement], SHOP_SCHEMA, Vertical(name="generic", title="Generic")
+    )
+    templates = design_templates_by_rules(use_cases, SHOP_SCHEMA, max_templates=5, top_k=5)
+    assert templates
+    for template in templates:
+        label = label_of(template.algorithm)
+        assert template.title.endswith(f"({label})")
+        assert template.title.count(f"({label})") == 1, template.title
+
+
+def test_a_title_names_the_method_that_runs_not_the_one_read() -> None:
+    use_case = _use_case("influence", ["customers"]).model_copy(
+        update={"title": "Importance of customers (degree)"}
+    )
+    template = _design(use_case, SHOP_SCHEMA)
+    assert template.algorithm != "degree"
+    assert template.title == f"Importance of customers ({label_of(template.algorithm)})"
