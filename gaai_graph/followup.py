@@ -199,7 +199,7 @@ async def ask_followup(
         and not any(item.message.startswith(f"{tid} ") for tid in reused)
     ]
     lead = (
-        f"Follow-up on run {thread_id}: {len(executed)} new analyses, {len(reused)} reused from it."
+        f"Follow-up on run {thread_id}: {len(executed)} new {'analysis' if len(executed) == 1 else 'analyses'}, {len(reused)} reused from it."
     )
     if scope is not None:
         lead = (

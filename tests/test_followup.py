@@ -36,7 +36,7 @@ async def test_follow_up_runs_only_the_new_analysis(finished_run) -> None:
     reused = next(r for r in answer.reports if r.template_id == reused_id)
     assert reused.notes[0].startswith("Reused from run first")
     summary = json.loads((answer.out_dir / "summary.json").read_text(encoding="utf-8"))
-    assert summary["headline"].startswith("Follow-up on run first: 1 new analyses, 1 reused")
+    assert summary["headline"].startswith("Follow-up on run first: 1 new analysis, 1 reused")
     assert summary["skipped"] == []
     assert (answer.out_dir / "reports" / f"{reused_id}.md").is_file()
     store = SqliteCatalog(catalog)
@@ -64,7 +64,7 @@ async def test_follow_up_on_an_unknown_run_is_one_line(finished_run) -> None:
 def test_gaai_ask_prints_the_answer(finished_run, capsys) -> None:
     assert main(["ask", "--thread-id", "first", "--out", str(finished_run), BOTH]) == 0
     printed = capsys.readouterr().out
-    assert "Follow-up on run first: 1 new analyses, 1 reused from it." in printed
+    assert "Follow-up on run first: 1 new analysis, 1 reused from it." in printed
     assert main(["ask", "--thread-id", "first", "--out", str(finished_run / "x"), BOTH]) == 2
     error = capsys.readouterr().err
     assert error.startswith("gaai: error: --thread-id 'first'") and error.count("\n") == 1
