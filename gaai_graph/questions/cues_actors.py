@@ -141,6 +141,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     cue("importance", "everybody|everyone|all go|turn|come|look to", 1.4, gap=2),
+    # "the doctors everyone else depends on": what all the others rely on is who matters
+    cue("importance", "everybody|everyone|others depend|rely|count|lean on", 1.6, gap=2),
     cue("importance", "revolve|center|centre|hinge|turn around|on", 1.5, gap=1),
     cue("importance", "spend|talk|call|message|interact|communicate most|more", 1.2, gap=3),
     cue("importance", "use|have|own|hold|with most", 1.0, gap=2),
@@ -211,6 +213,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("communities", "who with whom", 1.2, gap=4),
+    # "which groups they make between them": the groups among themselves, not brokers
+    cue("communities", "@GROUP between|among them|themselves", 1.4, gap=0),
     cue(
         "communities",
         "club|organisation|organization|company|party|movement|community|society|family|class|"
@@ -286,6 +290,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("brokers", "bridge|bridging between|across|gap", 1.6, gap=2),
     # "the clusters, and which accounts sit between them": the groups of the clause before
     cue("brokers", "@CONNECTVERB|between|across them|both|those", 1.2, gap=1),
+    # "hop between subnets": moving between kinds of area (not named places) crosses them
+    cue("brokers", "hop|jump|pivot|cross|move between|across @AREA|@GROUP", 1.8, gap=1),
     words("brokers", "=bridging connector", 1.2),
     words("brokers", "bridge", 0.8),
     cue("brokers", "control|pass|go|flow through", 0.8, gap=3),
@@ -311,12 +317,14 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "collectors",
-        "assemble|build|make|compose|draw|buy|order|come|arrive|flow|pour|=sourced from @MANY",
+        "assemble|build|make|compose|draw|buy|order|come|arrive|flow|pour|=sourced|need|require|"
+        "source|procure|obtain from @MANY",
         1.2,
         gap=3,
     ),
     cue("collectors", "@MANY @RECEIVE|receive", 1.1, gap=4),
     cue("collectors", "from @MANY", 0.8, gap=1),
+    cue("collectors", "from @MANY number|count|range|set|variety|array of", 1.5, gap=1),
     words("collectors", "collector recipient receiver beneficiary payee sink aggregator", 1.0),
     words("collectors", "collect gather accumulate aggregate pool funnel consolidate absorb", 1.0),
     cue("collectors", "most|many|large|high|big|lot incoming|inbound|inflow|=inflows", 1.5, gap=1),
@@ -343,6 +351,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("distributors", "number|many|distinct|different @SEND", 1.3, gap=4),
     cue("distributors", "pay out", 1.2, gap=0),
     cue("distributors", "to @MANY", 0.8, gap=1),
+    cue("distributors", "to @MANY number|count|range|set|variety|array of", 1.5, gap=1),
     words("distributors", "distributor sender payer disburser disperser payout", 1.0),
     words("distributors", "distribute disperse disburse scatter broadcast smurf smurfing", 1.2),
     cue(

@@ -322,6 +322,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("paths", "steiner", 2.0, method="steiner_tree"),
     words("paths", "shortest cheapest fastest quickest", 0.7),
     cue("paths", "how connect|linked|related to", 1.4, gap=4),
+    cue("paths", "how|trace reach|reaches", 1.2, gap=4),
     # ---------------------------------------------------------------- connectivity
     cue("connectivity", "weakly connect|connected component", 2.2, gap=1, method="wcc"),
     cue("connectivity", "strongly connect|connected component", 2.2, gap=1, method="scc"),
@@ -404,6 +405,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
         method="is_connected",
     ),
     cue("connectivity", "split|cut off|away", 1.4, gap=1, method="removal_impact"),
+    cue("connectivity", "=left|=shut|=locked out", 1.4, gap=1, method="wcc"),
     cue(
         "connectivity",
         "bridge edge|link|connection|road|track|line|cable",
@@ -491,6 +493,13 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("cohesion", "friend of friend", 1.2, gap=1, method="clustering"),
     cue("cohesion", "everyone|everybody know|connect", 1.5, gap=2, method="clustering"),
     cue("cohesion", "inner circle", 1.6, gap=0, method="kcore"),
+    # "refer among themselves": how much of the traffic stays inside
+    cue(
+        "cohesion",
+        "@SEND|@CONNECTVERB|interact|talk|trade|communicate|work among|within themselves",
+        1.3,
+        gap=1,
+    ),
     words("cohesion", "clique", 0.6),
     # ---------------------------------------------------------------- change
     words("change", "change evolve evolution trend shift drift timeline temporal dynamics", 1.3),
