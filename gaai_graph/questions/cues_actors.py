@@ -143,6 +143,16 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("importance", "everybody|everyone|all go|turn|come|look to", 1.4, gap=2),
     # "the doctors everyone else depends on": what all the others rely on is who matters
     cue("importance", "everybody|everyone|others depend|rely|count|lean on", 1.6, gap=2),
+    cue("importance", "whole|entire|everybody|everyone|others|all lean|count on", 1.6, gap=3),
+    cue("importance", "who hold|keep|bind|glue together", 1.5, gap=3),
+    cue("importance", "number one|1", 1.4, gap=0),
+    cue(
+        "importance",
+        "juicy|juiciest|attractive|tempting|obvious|prime|valuable|priority target",
+        1.4,
+        gap=1,
+    ),
+    cue("importance", "most|more|much activity|engagement|revenue|sales|volume", 1.3, gap=1),
     cue("importance", "revolve|center|centre|hinge|turn around|on", 1.5, gap=1),
     cue("importance", "spend|talk|call|message|interact|communicate most|more", 1.2, gap=3),
     cue("importance", "use|have|own|hold|with most", 1.0, gap=2),

@@ -83,7 +83,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     words("similarity", "comparable", 1.0),
     words("similarity", "equivalent", 0.8),
-    cue("similarity", "look|behave|act like|alike each|one|other|another", 1.5, gap=1),
+    cue("similarity", "be|seem|look|behave|act like|alike each|one|other|another", 1.5, gap=1),
     cue("similarity", "look|behave|act|buy|shop alike|similarly|same", 1.4, gap=1),
     cue("similarity", "behave|act|buy|shop like", 1.4, gap=1),
     cue(
