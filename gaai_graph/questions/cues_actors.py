@@ -145,6 +145,12 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("importance", "everybody|everyone|others depend|rely|count|lean on", 1.6, gap=2),
     cue("importance", "whole|entire|everybody|everyone|others|all lean|count on", 1.6, gap=3),
     cue("importance", "who hold|keep|bind|glue together", 1.5, gap=3),
+    # "talks to everyone", "the one everyone interacts with": in touch with all is central
+    cue(
+        "importance", "talk|interact|deal|connect|link|know to|with everyone|everybody", 1.5, gap=1
+    ),
+    cue("importance", "everyone|everybody interact|talk|deal|work with", 1.5, gap=2),
+    cue("importance", "touch|affect|involve|concern most|more other|others|people", 1.4, gap=1),
     cue("importance", "number one|1", 1.4, gap=0),
     cue(
         "importance",

@@ -121,6 +121,14 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("similarity", "close|closest|best|near|nearest|good match", 1.5, gap=1),
     words("similarity", "overlap overlapping", 1.0),
     cue("similarity", "substitute|replace|swap each|one other|another|for", 1.3, gap=2),
+    cue("similarity", "substitute|replace|mirror|resemble|copy whom", 1.4, gap=1),
+    # "call the same numbers", "attend the same events": same counterparts, alike entities
+    cue(
+        "similarity",
+        "@SEND|call|know|visit|buy|follow|attend|contact|refer|supply|frequent same",
+        1.6,
+        gap=1,
+    ),
     cue("similarity", "most like", 1.0, gap=0),
     words("similarity", "jaccard", 1.5, method="jaccard"),
     words("similarity", "cosine", 1.5, method="cosine"),
@@ -153,6 +161,13 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("link_prediction", "not yet @LINKNOUN|connect|linked|connected", 1.5, gap=1),
     cue("link_prediction", "may|might know", 1.2, gap=1),
     cue("link_prediction", "@NEG yet", 1.0, gap=5),
+    cue("link_prediction", "@NEG but should|could|might|will|would", 1.5, gap=3),
+    cue(
+        "link_prediction",
+        "will|going @SEND|@CONNECTVERB|transact|trade|meet|interact|collaborate next|soon",
+        1.4,
+        gap=2,
+    ),
     cue(
         "link_prediction",
         "@SEND|meet|connect|link|talk|work|trade|buy|marry|befriend first time",
