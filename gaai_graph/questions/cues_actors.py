@@ -67,7 +67,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("importance", "star of|among|in", 1.1, gap=1),
     cue(
         "importance",
-        "handle|see|carry|serve most|more|much|lot traffic|passenger|visitor|volume|business",
+        "handle|see|carry|serve|move|process|shift|push most|more|much|lot traffic|passenger|"
+        "visitor|volume|business|money|value|cash|fund",
         1.4,
         gap=2,
     ),
@@ -145,6 +146,9 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("importance", "everybody|everyone|others depend|rely|count|lean on", 1.6, gap=2),
     cue("importance", "whole|entire|everybody|everyone|others|all lean|count on", 1.6, gap=3),
     cue("importance", "who hold|keep|bind|glue together", 1.5, gap=3),
+    cue("importance", "keep|hold alive|running|going|afloat", 1.3, gap=3),
+    cue("importance", "remember|recall|notice|recognise|recognize most|best", 1.3, gap=1),
+    cue("importance", "want|choose|pick|recruit as|on ally|partner|champion|side", 1.3, gap=2),
     # "talks to everyone", "the one everyone interacts with": in touch with all is central
     cue(
         "importance", "talk|interact|deal|connect|link|know to|with everyone|everybody", 1.5, gap=1
@@ -229,6 +233,13 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("communities", "who with whom", 1.2, gap=4),
+    # "for each part of the network, which ...": the parts are the graph's groups
+    cue(
+        "communities",
+        "each|every part|section|piece|corner|portion of network|graph|map|system",
+        1.2,
+        gap=1,
+    ),
     # "which groups they make between them": the groups among themselves, not brokers
     cue("communities", "@GROUP between|among them|themselves", 1.4, gap=0),
     cue(
