@@ -31,7 +31,11 @@ ACTOR_CUES: tuple[Cue, ...] = (
     # "if we could only call five people": a budget of a few entities asks for the top ones
     cue("importance", "only|just @SELECT|#", 0.6, gap=1),
     cue("importance", "only|just #", 1.2, gap=2),
-    cue("importance", "who lead|matter|dominate|count", 1.6, gap=1),
+    cue("importance", "who lead|matter|dominate|count|run|rule", 1.6, gap=1),
+    cue("importance", "which|whose matter|rule|dominate", 1.3, gap=2),
+    cue("importance", "social butterfly|animal|magnet", 1.5, gap=0),
+    cue("importance", "big|main|major|key|important =one|=ones", 1.2, gap=0),
+    words("importance", "=busiest", 1.0),
     cue(
         "importance", "carry|hold|have|wield most|more|much weight|sway|clout|say|power", 1.5, gap=2
     ),

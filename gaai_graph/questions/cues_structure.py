@@ -125,9 +125,9 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     # "call the same numbers", "attend the same events": same counterparts, alike entities
     cue(
         "similarity",
-        "@SEND|call|know|visit|buy|follow|attend|contact|refer|supply|frequent same",
+        "@SEND|call|know|visit|buy|follow|attend|contact|refer|supply|frequent|serve|go|have same",
         1.6,
-        gap=1,
+        gap=2,
     ),
     cue("similarity", "most like", 1.0, gap=0),
     words("similarity", "jaccard", 1.5, method="jaccard"),
