@@ -120,7 +120,13 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("similarity", "close|closest|best|near|nearest|good match", 1.5, gap=1),
     words("similarity", "overlap overlapping", 1.0),
-    cue("similarity", "substitute|replace|swap each|one other|another|for", 1.3, gap=2),
+    cue(
+        "similarity",
+        "substitute|replace|swap|cover|deputise|deputize each|one other|another|for",
+        1.3,
+        gap=2,
+    ),
+    cue("similarity", "most|more|very|quite similarly|alike", 1.6, gap=0),
     cue("similarity", "substitute|replace|mirror|resemble|copy whom", 1.4, gap=1),
     # "call the same numbers", "attend the same events": same counterparts, alike entities
     cue(
@@ -196,7 +202,12 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("link_prediction", "@LINKNOUN|@EDGE should|ought|might", 1.4, gap=2),
     cue("link_prediction", "become|form|develop|strike @LINKNOUN|=connected|=linked", 1.4, gap=2),
     cue("link_prediction", "likely|probably|expected next|soon|future|later", 1.6, gap=6),
-    cue("link_prediction", "likely|probably|should|will each|one other|another", 1.4, gap=5),
+    cue(
+        "link_prediction",
+        "likely|probably|should|will|may|might|soon each|one other|another",
+        1.4,
+        gap=5,
+    ),
     words("link_prediction", "likely", 0.8),
     words("link_prediction", "predict prediction", 0.8),
     words("link_prediction", "probably", 0.6),

@@ -19,7 +19,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "MANY": _word_set(
         "many multiple numerous several lot lots various different distinct most plenty "
         "dozens hundreds countless diverse loads large wide broad more unusually high widest "
-        "range unusual"
+        "range unusual everyone everybody"
     ),
     "RECEIVE": _word_set(
         "receive collect get gather accumulate take accept incoming inbound inflow pool "
