@@ -414,6 +414,16 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("cycles", "back again", 1.5, gap=1),
     cue("cycles", "closed circle|loop|chain|path|walk|ring|circuit", 1.8, gap=1),
     cue("cycles", "circle|loop back", 1.5, gap=1),
+    # "refer each other in circles", "a referral circle": a circle of flows is a loop, not a group
+    cue(
+        "cycles",
+        "@SEND|=referring|=paying each|one other|another in|round|around circle|ring|loop",
+        1.8,
+        gap=1,
+    ),
+    cue("cycles", "circle|ring of @SEND|=referring|=paying each|one other|another", 1.8, gap=3),
+    cue("cycles", "@FLOW|referral|trading|trade circle|ring", 1.6, gap=0),
+    cue("cycles", "close|loop|fold|turn on|back itself|themselves", 1.6, gap=1),
     cue("cycles", "leave|exit return|come", 1.2, gap=6),
     cue("cycles", "back|return|home to|at same|first|original|initial", 1.8, gap=2),
     cue("cycles", "start|begin end|finish same|where", 2.0, gap=4),
