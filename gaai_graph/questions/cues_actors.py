@@ -237,6 +237,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("communities", "who with whom", 1.2, gap=4),
+    cue("communities", "group|cluster|partition|bucket by", 1.5, gap=3),
     # "for each part of the network, which ...": the parts are the graph's groups
     cue(
         "communities",
@@ -414,7 +415,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("cycles", "back again", 1.5, gap=1),
     cue("cycles", "closed circle|loop|chain|path|walk|ring|circuit", 1.8, gap=1),
     cue("cycles", "circle|loop back", 1.5, gap=1),
-    # "refer each other in circles", "a referral circle": a circle of flows is a loop, not a group
+    # "refer each other in circles", "a payment circle": a circle of flows is a loop, not a group
     cue(
         "cycles",
         "@SEND|=referring|=paying each|one other|another in|round|around circle|ring|loop",
@@ -422,7 +423,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     cue("cycles", "circle|ring of @SEND|=referring|=paying each|one other|another", 1.8, gap=3),
-    cue("cycles", "@FLOW|referral|trading|trade circle|ring", 1.6, gap=0),
+    cue("cycles", "@FLOW|trading|trade circle|ring", 1.6, gap=0),
     cue("cycles", "close|loop|fold|turn on|back itself|themselves", 1.6, gap=1),
     cue("cycles", "leave|exit return|come", 1.2, gap=6),
     cue("cycles", "back|return|home to|at same|first|original|initial", 1.8, gap=2),

@@ -519,12 +519,14 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("cohesion", "friend of friend", 1.2, gap=1, method="clustering"),
     cue("cohesion", "everyone|everybody know|connect", 1.5, gap=2, method="clustering"),
     cue("cohesion", "inner circle", 1.6, gap=0, method="kcore"),
-    # "refer among themselves": how much of the traffic stays inside
+    # "how closely do they refer among themselves": how much of the traffic stays inside
+    # ("which teams refer among themselves" asks for the teams)
     cue(
         "cohesion",
+        "how|closely|tightly|densely|much|often "
         "@SEND|@CONNECTVERB|interact|talk|trade|communicate|work among|within themselves",
         1.3,
-        gap=1,
+        gap=6,
     ),
     words("cohesion", "clique", 0.6),
     # ---------------------------------------------------------------- change
