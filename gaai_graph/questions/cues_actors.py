@@ -237,7 +237,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("communities", "who with whom", 1.2, gap=4),
-    cue("communities", "group|cluster|partition|bucket by", 1.5, gap=3),
+    cue("communities", "group|cluster|partition|bucket by", 1.8, gap=3),
     # "for each part of the network, which ...": the parts are the graph's groups
     cue(
         "communities",

@@ -89,7 +89,7 @@ CLASSES: dict[str, frozenset[str]] = {
     ),
     "AREA": _word_set(
         "subnet subnetwork department division unit district region zone area specialty "
-        "team office branch side world line"
+        "team office branch side world line ward"
     ),
     "DISTUNIT": _word_set(
         "hop step stop jump link degree handshake introduction kilometre kilometer km mile "
