@@ -67,6 +67,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     words("importance", "popular popularity", 1.0),
     words("importance", "celebrity heavyweight valuable vip", 1.0),
     cue("importance", "heart|centre|center|nucleus of", 1.4, gap=0),
+    cue("importance", "at|in their|its|the centre|center|heart", 1.4, gap=0),
     cue("importance", "in charge|command|control", 1.3, gap=0),
     cue("importance", "star of|among|in", 1.1, gap=1),
     cue(

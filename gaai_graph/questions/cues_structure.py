@@ -182,6 +182,14 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("link_prediction", "likely|probably|expected|going|will start|begin", 1.4, gap=2),
     cue("link_prediction", "new pair|pairing|couple|match|tie", 1.2, gap=1),
+    # "build a new connection between ...": a link that does not exist yet, not a broker
+    cue(
+        "link_prediction",
+        "build|add|create|open|establish|lay new|extra|additional "
+        "@LINKNOUN|line|route|road|cable|track",
+        1.8,
+        gap=1,
+    ),
     cue("link_prediction", "might|may|likely|probably|will together", 1.2, gap=4),
     words("link_prediction", "future", 0.5),
     cue("link_prediction", "introduce|acquaint|match|pair each|one other|another", 1.5, gap=3),

@@ -461,6 +461,8 @@ PLAIN_FRAMES = [
     ("A transfer chain that closes on itself?", "cycles"),
     ("Group the employees by who they email most.", "communities"),
     ("the staff make which teams between them", "communities"),
+    ("Should we lay an extra cable between these two depots?", "link_prediction"),
+    ("Which warehouses sit at the heart of the network?", "importance"),
 ]
 
 
