@@ -31,7 +31,11 @@ ACTOR_CUES: tuple[Cue, ...] = (
     # "if we could only call five people": a budget of a few entities asks for the top ones
     cue("importance", "only|just @SELECT|#", 0.6, gap=1),
     cue("importance", "only|just #", 1.2, gap=2),
-    cue("importance", "who lead|matter|dominate|count", 1.6, gap=1),
+    cue("importance", "who lead|matter|dominate|count|run|rule", 1.6, gap=1),
+    cue("importance", "which|whose matter|rule|dominate", 1.3, gap=2),
+    cue("importance", "social butterfly|animal|magnet", 1.5, gap=0),
+    cue("importance", "big|main|major|key|important =one|=ones", 1.2, gap=0),
+    words("importance", "=busiest", 1.0),
     cue(
         "importance", "carry|hold|have|wield most|more|much weight|sway|clout|say|power", 1.5, gap=2
     ),
@@ -63,11 +67,13 @@ ACTOR_CUES: tuple[Cue, ...] = (
     words("importance", "popular popularity", 1.0),
     words("importance", "celebrity heavyweight valuable vip", 1.0),
     cue("importance", "heart|centre|center|nucleus of", 1.4, gap=0),
+    cue("importance", "at|in their|its|the centre|center|heart", 1.4, gap=0),
     cue("importance", "in charge|command|control", 1.3, gap=0),
     cue("importance", "star of|among|in", 1.1, gap=1),
     cue(
         "importance",
-        "handle|see|carry|serve most|more|much|lot traffic|passenger|visitor|volume|business",
+        "handle|see|carry|serve|move|process|shift|push most|more|much|lot traffic|passenger|"
+        "visitor|volume|business|money|value|cash|fund",
         1.4,
         gap=2,
     ),
@@ -141,6 +147,27 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     cue("importance", "everybody|everyone|all go|turn|come|look to", 1.4, gap=2),
+    # "the doctors everyone else depends on": what all the others rely on is who matters
+    cue("importance", "everybody|everyone|others depend|rely|count|lean on", 1.6, gap=2),
+    cue("importance", "whole|entire|everybody|everyone|others|all lean|count on", 1.6, gap=3),
+    cue("importance", "who hold|keep|bind|glue together", 1.5, gap=3),
+    cue("importance", "keep|hold alive|running|going|afloat", 1.3, gap=3),
+    cue("importance", "remember|recall|notice|recognise|recognize most|best", 1.3, gap=1),
+    cue("importance", "want|choose|pick|recruit as|on ally|partner|champion|side", 1.3, gap=2),
+    # "talks to everyone", "the one everyone interacts with": in touch with all is central
+    cue(
+        "importance", "talk|interact|deal|connect|link|know to|with everyone|everybody", 1.5, gap=1
+    ),
+    cue("importance", "everyone|everybody interact|talk|deal|work with", 1.5, gap=2),
+    cue("importance", "touch|affect|involve|concern most|more other|others|people", 1.4, gap=1),
+    cue("importance", "number one|1", 1.4, gap=0),
+    cue(
+        "importance",
+        "juicy|juiciest|attractive|tempting|obvious|prime|valuable|priority target",
+        1.4,
+        gap=1,
+    ),
+    cue("importance", "most|more|much activity|engagement|revenue|sales|volume", 1.3, gap=1),
     cue("importance", "revolve|center|centre|hinge|turn around|on", 1.5, gap=1),
     cue("importance", "spend|talk|call|message|interact|communicate most|more", 1.2, gap=3),
     cue("importance", "use|have|own|hold|with most", 1.0, gap=2),
@@ -211,6 +238,16 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("communities", "who with whom", 1.2, gap=4),
+    cue("communities", "group|cluster|partition|bucket by", 1.8, gap=3),
+    # "for each part of the network, which ...": the parts are the graph's groups
+    cue(
+        "communities",
+        "each|every part|section|piece|corner|portion of network|graph|map|system",
+        1.2,
+        gap=1,
+    ),
+    # "which groups they make between them": the groups among themselves, not brokers
+    cue("communities", "@GROUP between|among them|themselves", 1.4, gap=0),
     cue(
         "communities",
         "club|organisation|organization|company|party|movement|community|society|family|class|"
@@ -286,6 +323,8 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("brokers", "bridge|bridging between|across|gap", 1.6, gap=2),
     # "the clusters, and which accounts sit between them": the groups of the clause before
     cue("brokers", "@CONNECTVERB|between|across them|both|those", 1.2, gap=1),
+    # "hop between subnets": moving between kinds of area (not named places) crosses them
+    cue("brokers", "hop|jump|pivot|cross|move between|across @AREA|@GROUP", 1.8, gap=1),
     words("brokers", "=bridging connector", 1.2),
     words("brokers", "bridge", 0.8),
     cue("brokers", "control|pass|go|flow through", 0.8, gap=3),
@@ -311,12 +350,14 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue(
         "collectors",
-        "assemble|build|make|compose|draw|buy|order|come|arrive|flow|pour|=sourced from @MANY",
+        "assemble|build|make|compose|draw|buy|order|come|arrive|flow|pour|=sourced|need|require|"
+        "source|procure|obtain from @MANY",
         1.2,
         gap=3,
     ),
     cue("collectors", "@MANY @RECEIVE|receive", 1.1, gap=4),
     cue("collectors", "from @MANY", 0.8, gap=1),
+    cue("collectors", "from @MANY number|count|range|set|variety|array of", 1.5, gap=1),
     words("collectors", "collector recipient receiver beneficiary payee sink aggregator", 1.0),
     words("collectors", "collect gather accumulate aggregate pool funnel consolidate absorb", 1.0),
     cue("collectors", "most|many|large|high|big|lot incoming|inbound|inflow|=inflows", 1.5, gap=1),
@@ -343,6 +384,7 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("distributors", "number|many|distinct|different @SEND", 1.3, gap=4),
     cue("distributors", "pay out", 1.2, gap=0),
     cue("distributors", "to @MANY", 0.8, gap=1),
+    cue("distributors", "to @MANY number|count|range|set|variety|array of", 1.5, gap=1),
     words("distributors", "distributor sender payer disburser disperser payout", 1.0),
     words("distributors", "distribute disperse disburse scatter broadcast smurf smurfing", 1.2),
     cue(
@@ -374,6 +416,16 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("cycles", "back again", 1.5, gap=1),
     cue("cycles", "closed circle|loop|chain|path|walk|ring|circuit", 1.8, gap=1),
     cue("cycles", "circle|loop back", 1.5, gap=1),
+    # "refer each other in circles", "a payment circle": a circle of flows is a loop, not a group
+    cue(
+        "cycles",
+        "@SEND|=referring|=paying each|one other|another in|round|around circle|ring|loop",
+        1.8,
+        gap=1,
+    ),
+    cue("cycles", "circle|ring of @SEND|=referring|=paying each|one other|another", 1.8, gap=3),
+    cue("cycles", "@FLOW|trading|trade circle|ring", 1.6, gap=0),
+    cue("cycles", "close|loop|fold|turn on|back itself|themselves", 1.6, gap=1),
     cue("cycles", "leave|exit return|come", 1.2, gap=6),
     cue("cycles", "back|return|home to|at same|first|original|initial", 1.8, gap=2),
     cue("cycles", "start|begin end|finish same|where", 2.0, gap=4),

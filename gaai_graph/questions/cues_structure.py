@@ -83,7 +83,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     words("similarity", "comparable", 1.0),
     words("similarity", "equivalent", 0.8),
-    cue("similarity", "look|behave|act like|alike each|one|other|another", 1.5, gap=1),
+    cue("similarity", "be|seem|look|behave|act like|alike each|one|other|another", 1.5, gap=1),
     cue("similarity", "look|behave|act|buy|shop alike|similarly|same", 1.4, gap=1),
     cue("similarity", "behave|act|buy|shop like", 1.4, gap=1),
     cue(
@@ -120,7 +120,21 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("similarity", "close|closest|best|near|nearest|good match", 1.5, gap=1),
     words("similarity", "overlap overlapping", 1.0),
-    cue("similarity", "substitute|replace|swap each|one other|another|for", 1.3, gap=2),
+    cue(
+        "similarity",
+        "substitute|replace|swap|cover|deputise|deputize each|one other|another|for",
+        1.3,
+        gap=2,
+    ),
+    cue("similarity", "most|more|very|quite similarly|alike", 1.6, gap=0),
+    cue("similarity", "substitute|replace|mirror|resemble|copy whom", 1.4, gap=1),
+    # "call the same numbers", "attend the same events": same counterparts, alike entities
+    cue(
+        "similarity",
+        "@SEND|call|know|visit|buy|follow|attend|contact|refer|supply|frequent|serve|go|have same",
+        1.6,
+        gap=2,
+    ),
     cue("similarity", "most like", 1.0, gap=0),
     words("similarity", "jaccard", 1.5, method="jaccard"),
     words("similarity", "cosine", 1.5, method="cosine"),
@@ -153,6 +167,13 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("link_prediction", "not yet @LINKNOUN|connect|linked|connected", 1.5, gap=1),
     cue("link_prediction", "may|might know", 1.2, gap=1),
     cue("link_prediction", "@NEG yet", 1.0, gap=5),
+    cue("link_prediction", "@NEG but should|could|might|will|would", 1.5, gap=3),
+    cue(
+        "link_prediction",
+        "will|going @SEND|@CONNECTVERB|transact|trade|meet|interact|collaborate next|soon",
+        1.4,
+        gap=2,
+    ),
     cue(
         "link_prediction",
         "@SEND|meet|connect|link|talk|work|trade|buy|marry|befriend first time",
@@ -161,6 +182,14 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("link_prediction", "likely|probably|expected|going|will start|begin", 1.4, gap=2),
     cue("link_prediction", "new pair|pairing|couple|match|tie", 1.2, gap=1),
+    # "build a new connection between ...": a link that does not exist yet, not a broker
+    cue(
+        "link_prediction",
+        "build|add|create|open|establish|lay new|extra|additional "
+        "@LINKNOUN|line|route|road|cable|track",
+        1.8,
+        gap=1,
+    ),
     cue("link_prediction", "might|may|likely|probably|will together", 1.2, gap=4),
     words("link_prediction", "future", 0.5),
     cue("link_prediction", "introduce|acquaint|match|pair each|one other|another", 1.5, gap=3),
@@ -181,7 +210,12 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("link_prediction", "@LINKNOUN|@EDGE should|ought|might", 1.4, gap=2),
     cue("link_prediction", "become|form|develop|strike @LINKNOUN|=connected|=linked", 1.4, gap=2),
     cue("link_prediction", "likely|probably|expected next|soon|future|later", 1.6, gap=6),
-    cue("link_prediction", "likely|probably|should|will each|one other|another", 1.4, gap=5),
+    cue(
+        "link_prediction",
+        "likely|probably|should|will|may|might|soon each|one other|another",
+        1.4,
+        gap=5,
+    ),
     words("link_prediction", "likely", 0.8),
     words("link_prediction", "predict prediction", 0.8),
     words("link_prediction", "probably", 0.6),
@@ -322,6 +356,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     words("paths", "steiner", 2.0, method="steiner_tree"),
     words("paths", "shortest cheapest fastest quickest", 0.7),
     cue("paths", "how connect|linked|related to", 1.4, gap=4),
+    cue("paths", "how|trace reach|reaches", 1.2, gap=4),
     # ---------------------------------------------------------------- connectivity
     cue("connectivity", "weakly connect|connected component", 2.2, gap=1, method="wcc"),
     cue("connectivity", "strongly connect|connected component", 2.2, gap=1, method="scc"),
@@ -404,6 +439,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
         method="is_connected",
     ),
     cue("connectivity", "split|cut off|away", 1.4, gap=1, method="removal_impact"),
+    cue("connectivity", "=left|=shut|=locked out", 1.4, gap=1, method="wcc"),
     cue(
         "connectivity",
         "bridge edge|link|connection|road|track|line|cable",
@@ -491,6 +527,15 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     cue("cohesion", "friend of friend", 1.2, gap=1, method="clustering"),
     cue("cohesion", "everyone|everybody know|connect", 1.5, gap=2, method="clustering"),
     cue("cohesion", "inner circle", 1.6, gap=0, method="kcore"),
+    # "how closely do they refer among themselves": how much of the traffic stays inside
+    # ("which teams refer among themselves" asks for the teams)
+    cue(
+        "cohesion",
+        "how|closely|tightly|densely|much|often "
+        "@SEND|@CONNECTVERB|interact|talk|trade|communicate|work among|within themselves",
+        1.3,
+        gap=6,
+    ),
     words("cohesion", "clique", 0.6),
     # ---------------------------------------------------------------- change
     words("change", "change evolve evolution trend shift drift timeline temporal dynamics", 1.3),

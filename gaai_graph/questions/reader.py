@@ -375,6 +375,14 @@ def read_question(
             evidence.cues.append("a named closure")
             evidence.methods.append((INTENT_THRESHOLD, "removal_impact"))
             best = best_intents(scores)
+        named_ends = {m.vertex_id for m in mentions if m.role in ("focus", "source", "target")}
+        if not best and len(named_ends) >= 2:
+            # "ws-00.dmz -> db-01.office": two named entities and nothing else asked is how
+            # the one reaches the other
+            evidence = scores.setdefault("paths", IntentScore("paths"))
+            evidence.score += INTENT_THRESHOLD
+            evidence.cues.append("two named entities")
+            best = best_intents(scores)
         if not best:
             if readings and mentions:
                 readings[-1].entities.extend(mentions)

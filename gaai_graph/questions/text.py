@@ -122,6 +122,10 @@ def known_word(word: str) -> bool:
     return bool(simplemma.is_known(word, lang="en"))
 
 
+_PRONOUN_CONTRACTIONS = ("'d", "'ll", "'m", "'re", "'ve")
+"""Endings of "I'd", "we'll", "I'm", "they're", "we've": the pronoun is the word."""
+
+
 def tokenize(text: str) -> list[Token]:
     """Split `text` into word tokens with lemmas and character spans.
 
@@ -137,6 +141,8 @@ def tokenize(text: str) -> list[Token]:
         lower = surface.lower()
         if lower.endswith(("'s", "’s")):
             lower = lower[:-2]
+        elif lower.endswith(_PRONOUN_CONTRACTIONS):
+            lower = lower[: lower.index("'")]  # "I'd" is "I", not the identifier "id"
         elif "'" in lower:
             lower = lower.replace("'", "")
         tokens.append(

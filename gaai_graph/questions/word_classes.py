@@ -19,7 +19,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "MANY": _word_set(
         "many multiple numerous several lot lots various different distinct most plenty "
         "dozens hundreds countless diverse loads large wide broad more unusually high widest "
-        "range unusual"
+        "range unusual everyone everybody"
     ),
     "RECEIVE": _word_set(
         "receive collect get gather accumulate take accept incoming inbound inflow pool "
@@ -89,7 +89,7 @@ CLASSES: dict[str, frozenset[str]] = {
     ),
     "AREA": _word_set(
         "subnet subnetwork department division unit district region zone area specialty "
-        "team office branch side world line"
+        "team office branch side world line ward"
     ),
     "DISTUNIT": _word_set(
         "hop step stop jump link degree handshake introduction kilometre kilometer km mile "

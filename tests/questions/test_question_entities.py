@@ -206,3 +206,16 @@ def test_the_cached_index_is_built_once_per_load(transport_schema):
     assert cached_name_index(data, transport_schema) is first
     reloaded = GraphData(source="t", collections=data.collections)
     assert cached_name_index(reloaded, transport_schema) is not first
+
+
+def test_two_named_entities_with_nothing_else_asked_is_a_path(index, transport_schema):
+    reading = read_question("Kings Cross St Pancras -> Westminster", transport_schema, lookup=index)
+
+    assert reading.intent_names == ["paths"]
+    assert {e.vertex_id for e in reading.primary.entities} == {"stations/kgx", "stations/wm"}
+
+
+def test_one_named_entity_alone_is_still_a_profile(index, transport_schema):
+    reading = read_question("Westminster", transport_schema, lookup=index)
+
+    assert reading.fallback

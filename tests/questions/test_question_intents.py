@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gaai_graph.questions import read_question
+from gaai_graph.questions.text import tokenize
 
 IMPORTANCE = [
     "Who are the key players?",
@@ -436,3 +437,50 @@ SCHEMA_FREE = [
 def test_reads_the_intent_without_a_schema(question, intent):
     """The lexicon alone already reads ordinary wording; the schema only refines."""
     assert read_question(question).primary.intent == intent, question
+
+
+# Verb frames and idioms added for issue 16 (sixth to twelfth batches), in wordings that are
+# not in the evaluation corpus: each reads exactly one intent (an extra intent is wrong).
+PLAIN_FRAMES = [
+    ("Which routers open sessions to the largest number of other devices?", "distributors"),
+    ("Which warehouses take deliveries from the largest number of depots?", "collectors"),
+    ("Which assemblies need parts from the most vendors?", "collectors"),
+    ("Could an intruder jump between departments through these machines?", "brokers"),
+    ("I'd like the engineers everyone else relies on most.", "importance"),
+    ("Which projects does the whole organisation lean on?", "importance"),
+    ("Who talks to everybody in the office?", "importance"),
+    ("Which servers are the juiciest targets?", "importance"),
+    ("Who ran the guild?", "importance"),
+    ("Which employees are like each other?", "similarity"),
+    ("Which readers follow the same authors?", "similarity"),
+    ("Which nurses could cover for each other?", "similarity"),
+    ("Which authors haven't collaborated but should?", "link_prediction"),
+    ("Which traders will transact next?", "link_prediction"),
+    ("Is any colleague left out entirely?", "connectivity"),
+    ("Do the traders pay each other in circles?", "cycles"),
+    ("A transfer chain that closes on itself?", "cycles"),
+    ("Group the employees by who they email most.", "communities"),
+    ("the staff make which teams between them", "communities"),
+    ("Should we lay an extra cable between these two depots?", "link_prediction"),
+    ("Which warehouses sit at the heart of the network?", "importance"),
+]
+
+
+@pytest.mark.parametrize(("question", "intent"), PLAIN_FRAMES)
+def test_reads_plain_verb_frames_as_one_intent(question, intent):
+    assert read_question(question).intent_names == [intent], question
+
+
+def test_how_closely_a_group_keeps_to_itself_is_cohesion_and_which_groups_is_communities():
+    how = read_question("How closely do the nurses in each ward refer among themselves?")
+    which = read_question("Which teams of nurses refer mostly among themselves?")
+
+    assert "cohesion" in how.intent_names
+    assert which.intent_names == ["communities"]
+
+
+def test_a_pronoun_contraction_is_not_an_identifier():
+    tokens = tokenize("I'd like to know who we'll need")
+
+    assert [t.lower for t in tokens][:2] == ["i", "like"]
+    assert "id" not in {t.lemma for t in tokens}
