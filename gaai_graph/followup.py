@@ -198,13 +198,12 @@ async def ask_followup(
         if item.template_id not in reused
         and not any(item.message.startswith(f"{tid} ") for tid in reused)
     ]
-    lead = (
-        f"Follow-up on run {thread_id}: {len(executed)} new {'analysis' if len(executed) == 1 else 'analyses'}, {len(reused)} reused from it."
-    )
+    new = f"{len(executed)} new {'analysis' if len(executed) == 1 else 'analyses'}"
+    lead = f"Follow-up on run {thread_id}: {new}, {len(reused)} reused from it."
     if scope is not None:
         lead = (
-            f"Follow-up on run {thread_id}, scoped to {scope.description}: {len(executed)} new "
-            "analyses on the subgraph of its members."
+            f"Follow-up on run {thread_id}, scoped to {scope.description}: {new} on the "
+            "subgraph of its members."
         )
         for report in reports:
             vertices, edges = report.metrics.get("vertex_count"), report.metrics.get("edge_count")

@@ -259,4 +259,4 @@ async def test_a_group_stored_as_a_sample_is_recovered_by_recomputing_its_groupi
     assert len(vertices) == group["size"]
     (report,) = answer.reports
     assert 0 < report.metrics["vertex_count"] <= group["size"]
-    assert "1 new analyses on the subgraph" in answer.result.summary.headline
+    assert "1 new analysis on the subgraph" in answer.result.summary.headline

@@ -271,7 +271,8 @@ def _summary(
     reused: int,
     errors: list[RunError],
 ) -> RunSummary:
-    lead = f"Follow-up on run {run.run_id}: {new} new {'analysis' if new == 1 else 'analyses'}, {reused} reused from it."
+    analyses = f"{new} new {'analysis' if new == 1 else 'analyses'}"
+    lead = f"Follow-up on run {run.run_id}: {analyses}, {reused} reused from it."
     if not reports:
         lead += " No analysis answers the question on this graph."
     findings = [lead] + [report.summary for report in reports if report.summary]
