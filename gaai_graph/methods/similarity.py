@@ -15,7 +15,7 @@ neighbour visits) and says so when the bound stops it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from gaai_graph.errors import TemplateValidationError
 from gaai_graph.methods.answering import (
@@ -175,6 +175,7 @@ def _declare(
     intents: tuple[QuestionIntent, ...],
     run: Any,
     parameters: tuple[ParameterSpec, ...],
+    named_entities: Literal["optional", "one"] = "optional",
 ) -> Method:
     return Method(
         name=name,
@@ -185,7 +186,7 @@ def _declare(
         kind="answer",
         result_attribute=name,
         intents=intents,
-        needs=DataNeeds(direction="either", named_entities="optional"),
+        needs=DataNeeds(direction="either", named_entities=named_entities),
         parameters=parameters,
         local=run,
         interpret=read_answer,
@@ -272,6 +273,8 @@ ATTRIBUTE_KNN = _declare(
         ),
         ParameterSpec("standardise", "bool", True, "Scale each attribute to mean 0, sd 1 first."),
     ),
+    # Look-alikes of one vertex: without it named, pairwise similarity answers instead.
+    named_entities="one",
 )
 
 METHODS: tuple[Method, ...] = (

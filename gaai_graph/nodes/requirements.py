@@ -578,6 +578,7 @@ def extract_requirements_by_rules(documents: list[DocumentText]) -> list[Require
         requirement, whatever its wording or length.
     """
     found: list[tuple[RequirementKind, str, str, int, Priority]] = []
+    worded_as_limits: list[int] = []
     seen: set[str] = set()
     for document in documents:
         for statement in _statements(document.text):
@@ -607,7 +608,15 @@ def extract_requirements_by_rules(documents: list[DocumentText]) -> list[Require
                 seen.add(key)
                 kind = classify_kind(text, statement.section)
                 priority = statement.priority or classify_priority(text)
+                if kind == "constraint" and not explicit:
+                    worded_as_limits.append(len(found))
                 found.append((kind, text, document.name, line, priority))
+    if worded_as_limits and all(kind == "constraint" for kind, *_ in found):
+        # Nothing is asked but limits: a limit limits a request, so what reads as one here
+        # ("which parts depend on only one supplier", "suggest links that don't exist yet")
+        # is the request. Constraints under a Constraints heading stay constraints.
+        for index in worded_as_limits:
+            found[index] = ("requirement", *found[index][1:])
     return [
         Requirement(
             id=f"REQ-{index:03d}",

@@ -63,3 +63,14 @@ def test_a_reach_within_a_distance_becomes_the_methods_bound():
     parameters = question_parameters(method, reading)
     assert parameters["max_distance"] == 5.0
     assert parameters["weight_attribute"] == "distance_km"
+
+
+def test_look_alikes_of_no_named_vertex_are_pairwise_similarity():
+    reading = read_question("Which stations are most alike?", SCHEMA, lookup=NAMES).primary
+    reading = reading.model_copy(update={"method_hints": ["attribute_knn", "jaccard"]})
+    # Look-alikes of one vertex need it named; without it, pairwise similarity answers.
+    method = choose_method(reading)
+    assert method is not None and method.name == "jaccard"
+    named = read_question("Which stations are most like Thornwell?", SCHEMA, lookup=NAMES)
+    primary = named.primary.model_copy(update={"method_hints": ["attribute_knn", "jaccard"]})
+    assert primary.entities and choose_method(primary).name == "attribute_knn"

@@ -584,3 +584,19 @@ def test_an_analysis_verb_makes_a_request_of_a_statement_with_limit_words(
     text: str, kind: str
 ) -> None:
     assert classify_kind(text) == kind
+
+
+def test_a_document_of_limits_only_is_a_request() -> None:
+    # Nothing is asked but limits: what reads as a limit is the question itself.
+    [read] = extract_requirements_by_rules(
+        [DocumentText(name="q", text="wich parts depend on only one suplier", inline=True)]
+    )
+    assert read.kind == "requirement"
+    # Beside a request, a limit stays a limit.
+    kinds = [
+        r.kind
+        for r in extract_requirements_by_rules(
+            [DocumentText(name="q", text="Find influential customers. Use only read access.")]
+        )
+    ]
+    assert kinds == ["requirement", "constraint"]
