@@ -47,6 +47,23 @@ ACTOR_CUES: tuple[Cue, ...] = (
     ),
     cue("importance", "carry|spread|reach|travel furthest|farthest|widest|far|wide", 1.3, gap=1),
     cue("importance", "matter|count most|more", 1.5, gap=1),
+    # Leader words that ask nothing: the one asking ("the marketing head asked", "our chief
+    # of staff wants to know") and a leader set aside ("setting aside who leads them"). These
+    # cues weigh nothing; they use up the words so the single leader words do not vote.
+    cue(
+        "importance",
+        "the|our|my|your|a|his|her head|chief|lead|boss|director|manager|ceo|president "
+        "ask|want|need|request|say|wonder|expect",
+        0.0,
+        gap=2,
+    ),
+    cue(
+        "importance",
+        "aside|ignore|ignoring|regardless|disregard|mind|care who|whoever "
+        "lead|head|run|rule|dominate|matter",
+        0.0,
+        gap=1,
+    ),
     words("importance", "matter", 0.9),
     cue(
         "importance",
@@ -127,7 +144,13 @@ ACTOR_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("importance", "mover and shaker", 1.5, gap=0),
-    cue("importance", "@SELECT|talk|speak|focus|start|approach first", 1.1, gap=2),
+    cue("importance", "@SELECT|talk|speak|focus|start|approach|come first", 1.1, gap=2),
+    # "look at before any others", "before all the rest": what is taken ahead of the rest
+    cue("importance", "before|ahead any|all|everyone|everybody|others|rest|else", 1.2, gap=1),
+    # "whose loss would hurt us the most", "which would we miss most": what matters by its
+    # absence
+    cue("importance", "hurt|harm|damage|miss|cost most|more|hardest", 1.3, gap=2),
+    cue("importance", "lean on most|more", 1.4, gap=1),
     cue("importance", "greatest|widest|most reach", 1.2, gap=1),
     words("importance", "rank ranking player star", 0.5),
     words("importance", "top", 1.0),
@@ -153,7 +176,12 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("importance", "who hold|keep|bind|glue together", 1.5, gap=3),
     cue("importance", "keep|hold alive|running|going|afloat", 1.3, gap=3),
     cue("importance", "remember|recall|notice|recognise|recognize most|best", 1.3, gap=1),
-    cue("importance", "want|choose|pick|recruit as|on ally|partner|champion|side", 1.3, gap=2),
+    cue(
+        "importance",
+        "want|need|win|bring|choose|pick|recruit as|on ally|partner|champion|side",
+        1.3,
+        gap=2,
+    ),
     # "talks to everyone", "the one everyone interacts with": in touch with all is central
     cue(
         "importance", "talk|interact|deal|connect|link|know to|with everyone|everybody", 1.5, gap=1

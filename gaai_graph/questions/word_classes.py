@@ -55,7 +55,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "EDGE": frozenset(),
     "SELECT": _word_set(
         "call visit interview staff keep monitor watch investigate audit protect inspect "
-        "check target contact invite fund pick choose afford"
+        "check target contact invite fund pick choose afford harden secure patch"
     ),
     "SHARE": _word_set("share same common reuse joint identical"),
     "GROUP": _word_set(

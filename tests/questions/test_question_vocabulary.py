@@ -193,3 +193,36 @@ def test_an_area_taken_one_by_one_groups_only_when_something_is_asked_of_each(so
     assert intents("Forecast next quarter's revenue for every region.", social_schema) == [
         "profile"
     ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which people would the others miss most if they moved away?",
+        "Whose departure would hurt us the most?",
+        "Which people should we visit before all the others?",
+        "Which people do the rest lean on most?",
+        "Which person would we need on our side?",
+    ],
+)
+def test_importance_asked_indirectly(social_schema, question):
+    assert intents(question, social_schema) == ["importance"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which cliques exist? Our chief wants to know.",
+        "Which friend circles are there? My boss asked.",
+        "Find the cliques, ignoring who leads them.",
+    ],
+)
+def test_a_leader_word_that_asks_nothing_adds_no_importance(social_schema, question):
+    assert intents(question, social_schema) == ["communities"]
+
+
+def test_a_leader_asked_of_each_group_is_still_read(social_schema):
+    assert intents("Find the cliques and who leads each one.", social_schema) == [
+        "communities",
+        "importance",
+    ]
