@@ -151,6 +151,11 @@ ACTOR_CUES: tuple[Cue, ...] = (
     # absence
     cue("importance", "hurt|harm|damage|miss|cost most|more|hardest", 1.3, gap=2),
     cue("importance", "lean on most|more", 1.4, gap=1),
+    cue("importance", "look up to", 1.5, gap=0),
+    cue("importance", "middle|centre|center|heart of everything|it|everyone|everybody", 1.5, gap=1),
+    cue("importance", "keep|protect|save|hold|retain|defend at all cost", 1.5, gap=2),
+    # "which character is the story really about": the one a story is about is its centre
+    cue("importance", "story|book|novel|plot|film|play|tale about|around", 1.3, gap=2),
     cue("importance", "greatest|widest|most reach", 1.2, gap=1),
     words("importance", "rank ranking player star", 0.5),
     words("importance", "top", 1.0),

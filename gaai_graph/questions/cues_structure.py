@@ -106,6 +106,17 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("similarity", "to|with|by|from same @PARTNER", 1.8, gap=1),
     cue("similarity", "stand|fill in for", 1.5, gap=1),
+    # "move in the same circles": a shared circle is company kept, not a loop (weighs more
+    # than the loop cues so it takes "circles" first)
+    cue(
+        "similarity",
+        "move|mix|run|be|travel|socialise|socialize in|within same|similar circle|crowd|set",
+        1.8,
+        gap=1,
+    ),
+    cue("similarity", "same|similar circle|crowd|company|set", 1.8, gap=0),
+    cue("similarity", "bird of feather", 1.8, gap=1),
+    cue("similarity", "swap|replace|exchange|substitute without|unnoticed", 1.5, gap=1),
     cue("similarity", "of a kind", 1.4, gap=0),
     cue("similarity", "all|exactly|just the same", 1.8, gap=0),
     cue("similarity", "same cloth|mould|mold|ilk|stripe|kind|sort", 1.4, gap=0),

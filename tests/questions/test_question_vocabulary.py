@@ -226,3 +226,18 @@ def test_a_leader_asked_of_each_group_is_still_read(social_schema):
         "communities",
         "importance",
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Which people run in the same circles?", "similarity"),
+        ("Which people are birds of a feather?", "similarity"),
+        ("Which people could be replaced without anyone minding?", "similarity"),
+        ("Who do the younger members look up to?", "importance"),
+        ("Who is at the centre of it all?", "importance"),
+        ("Which person should we protect at all costs?", "importance"),
+    ],
+)
+def test_company_kept_and_who_is_looked_up_to(social_schema, question, intent):
+    assert intents(question, social_schema) == [intent]
