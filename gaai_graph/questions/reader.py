@@ -282,6 +282,24 @@ def _distributive(tokens: list[Token]) -> bool:
     return bool(_each_positions(tokens)) and first != "how"
 
 
+def _asked_noun_first(best: list[IntentScore], tokens: list[Token]) -> list[IntentScore]:
+    """Put communities first when the question word asks for groups ("which clusters ...").
+
+    "Which clusters exist among the top accounts?": the noun after "which"/"what" is what is
+    asked for; the importance words only say where to look. Only importance gives way.
+    """
+    position = next((i for i, t in enumerate(tokens) if t.lower in ("which", "what")), None)
+    if position is None or position + 1 >= len(tokens):
+        return best
+    if tokens[position + 1].lemma not in CLASSES["GROUP"]:
+        return best
+    # Only over importance: "which communities grew" still asks what changed
+    if not best or best[0].intent != "importance":
+        return best
+    groups = [s for s in best if s.intent == "communities"]
+    return groups + [s for s in best if s.intent != "communities"] if groups else best
+
+
 def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, IntentScore] | None:
     """(communities, inner) when the clause asks for something *per* group.
 
@@ -387,6 +405,7 @@ def read_question(
             if readings and mentions:
                 readings[-1].entities.extend(mentions)
             continue
+        best = _asked_noun_first(best, cue_tokens)
         scoped = _scoped(best, cue_tokens)
         chosen = [scoped[0], scoped[1]] if scoped else [best[0]]
         for position, evidence in enumerate(chosen):

@@ -241,3 +241,10 @@ def test_a_leader_asked_of_each_group_is_still_read(social_schema):
 )
 def test_company_kept_and_who_is_looked_up_to(social_schema, question, intent):
     assert intents(question, social_schema) == [intent]
+
+
+def test_groups_asked_by_the_question_word_come_first(social_schema):
+    assert intents("Which circles form among the most popular people?", social_schema) == [
+        "communities"
+    ]
+    assert intents("Who are the most popular people?", social_schema) == ["importance"]
