@@ -152,6 +152,19 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("importance", "hurt|harm|damage|miss|cost most|more|hardest", 1.3, gap=2),
     cue("importance", "lean on most|more", 1.4, gap=1),
     cue("importance", "look up to", 1.5, gap=0),
+    # "most worth keeping", "worth the most to us", "worth watching": what is worth most
+    cue("importance", "most|more worth", 1.4, gap=0),
+    cue("importance", "worth most|more|watching|keeping|protecting|monitoring", 1.4, gap=1),
+    cue("importance", "least do|manage|cope|live without", 1.5, gap=1),
+    cue(
+        "importance",
+        "deserve|merit|need|warrant most|more attention|focus|care|priority",
+        1.4,
+        gap=1,
+    ),
+    cue("importance", "notice|feel missing|absence|loss|gone", 1.3, gap=2),
+    cue("importance", "ear of", 1.2, gap=0),
+    cue("importance", "carry book|story|show|team|club|novel|film|play", 1.3, gap=1),
     cue("importance", "middle|centre|center|heart of everything|it|everyone|everybody", 1.5, gap=1),
     cue("importance", "keep|protect|save|hold|retain|defend at all cost", 1.5, gap=2),
     # "which character is the story really about": the one a story is about is its centre

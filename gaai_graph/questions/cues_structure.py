@@ -116,6 +116,7 @@ STRUCTURE_CUES: tuple[Cue, ...] = (
     ),
     cue("similarity", "same|similar circle|crowd|company|set", 1.8, gap=0),
     cue("similarity", "bird of feather", 1.8, gap=1),
+    words("similarity", "counterpart", 1.2),
     cue("similarity", "swap|replace|exchange|substitute without|unnoticed", 1.5, gap=1),
     cue("similarity", "of a kind", 1.4, gap=0),
     cue("similarity", "all|exactly|just the same", 1.8, gap=0),

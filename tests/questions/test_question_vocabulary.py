@@ -248,3 +248,17 @@ def test_groups_asked_by_the_question_word_come_first(social_schema):
         "communities"
     ]
     assert intents("Who are the most popular people?", social_schema) == ["importance"]
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("Which people are most worth inviting?", "importance"),
+        ("Which people could the club least do without?", "importance"),
+        ("Which people need the most attention from us?", "importance"),
+        ("Who would the others notice was gone?", "importance"),
+        ("Which people are counterparts in the network?", "similarity"),
+    ],
+)
+def test_worth_and_absence_read_as_importance(social_schema, question, intent):
+    assert intents(question, social_schema) == [intent]
