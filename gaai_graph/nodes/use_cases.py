@@ -405,10 +405,16 @@ def generate_use_cases_by_rules(
         text = " ".join(requirement.text.split())
         blocked = unanswerable_reasons(text)
         answerable = blank(text, (span for span, _ in blocked))
-        # Why a result is wanted ("so that supplier risk can be managed") is not what to find.
+        # Why a result is wanted ("so that supplier risk can be managed") is not what to find
+        # -- unless the rest asks nothing, when the clause states the result itself ("assign
+        # rooms so that clinicians who share patients are never together").
         reading = read_question(
             blank(answerable, purpose_spans(answerable)), schema, lookup=lookup, terms=terms
         )
+        if reading.fallback and purpose_spans(answerable):
+            whole = read_question(answerable, schema, lookup=lookup, terms=terms)
+            if not whole.fallback:
+                reading = whole
         requested = [mention.algorithm for mention in find_algorithms(answerable)]
         for reason in dict.fromkeys(reason for _, reason in blocked):
             unanswered.append(f'{requirement.id}: {reason}: "{_excerpt(text)}"')

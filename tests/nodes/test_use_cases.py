@@ -454,3 +454,26 @@ def test_the_side_a_question_calls_shared_is_the_identifier(text: str) -> None:
     rings = _one(text, LOGINS, GENERIC)
     assert rings.method == "shared_identifiers"
     assert (rings.focus_collections, rings.linked_collections) == (["customers"], ["devices"])
+
+
+CLINIC = _schema({"clinicians": 200}, {"refers": ("clinicians", "clinicians", 800)})
+
+
+def test_a_purpose_clause_is_read_when_the_rest_asks_nothing() -> None:
+    # "so that ..." says why a result is wanted, unless it is the only place the result is
+    # stated: here it is a colouring.
+    rooms = _one(
+        "Assign the clinicians to rooms so that clinicians who refer to each other are never "
+        "in the same room.",
+        CLINIC,
+        GENERIC,
+    )
+    assert rooms.intents == ["colouring"]
+    # Beside an ask, the purpose stays out of the reading.
+    reach = _one(
+        "Identify the clinicians whose referrals have the greatest reach, so that the programme "
+        "never rewards the loudest ones.",
+        CLINIC,
+        GENERIC,
+    )
+    assert reach.intents == ["importance"]
