@@ -40,6 +40,7 @@ from gaai_graph.catalog import CatalogError, Epoch, open_catalog
 from gaai_graph.catalog.diff import template_key
 from gaai_graph.catalog.recorder import record_run_safely
 from gaai_graph.errors import GaaiError
+from gaai_graph.followup_answer import FOLLOWS_TAG
 from gaai_graph.followup_scope import (
     Scope,
     group_members,
@@ -53,8 +54,6 @@ from gaai_graph.runner import AgenticWorkflowRunner
 
 __all__ = ["FOLLOWS_TAG", "FollowUp", "ask_followup"]
 
-FOLLOWS_TAG = "follows:"
-"""Catalog tag prefix linking a follow-up run to the run it follows."""
 
 _REVIEWER_SKIPS = re.compile(r"\d+ use cases? skipped \(dropped by the reviewer\)\.\s*")
 

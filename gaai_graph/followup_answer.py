@@ -10,7 +10,10 @@ from pydantic import Field
 
 from gaai_graph.models import AnalysisTemplate, Model, Report, RunError, RunSummary
 
-__all__ = ["FollowUpAnswer"]
+__all__ = ["FOLLOWS_TAG", "FollowUpAnswer"]
+
+FOLLOWS_TAG = "follows:"
+"""Catalog tag prefix linking a follow-up run to the run it follows."""
 
 
 class FollowUpAnswer(Model):

@@ -33,7 +33,7 @@ from langgraph.runtime import Runtime
 from gaai_graph.catalog.diff import template_key
 from gaai_graph.context import Context
 from gaai_graph.errors import GaaiError
-from gaai_graph.followup_answer import FollowUpAnswer
+from gaai_graph.followup_answer import FOLLOWS_TAG, FollowUpAnswer
 from gaai_graph.followup_scope import read_scope
 from gaai_graph.models import AnalysisTemplate, Report, ReportDigest, RunError, RunSummary
 from gaai_graph.nodes.execute import run_template
@@ -305,7 +305,7 @@ def record_followup(
     The graph has no catalog setting (the LangGraph server keeps none), so a caller that
     keeps one records the answer after the call, as `gaai ask` does: the epoch is the answer's
     run id (`<run>-followup-<n>`) and carries the tag `follows:<run>`
-    (`gaai_graph.followup.FOLLOWS_TAG`).
+    (`gaai_graph.followup_answer.FOLLOWS_TAG`).
 
     Args:
         catalog: The catalog (a SQLite path or an arangodb:// URL, as `gaai --catalog`).
@@ -321,7 +321,6 @@ def record_followup(
         None when recorded, else one line saying what went wrong (never raised).
     """
     from gaai_graph.catalog.recorder import record_run_safely
-    from gaai_graph.followup import FOLLOWS_TAG
 
     values = {"schema": state.get("schema"), "reports": answer.reports, "summary": answer.summary}
     return record_run_safely(

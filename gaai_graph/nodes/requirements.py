@@ -293,11 +293,7 @@ _QUESTION_WORDS = frozenset(["which", "what", "who", "whom", "whose", "where", "
 
 
 def _asks_for_analysis(text: str) -> bool:
-    """Whether a statement opens with an analysis verb ("Colour the stations so that ...").
-
-    Its "never" or "as few as possible" then says what the analysis must achieve, not a limit
-    on how it runs.
-    """
+    """Whether it opens with an analysis verb: its "never" is then a goal, not a limit."""
     first = re.match(r"[A-Za-z'-]+", text.strip())
     verb = first.group(0).lower() if first is not None else ""
     return verb in _IMPERATIVES and verb not in _LIMITING_IMPERATIVES and verb != "please"
