@@ -105,19 +105,18 @@ def _label_propagation(job: LocalJob) -> Outcome:
     )
 
 
-def _louvain(job: LocalJob) -> Outcome:
-    graph = job.graph
-    p = job.parameters
-    seed = job.seed
-    clock = job.clock
-    resolution = p["resolution"]
+def _modularity_partition(job: LocalJob, label: str, partition: Any) -> Outcome:
+    """Run `partition(simple graph, weight, resolution)` on the job's undirected simple graph.
+
+    Louvain and Leiden share everything but the igraph call: the simplification (with its
+    notes), the seed, the timing and the modularity metrics at the job's resolution.
+    """
+    resolution = job.parameters["resolution"]
     weight = weight_of(job)
-    with clock.running():
-        simple, notes = undirected_simple(graph, "Louvain", weight)
-        with seeded_igraph(seed):
-            membership = simple.community_multilevel(
-                weights=weight, resolution=resolution
-            ).membership
+    with job.clock.running():
+        simple, notes = undirected_simple(job.graph, label, weight)
+        with seeded_igraph(job.seed):
+            membership = partition(simple, weight, resolution).membership
     return Outcome(
         membership=membership,
         metrics=community_metrics(simple, membership, resolution, weight),
@@ -125,26 +124,26 @@ def _louvain(job: LocalJob) -> Outcome:
     )
 
 
+def _louvain(job: LocalJob) -> Outcome:
+    return _modularity_partition(
+        job,
+        "Louvain",
+        lambda simple, weight, resolution: simple.community_multilevel(
+            weights=weight, resolution=resolution
+        ),
+    )
+
+
 def _leiden(job: LocalJob) -> Outcome:
-    graph = job.graph
-    p = job.parameters
-    seed = job.seed
-    clock = job.clock
-    resolution = p["resolution"]
-    weight = weight_of(job)
-    with clock.running():
-        simple, notes = undirected_simple(graph, "Leiden", weight)
-        with seeded_igraph(seed):
-            membership = simple.community_leiden(
-                objective_function="modularity",
-                weights=weight,
-                resolution=resolution,
-                n_iterations=p["iterations"],
-            ).membership
-    return Outcome(
-        membership=membership,
-        metrics=community_metrics(simple, membership, resolution, weight),
-        notes=notes,
+    return _modularity_partition(
+        job,
+        "Leiden",
+        lambda simple, weight, resolution: simple.community_leiden(
+            objective_function="modularity",
+            weights=weight,
+            resolution=resolution,
+            n_iterations=job.parameters["iterations"],
+        ),
     )
 
 
