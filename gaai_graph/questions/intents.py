@@ -9,6 +9,7 @@ from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.questions.details import names_weight
 from gaai_graph.questions.graph_terms import GraphTerms
 from gaai_graph.questions.lexicon import CLASSES, CUES, INTENT_PRIORITY, Cue
+from gaai_graph.questions.ranking import asked_entity, superlative
 from gaai_graph.questions.text import Token, number_value, word_set
 
 __all__ = ["INTENT_THRESHOLD", "IntentScore", "best_intents", "score_intents"]
@@ -109,6 +110,7 @@ def score_intents(tokens: list[Token], terms: GraphTerms | None = None) -> dict[
     if terms is not None:
         _apply_graph_context(scores, tokens, terms)
         _weighted_ranking(scores, tokens, terms)
+    _superlative_ranking(scores, tokens, terms)
     return {intent: evidence for intent, evidence in scores.items() if evidence.score > 0}
 
 
@@ -137,6 +139,24 @@ def _weighted_ranking(
                 evidence.tokens.update({position, position + offset})
                 evidence.methods.append((INTENT_THRESHOLD, "strength"))
                 return
+
+
+def _superlative_ranking(
+    scores: dict[str, IntentScore], tokens: list[Token], terms: GraphTerms | None
+) -> None:
+    """A superlative about the entities asked for ranks them: "who are our best customers".
+
+    Read only when nothing else was: see `ranking`.
+    """
+    if any(evidence.score >= INTENT_THRESHOLD for evidence in scores.values()):
+        return
+    position = next((i for i, token in enumerate(tokens) if superlative(token)), None)
+    if position is None or not asked_entity(tokens, terms):
+        return
+    evidence = scores.setdefault("importance", IntentScore("importance"))
+    evidence.score += INTENT_THRESHOLD
+    evidence.cues.append(f"{tokens[position].text} (a superlative of the entities asked for)")
+    evidence.tokens.add(position)
 
 
 def _apply_graph_context(

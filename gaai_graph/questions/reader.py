@@ -185,6 +185,15 @@ def _route_roles(mentions: list[EntityMention], intent: QuestionIntent) -> bool:
     return "source" in roles and "target" in roles
 
 
+def _comparable(intent: QuestionIntent, attribute: str, terms: GraphTerms | None) -> bool:
+    """Whether a named attribute can be what a question compares entities by.
+
+    Likeness by attributes is a distance between their values, so only numbers count: "who is
+    like Member 1 in the club" names the `club` label as where to look, not as a measure.
+    """
+    return intent != "similarity" or terms is None or attribute in terms.numeric_vertex_attributes
+
+
 def _detail(
     evidence: IntentScore,
     tokens: list[Token],
@@ -227,7 +236,11 @@ def _detail(
         weight_cue=weight_cue,
         focus_collections=vertices,
         edge_collections=edges,
-        attributes=[a for a in read_attributes(cue_tokens, terms) if a != weight],
+        attributes=[
+            a
+            for a in read_attributes(cue_tokens, terms)
+            if a != weight and _comparable(intent, a, terms)
+        ],
         entities=mentions,
         k=k,
         hops=hops,

@@ -1,0 +1,147 @@
+"""Cues for everyday wordings of importance, similarity and link prediction.
+
+People rarely say "central" or "Jaccard": they ask for the big names, whom the others listen
+to, who is like whom, which products are alternatives to one another, who ought to know each
+other and what each customer should buy next. Kept apart from the structural cues so each
+module stays one concern and under its size limit.
+"""
+
+from __future__ import annotations
+
+from gaai_graph.questions.cue import Cue, cue, words
+
+__all__ = ["PLAIN_CUES"]
+
+_RECIPROCAL = "each|one other|another"
+"""The two closing elements of "each other" / "one another"."""
+
+PLAIN_CUES: tuple[Cue, ...] = (
+    # ---------------------------------------------------------------- importance
+    # nouns for the one that stands for the rest: "the flagship stations", "our hero products"
+    words(
+        "importance", "flagship headliner icon iconic legend legendary luminary mvp standout", 1.0
+    ),
+    words("importance", "hero", 1.0),
+    cue("importance", "big|top|household|famous|great|leading|well name", 1.3, gap=1),
+    cue("importance", "face of", 1.2, gap=0),
+    cue("importance", "leading|guiding light", 1.3, gap=0),
+    cue("importance", "stand|stick out", 1.3, gap=1),
+    # deference: "who do the other members listen to", "the one everybody reports to"
+    cue("importance", "listen|defer|answer|report|kowtow to", 1.2, gap=0),
+    cue(
+        "importance",
+        "most|more|widely|highly|best|well trusted|respected|admired|=liked|=loved|feared|"
+        "consulted|quoted|recommended|recognised|recognized|watched|followed|listened",
+        1.4,
+        gap=1,
+    ),
+    # "the most relied upon": what the others lean on is who matters (the single-source
+    # question "depends on exactly one supplier" is worded the other way round)
+    cue(
+        "importance",
+        "most|more|heavily|widely|much rely|depend|lean|count|call on|upon",
+        1.8,
+        gap=1,
+    ),
+    cue(
+        "importance",
+        "attract|draw|get|grab|command|receive|hold|capture most|more|much|lot|big "
+        "attention|interest|notice|spotlight|limelight",
+        1.8,
+        gap=2,
+    ),
+    words("importance", "spotlight limelight", 1.0),
+    cue(
+        "importance",
+        "best|well|better|strategically|ideally|most placed|positioned|situated",
+        1.3,
+        gap=1,
+    ),
+    cue(
+        "importance",
+        "big|large|wide|broad|great|strong footprint|reach|presence|influence|following",
+        1.4,
+        gap=1,
+    ),
+    cue("importance", "sell|perform|rank|score best|most|well|highest", 1.3, gap=1),
+    # ---------------------------------------------------------------- similarity
+    cue(
+        "similarity",
+        "same|identical|similar|comparable|equivalent part|job|niche|purpose|task|type|thing|way|"
+        "habit|taste|behaviour|behavior|style|signature|mix|portfolio|range|makeup|structure|"
+        "shape|footprint|spot",
+        1.4,
+        gap=2,
+    ),
+    cue(
+        "similarity",
+        f"alternative|substitute|replacement|equivalent|comparable|competitor|rival|peer|proxy "
+        f"to|for|of|with {_RECIPROCAL}",
+        1.8,
+        gap=1,
+    ),
+    cue("similarity", f"compete|vie|rival with|against {_RECIPROCAL}", 1.6, gap=1),
+    cue("similarity", "compete|vie for same", 1.6, gap=1),
+    cue("similarity", "for same @PARTNER", 1.5, gap=1),
+    words("similarity", "competitor equivalent equivalence identical", 1.0),
+    words("similarity", "mirror mimic imitate", 1.0),
+    # "who is like Member 1": a likeness, never "what is it like" (a word between)
+    cue("similarity", "be like", 1.0, gap=0),
+    cue("similarity", "much|just|lot|more|rather like", 1.2, gap=0),
+    # ---------------------------------------------------------------- link prediction
+    cue("link_prediction", f"ought {_RECIPROCAL}", 1.4, gap=5),
+    cue(
+        "link_prediction",
+        "ought @LINKNOUN|connect|introduce|meet|befriend|know|marry|link|join",
+        2.0,
+        gap=3,
+    ),
+    cue("link_prediction", "hit it off", 2.0, gap=0),
+    cue("link_prediction", "would|will|might|likely get along", 1.4, gap=1),
+    cue("link_prediction", "for first time", 1.2, gap=1),
+    cue(
+        "link_prediction",
+        "should|would|might|could|will|likely|probably "
+        "buy|order|purchase|try|watch|read|visit|call|contact|add|want|like next",
+        1.6,
+        gap=3,
+    ),
+    cue("link_prediction", "suggest|propose|pitch|advertise to|for", 1.2, gap=3),
+    cue("link_prediction", "good|best|natural|great|right|perfect|strong fit|prospect", 1.0, gap=1),
+    cue(
+        "link_prediction",
+        "@NEG|never|not|yet tried|bought|ordered|used|called|attended|visited|met|seen",
+        0.9,
+        gap=2,
+    ),
+    cue(
+        "link_prediction",
+        "natural|obvious|plausible|promising|likely|potential "
+        "@LINKNOUN|acquaintance|partner|partnership|alliance|marriage|pairing",
+        1.6,
+        gap=2,
+    ),
+    # "share many counterparties but have never paid each other": alike, yet not linked
+    # (the contrast word is what asks for the missing link)
+    cue(
+        "link_prediction",
+        "but|yet|though|although never|not|@NEG "
+        "@SEND|pay|call|meet|met|connect|link|know|talk|trade|deal|refer|befriend|marry|work|"
+        f"transact|interact|collaborate {_RECIPROCAL}",
+        1.8,
+        gap=2,
+    ),
+    cue(
+        "link_prediction",
+        "should|ought|might|may|will|likely start|begin "
+        "work|working|team|collaborate|talk|trade|deal|refer|call|pay|together",
+        1.8,
+        gap=2,
+    ),
+    cue(
+        "link_prediction",
+        "make|made good|great|perfect|natural|ideal match|pair|couple|partner|team",
+        1.8,
+        gap=2,
+    ),
+)
