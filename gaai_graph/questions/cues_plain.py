@@ -64,6 +64,20 @@ PLAIN_CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     cue("importance", "sell|perform|rank|score best|most|well|highest", 1.3, gap=1),
+    cue(
+        "importance",
+        "senior|leading|loud|loudest|strong|dominant|key|main|big|respected|trusted voice",
+        1.3,
+        gap=1,
+    ),
+    # places and assets, whatever the graph calls them: "key stops", "the main sites"
+    cue(
+        "importance",
+        "key|main|top|major|principal|chief|leading|primary "
+        "stop|place|site|location|spot|asset|port|town|city|junction|terminal|node|venue",
+        1.3,
+        gap=1,
+    ),
     # ---------------------------------------------------------------- similarity
     cue(
         "similarity",
@@ -85,6 +99,14 @@ PLAIN_CUES: tuple[Cue, ...] = (
     cue("similarity", "for same @PARTNER", 1.5, gap=1),
     words("similarity", "competitor equivalent equivalence identical", 1.0),
     words("similarity", "mirror mimic imitate", 1.0),
+    # "functionally the same", "to all intents identical": a likeness in some respect
+    cue(
+        "similarity",
+        "functionally|effectively|operationally|behaviourally|behaviorally|statistically|"
+        "topologically|intents|purposes same|alike|identical|equivalent|interchangeable",
+        1.6,
+        gap=1,
+    ),
     # "who is like Member 1": a likeness, never "what is it like" (a word between)
     cue("similarity", "be like", 1.0, gap=0),
     cue("similarity", "much|just|lot|more|rather like", 1.2, gap=0),
@@ -97,12 +119,44 @@ PLAIN_CUES: tuple[Cue, ...] = (
         gap=3,
     ),
     cue("link_prediction", "hit it off", 2.0, gap=0),
+    # "start transacting with each other", "begin referring to one another"
+    cue("link_prediction", f"start|begin {_RECIPROCAL}", 1.6, gap=3),
+    cue(
+        "link_prediction",
+        "poised|course|track|tipped|due|bound start|begin|connect|meet|link|form|become",
+        1.4,
+        gap=2,
+    ),
+    cue(
+        "link_prediction",
+        "waiting|yet|about|bound|due to happen|form|emerge|develop|materialise|materialize|occur",
+        1.5,
+        gap=1,
+    ),
+    # "could plausibly have met", "might have married": a tie that could exist and does not
+    cue(
+        "link_prediction",
+        "could|might|may|would|should have meet|met|know|known|connect|connected|link|linked|"
+        "marry|married|befriend|befriended",
+        1.4,
+        gap=2,
+    ),
+    cue("link_prediction", "lack|lacking|missing direct|new @LINKNOUN|@EDGE", 1.6, gap=1),
+    # "prime candidates for a new marriage alliance": a new tie of the graph's own kind
+    cue(
+        "link_prediction",
+        "likely|probable|possible|candidate|potential|prime new|direct|future|fresh "
+        "@LINKNOUN|@EDGE|marriage|alliance|partnership|union|pairing|match|deal",
+        2.0,
+        gap=3,
+    ),
     cue("link_prediction", "would|will|might|likely get along", 1.4, gap=1),
     cue("link_prediction", "for first time", 1.2, gap=1),
     cue(
         "link_prediction",
         "should|would|might|could|will|likely|probably "
-        "buy|order|purchase|try|watch|read|visit|call|contact|add|want|like next",
+        "buy|order|purchase|try|watch|read|borrow|rent|book|hire|visit|call|contact|add|want|like|"
+        "listen|play|join|attend|follow|subscribe next",
         1.6,
         gap=3,
     ),
@@ -125,11 +179,9 @@ PLAIN_CUES: tuple[Cue, ...] = (
     # (the contrast word is what asks for the missing link)
     cue(
         "link_prediction",
-        "but|yet|though|although never|not|@NEG "
-        "@SEND|pay|call|meet|met|connect|link|know|talk|trade|deal|refer|befriend|marry|work|"
-        f"transact|interact|collaborate {_RECIPROCAL}",
+        f"but|yet|though|although never|not|@NEG {_RECIPROCAL}",
         1.8,
-        gap=2,
+        gap=3,
     ),
     cue(
         "link_prediction",

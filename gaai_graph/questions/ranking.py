@@ -29,8 +29,9 @@ _NOT_RANKING = word_set(
 _ENTITY_NOUNS = word_set("one ones name player entity thing item")
 """Nouns that stand for the entities asked for, whatever the graph calls them."""
 
-_ASKING = word_set("which what")
-_WHO = word_set("who whom whose")
+_WHO = word_set("who whom whose which")
+"""Question words that always ask for entities ("which" asks which ones, whatever follows)."""
+_WHAT = word_set("what")
 
 
 def superlative(token: Token) -> bool:
@@ -57,6 +58,11 @@ def _entity_word(token: Token, graph_words: Mapping[str, frozenset[str]]) -> boo
     )
 
 
+def _plural(token: Token) -> bool:
+    """Whether a word is a plural noun ("scorers"): things counted, so things ranked."""
+    return token.lower.endswith("s") and token.lemma != token.lower and token.lower.isalpha()
+
+
 def asked_entity(tokens: list[Token], terms: GraphTerms | None) -> bool:
     """Whether the clause asks for entities: "who ...", "which <entity> ...", "top <entity>".
 
@@ -65,16 +71,18 @@ def asked_entity(tokens: list[Token], terms: GraphTerms | None) -> bool:
         terms: The graph's vocabulary (its vertex collections are entity words).
 
     Returns:
-        True when a question word asks for people or the graph's entities, or a superlative
-        stands right before an entity noun.
+        True when a question word asks for people or things ("who", "which", "what" before an
+        entity noun), or a superlative stands right before an entity noun or a plural.
     """
     graph_words = terms.class_words() if terms is not None else {}
     for position, token in enumerate(tokens):
         if token.lower in _WHO:
             return True
         following = tokens[position + 1 : position + 4]
-        if token.lower in _ASKING and any(_entity_word(t, graph_words) for t in following):
+        if token.lower in _WHAT and any(_entity_word(t, graph_words) for t in following):
             return True
-        if superlative(token) and any(_entity_word(t, graph_words) for t in following[:2]):
+        if superlative(token) and any(
+            _entity_word(t, graph_words) or _plural(t) for t in following[:2]
+        ):
             return True
     return False

@@ -1,0 +1,155 @@
+"""Everyday wordings of importance, similarity and link prediction (issue 16, h16-plain).
+
+The wordings are from domains the evaluation corpus does not use (research, sport, staffing,
+logistics, crypto), so they test the cue families and the superlative rule, not the corpus.
+Each must read exactly one intent: an extra or a missing intent is wrong.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gaai_graph.questions import read_question
+from gaai_graph.questions.ranking import superlative
+from gaai_graph.questions.text import tokenize
+
+SUPERLATIVE_RANKINGS = [
+    "Who are our best players?",
+    "Which researchers have the biggest say-so in the lab?",
+    "Which bloggers have the largest readership?",
+    "Which wallets appear in the most transactions?",
+    "Which authors are the most trusted by their co-authors?",
+    "greatest scorers in the league",
+]
+
+IMPORTANCE = [
+    "Who are the big names in the lab?",
+    "Which depots are our flagship sites?",
+    "Who is the face of the team?",
+    "Which nurses stand out on the ward?",
+    "Who do the junior engineers listen to?",
+    "Which libraries are the most relied upon?",
+    "Which papers draw the most attention from other papers?",
+    "Which warehouses are best placed in the network?",
+    "Which exchanges have the biggest footprint?",
+    "Who are the senior voices among the staff?",
+    "key sites of the courier network",
+    "Which drugs sell best?",
+]
+
+SIMILARITY = [
+    "Who is like Alice among the researchers?",
+    "Which couriers work the same way?",
+    "Which players play the same part in the team?",
+    "Which libraries are alternatives to one another?",
+    "Which airlines are competitors of each other?",
+    "Which shops compete for the same customers?",
+    "Which wallets are functionally the same?",
+    "Which authors are equivalent in whom they cite?",
+    "Which team mirrors the champions?",
+]
+
+LINK_PREDICTION = [
+    "Which researchers ought to know each other?",
+    "Which players would hit it off?",
+    "Which readers will borrow a book for the first time?",
+    "What should each reader borrow next?",
+    "Which books should we suggest to each reader?",
+    "Which authors cite the same papers but have never cited each other?",
+    "Which labs should start working together?",
+    "Which two labs would make a good match?",
+    "Which collaborations are waiting to happen?",
+    "Which authors could plausibly have co-written a paper? Which could have met?",
+    "Which wallets are on track to start trading with each other?",
+    "Which airports lack a direct link?",
+    "Which researchers are natural partners they have not met?",
+]
+
+CASES = (
+    [(q, "importance") for q in SUPERLATIVE_RANKINGS + IMPORTANCE]
+    + [(q, "similarity") for q in SIMILARITY]
+    + [(q, "link_prediction") for q in LINK_PREDICTION]
+)
+
+
+@pytest.mark.parametrize(("question", "intent"), CASES)
+def test_reads_everyday_wording_as_one_intent(question, intent):
+    reading = read_question(question)
+    assert reading.intent_names == [intent], (question, reading.intent_names)
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        # the superlative belongs to another intent's wording: that intent, not a ranking
+        ("What is the shortest route from Oslo to Rome?", "paths"),
+        ("Which two researchers are the most similar?", "similarity"),
+        ("Which stations are nearest to the airport?", "paths"),
+        ("Which accounts are most like each other?", "similarity"),
+        # "most like" is a likeness, not "most liked"
+        ("Which cities are most like Paris?", "similarity"),
+    ],
+)
+def test_a_superlative_of_another_intents_word_keeps_that_intent(question, intent):
+    assert read_question(question).primary.intent == intent, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the latest snapshot?",  # a time, not a ranking
+        "Give me the biggest picture you can",  # no entity asked for
+        "What does the network look like?",  # "look like" is no likeness
+    ],
+)
+def test_no_ranking_without_an_upward_superlative_about_entities(question):
+    reading = read_question(question)
+    assert reading.fallback, (question, reading.intent_names)
+
+
+@pytest.mark.parametrize(
+    ("word", "ranks"),
+    [
+        ("biggest", True),
+        ("best", True),
+        ("heaviest", True),
+        ("most", True),
+        ("nearest", False),
+        ("latest", False),
+        ("fewest", False),
+        ("interest", False),
+        ("forest", False),
+    ],
+)
+def test_superlative_ranks_upwards_only(word, ranks):
+    assert superlative(tokenize(word)[0]) is ranks
+
+
+def test_the_wording_which_and_who_ask_for_entities_others_do_not(social_schema):
+    asked = read_question("Which people are the busiest?", social_schema)
+    not_asked = read_question("the biggest mess", social_schema)
+
+    assert asked.intent_names == ["importance"]
+    assert not_asked.fallback
+
+
+def test_a_likeness_keeps_only_numeric_attributes(social_schema):
+    """'In the club' names the categorical club label: no attribute distance on it."""
+    reading = read_question("Who is like Alice in the club?", social_schema)
+
+    assert reading.intent_names == ["similarity"]
+    assert reading.primary.attributes == []
+    assert "attribute_knn" not in reading.primary.method_hints[:1]
+
+
+def test_a_likeness_by_a_numeric_attribute_keeps_it():
+    from tests.questions.conftest import attribute, make_schema
+
+    schema = make_schema(
+        {"players": (50, [attribute("name"), attribute("age", "number")])},
+        {"passes": (300, [], ["players"], ["players"])},
+    )
+    reading = read_question("Which players are similar in age?", schema)
+
+    assert reading.primary.attributes == ["age"]
+    assert reading.primary.method_hints[0] == "attribute_knn"
