@@ -22,6 +22,20 @@ PLAIN_CUES: tuple[Cue, ...] = (
         "importance", "flagship headliner icon iconic legend legendary luminary mvp standout", 1.0
     ),
     words("importance", "hero", 1.0),
+    words(
+        "importance",
+        "trendsetter tastemaker pacesetter bellwether trailblazer whale powerhouse",
+        1.0,
+    ),
+    cue("importance", "one|ones|name|people|player to watch|follow|beat|know", 1.3, gap=0),
+    cue("importance", "set the tone|agenda|pace|trend|standard|direction", 1.5, gap=1),
+    cue(
+        "importance",
+        "turn|look to for advice|help|guidance|support|answers|leadership",
+        1.4,
+        gap=2,
+    ),
+    cue("importance", "turn|look to first|most", 1.3, gap=1),
     cue("importance", "big|top|household|famous|great|leading|well name", 1.3, gap=1),
     cue("importance", "face of", 1.2, gap=0),
     cue("importance", "leading|guiding light", 1.3, gap=0),
@@ -99,6 +113,16 @@ PLAIN_CUES: tuple[Cue, ...] = (
     cue("similarity", "for same @PARTNER", 1.5, gap=1),
     words("similarity", "competitor equivalent equivalence identical", 1.0),
     words("similarity", "mirror mimic imitate", 1.0),
+    cue(
+        "similarity",
+        "close|closest|near|nearest|best peer|counterpart|equivalent|analogue|analog|lookalike|"
+        "twin|double|relative",
+        1.6,
+        gap=1,
+    ),
+    # "closest to each other in what they buy": near in some respect, not in distance
+    cue("similarity", "close|closest|near|nearest|closer in|by what|who|whom|term", 1.8, gap=4),
+    cue("similarity", f"pass|mistake|mistaken|confuse|confused for|with {_RECIPROCAL}", 1.6, gap=1),
     # "functionally the same", "to all intents identical": a likeness in some respect
     cue(
         "similarity",
@@ -119,6 +143,33 @@ PLAIN_CUES: tuple[Cue, ...] = (
         gap=3,
     ),
     cue("link_prediction", "hit it off", 2.0, gap=0),
+    cue(
+        "link_prediction",
+        "not|@NEG|never @LINKNOUN|connect|linked|connected|know|met|meet yet",
+        1.8,
+        gap=1,
+    ),
+    cue(
+        "link_prediction",
+        f"introduction|introductions|meeting to|with|between {_RECIPROCAL}",
+        1.6,
+        gap=1,
+    ),
+    cue(
+        "link_prediction",
+        "but|yet|though|although never|not|@NEG "
+        "meet|met|cross|connect|link|know|marry|interact|talk|collaborate",
+        1.8,
+        gap=2,
+    ),
+    cue("link_prediction", "might|may like|enjoy|love|want|prefer", 1.4, gap=2),
+    cue(
+        "link_prediction",
+        "likely|will|going|might|probably take|pick|add|win|gain|acquire|land new",
+        1.6,
+        gap=2,
+    ),
+    cue("link_prediction", "in future", 1.0, gap=1),
     # "start transacting with each other", "begin referring to one another"
     cue("link_prediction", f"start|begin {_RECIPROCAL}", 1.6, gap=3),
     cue(
@@ -171,7 +222,7 @@ PLAIN_CUES: tuple[Cue, ...] = (
     cue(
         "link_prediction",
         "natural|obvious|plausible|promising|likely|potential "
-        "@LINKNOUN|acquaintance|partner|partnership|alliance|marriage|pairing",
+        "@LINKNOUN|acquaintance|partner|partnership|alliance|marriage|pairing|match",
         1.6,
         gap=2,
     ),

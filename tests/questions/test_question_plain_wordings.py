@@ -35,6 +35,11 @@ IMPORTANCE = [
     "Who are the senior voices among the staff?",
     "key sites of the courier network",
     "Which drugs sell best?",
+    "Which traders are the whales of the exchange?",
+    "Who are the tastemakers among the readers?",
+    "Which coaches set the tone in the league?",
+    "Who do the nurses turn to for advice?",
+    "Which labs are the ones to watch?",
 ]
 
 SIMILARITY = [
@@ -47,6 +52,9 @@ SIMILARITY = [
     "Which wallets are functionally the same?",
     "Which authors are equivalent in whom they cite?",
     "Which team mirrors the champions?",
+    "Who is Alice's closest peer in the lab?",
+    "Which readers are closest to each other in what they borrow?",
+    "Which players could pass for one another?",
 ]
 
 LINK_PREDICTION = [
@@ -63,6 +71,12 @@ LINK_PREDICTION = [
     "Which wallets are on track to start trading with each other?",
     "Which airports lack a direct link?",
     "Which researchers are natural partners they have not met?",
+    "Which labs are not linked yet but cite the same papers?",
+    "Which authors would benefit from an introduction to each other?",
+    "Which players belong together but never cross paths?",
+    "Which books might each reader like?",
+    "Which shops are likely to take on new suppliers?",
+    "Who will email whom in the future?",
 ]
 
 CASES = (
@@ -88,6 +102,10 @@ def test_reads_everyday_wording_as_one_intent(question, intent):
         ("Which accounts are most like each other?", "similarity"),
         # "most like" is a likeness, not "most liked"
         ("Which cities are most like Paris?", "similarity"),
+        # nearness in distance stays a distance; only "close in what/who" is a likeness
+        ("Which stations are closest to each other?", "paths"),
+        # "would like" is a request, not a taste
+        ("I would like to see the communities", "communities"),
     ],
 )
 def test_a_superlative_of_another_intents_word_keeps_that_intent(question, intent):
