@@ -123,6 +123,13 @@ PLAIN_CUES: tuple[Cue, ...] = (
     # "closest to each other in what they buy": near in some respect, not in distance
     cue("similarity", "close|closest|near|nearest|closer in|by what|who|whom|term", 1.8, gap=4),
     cue("similarity", f"pass|mistake|mistaken|confuse|confused for|with {_RECIPROCAL}", 1.6, gap=1),
+    cue("similarity", "mutual @PARTNER|acquaintance", 1.4, gap=1),
+    # ... but "reach her through mutual contacts" is a route over them
+    cue("paths", "through|via mutual|common|shared @PARTNER|acquaintance", 1.6, gap=1),
+    words("similarity", "=substitutes =lookalikes =doubles", 1.0),
+    # "who could take Member 1's place", "fill her shoes": a stand-in is alike
+    cue("similarity", "take place of", 1.4, gap=1),
+    cue("similarity", "fill|step shoes|role|place", 1.2, gap=3),
     # "functionally the same", "to all intents identical": a likeness in some respect
     cue(
         "similarity",
@@ -170,6 +177,18 @@ PLAIN_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("link_prediction", "in future", 1.0, gap=1),
+    # "which two customers should we put in touch": introducing them, not a broker between
+    cue("link_prediction", "put|get|bring in touch", 1.6, gap=1),
+    cue("link_prediction", "should|ought|worth|must bring|put|get together", 1.6, gap=3),
+    cue("link_prediction", "@LINKNOUN|@EDGE|pair|pairing|introduction make sense", 1.6, gap=3),
+    # "have friends in common but are not friends themselves": the tie that is missing
+    cue(
+        "link_prediction",
+        "but|yet|though|although not|never|@NEG "
+        "@LINKNOUN|=connected|=linked|=related|=married|=acquainted",
+        1.8,
+        gap=3,
+    ),
     # "start transacting with each other", "begin referring to one another"
     cue("link_prediction", f"start|begin {_RECIPROCAL}", 1.6, gap=3),
     cue(
