@@ -21,7 +21,9 @@ PLAIN_CUES: tuple[Cue, ...] = (
     words(
         "importance", "flagship headliner icon iconic legend legendary luminary mvp standout", 1.0
     ),
-    words("importance", "hero", 1.0),
+    words("importance", "hero artery lifeline lifeblood", 1.0),
+    # "the most scenes with others": most of something shared with the others is centrality
+    cue("importance", "most|more with others|everyone|everybody|rest", 1.6, gap=3),
     words(
         "importance",
         "trendsetter tastemaker pacesetter bellwether trailblazer whale powerhouse",
@@ -124,6 +126,9 @@ PLAIN_CUES: tuple[Cue, ...] = (
     cue("similarity", "close|closest|near|nearest|closer in|by what|who|whom|term", 1.8, gap=4),
     cue("similarity", f"pass|mistake|mistaken|confuse|confused for|with {_RECIPROCAL}", 1.6, gap=1),
     cue("similarity", "mutual @PARTNER|acquaintance", 1.4, gap=1),
+    words("similarity", "mutual", 1.0),
+    cue("similarity", f"like|alike {_RECIPROCAL}", 1.2, gap=1),
+    cue("similarity", "could|can|would|might take|fill|assume place|role|shoes|spot", 1.4, gap=2),
     # ... but "reach her through mutual contacts" is a route over them
     cue("paths", "through|via mutual|common|shared @PARTNER|acquaintance", 1.6, gap=1),
     words("similarity", "=substitutes =lookalikes =doubles", 1.0),
@@ -169,7 +174,12 @@ PLAIN_CUES: tuple[Cue, ...] = (
         1.8,
         gap=2,
     ),
-    cue("link_prediction", "might|may like|enjoy|love|want|prefer", 1.4, gap=2),
+    cue(
+        "link_prediction",
+        "might|may|probably|likely like|enjoy|love|want|prefer|try",
+        1.4,
+        gap=2,
+    ),
     cue(
         "link_prediction",
         "likely|will|going|might|probably take|pick|add|win|gain|acquire|land new",

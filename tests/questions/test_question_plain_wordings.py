@@ -40,6 +40,8 @@ IMPORTANCE = [
     "Which coaches set the tone in the league?",
     "Who do the nurses turn to for advice?",
     "Which labs are the ones to watch?",
+    "Which roads are the main arteries of the city?",
+    "Which players get the most minutes with others on the pitch?",
 ]
 
 SIMILARITY = [
@@ -55,6 +57,10 @@ SIMILARITY = [
     "Who is Alice's closest peer in the lab?",
     "Which readers are closest to each other in what they borrow?",
     "Which players could pass for one another?",
+    "Which researchers have the most mutual collaborators?",
+    "Who could take Alice's place in the lab?",
+    "Which readers have tastes like each other?",
+    "Which libraries are substitutes?",
 ]
 
 LINK_PREDICTION = [
@@ -77,6 +83,9 @@ LINK_PREDICTION = [
     "Which books might each reader like?",
     "Which shops are likely to take on new suppliers?",
     "Who will email whom in the future?",
+    "Which researchers should we put in touch?",
+    "Which authors share co-authors but are not acquainted?",
+    "Which books would each reader probably want to borrow?",
 ]
 
 CASES = (
@@ -106,6 +115,8 @@ def test_reads_everyday_wording_as_one_intent(question, intent):
         ("Which stations are closest to each other?", "paths"),
         # "would like" is a request, not a taste
         ("I would like to see the communities", "communities"),
+        # a route through mutual contacts is a route, not a likeness
+        ("How can Alice reach Bob through mutual friends?", "paths"),
     ],
 )
 def test_a_superlative_of_another_intents_word_keeps_that_intent(question, intent):
