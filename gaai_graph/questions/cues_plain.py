@@ -41,7 +41,8 @@ PLAIN_CUES: tuple[Cue, ...] = (
     cue("importance", "big|top|household|famous|great|leading|well name", 1.3, gap=1),
     cue("importance", "face of", 1.2, gap=0),
     cue("importance", "leading|guiding light", 1.3, gap=0),
-    cue("importance", "stand|stick out", 1.3, gap=1),
+    # "which members stand out" (not "what stands out in this data": no entity asked for)
+    cue("importance", "who|which stand|stick out", 1.3, gap=4),
     # deference: "who do the other members listen to", "the one everybody reports to"
     cue("importance", "listen|defer|answer|report|kowtow to", 1.2, gap=0),
     cue(
@@ -80,6 +81,9 @@ PLAIN_CUES: tuple[Cue, ...] = (
         gap=1,
     ),
     cue("importance", "sell|perform|rank|score best|most|well|highest", 1.3, gap=1),
+    cue("importance", "around|round whom|who revolve|turn|centre|center|hinge|spin", 1.5, gap=4),
+    cue("importance", "big|main|top|high|major|key|obvious|likely target", 1.4, gap=1),
+    cue("importance", "punch above weight", 1.5, gap=2),
     cue(
         "importance",
         "senior|leading|loud|loudest|strong|dominant|key|main|big|respected|trusted voice",
@@ -114,6 +118,7 @@ PLAIN_CUES: tuple[Cue, ...] = (
     cue("similarity", "compete|vie for same", 1.6, gap=1),
     cue("similarity", "for same @PARTNER", 1.5, gap=1),
     words("similarity", "competitor equivalent equivalence identical", 1.0),
+    words("similarity", "indistinguishable undistinguishable", 1.5),
     words("similarity", "mirror mimic imitate", 1.0),
     cue(
         "similarity",
@@ -157,7 +162,8 @@ PLAIN_CUES: tuple[Cue, ...] = (
     cue("link_prediction", "hit it off", 2.0, gap=0),
     cue(
         "link_prediction",
-        "not|@NEG|never @LINKNOUN|connect|linked|connected|know|met|meet yet",
+        "not|@NEG|never @LINKNOUN|connect|linked|connected|know|met|meet|paired|matched|"
+        "introduced|partnered|teamed yet",
         1.8,
         gap=1,
     ),
@@ -187,6 +193,30 @@ PLAIN_CUES: tuple[Cue, ...] = (
         gap=2,
     ),
     cue("link_prediction", "in future", 1.0, gap=1),
+    cue("link_prediction", "new @LINKNOUN|acquaintance|partner for", 1.4, gap=0),
+    cue("link_prediction", "new direct", 1.5, gap=0),
+    cue(
+        "link_prediction",
+        "destined|fated|meant|bound|due|poised|set to "
+        "meet|connect|link|marry|befriend|collaborate|cross",
+        1.6,
+        gap=1,
+    ),
+    cue(
+        "link_prediction",
+        "will|going|likely|might|may talk|speak|chat|phone|write|email|work|deal|communicate|"
+        "interact|collaborate|trade|buy|order soon|shortly|next",
+        1.6,
+        gap=3,
+    ),
+    cue("link_prediction", "show|offer|recommend|suggest|present|pitch|advertise next", 1.4, gap=2),
+    cue(
+        "link_prediction",
+        "likely|probably|will|might|may|going open|start|form|begin|establish|develop|strike "
+        "@LINKNOUN|relationship|tie",
+        1.8,
+        gap=3,
+    ),
     # "which two customers should we put in touch": introducing them, not a broker between
     cue("link_prediction", "put|get|bring in touch", 1.6, gap=1),
     cue("link_prediction", "should|ought|worth|must bring|put|get together", 1.6, gap=3),

@@ -26,7 +26,7 @@ _NOT_RANKING = word_set(
 """Lemmas whose superlative asks for a distance, a time, a count or the bottom of a list
 ("the nearest", "the latest", "the fewest"), not for who ranks first."""
 
-_ENTITY_NOUNS = word_set("one ones name player entity thing item")
+_ENTITY_NOUNS = word_set("one ones name player entity item")
 """Nouns that stand for the entities asked for, whatever the graph calls them."""
 
 _WHO = word_set("who whom whose which")

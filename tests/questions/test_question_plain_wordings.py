@@ -41,6 +41,9 @@ IMPORTANCE = [
     "Who do the nurses turn to for advice?",
     "Which labs are the ones to watch?",
     "Which roads are the main arteries of the city?",
+    "Around whom does the league turn?",
+    "Which servers are the big targets here?",
+    "Which startups punch above their weight?",
     "Which players get the most minutes with others on the pitch?",
 ]
 
@@ -61,6 +64,10 @@ SIMILARITY = [
     "Who could take Alice's place in the lab?",
     "Which readers have tastes like each other?",
     "Which libraries are substitutes?",
+    "Which wallets are indistinguishable by their counterparties?",
+    # the same action asked twice: who shares the counterparts
+    "Who cites the papers Alice cites?",
+    "Readers who borrowed this also borrowed what?",
 ]
 
 LINK_PREDICTION = [
@@ -86,6 +93,13 @@ LINK_PREDICTION = [
     "Which researchers should we put in touch?",
     "Which authors share co-authors but are not acquainted?",
     "Which books would each reader probably want to borrow?",
+    "Which researchers haven't been paired yet?",
+    "Who would make good new friends for Alice?",
+    "Which authors were destined to meet?",
+    "Which labs will talk soon?",
+    "Which book should each reader be shown next?",
+    "Which wallets are likely to open a trading relationship?",
+    "Which airports deserve a new direct service?",
 ]
 
 CASES = (
@@ -129,6 +143,10 @@ def test_a_superlative_of_another_intents_word_keeps_that_intent(question, inten
         "What is the latest snapshot?",  # a time, not a ranking
         "Give me the biggest picture you can",  # no entity asked for
         "What does the network look like?",  # "look like" is no likeness
+        "Give me the big picture",  # "big" is no superlative
+        "What is the biggest thing I should know about this data?",  # a thing is no entity
+        "Which customers are most likely to churn?",  # "most" grades "likely", not customers
+        "Who calls whom, and how often do they call?",  # two requests, not one echoed action
     ],
 )
 def test_no_ranking_without_an_upward_superlative_about_entities(question):
@@ -182,3 +200,26 @@ def test_a_likeness_by_a_numeric_attribute_keeps_it():
 
     assert reading.primary.attributes == ["age"]
     assert reading.primary.method_hints[0] == "attribute_knn"
+
+
+@pytest.mark.parametrize(
+    ("question", "echoed"),
+    [
+        ("Who calls the people Rosa calls?", True),
+        ("Customers who bought this also bought what?", True),
+        ("Which accounts pay someone who pays them back?", False),  # a return, not a likeness
+        ("Alice calls Bob and Bob calls Carol", False),  # no question word
+        ("Who calls whom most?", False),  # asked once
+    ],
+)
+def test_an_action_asked_twice_is_echoed(question, echoed):
+    from gaai_graph.questions.echoes import echoed_action
+
+    assert (echoed_action(tokenize(question)) is not None) is echoed
+
+
+def test_punching_above_ones_weight_names_no_edge_weight(social_schema):
+    reading = read_question("Which people punch above their weight?", social_schema)
+
+    assert reading.intent_names == ["importance"]
+    assert reading.primary.weight_attribute is None
