@@ -23,7 +23,7 @@ PLAIN_CUES: tuple[Cue, ...] = (
     ),
     words("importance", "hero artery lifeline lifeblood", 1.0),
     # "the most scenes with others": most of something shared with the others is centrality
-    cue("importance", "most|more with others|everyone|everybody|rest", 1.6, gap=3),
+    cue("importance", "most|more with others|everyone|everybody|rest", 1.6, gap=3, method="degree"),
     words(
         "importance",
         "trendsetter tastemaker pacesetter bellwether trailblazer whale powerhouse",

@@ -210,6 +210,9 @@ def test_a_likeness_by_a_numeric_attribute_keeps_it():
         ("Which accounts pay someone who pays them back?", False),  # a return, not a likeness
         ("Alice calls Bob and Bob calls Carol", False),  # no question word
         ("Who calls whom most?", False),  # asked once
+        ("Which stations do trains calling at Dunwood also call at?", False),  # a movement
+        ("Which stops does it call at before it calls at Leeds?", False),  # a sequence
+        ("Which towns do tourists visit after visiting York?", False),  # a sequence
     ],
 )
 def test_an_action_asked_twice_is_echoed(question, echoed):
@@ -223,3 +226,29 @@ def test_punching_above_ones_weight_names_no_edge_weight(social_schema):
 
     assert reading.intent_names == ["importance"]
     assert reading.primary.weight_attribute is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Propose the smallest network to connect Belton, Glenbury and Redhill.",
+        "What new direct lines would connect Belton, Glenbury and Redhill most cheaply?",
+    ],
+)
+def test_joining_three_named_places_is_a_tree_not_a_prediction(transport_schema, question):
+    """Link-prediction words ('propose ... to', 'new direct') do not outweigh the named places."""
+    from gaai_graph.questions import build_name_index
+
+    names = build_name_index(
+        {
+            "stations": [
+                {"_key": "bt", "name": "Belton"},
+                {"_key": "gb", "name": "Glenbury"},
+                {"_key": "rh", "name": "Redhill"},
+            ]
+        }
+    )
+    reading = read_question(question, transport_schema, lookup=names)
+
+    assert reading.intent_names == ["paths"]
+    assert reading.primary.method_hints[0] == "steiner_tree"
