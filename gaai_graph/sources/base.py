@@ -11,13 +11,17 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 
 from gaai_graph.models import GraphProjection, NamedGraph
+from gaai_graph.sources.columnar import columnar_frame
+
+if TYPE_CHECKING:
+    import polars as pl  # imported by the callers that hold frames
 
 CollectionKind = Literal["document", "edge"]
 
@@ -31,7 +35,9 @@ class CollectionData:
 
     name: str
     kind: CollectionKind
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    documents: Sequence[dict[str, Any]] = field(default_factory=list)
+    """A list of dicts, or `ColumnarDocuments` (a polars frame read as dicts) for snapshots,
+    or a streamed sequence for a live database; `len()` is cheap on every one of them."""
 
 
 @dataclass
@@ -70,7 +76,9 @@ class GraphData:
         Sources that do not hold their documents (a live database) override this with the
         server's own checksum, or return None when they cannot tell.
         """
-        return documents_checksum(self.collections[name].documents)
+        documents = self.collections[name].documents
+        frame = columnar_frame(documents)
+        return documents_checksum(documents) if frame is None else frame_checksum(frame)
 
 
 def documents_checksum(documents: Iterable[dict[str, Any]]) -> str:
@@ -91,6 +99,33 @@ def documents_checksum(documents: Iterable[dict[str, Any]]) -> str:
     columns = np.frombuffer(bytes(digests), dtype=">u4").reshape(-1, 4).sum(axis=0, dtype=np.uint64)
     total = sum(int(column) << (32 * (3 - position)) for position, column in enumerate(columns))
     return f"{total % (1 << 128):032x}"
+
+
+_FRAME_HASH_SEEDS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F)
+"""Two seeds for polars' row hash: two 64-bit sums make a 128-bit checksum."""
+
+
+def frame_checksum(frame: pl.DataFrame) -> str:
+    """A checksum of a columnar collection's contents, independent of row order and `_rev`.
+
+    Each row (attributes in name order) is hashed by polars' row hash, twice with different
+    seeds, and the hashes are summed modulo 2^64: no row becomes a Python object, and the
+    stored order does not matter while any changed, added or removed row changes a sum. The
+    value differs from `documents_checksum` of the same documents. Polars guarantees its hash
+    only within one version: a given snapshot always gets the same checksum until polars is
+    upgraded, which starts one new catalog epoch for it.
+    """
+    names = sorted(name for name in frame.columns if name != "_rev")
+    parts = [f"{frame.height:x}", f"{len(names):x}"]
+    if names and frame.height:
+        ordered = frame.select(names)
+        for seed in _FRAME_HASH_SEEDS:
+            hashes = ordered.hash_rows(seed=seed).to_numpy()
+            parts.append(f"{int(hashes.sum(dtype=np.uint64)):016x}")
+    names_digest = hashlib.blake2b("\0".join(names).encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(
+        "/".join([*parts, names_digest]).encode(), digest_size=16
+    ).hexdigest()
 
 
 @dataclass(eq=False)
