@@ -10,6 +10,9 @@ not reported). The checks:
   did not see, silently. The sample is kept only when the frame holds as many cells as the file
   has `":` (one per attribute in flat, compact JSON) and the file has no explicit null; any
   other file is read again with every row used for inference.
+- Explicit nulls. A frame holds `"a": null` and a document without `a` alike, where the dict
+  path keeps the null; a file with a null cell is searched for an explicit null and, when it
+  has one, read as dicts.
 - Unification. Polars unifies a column's types where JSON documents mix them: a number among
   strings becomes its text, an integer among floats a float, objects with different attributes
   one struct with null fields. A text column holding a value that could be such a text, a float
@@ -53,6 +56,9 @@ SAMPLE_ROWS = 1000
 _LOOKS_UNIFIED = r"^(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|\[.*\]|\{.*\}|true|false)$"
 """A text that a number, boolean, list or object would have become when unified into text."""
 
+_EXPLICIT_NULL = re.compile(rb'"\s*:\s*null')
+"""An attribute written as null (or a text ending so, which only costs the dict path)."""
+
 RawDocuments = Callable[[list[int]], list[dict[str, Any]]]
 """The parsed (dict path) documents at some row positions: for content-derived edge keys."""
 
@@ -74,8 +80,8 @@ def read_json_array_frame(raw: bytes) -> pl.DataFrame | None:
     """The documents of a JSON array file as a frame, or None (see `read_jsonl_frame`)."""
     import polars as pl
 
-    if not raw.strip():
-        return None
+    if not raw.lstrip().startswith(b"["):
+        return None  # polars would read a lone object as one row; the dict path refuses it
 
     def read(rows: int | None) -> pl.DataFrame:
         return pl.read_json(io.BytesIO(raw), infer_schema_length=rows)
@@ -100,6 +106,8 @@ def _faithful(raw: bytes, read: Callable[[int | None], pl.DataFrame]) -> pl.Data
             return None
     if frame.width == 0 or not all(_column_is_faithful(raw, frame[name]) for name in frame.columns):
         return None
+    if frame.null_count().sum_horizontal().item() and _EXPLICIT_NULL.search(raw):
+        return None  # a frame cannot tell `"a": null` from no `a`; the dict path keeps it
     return frame
 
 
