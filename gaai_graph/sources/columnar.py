@@ -28,10 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ColumnarDocuments",
-    "columnar_frame",
     "column_labels",
     "column_numbers",
     "column_values",
+    "columnar_frame",
     "number_ids",
 ]
 

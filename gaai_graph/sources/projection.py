@@ -331,7 +331,8 @@ class _LoadIndex:
         if self.number_dict is None or len(self.number_dict) != self.total:
             numbers: dict[str, int] = {}
             for block in self.blocks.values():
-                numbers.update(zip(block.ids, range(block.start, block.start + block.count)))
+                numbered = range(block.start, block.start + block.count)
+                numbers.update(zip(block.ids, numbered, strict=True))
             self.number_dict = numbers
         return self.number_dict
 
@@ -345,8 +346,10 @@ class _LoadIndex:
         named = [b for b in self.blocks.values() if endpoints.str.starts_with(b.prefix).any()]
         if not named:
             return np.full(endpoints.len(), -1, dtype=np.int32)
-        table = named[0].numbered() if len(named) == 1 else pl.concat(
-            [block.numbered() for block in named]
+        table = (
+            named[0].numbered()
+            if len(named) == 1
+            else pl.concat([block.numbered() for block in named])
         )
         return number_ids(endpoints, table)
 

@@ -637,7 +637,7 @@ def write_jsonl(data: GraphData, directory: Path, *, gzip: bool = False) -> None
 
 def _collections_to_write(
     data: GraphData,
-) -> Iterator[tuple[str, CollectionKind, list[dict[str, Any]]]]:
+) -> Iterator[tuple[str, CollectionKind, Sequence[dict[str, Any]]]]:
     for name, collection in data.collections.items():
         yield name, collection.kind, collection.documents
     if data.graphs:

@@ -90,19 +90,18 @@ def read_json_array_frame(raw: bytes) -> pl.DataFrame | None:
 
 
 def _faithful(raw: bytes, read: Callable[[int | None], pl.DataFrame]) -> pl.DataFrame | None:
-    import polars as pl
 
     frame: pl.DataFrame | None
     try:
         frame = read(SAMPLE_ROWS)
-    except Exception:  # noqa: BLE001 - polars raises several kinds; the full read decides
+    except Exception:
         frame = None
     if frame is not None and not _sample_saw_everything(raw, frame):
         frame = None
     if frame is None:
         try:
             frame = read(None)
-        except Exception:  # noqa: BLE001 - mixed types, non-objects, malformed: the dict path
+        except Exception:
             return None
     if frame.width == 0 or not all(_column_is_faithful(raw, frame[name]) for name in frame.columns):
         return None
@@ -326,7 +325,7 @@ def dump_frame(raws: list[bytes], collection: str, is_edge: bool) -> pl.DataFram
     try:
         # "diagonal" refuses parts whose columns disagree in type: those stay exact as dicts.
         frame = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal")
-    except Exception:  # noqa: BLE001 - a type conflict between parts
+    except Exception:
         return None
     return complete_frame(frame, collection, is_edge, lambda rows: _jsonl_documents(raws, rows))
 

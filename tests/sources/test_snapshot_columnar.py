@@ -35,7 +35,7 @@ def _as_dicts(directory: Path, monkeypatch: pytest.MonkeyPatch) -> GraphData:
 
 def _people(count: int) -> list[dict[str, Any]]:
     return [
-        {"_key": f"p{i}", "name": f"Person {i}", "age": 20 + i % 50, "score": i / 7, "ok": i % 2 == 0}
+        {"_key": f"p{i}", "name": f"P {i}", "age": 20 + i % 50, "score": i / 7, "ok": i % 2 == 0}
         for i in range(count)
     ]
 
