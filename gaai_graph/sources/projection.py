@@ -5,9 +5,12 @@ and integer edges. For a graph held in memory, ids are numbered once per load (`
 every vertex collection's ids, and each edge collection's endpoints as load-wide vertex
 numbers (int32), are computed the first time a projection (or schema analysis, through
 `vertex_blocks` and `edge_endpoints`) needs them and kept for the load, labels when first
-asked for; a projection is then a selection on those arrays (numpy only, no per-edge Python). For
-streamed sources (a live database), endpoints are looked up a chunk of documents at a time by
-C-level `map` calls, so the whole edge collection is never held at once.
+asked for; a projection is then a selection on those arrays (numpy only, no per-edge Python).
+Collections held as polars frames (snapshots) are numbered with column operations: a vertex
+collection's keys stay a Series, and endpoints are mapped by a join with the id table of the
+collections they name; labels and requested attributes are read from columns. For streamed
+sources (a live database), endpoints are looked up a chunk of documents at a time by C-level
+`map` calls, so the whole edge collection is never held at once.
 """
 
 from __future__ import annotations
@@ -389,7 +392,7 @@ def vertex_blocks(data: GraphData) -> dict[str, tuple[int, list[str]]] | None:
     Returns:
         Collection -> (load-wide number of its first vertex, its vertex ids
         `<collection>/<_key>` in stored order, a repeated key keeping its first document);
-        None when a vertex collection is not held in memory as a list (a streamed source).
+        None when a vertex collection is not held in memory (a streamed source).
 
     Raises:
         SourceError: a vertex document has neither `_key` nor `_id`.

@@ -20,8 +20,11 @@ gets a key derived from its content (`derived_edge_key`), the same on every load
 repeating an earlier document's `_key` are kept and reported in the warnings (count and first
 examples), never dropped silently.
 
-Loading is the hot path of every offline run, so documents stay plain dicts and each file is
-decompressed, split and parsed in bulk; line numbers are recovered only when something is wrong.
+Loading is the hot path of every offline run. JSONL, JSON-array and raw arangodump files are
+read by polars into `ColumnarDocuments` when the columns hold exactly the file's values
+(`snapshot_columnar`); other files (CSV, dump envelopes, mixed types, explicit nulls) become
+plain dicts, each file decompressed, split and parsed in bulk; line numbers are recovered only
+when something is wrong.
 """
 
 from __future__ import annotations
