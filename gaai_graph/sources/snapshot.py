@@ -220,7 +220,7 @@ class _Loaded:
         """Warn about documents repeating an earlier document's `_key` (they are all kept)."""
         frame = columnar_frame(documents)
         warning = (
-            duplicate_key_warning(collection, documents)  # type: ignore[arg-type]
+            duplicate_key_warning(collection, documents)
             if frame is None
             else duplicate_key_warning_of_frame(collection, frame)
         )
