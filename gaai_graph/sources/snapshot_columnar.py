@@ -118,6 +118,8 @@ def _sample_saw_everything(raw: bytes, frame: pl.DataFrame) -> bool:
     """
     if frame.height < SAMPLE_ROWS:
         return True
+    if b'" :' in raw or b'"\t:' in raw:
+        return False  # a name spaced from its colon is not counted below
     cells = frame.height * frame.width - sum(frame.null_count().row(0))
     return raw.count(b'":') == cells
 

@@ -225,3 +225,14 @@ def test_projections_of_columns_equal_those_of_dicts(
     for name, values in dicts.edge_values.items():
         np.testing.assert_array_equal(columns.edge_values[name], values)
     assert columns.edge_values["since"][0] == 1771559859.0
+
+
+def test_a_spaced_file_is_read_with_every_row_used_for_its_schema(tmp_path: Path) -> None:
+    lines = [f'{{"_key" : "p{i}"}}' for i in range(SAMPLE_ROWS + 1)]
+    lines.append('{"_key":"late","z":2}')
+    (tmp_path / "people.jsonl").write_text("\n".join(lines) + "\n")
+
+    documents = load_snapshot(tmp_path).collections["people"].documents
+
+    assert columnar_frame(documents) is not None
+    assert documents[-1] == {"_key": "late", "_id": "people/late", "z": 2}
