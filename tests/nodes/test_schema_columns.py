@@ -1,4 +1,4 @@
-"""Schema profiling on columns gives the schema the dict path gives on the same graph (issue 18.2)."""
+"""Schema profiling on columns gives the dict path's schema of the same graph (issue 18.2)."""
 
 from __future__ import annotations
 
