@@ -217,8 +217,12 @@ JSONL_PEOPLE = b"""{"_key":"a","_id":"people/a","name":"Ana","age":31,"tags":["x
 """
 JSONL_KNOWS = b"""{"_key":"1","_id":"knows/1","_from":"people/a","_to":"people/b","w":1}
 {"_key":"2","_id":"knows/2","_from":"people/b","_to":"people/gone"}
-{"_key":"3","_id":"knows/3","_from":"people/c","_to":"places/x","w":2}
+{"_key":"3","_id":"knows/3","_from":"people/c","_to":"places/7","w":2}
 {"_key":"4","_id":"knows/4","_from":"people/d","_to":"people/a","w":1}
+{"_key":"5","_id":"knows/5","_from":"people/d","_to":"places/x","w":1}
+"""
+JSONL_PLACES = b"""{"_key":7,"label":"seven"}
+{"_key":8,"label":"eight"}
 """
 
 
@@ -232,6 +236,9 @@ def test_a_frame_read_from_jsonl_profiles_as_the_parsed_documents() -> None:
             "knows": CollectionData(
                 "knows", "edge", [json.loads(line) for line in JSONL_KNOWS.splitlines()]
             ),
+            "places": CollectionData(
+                "places", "document", [json.loads(line) for line in JSONL_PLACES.splitlines()]
+            ),
         },
     )
     columns = GraphData(
@@ -241,6 +248,7 @@ def test_a_frame_read_from_jsonl_profiles_as_the_parsed_documents() -> None:
             for name, kind, lines in (
                 ("people", "document", JSONL_PEOPLE),
                 ("knows", "edge", JSONL_KNOWS),
+                ("places", "document", JSONL_PLACES),  # integer keys: places/7, places/8
             )
         },
     )
@@ -248,7 +256,9 @@ def test_a_frame_read_from_jsonl_profiles_as_the_parsed_documents() -> None:
     schema = _schema(columns)
 
     assert schema == _schema(parsed)
-    assert schema["dangling_edges"][0]["count"] == 2
+    assert schema["dangling_edges"][0]["count"] == 2  # people/gone, places/x
+    knows = schema["edge_definitions"][0]
+    assert knows["to_vertex_collections"] == ["people", "places"]
     people = _attributes(schema, "people")
     assert people["age"]["presence"] == 0.75 and people["age"]["distinct_ratio"] == 2 / 3
     assert people["meta"]["types"] == ["object"] and people["tags"]["types"] == ["array"]
