@@ -116,7 +116,9 @@ class _VertexNumbers:
         ids = pl.concat(parts) if parts else pl.Series("id", [], dtype=pl.String)
         collection_of = np.concatenate(codes) if codes else np.empty(0, dtype=np.int64)
         first, second = (ids.hash(seed).to_numpy() for seed in _SEEDS)
-        order = np.lexsort((second, first))
+        order = np.argsort(first)
+        if (first[order][1:] == first[order][:-1]).any():  # a repeated id, or a collision
+            order = np.lexsort((second, first))
         first, second = first[order], second[order]
         # A repeated id keeps one number (its hashes repeat together).
         fresh = np.ones(len(first), dtype=bool)

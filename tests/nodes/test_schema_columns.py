@@ -100,6 +100,7 @@ def _messy(nested_meta: Any = (1, {"z": 2})) -> GraphData:
         {"_key": 1, "label": "one"},  # integer keys: cities/1, cities/2
         {"_key": 2, "label": "two", "extra": {"deep": {"er": [1, 2]}}},
         {"_key": "x", "_id": "noslash"},  # an id naming no collection: no vertex
+        {"_key": "p", "_id": "people/f"},  # another collection's id: still one people vertex
     ]
     knows = [
         {"_key": "k1", "_from": "people/a", "_to": "people/b", "since": 2001},
