@@ -126,6 +126,10 @@ def _messy(nested_meta: Any = (1, {"z": 2})) -> GraphData:
             "knows": CollectionData("knows", "edge", knows),
             "lives_in": CollectionData("lives_in", "edge", lives),
             "nothing": CollectionData("nothing", "edge", []),
+            # Only to a missing city: the edge definition still names cities.
+            "visits": CollectionData(
+                "visits", "edge", [{"_key": "v", "_from": "people/a", "_to": "cities/404"}]
+            ),
         },
     )
 
@@ -179,6 +183,8 @@ def test_heterogeneous_documents_profile_the_same_from_lossless_columns(
     ]
     knows = next(d for d in schema["edge_definitions"] if d["edge_collection"] == "knows")
     assert knows["to_vertex_collections"] == ["cities", "people"]
+    visits = next(d for d in schema["edge_definitions"] if d["edge_collection"] == "visits")
+    assert visits["to_vertex_collections"] == ["cities"]
 
 
 @pytest.mark.parametrize("sample_size", [1000, 3, 0])
