@@ -164,7 +164,12 @@ class _VertexNumbers:
         first, second = (endpoints.hash(seed).to_numpy() for seed in _SEEDS)
         if not len(self.first):
             return np.full(len(endpoints), -1, dtype=np.int64)
-        found = np.minimum(np.searchsorted(self.first, first), len(self.first) - 1)
+        # Binary search in needle order: at 10^7 edges, random probes into the sorted hashes
+        # miss the cache on every step (5x the CPU time of sorting the needles first).
+        order = np.argsort(first)
+        found = np.empty(len(first), dtype=np.int64)
+        found[order] = np.searchsorted(self.first, first[order])
+        np.minimum(found, len(self.first) - 1, out=found)
         known = (self.first[found] == first) & (self.second[found] == second)
         known &= endpoints.is_not_null().to_numpy()
         return np.where(known, found, -1).astype(np.int64)
