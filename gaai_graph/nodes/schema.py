@@ -30,9 +30,8 @@ categories, categories qualify (25 products each, one category per product) whil
 from __future__ import annotations
 
 import asyncio
-import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -50,12 +49,19 @@ from gaai_graph.models import (
     RunError,
 )
 from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.nodes.schema_attributes import (
+    ATTRIBUTE_SAMPLE_SIZE,
+    collection_attributes,
+    profile_attributes,
+)
+from gaai_graph.nodes.schema_edge_columns import columnar_collections, scan_edge_frames
 from gaai_graph.nodes.schema_edges import EdgeScan, index_vertices, scan_edges
 from gaai_graph.sources import GraphData, load_graph
 from gaai_graph.state import WorkflowState
 from gaai_graph.trust import confirm_paths
 
 __all__ = [
+    "ATTRIBUTE_SAMPLE_SIZE",
     "IDENTIFIER_MAX_FAN_IN",
     "LABEL_ATTRIBUTE_PREFERENCE",
     "SATELLITE_MAX_MULTI_REFERENCE_SHARE",
@@ -74,8 +80,6 @@ SATELLITE_MIN_MEAN_IN_DEGREE = 10.0
 """...and at least this many incoming edges (from other collections) per vertex."""
 SATELLITE_MAX_MULTI_REFERENCE_SHARE = 0.05
 """Share of source vertices allowed to point at more than one vertex of a lookup."""
-
-SYSTEM_ATTRIBUTES = frozenset({"_key", "_id", "_rev", "_from", "_to"})
 
 LABEL_ATTRIBUTE_PREFERENCE: tuple[str, ...] = (
     "name",
@@ -109,74 +113,6 @@ _LABEL_SUFFIXES = ("_name", "_title", "_label", "name", "title")
 # called "Ana Lima"), so distinctness is not required to be 1.
 _LABEL_MIN_PRESENCE = 0.5
 _LABEL_MIN_DISTINCT = 0.5
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    return "object"
-
-
-def _hashable(value: Any) -> Any:
-    if isinstance(value, dict | list | tuple):
-        return json.dumps(value, sort_keys=True, default=str)
-    return value
-
-
-def _sample(documents: Sequence[dict[str, Any]], size: int) -> list[dict[str, Any]]:
-    """Evenly spaced documents: deterministic, and covers the whole collection, not its head."""
-    if size <= 0:
-        return []
-    total = len(documents)
-    if total <= size:
-        return list(documents)
-    return [documents[index * total // size] for index in range(size)]
-
-
-def profile_attributes(documents: list[dict[str, Any]]) -> list[AttributeProfile]:
-    """Profile the attributes of `documents` (already sampled).
-
-    Args:
-        documents: The sampled documents.
-
-    Returns:
-        One profile per non-system attribute, most present first, then by name.
-    """
-    if not documents:
-        return []
-    types: dict[str, Counter[str]] = {}
-    present: Counter[str] = Counter()
-    values: dict[str, set[Any]] = {}
-    non_null: Counter[str] = Counter()
-    for document in documents:
-        for name, value in document.items():
-            if name in SYSTEM_ATTRIBUTES:
-                continue
-            present[name] += 1
-            types.setdefault(name, Counter())[_json_type(value)] += 1
-            if value is not None:
-                non_null[name] += 1
-                values.setdefault(name, set()).add(_hashable(value))
-    profiles = [
-        AttributeProfile(
-            name=name,
-            # Ties broken by type name so the order never depends on dict iteration.
-            types=[t for t, _ in sorted(types[name].items(), key=lambda item: (-item[1], item[0]))],
-            presence=present[name] / len(documents),
-            distinct_ratio=(len(values[name]) / non_null[name]) if non_null[name] else None,
-        )
-        for name in present
-    ]
-    profiles.sort(key=lambda p: (-p.presence, p.name))
-    return profiles
 
 
 def choose_label_attribute(attributes: Iterable[AttributeProfile]) -> str | None:
@@ -299,7 +235,7 @@ def profile_schema(
     *,
     graph_name: str | None,
     core_collections: list[str] | None,
-    sample_size: int = 1000,
+    sample_size: int = ATTRIBUTE_SAMPLE_SIZE,
 ) -> GraphSchema:
     """Introspect a loaded graph: collections, attributes, edge definitions, roles, problems.
 
@@ -312,7 +248,9 @@ def profile_schema(
             becomes a satellite. None lets the structural rules in this module decide. Names
             the graph lacks as vertex collections are ignored with a warning; when none is
             known, the structural rules decide.
-        sample_size: Documents sampled per collection for attribute profiles.
+        sample_size: Documents sampled per collection for attribute profiles (evenly
+            spaced; see `gaai_graph.nodes.schema_attributes`). Counts, edge definitions,
+            endpoint pairs and dangling edges always read every document.
 
     Returns:
         The schema. Dangling edges and unknown core collections are reported in it (and in
@@ -341,8 +279,12 @@ def profile_schema(
     edge_names = [n for n in names if data.collections[n].kind == "edge"]
     # Endpoints may live in any collection of the source, not only the named graph's, so an
     # edge is dangling only when its endpoint exists nowhere.
-    vertices = index_vertices(data)
-    scans = {n: scan_edges(n, data.collections[n].documents, vertices) for n in edge_names}
+    frames = columnar_collections(data)
+    if frames is not None:
+        scans = scan_edge_frames(data, frames, edge_names)
+    else:
+        vertices = index_vertices(data)
+        scans = {n: scan_edges(n, data.collections[n].documents, vertices) for n in edge_names}
 
     if named is not None:
         edge_definitions = [
@@ -386,7 +328,7 @@ def profile_schema(
     profiles: list[CollectionProfile] = []
     for name in names:
         collection = data.collections[name]
-        attributes = profile_attributes(_sample(collection.documents, sample_size))
+        attributes = collection_attributes(collection.documents, sample_size)
         is_vertex = collection.kind == "document"
         profiles.append(
             CollectionProfile(

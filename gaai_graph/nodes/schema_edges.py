@@ -23,14 +23,23 @@ from gaai_graph.errors import SourceError
 from gaai_graph.sources import GraphData
 from gaai_graph.sources.projection import edge_endpoints, vertex_blocks
 
-__all__ = ["EdgeScan", "VertexIndex", "index_vertices", "scan_edges"]
+__all__ = [
+    "MAX_DANGLING_EXAMPLES",
+    "EdgeScan",
+    "VertexIndex",
+    "count_endpoints",
+    "index_vertices",
+    "scan_edges",
+    "vertex_id_of",
+]
 
-_MAX_DANGLING_EXAMPLES = 5
+MAX_DANGLING_EXAMPLES = 5
 _starts_with: Any = str.startswith
 """Unbound `str.startswith`, for a C-level `map` (a non-string raises TypeError)."""
 
 
-def _vertex_id(collection: str, document: dict[str, Any]) -> str | None:
+def vertex_id_of(collection: str, document: dict[str, Any]) -> str | None:
+    """A document's id as schema analysis reads it: a string `_id`, else `<collection>/<_key>`."""
     identifier = document.get("_id")
     if isinstance(identifier, str):
         return identifier
@@ -122,7 +131,7 @@ def _own_index(data: GraphData) -> VertexIndex:
             continue
         found: list[int] = []
         for document in collection.documents:
-            vertex_id = _vertex_id(name, document)
+            vertex_id = vertex_id_of(name, document)
             # An id without a collection part names no vertex an edge can reach.
             if vertex_id is None or vertex_id in numbers or "/" not in vertex_id:
                 continue
@@ -184,6 +193,48 @@ class _Endpoints(Sequence[Any]):
         return self._documents[index].get(self._attribute)
 
 
+def count_endpoints(
+    sources: npt.NDArray[np.int64],
+    targets: npt.NDArray[np.int64],
+    collection_of: npt.NDArray[np.int64],
+    collections: list[str],
+) -> tuple[EdgeScan, npt.NDArray[np.int64]]:
+    """The scan of one edge collection's numbered endpoints, but for endpoints naming no vertex.
+
+    Args:
+        sources: Vertex number of each edge's `_from` (-1 where it names no vertex).
+        targets: Vertex number of each edge's `_to` (-1 likewise).
+        collection_of: Vertex number -> position in `collections` of its collection.
+        collections: Collection names.
+
+    Returns:
+        The scan (pairs, references, and the collections of the endpoints that are vertices)
+        and the positions of the dangling edges, whose endpoints the caller reads for the
+        collections they name, the count and the examples.
+    """
+    scan = EdgeScan()
+    present = (sources >= 0) & (targets >= 0)
+    width = len(collections)
+    source_codes = collection_of[sources[present]]
+    target_codes = collection_of[targets[present]]
+    pair_counts = np.bincount(source_codes * width + target_codes, minlength=width * width)
+    for code in np.flatnonzero(pair_counts):
+        source_code, target_code = divmod(int(code), width)
+        scan.pairs[(collections[source_code], collections[target_code])] = int(pair_counts[code])
+    scan.prefixes_from.update(
+        collections[c] for c in np.unique(collection_of[sources[sources >= 0]])
+    )
+    scan.prefixes_to.update(collections[c] for c in np.unique(collection_of[targets[targets >= 0]]))
+    kept_sources = sources[present]
+    for target_code in np.unique(target_codes).tolist():
+        into = kept_sources[(target_codes == target_code) & (source_codes != target_code)]
+        if not len(into):
+            continue
+        _, per_source = np.unique(into, return_counts=True)
+        scan.references[collections[target_code]] = (len(per_source), int((per_source > 1).sum()))
+    return scan, np.flatnonzero(~present)
+
+
 def scan_edges(name: str, documents: Sequence[dict[str, Any]], vertices: VertexIndex) -> EdgeScan:
     """Endpoint collections, dangling edges and reference counts of one edge collection.
 
@@ -191,7 +242,6 @@ def scan_edges(name: str, documents: Sequence[dict[str, Any]], vertices: VertexI
     C-level `map` calls); counting is numpy on vertex and collection numbers, and strings are
     split only for the endpoints that name no vertex.
     """
-    scan = EdgeScan()
     numbered = vertices.endpoints.get(name)
     if numbered is not None and len(numbered) == len(documents):
         sources, targets = numbered[:, 0].astype(np.int64), numbered[:, 1].astype(np.int64)
@@ -202,22 +252,7 @@ def scan_edges(name: str, documents: Sequence[dict[str, Any]], vertices: VertexI
         tos = [document.get("_to") for document in documents]
         sources = _endpoint_numbers(froms, vertices.numbers)
         targets = _endpoint_numbers(tos, vertices.numbers)
-    present = (sources >= 0) & (targets >= 0)
-    collections = vertices.collections
-    width = len(collections)
-    source_codes = vertices.collection_of[sources[present]]
-    target_codes = vertices.collection_of[targets[present]]
-    pair_counts = np.bincount(source_codes * width + target_codes, minlength=width * width)
-    for code in np.flatnonzero(pair_counts):
-        source_code, target_code = divmod(int(code), width)
-        scan.pairs[(collections[source_code], collections[target_code])] = int(pair_counts[code])
-    scan.prefixes_from.update(
-        collections[c] for c in np.unique(vertices.collection_of[sources[sources >= 0]])
-    )
-    scan.prefixes_to.update(
-        collections[c] for c in np.unique(vertices.collection_of[targets[targets >= 0]])
-    )
-    missing = np.flatnonzero(~present)
+    scan, missing = count_endpoints(sources, targets, vertices.collection_of, vertices.collections)
     for index in missing.tolist():
         source, target = froms[index], tos[index]
         for endpoint, number, prefixes in (
@@ -226,15 +261,8 @@ def scan_edges(name: str, documents: Sequence[dict[str, Any]], vertices: VertexI
         ):
             if number < 0 and (collection := _collection_of(endpoint)) is not None:
                 prefixes.add(collection)
-        if len(scan.examples) < _MAX_DANGLING_EXAMPLES:
-            edge_id = _vertex_id(name, documents[index]) or f"{name}/?"
+        if len(scan.examples) < MAX_DANGLING_EXAMPLES:
+            edge_id = vertex_id_of(name, documents[index]) or f"{name}/?"
             scan.examples.append(f"{edge_id}: {source} -> {target}")
     scan.dangling = len(missing)
-    kept_sources = sources[present]
-    for target_code in np.unique(target_codes).tolist():
-        into = kept_sources[(target_codes == target_code) & (source_codes != target_code)]
-        if not len(into):
-            continue
-        _, per_source = np.unique(into, return_counts=True)
-        scan.references[collections[target_code]] = (len(per_source), int((per_source > 1).sum()))
     return scan
