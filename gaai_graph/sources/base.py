@@ -18,7 +18,7 @@ import numpy.typing as npt
 import orjson
 
 from gaai_graph.models import GraphProjection, NamedGraph
-from gaai_graph.sources.columnar import columnar_frame
+from gaai_graph.sources.columnar import ColumnarDocuments, columnar_frame
 
 if TYPE_CHECKING:
     import polars as pl  # imported by the callers that hold frames
@@ -118,6 +118,9 @@ def frame_checksum(frame: pl.DataFrame) -> str:
     """
     import polars as pl
 
+    if any(dtype == pl.Object for dtype in frame.dtypes):
+        # Python objects (a frame built from mixed values) have no JSON encoding in polars.
+        return documents_checksum(ColumnarDocuments(frame))
     names = sorted(name for name in frame.columns if name != "_rev")
     if not names:
         return _summed(hashlib.blake2b(b"{}", digest_size=16).digest() * frame.height)

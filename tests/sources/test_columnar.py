@@ -53,3 +53,12 @@ def test_the_frame_is_found_only_behind_columnar_documents() -> None:
 
     assert columnar_frame(documents) is documents.frame
     assert columnar_frame(DOCUMENTS) is None
+
+
+def test_a_frame_of_python_objects_checksums_as_its_documents() -> None:
+    from gaai_graph.sources.base import documents_checksum, frame_checksum
+
+    documents = [{"_key": "a", "age": 31}, {"_key": "b", "age": "thirty"}]
+    frame = pl.DataFrame({"_key": ["a", "b"], "age": pl.Series([31, "thirty"], dtype=pl.Object)})
+
+    assert frame_checksum(frame) == documents_checksum(documents)
