@@ -1,0 +1,210 @@
+"""How the intents of one clause combine: what describes the groups, what is asked besides them.
+
+A group noun's modifiers describe the groups asked for ("the *tight-knit* clusters *of key
+accounts*", "groups *of similar customers*", "communities *formed around the hubs*"): a
+quality every good group has (alike, dense) or a choice of which groups (key, main) asks for
+no second analysis. A coordinated phrase does ("the clusters *and their linchpins*", "the
+segments *and the machines that tie them together*"): it names a second thing to find, per
+group when it says so ("each", "their").
+"""
+
+from __future__ import annotations
+
+from gaai_graph.methods.vocabulary import QuestionIntent
+from gaai_graph.questions.intents import INTENT_THRESHOLD, IntentScore
+from gaai_graph.questions.phrases import conjunct_of, modifier_span
+from gaai_graph.questions.text import Token, word_set
+from gaai_graph.questions.word_classes import CLASSES
+
+__all__ = [
+    "DESCRIPTIVE_INTENTS",
+    "MEMBER_ROLES",
+    "coordinated_pair",
+    "leader_per_group",
+    "per_group_ranking",
+    "possessive_of_groups",
+    "without_descriptions",
+]
+
+DESCRIPTIVE_INTENTS: frozenset[str] = frozenset({"importance", "similarity"})
+"""Intents whose words, said of groups, describe them rather than ask a second thing: "key",
+"main", "influential" pick which groups; "similar", "alike" are what a group's members are.
+Density is not among them: "tightly-knit groups" asks for dense cores (cohesion)."""
+
+MEMBER_ROLES: frozenset[str] = frozenset({"importance", "brokers", "collectors", "distributors"})
+"""What a phrase coordinated with groups asks of their members ("the clusters and their
+leaders", "the factions and who links them"). Other pairs ("is it connected, or which
+clusters ...") describe one answer in two ways."""
+
+_GROUP_WORDS = CLASSES["GROUP"]
+_EACH = CLASSES["EACH"]
+_POSSESSIVES = word_set("their its")
+_WHICH = word_set("which what")
+_PERSON_QUESTION = word_set("who whom whose")
+_MEMBERSHIP_VERBS = word_set("belong join fall land contain include comprise consist")
+_INSIDE = word_set("in inside within among part member where")
+_DIRECTED_RANKINGS: dict[str, str] = {"distributors": "out_degree", "collectors": "in_degree"}
+
+
+def _group_heads(scores: dict[str, IntentScore], tokens: list[Token]) -> list[int]:
+    """Positions of the group nouns the communities reading rests on."""
+    groups = scores.get("communities")
+    if groups is None or groups.score < INTENT_THRESHOLD:
+        return []
+    return sorted(p for p in groups.tokens if tokens[p].lemma in _GROUP_WORDS)
+
+
+def without_descriptions(
+    best: list[IntentScore], scores: dict[str, IntentScore], tokens: list[Token], text: str
+) -> list[IntentScore]:
+    """`best` without the intents whose every cue word describes a group noun.
+
+    "Which key supplier clusters do we have?" and "groups of similar customers" ask for
+    groups only; "the clusters and their key accounts" keeps importance (its words are not
+    inside the group's phrase).
+    """
+    # only groups asked for describe: "is this a close-knit group?" asks about the whole
+    heads = [
+        h
+        for h in _group_heads(scores, tokens)
+        if tokens[h].lower != tokens[h].lemma or (h > 0 and tokens[h - 1].lower in _WHICH)
+    ]
+    if not heads:
+        return best
+    modifiers: set[int] = set()
+    for head in heads:
+        modifiers |= modifier_span(tokens, head, text)
+    modifiers -= set(heads)
+    kept = [
+        s
+        for s in best
+        if not (s.intent in DESCRIPTIVE_INTENTS and s.tokens and s.tokens <= modifiers)
+    ]
+    return kept or best
+
+
+def coordinated_pair(
+    best: list[IntentScore], tokens: list[Token], text: str
+) -> tuple[IntentScore, IntentScore, bool] | None:
+    """Groups and a role of their members, asked in coordinated phrases of one clause.
+
+    "Find the clusters and the accounts that connect them": communities, then brokers. The
+    third item says whether the second is asked per item of the first ("and the leader of
+    each", "and their linchpins"). None when the clause asks one thing.
+    """
+    if len(best) < 2:
+        return None
+    conjuncts = conjunct_of(tokens, text)
+    if max(conjuncts, default=0) == 0:
+        return None
+
+    def phrases(evidence: IntentScore) -> set[int]:
+        return {conjuncts[p] for p in evidence.tokens}
+
+    first = best[0]
+    first_phrases = phrases(first)
+    if len(first_phrases) != 1:
+        return None
+    for other in best[1:]:
+        if {first.intent, other.intent} - MEMBER_ROLES != {"communities"}:
+            continue
+        other_phrases = phrases(other)
+        if len(other_phrases) != 1 or other_phrases == first_phrases:
+            continue
+        earlier, later = (first, other) if first_phrases < other_phrases else (other, first)
+        later_phrase = next(iter(phrases(later)))
+        per_item = any(
+            (t.lemma in _EACH or t.lower in _POSSESSIVES)
+            for t, number in zip(tokens, conjuncts, strict=True)
+            if number == later_phrase
+        )
+        return earlier, later, per_item
+    return None
+
+
+_NOUN_CLASSES = ("GROUP", "AREA", "ACTOR", "PARTNER", "PROVIDER", "DEPNOUN")
+_WHOLES = word_set("club network graph company organisation organization firm society novel book")
+"""Nouns for a whole that its groups belong to ("the club split, following its leaders")."""
+
+
+def possessive_of_groups(
+    tokens: list[Token], text: str, scores: dict[str, IntentScore], nouns: frozenset[str]
+) -> bool:
+    """Whether a "their"/"its" in the clause stands for the groups.
+
+    "The clusters of stations and their most important station": the nearest noun before
+    "their" that is not inside another noun's "of ..." phrase is "clusters". In "members form
+    groups with their closest friends" it is "members"; in "the club split into camps
+    following its leaders", "its" (singular) is the club, not the camps. A possessive with no
+    noun before it is taken to mean the groups.
+    """
+    heads = _group_heads(scores, tokens)
+    known = nouns.union(*(CLASSES[name] for name in _NOUN_CLASSES)) | _WHOLES
+    inside = {p for head in heads for p in modifier_span(tokens, head, text) if p > head}
+    for position, token in enumerate(tokens):
+        if token.lower not in _POSSESSIVES:
+            continue
+        for back in range(position - 1, -1, -1):
+            candidate = tokens[back]
+            if candidate.lemma not in known or back in inside:
+                continue
+            plural = candidate.lower != candidate.lemma
+            if plural != (token.lower == "their"):
+                continue  # "its" is one thing, "their" several
+            if back in heads:
+                return True
+            break
+        else:
+            return bool(heads)
+    return False
+
+
+def _asks_membership(tokens: list[Token]) -> bool:
+    """Whether a clause asks who is *in* each group ("who is in each", "which belong to each")."""
+    for position, token in enumerate(tokens):
+        if token.lemma in _MEMBERSHIP_VERBS:
+            return True
+        nxt = tokens[position + 1] if position + 1 < len(tokens) else None
+        if token.lemma == "be" and nxt is not None and nxt.lower in _INSIDE:
+            return True
+    return False
+
+
+def leader_per_group(tokens: list[Token], each_positions: list[int]) -> IntentScore | None:
+    """Importance, when a clause asks *who* does something in each group, in words not known.
+
+    After groups, "and who steers each?" or "and who fronts each one?" asks for one member
+    per group: the one who stands out, its centre. Asking who is *in* each group is membership
+    and asks nothing more; "how ... each" asks about the groups themselves.
+    """
+    if not each_positions or _asks_membership(tokens):
+        return None
+    person = next((p for p, t in enumerate(tokens) if t.lower in _PERSON_QUESTION), None)
+    if person is None or person > min(each_positions):
+        return None
+    return IntentScore(
+        "importance",
+        score=INTENT_THRESHOLD,
+        cues=[f"{tokens[person].text} ... {tokens[each_positions[0]].text}"],
+        tokens={person, each_positions[0]},
+    )
+
+
+def per_group_ranking(evidence: IntentScore) -> IntentScore:
+    """The ranking a per-group question asks for.
+
+    The top sender of each group is its most central member by out-degree: collectors and
+    distributors asked per group become importance by in- or out-degree (the direction kept
+    as the method).
+    """
+    method = _DIRECTED_RANKINGS.get(evidence.intent)
+    if method is None:
+        return evidence
+    intent: QuestionIntent = "importance"
+    return IntentScore(
+        intent,
+        score=evidence.score,
+        cues=list(evidence.cues),
+        methods=[(evidence.score, method), *evidence.methods],
+        tokens=set(evidence.tokens),
+    )
