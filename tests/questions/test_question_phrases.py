@@ -1,0 +1,138 @@
+"""Phrase structure of a clause and how it settles which intents a question combines."""
+
+from __future__ import annotations
+
+import pytest
+
+from gaai_graph.questions import read_question
+from gaai_graph.questions.phrases import conjunct_of, modifier_span, referent_before
+from gaai_graph.questions.text import tokenize
+
+
+def _words(text: str, positions: set[int]) -> list[str]:
+    tokens = tokenize(text)
+    return [tokens[p].lower for p in sorted(positions)]
+
+
+def test_an_and_before_a_determiner_starts_a_new_phrase_but_not_between_nouns():
+    text = "Find the segments of doctors and nurses and the machines that tie them together"
+    numbers = conjunct_of(tokenize(text), text)
+    words = [t.lower for t in tokenize(text)]
+    assert numbers[words.index("nurses")] == 0
+    assert numbers[words.index("machines")] == 1
+
+
+def test_with_their_starts_a_new_phrase():
+    text = "List the cliques together with their most connected member"
+    numbers = conjunct_of(tokenize(text), text)
+    assert numbers[-1] == 1 and numbers[1] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "described"),
+    [
+        ("Find the tight knit clusters of key accounts", "clusters", "tight knit of key accounts"),
+        ("Which key supplier clusters do we have", "clusters", "key supplier"),
+        (
+            "Are there clusters of accounts that behave alike",
+            "clusters",
+            "of accounts that behave alike",
+        ),
+        ("Find the communities formed around the hubs", "communities", "formed around the hubs"),
+        ("Show the clusters of top accounts and their sizes", "clusters", "of top accounts"),
+        ("Which groups do the key members form", "groups", ""),
+    ],
+)
+def test_modifier_span_covers_what_describes_the_head(text, head, described):
+    tokens = tokenize(text)
+    position = next(t.index for t in tokens if t.lower == head)
+    assert " ".join(_words(text, modifier_span(tokens, position, text))) == described
+
+
+def test_each_refers_to_the_noun_after_it_or_to_the_first_phrase():
+    text = "Find the rings and the ringleader of each"
+    tokens = tokenize(text)
+    assert tokens[referent_before(tokens, len(tokens) - 1, text)].lower == "rings"
+    text = "the ringleader of each ring"
+    tokens = tokenize(text)
+    assert tokens[referent_before(tokens, 3, text)].lower == "ring"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which key member clusters are there?",
+        "Show me groups of similar members.",
+        "Are there clusters of members that behave alike?",
+        "Show the clusters of top members and their sizes.",
+        "Did the club split into two camps following its leaders?",
+        "What natural segments do our most influential members fall into?",
+    ],
+)
+def test_words_describing_the_groups_add_no_intent(social_schema, question):
+    assert read_question(question, social_schema).intent_names == ["communities"]
+
+
+@pytest.mark.parametrize(
+    ("question", "intents", "within"),
+    [
+        ("Find the clusters and the members that connect them.", ["communities", "brokers"], None),
+        (
+            "Show me the communities and the people who bridge them.",
+            ["communities", "brokers"],
+            None,
+        ),
+        (
+            "Show the clusters of members and their linchpins.",
+            ["communities", "importance"],
+            "communities",
+        ),
+        (
+            "Find the rings and the ringleader of each.",
+            ["communities", "importance"],
+            "communities",
+        ),
+        (
+            "Which factions are there, and who steers each?",
+            ["communities", "importance"],
+            "communities",
+        ),
+        (
+            "List the cliques together with their most connected member.",
+            ["communities", "importance"],
+            "communities",
+        ),
+    ],
+)
+def test_coordinated_phrases_compose(social_schema, question, intents, within):
+    reading = read_question(question, social_schema)
+    assert reading.intent_names == intents
+    assert reading.intents[-1].within == within
+
+
+def test_asking_who_is_in_each_group_is_membership_not_a_leader(social_schema):
+    reading = read_question("Which factions are there, and who is in each?", social_schema)
+    assert reading.intent_names == ["communities"]
+
+
+def test_the_top_sender_of_each_group_is_ranked_by_out_degree(payments_schema):
+    reading = read_question(
+        "Split the accounts into clusters and find who sends money to the most accounts in each.",
+        payments_schema,
+    )
+    assert reading.intent_names == ["communities", "importance"]
+    inner = reading.intents[-1]
+    assert inner.within == "communities"
+    assert inner.method_hints[0] == "out_degree"
+
+
+def test_a_single_group_asked_about_keeps_its_adjective(social_schema):
+    assert read_question("Is this a close-knit group?", social_schema).intent_names == ["cohesion"]
+
+
+def test_groups_and_a_connectivity_question_are_not_composed(supply_schema):
+    reading = read_question(
+        "Is every supplier linked to our products somehow, or are some completely disconnected?",
+        supply_schema,
+    )
+    assert reading.intent_names == ["connectivity"]
