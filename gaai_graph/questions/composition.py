@@ -21,6 +21,7 @@ __all__ = [
     "MEMBER_ROLES",
     "coordinated_pair",
     "leader_per_group",
+    "member_of_several",
     "per_group_ranking",
     "possessive_of_groups",
     "without_descriptions",
@@ -40,6 +41,7 @@ _GROUP_WORDS = CLASSES["GROUP"]
 _EACH = CLASSES["EACH"]
 _POSSESSIVES = word_set("their its")
 _WHICH = word_set("which what")
+_GROUP_PLURALS = frozenset(f"{word}s" for word in CLASSES["GROUP"]) | word_set("sides groups camps")
 _PERSON_QUESTION = word_set("who whom whose")
 _MEMBERSHIP_VERBS = word_set("belong join fall land contain include comprise consist")
 _INSIDE = word_set("in inside within among part member where")
@@ -111,7 +113,8 @@ def coordinated_pair(
         other_phrases = phrases(other)
         if len(other_phrases) != 1 or other_phrases == first_phrases:
             continue
-        earlier, later = (first, other) if first_phrases < other_phrases else (other, first)
+        in_order = min(first_phrases) < min(other_phrases)
+        earlier, later = (first, other) if in_order else (other, first)
         later_phrase = next(iter(phrases(later)))
         per_item = any(
             (t.lemma in _EACH or t.lower in _POSSESSIVES)
@@ -187,6 +190,49 @@ def leader_per_group(tokens: list[Token], each_positions: list[int]) -> IntentSc
         score=INTENT_THRESHOLD,
         cues=[f"{tokens[person].text} ... {tokens[each_positions[0]].text}"],
         tokens={person, each_positions[0]},
+    )
+
+
+_ANYONE = word_set("who whom whoever anyone anybody someone somebody which")
+_SEVERAL = word_set("several multiple many various different two all")
+_THEM = word_set("them those these")
+
+
+def _spanning_quantifier(tokens: list[Token], start: int) -> int | None:
+    """Position of "both", "more than one", "several of them" from `start` on, or None."""
+    for position in range(start, len(tokens)):
+        token = tokens[position]
+        after = [t.lower for t in tokens[position + 1 : position + 3]]
+        if token.lower == "both":
+            return position
+        if token.lower == "more" and after == ["than", "one"]:
+            return position
+        if token.lower in _SEVERAL and after[:1] == ["of"] and after[1:] and after[1] in _THEM:
+            return position
+        if token.lower in _SEVERAL and after[:1] and after[0] in _GROUP_WORDS | _GROUP_PLURALS:
+            return position
+    return None
+
+
+def member_of_several(tokens: list[Token]) -> IntentScore | None:
+    """Brokers, when a clause asks who is in *several* of the groups.
+
+    "Each" asks something per group (its leader); "both", "more than one", "several of them"
+    range over the groups together: "and who has a foot in both?", "and anyone who belongs
+    to more than one" ask for the members that span groups.
+    """
+    person = next((p for p, t in enumerate(tokens) if t.lower in _ANYONE), None)
+    if person is None:
+        return None
+    quantifier = _spanning_quantifier(tokens, person + 1)
+    if quantifier is None:
+        return None
+    return IntentScore(
+        "brokers",
+        score=INTENT_THRESHOLD,
+        cues=[f"{tokens[person].text} ... {tokens[quantifier].text}"],
+        tokens={person, quantifier},
+        methods=[(INTENT_THRESHOLD, "betweenness")],
     )
 
 

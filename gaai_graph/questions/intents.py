@@ -165,10 +165,38 @@ def _apply_graph_context(
             (weight, "articulation_points" if method == "sole_dependency" else method)
             for weight, method in moved.methods
         )
+    _dependency_over_flow(scores, terms, supply_words)
     if terms.dependency_edges and lemmas & {"critical", "essential", "vital", "crucial", "key"}:
         evidence = scores.setdefault("dependencies", IntentScore("dependencies"))
         evidence.score += 0.6
         evidence.cues.append("critical (supply graph)")
+
+
+DEPENDENCY_LEAN = 0.8
+"""Dependency evidence this strong (a failure word and a provider) is what a supply question
+is about, even below the threshold."""
+
+
+def _dependency_over_flow(
+    scores: dict[str, IntentScore], terms: GraphTerms, supply_words: set[str]
+) -> None:
+    """On supply, "supplies many" or "takes down the most" weighs a dependency, not a flow.
+
+    "If a supplier that supplies many parts fails, what stops?", "which supplier would take
+    down the most products if it failed": the fan-out says how much depends on the provider
+    (sole-dependency analysis weights by it); the question is what the failure costs.
+    """
+    dependency = scores.get("dependencies")
+    if dependency is None or dependency.score < DEPENDENCY_LEAN:
+        return
+    if not (terms.dependency_edges or supply_words):
+        return
+    for flow in ("distributors", "collectors"):
+        moved = scores.pop(flow, None)
+        if moved is not None:
+            dependency.score += moved.score
+            dependency.cues.extend(moved.cues)
+            dependency.tokens |= moved.tokens
 
 
 def best_intents(scores: dict[str, IntentScore]) -> list[IntentScore]:

@@ -39,12 +39,16 @@ _COORDINATORS = word_set("and plus")
 _JOINED_WITH = word_set("with alongside")
 """Prepositions that add a second thing when a determiner follows ("... with their leaders")."""
 _PHRASE_DETERMINERS = word_set("the their its his her")
+_PERSON_PRONOUNS = word_set("anyone anybody someone somebody whoever everyone everybody")
 _NOT_REFERENTS = word_set("one ones other others of them those these")
 
 
 def _opens_phrase(token: Token | None) -> bool:
     return token is not None and (
-        token.lower in DETERMINERS or token.lower in _QUESTION_WORDS or token.lower == "also"
+        token.lower in DETERMINERS
+        or token.lower in _QUESTION_WORDS
+        or token.lower in _PERSON_PRONOUNS
+        or token.lower == "also"
     )
 
 

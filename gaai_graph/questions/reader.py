@@ -18,6 +18,7 @@ from gaai_graph.questions.catalogue import INTENT_METHODS
 from gaai_graph.questions.composition import (
     coordinated_pair,
     leader_per_group,
+    member_of_several,
     per_group_ranking,
     possessive_of_groups,
     without_descriptions,
@@ -437,6 +438,12 @@ def read_question(
             evidence = scores.setdefault("paths", IntentScore("paths"))
             evidence.score += INTENT_THRESHOLD
             evidence.cues.append("two named entities")
+            best = best_intents(scores)
+        asked_groups = "communities" in scores or any(r.intent == "communities" for r in readings)
+        spanning = member_of_several(cue_tokens) if asked_groups else None
+        if spanning is not None and all(s.intent == "communities" for s in best):
+            # "..., and who has a foot in both?": the members spanning the groups
+            scores["brokers"] = spanning
             best = best_intents(scores)
         if not best and readings and readings[-1].intent == "communities":
             # "..., and who steers each?": one member asked of every group

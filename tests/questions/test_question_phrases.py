@@ -136,3 +136,50 @@ def test_groups_and_a_connectivity_question_are_not_composed(supply_schema):
         supply_schema,
     )
     assert reading.intent_names == ["connectivity"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which camps are there, and who has a foot in both?",
+        "Find the factions and anyone who belongs to more than one.",
+        "Which cliques are there and which members are in touch with several of them?",
+    ],
+)
+def test_asking_who_spans_several_groups_adds_brokers(social_schema, question):
+    reading = read_question(question, social_schema)
+    assert reading.intent_names == ["communities", "brokers"]
+    assert reading.intents[-1].within is None
+
+
+def test_both_without_groups_asked_adds_nothing(social_schema):
+    assert "brokers" not in read_question(
+        "Which members know both founders?", social_schema
+    ).intent_names
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "If a supplier that supplies many parts fails, what stops?",
+        "Which supplier would take down the most products if it failed?",
+    ],
+)
+def test_fan_out_of_a_failing_supplier_weighs_a_dependency(supply_schema, question):
+    assert read_question(question, supply_schema).intent_names == ["dependencies"]
+
+
+def test_supplying_many_without_a_failure_stays_distribution(supply_schema):
+    reading = read_question("Which suppliers supply the most parts?", supply_schema)
+    assert reading.intent_names == ["distributors"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which devices do many customers have in common?",
+        "How many accounts are behind each device?",
+    ],
+)
+def test_identifiers_held_in_common_or_counted_per_identifier(payments_schema, question):
+    assert read_question(question, payments_schema).intent_names == ["shared_identifiers"]
