@@ -153,9 +153,10 @@ def test_asking_who_spans_several_groups_adds_brokers(social_schema, question):
 
 
 def test_both_without_groups_asked_adds_nothing(social_schema):
-    assert "brokers" not in read_question(
-        "Which members know both founders?", social_schema
-    ).intent_names
+    assert (
+        "brokers"
+        not in read_question("Which members know both founders?", social_schema).intent_names
+    )
 
 
 @pytest.mark.parametrize(
