@@ -22,8 +22,10 @@ __all__ = [
     "coordinated_pair",
     "leader_per_group",
     "member_of_several",
+    "over_members",
     "per_group_ranking",
     "possessive_of_groups",
+    "said_of_the_groups",
     "without_descriptions",
 ]
 
@@ -130,22 +132,41 @@ _WHOLES = word_set("club network graph company organisation organization firm so
 """Nouns for a whole that its groups belong to ("the club split, following its leaders")."""
 
 
+def _possessed(tokens: list[Token], position: int, text: str) -> set[int]:
+    """The phrase a possessive opens: up to the next coordinated phrase or comma."""
+    conjuncts = conjunct_of(tokens, text)
+    phrase = {position}
+    for later in range(position + 1, len(tokens)):
+        if conjuncts[later] != conjuncts[position]:
+            break
+        if "," in text[tokens[later - 1].end : tokens[later].start]:
+            break
+        phrase.add(later)
+    return phrase
+
+
 def possessive_of_groups(
-    tokens: list[Token], text: str, scores: dict[str, IntentScore], nouns: frozenset[str]
+    tokens: list[Token],
+    text: str,
+    scores: dict[str, IntentScore],
+    nouns: frozenset[str],
+    asked: set[int],
 ) -> bool:
-    """Whether a "their"/"its" in the clause stands for the groups.
+    """Whether a "their"/"its" stands for the groups and owns what is `asked` of them.
 
     "The clusters of stations and their most important station": the nearest noun before
-    "their" that is not inside another noun's "of ..." phrase is "clusters". In "members form
-    groups with their closest friends" it is "members"; in "the club split into camps
-    following its leaders", "its" (singular) is the club, not the camps. A possessive with no
-    noun before it is taken to mean the groups.
+    "their" that is not inside another noun's "of ..." phrase is "clusters", and the phrase
+    "their" opens holds the importance words. In "members form groups with their closest
+    friends" the noun is "members"; in "the club split into camps following its leaders",
+    "its" (singular) is the club, not the camps; in "the clusters and their sizes, starting
+    with the most central" the groups own only their sizes. A possessive with no noun before
+    it is taken to mean the groups.
     """
     heads = _group_heads(scores, tokens)
     known = nouns.union(*(CLASSES[name] for name in _NOUN_CLASSES)) | _WHOLES
     inside = {p for head in heads for p in modifier_span(tokens, head, text) if p > head}
     for position, token in enumerate(tokens):
-        if token.lower not in _POSSESSIVES:
+        if token.lower not in _POSSESSIVES or not asked & _possessed(tokens, position, text):
             continue
         for back in range(position - 1, -1, -1):
             candidate = tokens[back]
@@ -159,6 +180,76 @@ def possessive_of_groups(
             break
         else:
             return bool(heads)
+    return False
+
+
+_ONES = word_set("one ones")
+_RECIPROCAL = (("each", "other"), ("one", "another"))
+_FLOWS = frozenset({"collectors", "distributors"})
+
+
+def _reciprocal_within(tokens: list[Token], positions: set[int]) -> bool:
+    """Whether "each other"/"one another" lies inside the span of `positions`."""
+    if not positions:
+        return False
+    low, high = min(positions), max(positions)
+    return any((tokens[p].lower, tokens[p + 1].lower) in _RECIPROCAL for p in range(low, high))
+
+
+def said_of_the_groups(
+    best: list[IntentScore], tokens: list[Token], each_positions: list[int]
+) -> list[IntentScore]:
+    """`best` without what, said after groups were asked for, still only describes them.
+
+    "Which clinician groups are there? List the key ones.": "ones" are the groups, so "key"
+    picks groups and asks for no ranking of members (unless asked per group: "in each").
+    "Which groups of doctors refer to each other the most?": a flow *to each other* is the
+    groups' own ties, not a fan-out.
+    """
+    kept: list[IntentScore] = []
+    for evidence in best:
+        if evidence.intent in _FLOWS and _reciprocal_within(tokens, evidence.tokens):
+            continue
+        ones = {
+            p
+            for p in range(len(tokens) - 1)
+            if tokens[p + 1].lower in _ONES and tokens[p + 1].lower != tokens[p].lower
+        }
+        ones |= {p + 1 for p in ones}
+        if (
+            evidence.intent == "importance"
+            and not each_positions
+            and evidence.tokens
+            and evidence.tokens <= ones
+        ):
+            continue
+        kept.append(evidence)
+    if best and not kept:
+        return [IntentScore("communities", score=INTENT_THRESHOLD, cues=list(best[0].cues))]
+    return kept
+
+
+_SKIPPED_AFTER_EACH = word_set("of the these those our your")
+
+
+def over_members(tokens: list[Token], each: int, asked: set[int], nouns: frozenset[str]) -> bool:
+    """Whether an each/every ranges over members rather than groups.
+
+    "Put each of the key members in a group", "which faction does every top member belong
+    to": the members (what the other intent's words name) are taken one by one, and each is
+    asked its group; nothing is asked per group. "The leader of each community" and "who
+    leads each one" range over the groups.
+    """
+    known = nouns.union(*(CLASSES[name] for name in ("ACTOR", "PARTNER")))
+    position = each + 1
+    while position < len(tokens) and tokens[position].lower in _SKIPPED_AFTER_EACH:
+        position += 1
+    for later in range(position, min(len(tokens), position + 3)):
+        token = tokens[later]
+        if token.lemma in _GROUP_WORDS or token.lemma in CLASSES["AREA"]:
+            return False
+        if later in asked or token.lemma in known:
+            return True
     return False
 
 

@@ -19,8 +19,10 @@ from gaai_graph.questions.composition import (
     coordinated_pair,
     leader_per_group,
     member_of_several,
+    over_members,
     per_group_ranking,
     possessive_of_groups,
+    said_of_the_groups,
     without_descriptions,
 )
 from gaai_graph.questions.details import (
@@ -327,9 +329,16 @@ def _scoped(
     distributive, and "every pair" scopes nothing unless groups are asked for.
     """
     each_positions = _each_positions(tokens)
-    possessive = possessive_of_groups(tokens, text, scores, nouns)
     groups = next((s for s in best if s.intent == "communities"), None)
     inner = next((s for s in best if s.intent != "communities"), None)
+    if groups is not None and inner is not None:
+        # "each of the key members": the members one by one, not something per group
+        each_positions = [
+            p for p in each_positions if not over_members(tokens, p, inner.tokens, nouns)
+        ]
+    possessive = inner is not None and possessive_of_groups(
+        tokens, text, scores, nouns, inner.tokens
+    )
     if groups is None and inner is not None:
         # "who is most central in every department": an area taken one by one is a grouping,
         # but only when something is asked of each (alone, "for every region" asks nothing)
@@ -459,6 +468,8 @@ def read_question(
             if readings and mentions:
                 readings[-1].entities.extend(mentions)
             continue
+        if asked_groups:
+            best = said_of_the_groups(best, cue_tokens, _each_positions(cue_tokens))
         best = _asked_noun_first(best, cue_tokens)
         best = without_descriptions(best, scores, cue_tokens, text)
         scoped = _scoped(

@@ -184,3 +184,31 @@ def test_supplying_many_without_a_failure_stays_distribution(supply_schema):
 )
 def test_identifiers_held_in_common_or_counted_per_identifier(payments_schema, question):
     assert read_question(question, payments_schema).intent_names == ["shared_identifiers"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which faction is each of the leaders in?",
+        "Which faction does every top member belong to?",
+        "Which clinician groups are there? List the key ones.",
+        "Which groups of members talk to each other the most?",
+        "Find the clusters and their sizes.",
+    ],
+)
+def test_each_over_members_and_ones_for_groups_ask_only_for_groups(social_schema, question):
+    assert read_question(question, social_schema).intent_names == ["communities"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is the most influential member of each community?",
+        "Which groups are there, and what is each one's most central member?",
+        "Which groups are there, and which are the key ones in each?",
+    ],
+)
+def test_each_over_groups_still_scopes(social_schema, question):
+    reading = read_question(question, social_schema)
+    assert reading.intent_names == ["communities", "importance"]
+    assert reading.intents[-1].within == "communities"
