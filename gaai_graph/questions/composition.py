@@ -67,24 +67,51 @@ def without_descriptions(
     groups only; "the clusters and their key accounts" keeps importance (its words are not
     inside the group's phrase).
     """
+    every_head = _group_heads(scores, tokens)
     # only groups asked for describe: "is this a close-knit group?" asks about the whole
     heads = [
         h
-        for h in _group_heads(scores, tokens)
+        for h in every_head
         if tokens[h].lower != tokens[h].lemma or (h > 0 and tokens[h - 1].lower in _WHICH)
     ]
-    if not heads:
-        return best
     modifiers: set[int] = set()
     for head in heads:
         modifiers |= modifier_span(tokens, head, text)
     modifiers -= set(heads)
+    if every_head and _groups_as_the_action(tokens, every_head):
+        # "Group similar products together", "put customers with similar tastes into the same
+        # segment": likeness is how to group, not a second question
+        modifiers |= set(range(len(tokens))) - set(every_head)
+    if not modifiers:
+        return best
     kept = [
         s
         for s in best
         if not (s.intent in DESCRIPTIVE_INTENTS and s.tokens and s.tokens <= modifiers)
     ]
     return kept or best
+
+
+_GROUPING_VERBS = word_set(
+    "group cluster segment partition split divide sort bucket classify organise organize put "
+    "place assign"
+)
+_INTO = word_set("into in")
+
+
+def _groups_as_the_action(tokens: list[Token], heads: list[int]) -> bool:
+    """Whether the clause orders a grouping.
+
+    It opens with a grouping verb ("Group ...", "Segment ...", "Put ... into the same
+    segment") whose groups are named or implied.
+    """
+    first = next((t for t in tokens if t.lower not in word_set("please now just")), None)
+    if first is None or first.lemma not in _GROUPING_VERBS:
+        return False
+    if first.lemma in word_set("put place assign sort"):
+        # these group only "into"/"in" a group: "put customers into the same segment"
+        return any(t.lower in _INTO for p in heads for t in tokens[max(0, p - 3) : p])
+    return True
 
 
 def coordinated_pair(

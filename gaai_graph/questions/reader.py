@@ -331,6 +331,8 @@ def _scoped(
     each_positions = _each_positions(tokens)
     groups = next((s for s in best if s.intent == "communities"), None)
     inner = next((s for s in best if s.intent != "communities"), None)
+    if groups is not None and inner is not None and inner.intent == "similarity":
+        return None  # "each segment holds similar buyers": what a group is, not a question
     if groups is not None and inner is not None:
         # "each of the key members": the members one by one, not something per group
         each_positions = [

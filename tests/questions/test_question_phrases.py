@@ -212,3 +212,22 @@ def test_each_over_groups_still_scopes(social_schema, question):
     reading = read_question(question, social_schema)
     assert reading.intent_names == ["communities", "importance"]
     assert reading.intents[-1].within == "communities"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Group similar members together.",
+        "Segment the members by how similar their friends are.",
+        "Put members with similar friends into the same faction.",
+        "Cluster the members so that each faction holds similar people.",
+    ],
+)
+def test_likeness_as_the_way_to_group_is_not_a_second_question(social_schema, question):
+    assert read_question(question, social_schema).intent_names == ["communities"]
+
+
+def test_likeness_without_a_grouping_stays_similarity(social_schema):
+    assert read_question("Put the similar members on a list.", social_schema).intent_names == [
+        "similarity"
+    ]
