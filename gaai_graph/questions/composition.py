@@ -45,7 +45,13 @@ _POSSESSIVES = word_set("their its")
 _WHICH = word_set("which what")
 _GROUP_PLURALS = frozenset(f"{word}s" for word in CLASSES["GROUP"]) | word_set("sides groups camps")
 _PERSON_QUESTION = word_set("who whom whose")
-_MEMBERSHIP_VERBS = word_set("belong join fall land contain include comprise consist")
+_ONE_OF = word_set("a an one the single")
+_ONE_PERSON = word_set(
+    "person representative spokesperson delegate figure face ambassador contact leader head"
+)
+_MEMBERSHIP_VERBS = word_set(
+    "belong join fall land contain include comprise consist member membership makeup"
+)
 _INSIDE = word_set("in inside within among part member where")
 _DIRECTED_RANKINGS: dict[str, str] = {"distributors": "out_degree", "collectors": "in_degree"}
 
@@ -271,13 +277,10 @@ def over_members(tokens: list[Token], each: int, asked: set[int], nouns: frozens
     position = each + 1
     while position < len(tokens) and tokens[position].lower in _SKIPPED_AFTER_EACH:
         position += 1
-    for later in range(position, min(len(tokens), position + 3)):
-        token = tokens[later]
-        if token.lemma in _GROUP_WORDS or token.lemma in CLASSES["AREA"]:
-            return False
-        if later in asked or token.lemma in known:
-            return True
-    return False
+    window = range(position, min(len(tokens), position + 3))
+    if any(tokens[p].lemma in _GROUP_WORDS | CLASSES["AREA"] for p in window):
+        return False  # "every calling circle": the groups, whatever comes between
+    return any(p in asked or tokens[p].lemma in known for p in window)
 
 
 def _asks_membership(tokens: list[Token]) -> bool:
@@ -301,7 +304,19 @@ def leader_per_group(tokens: list[Token], each_positions: list[int]) -> IntentSc
     if not each_positions or _asks_membership(tokens):
         return None
     person = next((p for p, t in enumerate(tokens) if t.lower in _PERSON_QUESTION), None)
-    if person is None or person > min(each_positions):
+    if person is None:
+        # "and pick a representative for each": one person or member named per group
+        person = next(
+            (
+                p
+                for p in range(1, len(tokens))
+                if tokens[p - 1].lower in _ONE_OF
+                and (tokens[p].lemma in _ONE_PERSON or tokens[p].lemma in CLASSES["ACTOR"])
+                and tokens[p].lower == tokens[p].lemma
+            ),
+            None,
+        )
+    if person is None:
         return None
     return IntentScore(
         "importance",

@@ -456,6 +456,12 @@ def read_question(
             # "..., and who has a foot in both?": the members spanning the groups
             scores["brokers"] = spanning
             best = best_intents(scores)
+        if best and all(s.intent == "communities" for s in best):
+            # "for every circle, name the person everyone calls": one member per group
+            leader = leader_per_group(cue_tokens, _each_positions(cue_tokens))
+            if leader is not None:
+                scores["importance"] = leader
+                best = best_intents(scores)
         if not best and readings and readings[-1].intent == "communities":
             # "..., and who steers each?": one member asked of every group
             leader = (

@@ -231,3 +231,29 @@ def test_likeness_without_a_grouping_stays_similarity(social_schema):
     assert read_question("Put the similar members on a list.", social_schema).intent_names == [
         "similarity"
     ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Split the members into factions and pick a representative for each.",
+        "For every friendship circle, name the person everyone calls.",
+    ],
+)
+def test_one_person_named_per_group_is_its_leader(social_schema, question):
+    reading = read_question(question, social_schema)
+    assert reading.intent_names == ["communities", "importance"]
+    assert reading.intents[-1].within == "communities"
+
+
+def test_listing_the_members_of_each_group_is_membership(social_schema):
+    question = "Split the members into factions and list the members of each."
+    assert read_question(question, social_schema).intent_names == ["communities"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who are the members of each faction?", "Who is in each faction?", "Who belongs to each?"],
+)
+def test_who_is_in_each_group_asks_for_no_leader(social_schema, question):
+    assert "importance" not in read_question(question, social_schema).intent_names
