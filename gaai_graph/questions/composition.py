@@ -326,7 +326,7 @@ def leader_per_group(tokens: list[Token], each_positions: list[int]) -> IntentSc
     )
 
 
-_ANYONE = word_set("who whom whoever anyone anybody someone somebody which")
+_ANYONE = word_set("who whom whoever anyone anybody someone somebody which ones those")
 _SEVERAL = word_set("several multiple many various different two all")
 _THEM = word_set("them those these")
 
@@ -344,6 +344,8 @@ def _spanning_quantifier(tokens: list[Token], start: int) -> int | None:
             return position
         if token.lower in _SEVERAL and after[:1] and after[0] in _GROUP_WORDS | _GROUP_PLURALS:
             return position
+        if token.lower in _SEVERAL - word_set("all two") and position == len(tokens) - 1:
+            return position  # "which hosts are shared by several?": several of the groups
     return None
 
 

@@ -452,6 +452,16 @@ def read_question(
             best = best_intents(scores)
         asked_groups = "communities" in scores or any(r.intent == "communities" for r in readings)
         spanning = member_of_several(cue_tokens) if asked_groups else None
+        if spanning is not None:
+            # "talk to more than one cluster": "more" counts groups, not contacts
+            quantifier = max(spanning.tokens)
+            counted = cue_tokens[quantifier].lower == "more"
+            for intent in [i for i, s in scores.items() if counted and quantifier in s.tokens]:
+                del scores[intent]
+            counted_groups = set(range(quantifier, quantifier + 4))
+            if "communities" in scores and scores["communities"].tokens <= counted_groups:
+                del scores["communities"]  # "more than one cluster": the groups counted
+            best = best_intents(scores)
         if spanning is not None and all(s.intent == "communities" for s in best):
             # "..., and who has a foot in both?": the members spanning the groups
             scores["brokers"] = spanning

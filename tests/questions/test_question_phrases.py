@@ -257,3 +257,19 @@ def test_listing_the_members_of_each_group_is_membership(social_schema):
 )
 def test_who_is_in_each_group_asks_for_no_leader(social_schema, question):
     assert "importance" not in read_question(question, social_schema).intent_names
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Cluster the members and flag the ones that talk to more than one cluster.",
+        "Which factions are there and which members are shared by several?",
+    ],
+)
+def test_members_counted_over_several_groups_are_brokers(social_schema, question):
+    assert read_question(question, social_schema).intent_names == ["communities", "brokers"]
+
+
+def test_two_camps_kept_talking_is_still_brokering(social_schema):
+    reading = read_question("Who keeps the two camps talking to each other?", social_schema)
+    assert reading.intent_names == ["brokers"]
