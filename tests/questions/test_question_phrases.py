@@ -273,3 +273,12 @@ def test_members_counted_over_several_groups_are_brokers(social_schema, question
 def test_two_camps_kept_talking_is_still_brokering(social_schema):
     reading = read_question("Who keeps the two camps talking to each other?", social_schema)
     assert reading.intent_names == ["brokers"]
+
+
+def test_what_everyone_depends_on_is_a_dependency_on_supply_and_importance_elsewhere(
+    supply_schema, social_schema
+):
+    question = "Which suppliers does everyone depend on?"
+    assert read_question(question, supply_schema).intent_names == ["dependencies"]
+    people = "Who is the person everyone depends on?"
+    assert read_question(people, social_schema).intent_names == ["importance"]
