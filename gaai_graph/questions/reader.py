@@ -365,7 +365,13 @@ def _scoped(
         }
         for each in each_positions:
             referent = referent_before(tokens, each, text)
-            if referent is not None and referent in weak and referent not in inner.tokens:
+            # a word votes once: "the rings ... of each ring" leans on the first "rings"
+            weak_lemmas = {tokens[p].lemma for p in weak}
+            if (
+                referent is not None
+                and tokens[referent].lemma in weak_lemmas
+                and referent not in inner.tokens
+            ):
                 groups = IntentScore(
                     "communities",
                     score=INTENT_THRESHOLD,

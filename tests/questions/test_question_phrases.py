@@ -282,3 +282,11 @@ def test_what_everyone_depends_on_is_a_dependency_on_supply_and_importance_elsew
     assert read_question(question, supply_schema).intent_names == ["dependencies"]
     people = "Who is the person everyone depends on?"
     assert read_question(people, social_schema).intent_names == ["importance"]
+
+
+def test_a_weak_word_repeated_after_each_is_still_the_group(payments_schema):
+    reading = read_question(
+        "Find the rings of accounts and the ringleader of each ring.", payments_schema
+    )
+    assert reading.intent_names == ["communities", "importance"]
+    assert reading.intents[-1].within == "communities"
