@@ -496,6 +496,11 @@ ACTOR_CUES: tuple[Cue, ...] = (
     cue("shared_identifiers", "@SHARE @IDENT", 2.0, gap=4, method="shared_identifiers"),
     cue("shared_identifiers", "@IDENT share|reuse", 2.0, gap=3, method="shared_identifiers"),
     cue("shared_identifiers", "@IDENT in common", 2.0, gap=1, method="shared_identifiers"),
+    # "which devices do many customers have in common": the object of "have in common" comes
+    # first in a question
+    cue("shared_identifiers", "@IDENT have in common", 2.0, gap=3, method="shared_identifiers"),
+    # "how many customers are behind each device", "accounts per phone": counted per identifier
+    cue("shared_identifiers", "behind|per @IDENT", 1.5, gap=2, method="shared_identifiers"),
     cue(
         "shared_identifiers",
         "link|connect|tie|tied|linked|join|joined|bind|bound through|via|by @IDENT",

@@ -209,10 +209,59 @@ def _apply_graph_context(
             (weight, "articulation_points" if method == "sole_dependency" else method)
             for weight, method in moved.methods
         )
+    _dependency_over_flow(scores, tokens, terms, supply_words)
     if terms.dependency_edges and lemmas & {"critical", "essential", "vital", "crucial", "key"}:
         evidence = scores.setdefault("dependencies", IntentScore("dependencies"))
         evidence.score += 0.6
         evidence.cues.append("critical (supply graph)")
+
+
+DEPENDENCY_LEAN = 0.8
+"""Dependency evidence this strong (a failure word and a provider) is what a supply question
+is about, even below the threshold."""
+
+
+_DEPENDENCE_WORDS = word_set("depend dependent dependence rely reliant reliance")
+
+
+def _dependency_over_flow(
+    scores: dict[str, IntentScore],
+    tokens: list[Token],
+    terms: GraphTerms,
+    supply_words: set[str],
+) -> None:
+    """On supply, "supplies many" or "takes down the most" weighs a dependency, not a flow.
+
+    And what others "depend on" most is a dependency, not a ranking of importance.
+
+    "If a supplier that supplies many parts fails, what stops?", "which supplier would take
+    down the most products if it failed": the fan-out says how much depends on the provider
+    (sole-dependency analysis weights by it); the question is what the failure costs.
+    """
+    if not (terms.dependency_edges or supply_words):
+        return
+    relied_on = scores.get("importance")
+    if relied_on is not None and any(
+        tokens[p].lemma in _DEPENDENCE_WORDS for p in relied_on.tokens
+    ):
+        # "which suppliers do the most products depend on": on supply, what others depend on
+        # is a dependency, whichever cue read the words
+        del scores["importance"]
+        _fold_into(scores.setdefault("dependencies", IntentScore("dependencies")), relied_on)
+        scores["dependencies"].methods.append((relied_on.score, "sole_dependency"))
+    dependency = scores.get("dependencies")
+    if dependency is None or dependency.score < DEPENDENCY_LEAN:
+        return
+    for flow in ("distributors", "collectors"):
+        if flow in scores:
+            _fold_into(dependency, scores.pop(flow))
+
+
+def _fold_into(kept: IntentScore, moved: IntentScore) -> None:
+    """Add `moved`'s evidence to `kept`."""
+    kept.score += moved.score
+    kept.cues.extend(moved.cues)
+    kept.tokens |= moved.tokens
 
 
 def best_intents(scores: dict[str, IntentScore]) -> list[IntentScore]:

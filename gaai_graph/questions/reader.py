@@ -15,6 +15,16 @@ from itertools import pairwise
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import GraphSchema
 from gaai_graph.questions.catalogue import INTENT_METHODS
+from gaai_graph.questions.composition import (
+    coordinated_pair,
+    leader_per_group,
+    member_of_several,
+    over_members,
+    per_group_ranking,
+    possessive_of_groups,
+    said_of_the_groups,
+    without_descriptions,
+)
 from gaai_graph.questions.details import (
     asks_for_edges,
     default_route_weight,
@@ -43,6 +53,7 @@ from gaai_graph.questions.models import (
     NameMatch,
     QuestionReading,
 )
+from gaai_graph.questions.phrases import referent_before
 from gaai_graph.questions.spelling import correct_spelling
 from gaai_graph.questions.text import Token, tokenize, word_set
 
@@ -58,6 +69,9 @@ _WH = word_set(
     "determine segment cluster map"
 )
 _EACH = CLASSES["EACH"]
+_WEAK_CUE = 0.5
+"""Evidence below the threshold but above a discounted collection name: a word that leans
+towards an intent without settling it ("ring")."""
 _RECIPROCAL = word_set("other another")
 _POSSESSIVE = word_set("their its")
 _AREAS = CLASSES["AREA"] | CLASSES["GROUP"]
@@ -314,7 +328,13 @@ def _asked_noun_first(best: list[IntentScore], tokens: list[Token]) -> list[Inte
     return groups + [s for s in best if s.intent != "communities"] if groups else best
 
 
-def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, IntentScore] | None:
+def _scoped(
+    best: list[IntentScore],
+    tokens: list[Token],
+    text: str,
+    scores: dict[str, IntentScore],
+    nouns: frozenset[str] = frozenset(),
+) -> tuple[IntentScore, IntentScore] | None:
     """(communities, inner) when the clause asks for something *per* group.
 
     "The leader of each community", "the communities and the lead clinician in each", "the
@@ -323,9 +343,18 @@ def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, 
     distributive, and "every pair" scopes nothing unless groups are asked for.
     """
     each_positions = _each_positions(tokens)
-    possessive = any(token.lemma in _POSSESSIVE for token in tokens)
     groups = next((s for s in best if s.intent == "communities"), None)
     inner = next((s for s in best if s.intent != "communities"), None)
+    if groups is not None and inner is not None and inner.intent == "similarity":
+        return None  # "each segment holds similar buyers": what a group is, not a question
+    if groups is not None and inner is not None:
+        # "each of the key members": the members one by one, not something per group
+        each_positions = [
+            p for p in each_positions if not over_members(tokens, p, inner.tokens, nouns)
+        ]
+    possessive = inner is not None and possessive_of_groups(
+        tokens, text, scores, nouns, inner.tokens
+    )
     if groups is None and inner is not None:
         # "who is most central in every department": an area taken one by one is a grouping,
         # but only when something is asked of each (alone, "for every region" asks nothing)
@@ -338,6 +367,32 @@ def _scoped(best: list[IntentScore], tokens: list[Token]) -> tuple[IntentScore, 
                 cues=[f"{tokens[area - 1].text} {tokens[area].text}"],
                 tokens={area - 1, area},
             )
+    if groups is None and inner is not None and inner.intent == "importance":
+        # "the rings and the ringleader of each": what each one of has a leader has members;
+        # a word only weakly read as something else ("ring") is then the group (a collection
+        # name, whose votes are discounted, is not: "every supplier" is each vertex)
+        weak = {
+            p
+            for s in scores.values()
+            if s.intent != inner.intent and _WEAK_CUE <= s.score < INTENT_THRESHOLD
+            for p in s.tokens
+        }
+        for each in each_positions:
+            referent = referent_before(tokens, each, text)
+            # a word votes once: "the rings ... of each ring" leans on the first "rings"
+            weak_lemmas = {tokens[p].lemma for p in weak}
+            if (
+                referent is not None
+                and tokens[referent].lemma in weak_lemmas
+                and referent not in inner.tokens
+            ):
+                groups = IntentScore(
+                    "communities",
+                    score=INTENT_THRESHOLD,
+                    cues=[f"{tokens[each].text} {tokens[referent].text}"],
+                    tokens={referent},
+                )
+                break
     if groups is None or inner is None or not (each_positions or possessive):
         return None
     return groups, inner
@@ -422,20 +477,73 @@ def read_question(
             evidence.score += INTENT_THRESHOLD
             evidence.cues.append("two named entities")
             best = best_intents(scores)
+        asked_groups = "communities" in scores or any(r.intent == "communities" for r in readings)
+        spanning = member_of_several(cue_tokens) if asked_groups else None
+        if spanning is not None:
+            # "talk to more than one cluster": "more" counts groups, not contacts
+            quantifier = max(spanning.tokens)
+            counted = cue_tokens[quantifier].lower == "more"
+            for intent in [i for i, s in scores.items() if counted and quantifier in s.tokens]:
+                del scores[intent]
+            counted_groups = set(range(quantifier, quantifier + 4))
+            if "communities" in scores and scores["communities"].tokens <= counted_groups:
+                del scores["communities"]  # "more than one cluster": the groups counted
+            best = best_intents(scores)
+        if spanning is not None and all(s.intent == "communities" for s in best):
+            # "..., and who has a foot in both?": the members spanning the groups
+            scores["brokers"] = spanning
+            best = best_intents(scores)
+        if best and all(s.intent == "communities" for s in best):
+            # "for every circle, name the person everyone calls": one member per group
+            leader = leader_per_group(cue_tokens, _each_positions(cue_tokens))
+            if leader is not None:
+                scores["importance"] = leader
+                best = best_intents(scores)
+        if not best and readings and readings[-1].intent == "communities":
+            # "..., and who steers each?": one member asked of every group
+            leader = (
+                leader_per_group(cue_tokens, _each_positions(cue_tokens))
+                if _distributive(cue_tokens)
+                else None
+            )
+            if leader is not None:
+                scores["importance"] = leader
+                best = best_intents(scores)
         if not best:
             if readings and mentions:
                 readings[-1].entities.extend(mentions)
             continue
+        if asked_groups:
+            best = said_of_the_groups(best, cue_tokens, _each_positions(cue_tokens))
         best = _asked_noun_first(best, cue_tokens)
-        scoped = _scoped(best, cue_tokens)
-        chosen = [scoped[0], scoped[1]] if scoped else [best[0]]
+        best = without_descriptions(best, scores, cue_tokens, text)
+        scoped = _scoped(
+            best,
+            cue_tokens,
+            text,
+            scores,
+            terms.collection_words() if terms is not None else frozenset(),
+        )
+        pair = None if scoped else coordinated_pair(best, cue_tokens, text)
+        if scoped:
+            chosen = [scoped[0], scoped[1]]
+        elif pair:
+            chosen = [pair[0], pair[1]]
+        else:
+            chosen = [best[0]]
         for position, evidence in enumerate(chosen):
-            named = _methods(scores, evidence.intent)
             within: QuestionIntent | None = None
             if scoped:
                 within = scoped[0].intent if position == 1 else None
+            elif pair:
+                within = pair[0].intent if position == 1 and pair[2] else None
             elif readings and _distributive(cue_tokens):
                 within = readings[-1].intent
+            named = _methods(scores, evidence.intent)
+            if within == "communities" and evidence.intent in ("collectors", "distributors"):
+                # "the biggest sender in each cluster": a ranking inside each group
+                evidence = per_group_ranking(evidence)
+                named = list(dict.fromkeys([m for _, m in evidence.methods[:1]] + named))
             if within == evidence.intent:
                 within = None  # "the segments, then rank each segment": still one intent
             same = next(

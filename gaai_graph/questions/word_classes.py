@@ -66,7 +66,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "FLOW": _word_set("money fund payment transfer cash transaction flow value wire"),
     "PROVIDER": _word_set(
         "supplier supply source provider vendor manufacturer producer feeder factory plant "
-        "warehouse upstream"
+        "warehouse upstream seller maker"
     ),
     "DEPNOUN": _word_set(
         "part component product material assembly item input ingredient service system module"
