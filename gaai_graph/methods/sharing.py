@@ -260,7 +260,7 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
         values[ids[vertex]] = float(sizes[rank])
         prefix = f"identifier_{rank}"
         row = ranked[rank]
-        users = entities[offsets[row] : offsets[row] + MEMBERS_LISTED].tolist()
+        users = entities[offsets[row] : offsets[row + 1]][:MEMBERS_LISTED].tolist()
         metrics[f"{prefix}_entities"] = "|".join(ids[e] for e in users)
         metrics[f"{prefix}_sharing"] = int(sizes[rank])
         for field in ("unusual", "confidence", "z_score", "percentile", "tail_share"):
