@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import networkx as nx
@@ -94,9 +93,27 @@ def test_an_algorithm_error_in_the_worker_is_raised_as_in_process(
 def test_an_unusable_worker_falls_back_to_the_process(
     monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
 ) -> None:
-    class Broken:
-        def submit(self, *args: Any, **kwargs: Any) -> Any:
-            raise BrokenProcessPool("worker died")
+    class Dead:
+        def ask(self, request: Any) -> Any:
+            raise EOFError("the worker died")
 
-    monkeypatch.setattr(offload, "_executor", lambda: Broken())
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(offload, "_Worker", Dead)
+    offload.shutdown()  # no idle worker left: the next one is a dead one
     assert offload.compute_elsewhere(communities, _template("leiden"), seed=1) is None
+    # Its place was freed: the next template may start another worker.
+    assert offload._started == 0
+
+
+def test_a_worker_is_reused_and_stops_at_the_end_of_its_input(
+    communities: ProjectionData,
+) -> None:
+    offload.shutdown()
+    for _ in range(2):
+        assert offload.compute_elsewhere(communities, _template("leiden"), seed=1) is not None
+    assert offload._started == 1 and len(offload._idle) == 1
+    process = offload._idle[0].process
+    offload.shutdown()
+    assert process.poll() == 0 and offload._started == 0
