@@ -120,7 +120,7 @@ def vertex_columns(
     if not attributes:
         return {}
     index = _vertex_index(data)
-    columns = {name: np.full(data.vertex_count, None, dtype=object) for name in attributes}
+    columns: dict[str, list[Any]] = {name: [None] * data.vertex_count for name in attributes}
     seen: set[str] = set()
     for name in data.projection.vertex_collections:
         collection = graph.collections.get(name)
@@ -129,34 +129,36 @@ def vertex_columns(
         prefix = name + "/"
         frame = columnar_frame(collection.documents)
         if frame is not None:
-            seen |= _fill_from_frame(frame, prefix, index, columns)
-            continue
-        stream = getattr(collection.documents, "stream_attributes", None)
-        documents: Iterable[Mapping[str, Any]] = (
-            stream(list(attributes)) if stream is not None else collection.documents
-        )
-        for document in documents:
-            row = index.get(prefix + str(document.get("_key", "")))
-            if row is None:
+            rows, values = _rows_and_values(frame, prefix, index, columns)
+        else:
+            stream = getattr(collection.documents, "stream_attributes", None)
+            documents: Iterable[Mapping[str, Any]] = (
+                stream(list(attributes)) if stream is not None else collection.documents
+            )
+            rows, kept = [], []
+            for document in documents:
+                row = index.get(prefix + str(document.get("_key", "")))
+                if row is not None:
+                    rows.append(row)
+                    kept.append(document)
+            values = {a: [document.get(a) for document in kept] for a in columns}
+        for attribute, found in values.items():
+            if found.count(None) == len(found):
                 continue
-            for attribute, column in columns.items():
-                value = document.get(attribute)
+            seen.add(attribute)
+            column = columns[attribute]
+            # In document order: a later document with the same key wins.
+            for row, value in zip(rows, found, strict=True):
                 column[row] = value
-                if value is not None:
-                    seen.add(attribute)
-    return {name: column.tolist() for name, column in columns.items() if name in seen}
+    return {name: column for name, column in columns.items() if name in seen}
 
 
-def _fill_from_frame(
-    frame: Any, prefix: str, index: Mapping[str, int], columns: Mapping[str, npt.NDArray[Any]]
-) -> set[str]:
-    """Put a columnar collection's values into `columns` at its vertices' rows.
-
-    Returns:
-        The attributes at least one projected vertex of the collection carries.
-    """
+def _rows_and_values(
+    frame: Any, prefix: str, index: Mapping[str, int], columns: Mapping[str, list[Any]]
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """A columnar collection's projected rows and, per attribute it has, their values."""
     if "_key" not in frame.columns or frame.height == 0:
-        return set()
+        return [], {}
     keys = frame.get_column("_key").cast(str).to_list()
     rows = np.fromiter(
         (-1 if key is None else index.get(prefix + key, -1) for key in keys),
@@ -164,17 +166,13 @@ def _fill_from_frame(
         count=len(keys),
     )
     found = np.flatnonzero(rows >= 0)
-    seen = set()
-    for attribute, column in columns.items():
-        if attribute not in frame.columns:
-            continue
-        series = frame.get_column(attribute)
-        values = np.fromiter(series.to_list(), dtype=object, count=series.len())
-        # As documents read in order would: a later document with the same key wins.
-        column[rows[found]] = values[found]
-        if int(series.is_not_null().to_numpy()[found].sum()):
-            seen.add(attribute)
-    return seen
+    chosen = frame[found.tolist()] if found.size < frame.height else frame
+    values = {
+        attribute: chosen.get_column(attribute).to_list()
+        for attribute in columns
+        if attribute in frame.columns
+    }
+    return rows[found].tolist(), values
 
 
 def _vertex_index(data: ProjectionData) -> dict[str, int]:
