@@ -3,25 +3,21 @@
 python-igraph holds the GIL for the whole of every call (measured for Leiden, betweenness,
 PageRank, coreness and components in python-igraph 1.0; its maintainers say the C core's error
 handling is not thread-safe, igraph/python-igraph#866), and the code around the calls is Python
-and numpy. Template chains on threads therefore take turns: a run with parallel fan-out was no
-faster than `--sequential`. Two measures make it so:
+and numpy. Template chains on threads therefore take turns for the GIL: a run with parallel
+fan-out was no faster than `--sequential`.
 
-- `cpu_slot`: one thread at a time runs a chain's CPU-bound steps (projection, algorithm,
-  summary, description). Threads then queue instead of thrashing the GIL and do not hold
-  several projections half-built at once; the chains still overlap where they wait (report
-  writers calling a model, a worker process).
-- `compute_elsewhere`: when chains run in parallel, the longest GIL-bound algorithms
-  (`OFFLOADED`: community detection, betweenness) on large projections (`OFFLOAD_MIN_EDGES`)
-  run in a worker process while this process goes on with the other templates. A worker is
-  `python -m gaai_graph.engines.offload` (at most `max_workers()`, started on first use and
-  kept for the process's life), fed pickled requests on its stdin and answering on its
-  stdout. Not `multiprocessing`: its spawned children import the parent's main module again
-  (a caller's unguarded script would run twice), and forking a process that runs threads can
-  copy a held lock. The worker receives the projection's integer edge array, ids and labels
-  (about 10 bytes an edge and 60 a vertex, once per template), rebuilds the same igraph
-  graph, runs `LocalEngine.compute` with the same seed and returns the per-vertex output,
-  which is summarised here as usual: the result is the one an in-process run gives. A worker
-  holds one projection at a time; the main process keeps no extra copy.
+`compute_elsewhere`: when chains run in parallel, the longest GIL-bound algorithms
+(`OFFLOADED`: community detection, betweenness) on large projections (`OFFLOAD_MIN_EDGES`) run
+in a worker process while this process goes on with the other templates. A worker is
+`python -m gaai_graph.engines.offload` (at most `max_workers()`, started on first use and kept
+for the process's life), fed pickled requests on its stdin and answering on its stdout. Not
+`multiprocessing`: its spawned children import the parent's main module again (a caller's
+unguarded script would run twice), and forking a process that runs threads can copy a held
+lock. The worker receives the projection's integer edge array, ids and labels (about 10 bytes
+an edge and 60 a vertex, once per template), rebuilds the same igraph graph, runs
+`LocalEngine.compute` with the same seed and returns the per-vertex output, which is
+summarised here as usual: the result is the one an in-process run gives. A worker holds one
+projection at a time; the main process keeps no extra copy.
 
 Anything that goes wrong on the way to or from a worker (it cannot start, it died, a value
 does not pickle) falls back to computing in process; an algorithm's own error is raised as
@@ -49,7 +45,6 @@ __all__ = [
     "OFFLOADED",
     "OFFLOAD_MIN_EDGES",
     "compute_elsewhere",
-    "cpu_slot",
     "max_workers",
     "should_offload",
     "shutdown",
@@ -63,9 +58,6 @@ OFFLOADED = frozenset({"leiden", "louvain", "betweenness"})
 OFFLOAD_MIN_EDGES = 200_000
 """Smallest projection (edges) sent to a worker: below it, pickling and the worker's start
 cost more than running in process."""
-
-cpu_slot = threading.Lock()
-"""Held by the thread running a chain's CPU-bound step (see the module docstring)."""
 
 
 def max_workers() -> int:

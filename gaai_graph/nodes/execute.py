@@ -36,7 +36,6 @@ from gaai_graph.engines.offload import (
     OFFLOAD_MIN_EDGES,
     OFFLOADED,
     compute_elsewhere,
-    cpu_slot,
     should_offload,
     warm,
 )
@@ -204,12 +203,6 @@ def _edge_count(data: GraphData, projection: GraphProjection) -> int:
     )
 
 
-def _in_cpu_slot(work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run `work` holding the process's CPU slot (`gaai_graph.engines.offload.cpu_slot`)."""
-    with cpu_slot:
-        return work(*args, **kwargs)
-
-
 def engine_for(context: Context, data: GraphData, projection: GraphProjection) -> EngineName:
     """The engine that runs a template on `projection` (`gaai_graph.engines.choice`).
 
@@ -268,7 +261,6 @@ async def execute_template(
             warm()  # the worker starts while the projection is built
         key = _projection_key(data, template.projection)
         built = await asyncio.to_thread(
-            _in_cpu_slot,
             _projections.get_or_build,
             key,
             lambda: build_projection(data, template.projection, label_attributes),
@@ -294,16 +286,14 @@ async def execute_template(
             # A long GIL-bound algorithm: in a worker process while this one runs the others.
             output = await asyncio.to_thread(compute_elsewhere, built, template, seed=context.seed)
         if output is None:
-            result = await asyncio.to_thread(
-                _in_cpu_slot, _engine.run, built, template, seed=context.seed
-            )
+            result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
         else:
             result = await asyncio.to_thread(
-                _in_cpu_slot, _engine.summarise, output, built, template, seed=context.seed
+                _engine.summarise, output, built, template, seed=context.seed
             )
         # The names and attribute profile a report is written with.
         return await asyncio.to_thread(
-            _in_cpu_slot, describe_result, result, data, built, task.schema, seed=context.seed
+            describe_result, result, data, built, task.schema, seed=context.seed
         )
     except Exception as error:
         logger.warning("template %s failed to execute: %s", template.id, error, exc_info=True)

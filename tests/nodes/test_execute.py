@@ -304,24 +304,3 @@ async def test_an_offloaded_algorithm_reports_what_an_in_process_run_reports(
     assert after.groups == before.groups
     assert after.partition_profile == before.partition_profile
     assert after.names == before.names
-
-
-async def test_chains_take_turns_on_the_cpu_bound_steps(monkeypatch: pytest.MonkeyPatch) -> None:
-    running, most = 0, 0
-    engine_run = execute_module._engine.run
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        nonlocal running, most
-        running += 1
-        most = max(most, running)
-        time.sleep(0.05)  # long enough for another thread to enter if it could
-        try:
-            return engine_run(*args, **kwargs)
-        finally:
-            running -= 1
-
-    monkeypatch.setattr(execute_module._engine, "run", counted)
-    tasks = [_task(f"TPL-00{i}", algorithm) for i, algorithm in enumerate(["pagerank", "degree"])]
-    updates = await asyncio.gather(*(run_template(task, _runtime(Context())) for task in tasks))
-    assert all(u["executions"][0].status == "succeeded" for u in updates)
-    assert most == 1
