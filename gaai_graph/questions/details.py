@@ -93,8 +93,8 @@ _DISTANCE_UNITS = word_set(
     "hours distance far"
 )
 _BY_WORDS = word_set("by per weighted total")
-_WEIGHT_IDIOM_VERBS = word_set("carry hold have wield pull throw")
-"""'Carry the most weight', 'pull their weight': importance idioms, not an edge weight."""
+_WEIGHT_IDIOM_VERBS = word_set("carry hold have wield pull throw punch above")
+"""'Carry the most weight', 'punch above their weight': importance idioms, not an edge weight."""
 _AMOUNT_WORDS = word_set("most total sum overall combined cumulative")
 """Words that ask for an amount of a measure: "the most talk time" sums durations, so a
 time, distance or cost word then names the weight of a ranking, not a route's length."""
@@ -168,6 +168,14 @@ def names_weight(token: Token, terms: GraphTerms) -> bool:
     return any(family in numeric.values() for family in families)
 
 
+def _weight_idiom(tokens: list[Token], position: int) -> bool:
+    """Whether the token at `position` is the "weight" of an idiom ("carry the most weight")."""
+    preceding = tokens[max(0, position - 3) : position]
+    return tokens[position].lemma == "weight" and any(
+        t.lemma in _WEIGHT_IDIOM_VERBS for t in preceding
+    )
+
+
 def read_weight(
     intent: QuestionIntent, tokens: list[Token], terms: GraphTerms | None
 ) -> tuple[str | None, str | None]:
@@ -198,6 +206,8 @@ def read_weight(
                 continue
             if set(parts) <= collection_words and before not in _BY_WORDS:
                 continue  # "the calls graph" names the collection, "by calls" the attribute
+            if _weight_idiom(tokens, index):
+                continue  # "punch above their weight" on a graph with a `weight` attribute
             return name, " ".join(t.text for t in tokens[index : index + len(parts)])
     if intent == "paths":
         asked = _family_asked_by(tokens, numeric)
@@ -211,8 +221,7 @@ def read_weight(
         families = _WEIGHT_FAMILY_CUES.get(token.lemma) or _WEIGHT_FAMILY_CUES.get(token.lower)
         if families is None:
             continue
-        preceding = tokens[max(0, position - 3) : position]
-        if token.lemma == "weight" and any(t.lemma in _WEIGHT_IDIOM_VERBS for t in preceding):
+        if _weight_idiom(tokens, position):
             continue
         if intent != "paths" and "volume" not in families and not amount_asked:
             continue

@@ -82,6 +82,8 @@ class GraphTerms:
     """Whether some edge collection reads as supply/dependency ("supplies", "uses_part")."""
     flow_edges: bool = False
     """Whether some edge collection reads as a flow ("transfers", "payments")."""
+    numeric_vertex_attributes: frozenset[str] = frozenset()
+    """Vertex attributes whose values are mostly numbers (what attribute distances compare)."""
 
     class_extensions: dict[str, frozenset[str]] = field(default_factory=dict)
     """Word class name -> the graph's own words that belong to it (see `class_words`)."""
@@ -147,6 +149,7 @@ def graph_terms(schema: GraphSchema) -> GraphTerms:
     """
     terms = GraphTerms()
     identifier_words: set[str] = set()
+    numeric_vertex: set[str] = set()
     for profile in schema.collections:
         words = split_name(profile.name)
         if not words:
@@ -171,11 +174,15 @@ def graph_terms(schema: GraphSchema) -> GraphTerms:
                 names = terms.attribute_words.setdefault(word, [])
                 if attribute.name not in names:
                     names.append(attribute.name)
-            if profile.kind == "edge" and attribute.types and attribute.types[0] == "number":
+            numeric = bool(attribute.types) and attribute.types[0] == "number"
+            if profile.kind == "document" and numeric:
+                numeric_vertex.add(attribute.name)
+            if profile.kind == "edge" and numeric:
                 family = _family(attribute_words)
                 if family is not None:
                     terms.numeric_edge_attributes.setdefault(attribute.name, family)
     terms.identifier_words = frozenset(identifier_words)
+    terms.numeric_vertex_attributes = frozenset(numeric_vertex)
     entities = frozenset(terms.collection_heads) - terms.identifier_words
     edge_words = frozenset(
         word for word in terms.edge_heads if len(word) > 3 and word not in _EDGE_FUNCTION_WORDS

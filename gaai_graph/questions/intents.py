@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.questions.details import names_weight
+from gaai_graph.questions.echoes import echoed_action
 from gaai_graph.questions.graph_terms import GraphTerms
 from gaai_graph.questions.lexicon import CLASSES, CUES, INTENT_PRIORITY, Cue
+from gaai_graph.questions.ranking import asked_entity, superlative
 from gaai_graph.questions.text import Token, number_value, word_set
 
 __all__ = ["INTENT_THRESHOLD", "IntentScore", "best_intents", "score_intents"]
@@ -106,9 +108,11 @@ def score_intents(tokens: list[Token], terms: GraphTerms | None = None) -> dict[
         evidence.tokens.update(positions)
         if cue.method is not None:
             evidence.methods.append((weight, cue.method))
+    _shared_counterparts(scores, tokens)
     if terms is not None:
         _apply_graph_context(scores, tokens, terms)
         _weighted_ranking(scores, tokens, terms)
+    _superlative_ranking(scores, tokens, terms)
     return {intent: evidence for intent, evidence in scores.items() if evidence.score > 0}
 
 
@@ -137,6 +141,46 @@ def _weighted_ranking(
                 evidence.tokens.update({position, position + offset})
                 evidence.methods.append((INTENT_THRESHOLD, "strength"))
                 return
+
+
+ECHO_WEIGHT = 1.4
+"""What "who calls the people Rosa calls" weighs for similarity (less than a loop's return)."""
+
+
+def _shared_counterparts(scores: dict[str, IntentScore], tokens: list[Token]) -> None:
+    """The same action asked twice is likeness by shared counterparts (see `echoes`)."""
+    positions = echoed_action(tokens)
+    if positions is None:
+        return
+    evidence = scores.setdefault("similarity", IntentScore("similarity"))
+    evidence.score += ECHO_WEIGHT
+    evidence.cues.append(" ... ".join(tokens[p].text for p in positions))
+    evidence.tokens.update(positions)
+    evidence.methods.append((ECHO_WEIGHT, "jaccard"))
+
+
+def _superlative_ranking(
+    scores: dict[str, IntentScore], tokens: list[Token], terms: GraphTerms | None
+) -> None:
+    """A superlative about the entities asked for ranks them: "who are our best customers".
+
+    Read only when nothing else was: see `ranking`.
+    """
+    if any(evidence.score >= INTENT_THRESHOLD for evidence in scores.values()):
+        return
+    position = next((i for i, token in enumerate(tokens) if superlative(token)), None)
+    if position is None or not asked_entity(tokens, terms):
+        return
+    if any(
+        position + 1 in evidence.tokens
+        for evidence in scores.values()
+        if evidence.intent != "importance"
+    ):
+        return  # "the most likely to churn": the superlative grades another intent's weak word
+    evidence = scores.setdefault("importance", IntentScore("importance"))
+    evidence.score += INTENT_THRESHOLD
+    evidence.cues.append(f"{tokens[position].text} (a superlative of the entities asked for)")
+    evidence.tokens.add(position)
 
 
 def _apply_graph_context(

@@ -17,12 +17,13 @@ from __future__ import annotations
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.questions.cue import Cue, expand
 from gaai_graph.questions.cues_actors import ACTOR_CUES
+from gaai_graph.questions.cues_plain import PLAIN_CUES
 from gaai_graph.questions.cues_structure import STRUCTURE_CUES
 from gaai_graph.questions.word_classes import CLASSES
 
 __all__ = ["CLASSES", "CUES", "INTENT_PRIORITY", "LEXICON_WORDS", "Cue", "expand"]
 
-CUES: tuple[Cue, ...] = ACTOR_CUES + STRUCTURE_CUES
+CUES: tuple[Cue, ...] = ACTOR_CUES + STRUCTURE_CUES + PLAIN_CUES
 """Every cue, in no particular order (the reader sorts by length, then weight)."""
 
 INTENT_PRIORITY: tuple[QuestionIntent, ...] = (

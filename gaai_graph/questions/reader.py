@@ -66,6 +66,7 @@ _ROUTE_START = frozenset({"from", "between"})
 _ROUTE_END = frozenset({"to", "and", "till", "until"})
 _REMOVAL_BEFORE = word_set("without remove removing close closing lose losing")
 _NEAR = word_set("near nearby nearest closest proximity")
+_CONNECT = CLASSES["CONNECTVERB"]
 _TITLES = word_set("dr mr mrs ms miss prof sir st saint lord lady vs etc no mt ft")
 
 
@@ -185,6 +186,15 @@ def _route_roles(mentions: list[EntityMention], intent: QuestionIntent) -> bool:
     return "source" in roles and "target" in roles
 
 
+def _comparable(intent: QuestionIntent, attribute: str, terms: GraphTerms | None) -> bool:
+    """Whether a named attribute can be what a question compares entities by.
+
+    Likeness by attributes is a distance between their values, so only numbers count: "who is
+    like Member 1 in the club" names the `club` label as where to look, not as a measure.
+    """
+    return intent != "similarity" or terms is None or attribute in terms.numeric_vertex_attributes
+
+
 def _detail(
     evidence: IntentScore,
     tokens: list[Token],
@@ -227,7 +237,11 @@ def _detail(
         weight_cue=weight_cue,
         focus_collections=vertices,
         edge_collections=edges,
-        attributes=[a for a in read_attributes(cue_tokens, terms) if a != weight],
+        attributes=[
+            a
+            for a in read_attributes(cue_tokens, terms)
+            if a != weight and _comparable(intent, a, terms)
+        ],
         entities=mentions,
         k=k,
         hops=hops,
@@ -385,6 +399,13 @@ def read_question(
             evidence = scores.setdefault("paths", IntentScore("paths"))
             evidence.score += 0.6
             evidence.cues.append("near a named place")
+        if len(mentions) >= 3 and any(t.lemma in _CONNECT for t in cue_tokens):
+            # "connect A, B and C with the least track": a tree over the named places, not a
+            # prediction of which links will form
+            evidence = scores.setdefault("paths", IntentScore("paths"))
+            evidence.score += 2.0
+            evidence.cues.append("joining three or more named entities")
+            evidence.methods.append((2.0, "steiner_tree"))
         best = best_intents(scores)
         if not best and "removed" in [m.role for m in mentions]:
             # "what happens if X closes": what the named closure cuts off, nothing else asked
