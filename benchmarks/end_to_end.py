@@ -12,7 +12,9 @@ wall time and peak RSS (VmHWM):
   once by vectorised joins, and per template a projection is a selection on those tables, an
   `igraph.Graph` is built from the integer edge array and the template's algorithm runs with the
   product's settings (PageRank prpack, Leiden on the undirected simple graph with 2 iterations,
-  betweenness sampled from 256 sources above 5,000 vertices, ...); top-k by `argpartition`.
+  betweenness sampled from 256 sources above 5,000 vertices, Jaccard pairs within the
+  template's `max_work` bound, shared identifiers over its `identifier_collections`, ...);
+  top-k by `argpartition`.
   The templates are the ones the product planned (read from its `summary.json`), so both do
   the same analyses on the same data.
 
@@ -86,7 +88,11 @@ def _child_product(snapshot: Path, out: Path, *, sequential: bool = False) -> di
         "phases": summary.get("timings", {}),
         "summed_step_seconds": summary.get("summed_step_seconds", {}),
         "templates": [
-            {"algorithm": t["algorithm"], "projection": t["projection"]}
+            {
+                "algorithm": t["algorithm"],
+                "projection": t["projection"],
+                "parameters": t.get("parameters", {}),
+            }
             for t in summary.get("templates", [])
         ],
     }
@@ -145,7 +151,12 @@ def _child_reference(snapshot: Path, templates: list[dict[str, Any]]) -> dict[st
         pairs = pairs[(pairs >= 0).all(axis=1)]
         graph = ig.Graph(n=len(selected), edges=pairs, directed=projection["directed"])
         clock = mark("projection + igraph graph", clock)
-        scores = _run_reference(graph, template["algorithm"])
+        scores = _run_reference(
+            graph,
+            template["algorithm"],
+            template.get("parameters") or {},
+            collection_of[selected],
+        )
         if scores is not None and len(scores):
             top = np.argpartition(-scores, min(TOP_K, len(scores) - 1))[:TOP_K]
             _ = vertices["id"].gather(selected[top].tolist()).to_list()
@@ -157,8 +168,21 @@ def _child_reference(snapshot: Path, templates: list[dict[str, Any]]) -> dict[st
     }
 
 
-def _run_reference(graph: Any, algorithm: str) -> Any:
-    """The product's algorithm with its default settings; per-vertex scores (or None)."""
+def _run_reference(graph: Any, algorithm: str, parameters: dict[str, Any], collections: Any) -> Any:
+    """The product's algorithm with its settings; per-vertex scores (or None).
+
+    Args:
+        graph: The template's projection as an igraph graph.
+        algorithm: The template's algorithm.
+        parameters: The template's parameters as the product planned them (`summary.json`).
+        collections: The collection of each vertex of `graph` (a numpy array of names).
+
+    Jaccard and shared identifiers are the product's definitions written on whole arrays:
+    Jaccard scores every pair sharing a neighbour, walking two hops from each vertex in
+    index order while the walk stays within `max_work` neighbour visits, and keeps the
+    `top_k` best pairs; shared identifiers counts, per vertex of the `identifier_collections`,
+    the distinct other vertices linked to it, and scores each user by its most shared one.
+    """
     import numpy as np
 
     def simple_undirected() -> Any:
@@ -198,7 +222,86 @@ def _run_reference(graph: Any, algorithm: str) -> Any:
             return np.asarray(simple.betweenness(directed=simple.is_directed()))
         sources = random.Random(0).sample(range(n), BETWEENNESS_SAMPLES)
         return np.asarray(simple.betweenness(directed=simple.is_directed(), sources=sources))
+    if algorithm == "jaccard":
+        return _reference_jaccard(graph, parameters)
+    if algorithm == "shared_identifiers":
+        return _reference_sharing(graph, parameters, collections)
     return None  # not mirrored here: the table says which
+
+
+def _reference_neighbours(graph: Any, mode: str) -> tuple[Any, Any]:
+    """Distinct neighbours (self excluded) of each vertex as CSR (offsets, neighbours)."""
+    import numpy as np
+
+    n = graph.vcount()
+    ends = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    first, second = ends[:, 0], ends[:, 1]
+    if not graph.is_directed() or mode == "all":
+        first, second = np.concatenate([first, second]), np.concatenate([second, first])
+    elif mode == "in":
+        first, second = second, first
+    loop = first == second
+    rows, near = np.divmod(np.unique(first[~loop] * n + second[~loop]), max(n, 1))
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
+    return offsets, near
+
+
+def _reference_jaccard(graph: Any, parameters: dict[str, Any]) -> Any:
+    """Top pairs by Jaccard over shared neighbours, within the product's work bound."""
+    import numpy as np
+
+    n = graph.vcount()
+    mode = parameters.get("mode") or "all"
+    top_k = int(parameters.get("top_k") or TOP_K)
+    max_work = int(parameters.get("max_work") or 5_000_000)
+    offsets, near = _reference_neighbours(graph, mode)
+    back_offsets, back = _reference_neighbours(graph, {"in": "out", "out": "in"}.get(mode, "all"))
+    back_size = np.diff(back_offsets)
+    walked = np.concatenate([[0], np.cumsum(back_size[near])])
+    taken = int(
+        np.searchsorted(np.cumsum(walked[offsets[1:]] - walked[offsets[:-1]]), max_work, "right")
+    )
+    # Two hops from each start u < taken: u -> z -> v, counted once per pair (from its lower end).
+    hops = offsets[taken]
+    firsts = np.repeat(np.arange(taken), np.diff(offsets[: taken + 1]))
+    middles = near[:hops]
+    lengths = back_size[middles]
+    owner = np.repeat(np.arange(middles.size), lengths)
+    inside = np.arange(owner.size) - (np.cumsum(lengths) - lengths)[owner]
+    others = back[back_offsets[middles][owner] + inside]
+    firsts = firsts[owner]
+    keep = others > firsts
+    keys, common = np.unique(firsts[keep] * n + others[keep], return_counts=True)
+    u, v = np.divmod(keys, max(n, 1))
+    size = np.diff(offsets).astype(np.float64)
+    scores = common / (size[u] + size[v] - common)
+    best = np.lexsort((v, u, -scores))[:top_k]
+    return scores[best]
+
+
+def _reference_sharing(graph: Any, parameters: dict[str, Any], collections: Any) -> Any:
+    """Distinct users per identifier vertex; each user scored by its most shared identifier."""
+    import numpy as np
+
+    named = str(parameters.get("identifier_collections") or "").split("|")
+    is_identifier = np.isin(collections, named)
+    ends = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    first, second = ends[:, 0], ends[:, 1]
+    forward = is_identifier[first] & ~is_identifier[second]
+    backward = is_identifier[second] & ~is_identifier[first]
+    n = max(graph.vcount(), 1)
+    owners, users = np.divmod(
+        np.unique(
+            np.concatenate([first[forward], second[backward]]) * n
+            + np.concatenate([second[forward], first[backward]])
+        ),
+        n,
+    )
+    counts = np.bincount(owners, minlength=graph.vcount()).astype(np.float64)
+    scores = counts.copy()
+    np.maximum.at(scores, users, counts[owners])
+    return scores
 
 
 # ---------------------------------------------------------------------------- parent

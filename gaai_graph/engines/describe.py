@@ -34,6 +34,7 @@ from gaai_graph.evidence.names import display_name
 from gaai_graph.evidence.profiles import column_kind, partition_alignment
 from gaai_graph.models import AnalysisTemplate, ExecutionResult, GraphSchema
 from gaai_graph.sources.base import GraphData, ProjectionData
+from gaai_graph.sources.columnar import columnar_frame
 from gaai_graph.state import CATEGORY_DISTINCT_RATIO
 
 __all__ = [
@@ -107,8 +108,10 @@ def vertex_columns(
 ) -> dict[str, list[Any]]:
     """One value per projected vertex for each attribute (None where a vertex lacks it).
 
-    Reads the documents of the projection's vertex collections once; a live collection is
-    asked for `_key` and these attributes only (bound as a value, never as query text).
+    Reads the documents of the projection's vertex collections once: a collection held as
+    columns (`gaai_graph.sources.columnar`) gives its `_key` column and these attribute
+    columns whole; any other is read document by document (a live collection is asked for
+    `_key` and these attributes only, bound as a value, never as query text).
 
     Returns:
         Attribute -> values in the projection's vertex order; attributes no vertex has are
@@ -118,22 +121,58 @@ def vertex_columns(
         return {}
     index = _vertex_index(data)
     columns: dict[str, list[Any]] = {name: [None] * data.vertex_count for name in attributes}
+    seen: set[str] = set()
     for name in data.projection.vertex_collections:
         collection = graph.collections.get(name)
         if collection is None:
             continue
-        stream = getattr(collection.documents, "stream_attributes", None)
-        documents: Iterable[Mapping[str, Any]] = (
-            stream(list(attributes)) if stream is not None else collection.documents
-        )
         prefix = name + "/"
-        for document in documents:
-            row = index.get(prefix + str(document.get("_key", "")))
-            if row is None:
+        frame = columnar_frame(collection.documents)
+        if frame is not None:
+            rows, values = _rows_and_values(frame, prefix, index, columns)
+        else:
+            stream = getattr(collection.documents, "stream_attributes", None)
+            documents: Iterable[Mapping[str, Any]] = (
+                stream(list(attributes)) if stream is not None else collection.documents
+            )
+            rows, kept = [], []
+            for document in documents:
+                row = index.get(prefix + str(document.get("_key", "")))
+                if row is not None:
+                    rows.append(row)
+                    kept.append(document)
+            values = {a: [document.get(a) for document in kept] for a in columns}
+        for attribute, found in values.items():
+            if found.count(None) == len(found):
                 continue
-            for attribute, column in columns.items():
-                column[row] = document.get(attribute)
-    return {name: column for name, column in columns.items() if any(v is not None for v in column)}
+            seen.add(attribute)
+            column = columns[attribute]
+            # In document order: a later document with the same key wins.
+            for row, value in zip(rows, found, strict=True):
+                column[row] = value
+    return {name: column for name, column in columns.items() if name in seen}
+
+
+def _rows_and_values(
+    frame: Any, prefix: str, index: Mapping[str, int], columns: Mapping[str, list[Any]]
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """A columnar collection's projected rows and, per attribute it has, their values."""
+    if "_key" not in frame.columns or frame.height == 0:
+        return [], {}
+    keys = frame.get_column("_key").cast(str).to_list()
+    rows = np.fromiter(
+        (-1 if key is None else index.get(prefix + key, -1) for key in keys),
+        dtype=np.int64,
+        count=len(keys),
+    )
+    found = np.flatnonzero(rows >= 0)
+    chosen = frame[found.tolist()] if found.size < frame.height else frame
+    values = {
+        attribute: chosen.get_column(attribute).to_list()
+        for attribute in columns
+        if attribute in frame.columns
+    }
+    return rows[found].tolist(), values
 
 
 def _vertex_index(data: ProjectionData) -> dict[str, int]:
@@ -153,6 +192,7 @@ def describe_partition(
     listed: Sequence[str],
     *,
     seed: int = 0,
+    index: Mapping[str, int] | None = None,
 ) -> dict[str, Any] | None:
     """How a partition aligns with categorical attributes, ready for the report writer.
 
@@ -163,6 +203,7 @@ def describe_partition(
         degrees: Degree per vertex index (members are listed best connected first).
         listed: One member id of each listed group, in the result's order (its first sample).
         seed: Seed of the random relabellings behind the chance purity.
+        index: Vertex id -> index, when the caller has it (else built from `vertex_ids`).
 
     Returns:
         ``{"best": evidence, "attributes": [summary per attribute], "listed": [group key per
@@ -184,12 +225,13 @@ def describe_partition(
         chosen = np.zeros(labels.size, dtype=bool)
         chosen[np.random.default_rng(seed).choice(labels.size, ALIGNMENT_SAMPLE, replace=False)] = 1
         in_group &= chosen
-    grouped: list[int | None] = [
-        int(label) if keep else None
-        for label, keep in zip(labels.tolist(), in_group.tolist(), strict=True)
-    ]
+    # Python ints (numpy's object cast gives them) and None outside the compared groups.
+    compared_labels = labels.astype(object)
+    compared_labels[~in_group] = None
+    grouped: list[int | None] = compared_labels.tolist()
     categorical = {n: c for n, c in columns.items() if column_kind(c) == "categorical"}
-    index = {vertex_id: i for i, vertex_id in enumerate(vertex_ids)} if listed else {}
+    if index is None:
+        index = {vertex_id: i for i, vertex_id in enumerate(vertex_ids)} if listed else {}
     listed_keys = [str(int(labels[index[member]])) if member in index else "" for member in listed]
     compared: list[dict[str, Any]] = []
     for name, column in categorical.items():
@@ -326,7 +368,13 @@ def describe_result(
         if columns:
             listed = [g.members_sample[0] if g.members_sample else "" for g in result.groups]
             result.partition_profile = describe_partition(
-                membership, columns, data.vertex_ids, degrees, listed, seed=seed
+                membership,
+                columns,
+                data.vertex_ids,
+                degrees,
+                listed,
+                seed=seed,
+                index=_vertex_index(data),
             )
     result.names = mentioned_names(result, data)
     return result

@@ -462,10 +462,13 @@ def group_size_histogram(sizes: npt.ArrayLike) -> list[HistogramBin]:
 
 
 _codes_lock = threading.Lock()
-_last_codes: tuple[Sequence[str], list[str], npt.NDArray[np.int32]] | None = None
-"""The last vertex-id sequence numbered, with its result: every summary of one projection's
-result asks for the same ids (scores, groups, metrics), and templates on one projection share
-its id list, so the per-vertex pass runs once per projection rather than once per question."""
+_recent_codes: list[tuple[Sequence[str], list[str], npt.NDArray[np.int32]]] = []
+"""The vertex-id sequences numbered last, with their results: every summary of one
+projection's result asks for the same ids (scores, groups, metrics), and templates on one
+projection share its id list, so the per-vertex pass runs once per projection rather than
+once per question (a few projections, as the executor caches them, when templates on
+different projections alternate)."""
+_RECENT_CODES = 4
 
 
 def collection_codes(vertex_ids: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int32]]:
@@ -477,11 +480,10 @@ def collection_codes(vertex_ids: Sequence[str]) -> tuple[list[str], npt.NDArray[
     Returns:
         The collection names, and each vertex's index into them.
     """
-    global _last_codes
     with _codes_lock:
-        last = _last_codes
-    if last is not None and last[0] is vertex_ids and len(last[2]) == len(vertex_ids):
-        return last[1], last[2]
+        for ids, names, codes in _recent_codes:
+            if ids is vertex_ids and len(codes) == len(vertex_ids):
+                return names, codes
     collections = [vertex_id.partition("/")[0] for vertex_id in vertex_ids]
     names = list(dict.fromkeys(collections))
     code_of = {name: code for code, name in enumerate(names)}
@@ -489,7 +491,8 @@ def collection_codes(vertex_ids: Sequence[str]) -> tuple[list[str], npt.NDArray[
         map(code_of.__getitem__, collections), dtype=np.int32, count=len(collections)
     )
     with _codes_lock:
-        _last_codes = (vertex_ids, names, codes)
+        _recent_codes.insert(0, (vertex_ids, names, codes))
+        del _recent_codes[_RECENT_CODES:]
     return names, codes
 
 

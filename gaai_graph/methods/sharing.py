@@ -20,10 +20,10 @@ tail share and a confidence derived from them.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from gaai_graph.evidence.baseline import Baseline, assess
 from gaai_graph.methods.answering import answer_outcome, read_answer
@@ -42,7 +42,7 @@ from gaai_graph.methods.writing import ReportWriter, _collection_of, format_numb
 from gaai_graph.models import MetricValue, Recommendation, UseCase
 from gaai_graph.words import join_names, noun_for
 
-__all__ = ["METHODS", "SHARED_IDENTIFIERS", "sharing_counts"]
+__all__ = ["METHODS", "SHARED_IDENTIFIERS", "sharing_arrays", "sharing_counts"]
 
 LISTED = 20
 """Shared identifiers listed in the answer, most shared first (all are counted)."""
@@ -98,26 +98,97 @@ def _identifier_collections(job: LocalJob) -> set[str]:
     one other collection, is taken as the identifiers.
     """
     given = job.parameters.get("identifier_collections")
-    collections = [_collection_of(v) for v in job.data.vertex_ids]
-    present = set(collections)
+    names, codes = _collection_codes(job)
+    present = set(names)
     if given:
         named = {c for c in str(given).split("|") if c in present}
         if named:
             return named
-    degree = job.graph.degree()
+    degree = np.asarray(job.graph.degree(), dtype=np.float64)
+    ends = np.asarray(job.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    linked = np.unique(codes[ends].reshape(-1, 2), axis=0).tolist()
     partners: dict[str, set[str]] = {c: set() for c in present}
-    totals: Counter[str] = Counter()
-    sizes = Counter(collections)
-    for edge in job.graph.es:
-        a, b = collections[edge.source], collections[edge.target]
-        partners[a].add(b)
-        partners[b].add(a)
-    for index, collection in enumerate(collections):
-        totals[collection] += degree[index]
+    for a, b in linked:
+        partners[names[a]].add(names[b])
+        partners[names[b]].add(names[a])
+    totals = np.bincount(codes, weights=degree, minlength=len(names))
+    sizes = np.bincount(codes, minlength=len(names))
     candidates = [c for c in present if len(partners[c] - {c}) == 1 and c not in partners[c]]
     if len(present) < 2 or not candidates:
         return set()
-    return {min(candidates, key=lambda c: (totals[c] / max(sizes[c], 1), c))}
+    code_of = {name: code for code, name in enumerate(names)}
+    return {
+        min(
+            candidates,
+            key=lambda c: (float(totals[code_of[c]]) / max(int(sizes[code_of[c]]), 1), c),
+        )
+    }
+
+
+def _collection_codes(job: LocalJob) -> tuple[list[str], npt.NDArray[np.int32]]:
+    """The projection's collections and each vertex's index into them, once per projection."""
+    cached: tuple[list[str], npt.NDArray[np.int32]] | None = job.data.engine_cache.get(
+        "collection_codes"
+    )
+    if cached is None:
+        collections = [vertex_id.partition("/")[0] for vertex_id in job.data.vertex_ids]
+        names = list(dict.fromkeys(collections))
+        code_of = {name: code for code, name in enumerate(names)}
+        codes = np.fromiter(
+            map(code_of.__getitem__, collections), dtype=np.int32, count=len(collections)
+        )
+        cached = job.data.engine_cache["collection_codes"] = (names, codes)
+    return cached
+
+
+def _id_ranks(job: LocalJob) -> npt.NDArray[np.int64]:
+    """Each vertex's position in the projection's ids sorted as strings, once per projection."""
+    ranks: npt.NDArray[np.int64] | None = job.data.engine_cache.get("id_ranks")
+    if ranks is None:
+        ranks = np.empty(job.data.vertex_count, dtype=np.int64)
+        # numpy orders str arrays by code point, as Python orders str.
+        ranks[np.argsort(np.asarray(job.data.vertex_ids, dtype=str), kind="stable")] = np.arange(
+            job.data.vertex_count
+        )
+        job.data.engine_cache["id_ranks"] = ranks
+    return ranks
+
+
+def _identifier_mask(job: LocalJob, identifiers: set[str]) -> npt.NDArray[np.bool_]:
+    names, codes = _collection_codes(job)
+    return np.isin(codes, [code for code, name in enumerate(names) if name in identifiers])
+
+
+def sharing_arrays(
+    job: LocalJob, identifiers: set[str]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each identifier vertex in use, with the distinct entities linked to it, as arrays.
+
+    Args:
+        job: The local job (projection graph and ids).
+        identifiers: Identifier collection names.
+
+    Returns:
+        (used, offsets, entities): the identifier vertex indices in use, ascending; the
+        entities of ``used[i]`` are ``entities[offsets[i]:offsets[i+1]]``, sorted by id.
+        Identifiers nobody uses are left out.
+    """
+    is_identifier = _identifier_mask(job, identifiers)
+    ends = np.asarray(job.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    first, second = ends[:, 0], ends[:, 1]
+    # An identifier's users are its neighbours outside the identifier collections.
+    forward = is_identifier[first] & ~is_identifier[second]
+    backward = is_identifier[second] & ~is_identifier[first]
+    owners = np.concatenate([first[forward], second[backward]])
+    users = np.concatenate([second[forward], first[backward]])
+    n = max(job.data.vertex_count, 1)
+    keys = np.unique(owners * n + users)
+    owners, users = np.divmod(keys, n)
+    order = np.lexsort((_id_ranks(job)[users], owners))
+    owners, users = owners[order], users[order]
+    used, starts = np.unique(owners, return_index=True)
+    offsets = np.append(starts, owners.size).astype(np.int64)
+    return used, offsets, users
 
 
 def sharing_counts(job: LocalJob, identifiers: set[str]) -> dict[int, list[int]]:
@@ -131,38 +202,32 @@ def sharing_counts(job: LocalJob, identifiers: set[str]) -> dict[int, list[int]]
         Identifier vertex index -> indices of the entities using it (sorted by id); identifiers
         nobody uses are left out.
     """
-    ids = job.data.vertex_ids
-    is_identifier = [_collection_of(v) in identifiers for v in ids]
-    shared: dict[int, list[int]] = {}
-    for vertex, neighbours in enumerate(job.graph.get_adjlist(mode="all")):
-        if not is_identifier[vertex]:
-            continue
-        entities = sorted({n for n in neighbours if not is_identifier[n]}, key=ids.__getitem__)
-        if entities:
-            shared[vertex] = entities
-    return shared
+    used, offsets, entities = sharing_arrays(job, identifiers)
+    return {
+        int(vertex): entities[offsets[i] : offsets[i + 1]].tolist()
+        for i, vertex in enumerate(used.tolist())
+    }
 
 
 def _shared_identifiers(job: LocalJob) -> Outcome:
     identifiers = _identifier_collections(job)
     ids = job.data.vertex_ids
     with job.clock.running():
-        used = sharing_counts(job, identifiers)
-    shared = {vertex: entities for vertex, entities in used.items() if len(entities) >= 2}
-    identifier_total = sum(1 for v in ids if _collection_of(v) in identifiers)
+        used, offsets, entities = sharing_arrays(job, identifiers)
+    counts = np.diff(offsets)
+    shared_rows = np.flatnonzero(counts >= 2)
+    identifier_total = int(_identifier_mask(job, identifiers).sum())
     # Per vertex (written back, ranked): an identifier's users; an entity's most shared
     # identifier's users (0 for an entity with none).
     scores = np.zeros(len(ids), dtype=np.float64)
-    for vertex, entities in used.items():
-        scores[vertex] = len(entities)
-        for entity in entities:
-            scores[entity] = max(scores[entity], len(entities))
+    scores[used] = counts
+    np.maximum.at(scores, entities, np.repeat(counts, counts).astype(np.float64))
     metrics: dict[str, MetricValue] = {
         "identifier_collections": "|".join(sorted(identifiers)),
         "identifier_count": identifier_total,
-        "shared_identifier_count": len(shared),
+        "shared_identifier_count": int(shared_rows.size),
     }
-    if not shared:
+    if not shared_rows.size:
         headline = (
             f"No {join_names(sorted(identifiers)) or 'identifier'} is shared: every one is "
             "used by a single entity."
@@ -171,17 +236,19 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
             "values", {}, "entities sharing each identifier", "shared_identifiers", headline,
             metrics=metrics, scores=scores,
         )  # fmt: skip
-    vertices = sorted(shared, key=lambda v: (-len(shared[v]), ids[v]))
-    sizes = np.asarray([len(shared[v]) for v in vertices], dtype=np.float64)
+    # Most shared first, ties by id.
+    ranked = shared_rows[np.lexsort((_id_ranks(job)[used[shared_rows]], -counts[shared_rows]))]
+    vertices = used[ranked].tolist()
+    sizes = counts[ranked].astype(np.float64)
     # The baseline is every identifier in use: where most have one user and sharing itself
     # is rare, one shared by several stands out (3.5 units above typical: five or more);
     # where most are shared by two (households), two is the norm and only far larger counts
     # are (the baseline's hurdle model judges them among the shared).
-    baseline = Baseline.of([len(entities) for entities in used.values()])
+    baseline = Baseline.of(counts.astype(np.float64))
     typical = int(np.median(sizes))
     at_typical = int(np.count_nonzero(sizes == typical))
-    metrics["used_identifier_count"] = len(used)
-    metrics["single_use_share"] = round(1 - len(shared) / len(used), 4)
+    metrics["used_identifier_count"] = int(used.size)
+    metrics["single_use_share"] = round(1 - shared_rows.size / used.size, 4)
     metrics["typical_sharing"] = typical
     metrics["typical_sharing_share"] = round(at_typical / sizes.size, 4)
     metrics["largest_sharing"] = int(sizes[0])
@@ -192,7 +259,9 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
         unusual_count += bool(judged["unusual"])
         values[ids[vertex]] = float(sizes[rank])
         prefix = f"identifier_{rank}"
-        metrics[f"{prefix}_entities"] = "|".join(ids[e] for e in shared[vertex][:MEMBERS_LISTED])
+        row = ranked[rank]
+        users = entities[offsets[row] : offsets[row + 1]][:MEMBERS_LISTED].tolist()
+        metrics[f"{prefix}_entities"] = "|".join(ids[e] for e in users)
         metrics[f"{prefix}_sharing"] = int(sizes[rank])
         for field in ("unusual", "confidence", "z_score", "percentile", "tail_share"):
             metrics[f"{prefix}_{field}"] = judged[field]
@@ -200,9 +269,9 @@ def _shared_identifiers(job: LocalJob) -> Outcome:
     metrics["unusual_count"] = unusual_count
     top = vertices[0]
     headline = (
-        f"{format_number(len(shared))} of {format_number(identifier_total)} identifiers are "
-        f"shared; {format_number(at_typical / sizes.size * 100)}% of the shared ones link "
-        f"{format_number(typical)} entities. The most shared, {ids[top]}, links "
+        f"{format_number(int(shared_rows.size))} of {format_number(identifier_total)} "
+        f"identifiers are shared; {format_number(at_typical / sizes.size * 100)}% of the "
+        f"shared ones link {format_number(typical)} entities. The most shared, {ids[top]}, links "
         f"{format_number(float(sizes[0]))}."
     )
     return answer_outcome(

@@ -32,6 +32,13 @@ from gaai_graph.context import Context
 from gaai_graph.engines.choice import EngineName, choose_engine
 from gaai_graph.engines.describe import describe_result, mentioned_names
 from gaai_graph.engines.local import LocalEngine
+from gaai_graph.engines.offload import (
+    OFFLOAD_MIN_EDGES,
+    OFFLOADED,
+    compute_elsewhere,
+    should_offload,
+    warm,
+)
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
 from gaai_graph.nodes.common import context_of, timed
@@ -187,17 +194,22 @@ def _describe_failure(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+def _edge_count(data: GraphData, projection: GraphProjection) -> int:
+    """Edges of the projection's edge collections (a live source counts without reading)."""
+    return sum(
+        len(data.collections[name].documents)
+        for name in projection.edge_collections
+        if name in data.collections
+    )
+
+
 def engine_for(context: Context, data: GraphData, projection: GraphProjection) -> EngineName:
     """The engine that runs a template on `projection` (`gaai_graph.engines.choice`).
 
     'local' and 'gae' are kept as the operator gave them; 'auto' decides by the projection's
     edge count (a live source's edge collections report their counts without being read).
     """
-    edge_count = sum(
-        len(data.collections[name].documents)
-        for name in projection.edge_collections
-        if name in data.collections
-    )
+    edge_count = _edge_count(data, projection)
     return choose_engine(
         context.engine, edge_count=edge_count, live_source=is_arango_source(context.source)
     )
@@ -240,6 +252,13 @@ async def execute_template(
             )
             if on_gae is not None:
                 return on_gae
+        parallel = context.concurrency > 1
+        if (
+            parallel
+            and template.algorithm in OFFLOADED
+            and _edge_count(data, template.projection) >= OFFLOAD_MIN_EDGES
+        ):
+            warm()  # the worker starts while the projection is built
         key = _projection_key(data, template.projection)
         built = await asyncio.to_thread(
             _projections.get_or_build,
@@ -262,7 +281,16 @@ async def execute_template(
             )
             written.names = mentioned_names(written, built)
             return written
-        result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
+        output = None
+        if should_offload(built, template, parallel=parallel):
+            # A long GIL-bound algorithm: in a worker process while this one runs the others.
+            output = await asyncio.to_thread(compute_elsewhere, built, template, seed=context.seed)
+        if output is None:
+            result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
+        else:
+            result = await asyncio.to_thread(
+                _engine.summarise, output, built, template, seed=context.seed
+            )
         # The names and attribute profile a report is written with.
         return await asyncio.to_thread(
             describe_result, result, data, built, task.schema, seed=context.seed

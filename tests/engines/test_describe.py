@@ -30,6 +30,31 @@ def test_columns_follow_the_projection_order() -> None:
     assert columns["team"] == [by_key[v.split("/")[1]] for v in projection.vertex_ids]
 
 
+def test_columns_read_from_a_columnar_collection_equal_those_read_from_documents() -> None:
+    import polars as pl
+
+    from gaai_graph.sources.base import CollectionData
+    from gaai_graph.sources.columnar import ColumnarDocuments
+
+    data = planted_graph()
+    members = data.collections["members"].documents
+    # Absent and null cells, a key the projection lacks, a duplicate key (the later wins).
+    members[0].pop("team")
+    members[1]["team"] = None
+    members[2]["score"] = 7
+    documents = [*members, {"_key": "stranger", "team": "red"}, {**members[3], "team": "gold"}]
+    data.collections["members"] = CollectionData("members", "document", documents)
+    projection = build_projection(data, PROJECTION, {"members": "name"})
+    wanted = ["team", "score", "country", "absent"]
+    from_documents = vertex_columns(data, projection, wanted)
+    frame = pl.DataFrame(documents, infer_schema_length=None)
+    data.collections["members"] = CollectionData("members", "document", ColumnarDocuments(frame))
+    from_columns = vertex_columns(data, projection, wanted)
+    assert from_columns == from_documents
+    assert set(from_columns) == {"team", "score", "country"}
+    assert from_columns["team"][projection.vertex_ids.index("members/m03")] == "gold"
+
+
 def test_communities_that_follow_an_attribute_are_profiled_with_their_chance_values() -> None:
     result = run_planted(planted_graph())
     profile = result.partition_profile

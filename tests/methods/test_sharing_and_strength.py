@@ -161,3 +161,39 @@ def test_the_strength_report_names_the_weight_and_judges_its_leader_as_its_patte
     leader = next(w.insight for w in writer.findings if "leads by" in w.insight.title)
     assert "total minutes" in leader.title and leader.kind == "finding"
     assert "strongest tie" in leader.description
+
+
+def test_listed_identifiers_name_exactly_their_users_most_shared_first() -> None:
+    # Identifiers of several sizes, interleaved by index, with repeated links and links
+    # between identifiers (not users) and between customers (not identifiers).
+    rng = random.Random(3)
+    graph = nx.MultiGraph()
+    collections = {}
+    for vertex in range(120):
+        collections[vertex] = "devices" if vertex % 3 == 0 else "customers"
+        graph.add_node(vertex)
+    devices = [v for v in collections if collections[v] == "devices"]
+    customers = [v for v in collections if collections[v] == "customers"]
+    for device in devices:
+        for customer in rng.sample(customers, rng.randint(0, 6)):
+            graph.add_edge(device, customer)
+            if rng.random() < 0.2:
+                graph.add_edge(customer, device)
+    graph.add_edge(devices[0], devices[1])
+    graph.add_edge(customers[0], customers[1])
+    method = get_method("shared_identifiers")
+    outcome = run(method, graph, collections=collections, identifier_collections="devices")
+    users = {d: sorted({f"customers/{c}" for c in graph[d] if c in customers}) for d in devices}
+    shared = sorted(
+        (d for d in devices if len(users[d]) >= 2), key=lambda d: (-len(users[d]), f"devices/{d}")
+    )
+    metrics = outcome.metrics
+    assert metrics["shared_identifier_count"] == len(shared)
+    assert metrics["used_identifier_count"] == sum(1 for d in devices if users[d])
+    for rank, device in enumerate(shared[:20]):
+        assert metrics[f"identifier_{rank}_entities"] == "|".join(users[device])
+        assert metrics[f"identifier_{rank}_sharing"] == len(users[device])
+    assert outcome.scores is not None
+    for customer in customers:
+        linked = [len(users[d]) for d in devices if f"customers/{customer}" in users[d]]
+        assert outcome.scores[customer] == max(linked, default=0)

@@ -276,3 +276,31 @@ def test_auto_is_refused_with_a_malformed_threshold(monkeypatch: pytest.MonkeyPa
     with pytest.raises(GaaiError, match="GAAI_GAE_MIN_EDGES"):
         Context(engine="auto")
     assert Context(engine="local").engine == "local"  # only auto reads the threshold
+
+
+async def test_an_offloaded_algorithm_reports_what_an_in_process_run_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gaai_graph.engines import offload
+
+    monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
+    sequential = await run_template(
+        _task(algorithm="leiden"), _runtime(Context(enable_parallelism=False))
+    )
+    calls: list[str] = []
+    elsewhere = offload.compute_elsewhere
+
+    def recorded(data: Any, template: Any, *, seed: int) -> Any:
+        calls.append(template.algorithm)
+        return elsewhere(data, template, seed=seed)
+
+    monkeypatch.setattr(offload, "OFFLOAD_MIN_EDGES", 0)
+    monkeypatch.setattr(execute_module, "OFFLOAD_MIN_EDGES", 0)
+    monkeypatch.setattr(execute_module, "compute_elsewhere", recorded)
+    parallel = await run_template(_task(algorithm="leiden"), _runtime(Context()))
+    assert calls == ["leiden"]
+    [before], [after] = sequential["executions"], parallel["executions"]
+    assert after.status == "succeeded"
+    assert after.groups == before.groups
+    assert after.partition_profile == before.partition_profile
+    assert after.names == before.names

@@ -45,6 +45,7 @@ SimilarityMetric = Literal["jaccard", "overlap", "cosine"]
 LinkMetric = Literal["common_neighbors", "adamic_adar", "preferential_attachment"]
 _SIMILARITY = ("jaccard", "overlap", "cosine")
 Scores = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 _LINK = ("common_neighbors", "adamic_adar", "preferential_attachment")
 _REVERSE: dict[str, Mode] = {"out": "in", "in": "out", "all": "all"}
 
@@ -149,6 +150,38 @@ def _best_pairs(
     return [(-low, -high, value) for value, low, high in ranked]
 
 
+def neighbour_arrays(graph: ig.Graph, mode: Mode) -> tuple[IntArray, IntArray]:
+    """Distinct neighbours of each vertex (self excluded) as CSR arrays, each row ascending.
+
+    Returns:
+        (offsets, neighbours): vertex u's neighbours are ``neighbours[offsets[u]:offsets[u+1]]``.
+    """
+    n = graph.vcount()
+    ends = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    sources, targets = ends[:, 0], ends[:, 1]
+    if not graph.is_directed() or mode == "all":
+        sources, targets = np.concatenate([sources, targets]), np.concatenate([targets, sources])
+    elif mode == "in":
+        sources, targets = targets, sources
+    keys = np.unique(sources[sources != targets] * n + targets[sources != targets])
+    rows, neighbours = np.divmod(keys, n) if n else (keys, keys)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
+    return offsets, neighbours
+
+
+def _rows_of(offsets: IntArray, values: IntArray, rows: IntArray) -> tuple[IntArray, IntArray]:
+    """The entries of CSR rows `rows`, concatenated, with the position in `rows` of each."""
+    lengths = offsets[rows + 1] - offsets[rows]
+    owner = np.repeat(np.arange(rows.size), lengths)
+    if owner.size == 0:
+        return owner, values[:0]
+    # Position of each entry inside its row, added to its row's start.
+    starts = np.cumsum(lengths) - lengths
+    inside = np.arange(owner.size) - starts[owner]
+    return owner, values[offsets[rows][owner] + inside]
+
+
 def neighbourhood_similarity(
     graph: ig.Graph,
     metric: SimilarityMetric = "jaccard",
@@ -164,28 +197,59 @@ def neighbourhood_similarity(
     sqrt(product of neighbourhood sizes). Only pairs sharing at least one neighbour score
     above 0, so only those are searched. With `vertices`, only pairs involving them.
     `mode` chooses successors ("out"), predecessors ("in") or both ("all") as neighbours.
+
+    The two-hop walk of `_best_pairs` done on whole arrays: from each start u (in order) to
+    each neighbour z and back to every v having z as a neighbour, a start's work being its
+    walk's length; starts are taken while the work stays within `max_work`, a pair of two
+    starts is counted from its lower vertex, and the best `top_k` pairs (score, then pair)
+    are kept — the same pairs, scores and work as the per-start search, without a Python
+    step per vertex.
     """
     metric = check_choice(metric, "metric", _SIMILARITY)  # type: ignore[assignment]
     top_k = check_positive_int(top_k, "top_k")
     max_work = check_positive_int(max_work, "max_work")
     mode = check_mode(mode)
-    neighbours = _neighbours(graph, mode)
-    back = _neighbours(graph, _REVERSE[mode])
-    starts = (
-        range(graph.vcount()) if vertices is None else vertex_indices(graph, vertices, "vertices")
+    n = graph.vcount()
+    offsets, near = neighbour_arrays(graph, mode)
+    back_offsets, back = neighbour_arrays(graph, _REVERSE[mode])
+    starts = np.asarray(
+        range(n) if vertices is None else vertex_indices(graph, vertices, "vertices"),
+        dtype=np.int64,
     )
     result = ScoredPairs()
-    size = np.fromiter((len(near) for near in neighbours), dtype=np.float64, count=len(neighbours))
-
-    def score(u: int, others: npt.NDArray[np.int64], common: Scores) -> Scores:
-        mine, theirs = size[u], size[others]
-        if metric == "jaccard":
-            return common / (mine + theirs - common)
-        if metric == "overlap":
-            return common / np.minimum(mine, theirs)
-        return common / np.sqrt(mine * theirs)
-
-    result.pairs = _best_pairs(neighbours, back, None, starts, score, top_k, max_work, result)
+    size = np.diff(offsets).astype(np.float64)
+    # Work of a start: the back-neighbours of each of its neighbours (prefix sums per row).
+    walked = np.concatenate([[0], np.cumsum(np.diff(back_offsets)[near])])
+    work = walked[offsets[starts + 1]] - walked[offsets[starts]]
+    spent = np.cumsum(work)
+    taken = int(np.searchsorted(spent, max_work, side="right"))
+    result.complete = taken == starts.size
+    result.work = int(spent[taken - 1]) if taken else 0
+    is_start = np.zeros(n, dtype=bool)
+    is_start[starts] = True
+    chosen = starts[:taken]
+    hop, middles = _rows_of(offsets, near, chosen)
+    step, others = _rows_of(back_offsets, back, middles)
+    firsts = chosen[hop[step]]
+    keep = (others != firsts) & ((others > firsts) | ~is_start[others])
+    pair_keys, common = np.unique(firsts[keep] * max(n, 1) + others[keep], return_counts=True)
+    u, v = np.divmod(pair_keys, max(n, 1))
+    shared = common.astype(np.float64)
+    mine, theirs = size[u], size[v]
+    if metric == "jaccard":
+        scores = shared / (mine + theirs - shared)
+    elif metric == "overlap":
+        scores = shared / np.minimum(mine, theirs)
+    else:
+        scores = shared / np.sqrt(mine * theirs)
+    if scores.size > top_k:
+        threshold = np.partition(scores, scores.size - top_k)[scores.size - top_k]
+        best = np.flatnonzero(scores >= threshold)
+    else:
+        best = np.arange(scores.size)
+    low, high = np.minimum(u[best], v[best]), np.maximum(u[best], v[best])
+    order = np.lexsort((high, low, -scores[best]))[:top_k]
+    result.pairs = [(int(low[i]), int(high[i]), float(scores[best][i])) for i in order.tolist()]
     return result
 
 

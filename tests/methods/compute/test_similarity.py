@@ -190,3 +190,59 @@ def test_pairs_of_two_named_vertices_count_once():
     )
     for u, v, score in links.pairs:
         assert score == len(list(nx.common_neighbors(graph, u, v)))
+
+
+def _per_start_search(graph, metric, top_k, vertices, mode, max_work):
+    """The search as specified, one start at a time with sets: starts in order while the work
+    (back-neighbours of each neighbour) stays within max_work; a pair of two starts counted
+    from its lower vertex; the best top_k by score, then pair."""
+    ig_graph = to_igraph(graph)
+    n = ig_graph.vcount()
+    mode_name = mode if ig_graph.is_directed() else "all"
+    reverse = {"out": "in", "in": "out", "all": "all"}[mode_name]
+    near = [set(ig_graph.neighbors(v, mode=mode_name)) - {v} for v in range(n)]
+    back = [set(ig_graph.neighbors(v, mode=reverse)) - {v} for v in range(n)]
+    starts = list(range(n)) if vertices is None else list(dict.fromkeys(vertices))
+    is_start, work, complete, scored = set(starts), 0, True, []
+    for u in starts:
+        cost = sum(len(back[z]) for z in near[u])
+        if work + cost > max_work:
+            complete = False
+            break
+        work += cost
+        others = {v for z in near[u] for v in back[z]} - {u}
+        for v in others:
+            if v < u and v in is_start:
+                continue
+            common = len(near[u] & near[v])
+            if metric == "jaccard":
+                value = common / (len(near[u]) + len(near[v]) - common)
+            elif metric == "overlap":
+                value = common / min(len(near[u]), len(near[v]))
+            else:
+                value = common / math.sqrt(len(near[u]) * len(near[v]))
+            scored.append((min(u, v), max(u, v), value))
+    scored.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
+    return scored[:top_k], complete, work
+
+
+@pytest.mark.parametrize("trial", range(40))
+def test_whole_array_search_matches_the_per_start_search(trial):
+    rng = random.Random(trial)
+    n = rng.randint(2, 30)
+    directed = rng.random() < 0.5
+    graph = (nx.MultiDiGraph if directed else nx.MultiGraph)()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from((rng.randrange(n), rng.randrange(n)) for _ in range(rng.randint(1, 90)))
+    metric = rng.choice(["jaccard", "overlap", "cosine"])
+    mode = rng.choice(["all", "in", "out"])
+    top_k = rng.randint(1, 12)
+    max_work = rng.choice([1, 10, 60, 5_000_000])
+    vertices = None if rng.random() < 0.6 else rng.sample(range(n), rng.randint(1, n))
+    found = similarity.neighbourhood_similarity(
+        to_igraph(graph), metric, top_k=top_k, vertices=vertices, mode=mode, max_work=max_work
+    )
+    pairs, complete, work = _per_start_search(graph, metric, top_k, vertices, mode, max_work)
+    assert [(u, v) for u, v, _ in found.pairs] == [(u, v) for u, v, _ in pairs]
+    assert [s for _, _, s in found.pairs] == pytest.approx([s for _, _, s in pairs])
+    assert (found.complete, found.work) == (complete, work)

@@ -1,0 +1,260 @@
+"""Long algorithms in a worker process, so parallel template runs are really parallel.
+
+python-igraph holds the GIL for the whole of every call (measured for Leiden, betweenness,
+PageRank, coreness and components in python-igraph 1.0; its maintainers say the C core's error
+handling is not thread-safe, igraph/python-igraph#866), and the code around the calls is Python
+and numpy. Template chains on threads therefore take turns for the GIL: a run with parallel
+fan-out was no faster than `--sequential`.
+
+`compute_elsewhere`: when chains run in parallel, the longest GIL-bound algorithms
+(`OFFLOADED`: community detection, betweenness) on large projections (`OFFLOAD_MIN_EDGES`) run
+in a worker process while this process goes on with the other templates. A worker is
+`python -m gaai_graph.engines.offload` (at most `max_workers()`, started on first use and kept
+for the process's life), fed pickled requests on its stdin and answering on its stdout. Not
+`multiprocessing`: its spawned children import the parent's main module again (a caller's
+unguarded script would run twice), and forking a process that runs threads can copy a held
+lock. The worker receives the projection's integer edge array, ids and labels (about 10 bytes
+an edge and 60 a vertex, once per template), rebuilds the same igraph graph, runs
+`LocalEngine.compute` with the same seed and returns the per-vertex output, which is
+summarised here as usual: the result is the one an in-process run gives. A worker holds one
+projection at a time; the main process keeps no extra copy.
+
+Anything that goes wrong on the way to or from a worker (it cannot start, it died, a value
+does not pickle) falls back to computing in process; an algorithm's own error is raised as
+from an in-process run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gaai_graph.engines.local import AlgorithmOutput
+    from gaai_graph.models import AnalysisTemplate
+    from gaai_graph.sources.base import ProjectionData
+
+__all__ = [
+    "OFFLOADED",
+    "OFFLOAD_MIN_EDGES",
+    "compute_elsewhere",
+    "max_workers",
+    "should_offload",
+    "shutdown",
+    "warm",
+]
+
+logger = logging.getLogger(__name__)
+
+OFFLOADED = frozenset({"leiden", "louvain", "betweenness"})
+"""Algorithms worth a worker process: seconds of GIL-bound igraph time at 10^6 edges."""
+OFFLOAD_MIN_EDGES = 200_000
+"""Smallest projection (edges) sent to a worker: below it, pickling and the worker's start
+cost more than running in process."""
+
+
+def max_workers() -> int:
+    """Worker processes: one core is left to this process (which runs the other templates)."""
+    return max(1, min((os.cpu_count() or 1) - 1, 4))
+
+
+def should_offload(data: ProjectionData, template: AnalysisTemplate, *, parallel: bool) -> bool:
+    """Whether `template` on `data` runs in a worker process.
+
+    Only when chains run in parallel (sequential runs gain nothing), on a multi-core machine,
+    for a long algorithm (`OFFLOADED`) on a projection of at least `OFFLOAD_MIN_EDGES` edges,
+    and when nothing after the algorithm needs its igraph graph here (a two-mode projection
+    projected onto one side, a ranking within groups).
+    """
+    return (
+        parallel
+        and (os.cpu_count() or 1) > 1
+        and template.algorithm in OFFLOADED
+        and data.edge_count >= OFFLOAD_MIN_EDGES
+        and not data.projection.onto
+        and not template.ranked_within
+    )
+
+
+class _Worker:
+    """One worker process, answering one request at a time."""
+
+    def __init__(self) -> None:
+        # The worker imports the package this process imported (a worktree on PYTHONPATH).
+        environment = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gaai_graph.engines.offload"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=environment,
+        )
+
+    def ask(self, request: tuple[Any, ...]) -> tuple[str, Any]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        pickle.dump(request, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.flush()
+        answer: tuple[str, Any] = pickle.load(self.process.stdout)
+        return answer
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()  # the worker ends at the end of its input
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+_idle: list[_Worker] = []
+_started = 0
+_workers = threading.Condition()
+
+
+def _take_worker() -> _Worker:
+    """An idle worker, a new one while fewer than `max_workers()` run, else wait for one."""
+    global _started
+    with _workers:
+        while not _idle and _started >= max_workers():
+            _workers.wait()
+        if _idle:
+            return _idle.pop()
+        _started += 1
+    try:
+        return _Worker()
+    except BaseException:
+        _give_back(None)
+        raise
+
+
+def _give_back(worker: _Worker | None) -> None:
+    """Return a worker to the idle ones; None (a worker that failed) frees its place."""
+    global _started
+    with _workers:
+        if worker is None:
+            _started -= 1
+        else:
+            _idle.append(worker)
+        _workers.notify()
+
+
+def warm() -> None:
+    """Start a worker now, so the first offloaded template does not wait for its imports.
+
+    Nothing happens when a worker is idle or as many as allowed run.
+    """
+    global _started
+    with _workers:
+        if _idle or _started >= max_workers():
+            return
+        _started += 1
+    try:
+        worker = _Worker()
+    except OSError as error:
+        logger.warning("worker process unavailable (%s)", error)
+        _give_back(None)
+        return
+    _give_back(worker)
+
+
+def shutdown() -> None:
+    """Stop the idle worker processes (new ones start on the next offloaded template)."""
+    global _started
+    with _workers:
+        stopping, _idle[:] = list(_idle), []
+        _started -= len(stopping)
+    for worker in stopping:
+        worker.stop()
+
+
+atexit.register(shutdown)
+
+
+def _payload(data: ProjectionData) -> dict[str, Any]:
+    return {
+        "vertex_ids": data.vertex_ids,
+        "labels": data.labels,
+        "edges": data.edges,
+        "directed": data.directed,
+        "projection": data.projection,
+        "skipped_edges": data.skipped_edges,
+        "edge_values": data.edge_values,
+        "vertex_values": data.vertex_values,
+    }
+
+
+def _compute(payload: dict[str, Any], template: AnalysisTemplate, seed: int) -> AlgorithmOutput:
+    """In the worker: rebuild the projection and run the algorithm on it."""
+    from gaai_graph.engines.local import LocalEngine
+    from gaai_graph.sources.base import ProjectionData
+
+    output = LocalEngine().compute(ProjectionData(**payload), template, seed=seed)
+    output.data = None  # the caller's projection is the one computed on (no `onto` here)
+    output.graph = None
+    return output
+
+
+def compute_elsewhere(
+    data: ProjectionData, template: AnalysisTemplate, *, seed: int
+) -> AlgorithmOutput | None:
+    """`LocalEngine.compute(data, template, seed=seed)` in a worker process.
+
+    Blocks the calling thread (not the GIL) until the worker answers.
+
+    Returns:
+        The algorithm's output, or None when no worker could be used (the caller then
+        computes in process).
+
+    Raises:
+        TemplateValidationError, EngineError: the algorithm failed as it would in process.
+    """
+    worker: _Worker | None = None
+    try:
+        worker = _take_worker()
+        kind, value = worker.ask((_payload(data), template, seed))
+    except (OSError, EOFError, pickle.PickleError, AttributeError, TypeError) as error:
+        logger.warning("worker process unavailable (%s); computing in process", error)
+        if worker is not None:
+            worker.stop()
+            _give_back(None)
+        return None
+    _give_back(worker)
+    if kind == "error":
+        raise value
+    output: AlgorithmOutput = value
+    return output
+
+
+def _serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The worker's loop: answer each pickled request until its input ends."""
+    while True:
+        try:
+            payload, template, seed = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            answer: tuple[str, Any] = ("ok", _compute(payload, template, seed))
+        except Exception as error:
+            answer = ("error", error)
+        try:
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:  # an error that does not pickle is sent in words
+            from gaai_graph.errors import EngineError
+
+            data = pickle.dumps(("error", EngineError(f"{type(error).__name__}: {error}")))
+        answers.write(data)
+        answers.flush()
+
+
+if __name__ == "__main__":
+    answers = sys.stdout.buffer
+    sys.stdout = sys.stderr  # anything a computation prints must not reach the answers
+    _serve(sys.stdin.buffer, answers)

@@ -1,0 +1,119 @@
+"""Long algorithms in a worker process: the same result as in process, and a safe fallback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from gaai_graph.engines import offload
+from gaai_graph.engines.local import LocalEngine
+from gaai_graph.errors import TemplateValidationError
+from gaai_graph.models import AnalysisTemplate, GraphProjection
+from gaai_graph.sources.base import ProjectionData
+
+
+def _projection(graph: nx.Graph, onto: str | None = None) -> ProjectionData:
+    return ProjectionData(
+        vertex_ids=[f"v/{i:04d}" for i in range(graph.number_of_nodes())],
+        labels=[f"node {i}" for i in range(graph.number_of_nodes())],
+        edges=list(graph.edges()),
+        directed=graph.is_directed(),
+        projection=GraphProjection(vertex_collections=["v"], edge_collections=["e"], onto=onto),
+    )
+
+
+def _template(algorithm: str, **parameters: Any) -> AnalysisTemplate:
+    return AnalysisTemplate(
+        id=f"TPL-{algorithm}",
+        use_case_id="UC-1",
+        requirement_ids=[],
+        title=algorithm,
+        algorithm=algorithm,  # type: ignore[arg-type]
+        projection=GraphProjection(vertex_collections=["v"], edge_collections=["e"]),
+        parameters=parameters,
+    )
+
+
+@pytest.fixture(scope="module")
+def communities() -> ProjectionData:
+    graph = nx.planted_partition_graph(6, 40, 0.3, 0.01, seed=3)
+    return _projection(graph)
+
+
+def test_only_long_algorithms_on_large_projections_of_parallel_runs_are_offloaded(
+    monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
+) -> None:
+    monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(offload, "OFFLOAD_MIN_EDGES", communities.edge_count)
+    leiden = _template("leiden")
+    assert offload.should_offload(communities, leiden, parallel=True)
+    assert not offload.should_offload(communities, leiden, parallel=False)
+    assert not offload.should_offload(communities, _template("pagerank"), parallel=True)
+    ranked = leiden.model_copy(update={"ranked_within": "pagerank"})
+    assert not offload.should_offload(communities, ranked, parallel=True)
+    monkeypatch.setattr(offload, "OFFLOAD_MIN_EDGES", communities.edge_count + 1)
+    assert not offload.should_offload(communities, leiden, parallel=True)
+    monkeypatch.setattr(offload, "OFFLOAD_MIN_EDGES", 0)
+    monkeypatch.setattr(offload.os, "cpu_count", lambda: 1)
+    assert not offload.should_offload(communities, leiden, parallel=True)
+
+
+@pytest.mark.parametrize("algorithm", ["leiden", "betweenness"])
+def test_a_worker_computes_what_the_process_computes(
+    communities: ProjectionData, algorithm: str
+) -> None:
+    template = _template(algorithm)
+    here = LocalEngine().compute(communities, template, seed=7)
+    there = offload.compute_elsewhere(communities, template, seed=7)
+    assert there is not None
+    for name in ("membership", "scores", "degrees"):
+        mine, theirs = getattr(here, name), getattr(there, name)
+        assert (mine is None) == (theirs is None)
+        if mine is not None:
+            assert np.array_equal(mine, theirs)
+    volatile = {"runtime_seconds"}
+    assert {k: v for k, v in here.metrics.items() if k not in volatile} == {
+        k: v for k, v in there.metrics.items() if k not in volatile
+    }
+    assert here.notes == there.notes and here.parameters == there.parameters
+    summary = LocalEngine().summarise(there, communities, template, seed=7)
+    assert summary.status == "succeeded"
+
+
+def test_an_algorithm_error_in_the_worker_is_raised_as_in_process(
+    communities: ProjectionData,
+) -> None:
+    with pytest.raises(TemplateValidationError):
+        offload.compute_elsewhere(communities, _template("leiden", resolution="high"), seed=1)
+
+
+def test_an_unusable_worker_falls_back_to_the_process(
+    monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
+) -> None:
+    class Dead:
+        def ask(self, request: Any) -> Any:
+            raise EOFError("the worker died")
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(offload, "_Worker", Dead)
+    offload.shutdown()  # no idle worker left: the next one is a dead one
+    assert offload.compute_elsewhere(communities, _template("leiden"), seed=1) is None
+    # Its place was freed: the next template may start another worker.
+    assert offload._started == 0
+
+
+def test_a_worker_is_reused_and_stops_at_the_end_of_its_input(
+    communities: ProjectionData,
+) -> None:
+    offload.shutdown()
+    for _ in range(2):
+        assert offload.compute_elsewhere(communities, _template("leiden"), seed=1) is not None
+    assert offload._started == 1 and len(offload._idle) == 1
+    process = offload._idle[0].process
+    offload.shutdown()
+    assert process.poll() == 0 and offload._started == 0
