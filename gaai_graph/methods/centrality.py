@@ -55,7 +55,11 @@ from gaai_graph.methods.base import (
     Picture,
     Plan,
 )
-from gaai_graph.methods.local_tools import as_scores, simple_keeping_direction
+from gaai_graph.methods.local_tools import (
+    as_scores,
+    one_openmp_thread,
+    simple_keeping_direction,
+)
 from gaai_graph.methods.named_scores import VERTICES, answering_named, reading_named
 from gaai_graph.methods.scores import (
     leader_recommendation,
@@ -234,7 +238,7 @@ def _pagerank(job: LocalJob) -> Outcome:
     graph = job.graph
     p = job.parameters
     clock = job.clock
-    with clock.running():
+    with clock.running(), one_openmp_thread():
         values = graph.pagerank(
             damping=p["damping_factor"], directed=graph.is_directed(), implementation="prpack"
         )

@@ -45,6 +45,21 @@ def seeded_igraph(seed: int) -> Iterator[None]:
             ig.set_random_number_generator(random)
 
 
+@contextmanager
+def one_openmp_thread() -> Iterator[None]:
+    """Run the block's igraph calls on one OpenMP thread (in this thread only).
+
+    igraph's PRPACK PageRank sums in parallel with OpenMP, so two runs on the same graph
+    differ in the last bits and vertices tied on score swap places between runs of one
+    question; one thread gives the same scores every time. threadpoolctl sets the calling
+    thread's OpenMP limit and restores it afterwards.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="openmp"):
+        yield
+
+
 def undirected_simple(
     graph: ig.Graph, purpose: str, weight: str | None = None
 ) -> tuple[ig.Graph, list[str]]:

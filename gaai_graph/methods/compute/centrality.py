@@ -25,6 +25,7 @@ from gaai_graph.methods.compute._common import (
     edge_weights,
     vertex_indices,
 )
+from gaai_graph.methods.local_tools import one_openmp_thread
 
 __all__ = [
     "HitsScores",
@@ -74,9 +75,10 @@ def pagerank(graph: ig.Graph, *, weights: Weights = None, damping: float = 0.85)
     values = edge_weights(graph, weights)
     if graph.vcount() == 0:
         return _scores([])
-    return _scores(
-        graph.pagerank(damping=_damping(damping), weights=values, implementation="prpack")
-    )
+    with one_openmp_thread():
+        return _scores(
+            graph.pagerank(damping=_damping(damping), weights=values, implementation="prpack")
+        )
 
 
 def personalized_pagerank(
@@ -93,14 +95,15 @@ def personalized_pagerank(
     """
     values = edge_weights(graph, weights)
     restart = vertex_indices(graph, sources, "sources")
-    return _scores(
-        graph.personalized_pagerank(
-            damping=_damping(damping),
-            reset_vertices=restart,
-            weights=values,
-            implementation="prpack",
+    with one_openmp_thread():
+        return _scores(
+            graph.personalized_pagerank(
+                damping=_damping(damping),
+                reset_vertices=restart,
+                weights=values,
+                implementation="prpack",
+            )
         )
-    )
 
 
 def articlerank(
