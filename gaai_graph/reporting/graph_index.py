@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 
+from gaai_graph.key_rows import KeyRows
 from gaai_graph.models import GraphSchema
 from gaai_graph.nodes.schema import LABEL_ATTRIBUTE_PREFERENCE
 from gaai_graph.sources.columnar import columnar_frame
@@ -39,61 +39,6 @@ def _strings(values: Sequence[str | None]) -> pl.Series:
     import polars as pl
 
     return pl.Series(values, dtype=pl.String)
-
-
-def _ranges(starts: npt.NDArray[np.int64], stops: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """The positions `starts[i]..stops[i]-1` of every i, concatenated in order."""
-    lengths = stops - starts
-    total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    # Position within its own range, plus where that range starts.
-    firsts = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) - np.repeat(firsts - starts, lengths)
-
-
-_SEED = 0x5EED
-"""Hash seed of keys and look-ups alike (the same text must hash to the same number)."""
-
-
-def _hashes(values: pl.Series) -> npt.NDArray[np.uint64]:
-    return values.hash(seed=_SEED).to_numpy()
-
-
-class _KeyRows:
-    """A column of text keys whose rows are found by key with a binary search.
-
-    The keys are hashed (a native pass) and their rows sorted by hash once; a look-up hashes
-    the wanted keys, finds their rows with `numpy.searchsorted` and drops the rows whose key
-    only shares the hash. Sorting 64-bit hashes is several times faster than sorting text.
-    """
-
-    def __init__(self, keys: pl.Series) -> None:
-        self.keys = keys
-        hashes = _hashes(keys)
-        rows = np.flatnonzero(keys.is_not_null().to_numpy())
-        # Stable: the rows of one key stay in stored order (its last row is its last document).
-        self._rows = rows[np.argsort(hashes[rows], kind="stable")]
-        self._hashes = hashes[self._rows]
-
-    def rows_of(self, wanted: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Every row holding one of the wanted keys: (position in `wanted`, row), by position.
-
-        A key listed twice has its rows twice; a key's rows come in stored order.
-        """
-        hashes = _hashes(_strings(wanted))
-        starts = np.searchsorted(self._hashes, hashes, side="left").astype(np.int64)
-        stops = np.searchsorted(self._hashes, hashes, side="right").astype(np.int64)
-        rows = self._rows[_ranges(starts, stops)]
-        which = np.repeat(np.arange(len(wanted), dtype=np.int64), stops - starts)
-        if len(rows):  # drop the rows whose key only shares the hash
-            found = self.keys.gather(rows).to_list()
-            pairs = zip(found, which.tolist(), strict=True)
-            same = np.fromiter(
-                (key == wanted[at] for key, at in pairs), dtype=bool, count=len(rows)
-            )
-            rows, which = rows[same], which[same]
-        return which, rows
 
 
 def _key_column(documents: Sequence[Any]) -> pl.Series:
@@ -141,19 +86,19 @@ class _Links:
 
     def __init__(self, documents: Sequence[Any]) -> None:
         self._starts, self._ends = _endpoint_columns(documents)
-        self._by_start: _KeyRows | None = None
-        self._by_end: _KeyRows | None = None
+        self._by_start: KeyRows | None = None
+        self._by_end: KeyRows | None = None
 
-    def by_start(self) -> _KeyRows:
+    def by_start(self) -> KeyRows:
         """The links found by their start."""
         if self._by_start is None:
-            self._by_start = _KeyRows(self._starts)
+            self._by_start = KeyRows(self._starts)
         return self._by_start
 
-    def by_end(self) -> _KeyRows:
+    def by_end(self) -> KeyRows:
         """The links found by their end."""
         if self._by_end is None:
-            self._by_end = _KeyRows(self._ends)
+            self._by_end = KeyRows(self._ends)
         return self._by_end
 
     def among(self, vertex_ids: Sequence[str], wanted: Set[str]) -> list[tuple[str, str]]:
@@ -183,7 +128,7 @@ class _Documents:
     def __init__(self, documents: Sequence[Any]) -> None:
         self._source = documents
         self._frame = columnar_frame(documents)
-        self._keys = _KeyRows(_key_column(documents))
+        self._keys = KeyRows(_key_column(documents))
         self._found: dict[str, Mapping[str, Any] | None] = {}
 
     def _read(self, row: int) -> Mapping[str, Any]:

@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from gaai_graph.reporting import graph_index
+from gaai_graph import key_rows
 from gaai_graph.reporting.graph_index import GraphIndex
 from gaai_graph.sources import CollectionData, GraphData
 from gaai_graph.sources.columnar import ColumnarDocuments
@@ -101,7 +101,7 @@ def test_keys_that_share_a_hash_are_told_apart(monkeypatch: pytest.MonkeyPatch) 
     def one_hash(values: pl.Series) -> np.ndarray[Any, np.dtype[np.uint64]]:
         return np.zeros(len(values), dtype=np.uint64)
 
-    monkeypatch.setattr(graph_index, "_hashes", one_hash)
+    monkeypatch.setattr(key_rows, "_hashes", one_hash)
     people, links = _random_graph(seed=5)
     index = GraphIndex(_graph(people, links, columnar=True))
     assert index.label("people/p12") == "Person 12"
