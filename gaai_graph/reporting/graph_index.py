@@ -69,6 +69,8 @@ def _endpoint_columns(documents: Sequence[Any]) -> tuple[pl.Series, pl.Series]:
             if name not in frame.columns or frame.schema[name] != pl.String:
                 return _strings([]), _strings([])
             columns.append(frame[name])
+        if not any(column.null_count() for column in columns):
+            return columns[0], columns[1]  # the frame's own buffers, not a copy
         pairs = pl.DataFrame({"start": columns[0], "end": columns[1]}).drop_nulls()
         return pairs["start"], pairs["end"]
     starts: list[str] = []
