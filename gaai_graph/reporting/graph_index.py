@@ -41,6 +41,19 @@ def _strings(values: Sequence[str | None]) -> pl.Series:
     return pl.Series(values, dtype=pl.String)
 
 
+def _text_only(values: list[Any]) -> pl.Series | None:
+    """`values` as a text column when each is text or None, else None (the careful path)."""
+    import polars as pl
+
+    try:
+        column = pl.Series(values, strict=True)
+    except TypeError:  # a value of another type among the text
+        return None
+    if column.dtype == pl.Null:
+        return column.cast(pl.String)
+    return column if column.dtype == pl.String else None
+
+
 def _key_column(documents: Sequence[Any]) -> pl.Series:
     """Each document's `_key` as text, null for a document without one."""
     import polars as pl
@@ -50,11 +63,20 @@ def _key_column(documents: Sequence[Any]) -> pl.Series:
         if "_key" not in frame.columns:
             return _strings([None] * frame.height)
         return frame["_key"].cast(pl.String, strict=False)
-    keys = [
-        str(document["_key"]) if isinstance(document, Mapping) and "_key" in document else None
-        for document in documents
-    ]
-    return _strings(keys)
+    try:
+        # The usual documents: one C-level pass reads the keys (a loop doing more per document
+        # took seconds at 10^6 vertices).
+        keys = _text_only([document.get("_key") for document in documents])
+    except AttributeError:  # not every document is a mapping
+        keys = None
+    if keys is not None:
+        return keys
+    return _strings(
+        [
+            str(document["_key"]) if isinstance(document, Mapping) and "_key" in document else None
+            for document in documents
+        ]
+    )
 
 
 def _endpoint_columns(documents: Sequence[Any]) -> tuple[pl.Series, pl.Series]:
@@ -72,6 +94,11 @@ def _endpoint_columns(documents: Sequence[Any]) -> tuple[pl.Series, pl.Series]:
         if not any(column.null_count() for column in columns):
             return columns[0], columns[1]  # the frame's own buffers, not a copy
         pairs = pl.DataFrame({"start": columns[0], "end": columns[1]}).drop_nulls()
+        return pairs["start"], pairs["end"]
+    starts_read = _text_only([document.get("_from") for document in documents])
+    ends_read = _text_only([document.get("_to") for document in documents])
+    if starts_read is not None and ends_read is not None:  # the usual edges: every end text
+        pairs = pl.DataFrame({"start": starts_read, "end": ends_read}).drop_nulls()
         return pairs["start"], pairs["end"]
     starts: list[str] = []
     ends: list[str] = []

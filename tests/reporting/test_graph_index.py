@@ -117,6 +117,21 @@ def test_endpoints_that_are_not_text_are_no_links() -> None:
         assert GraphIndex(data).neighbours("1", ["e"]) == {}
 
 
+def test_mixed_keys_and_ends_in_dicts_are_read_one_by_one() -> None:
+    people: list[Any] = [{"_key": "a", "name": "Ann"}, {"_key": 7, "name": "Seven"}, "junk"]
+    links = [{"_from": "p/a", "_to": "p/7"}, {"_from": "p/a", "_to": 7}, {"_to": "p/a"}]
+    data = GraphData(
+        source="t",
+        collections={
+            "p": CollectionData("p", "document", people),
+            "e": CollectionData("e", "edge", links),
+        },
+    )
+    index = GraphIndex(data)
+    assert index.label("p/7") == "Seven" and index.label("p/a") == "Ann"
+    assert index.neighbours("p/a", ["e"]) == {"p/7": 1}
+
+
 def test_columnar_documents_are_read_only_where_looked_up(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
