@@ -260,3 +260,19 @@ def test_drawings_are_the_same_from_dicts_and_from_columns(demo_run: WorkflowRes
     assert report_drawings(hub, GraphIndex(tiny)) == report_drawings(
         hub, GraphIndex(_as_columns(tiny))
     )
+
+
+def test_ids_are_named_longest_first_whatever_else_is_known() -> None:
+    people = [{"_key": "a", "name": "Ann"}, {"_key": "ab", "name": "Abe"}]
+    people += [{"_key": f"z{n}", "name": f"Zed {n}"} for n in range(3000)]
+    data = GraphData(
+        source="t", collections={"people": CollectionData("people", "document", people)}
+    )
+    members = ["people/a", "people/ab", *(f"people/z{n}" for n in range(3000))]
+    names = Names([_report(groups=[Group(size=3002, members_sample=members)])], GraphIndex(data))
+    assert names.named_text("people/ab then people/a, people/abc, (people/z7)") == (
+        "Abe [people/ab] then Ann [people/a], people/abc, (people/z7)"
+    )
+    assert names.named_text("Ann [people/a] and people/z12.") == (
+        "Ann [people/a] and Zed 12 [people/z12]."
+    )
