@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -131,13 +131,13 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def _sample(documents: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
+def _sample(documents: Sequence[dict[str, Any]], size: int) -> list[dict[str, Any]]:
     """Evenly spaced documents: deterministic, and covers the whole collection, not its head."""
     if size <= 0:
         return []
     total = len(documents)
     if total <= size:
-        return documents
+        return list(documents)
     return [documents[index * total // size] for index in range(size)]
 
 

@@ -165,7 +165,7 @@ def _endpoint_numbers(endpoints: list[Any], numbers: dict[str, int]) -> npt.NDAr
 class _Endpoints(Sequence[Any]):
     """One endpoint attribute of each edge, read when asked (for the few dangling edges)."""
 
-    def __init__(self, documents: list[dict[str, Any]], attribute: str) -> None:
+    def __init__(self, documents: Sequence[dict[str, Any]], attribute: str) -> None:
         self._documents = documents
         self._attribute = attribute
 
@@ -184,7 +184,7 @@ class _Endpoints(Sequence[Any]):
         return self._documents[index].get(self._attribute)
 
 
-def scan_edges(name: str, documents: list[dict[str, Any]], vertices: VertexIndex) -> EdgeScan:
+def scan_edges(name: str, documents: Sequence[dict[str, Any]], vertices: VertexIndex) -> EdgeScan:
     """Endpoint collections, dangling edges and reference counts of one edge collection.
 
     The only per-edge Python is reading `_from`/`_to` and one dictionary look-up each (both

@@ -11,13 +11,17 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 
 from gaai_graph.models import GraphProjection, NamedGraph
+from gaai_graph.sources.columnar import columnar_frame
+
+if TYPE_CHECKING:
+    import polars as pl  # imported by the callers that hold frames
 
 CollectionKind = Literal["document", "edge"]
 
@@ -31,7 +35,9 @@ class CollectionData:
 
     name: str
     kind: CollectionKind
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    documents: Sequence[dict[str, Any]] = field(default_factory=list)
+    """A list of dicts, or `ColumnarDocuments` (a polars frame read as dicts) for snapshots,
+    or a streamed sequence for a live database; `len()` is cheap on every one of them."""
 
 
 @dataclass
@@ -70,7 +76,9 @@ class GraphData:
         Sources that do not hold their documents (a live database) override this with the
         server's own checksum, or return None when they cannot tell.
         """
-        return documents_checksum(self.collections[name].documents)
+        documents = self.collections[name].documents
+        frame = columnar_frame(documents)
+        return documents_checksum(documents) if frame is None else frame_checksum(frame)
 
 
 def documents_checksum(documents: Iterable[dict[str, Any]]) -> str:
@@ -86,11 +94,53 @@ def documents_checksum(documents: Iterable[dict[str, Any]]) -> str:
         if "_rev" in document:  # copied only when it has one (snapshots seldom do)
             document = {key: value for key, value in document.items() if key != "_rev"}
         digests += blake2b(dumps(document, option=sort_keys, default=str), digest_size=16).digest()
+    return _summed(digests)
+
+
+def _summed(digests: bytes | bytearray) -> str:
     # The sum of the 128-bit big-endian digests, as four 32-bit columns summed in uint64 (no
     # overflow below 2^32 documents) and recombined: half the time of adding Python ints.
     columns = np.frombuffer(bytes(digests), dtype=">u4").reshape(-1, 4).sum(axis=0, dtype=np.uint64)
     total = sum(int(column) << (32 * (3 - position)) for position, column in enumerate(columns))
     return f"{total % (1 << 128):032x}"
+
+
+FRAME_CHECKSUM_ROWS = 1 << 16
+"""Rows encoded and hashed per step by `frame_checksum` (bounds the text held at once)."""
+
+
+def frame_checksum(frame: pl.DataFrame) -> str:
+    """`documents_checksum` of a columnar collection, without making its rows Python dicts.
+
+    Polars writes each row as the same canonical JSON orjson writes for the document (names
+    sorted, absent attributes left out, the same number and string forms), so the value is
+    the one the same documents held as dicts get; only the per-row hash runs in Python.
+    """
+    import polars as pl
+
+    names = sorted(name for name in frame.columns if name != "_rev")
+    if not names:
+        return _summed(hashlib.blake2b(b"{}", digest_size=16).digest() * frame.height)
+    if not any(frame.select(names).null_count().row(0)):
+        encoded = pl.struct(names).struct.json_encode().cast(pl.Binary)
+    else:
+        # `{"name":value}` with its braces removed is the member as orjson writes it; an
+        # absent (null) attribute is left out.
+        members = [
+            pl.when(pl.col(name).is_not_null()).then(
+                pl.struct(name).struct.json_encode().str.strip_prefix("{").str.strip_suffix("}")
+            )
+            for name in names
+        ]
+        joined = pl.concat_str(members, separator=",", ignore_nulls=True)
+        encoded = pl.concat_str([pl.lit("{"), joined, pl.lit("}")]).cast(pl.Binary)
+    blake2b = hashlib.blake2b
+    digests = [b""]
+    for offset in range(0, frame.height, FRAME_CHECKSUM_ROWS):
+        rows = frame.slice(offset, FRAME_CHECKSUM_ROWS).select(encoded.alias("row"))
+        texts = rows.get_column("row").to_list()
+        digests.append(b"".join([blake2b(text, digest_size=16).digest() for text in texts]))
+    return _summed(b"".join(digests))
 
 
 @dataclass(eq=False)

@@ -18,13 +18,22 @@ reads like the document without the attribute (what the schema profile counts as
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import polars as pl
 
-__all__ = ["ColumnarDocuments", "columnar_frame"]
+__all__ = [
+    "ColumnarDocuments",
+    "column_labels",
+    "column_numbers",
+    "column_values",
+    "columnar_frame",
+    "number_ids",
+]
 
 ROW_BATCH = 1 << 14
 """Rows turned into dicts per step when a reader iterates: bounded memory, amortised calls."""
@@ -90,3 +99,85 @@ def columnar_frame(documents: Sequence[dict[str, Any]]) -> pl.DataFrame | None:
     if isinstance(documents, ColumnarDocuments):
         return documents.frame
     return None
+
+
+def column_values(frame: pl.DataFrame, name: str, rows: pl.Series | None) -> list[Any]:
+    """Attribute `name` of each row (of `rows` only when given) as Python values, None if absent.
+
+    The values a reader of the documents gets from `document.get(name)`.
+    """
+    if name not in frame.columns:
+        return [None] * (frame.height if rows is None else rows.len())
+    column = frame[name]
+    return (column if rows is None else column.gather(rows)).to_list()
+
+
+def column_labels(
+    frame: pl.DataFrame, name: str | None, keys: pl.Series, rows: pl.Series | None
+) -> list[str]:
+    """Each row's label: attribute `name` as text, or its key when that is absent or empty.
+
+    Args:
+        frame: The documents.
+        name: The label attribute, or None for keys as labels.
+        keys: The key of each labelled row.
+        rows: The rows labelled (first documents of repeated keys), or None for every row.
+    """
+    import polars as pl
+
+    if name is None or name not in frame.columns:
+        return list(keys.to_list())
+    column = frame[name] if rows is None else frame[name].gather(rows)
+    if column.dtype == pl.String:
+        labelled = pl.select(
+            pl.when(column.is_null() | (column == "")).then(keys).otherwise(column)
+        ).to_series()
+        return list(labelled.to_list())
+    # Other types are written as Python writes them (`str(1.0)`, `str([1, 2])`), as before.
+    return [
+        key if value is None or value == "" else str(value)
+        for value, key in zip(column.to_list(), keys.to_list(), strict=True)
+    ]
+
+
+def column_numbers(
+    frame: pl.DataFrame, name: str, number: Callable[[Any], float]
+) -> npt.NDArray[np.float64]:
+    """Attribute `name` of each row as a float: numbers as such, texts through `number`.
+
+    Args:
+        frame: The documents.
+        name: The attribute.
+        number: How one value becomes a float (NaN when it is none): applied to each distinct
+            text only, so a column of repeated dates costs as many calls as it has dates.
+    """
+    import numpy as np
+    import polars as pl
+
+    if name not in frame.columns:
+        return np.full(frame.height, np.nan)
+    column = frame[name]
+    if column.dtype.is_numeric():
+        return column.cast(pl.Float64).fill_null(np.nan).to_numpy()
+    if column.dtype == pl.String:
+        distinct = column.drop_nulls().unique()
+        floats = [number(value) for value in distinct.to_list()]
+        mapped = column.replace_strict(distinct, floats, default=np.nan, return_dtype=pl.Float64)
+        return mapped.fill_null(np.nan).to_numpy()
+    if column.dtype == pl.Boolean or column.dtype == pl.Null:
+        return np.full(frame.height, np.nan)
+    return np.fromiter(
+        (number(value) for value in column.to_list()), dtype=np.float64, count=frame.height
+    )
+
+
+def number_ids(ids: pl.Series, table: pl.DataFrame) -> npt.NDArray[np.int32]:
+    """The number of each id in `table` (columns `id`, `number`), -1 where it has none."""
+    numbered = (
+        ids.rename("id")
+        .to_frame()
+        .join(table, on="id", how="left", maintain_order="left")
+        .get_column("number")
+        .fill_null(-1)
+    )
+    return numbered.to_numpy()

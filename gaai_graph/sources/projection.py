@@ -5,21 +5,24 @@ and integer edges. For a graph held in memory, ids are numbered once per load (`
 every vertex collection's ids, and each edge collection's endpoints as load-wide vertex
 numbers (int32), are computed the first time a projection (or schema analysis, through
 `vertex_blocks` and `edge_endpoints`) needs them and kept for the load, labels when first
-asked for; a projection is then a selection on those arrays (numpy only, no per-edge Python). For
-streamed sources (a live database), endpoints are looked up a chunk of documents at a time by
-C-level `map` calls, so the whole edge collection is never held at once.
+asked for; a projection is then a selection on those arrays (numpy only, no per-edge Python).
+Collections held as polars frames (snapshots) are numbered with column operations: a vertex
+collection's keys stay a Series, and endpoints are mapped by a join with the id table of the
+collections they name; labels and requested attributes are read from columns. For streamed
+sources (a live database), endpoints are looked up a chunk of documents at a time by C-level
+`map` calls, so the whole edge collection is never held at once.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice, repeat
 from operator import methodcaller
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +30,16 @@ import numpy.typing as npt
 from gaai_graph.errors import SourceError
 from gaai_graph.models import GraphProjection
 from gaai_graph.sources.base import CollectionData, CollectionKind, GraphData, ProjectionData
+from gaai_graph.sources.columnar import (
+    column_labels,
+    column_numbers,
+    column_values,
+    columnar_frame,
+    number_ids,
+)
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["build_projection", "edge_endpoints", "vertex_blocks"]
 
@@ -59,12 +72,9 @@ def build_projection(
     """
     vertex_collections = _checked(data, _unique(projection.vertex_collections), "document")
     edge_collections = _checked(data, _unique(projection.edge_collections), "edge")
-    # Attributes (a weight, a category) are read with the documents on the path below; the
-    # load-wide index serves plain projections only.
-    attributes = projection.edge_attributes or projection.vertex_attributes
-    if not attributes and all(
-        isinstance(c.documents, list) for c in (*vertex_collections, *edge_collections)
-    ):
+    # Collections held in memory (lists, frames) are served by the load-wide index; streamed
+    # ones (a live database) are read a chunk at a time on the path below.
+    if all(_held(c.documents) for c in (*vertex_collections, *edge_collections)):
         return _selected_projection(
             _load_index(data),
             vertex_collections,
@@ -265,13 +275,42 @@ def _key_of(collection: str, document: dict[str, Any]) -> str:
 
 @dataclass
 class _VertexBlock:
-    """One vertex collection numbered: its ids (a repeated key keeps its first document)."""
+    """One vertex collection numbered: its ids (a repeated key keeps its first document).
 
-    ids: list[str]
+    A collection held as a frame keeps its keys as a polars Series (its ids are made only
+    when a caller asks for them as a list); one held as a list keeps its ids.
+    """
+
     start: int
     """Load-wide number of its first vertex; the others follow."""
+    count: int
+    id_list: list[str] | None = None
+    keys: pl.Series | None = None
+    """Frames: the key of each vertex, in stored order."""
+    first_rows: pl.Series | None = None
+    """Frames with repeated keys: the row of each vertex's first document (else every row)."""
+    prefix: str = ""
+    number_frame: pl.DataFrame | None = None
     labels: dict[str | None, list[str]] = field(default_factory=dict)
     """Label attribute -> label of each vertex, computed when first asked for."""
+
+    @property
+    def ids(self) -> list[str]:
+        """`<collection>/<_key>` of each vertex."""
+        if self.id_list is None:
+            assert self.keys is not None
+            self.id_list = (self.prefix + self.keys).to_list()
+        return self.id_list
+
+    def numbered(self) -> pl.DataFrame:
+        """Columns `id` and `number` (load-wide), to map a column of endpoints at once."""
+        import polars as pl
+
+        if self.number_frame is None:
+            ids = self.prefix + self.keys if self.keys is not None else pl.Series(self.ids)
+            numbers = pl.int_range(self.start, self.start + self.count, dtype=pl.Int32, eager=True)
+            self.number_frame = pl.DataFrame({"id": ids.cast(pl.String), "number": numbers})
+        return self.number_frame
 
 
 @dataclass
@@ -279,14 +318,43 @@ class _LoadIndex:
     """Vertex numbers and edge endpoints of one in-memory load, filled in as needed."""
 
     blocks: dict[str, _VertexBlock] = field(default_factory=dict)
-    numbers: dict[str, int] = field(default_factory=dict)
-    """Vertex id -> load-wide number, over the collections numbered so far."""
+    total: int = 0
+    """Vertices numbered so far (over the collections numbered so far)."""
     endpoints: dict[str, npt.NDArray[np.int32]] = field(default_factory=dict)
     """Edge collection -> (m, 2) load-wide endpoint numbers, -1 for an unknown vertex."""
     numbered_for_edges: int = -1
-    """`len(numbers)` when `endpoints` were computed; more vertices numbered since (an
-    endpoint may now be known) invalidate them."""
+    """`total` when `endpoints` were computed; more vertices numbered since (an endpoint may
+    now be known) invalidate them."""
+    number_dict: dict[str, int] | None = None
+    """Vertex id -> load-wide number, made when an edge collection held as a list needs it."""
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def numbers(self) -> dict[str, int]:
+        """Vertex id -> load-wide number over every numbered collection."""
+        if self.number_dict is None or len(self.number_dict) != self.total:
+            numbers: dict[str, int] = {}
+            for block in self.blocks.values():
+                numbered = range(block.start, block.start + block.count)
+                numbers.update(zip(block.ids, numbered, strict=True))
+            self.number_dict = numbers
+        return self.number_dict
+
+    def number_endpoints(self, endpoints: pl.Series) -> npt.NDArray[np.int32]:
+        """The load-wide number of each endpoint id, -1 where it names no numbered vertex.
+
+        Only the collections the ids name are joined with (usually one per endpoint column).
+        """
+        import polars as pl
+
+        named = [b for b in self.blocks.values() if endpoints.str.starts_with(b.prefix).any()]
+        if not named:
+            return np.full(endpoints.len(), -1, dtype=np.int32)
+        table = (
+            named[0].numbered()
+            if len(named) == 1
+            else pl.concat([block.numbered() for block in named])
+        )
+        return number_ids(endpoints, table)
 
 
 _MAX_INDEXED_LOADS = 2
@@ -307,10 +375,15 @@ def _load_index(data: GraphData) -> _LoadIndex:
         return index
 
 
+def _held(documents: Sequence[dict[str, Any]]) -> bool:
+    """Whether documents are held in memory (a list or a frame), not streamed."""
+    return isinstance(documents, list) or columnar_frame(documents) is not None
+
+
 def _held_vertex_collections(data: GraphData) -> list[CollectionData] | None:
-    """Every vertex collection of `data`, when all are held in memory as lists; else None."""
+    """Every vertex collection of `data`, when all are held in memory; else None."""
     vertices = [c for c in data.collections.values() if c.kind == "document"]
-    return vertices if all(isinstance(c.documents, list) for c in vertices) else None
+    return vertices if all(_held(c.documents) for c in vertices) else None
 
 
 def vertex_blocks(data: GraphData) -> dict[str, tuple[int, list[str]]] | None:
@@ -319,7 +392,7 @@ def vertex_blocks(data: GraphData) -> dict[str, tuple[int, list[str]]] | None:
     Returns:
         Collection -> (load-wide number of its first vertex, its vertex ids
         `<collection>/<_key>` in stored order, a repeated key keeping its first document);
-        None when a vertex collection is not held in memory as a list (a streamed source).
+        None when a vertex collection is not held in memory (a streamed source).
 
     Raises:
         SourceError: a vertex document has neither `_key` nor `_id`.
@@ -347,7 +420,7 @@ def edge_endpoints(data: GraphData, collection: str) -> npt.NDArray[np.int32] | 
             neither `_key` nor `_id`.
     """
     edges = data.collections[collection]
-    if vertex_blocks(data) is None or not isinstance(edges.documents, list):
+    if vertex_blocks(data) is None or not _held(edges.documents):
         return None
     index = _load_index(data)
     with index.lock:
@@ -357,9 +430,9 @@ def edge_endpoints(data: GraphData, collection: str) -> npt.NDArray[np.int32] | 
 
 def _forget_stale_endpoints(index: _LoadIndex) -> None:
     """Drop endpoint arrays computed before more vertices were numbered (one may be known)."""
-    if index.numbered_for_edges != len(index.numbers):
+    if index.numbered_for_edges != index.total:
         index.endpoints.clear()
-        index.numbered_for_edges = len(index.numbers)
+        index.numbered_for_edges = index.total
 
 
 def _selected_projection(
@@ -388,17 +461,27 @@ def _selected_projection(
         chunks = [_global_endpoints(index, collection) for collection in edge_collections]
     # Load-wide number -> position in this projection, -1 outside it (one spare slot at the
     # end, where the -1 of an unknown endpoint lands).
-    local = np.full(len(index.numbers) + 1, -1, dtype=np.int64)
+    local = np.full(index.total + 1, -1, dtype=np.int64)
     offset = 0
     for block in blocks:
-        local[block.start : block.start + len(block.ids)] = np.arange(
-            offset, offset + len(block.ids)
-        )
-        offset += len(block.ids)
+        local[block.start : block.start + block.count] = np.arange(offset, offset + block.count)
+        offset += block.count
     global_pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int32)
     pairs = local[global_pairs]
     kept = (pairs >= 0).all(axis=1)
     edges = (pairs if kept.all() else pairs[kept]).astype(np.int32)
+    edge_values = {
+        name: _edge_column(edge_collections, name)[kept]
+        for name in _unique(projection.edge_attributes)
+    }
+    vertex_values = {
+        name: [
+            value
+            for block, collection in zip(blocks, vertex_collections, strict=True)
+            for value in _vertex_column(block, collection, name)
+        ]
+        for name in _unique(projection.vertex_attributes)
+    }
     return ProjectionData(
         vertex_ids=[vertex_id for block in blocks for vertex_id in block.ids],
         labels=[label for labels in labels_of for label in labels],
@@ -406,7 +489,40 @@ def _selected_projection(
         directed=projection.directed,
         projection=projection,
         skipped_edges=int(len(pairs) - len(edges)),
+        edge_values=edge_values,
+        vertex_values=vertex_values,
     )
+
+
+def _edge_column(collections: list[CollectionData], name: str) -> npt.NDArray[np.float64]:
+    """Attribute `name` of every edge of `collections` in order, as `_number` reads it."""
+    parts = []
+    for collection in collections:
+        frame = columnar_frame(collection.documents)
+        if frame is None:
+            parts.append(_numbers(list(collection.documents), name))
+        else:
+            parts.append(column_numbers(frame, name, _number))
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
+def _vertex_column(block: _VertexBlock, collection: CollectionData, name: str) -> list[Any]:
+    """Attribute `name` of each vertex of `block` (its first document), None where absent."""
+    frame = columnar_frame(collection.documents)
+    if frame is not None and block.keys is not None:
+        return column_values(frame, name, block.first_rows)
+    return [document.get(name) for document in _first_documents(block, collection)]
+
+
+def _first_documents(block: _VertexBlock, collection: CollectionData) -> Sequence[dict[str, Any]]:
+    """The document standing for each vertex of `block` (the first one of a repeated key)."""
+    if block.count == len(collection.documents):
+        return collection.documents
+    first: dict[str, dict[str, Any]] = {}
+    for document in collection.documents:
+        vertex_id = collection.name + "/" + _key_of(collection.name, document)
+        first.setdefault(vertex_id, document)
+    return [first[vertex_id] for vertex_id in block.ids]
 
 
 def _block(index: _LoadIndex, collection: CollectionData) -> _VertexBlock:
@@ -414,6 +530,33 @@ def _block(index: _LoadIndex, collection: CollectionData) -> _VertexBlock:
     if block is not None:
         return block
     prefix = collection.name + "/"
+    block = _frame_block(collection, prefix, index.total)
+    if block is None:
+        block = _list_block(collection, prefix, index.total)
+    index.blocks[collection.name] = block
+    index.total += block.count
+    return block
+
+
+def _frame_block(collection: CollectionData, prefix: str, start: int) -> _VertexBlock | None:
+    """A frame's keys numbered by column operations; None when a key is missing or not text."""
+    import polars as pl
+
+    frame = columnar_frame(collection.documents)
+    if frame is None or frame.schema.get("_key") != pl.String:
+        return None
+    keys = frame["_key"]
+    if keys.null_count() or (keys == "").any():
+        return None  # the list path names the document without a key
+    first_rows = None
+    if keys.n_unique() != keys.len():
+        # A repeated key keeps its first document: number the first occurrences in order.
+        first_rows = keys.is_first_distinct().arg_true()
+        keys = keys.gather(first_rows)
+    return _VertexBlock(start, keys.len(), keys=keys, first_rows=first_rows, prefix=prefix)
+
+
+def _list_block(collection: CollectionData, prefix: str, start: int) -> _VertexBlock:
     keys: list[Any] = [document.get("_key") for document in collection.documents]
     try:
         # The usual collection, with C-level steps: every document has a non-empty string key.
@@ -423,34 +566,24 @@ def _block(index: _LoadIndex, collection: CollectionData) -> _VertexBlock:
         usual = False
     if not usual:
         ids = [prefix + _key_of(collection.name, document) for document in collection.documents]
-    start = len(index.numbers)
-    numbered = dict(zip(ids, range(start, start + len(ids)), strict=True))
-    if len(numbered) != len(ids):
-        # A repeated key keeps its first document: number the first occurrences in order.
-        numbered = dict(zip(dict.fromkeys(ids), range(start, start + len(ids)), strict=False))
-        ids = list(numbered)
-    index.numbers.update(numbered)
-    block = index.blocks[collection.name] = _VertexBlock(ids, start)
-    return block
+    if len(set(ids)) != len(ids):
+        ids = list(dict.fromkeys(ids))  # a repeated key keeps its first document
+    return _VertexBlock(start, len(ids), id_list=ids, prefix=prefix)
 
 
 def _labels(block: _VertexBlock, collection: CollectionData, attribute: str | None) -> list[str]:
     labels = block.labels.get(attribute)
     if labels is not None:
         return labels
-    keys = [vertex_id.partition("/")[2] for vertex_id in block.ids]
-    if attribute is None:
-        labels = keys
+    frame = columnar_frame(collection.documents)
+    if frame is not None and block.keys is not None:
+        labels = column_labels(frame, attribute, block.keys, block.first_rows)
+    elif attribute is None:
+        labels = [vertex_id.partition("/")[2] for vertex_id in block.ids]
     else:
-        documents: Iterable[dict[str, Any]] = collection.documents
-        if len(block.ids) != len(collection.documents):  # repeated keys: first documents
-            first: dict[str, dict[str, Any]] = {}
-            for document in collection.documents:
-                vertex_id = collection.name + "/" + _key_of(collection.name, document)
-                first.setdefault(vertex_id, document)
-            documents = [first[vertex_id] for vertex_id in block.ids]
+        keys = [vertex_id.partition("/")[2] for vertex_id in block.ids]
         labels = []
-        for document, key in zip(documents, keys, strict=True):
+        for document, key in zip(_first_documents(block, collection), keys, strict=True):
             label = document.get(attribute)
             labels.append(key if label is None or label == "" else str(label))
     block.labels[attribute] = labels
@@ -460,7 +593,29 @@ def _labels(block: _VertexBlock, collection: CollectionData, attribute: str | No
 def _global_endpoints(index: _LoadIndex, collection: CollectionData) -> npt.NDArray[np.int32]:
     cached = index.endpoints.get(collection.name)
     if cached is None:
-        chunks = [pairs for pairs, _ in _endpoint_chunks(collection, index.numbers, [])]
-        cached = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int32)
+        cached = _frame_endpoints(index, collection)
+        if cached is None:
+            numbers = index.numbers()
+            chunks = [pairs for pairs, _ in _endpoint_chunks(collection, numbers, [])]
+            cached = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int32)
         index.endpoints[collection.name] = cached
     return cached
+
+
+def _frame_endpoints(index: _LoadIndex, collection: CollectionData) -> npt.NDArray[np.int32] | None:
+    """Endpoint numbers of a frame's edges by one vectorised mapping; None if not a frame."""
+    import polars as pl
+
+    frame = columnar_frame(collection.documents)
+    if frame is None:
+        return None
+    columns = frame.schema
+    if any(columns.get(name, pl.String) != pl.String for name in ("_from", "_to")):
+        return None  # an endpoint that is not text: the list path names the problem
+    pairs = np.empty((frame.height, 2), dtype=np.int32)
+    for position, name in enumerate(("_from", "_to")):
+        if name in columns:
+            pairs[:, position] = index.number_endpoints(frame[name])
+        else:
+            pairs[:, position] = -1
+    return pairs

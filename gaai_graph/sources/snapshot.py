@@ -20,8 +20,11 @@ gets a key derived from its content (`derived_edge_key`), the same on every load
 repeating an earlier document's `_key` are kept and reported in the warnings (count and first
 examples), never dropped silently.
 
-Loading is the hot path of every offline run, so documents stay plain dicts and each file is
-decompressed, split and parsed in bulk; line numbers are recovered only when something is wrong.
+Loading is the hot path of every offline run. JSONL, JSON-array and raw arangodump files are
+read by polars into `ColumnarDocuments` when the columns hold exactly the file's values
+(`snapshot_columnar`); other files (CSV, dump envelopes, mixed types, explicit nulls) become
+plain dicts, each file decompressed, split and parsed in bulk; line numbers are recovered only
+when something is wrong.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from __future__ import annotations
 import gzip as gzip_module
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +42,12 @@ import orjson
 from gaai_graph.errors import SnapshotFormatError, SourceError
 from gaai_graph.models import EdgeDefinition, NamedGraph
 from gaai_graph.sources.base import CollectionData, CollectionKind, GraphData
+from gaai_graph.sources.columnar import ColumnarDocuments, columnar_frame
+from gaai_graph.sources.snapshot_columnar import (
+    dump_frame,
+    duplicate_key_warning_of_frame,
+    export_frame,
+)
 from gaai_graph.sources.snapshot_files import (
     EXPORT_READERS,
     Origin,
@@ -207,9 +216,14 @@ class _Loaded:
     skipped_system: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def note_duplicates(self, collection: str, documents: list[dict[str, Any]]) -> None:
+    def note_duplicates(self, collection: str, documents: Sequence[dict[str, Any]]) -> None:
         """Warn about documents repeating an earlier document's `_key` (they are all kept)."""
-        warning = duplicate_key_warning(collection, documents)
+        frame = columnar_frame(documents)
+        warning = (
+            duplicate_key_warning(collection, documents)
+            if frame is None
+            else duplicate_key_warning_of_frame(collection, frame)
+        )
         if warning:
             self.warnings.append(warning)
 
@@ -355,13 +369,20 @@ def _read_structure(structure: Path) -> tuple[str, CollectionKind]:
 
 def _read_dump_documents(
     dumped: _DumpedCollection, use_envelope: bool | None
-) -> list[dict[str, Any]]:
+) -> Sequence[dict[str, Any]]:
     is_edge = dumped.kind == "edge"
+    raws = [read_bytes(data_file) for data_file in dumped.data_files]
+    if use_envelope is None:
+        use_envelope = _first_line_is_envelope(raws)
+    if use_envelope is False:
+        # Raw documents: columns when polars reads them faithfully, else dicts below.
+        frame = dump_frame(raws, dumped.name, is_edge)
+        if frame is not None:
+            return ColumnarDocuments(frame)
     documents: list[dict[str, Any]] = []
     # Envelopes replay a change log: a later insert replaces, a remove deletes, across parts.
     by_key: dict[str, dict[str, Any]] = {}
-    for data_file in dumped.data_files:
-        raw = read_bytes(data_file)
+    for data_file, raw in zip(dumped.data_files, raws, strict=True):
         parsed = parse_lines(data_file, raw)
         if use_envelope is None and parsed:
             use_envelope = _looks_like_envelope(parsed[0])
@@ -378,6 +399,18 @@ def _read_dump_documents(
             complete_documents(origin, [document], dumped.name, is_edge, first=index)
             by_key[key] = document
     return documents if not by_key else documents + list(by_key.values())
+
+
+def _first_line_is_envelope(raws: list[bytes]) -> bool | None:
+    """`_looks_like_envelope` of the first document of the data files; None if unreadable."""
+    for raw in raws:
+        for line in raw.split(b"\n", 64):
+            if line.strip():
+                try:
+                    return _looks_like_envelope(orjson.loads(line))
+                except orjson.JSONDecodeError:
+                    return None  # the dict path names the line
+    return None
 
 
 def _looks_like_envelope(first: object) -> bool:
@@ -514,6 +547,14 @@ def _load_export(path: Path, names: list[str]) -> GraphData:
             loaded.skipped_system.append(collection)
             continue
         raw = read_bytes(data_file)
+        columnar = export_frame(raw, match["format"], collection)
+        if columnar is not None:
+            frame, frame_is_edge = columnar
+            loaded.note_duplicates(collection, ColumnarDocuments(frame))
+            loaded.collections[collection] = CollectionData(
+                collection, "edge" if frame_is_edge else "document", ColumnarDocuments(frame)
+            )
+            continue
         documents, origin = EXPORT_READERS[match["format"]](data_file, raw)
         if not documents:
             loaded.warnings.append(f"{data_file} is empty; read as a document collection")
@@ -599,7 +640,7 @@ def write_jsonl(data: GraphData, directory: Path, *, gzip: bool = False) -> None
 
 def _collections_to_write(
     data: GraphData,
-) -> Iterator[tuple[str, CollectionKind, list[dict[str, Any]]]]:
+) -> Iterator[tuple[str, CollectionKind, Sequence[dict[str, Any]]]]:
     for name, collection in data.collections.items():
         yield name, collection.kind, collection.documents
     if data.graphs:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -136,7 +137,7 @@ def _derive_edge_keys(edges: list[dict[str, Any]], collection: str) -> None:
         edge["_id"] = f"{collection}/{key}"
 
 
-def duplicate_key_warning(collection: str, documents: list[dict[str, Any]]) -> str | None:
+def duplicate_key_warning(collection: str, documents: Sequence[dict[str, Any]]) -> str | None:
     """Say how many documents repeat an earlier `_key` and name the first few keys.
 
     Nothing is dropped here: the projection numbers a vertex key once (its first document

@@ -58,7 +58,7 @@ def sample_graph() -> GraphData:
 
 
 def contents(data: GraphData) -> dict[str, tuple[str, list[dict[str, Any]]]]:
-    return {name: (c.kind, c.documents) for name, c in data.collections.items()}
+    return {name: (c.kind, list(c.documents)) for name, c in data.collections.items()}
 
 
 def write_lines(path: Path, lines: list[Any], *, compress: bool = False) -> None:
@@ -315,7 +315,10 @@ def test_missing_key_or_id_is_derived_from_the_other(tmp_path: Path) -> None:
 
     documents = load_snapshot(tmp_path).collections["people"].documents
 
-    assert documents == [{"_key": "a", "_id": "people/a"}, {"_id": "people/b", "n": 1, "_key": "b"}]
+    assert list(documents) == [
+        {"_key": "a", "_id": "people/a"},
+        {"_id": "people/b", "n": 1, "_key": "b"},
+    ]
 
 
 def test_document_without_key_and_id_names_file_and_line(tmp_path: Path) -> None:

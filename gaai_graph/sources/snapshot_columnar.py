@@ -1,0 +1,342 @@
+"""Reading snapshot files into polars frames, faithfully or not at all.
+
+A collection is held as one `polars.DataFrame` (`ColumnarDocuments`) when polars reads its file
+to the same values the dict path (`snapshot_files`) would give; otherwise the reader returns None
+and the collection is loaded as dicts, exactly as before (that is not the user's fault and is
+not reported). The checks:
+
+- Schema inference. Inferring from every row is as slow as parsing the file twice, so the
+  schema is inferred from the first `SAMPLE_ROWS` rows; polars then drops attributes the sample
+  did not see, silently. The sample is kept only when the frame holds as many cells as the file
+  has `":` (one per attribute in flat, compact JSON) and the file has no explicit null; any
+  other file is read again with every row used for inference.
+- Explicit nulls. A frame holds `"a": null` and a document without `a` alike, where the dict
+  path keeps the null; a file with a null cell is searched for an explicit null and, when it
+  has one, read as dicts.
+- Unification. Polars unifies a column's types where JSON documents mix them: a number among
+  strings becomes its text, an integer among floats a float, objects with different attributes
+  one struct with null fields. A text column holding a value that could be such a text, a float
+  column holding integral values, a list column that could have been unified, a struct, a
+  nested list or a wider integer: each is checked against the raw bytes where that is cheap and
+  exact, else the collection falls back to dicts.
+
+Identity (`_key`/`_id`) and duplicates are then completed on the frame (`complete_frame`,
+`duplicate_key_warning_of_frame`) with the same results as `snapshot_identity`; anything that
+would be an error (or needs care, like a key that is not text) goes back to the dict path, which
+raises the specific error with its file and line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from gaai_graph.sources.snapshot_identity import DUPLICATE_EXAMPLES, derived_edge_key
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = [
+    "complete_frame",
+    "dump_frame",
+    "duplicate_key_warning_of_frame",
+    "export_frame",
+    "read_json_array_frame",
+    "read_jsonl_frame",
+]
+
+SAMPLE_ROWS = 1000
+"""Rows the schema is first inferred from (see the module docstring for when that is kept)."""
+
+_LOOKS_UNIFIED = r"^(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|\[.*\]|\{.*\}|true|false)$"
+"""A text that a number, boolean, list or object would have become when unified into text."""
+
+_EXPLICIT_NULL = re.compile(rb'"\s*:\s*null')
+"""An attribute written as null (or a text ending so, which only costs the dict path)."""
+
+RawDocuments = Callable[[list[int]], list[dict[str, Any]]]
+"""The parsed (dict path) documents at some row positions: for content-derived edge keys."""
+
+
+def read_jsonl_frame(raw: bytes) -> pl.DataFrame | None:
+    """The documents of a JSONL file as a frame, or None when only the dict path is faithful."""
+    import polars as pl
+
+    if not raw.strip():
+        return None
+
+    def read(rows: int | None) -> pl.DataFrame:
+        return pl.read_ndjson(io.BytesIO(raw), infer_schema_length=rows)
+
+    return _faithful(raw, read)
+
+
+def read_json_array_frame(raw: bytes) -> pl.DataFrame | None:
+    """The documents of a JSON array file as a frame, or None (see `read_jsonl_frame`)."""
+    import polars as pl
+
+    if not raw.lstrip().startswith(b"["):
+        return None  # polars would read a lone object as one row; the dict path refuses it
+
+    def read(rows: int | None) -> pl.DataFrame:
+        return pl.read_json(io.BytesIO(raw), infer_schema_length=rows)
+
+    return _faithful(raw, read)
+
+
+def _faithful(raw: bytes, read: Callable[[int | None], pl.DataFrame]) -> pl.DataFrame | None:
+
+    frame: pl.DataFrame | None
+    try:
+        frame = read(SAMPLE_ROWS)
+    except Exception:
+        frame = None
+    if frame is not None and not _sample_saw_everything(raw, frame):
+        frame = None
+    if frame is None:
+        try:
+            frame = read(None)
+        except Exception:
+            return None
+    if frame.width == 0 or not all(_column_is_faithful(raw, frame[name]) for name in frame.columns):
+        return None
+    if frame.null_count().sum_horizontal().item() and _EXPLICIT_NULL.search(raw):
+        return None  # a frame cannot tell `"a": null` from no `a`; the dict path keeps it
+    return frame
+
+
+def _sample_saw_everything(raw: bytes, frame: pl.DataFrame) -> bool:
+    """Whether a frame read with a sampled schema holds every attribute of the file.
+
+    An explicit null is no cell, so a file with one is read again too (the attribute may not
+    have been seen).
+    """
+    if frame.height < SAMPLE_ROWS:
+        return True
+    if b'" :' in raw or b'"\t:' in raw:
+        return False  # a name spaced from its colon is not counted below
+    cells = frame.height * frame.width - sum(frame.null_count().row(0))
+    return raw.count(b'":') == cells
+
+
+def _column_is_faithful(raw: bytes, column: pl.Series) -> bool:
+    """Whether `column` holds the values the dict path would read (module docstring)."""
+    import polars as pl
+
+    dtype = column.dtype
+    if dtype in (pl.Int64, pl.Boolean, pl.Null):
+        return True
+    if dtype == pl.String:
+        return (
+            not column.str.contains(_LOOKS_UNIFIED).any()
+            or _written_as_text_everywhere(raw, column)
+            or not _raw_has_value(raw, column.name, rb"[-0-9\[{tf]")
+        )
+    if dtype == pl.Float64:
+        return not _has_integral(column) or not _raw_has_value(
+            raw, column.name, rb"-?[0-9]+\s*[,}\]]"
+        )
+    if isinstance(dtype, pl.List):
+        inner = dtype.inner
+        if inner in (pl.Int64, pl.Boolean, pl.Null):
+            return True
+        elements = column.explode()
+        if inner == pl.String:
+            return not elements.str.contains(_LOOKS_UNIFIED).any()
+        if inner == pl.Float64:
+            return not _has_integral(elements)
+    return False  # structs, nested lists, wider integers: the dict path keeps them exact
+
+
+def _has_integral(values: pl.Series) -> bool:
+    finite = values.drop_nulls()
+    finite = finite.filter(finite.is_finite())
+    return bool((finite == finite.floor()).any())
+
+
+def _written_as_text_everywhere(raw: bytes, column: pl.Series) -> bool:
+    """Whether compact JSON names the attribute with a text value as often as it has values.
+
+    `"name":"` cannot occur inside a JSON string (its quotes would be escaped), so the count
+    is of this attribute (or a nested one of the same name, which only makes it unequal).
+    """
+    written = raw.count(b'"' + orjson.dumps(column.name)[1:-1] + b'":"')
+    return written == column.len() - column.null_count()
+
+
+def _raw_has_value(raw: bytes, name: str, value_start: bytes) -> bool:
+    """Whether attribute `name` is written anywhere in `raw` with a value starting so.
+
+    Nested attributes of the same name count too: a false alarm only costs the dict path.
+    """
+    pattern = b'"' + re.escape(orjson.dumps(name)[1:-1]) + rb'"\s*:\s*' + value_start
+    return re.search(pattern, raw) is not None
+
+
+# --------------------------------------------------------------------------- identity
+
+
+def complete_frame(
+    frame: pl.DataFrame,
+    collection: str,
+    is_edge: bool,
+    raw_documents: RawDocuments,
+    *,
+    mixed_is_error: bool = False,
+) -> pl.DataFrame | None:
+    """`frame` with `_key` and `_id` on every row (as `complete_documents` gives them), or None.
+
+    None means some row needs the dict path: it raises the specific error with its line (or
+    treats a key that is not text the way it always has).
+
+    Args:
+        frame: The file's documents.
+        collection: Collection name, the prefix of derived `_id`s.
+        is_edge: Whether the documents must be edges.
+        raw_documents: The dict-path documents at given rows, for content-derived edge keys.
+        mixed_is_error: Non-edges among edges and edges among non-edges are errors (export
+            files).
+    """
+    import polars as pl
+
+    columns = frame.schema
+    if is_edge:
+        for endpoint in ("_from", "_to"):
+            if columns.get(endpoint) != pl.String or frame[endpoint].null_count():
+                return None
+    elif mixed_is_error and ("_from" in columns or "_to" in columns):
+        return None
+    for identifier in ("_key", "_id"):
+        if identifier in columns and columns[identifier] != pl.String:
+            return None
+    null = pl.lit(None, dtype=pl.String)
+    key = pl.col("_key") if "_key" in columns else null
+    document_id = pl.col("_id") if "_id" in columns else null
+    flags = frame.select(
+        neither=(key.is_null() & document_id.is_null()).any(),
+        bad_id=(key.is_null() & ~document_id.str.contains("/", literal=True)).any(),
+        bad_key=(document_id.is_null() & (key == "")).any(),
+        complete=(key.is_not_null() & document_id.is_not_null()).all(),
+    ).row(0, named=True)
+    if flags["bad_id"] or flags["bad_key"] or (flags["neither"] and not is_edge):
+        return None
+    if flags["complete"] and "_key" in columns and "_id" in columns:
+        return frame
+    prefix = collection + "/"
+    key_of_id = document_id.str.splitn("/", 2).struct.field("field_1")
+    frame = frame.with_columns(_key=pl.coalesce(key, key_of_id))
+    if flags["neither"]:
+        frame = _with_derived_keys(frame, raw_documents)
+    return frame.with_columns(_id=pl.coalesce(document_id, pl.lit(prefix) + pl.col("_key")))
+
+
+def _with_derived_keys(frame: pl.DataFrame, raw_documents: RawDocuments) -> pl.DataFrame:
+    """Give edges without `_key` or `_id` their `derived_edge_key`s, numbered in file order."""
+    import polars as pl
+
+    keys = frame["_key"]
+    rows = keys.is_null().arg_true().to_list()
+    seen: Counter[str] = Counter()
+    derived = []
+    for document in raw_documents(rows):
+        base = derived_edge_key(document)
+        occurrence = seen[base]
+        seen[base] += 1
+        derived.append(base if occurrence == 0 else f"{base}-{occurrence}")
+    keys = keys.clone().scatter(rows, pl.Series(derived, dtype=pl.String))
+    return frame.with_columns(keys)
+
+
+def duplicate_key_warning_of_frame(collection: str, frame: pl.DataFrame) -> str | None:
+    """`snapshot_identity.duplicate_key_warning` on a frame's `_key` column, same words."""
+    import polars as pl
+
+    keys = frame["_key"]
+    if keys.n_unique() == keys.len():
+        return None
+    counts = (
+        frame.lazy()
+        .group_by("_key", maintain_order=True)
+        .agg(pl.len().alias("count"))
+        .filter(pl.col("count") > 1)
+        .collect()
+    )
+    repeated = counts.rows()
+    extra = sum(count - 1 for _, count in repeated)
+    examples = ", ".join(f"{key!r} ×{count}" for key, count in repeated[:DUPLICATE_EXAMPLES])
+    more = (
+        f" and {len(repeated) - DUPLICATE_EXAMPLES} more"
+        if len(repeated) > DUPLICATE_EXAMPLES
+        else ""
+    )
+    return (
+        f"collection {collection!r}: {extra} document(s) repeat the _key of an earlier one "
+        f"({len(repeated)} key(s): {examples}{more}); all are kept, and where they are "
+        "vertices the first document of each key stands for it; give each document its own "
+        "_key"
+    )
+
+
+# --------------------------------------------------------------------------- per layout
+
+
+def export_frame(raw: bytes, file_format: str, collection: str) -> tuple[pl.DataFrame, bool] | None:
+    """An arangoexport file's documents as a completed frame and whether they are edges.
+
+    None when the dict path must read the file (CSV, whose cells are typed one by one, always).
+    """
+    if file_format == "jsonl":
+        frame = read_jsonl_frame(raw)
+    elif file_format == "json":
+        frame = read_json_array_frame(raw)
+    else:
+        return None
+    if frame is None or frame.height == 0:
+        return None
+    head = frame.row(0, named=True)
+    is_edge = head.get("_from") is not None or head.get("_to") is not None
+    reader = _jsonl_documents if file_format == "jsonl" else _array_documents
+    completed = complete_frame(
+        frame, collection, is_edge, lambda rows: reader([raw], rows), mixed_is_error=True
+    )
+    return None if completed is None else (completed, is_edge)
+
+
+def dump_frame(raws: list[bytes], collection: str, is_edge: bool) -> pl.DataFrame | None:
+    """The raw documents of an arangodump collection's data files (parts in order) as a frame.
+
+    None when the dict path must read them.
+    """
+    import polars as pl
+
+    frames = []
+    for raw in raws:
+        if not raw.strip():
+            continue
+        frame = read_jsonl_frame(raw)
+        if frame is None:
+            return None
+        frames.append(frame)
+    if not frames:
+        return None
+    try:
+        # "diagonal" refuses parts whose columns disagree in type: those stay exact as dicts.
+        frame = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal")
+    except Exception:
+        return None
+    return complete_frame(frame, collection, is_edge, lambda rows: _jsonl_documents(raws, rows))
+
+
+def _jsonl_documents(raws: list[bytes], rows: list[int]) -> list[dict[str, Any]]:
+    lines = [line for raw in raws for line in raw.split(b"\n") if line.strip()]
+    return [orjson.loads(lines[row]) for row in rows]
+
+
+def _array_documents(raws: list[bytes], rows: list[int]) -> list[dict[str, Any]]:
+    documents = orjson.loads(raws[0])
+    return [documents[row] for row in rows]

@@ -1,0 +1,238 @@
+"""Snapshots load into polars frames when that is faithful, and into dicts when it is not."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+import pytest
+
+from gaai_graph.errors import SnapshotFormatError
+from gaai_graph.models import GraphProjection
+from gaai_graph.sources import snapshot as snapshot_module
+from gaai_graph.sources.base import CollectionData, GraphData, documents_checksum, frame_checksum
+from gaai_graph.sources.columnar import columnar_frame
+from gaai_graph.sources.projection import build_projection
+from gaai_graph.sources.snapshot import load_snapshot, write_arangodump
+from gaai_graph.sources.snapshot_columnar import SAMPLE_ROWS
+
+
+def _write(path: Path, documents: list[Any], *, compress: bool = False) -> None:
+    body = b"".join(orjson.dumps(document) + b"\n" for document in documents)
+    path.write_bytes(gzip.compress(body) if compress else body)
+
+
+def _as_dicts(directory: Path, monkeypatch: pytest.MonkeyPatch) -> GraphData:
+    """The same snapshot loaded by the dict path alone (what every load did before)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(snapshot_module, "export_frame", lambda *_: None)
+        patch.setattr(snapshot_module, "dump_frame", lambda *_: None)
+        return load_snapshot(directory)
+
+
+def _people(count: int) -> list[dict[str, Any]]:
+    return [
+        {"_key": f"p{i}", "name": f"P {i}", "age": 20 + i % 50, "score": i / 7, "ok": i % 2 == 0}
+        for i in range(count)
+    ]
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_jsonl_snapshot_is_held_as_columns_that_read_as_the_documents(
+    tmp_path: Path, compress: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suffix = ".jsonl.gz" if compress else ".jsonl"
+    _write(tmp_path / f"people{suffix}", _people(5), compress=compress)
+    _write(
+        tmp_path / f"knows{suffix}",
+        [{"_from": "people/p0", "_to": f"people/p{i}", "tags": ["a", "b"]} for i in range(4)],
+        compress=compress,
+    )
+
+    loaded = load_snapshot(tmp_path)
+    expected = _as_dicts(tmp_path, monkeypatch)
+
+    for name in ("people", "knows"):
+        assert columnar_frame(loaded.collections[name].documents) is not None
+        assert list(loaded.collections[name].documents) == expected.collections[name].documents
+        assert loaded.collections[name].kind == expected.collections[name].kind
+    assert loaded.warnings == expected.warnings == []
+    assert loaded.fingerprint == expected.fingerprint
+
+
+def test_an_attribute_first_seen_after_the_sampled_rows_is_kept(tmp_path: Path) -> None:
+    people = _people(SAMPLE_ROWS + 10)
+    people[-1]["late"] = "here"
+    _write(tmp_path / "people.jsonl", people)
+
+    documents = load_snapshot(tmp_path).collections["people"].documents
+
+    assert columnar_frame(documents) is not None
+    assert documents[-1]["late"] == "here"
+    assert list(documents) == [{**p, "_id": f"people/{p['_key']}"} for p in people]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pytest.param(["a", 1], id="text and number"),
+        pytest.param([1, 2.5], id="integer and float"),
+        pytest.param([{"x": 1}, {"y": 2}], id="objects"),
+        pytest.param([None, 3], id="explicit null"),
+        pytest.param([[1, 2.5], [3]], id="list of numbers"),
+        pytest.param(["s", [1]], id="text and list"),
+        pytest.param([True, 1], id="boolean and number"),
+    ],
+)
+def test_values_polars_would_change_keep_the_dict_path_without_a_warning(
+    tmp_path: Path, values: list[Any]
+) -> None:
+    people = _people(SAMPLE_ROWS + len(values))
+    for person, value in zip(people[-len(values) :], values, strict=True):
+        person["mixed"] = value
+    _write(tmp_path / "people.jsonl", people)
+
+    loaded = load_snapshot(tmp_path)
+
+    documents = loaded.collections["people"].documents
+    assert isinstance(documents, list)
+    assert [document.get("mixed", "absent") for document in documents[-len(values) :]] == values
+    assert loaded.warnings == []
+
+
+def test_identity_is_completed_on_columns_as_on_dicts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path / "people.jsonl", [{"_key": "a"}, {"_id": "people/b", "n": 1}, {"_key": "a"}])
+    _write(
+        tmp_path / "knows.jsonl",
+        [
+            {"_from": "people/a", "_to": "people/b"},
+            {"_from": "people/a", "_to": "people/b"},  # identical content: numbered "-1"
+            {"_key": "k", "_from": "people/b", "_to": "people/a"},
+            {"_id": "knows/j", "_from": "people/b", "_to": "people/b", "w": 2},
+        ],
+    )
+
+    loaded = load_snapshot(tmp_path)
+    expected = _as_dicts(tmp_path, monkeypatch)
+
+    for name in ("people", "knows"):
+        assert columnar_frame(loaded.collections[name].documents) is not None
+        assert list(loaded.collections[name].documents) == expected.collections[name].documents
+    keys = [edge["_key"] for edge in loaded.collections["knows"].documents]
+    assert keys[1] == keys[0] + "-1" and keys[2:] == ["k", "j"]
+    assert loaded.warnings == expected.warnings
+    assert "1 document(s) repeat the _key" in loaded.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("lines", "message", "line"),
+    [
+        (['{"_key": "a"}', '{"_key": ', '{"_key": "c"}'], "invalid JSON", 2),
+        (['{"_key": "a"}', "", '{"n": 1}'], "neither '_key' nor '_id'", 3),
+        (['{"_key": "a"}', '{"_key": "b", "_from": "x/y"}'], "mixes edge and non-edge", 2),
+        (['{"_key": "a"}', '{"_id": "nokey"}'], "'_id' must be '<collection>/<key>'", 2),
+    ],
+)
+def test_malformed_files_are_named_with_their_line(
+    tmp_path: Path, lines: list[str], message: str, line: int
+) -> None:
+    (tmp_path / "people.jsonl").write_text("\n".join(lines) + "\n")
+
+    with pytest.raises(SnapshotFormatError, match=message) as raised:
+        load_snapshot(tmp_path)
+
+    assert f":{line}" in str(raised.value) or f"line {line}" in str(raised.value)
+
+
+def test_a_json_array_is_held_as_columns_and_a_lone_object_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "people.json").write_bytes(orjson.dumps(_people(3)))
+    documents = load_snapshot(tmp_path).collections["people"].documents
+    assert columnar_frame(documents) is not None
+    assert list(documents) == [{**p, "_id": f"people/{p['_key']}"} for p in _people(3)]
+
+    (tmp_path / "people.json").write_bytes(orjson.dumps(_people(1)[0]))
+    with pytest.raises(SnapshotFormatError, match="expected a JSON array"):
+        load_snapshot(tmp_path)
+
+
+def test_dump_parts_are_one_frame_in_part_order(tmp_path: Path) -> None:
+    people = [{**p, "_id": f"people/{p['_key']}"} for p in _people(25)]
+    data = GraphData("memory", {"people": CollectionData("people", "document", people)})
+    write_arangodump(data, tmp_path, split_every=10)
+
+    documents = load_snapshot(tmp_path).collections["people"].documents
+
+    assert columnar_frame(documents) is not None
+    assert list(documents) == people
+
+
+def test_a_frame_checksum_is_the_documents_checksum_in_any_order() -> None:
+    import polars as pl
+
+    documents: list[dict[str, Any]] = [
+        {"_key": "a", "s": 'q"\\\n\x01é😀</', "f": 0.1, "big": 1e20, "l": [1.5, 2.0], "b": True},
+        {"_key": "b", "s": "", "f": -0.0, "i": 2**62, "l": [], "_rev": "_x"},
+        {"_key": "c"},
+    ]
+    frame = pl.DataFrame(documents, infer_schema_length=None)
+
+    assert frame_checksum(frame) == documents_checksum(documents)
+    assert frame_checksum(frame.reverse()) == documents_checksum(documents)
+    assert frame_checksum(frame.head(2)) != documents_checksum(documents)
+
+
+def test_projections_of_columns_equal_those_of_dicts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = [{"_key": f"p{i}", "name": f"P{i}", "rank": i} for i in range(5)]
+    people.append({"_key": "p1", "name": "second p1", "rank": 9})  # the first p1 counts
+    people.append({"_key": "p9", "name": ""})  # an empty label: the key stands for it
+    _write(tmp_path / "people.jsonl", people)
+    _write(tmp_path / "cities.jsonl", [{"_key": "c0", "size": 1.5}, {"_key": "c1"}])
+    _write(
+        tmp_path / "lives.jsonl",
+        [
+            {"_from": f"people/p{i}", "_to": f"cities/c{i % 3}", "since": since}
+            for i, since in enumerate(
+                ["2026-02-20T03:57:39Z", "2021-01-01", "soon", "2021-01-01", "2020-05-05T10:00:00"]
+            )
+        ]
+        + [{"_from": "people/nobody", "_to": "cities/c0", "since": 3}],
+    )
+    projection = GraphProjection(
+        vertex_collections=["people", "cities"],
+        edge_collections=["lives"],
+        directed=True,
+        edge_attributes=["since", "missing"],
+        vertex_attributes=["rank", "size"],
+    )
+    labels = {"people": "name", "cities": "size"}
+
+    columns = build_projection(load_snapshot(tmp_path), projection, labels)
+    dicts = build_projection(_as_dicts(tmp_path, monkeypatch), projection, labels)
+
+    assert columns.vertex_ids == dicts.vertex_ids
+    assert columns.labels == dicts.labels
+    assert columns.labels[1] == "P1" and columns.labels[5] == "p9" and columns.labels[6] == "1.5"
+    assert columns.edges.tolist() == dicts.edges.tolist()
+    assert columns.skipped_edges == dicts.skipped_edges == 2
+    assert columns.vertex_values == dicts.vertex_values
+    for name, values in dicts.edge_values.items():
+        np.testing.assert_array_equal(columns.edge_values[name], values)
+    assert columns.edge_values["since"][0] == 1771559859.0
+
+
+def test_a_spaced_file_is_read_with_every_row_used_for_its_schema(tmp_path: Path) -> None:
+    lines = [f'{{"_key" : "p{i}"}}' for i in range(SAMPLE_ROWS + 1)]
+    lines.append('{"_key":"late","z":2}')
+    (tmp_path / "people.jsonl").write_text("\n".join(lines) + "\n")
+
+    documents = load_snapshot(tmp_path).collections["people"].documents
+
+    assert columnar_frame(documents) is not None
+    assert documents[-1] == {"_key": "late", "_id": "people/late", "z": 2}
