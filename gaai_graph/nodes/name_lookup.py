@@ -10,19 +10,29 @@ from collections.abc import Mapping, Sequence
 
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import GraphSchema
-from gaai_graph.questions import NameIndex, build_name_index
+from gaai_graph.nodes.name_columns import ColumnarNames
+from gaai_graph.questions import EntityLookup, build_name_index
 from gaai_graph.questions.entities import NAME_ATTRIBUTES
 from gaai_graph.sources import GraphData, load_graph
+from gaai_graph.sources.columnar import columnar_frame
 
 __all__ = ["name_lookup"]
 
 
-_NAME_INDEXES: dict[str, NameIndex] = {}
+_NAME_INDEXES: dict[str, EntityLookup] = {}
 """Name indexes by graph load (`GraphData.load_id`): built once per loaded graph."""
 
 
-def _name_index(data: GraphData, schema: GraphSchema) -> NameIndex:
-    """Index the vertices' names; a streamed (live) collection sends only keys and names."""
+def _name_index(data: GraphData, schema: GraphSchema) -> EntityLookup:
+    """Index the vertices' names; a streamed (live) collection sends only keys and names.
+
+    A graph whose vertex collections are all held as columns is looked up in its columns
+    (`ColumnarNames`: no dict of every name, same answers).
+    """
+    vertices = [c for c in data.collections.values() if c.kind == "document"]
+    frames = {c.name: columnar_frame(c.documents) for c in vertices}
+    if vertices and all(frame is not None for frame in frames.values()):
+        return ColumnarNames({n: f for n, f in frames.items() if f is not None}, schema)
     collections: dict[str, Sequence[Mapping[str, object]]] = {}
     for collection in data.collections.values():
         if collection.kind != "document":
@@ -38,7 +48,7 @@ def _name_index(data: GraphData, schema: GraphSchema) -> NameIndex:
     return build_name_index(collections, schema)
 
 
-async def name_lookup(source: str, schema: GraphSchema) -> NameIndex | None:
+async def name_lookup(source: str, schema: GraphSchema) -> EntityLookup | None:
     """The names of the source's vertices, for entities a question names; None if unloadable."""
     try:
         data = await load_graph(source)

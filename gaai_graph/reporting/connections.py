@@ -58,7 +58,8 @@ class Names:
                 self._known.update(group.members_sample)
             for finding in report_findings(report):
                 self._known.update(str(entity) for entity in finding.get("entities", []))
-        self._pattern: re.Pattern[str] | None = None
+        self._by_length: list[str] | None = None
+        self._patterns: dict[tuple[str, ...], re.Pattern[str]] = {}
 
     def label(self, vertex_id: str) -> str | None:
         """The vertex's name, or None when it has none."""
@@ -83,20 +84,28 @@ class Names:
         """`text` with each known id written as 'Name [id]' (ids already named are kept)."""
         if not self._known or not text:
             return text
-        if self._pattern is None:
-            alternatives = "|".join(
-                re.escape(vertex_id) for vertex_id in sorted(self._known, key=len, reverse=True)
-            )
+        if self._by_length is None:
+            self._by_length = sorted(self._known, key=len, reverse=True)
+        # Only the ids the text holds go into its pattern: one alternation of every known id
+        # (thousands at 10^6 edges) took seconds to compile, and an id the text does not hold
+        # cannot match anyway.
+        present = tuple(vertex_id for vertex_id in self._by_length if vertex_id in text)
+        if not present:
+            return text
+        pattern = self._patterns.get(present)
+        if pattern is None:
+            alternatives = "|".join(re.escape(vertex_id) for vertex_id in present)
             # An id in parentheses or brackets already follows its name ("Max (products/p1)",
             # "Max [products/p1]": how reports name entities).
-            self._pattern = re.compile(rf"([(\[])?(?<![\w/])({alternatives})(?![\w/])([)\]])?")
+            pattern = re.compile(rf"([(\[])?(?<![\w/])({alternatives})(?![\w/])([)\]])?")
+            self._patterns[present] = pattern
 
         def replace(match: re.Match[str]) -> str:
             if match.group(1) and match.group(3):
                 return match.group(0)
             return (match.group(1) or "") + self.name(match.group(2)) + (match.group(3) or "")
 
-        return self._pattern.sub(replace, text)
+        return pattern.sub(replace, text)
 
 
 def report_units(report: Report) -> list[tuple[str, list[str]]]:

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import igraph
 
-from gaai_graph.models import GraphSchema, Report
+from gaai_graph.models import Report
 from gaai_graph.nodes.report import format_number
-from gaai_graph.nodes.schema import LABEL_ATTRIBUTE_PREFERENCE
+from gaai_graph.reporting.graph_index import GraphIndex
 
 __all__ = [
     "MAX_DRAWINGS_PER_REPORT",
@@ -42,9 +42,6 @@ MAX_DRAWN_VERTICES = 40
 
 MAX_DRAWINGS_PER_REPORT = 3
 """Most drawings on one report page (the index shows the first)."""
-
-MAX_INDEXED_EDGES = 5_000_000
-"""Edge collections larger than this are not indexed for pictures (memory and time)."""
 
 PALETTE_SIZE = 8
 """Colours `c0`..`c7` of the stylesheet; further categories share the last one."""
@@ -153,119 +150,6 @@ class NetworkDrawing:
     height: int = _HEIGHT
 
 
-class GraphIndex:
-    """Names and links of vertices, read from an in-memory graph when first needed.
-
-    Args:
-        data: The loaded graph (`gaai_graph.sources.GraphData`).
-        schema: The run's introspected schema; each collection's `label_attribute` names its
-            vertices. Without it the first of the preferred name attributes present is used.
-    """
-
-    def __init__(self, data: Any, schema: GraphSchema | None = None) -> None:
-        self._data = data
-        self._label_attributes: dict[str, str | None] = {}
-        if schema is not None:
-            for profile in schema.collections:
-                self._label_attributes[profile.name] = profile.label_attribute
-        self._documents: dict[str, dict[str, Mapping[str, Any]]] = {}
-        self._adjacency: dict[str, dict[str, list[str]] | None] = {}
-        self._incoming: dict[str, dict[str, list[str]]] = {}
-
-    def _collection_documents(self, collection: str) -> dict[str, Mapping[str, Any]]:
-        if collection not in self._documents:
-            source = self._data.collections.get(collection)
-            documents = source.documents if source is not None else []
-            self._documents[collection] = {
-                str(document.get("_key")): document
-                for document in documents
-                if isinstance(document, Mapping) and "_key" in document
-            }
-        return self._documents[collection]
-
-    def document(self, vertex_id: str) -> Mapping[str, Any] | None:
-        """The vertex's document, or None when the graph has no such vertex."""
-        collection, _, key = vertex_id.partition("/")
-        return self._collection_documents(collection).get(key)
-
-    def label(self, vertex_id: str) -> str | None:
-        """The vertex's human name (its collection's label attribute), or None."""
-        document = self.document(vertex_id)
-        if document is None:
-            return None
-        collection = vertex_id.partition("/")[0]
-        attribute = self._label_attributes.get(collection)
-        candidates = [attribute] if attribute else list(LABEL_ATTRIBUTE_PREFERENCE)
-        for name in candidates:
-            value = document.get(name) if name else None
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        return None
-
-    def _edges(self, collection: str) -> dict[str, list[str]] | None:
-        if collection not in self._adjacency:
-            source = self._data.collections.get(collection)
-            if source is None or len(source.documents) > MAX_INDEXED_EDGES:
-                self._adjacency[collection] = None
-            else:
-                outgoing: dict[str, list[str]] = defaultdict(list)
-                for document in source.documents:
-                    start, end = document.get("_from"), document.get("_to")
-                    if isinstance(start, str) and isinstance(end, str):
-                        outgoing[start].append(end)
-                self._adjacency[collection] = outgoing
-        return self._adjacency[collection]
-
-    def links(self, edge_collections: Iterable[str]) -> list[dict[str, list[str]]]:
-        """Outgoing adjacency of each named edge collection that could be indexed."""
-        return [table for name in edge_collections if (table := self._edges(name)) is not None]
-
-    def edges_among(
-        self, vertex_ids: Sequence[str], edge_collections: Iterable[str]
-    ) -> list[tuple[str, str]]:
-        """The links between the given vertices (each direction once per edge)."""
-        wanted = set(vertex_ids)
-        pairs: list[tuple[str, str]] = []
-        for table in self.links(edge_collections):
-            for start in vertex_ids:
-                pairs.extend((start, end) for end in table.get(start, ()) if end in wanted)
-        return pairs
-
-    def neighbours(self, vertex_id: str, edge_collections: Iterable[str]) -> dict[str, int]:
-        """Vertices linked to `vertex_id` in either direction -> number of links."""
-        counts: dict[str, int] = defaultdict(int)
-        for name in edge_collections:
-            table = self._edges(name)
-            if table is None:
-                continue
-            for end in table.get(vertex_id, ()):
-                counts[end] += 1
-            for start in self._incoming_of(name, table).get(vertex_id, ()):
-                counts[start] += 1
-        counts.pop(vertex_id, None)
-        return dict(counts)
-
-    def _incoming_of(self, collection: str, table: dict[str, list[str]]) -> dict[str, list[str]]:
-        """End -> starts linking to it, in the order a scan of `table` meets them.
-
-        Built once per collection (a scan of the whole table per hub drawn took seconds at
-        10^6 edges); the order keeps the neighbour counts' order what the scan gave.
-        """
-        incoming = self._incoming.get(collection)
-        if incoming is None:
-            incoming = defaultdict(list)
-            for start, ends in table.items():
-                for end in ends:
-                    incoming[end].append(start)
-            self._incoming[collection] = incoming
-        return incoming
-
-    def name(self, vertex_id: str) -> str:
-        """'Name [collection/key]' when the vertex has a name, else the id."""
-        label = self.label(vertex_id)
-        return f"{label} [{vertex_id}]" if label else vertex_id
-
-
 def _edge_collections(report: Report, index: GraphIndex) -> list[str]:
     if report.projection is not None and report.projection.edge_collections:
         return list(report.projection.edge_collections)
@@ -281,9 +165,8 @@ def _colour_keys(vertex_ids: Sequence[str], index: GraphIndex, attribute: str | 
     if len(set(collections)) > 1 or not attribute:
         return collections
     keys = []
-    for vertex_id in vertex_ids:
-        document = index.document(vertex_id) or {}
-        value = document.get(attribute)
+    for document in index.documents(vertex_ids):
+        value = (document or {}).get(attribute)
         keys.append(f"{attribute} = {value}" if value is not None else f"{attribute} unknown")
     return keys
 
@@ -301,6 +184,7 @@ def _layout(
     colour_attribute: str | None = None,
 ) -> NetworkDrawing:
     focused = {focus} if isinstance(focus, str) else set(focus or ())
+    index.documents(vertex_ids)  # one look-up for all: names and colours then come from memory
     position = {vertex_id: number for number, vertex_id in enumerate(vertex_ids)}
     unique = sorted({(position[a], position[b]) for a, b in pairs if a != b})
     graph = igraph.Graph(n=len(vertex_ids), edges=unique, directed=False)
@@ -387,7 +271,7 @@ def _group_drawing(
     caption: str,
     colour_attribute: str | None = None,
 ) -> NetworkDrawing | None:
-    present = [vertex_id for vertex_id in dict.fromkeys(members) if index.document(vertex_id)]
+    present = index.present(members)
     if len(present) < 2:
         return None
     edge_collections = _edge_collections(report, index)
@@ -446,7 +330,8 @@ def _hub_drawing(hub: str, report: Report, index: GraphIndex, title: str) -> Net
 def _sample_drawing(report: Report, index: GraphIndex, noun: str) -> NetworkDrawing | None:
     """The largest group's listed (best-linked) members and their nearest neighbours."""
     group = report.groups[0]
-    members = [vertex_id for vertex_id in group.members_sample if index.document(vertex_id)]
+    sample = group.members_sample
+    members = [v for v, document in zip(sample, index.documents(sample), strict=True) if document]
     if not members:
         return None
     edge_collections = _edge_collections(report, index)

@@ -219,3 +219,60 @@ def test_chromium_shows_the_demo_answer_first_with_named_drawings(
     _chromium_run(ring_page, "--window-size=1000,1400", f"--screenshot={ring_shot}")
     if update_docs:
         shutil.copyfile(ring_shot, DOCS_IMAGES / "report.png")
+
+
+def _as_columns(data: GraphData) -> GraphData:
+    """The same graph with every collection held as a polars frame (`ColumnarDocuments`)."""
+    import polars as pl
+
+    from gaai_graph.sources.columnar import ColumnarDocuments
+
+    return GraphData(
+        source=data.source,
+        collections={
+            name: CollectionData(
+                name,
+                collection.kind,
+                ColumnarDocuments(
+                    pl.DataFrame(list(collection.documents), infer_schema_length=None)
+                ),
+            )
+            for name, collection in data.collections.items()
+        },
+        graphs=data.graphs,
+    )
+
+
+def test_drawings_are_the_same_from_dicts_and_from_columns(demo_run: WorkflowResult) -> None:
+    schema = demo_run.values.get("schema")
+    reports = sorted(demo_run.reports, key=lambda report: report.template_id)
+    data = load_graph_sync("demo")
+    from_dicts, from_columns = GraphIndex(data, schema), GraphIndex(_as_columns(data), schema)
+    drawn = [report_drawings(report, from_dicts) for report in reports]
+    assert sum(map(len, drawn)) >= len(reports)  # the demo draws something for each report
+    assert drawn == [report_drawings(report, from_columns) for report in reports]
+    for report in reports:
+        assert render_report_html(report, graph=from_dicts) == render_report_html(
+            report, graph=from_columns
+        )
+    tiny = _tiny_graph()
+    hub = _report(algorithm="degree", top_entities=[Entity(id="people/a", value=62, label="Ada")])
+    assert report_drawings(hub, GraphIndex(tiny)) == report_drawings(
+        hub, GraphIndex(_as_columns(tiny))
+    )
+
+
+def test_ids_are_named_longest_first_whatever_else_is_known() -> None:
+    people = [{"_key": "a", "name": "Ann"}, {"_key": "ab", "name": "Abe"}]
+    people += [{"_key": f"z{n}", "name": f"Zed {n}"} for n in range(3000)]
+    data = GraphData(
+        source="t", collections={"people": CollectionData("people", "document", people)}
+    )
+    members = ["people/a", "people/ab", *(f"people/z{n}" for n in range(3000))]
+    names = Names([_report(groups=[Group(size=3002, members_sample=members)])], GraphIndex(data))
+    assert names.named_text("people/ab then people/a, people/abc, (people/z7)") == (
+        "Abe [people/ab] then Ann [people/a], people/abc, (people/z7)"
+    )
+    assert names.named_text("Ann [people/a] and people/z12.") == (
+        "Ann [people/a] and Zed 12 [people/z12]."
+    )

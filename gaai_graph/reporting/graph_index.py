@@ -1,0 +1,279 @@
+"""Names and links of the vertices a report draws, looked up without scanning the graph.
+
+A report's pictures need a few dozen vertices' documents and the links among and around
+them. `GraphIndex` answers those look-ups from sorted columns built once per collection
+when first asked: a vertex collection's `_key`s sorted (with each key's row), an edge
+collection's `_from`/`_to` pairs sorted by start (and, for neighbourhoods, by end). A
+look-up is then a binary search (`polars.Series.search_sorted`) and a slice, so its cost
+grows with what is drawn, not with the graph: at 10^6 edges the per-drawing scans of every
+edge document took ~5 s of a run's report writing.
+
+Documents held as columns (`gaai_graph.sources.columnar.ColumnarDocuments`) are read from
+their frame and only the rows looked up become dicts; lists of dicts (the demo, tests) take
+one pass over their keys or endpoints and are otherwise read as they are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence, Set
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from gaai_graph.key_rows import KeyRows
+from gaai_graph.models import GraphSchema
+from gaai_graph.nodes.schema import LABEL_ATTRIBUTE_PREFERENCE
+from gaai_graph.sources.columnar import columnar_frame
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["MAX_INDEXED_EDGES", "GraphIndex"]
+
+MAX_INDEXED_EDGES = 5_000_000
+"""Edge collections larger than this are not indexed for pictures (memory and time)."""
+
+
+def _strings(values: Sequence[str | None]) -> pl.Series:
+    import polars as pl
+
+    return pl.Series(values, dtype=pl.String)
+
+
+def _text_only(values: list[Any]) -> pl.Series | None:
+    """`values` as a text column when each is text or None, else None (the careful path)."""
+    import polars as pl
+
+    try:
+        column = pl.Series(values, strict=True)
+    except TypeError:  # a value of another type among the text
+        return None
+    if column.dtype == pl.Null:
+        return column.cast(pl.String)
+    return column if column.dtype == pl.String else None
+
+
+def _key_column(documents: Sequence[Any]) -> pl.Series:
+    """Each document's `_key` as text, null for a document without one."""
+    import polars as pl
+
+    frame = columnar_frame(documents)
+    if frame is not None:
+        if "_key" not in frame.columns:
+            return _strings([None] * frame.height)
+        return frame["_key"].cast(pl.String, strict=False)
+    try:
+        # The usual documents: one C-level pass reads the keys (a loop doing more per document
+        # took seconds at 10^6 vertices).
+        keys = _text_only([document.get("_key") for document in documents])
+    except AttributeError:  # not every document is a mapping
+        keys = None
+    if keys is not None:
+        return keys
+    return _strings(
+        [
+            str(document["_key"]) if isinstance(document, Mapping) and "_key" in document else None
+            for document in documents
+        ]
+    )
+
+
+def _endpoint_columns(documents: Sequence[Any]) -> tuple[pl.Series, pl.Series]:
+    """Each edge's `_from` and `_to`, for the edges whose both ends are text."""
+    import polars as pl
+
+    frame = columnar_frame(documents)
+    if frame is not None:
+        columns = []
+        for name in ("_from", "_to"):
+            # A column of another type holds no text endpoint (the dict path skips those too).
+            if name not in frame.columns or frame.schema[name] != pl.String:
+                return _strings([]), _strings([])
+            columns.append(frame[name])
+        if not any(column.null_count() for column in columns):
+            return columns[0], columns[1]  # the frame's own buffers, not a copy
+        pairs = pl.DataFrame({"start": columns[0], "end": columns[1]}).drop_nulls()
+        return pairs["start"], pairs["end"]
+    starts_read = _text_only([document.get("_from") for document in documents])
+    ends_read = _text_only([document.get("_to") for document in documents])
+    if starts_read is not None and ends_read is not None:  # the usual edges: every end text
+        pairs = pl.DataFrame({"start": starts_read, "end": ends_read}).drop_nulls()
+        return pairs["start"], pairs["end"]
+    starts: list[str] = []
+    ends: list[str] = []
+    for document in documents:
+        start, end = document.get("_from"), document.get("_to")
+        if isinstance(start, str) and isinstance(end, str):
+            starts.append(start)
+            ends.append(end)
+    return _strings(starts), _strings(ends)
+
+
+class _Links:
+    """One edge collection's links, sorted by start and (when first asked) by end."""
+
+    def __init__(self, documents: Sequence[Any]) -> None:
+        self._starts, self._ends = _endpoint_columns(documents)
+        self._by_start: KeyRows | None = None
+        self._by_end: KeyRows | None = None
+
+    def by_start(self) -> KeyRows:
+        """The links found by their start."""
+        if self._by_start is None:
+            self._by_start = KeyRows(self._starts)
+        return self._by_start
+
+    def by_end(self) -> KeyRows:
+        """The links found by their end."""
+        if self._by_end is None:
+            self._by_end = KeyRows(self._ends)
+        return self._by_end
+
+    def among(self, vertex_ids: Sequence[str], wanted: Set[str]) -> list[tuple[str, str]]:
+        """Links from one of `vertex_ids` (each as often as listed) to a `wanted` vertex."""
+        which, rows = self.by_start().rows_of(vertex_ids)
+        ends = self._ends.gather(rows).to_list()
+        return [
+            (vertex_ids[position], end)
+            for position, end in zip(which.tolist(), ends, strict=True)
+            if end in wanted
+        ]
+
+    def outgoing(self, vertex_id: str) -> list[str]:
+        """Ends of the links starting at the vertex, one per link."""
+        _, rows = self.by_start().rows_of([vertex_id])
+        return list(self._ends.gather(rows).to_list())
+
+    def incoming(self, vertex_id: str) -> list[str]:
+        """Starts of the links ending at the vertex, one per link."""
+        _, rows = self.by_end().rows_of([vertex_id])
+        return list(self._starts.gather(rows).to_list())
+
+
+class _Documents:
+    """One vertex collection's documents found by key (a repeated key: its last document)."""
+
+    def __init__(self, documents: Sequence[Any]) -> None:
+        self._source = documents
+        self._frame = columnar_frame(documents)
+        self._keys = KeyRows(_key_column(documents))
+        self._found: dict[str, Mapping[str, Any] | None] = {}
+
+    def _read(self, row: int) -> Mapping[str, Any]:
+        if self._frame is not None:  # only this row becomes a dict, null cells left out
+            cells = self._frame.row(row, named=True)
+            return {name: value for name, value in cells.items() if value is not None}
+        document: Mapping[str, Any] = self._source[row]
+        return document
+
+    def find(self, keys: Sequence[str]) -> list[Mapping[str, Any] | None]:
+        """The document of each key (None for a key no document has)."""
+        missing = list(dict.fromkeys(key for key in keys if key not in self._found))
+        if missing:
+            which, rows = self._keys.rows_of(missing)
+            last = np.full(len(missing), -1, dtype=np.int64)
+            np.maximum.at(last, which, rows)  # a repeated key: its last document, as in a dict
+            for key, row in zip(missing, last.tolist(), strict=True):
+                self._found[key] = self._read(row) if row >= 0 else None
+        return [self._found[key] for key in keys]
+
+
+class GraphIndex:
+    """Names and links of vertices, read from an in-memory graph when first needed.
+
+    Args:
+        data: The loaded graph (`gaai_graph.sources.GraphData`).
+        schema: The run's introspected schema; each collection's `label_attribute` names its
+            vertices. Without it the first of the preferred name attributes present is used.
+    """
+
+    def __init__(self, data: Any, schema: GraphSchema | None = None) -> None:
+        self._data = data
+        self._label_attributes: dict[str, str | None] = {}
+        if schema is not None:
+            for profile in schema.collections:
+                self._label_attributes[profile.name] = profile.label_attribute
+        self._documents: dict[str, _Documents | None] = {}
+        self._links: dict[str, _Links | None] = {}
+
+    def _collection(self, collection: str) -> _Documents | None:
+        if collection not in self._documents:
+            source = self._data.collections.get(collection)
+            self._documents[collection] = _Documents(source.documents) if source else None
+        return self._documents[collection]
+
+    def documents(self, vertex_ids: Sequence[str]) -> list[Mapping[str, Any] | None]:
+        """The document of each vertex (None for a vertex the graph does not have)."""
+        by_collection: dict[str, list[str]] = defaultdict(list)
+        for vertex_id in vertex_ids:
+            collection, _, key = vertex_id.partition("/")
+            by_collection[collection].append(key)
+        found: dict[str, Mapping[str, Any] | None] = {}
+        for collection, keys in by_collection.items():
+            table = self._collection(collection)
+            documents = table.find(keys) if table is not None else [None] * len(keys)
+            for key, document in zip(keys, documents, strict=True):
+                found[f"{collection}/{key}"] = document
+        return [found[vertex_id] for vertex_id in vertex_ids]
+
+    def document(self, vertex_id: str) -> Mapping[str, Any] | None:
+        """The vertex's document, or None when the graph has no such vertex."""
+        return self.documents([vertex_id])[0]
+
+    def present(self, vertex_ids: Iterable[str]) -> list[str]:
+        """The given vertices the graph has, each once, in the given order."""
+        unique = list(dict.fromkeys(vertex_ids))
+        return [v for v, d in zip(unique, self.documents(unique), strict=True) if d]
+
+    def label(self, vertex_id: str) -> str | None:
+        """The vertex's human name (its collection's label attribute), or None."""
+        document = self.document(vertex_id)
+        if document is None:
+            return None
+        collection = vertex_id.partition("/")[0]
+        attribute = self._label_attributes.get(collection)
+        candidates = [attribute] if attribute else list(LABEL_ATTRIBUTE_PREFERENCE)
+        for name in candidates:
+            value = document.get(name) if name else None
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return None
+
+    def _edges(self, collection: str) -> _Links | None:
+        if collection not in self._links:
+            source = self._data.collections.get(collection)
+            if source is None or len(source.documents) > MAX_INDEXED_EDGES:
+                self._links[collection] = None
+            else:
+                self._links[collection] = _Links(source.documents)
+        return self._links[collection]
+
+    def edges_among(
+        self, vertex_ids: Sequence[str], edge_collections: Iterable[str]
+    ) -> list[tuple[str, str]]:
+        """The links between the given vertices (each direction once per edge)."""
+        wanted = set(vertex_ids)
+        pairs: list[tuple[str, str]] = []
+        for name in edge_collections:
+            table = self._edges(name)
+            if table is not None:
+                pairs.extend(table.among(vertex_ids, wanted))
+        return pairs
+
+    def neighbours(self, vertex_id: str, edge_collections: Iterable[str]) -> dict[str, int]:
+        """Vertices linked to `vertex_id` in either direction -> number of links."""
+        counts: dict[str, int] = defaultdict(int)
+        for name in edge_collections:
+            table = self._edges(name)
+            if table is None:
+                continue
+            for other in (*table.outgoing(vertex_id), *table.incoming(vertex_id)):
+                counts[other] += 1
+        counts.pop(vertex_id, None)
+        return dict(counts)
+
+    def name(self, vertex_id: str) -> str:
+        """'Name [collection/key]' when the vertex has a name, else the id."""
+        label = self.label(vertex_id)
+        return f"{label} [{vertex_id}]" if label else vertex_id

@@ -1,0 +1,85 @@
+"""Names looked up in columns answer as the dict index does (gaai_graph.nodes.name_columns)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import pytest
+
+from gaai_graph.nodes import name_lookup
+from gaai_graph.nodes.name_columns import ColumnarNames
+from gaai_graph.nodes.schema import profile_schema
+from gaai_graph.questions import NameIndex, build_name_index
+from gaai_graph.sources import CollectionData, GraphData, load_graph_sync
+from gaai_graph.sources.columnar import ColumnarDocuments
+
+PEOPLE: list[dict[str, Any]] = [
+    {"_key": "p1", "name": "Zoë Ångström", "aliases": ["Zo", "ZOE A."], "code": "Z-1"},
+    {"_key": "p2", "name": "King's Cross St. Pancras", "title": "Station"},
+    {"_key": "p3", "name": "...", "title": "Dr. Who"},  # a name with no words: not a label
+    {"_key": "p2", "name": "Second p2"},  # a repeated key: the first document names it
+    {"name": "No Key"},
+    {"_key": "p4", "name": "Москва", "aliases": []},
+    {"_key": "p5", "name": "zoe angstrom", "label": "shared\tname  with many words in it here"},
+    {"_key": "P6", "title": "Bob"},
+    {"_key": "p7"},
+    {"_key": "p8", "name": "Rock`n Roll", "title": "O`Neil Café"},
+]
+PLACES: list[dict[str, Any]] = [{"_key": "bob", "name": "Bob"}, {"_key": "x1", "name": "Zo"}]
+
+
+def _both(collections: dict[str, list[dict[str, Any]]]) -> tuple[NameIndex, ColumnarNames]:
+    data = GraphData(
+        source="t",
+        collections={n: CollectionData(n, "document", d) for n, d in collections.items()},
+    )
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    frames = {n: pl.DataFrame(d, infer_schema_length=None) for n, d in collections.items()}
+    return build_name_index(collections, schema), ColumnarNames(frames, schema)
+
+
+def _assert_same(
+    expected: NameIndex, columns: ColumnarNames, vertex_ids: list[str], every: int = 1
+) -> None:
+    assert columns.max_words == expected.max_words
+    for name in [*list(expected.names)[::every], "nobody", "zo", "bob"]:
+        assert columns.exact(name) == expected.exact(name), name
+    for vertex_id in [*vertex_ids, "people/none", "nowhere/x"]:
+        assert columns.label(vertex_id) == expected.label(vertex_id), vertex_id
+    for query in ["zoe", "kings cros", "moskva", "bobb", "dr wh"]:
+        assert columns.nearest(query, 3) == expected.nearest(query, 3), query
+
+
+def test_the_same_answers_as_the_dict_index_on_awkward_documents() -> None:
+    expected, columns = _both({"people": PEOPLE, "places": PLACES})
+    assert expected.exact("zo") == ("people/p1", "places/x1")  # the test reaches both paths
+    assert expected.label("people/p2") == "King's Cross St. Pancras"
+    assert expected.exact("rockn roll") == ("people/p8",)
+    ids = [f"people/{d['_key']}" for d in PEOPLE if "_key" in d] + ["places/bob", "places/x1"]
+    _assert_same(expected, columns, ids)
+
+
+def test_the_same_answers_as_the_dict_index_on_the_demo() -> None:
+    data = load_graph_sync("demo")
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    vertices = {n: c for n, c in data.collections.items() if c.kind == "document"}
+    expected = build_name_index({n: c.documents for n, c in vertices.items()}, schema)
+    frames = {n: pl.DataFrame(c.documents, infer_schema_length=None) for n, c in vertices.items()}
+    columns = ColumnarNames(frames, schema)
+    ids = [f"{n}/{d['_key']}" for n, c in vertices.items() for d in c.documents[:100]]
+    _assert_same(expected, columns, ids, every=max(1, len(expected.names) // 300))
+
+
+@pytest.mark.parametrize("columnar", [False, True])
+def test_the_run_looks_names_up_in_columns_when_the_graph_is_held_as_columns(
+    columnar: bool,
+) -> None:
+    documents: Any = ColumnarDocuments(pl.DataFrame(PLACES)) if columnar else PLACES
+    data = GraphData(
+        source="t", collections={"places": CollectionData("places", "document", documents)}
+    )
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    lookup = name_lookup._name_index(data, schema)
+    assert isinstance(lookup, ColumnarNames if columnar else NameIndex)
+    assert lookup.exact("bob") == ("places/bob",)
