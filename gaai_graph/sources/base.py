@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 import orjson
+import xxhash
 
 from gaai_graph.models import GraphProjection, NamedGraph
 from gaai_graph.sources.columnar import ColumnarDocuments, columnar_frame
@@ -84,17 +85,28 @@ class GraphData:
 def documents_checksum(documents: Iterable[dict[str, Any]]) -> str:
     """A checksum of documents' contents, independent of their order and revisions.
 
-    Each document (without `_rev`, which a restore renews) is hashed as canonical JSON; the
-    hashes are summed modulo 2^128, so the order documents were loaded in does not matter
-    while any changed, added or removed document changes the sum.
+    Each document (without `_rev`, which a restore renews) is hashed as canonical JSON with
+    XXH3-128 (`ROW_HASH`); the hashes are summed modulo 2^128, so the order documents were
+    loaded in does not matter while any changed, added or removed document changes the sum.
     """
-    blake2b, dumps, sort_keys = hashlib.blake2b, orjson.dumps, orjson.OPT_SORT_KEYS
+    row_hash, dumps, sort_keys = ROW_HASH, orjson.dumps, orjson.OPT_SORT_KEYS
     digests = bytearray()
     for document in documents:
         if "_rev" in document:  # copied only when it has one (snapshots seldom do)
             document = {key: value for key, value in document.items() if key != "_rev"}
-        digests += blake2b(dumps(document, option=sort_keys, default=str), digest_size=16).digest()
+        digests += row_hash(dumps(document, option=sort_keys, default=str))
     return _summed(digests)
+
+
+ROW_HASH = xxhash.xxh3_128_digest
+"""The 128-bit hash of one document's canonical JSON (big-endian digest bytes).
+
+XXH3's output is fixed by its specification (stable since xxHash 0.8.0), so a snapshot keeps
+its fingerprint across library versions; it is not a cryptographic hash, which a checksum that
+detects changed data does not need, and it hashes a row ten times faster than blake2b did (the
+per-row call dominated the fingerprint of a large graph). Changing it changes every
+fingerprint once, so each catalog starts one new epoch per graph.
+"""
 
 
 def _summed(digests: bytes | bytearray) -> str:
@@ -123,7 +135,7 @@ def frame_checksum(frame: pl.DataFrame) -> str:
         return documents_checksum(ColumnarDocuments(frame))
     names = sorted(name for name in frame.columns if name != "_rev")
     if not names:
-        return _summed(hashlib.blake2b(b"{}", digest_size=16).digest() * frame.height)
+        return _summed(ROW_HASH(b"{}") * frame.height)
     if not any(frame.select(names).null_count().row(0)):
         encoded = pl.struct(names).struct.json_encode().cast(pl.Binary)
     else:
@@ -137,12 +149,10 @@ def frame_checksum(frame: pl.DataFrame) -> str:
         ]
         joined = pl.concat_str(members, separator=",", ignore_nulls=True)
         encoded = pl.concat_str([pl.lit("{"), joined, pl.lit("}")]).cast(pl.Binary)
-    blake2b = hashlib.blake2b
     digests = [b""]
     for offset in range(0, frame.height, FRAME_CHECKSUM_ROWS):
         rows = frame.slice(offset, FRAME_CHECKSUM_ROWS).select(encoded.alias("row"))
-        texts = rows.get_column("row").to_list()
-        digests.append(b"".join([blake2b(text, digest_size=16).digest() for text in texts]))
+        digests.append(b"".join(map(ROW_HASH, rows.get_column("row").to_list())))
     return _summed(b"".join(digests))
 
 

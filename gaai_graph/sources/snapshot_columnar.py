@@ -67,7 +67,7 @@ def read_jsonl_frame(raw: bytes) -> pl.DataFrame | None:
     """The documents of a JSONL file as a frame, or None when only the dict path is faithful."""
     import polars as pl
 
-    if not raw.strip():
+    if raw.isspace() or not raw:  # not `strip()`, which copies the whole file
         return None
 
     def read(rows: int | None) -> pl.DataFrame:
@@ -118,10 +118,33 @@ def _sample_saw_everything(raw: bytes, frame: pl.DataFrame) -> bool:
     """
     if frame.height < SAMPLE_ROWS:
         return True
-    if b'" :' in raw or b'"\t:' in raw:
-        return False  # a name spaced from its colon is not counted below
+    named, spaced = _colons(raw)
+    if spaced and (b'" :' in raw or b'"\t:' in raw):
+        return False  # a name spaced from its colon is not counted
     cells = frame.height * frame.width - sum(frame.null_count().row(0))
-    return raw.count(b'":') == cells
+    return named == cells
+
+
+COLON_SCAN_BYTES = 1 << 24
+"""Bytes of a file scanned per numpy step by `_colons` (bounds the masks held at once)."""
+
+
+def _colons(raw: bytes) -> tuple[int, bool]:
+    """How often `":` occurs in `raw`, and whether any colon follows a space or a tab.
+
+    One vectorised pass over the bytes, where `bytes.count` plus two substring searches took
+    four times as long (a quote is the most frequent byte of JSON, which slows the searches).
+    """
+    import numpy as np
+
+    data = np.frombuffer(raw, dtype=np.uint8)
+    named, spaced = 0, False
+    for start in range(1, len(data), COLON_SCAN_BYTES):
+        window = data[start - 1 : start + COLON_SCAN_BYTES]
+        before_colon = window[:-1][window[1:] == ord(":")]
+        named += int(np.count_nonzero(before_colon == ord('"')))
+        spaced = spaced or bool(np.isin(before_colon, (ord(" "), ord("\t"))).any())
+    return named, spaced
 
 
 def _column_is_faithful(raw: bytes, column: pl.Series) -> bool:
@@ -133,7 +156,7 @@ def _column_is_faithful(raw: bytes, column: pl.Series) -> bool:
         return True
     if dtype == pl.String:
         return (
-            not column.str.contains(_LOOKS_UNIFIED).any()
+            not _any_looks_unified(column)
             or _written_as_text_everywhere(raw, column)
             or not _raw_has_value(raw, column.name, rb"[-0-9\[{tf]")
         )
@@ -147,10 +170,25 @@ def _column_is_faithful(raw: bytes, column: pl.Series) -> bool:
             return True
         elements = column.explode()
         if inner == pl.String:
-            return not elements.str.contains(_LOOKS_UNIFIED).any()
+            return not _any_looks_unified(elements)
         if inner == pl.Float64:
             return not _has_integral(elements)
     return False  # structs, nested lists, wider integers: the dict path keeps them exact
+
+
+_UNIFIED_STARTS = list("-0123456789[{tf")
+"""The first characters of every text `_LOOKS_UNIFIED` matches."""
+
+
+def _any_looks_unified(texts: pl.Series) -> bool:
+    """Whether any of `texts` matches `_LOOKS_UNIFIED` (could be a unified non-text value).
+
+    Looking at first characters first halves the time: most text columns (names, ids of
+    other documents) have none that could start a number, list, object or boolean.
+    """
+    if not texts.str.slice(0, 1).is_in(_UNIFIED_STARTS).any():
+        return False
+    return bool(texts.str.contains(_LOOKS_UNIFIED).any())
 
 
 def _has_integral(values: pl.Series) -> bool:
@@ -316,7 +354,7 @@ def dump_frame(raws: list[bytes], collection: str, is_edge: bool) -> pl.DataFram
 
     frames = []
     for raw in raws:
-        if not raw.strip():
+        if raw.isspace() or not raw:
             continue
         frame = read_jsonl_frame(raw)
         if frame is None:

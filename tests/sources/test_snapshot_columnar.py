@@ -13,6 +13,7 @@ import pytest
 from gaai_graph.errors import SnapshotFormatError
 from gaai_graph.models import GraphProjection
 from gaai_graph.sources import snapshot as snapshot_module
+from gaai_graph.sources import snapshot_columnar
 from gaai_graph.sources.base import CollectionData, GraphData, documents_checksum, frame_checksum
 from gaai_graph.sources.columnar import columnar_frame
 from gaai_graph.sources.projection import build_projection
@@ -236,3 +237,23 @@ def test_a_spaced_file_is_read_with_every_row_used_for_its_schema(tmp_path: Path
 
     assert columnar_frame(documents) is not None
     assert documents[-1] == {"_key": "late", "_id": "people/late", "z": 2}
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 7, 1 << 24])
+def test_colons_are_counted_across_scan_steps(monkeypatch: pytest.MonkeyPatch, step: int) -> None:
+    monkeypatch.setattr(snapshot_columnar, "COLON_SCAN_BYTES", step)
+    compact = b'{"a":1,"b":"x:y"}\n{"c":"\\":"}\n'
+    assert snapshot_columnar._colons(compact) == (compact.count(b'":'), False)
+    assert snapshot_columnar._colons(b'{"a" :1}')[1] and snapshot_columnar._colons(b'{"a"\t:1}')[1]
+    assert snapshot_columnar._colons(b'{"a":"b :c"}') == (1, True)  # a false alarm only
+    assert snapshot_columnar._colons(b"") == (0, False)
+
+
+def test_the_first_character_look_finds_every_text_the_pattern_finds() -> None:
+    import polars as pl
+
+    texts = ["1", "-2.5e3", "[1]", '{"a":1}', "true", "false", "Ann", "", "t", "1a", "c/1"]
+    for text in texts:
+        column = pl.Series([None, "name", text])
+        expected = bool(column.str.contains(snapshot_columnar._LOOKS_UNIFIED).any())
+        assert snapshot_columnar._any_looks_unified(column) is expected, text
