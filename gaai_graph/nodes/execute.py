@@ -143,6 +143,12 @@ async def _concurrency_gate(key: str, size: int) -> AsyncIterator[None]:
         gate.users -= 1
         if gate.users == 0:
             _gates.pop(gate_key, None)
+            if not _gates:
+                # The superstep's last chain is done: no template of this run needs the
+                # projections (with their igraph graphs and indexes, hundreds of MB at 10^6
+                # edges) while the reports are exported; a later run rebuilds them from the
+                # load's index.
+                _projections.clear()
 
 
 class _ProjectionCache:
@@ -177,6 +183,11 @@ class _ProjectionCache:
                     self._entries.popitem(last=False)
                 self._building.pop(key, None)
             return built
+
+    def clear(self) -> None:
+        """Forget every cached projection (one being built is still handed to its callers)."""
+        with self._lock:
+            self._entries.clear()
 
 
 _projections = _ProjectionCache()
