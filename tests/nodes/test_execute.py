@@ -116,6 +116,32 @@ async def test_projections_are_released_when_the_last_chain_finishes(
     assert not execute_module._projections._entries
 
 
+def test_a_projection_is_forgotten_when_the_last_template_using_it_is_done() -> None:
+    cache = _ProjectionCache()
+
+    def build(name: str) -> ProjectionData:
+        return ProjectionData(
+            vertex_ids=[name],
+            labels=[name],
+            edges=[],
+            directed=True,
+            projection=GraphProjection(vertex_collections=[name], edge_collections=[]),
+        )
+
+    for wanted in ("big", "big", "small"):
+        cache.want(wanted)
+    cache.get_or_build(("load", "big"), lambda: build("big"))
+    cache.get_or_build(("load", "small"), lambda: build("small"))
+
+    assert not cache.release("big")  # another template still runs on it
+    assert ("load", "big") in cache._entries
+    assert cache.release("big")
+    assert list(cache._entries) == [("load", "small")]
+    assert cache.release("small")
+    assert not cache._entries
+    assert not cache.release("small")  # released more than wanted: nothing to forget
+
+
 def test_projection_cache_builds_a_shared_projection_once() -> None:
     cache = _ProjectionCache(capacity=2)
     builds: list[int] = []
