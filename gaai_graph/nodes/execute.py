@@ -40,6 +40,7 @@ from gaai_graph.engines.offload import (
     warm,
 )
 from gaai_graph.errors import GaaiError
+from gaai_graph.memory import give_back_freed_memory
 from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
 from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.nodes.report import write_report_by_rules
@@ -143,6 +144,13 @@ async def _concurrency_gate(key: str, size: int) -> AsyncIterator[None]:
         gate.users -= 1
         if gate.users == 0:
             _gates.pop(gate_key, None)
+            if not _gates:
+                # The superstep's last chain is done: no template of this run needs the
+                # projections (with their igraph graphs and indexes, hundreds of MB at 10^6
+                # edges) while the reports are exported; a later run rebuilds them from the
+                # load's index.
+                _projections.clear()
+                give_back_freed_memory()
 
 
 class _ProjectionCache:
@@ -153,6 +161,10 @@ class _ProjectionCache:
         self._entries: OrderedDict[tuple[str, str], ProjectionData] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[tuple[str, str], threading.Lock] = {}
+        # Projection (its JSON) -> templates started and not finished that use it: a
+        # projection no running or waiting template needs is dropped at once, so the
+        # largest ones (with their igraph graphs) are not all held until the run ends.
+        self._wanted: dict[str, int] = {}
 
     def get_or_build(
         self, key: tuple[str, str], build: Callable[[], ProjectionData]
@@ -177,6 +189,33 @@ class _ProjectionCache:
                     self._entries.popitem(last=False)
                 self._building.pop(key, None)
             return built
+
+    def want(self, projection: str) -> None:
+        """Note that a template about to run uses `projection` (keeps it cached once built)."""
+        with self._lock:
+            self._wanted[projection] = self._wanted.get(projection, 0) + 1
+
+    def release(self, projection: str) -> bool:
+        """Note that a template using `projection` is done; forget it when none is left.
+
+        Returns:
+            Whether a cached projection was forgotten.
+        """
+        with self._lock:
+            left = self._wanted.get(projection, 0) - 1
+            if left > 0:
+                self._wanted[projection] = left
+                return False
+            self._wanted.pop(projection, None)
+            unused = [key for key in self._entries if key[1] == projection]
+            for key in unused:
+                del self._entries[key]
+            return bool(unused)
+
+    def clear(self) -> None:
+        """Forget every cached projection (one being built is still handed to its callers)."""
+        with self._lock:
+            self._entries.clear()
 
 
 _projections = _ProjectionCache()
@@ -355,13 +394,28 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
         State updates: the execution, the report, their timings and any recorded error.
     """
     context = context_of(runtime)
-    template_id = task.template.id
     gate_key = runtime.execution_info.checkpoint_id if runtime.execution_info else "default"
+    # Every chain of a superstep starts at once and waits at the gate, so the count of
+    # templates wanting a projection is complete before the first of them finishes.
+    wanted = task.template.projection.model_dump_json()
+    _projections.want(wanted)
+    try:
+        return await _run_within_gate(task, context, runtime, gate_key or "default")
+    finally:
+        if _projections.release(wanted):
+            give_back_freed_memory()
+
+
+async def _run_within_gate(
+    task: TemplateTask, context: Context, runtime: Runtime[Context], gate_key: str
+) -> dict[str, Any]:
+    """`run_template` once the projection's use is counted: the chain itself."""
+    template_id = task.template.id
     # A no-op unless the caller streams "custom" (and absent on hand-made runtimes in tests).
     write = getattr(runtime, "stream_writer", None) or _ignore
     errors: list[RunError] = []
     llm_updates: dict[str, Any] = {}
-    async with _concurrency_gate(gate_key or "default", context.concurrency):
+    async with _concurrency_gate(gate_key, context.concurrency):
         write(template_event("running", task))
         with timed("execute", template_id) as execute_clock:
             info = runtime.execution_info

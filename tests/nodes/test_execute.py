@@ -96,6 +96,52 @@ async def test_gate_is_released_after_the_chains_finish() -> None:
     assert not execute_module._gates
 
 
+async def test_projections_are_released_when_the_last_chain_finishes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cached_while_running: list[int] = []
+    real_describe = execute_module.describe_result
+
+    def describe_and_count(*args: Any, **kwargs: Any) -> Any:
+        cached_while_running.append(len(execute_module._projections._entries))
+        return real_describe(*args, **kwargs)
+
+    monkeypatch.setattr(execute_module, "describe_result", describe_and_count)
+    await asyncio.gather(
+        *(run_template(_task(f"TPL-{i}"), _runtime(Context(max_executions=2))) for i in range(3))
+    )
+
+    # Shared while the chains ran (one projection for the three), gone once they are done.
+    assert cached_while_running == [1, 1, 1]
+    assert not execute_module._projections._entries
+
+
+def test_a_projection_is_forgotten_when_the_last_template_using_it_is_done() -> None:
+    cache = _ProjectionCache()
+
+    def build(name: str) -> ProjectionData:
+        return ProjectionData(
+            vertex_ids=[name],
+            labels=[name],
+            edges=[],
+            directed=True,
+            projection=GraphProjection(vertex_collections=[name], edge_collections=[]),
+        )
+
+    for wanted in ("big", "big", "small"):
+        cache.want(wanted)
+    cache.get_or_build(("load", "big"), lambda: build("big"))
+    cache.get_or_build(("load", "small"), lambda: build("small"))
+
+    assert not cache.release("big")  # another template still runs on it
+    assert ("load", "big") in cache._entries
+    assert cache.release("big")
+    assert list(cache._entries) == [("load", "small")]
+    assert cache.release("small")
+    assert not cache._entries
+    assert not cache.release("small")  # released more than wanted: nothing to forget
+
+
 def test_projection_cache_builds_a_shared_projection_once() -> None:
     cache = _ProjectionCache(capacity=2)
     builds: list[int] = []
