@@ -119,18 +119,29 @@ def vertex_columns(
     """
     if not attributes:
         return {}
-    index = _vertex_index(data)
     columns: dict[str, list[Any]] = {name: [None] * data.vertex_count for name in attributes}
     seen: set[str] = set()
-    for name in data.projection.vertex_collections:
-        collection = graph.collections.get(name)
-        if collection is None:
-            continue
+    index: Mapping[str, int] | None = None
+    collections = [
+        (name, graph.collections[name])
+        for name in data.projection.vertex_collections
+        if name in graph.collections
+    ]
+    frames = {
+        name: frame
+        for name, collection in collections
+        if (frame := columnar_frame(collection.documents)) is not None
+    }
+    matched = _matched_rows(frames, data)
+    for name, collection in collections:
         prefix = name + "/"
-        frame = columnar_frame(collection.documents)
+        frame = frames.get(name)
         if frame is not None:
-            rows, values = _rows_and_values(frame, prefix, index, columns)
+            documents_found, rows = matched.get(name, ([], []))
+            values = _values_at(frame, documents_found, columns)
         else:
+            if index is None:
+                index = _vertex_index(data)
             stream = getattr(collection.documents, "stream_attributes", None)
             documents: Iterable[Mapping[str, Any]] = (
                 stream(list(attributes)) if stream is not None else collection.documents
@@ -153,26 +164,59 @@ def vertex_columns(
     return {name: column for name, column in columns.items() if name in seen}
 
 
-def _rows_and_values(
-    frame: Any, prefix: str, index: Mapping[str, int], columns: Mapping[str, list[Any]]
-) -> tuple[list[int], dict[str, list[Any]]]:
-    """A columnar collection's projected rows and, per attribute it has, their values."""
-    if "_key" not in frame.columns or frame.height == 0:
-        return [], {}
-    keys = frame.get_column("_key").cast(str).to_list()
-    rows = np.fromiter(
-        (-1 if key is None else index.get(prefix + key, -1) for key in keys),
-        dtype=np.int64,
-        count=len(keys),
+def _matched_rows(
+    frames: Mapping[str, Any], data: ProjectionData
+) -> dict[str, tuple[list[int], list[int]]]:
+    """Per columnar collection: its documents in the projection, and their vertex rows.
+
+    One polars join of every collection's ids with the projection's vertex ids, in document
+    order, instead of a Python dict of every vertex id (at 10^6 edges building that dict cost
+    more than the rest of the attribute profile).
+    """
+    import polars as pl
+
+    parts = [
+        frame.select((pl.lit(name + "/") + pl.col("_key").cast(pl.String)).alias("id"))
+        .with_row_index("document")
+        .with_columns(pl.lit(number, dtype=pl.UInt32).alias("part"))
+        for number, (name, frame) in enumerate(frames.items())
+        if "_key" in frame.columns and frame.height > 0
+    ]
+    if not parts:
+        return {}
+    documents = pl.concat(parts, how="vertical")
+    vertices = pl.DataFrame({"id": pl.Series(data.vertex_ids, dtype=pl.String)}).with_row_index(
+        "row"
     )
-    found = np.flatnonzero(rows >= 0)
-    chosen = frame[found.tolist()] if found.size < frame.height else frame
-    values = {
+    matched = documents.join(vertices, on="id", how="inner", maintain_order="left")
+    part = matched.get_column("part").to_numpy()
+    document = matched.get_column("document").to_numpy().astype(np.int64)
+    # Within a collection documents come in order; a step that does not go forward means a
+    # vertex id listed twice, which keeps its last row (as `{id: row for ...}` does).
+    steps = np.diff(part.astype(np.int64) * (1 << 40) + document)
+    if steps.size and (steps <= 0).any():
+        vertices = vertices.unique(subset="id", keep="last")
+        matched = documents.join(vertices, on="id", how="inner", maintain_order="left")
+        part = matched.get_column("part").to_numpy()
+        document = matched.get_column("document").to_numpy().astype(np.int64)
+    row = matched.get_column("row").to_numpy()
+    found: dict[str, tuple[list[int], list[int]]] = {}
+    for number, name in enumerate(frames):
+        mine = part == number
+        found[name] = (document[mine].tolist(), row[mine].tolist())
+    return found
+
+
+def _values_at(
+    frame: Any, documents: list[int], columns: Mapping[str, list[Any]]
+) -> dict[str, list[Any]]:
+    """The values of the attributes `frame` has, at the given document positions."""
+    chosen = frame[documents] if len(documents) < frame.height else frame
+    return {
         attribute: chosen.get_column(attribute).to_list()
         for attribute in columns
         if attribute in frame.columns
     }
-    return rows[found].tolist(), values
 
 
 def _vertex_index(data: ProjectionData) -> dict[str, int]:
@@ -266,6 +310,12 @@ def describe_partition(
         # The members the attribute describes: a community of customers and products that
         # follows the customers' segment is, as a finding, its customers.
         rows = np.asarray([i for i in rows.tolist() if column[i] is not None], dtype=np.int64)
+        if rows.size > ALIGNED_MEMBERS_LISTED:
+            # Only members at least as connected as the last one listed can be listed: the
+            # sort below then orders hundreds, not a community of 10^5.
+            negated = -degree[rows]
+            cutoff = np.partition(negated, ALIGNED_MEMBERS_LISTED - 1)[ALIGNED_MEMBERS_LISTED - 1]
+            rows = rows[negated <= cutoff]
         order = sorted(rows.tolist(), key=lambda i: (-degree[i], vertex_ids[i]))
         members[key] = [vertex_ids[i] for i in order[:ALIGNED_MEMBERS_LISTED]]
     summaries = [
@@ -279,20 +329,36 @@ def describe_partition(
     return {"best": best, "attributes": summaries, "listed": listed_keys, "members": members}
 
 
-def _ids_in(value: Any, known: Mapping[str, int], found: dict[str, None], limit: int) -> None:
-    """Collect the vertex ids held in an answer value (strings, lists, dicts), at most `limit`."""
-    if len(found) >= limit:
-        return
+def _strings_in(value: Any, found: dict[str, None]) -> None:
+    """Collect the strings held in an answer value (strings, lists, dicts), in reading order."""
     if isinstance(value, str):
-        if value in known:
-            found[value] = None
+        found[value] = None
     elif isinstance(value, dict):
         for key, item in value.items():
-            _ids_in(key, known, found, limit)
-            _ids_in(item, known, found, limit)
+            _strings_in(key, found)
+            _strings_in(item, found)
     elif isinstance(value, list | tuple):
         for item in value:
-            _ids_in(item, known, found, limit)
+            _strings_in(item, found)
+
+
+def _rows_of(data: ProjectionData, ids: Iterable[str]) -> dict[str, int]:
+    """Vertex id -> index for those of `ids` the projection has.
+
+    Uses the projection's cached index when a method built one; otherwise one pass over the
+    vertex ids (a set look-up each), which costs a fraction of building that index.
+    """
+    wanted = set(ids)
+    index: Mapping[str, int] | None = data.engine_cache.get("vertex_index")
+    if index is not None:
+        return {vertex_id: index[vertex_id] for vertex_id in wanted if vertex_id in index}
+    rows: dict[str, int] = {}
+    if not wanted:
+        return rows
+    for row, vertex_id in enumerate(data.vertex_ids):
+        if vertex_id in wanted:
+            rows[vertex_id] = row  # the last row of an id listed twice, as the index keeps
+    return rows
 
 
 def mentioned_names(result: ExecutionResult, data: ProjectionData) -> dict[str, str]:
@@ -305,7 +371,6 @@ def mentioned_names(result: ExecutionResult, data: ProjectionData) -> dict[str, 
     Returns:
         Vertex id -> label; a vertex whose label is its key, empty or e-mail-like is left out.
     """
-    index = _vertex_index(data)
     mentioned: dict[str, None] = {}
     for entity in result.top_entities:
         mentioned[entity.id] = None
@@ -314,10 +379,12 @@ def mentioned_names(result: ExecutionResult, data: ProjectionData) -> dict[str, 
     if result.partition_profile:
         for members in result.partition_profile.get("members", {}).values():
             mentioned.update(dict.fromkeys(members[:10]))
+    # Every string that could be a vertex id, then one look-up of them all (`_rows_of`):
+    # no dict of the whole projection for a result that names a few dozen vertices.
+    answer_strings: dict[str, None] = {}
     if result.answer is not None:
-        found: dict[str, None] = {}
-        _ids_in(result.answer.value, index, found, ANSWER_IDS_NAMED)
-        mentioned.update(found)
+        _strings_in(result.answer.value, answer_strings)
+    tokens: dict[str, None] = {}
     texts = [*result.notes, *(v for v in result.metrics.values() if isinstance(v, str))]
     collections = sorted(set(data.projection.vertex_collections), key=len, reverse=True)
     if texts and collections:
@@ -325,12 +392,14 @@ def mentioned_names(result: ExecutionResult, data: ProjectionData) -> dict[str, 
         pattern = re.compile(rf"(?<![\w/])(?:{prefixes})/{_ID_TOKEN}")
         for text in texts:
             for match in pattern.finditer(text):
-                token = match.group().rstrip(".")
-                if token in index:
-                    mentioned[token] = None
+                tokens[match.group().rstrip(".")] = None
+    rows = _rows_of(data, [*mentioned, *answer_strings, *tokens])
+    found = [text for text in answer_strings if text in rows][:ANSWER_IDS_NAMED]
+    mentioned.update(dict.fromkeys(found))
+    mentioned.update(dict.fromkeys(token for token in tokens if token in rows))
     names: dict[str, str] = {}
     for vertex_id in mentioned:
-        row = index.get(vertex_id)
+        row = rows.get(vertex_id)
         if row is None:
             continue
         label = data.labels[row]
@@ -374,7 +443,7 @@ def describe_result(
                 degrees,
                 listed,
                 seed=seed,
-                index=_vertex_index(data),
+                index=_rows_of(data, listed),
             )
     result.names = mentioned_names(result, data)
     return result

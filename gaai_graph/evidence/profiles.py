@@ -79,6 +79,18 @@ def _present(value: object) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
+def _comparable(value: object) -> bool:
+    """A present, hashable value (`_present`), the plain types told apart without isinstance."""
+    kind = type(value)
+    if kind is str:
+        return bool(value.strip())  # type: ignore[attr-defined]
+    if kind is int or kind is bool:
+        return True
+    if value is None:
+        return False
+    return (kind in _PLAIN_TYPES or isinstance(value, Hashable)) and _present(value)
+
+
 def _plain(value: object) -> object:
     """A numpy scalar as the Python value it holds (evidence must serialise as JSON)."""
     return value.item() if isinstance(value, np.generic) else value
@@ -524,14 +536,9 @@ def partition_alignment(
         the vertices that have both. ``chance_purity`` and ``chance_nmi`` are the means over
         random relabellings of the same group sizes: the baseline, not a threshold.
     """
-    rows = [
-        i
-        for i, (group, value) in enumerate(zip(membership, values, strict=True))
-        if group is not None
-        and value is not None
-        and (type(value) in _PLAIN_TYPES or isinstance(value, Hashable))
-        and _present(value)
-    ]
+    if len(membership) != len(values):
+        raise ValueError(f"{len(membership)} group labels for {len(values)} attribute values")
+    rows = [i for i, group in enumerate(membership) if group is not None and _comparable(values[i])]
     groups = [membership[i] for i in rows]
     group_names, group_codes = _codes(groups)
     # A group with one compared member is trivially pure (a household of one customer and
