@@ -122,27 +122,20 @@ def vertex_columns(
         return {}
     columns: dict[str, list[Any]] = {name: [None] * data.vertex_count for name in attributes}
     seen: set[str] = set()
-    index: Mapping[str, int] | None = None
-    collections = [
-        (name, graph.collections[name])
-        for name in data.projection.vertex_collections
-        if name in graph.collections
-    ]
-    frames = {
-        name: frame
-        for name, collection in collections
-        if (frame := columnar_frame(collection.documents)) is not None
+    # Built for this call only: kept in `engine_cache` it would hold ~40 MB per projection of
+    # 4.5 * 10^5 vertices for the projection's life, for look-ups later steps do by scanning.
+    index: Mapping[str, int] = data.engine_cache.get("vertex_index") or {
+        vertex_id: i for i, vertex_id in enumerate(data.vertex_ids)
     }
-    matched = _matched_rows(frames, data)
-    for name, collection in collections:
+    for name in data.projection.vertex_collections:
+        collection = graph.collections.get(name)
+        if collection is None:
+            continue
         prefix = name + "/"
-        frame = frames.get(name)
+        frame = columnar_frame(collection.documents)
         if frame is not None:
-            documents_found, rows = matched.get(name, ([], []))
-            values = _values_at(frame, documents_found, columns)
+            rows, values = _rows_and_values(frame, prefix, index, columns)
         else:
-            if index is None:
-                index = _vertex_index(data)
             stream = getattr(collection.documents, "stream_attributes", None)
             documents: Iterable[Mapping[str, Any]] = (
                 stream(list(attributes)) if stream is not None else collection.documents
@@ -165,68 +158,30 @@ def vertex_columns(
     return {name: column for name, column in columns.items() if name in seen}
 
 
-def _matched_rows(
-    frames: Mapping[str, Any], data: ProjectionData
-) -> dict[str, tuple[list[int], list[int]]]:
-    """Per columnar collection: its documents in the projection, and their vertex rows.
+def _rows_and_values(
+    frame: Any, prefix: str, index: Mapping[str, int], columns: Mapping[str, list[Any]]
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """A columnar collection's projected rows and, per attribute it has, their values.
 
-    One polars join of every collection's ids with the projection's vertex ids, in document
-    order, instead of a Python dict of every vertex id (at 10^6 edges building that dict cost
-    more than the rest of the attribute profile).
+    (A polars join of the ids was tried instead of the index: ~0.2 s less CPU at 10^6 edges,
+    but ~120 MB more peak memory, which polars' allocator then kept.)
     """
-    import polars as pl
-
-    parts = [
-        frame.select((pl.lit(name + "/") + pl.col("_key").cast(pl.String)).alias("id"))
-        .with_row_index("document")
-        .with_columns(pl.lit(number, dtype=pl.UInt32).alias("part"))
-        for number, (name, frame) in enumerate(frames.items())
-        if "_key" in frame.columns and frame.height > 0
-    ]
-    if not parts:
-        return {}
-    documents = pl.concat(parts, how="vertical")
-    vertices = pl.DataFrame({"id": pl.Series(data.vertex_ids, dtype=pl.String)}).with_row_index(
-        "row"
+    if "_key" not in frame.columns or frame.height == 0:
+        return [], {}
+    keys = frame.get_column("_key").cast(str).to_list()
+    rows = np.fromiter(
+        (-1 if key is None else index.get(prefix + key, -1) for key in keys),
+        dtype=np.int64,
+        count=len(keys),
     )
-    matched = documents.join(vertices, on="id", how="inner", maintain_order="left")
-    part = matched.get_column("part").to_numpy()
-    document = matched.get_column("document").to_numpy().astype(np.int64)
-    # Within a collection documents come in order; a step that does not go forward means a
-    # vertex id listed twice, which keeps its last row (as `{id: row for ...}` does).
-    steps = np.diff(part.astype(np.int64) * (1 << 40) + document)
-    if steps.size and (steps <= 0).any():
-        vertices = vertices.unique(subset="id", keep="last")
-        matched = documents.join(vertices, on="id", how="inner", maintain_order="left")
-        part = matched.get_column("part").to_numpy()
-        document = matched.get_column("document").to_numpy().astype(np.int64)
-    row = matched.get_column("row").to_numpy()
-    found: dict[str, tuple[list[int], list[int]]] = {}
-    for number, name in enumerate(frames):
-        mine = part == number
-        found[name] = (document[mine].tolist(), row[mine].tolist())
-    return found
-
-
-def _values_at(
-    frame: Any, documents: list[int], columns: Mapping[str, list[Any]]
-) -> dict[str, list[Any]]:
-    """The values of the attributes `frame` has, at the given document positions."""
-    chosen = frame[documents] if len(documents) < frame.height else frame
-    return {
+    found = np.flatnonzero(rows >= 0)
+    chosen = frame[found.tolist()] if found.size < frame.height else frame
+    values = {
         attribute: chosen.get_column(attribute).to_list()
         for attribute in columns
         if attribute in frame.columns
     }
-
-
-def _vertex_index(data: ProjectionData) -> dict[str, int]:
-    """Vertex id -> index, built once per projection (shared with the methods' lookups)."""
-    index: dict[str, int] | None = data.engine_cache.get("vertex_index")
-    if index is None:
-        index = {vertex_id: i for i, vertex_id in enumerate(data.vertex_ids)}
-        data.engine_cache["vertex_index"] = index
-    return index
+    return rows[found].tolist(), values
 
 
 def describe_partition(
