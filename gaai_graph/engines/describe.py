@@ -122,11 +122,12 @@ def vertex_columns(
         return {}
     columns: dict[str, list[Any]] = {name: [None] * data.vertex_count for name in attributes}
     seen: set[str] = set()
-    # Built for this call only: kept in `engine_cache` it would hold ~40 MB per projection of
-    # 4.5 * 10^5 vertices for the projection's life, for look-ups later steps do by scanning.
-    index: Mapping[str, int] = data.engine_cache.get("vertex_index") or {
-        vertex_id: i for i, vertex_id in enumerate(data.vertex_ids)
-    }
+    # Kept with the projection (the methods' parameter look-ups share it), as `_rows_of` then
+    # uses it for the templates run on the same projection after this one.
+    index: dict[str, int] | None = data.engine_cache.get("vertex_index")
+    if index is None:
+        index = {vertex_id: i for i, vertex_id in enumerate(data.vertex_ids)}
+        data.engine_cache["vertex_index"] = index
     for name in data.projection.vertex_collections:
         collection = graph.collections.get(name)
         if collection is None:
