@@ -79,6 +79,18 @@ def _present(value: object) -> bool:
     return not (isinstance(value, str) and not value.strip())
 
 
+def _comparable(value: object) -> bool:
+    """A present, hashable value (`_present`), the plain types told apart without isinstance."""
+    kind = type(value)
+    if kind is str:
+        return bool(value.strip())  # type: ignore[attr-defined]
+    if kind is int or kind is bool:
+        return True
+    if value is None:
+        return False
+    return (kind in _PLAIN_TYPES or isinstance(value, Hashable)) and _present(value)
+
+
 def _plain(value: object) -> object:
     """A numpy scalar as the Python value it holds (evidence must serialise as JSON)."""
     return value.item() if isinstance(value, np.generic) else value
@@ -308,6 +320,13 @@ def _codes(labels: Sequence[Hashable]) -> tuple[list[Hashable], npt.NDArray[np.i
     Labels are keyed by type and value, so ``1``, ``1.0`` and ``True`` stay apart, while a numpy
     scalar and the Python value it holds are the same label.
     """
+    if labels and all(type(label) is str for label in labels):
+        # Strings only (an attribute's values): a dict numbers them in first-appearance order
+        # in a fraction of the time numpy's sort of a string array takes.
+        in_order: list[Hashable] = list(dict.fromkeys(labels))
+        code_of = {name: code for code, name in enumerate(in_order)}
+        codes = np.fromiter(map(code_of.__getitem__, labels), dtype=np.intp, count=len(labels))
+        return in_order, codes
     array = np.asarray(labels)
     if array.ndim == 1 and array.dtype.kind in "USi":
         # One plain type throughout (strings or integers): numpy encodes it in C.
@@ -524,14 +543,9 @@ def partition_alignment(
         the vertices that have both. ``chance_purity`` and ``chance_nmi`` are the means over
         random relabellings of the same group sizes: the baseline, not a threshold.
     """
-    rows = [
-        i
-        for i, (group, value) in enumerate(zip(membership, values, strict=True))
-        if group is not None
-        and value is not None
-        and (type(value) in _PLAIN_TYPES or isinstance(value, Hashable))
-        and _present(value)
-    ]
+    if len(membership) != len(values):
+        raise ValueError(f"{len(membership)} group labels for {len(values)} attribute values")
+    rows = [i for i, group in enumerate(membership) if group is not None and _comparable(values[i])]
     groups = [membership[i] for i in rows]
     group_names, group_codes = _codes(groups)
     # A group with one compared member is trivially pure (a household of one customer and

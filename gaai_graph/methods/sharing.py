@@ -37,6 +37,7 @@ from gaai_graph.methods.base import (
     Picture,
     Plan,
 )
+from gaai_graph.methods.local_tools import edge_ends
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.writing import ReportWriter, _collection_of, format_number, priority_for
 from gaai_graph.models import MetricValue, Recommendation, UseCase
@@ -105,7 +106,7 @@ def _identifier_collections(job: LocalJob) -> set[str]:
         if named:
             return named
     degree = np.asarray(job.graph.degree(), dtype=np.float64)
-    ends = np.asarray(job.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = edge_ends(job.graph)
     linked = np.unique(codes[ends].reshape(-1, 2), axis=0).tolist()
     partners: dict[str, set[str]] = {c: set() for c in present}
     for a, b in linked:
@@ -126,19 +127,14 @@ def _identifier_collections(job: LocalJob) -> set[str]:
 
 
 def _collection_codes(job: LocalJob) -> tuple[list[str], npt.NDArray[np.int32]]:
-    """The projection's collections and each vertex's index into them, once per projection."""
-    cached: tuple[list[str], npt.NDArray[np.int32]] | None = job.data.engine_cache.get(
-        "collection_codes"
-    )
-    if cached is None:
-        collections = [vertex_id.partition("/")[0] for vertex_id in job.data.vertex_ids]
-        names = list(dict.fromkeys(collections))
-        code_of = {name: code for code, name in enumerate(names)}
-        codes = np.fromiter(
-            map(code_of.__getitem__, collections), dtype=np.int32, count=len(collections)
-        )
-        cached = job.data.engine_cache["collection_codes"] = (names, codes)
-    return cached
+    """The projection's collections and each vertex's index into them, once per projection.
+
+    The engine's summary numbers the same ids the same way (`collection_codes`, cached per id
+    list): one pass over the ids serves both, instead of one each (~0.1 s at 10^6 edges).
+    """
+    from gaai_graph.engines.summary import collection_codes
+
+    return collection_codes(job.data.vertex_ids)
 
 
 def _id_ranks(job: LocalJob) -> npt.NDArray[np.int64]:
@@ -174,7 +170,7 @@ def sharing_arrays(
         Identifiers nobody uses are left out.
     """
     is_identifier = _identifier_mask(job, identifiers)
-    ends = np.asarray(job.graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = edge_ends(job.graph)
     first, second = ends[:, 0], ends[:, 1]
     # An identifier's users are its neighbours outside the identifier collections.
     forward = is_identifier[first] & ~is_identifier[second]

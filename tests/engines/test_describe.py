@@ -112,3 +112,48 @@ def test_names_cover_listed_members_and_ids_in_sentences_but_not_bare_keys() -> 
     assert names["members/m03"] == "Person 3" and names["members/m04"] == "Person 4"
     keyed = build_projection(data, PROJECTION, {"members": None})
     assert mentioned_names(result, keyed) == {}
+
+
+def test_a_vertex_id_listed_twice_reads_the_same_columns_from_columns_and_documents() -> None:
+    import polars as pl
+
+    from gaai_graph.sources.base import CollectionData, ProjectionData
+    from gaai_graph.sources.columnar import ColumnarDocuments
+
+    data = planted_graph()
+    built = build_projection(data, PROJECTION, {"members": "name"})
+    # A hand-made projection may list an id twice: its last row gets the values, as a dict of
+    # ids to rows keeps the last.
+    ids = [*built.vertex_ids, built.vertex_ids[0]]
+    doubled = ProjectionData(
+        vertex_ids=ids,
+        labels=[*built.labels, built.labels[0]],
+        edges=built.edges,
+        directed=built.directed,
+        projection=built.projection,
+    )
+    documents = data.collections["members"].documents
+    from_documents = vertex_columns(data, doubled, ["team"])
+    frame = pl.DataFrame(documents, infer_schema_length=None)
+    data.collections["members"] = CollectionData("members", "document", ColumnarDocuments(frame))
+    assert vertex_columns(data, doubled, ["team"]) == from_documents
+    assert from_documents["team"][0] is None and from_documents["team"][-1] is not None
+
+
+def test_names_cover_vertex_ids_in_the_answer_with_or_without_the_cached_index() -> None:
+    from gaai_graph.models import Answer
+
+    data = planted_graph()
+    result = run_planted(data, "pagerank")
+    projection = build_projection(data, PROJECTION, {"members": "name"})
+    result.answer = Answer(
+        kind="groups",
+        value=[["members/m05", "not an id"], {"members/m06": 1.0}],
+        method="test",
+    )
+    without_index = mentioned_names(result, projection)
+    projection.engine_cache["vertex_index"] = {v: i for i, v in enumerate(projection.vertex_ids)}
+    assert mentioned_names(result, projection) == without_index
+    assert without_index["members/m05"] == "Person 5"
+    assert without_index["members/m06"] == "Person 6"
+    assert "not an id" not in without_index

@@ -242,3 +242,15 @@ def test_groups_with_one_member_carrying_the_attribute_do_not_count() -> None:
     membership = [h for h in range(20) for _ in range(3)]
     values = [("a" if h % 2 else "b") if i == 0 else None for h in range(20) for i in range(3)]
     assert partition_alignment(membership, values) is None
+
+
+def test_string_labels_are_numbered_in_order_of_first_appearance() -> None:
+    from gaai_graph.evidence.profiles import _codes
+
+    names, codes = _codes(["b", "a", "b", "c", "a"])
+    assert names == ["b", "a", "c"]
+    assert codes.tolist() == [0, 1, 0, 2, 1]
+    # Integers take numpy's path and come back as Python ints, in the same order.
+    numbers, number_codes = _codes([3, 1, 3])
+    assert numbers == [3, 1] and type(numbers[0]) is int
+    assert number_codes.tolist() == [0, 1, 0]

@@ -31,6 +31,7 @@ from gaai_graph.methods.compute._common import (
     vertex_index,
     vertex_indices,
 )
+from gaai_graph.methods.local_tools import edge_ends
 
 __all__ = [
     "AttributeNeighbours",
@@ -157,7 +158,7 @@ def neighbour_arrays(graph: ig.Graph, mode: Mode) -> tuple[IntArray, IntArray]:
         (offsets, neighbours): vertex u's neighbours are ``neighbours[offsets[u]:offsets[u+1]]``.
     """
     n = graph.vcount()
-    ends = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = edge_ends(graph)
     sources, targets = ends[:, 0], ends[:, 1]
     if not graph.is_directed() or mode == "all":
         sources, targets = np.concatenate([sources, targets]), np.concatenate([targets, sources])
