@@ -328,7 +328,8 @@ def _codes(labels: Sequence[Hashable]) -> tuple[list[Hashable], npt.NDArray[np.i
         codes = np.fromiter(map(code_of.__getitem__, labels), dtype=np.intp, count=len(labels))
         return in_order, codes
     array = np.asarray(labels)
-    if array.ndim == 1 and array.dtype.kind in "USi":
+    # numpy would cast a mix ([1, "1"], [1, True]) to one type and merge distinct labels.
+    if array.ndim == 1 and array.dtype.kind in "USi" and len(set(map(type, labels))) == 1:
         # One plain type throughout (strings or integers): numpy encodes it in C.
         distinct, first, inverse = np.unique(array, return_index=True, return_inverse=True)
         order = np.argsort(first, kind="stable")  # first appearance, as in the loop below

@@ -254,3 +254,12 @@ def test_string_labels_are_numbered_in_order_of_first_appearance() -> None:
     numbers, number_codes = _codes([3, 1, 3])
     assert numbers == [3, 1] and type(numbers[0]) is int
     assert number_codes.tolist() == [0, 1, 0]
+
+
+def test_labels_of_mixed_types_stay_apart() -> None:
+    from gaai_graph.evidence.profiles import _codes
+
+    names, codes = _codes([1, "1", 1, True, "1"])
+
+    assert names == [1, "1", True]
+    assert codes.tolist() == [0, 1, 0, 2, 1]
