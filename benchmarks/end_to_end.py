@@ -2,8 +2,8 @@
 
 Per size (edges), the demo generator's graph is exported once as arangoexport JSONL
 (`write_jsonl`), then two child processes run on it, one after the other, each reporting its
-wall time and peak RSS (VmHWM; the product's plus the largest peak of its worker processes,
-`engines/offload.py`, an upper bound):
+wall time and peak RSS (VmHWM; for the product, the larger of that and the highest sampled sum
+of its own and its worker processes' resident sizes, `engines/offload.py`):
 
 - **product**: `gaai run --source <snapshot> --out <dir> --quiet` in-process (`cli.main`), the
   whole workflow with its checkpoints, reports and catalog. Its summary's per-phase timings say
@@ -73,29 +73,61 @@ TOP_K = 10
 # ---------------------------------------------------------------------------- children
 
 
+class _TreeMemory:
+    """Samples (every 20 ms) the resident size of this process plus its child processes'."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_mb = 0.0
+        self.peak_children_mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _rss_mb(pid: int | str) -> float:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.02):
+            children: list[str] = []
+            for task in Path("/proc/self/task").iterdir():
+                with contextlib.suppress(OSError):
+                    children += (task / "children").read_text().split()
+            in_children = sum(self._rss_mb(pid) for pid in children)
+            self.peak_children_mb = max(self.peak_children_mb, in_children)
+            self.peak_mb = max(self.peak_mb, self._rss_mb("self") + in_children)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
 def _child_product(snapshot: Path, out: Path, *, sequential: bool = False) -> dict[str, Any]:
     start = time.perf_counter()  # imports count, for both pipelines
     sys.path.insert(0, str(ROOT))
     from gaai_graph.cli import main
 
     options = ["--sequential"] if sequential else []
+    sampler = _TreeMemory()
     code = main(["run", "--source", str(snapshot), "--out", str(out), "--quiet", *options])
     wall = time.perf_counter() - start
     summary = json.loads((out / "summary.json").read_text()) if code == 0 else {}
-    # Worker processes (engines/offload.py) hold a projection of their own: their peak counts
-    # too. Stopped and waited for, the largest of them is in RUSAGE_CHILDREN; adding it to this
-    # process's peak is an upper bound (the two peaks need not coincide).
-    import resource
-
-    from gaai_graph.engines.offload import shutdown
-
-    shutdown()
-    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    sampler.stop()
     return {
         "seconds": wall,
         "exit_code": code,
-        "peak_rss_mb": peak_rss_mb() + worker_peak,
-        "worker_peak_rss_mb": worker_peak,
+        # This process's own high mark, or with its worker processes (engines/offload.py,
+        # which hold a projection of their own) the highest sampled sum, whichever is larger.
+        "peak_rss_mb": max(peak_rss_mb(), sampler.peak_mb),
+        "worker_peak_rss_mb": sampler.peak_children_mb,
         "phases": summary.get("timings", {}),
         "summed_step_seconds": summary.get("summed_step_seconds", {}),
         "templates": [

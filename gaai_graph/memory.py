@@ -10,7 +10,6 @@ system) there is nothing to call and the memory is reused by later allocations a
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import logging
 from collections.abc import Callable
@@ -23,12 +22,12 @@ __all__ = ["give_back_freed_memory"]
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
     """The C library's `malloc_trim` (glibc), or None where it has none."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
+    # The symbols already loaded into this process (libc among them), not
+    # `ctypes.util.find_library`, which runs `ldconfig -p` in a child process: forked from a
+    # process of hundreds of MB, in the middle of a run.
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows)
         return None
     return trim
 
