@@ -17,8 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from rapidfuzz import fuzz, process
-
 from gaai_graph.key_rows import KeyRows
 from gaai_graph.models import GraphSchema
 from gaai_graph.questions.entities import (
@@ -26,6 +24,8 @@ from gaai_graph.questions.entities import (
     MAX_NAME_WORDS,
     NAME_ATTRIBUTES,
     SAMPLE_SIZE,
+    names_by_initial,
+    nearest_candidates,
 )
 from gaai_graph.questions.models import Candidate
 from gaai_graph.questions.text import normalise_name
@@ -209,29 +209,9 @@ class ColumnarNames:
         if len(choices) <= FULL_SCAN_LIMIT:
             return choices
         if self._by_initial is None:
-            buckets: dict[str, list[str]] = {}
-            for name in choices:
-                buckets.setdefault(name[0], []).append(name)
-            self._by_initial = buckets
+            self._by_initial = names_by_initial(choices)
         return self._by_initial.get(normalised[:1], [])
 
     def nearest(self, normalised: str, limit: int) -> list[Candidate]:
         """The closest indexed names by RapidFuzz's WRatio, one candidate per vertex."""
-        found: list[Candidate] = []
-        seen: set[str] = set()
-        for choice, score, _ in process.extract(
-            normalised, self._choices_for(normalised), scorer=fuzz.WRatio, limit=limit * 3
-        ):
-            for vertex_id in self.exact(choice):
-                if vertex_id in seen:
-                    continue
-                seen.add(vertex_id)
-                found.append(
-                    Candidate(
-                        vertex_id=vertex_id,
-                        label=self.label(vertex_id),
-                        score=round(float(score), 1),
-                    )
-                )
-        found.sort(key=lambda c: -c.score)
-        return found[:limit]
+        return nearest_candidates(self, normalised, self._choices_for(normalised), limit)

@@ -11,7 +11,7 @@ compared fuzzily against all names, with RapidFuzz (a compiled, well-kept librar
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Protocol
@@ -31,6 +31,8 @@ __all__ = [
     "build_name_index",
     "cached_name_index",
     "name_index_of",
+    "names_by_initial",
+    "nearest_candidates",
     "resolve_entities",
 ]
 
@@ -151,32 +153,47 @@ class NameIndex:
         if len(self.names) <= FULL_SCAN_LIMIT:
             return list(self.names)
         if self._by_initial is None:
-            buckets: dict[str, list[str]] = {}
-            for name in self.names:
-                buckets.setdefault(name[0], []).append(name)
-            self._by_initial = buckets
+            self._by_initial = names_by_initial(self.names)
         return self._by_initial.get(normalised[:1], [])
 
     def nearest(self, normalised: str, limit: int) -> list[Candidate]:
         """The closest indexed names by RapidFuzz's WRatio, one candidate per vertex."""
-        found: list[Candidate] = []
-        seen: set[str] = set()
-        for choice, score, _ in process.extract(
-            normalised, self._choices(normalised), scorer=fuzz.WRatio, limit=limit * 3
-        ):
-            for vertex_id in self.exact(choice):
-                if vertex_id in seen:
-                    continue
-                seen.add(vertex_id)
-                found.append(
-                    Candidate(
-                        vertex_id=vertex_id,
-                        label=self.label(vertex_id),
-                        score=round(float(score), 1),
-                    )
+        return nearest_candidates(self, normalised, self._choices(normalised), limit)
+
+
+def names_by_initial(names: Iterable[str]) -> dict[str, list[str]]:
+    """Normalised names grouped by their first character (where near matches are searched)."""
+    buckets: dict[str, list[str]] = {}
+    for name in names:
+        buckets.setdefault(name[0], []).append(name)
+    return buckets
+
+
+def nearest_candidates(
+    lookup: EntityLookup, normalised: str, choices: list[str], limit: int
+) -> list[Candidate]:
+    """The `choices` closest to `normalised` by RapidFuzz's WRatio, one candidate per vertex.
+
+    Shared by every `EntityLookup`, so names held in dicts and in columns match alike.
+    """
+    found: list[Candidate] = []
+    seen: set[str] = set()
+    for choice, score, _ in process.extract(
+        normalised, choices, scorer=fuzz.WRatio, limit=limit * 3
+    ):
+        for vertex_id in lookup.exact(choice):
+            if vertex_id in seen:
+                continue
+            seen.add(vertex_id)
+            found.append(
+                Candidate(
+                    vertex_id=vertex_id,
+                    label=lookup.label(vertex_id),
+                    score=round(float(score), 1),
                 )
-        found.sort(key=lambda c: -c.score)
-        return found[:limit]
+            )
+    found.sort(key=lambda c: -c.score)
+    return found[:limit]
 
 
 def _present_attributes(
