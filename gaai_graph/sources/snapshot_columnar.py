@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from gaai_graph.sources.snapshot_identity import DUPLICATE_EXAMPLES, derived_edge_key
+from gaai_graph.sources.snapshot_identity import derived_edge_key, repeated_keys_warning
 
 if TYPE_CHECKING:
     import polars as pl
@@ -304,20 +304,7 @@ def duplicate_key_warning_of_frame(collection: str, frame: pl.DataFrame) -> str 
         .filter(pl.col("count") > 1)
         .collect()
     )
-    repeated = counts.rows()
-    extra = sum(count - 1 for _, count in repeated)
-    examples = ", ".join(f"{key!r} ×{count}" for key, count in repeated[:DUPLICATE_EXAMPLES])
-    more = (
-        f" and {len(repeated) - DUPLICATE_EXAMPLES} more"
-        if len(repeated) > DUPLICATE_EXAMPLES
-        else ""
-    )
-    return (
-        f"collection {collection!r}: {extra} document(s) repeat the _key of an earlier one "
-        f"({len(repeated)} key(s): {examples}{more}); all are kept, and where they are "
-        "vertices the first document of each key stands for it; give each document its own "
-        "_key"
-    )
+    return repeated_keys_warning(collection, counts.rows())
 
 
 # --------------------------------------------------------------------------- per layout

@@ -147,9 +147,15 @@ def duplicate_key_warning(collection: str, documents: Sequence[dict[str, Any]]) 
     if len(set(keys)) == len(keys):
         return None
     counts = Counter(keys)
-    repeated = [key for key, count in counts.items() if count > 1]
-    extra = sum(counts[key] - 1 for key in repeated)
-    examples = ", ".join(f"{key!r} ×{counts[key]}" for key in repeated[:DUPLICATE_EXAMPLES])
+    return repeated_keys_warning(
+        collection, [(key, count) for key, count in counts.items() if count > 1]
+    )
+
+
+def repeated_keys_warning(collection: str, repeated: Sequence[tuple[Any, int]]) -> str:
+    """The duplicate-key warning for `repeated` (key, count) pairs, in first-seen order."""
+    extra = sum(count - 1 for _, count in repeated)
+    examples = ", ".join(f"{key!r} ×{count}" for key, count in repeated[:DUPLICATE_EXAMPLES])
     more = (
         f" and {len(repeated) - DUPLICATE_EXAMPLES} more"
         if len(repeated) > DUPLICATE_EXAMPLES
