@@ -122,13 +122,33 @@ def vertex_columns(
         return {}
     columns: dict[str, list[Any]] = {name: [None] * data.vertex_count for name in attributes}
     seen: set[str] = set()
+    # A projection's frame-held collections whose keys do not repeat are runs of its vertices
+    # in row order (`VertexIds.runs`): their columns are copied into place whole.
+    copied = set()
+    for run in getattr(data.vertex_ids, "runs", ()):
+        collection = graph.collections.get(run.collection)
+        frame = columnar_frame(collection.documents) if collection is not None else None
+        if not run.frame_rows or frame is None or frame.height != run.size:
+            continue
+        copied.add(run.collection)
+        for attribute in columns:
+            if attribute not in frame.columns:
+                continue
+            cells = frame.get_column(attribute)
+            if cells.null_count() == cells.len():
+                continue
+            seen.add(attribute)
+            columns[attribute][run.start : run.start + run.size] = cells.to_list()
+    others = [name for name in data.projection.vertex_collections if name not in copied]
+    if not others:
+        return {name: column for name, column in columns.items() if name in seen}
     # Kept with the projection (the methods' parameter look-ups share it), as `_rows_of` then
     # uses it for the templates run on the same projection after this one.
     index: dict[str, int] | None = data.engine_cache.get("vertex_index")
     if index is None:
         index = {vertex_id: i for i, vertex_id in enumerate(data.vertex_ids)}
         data.engine_cache["vertex_index"] = index
-    for name in data.projection.vertex_collections:
+    for name in others:
         collection = graph.collections.get(name)
         if collection is None:
             continue
@@ -230,6 +250,7 @@ def describe_partition(
     compared_labels = labels.astype(object)
     compared_labels[~in_group] = None
     grouped: list[int | None] = compared_labels.tolist()
+    grouped_rows = np.flatnonzero(in_group).tolist()
     categorical = {n: c for n, c in columns.items() if column_kind(c) == "categorical"}
     if index is None:
         index = {vertex_id: i for i, vertex_id in enumerate(vertex_ids)} if listed else {}
@@ -243,6 +264,7 @@ def describe_partition(
             seed=seed,
             attributes_tried=len(categorical),
             keep=[int(key) for key in listed_keys if key],
+            grouped=grouped_rows,
         )
         if evidence is not None:
             compared.append(evidence)

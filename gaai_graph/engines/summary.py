@@ -474,12 +474,22 @@ _RECENT_CODES = 4
 def collection_codes(vertex_ids: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int32]]:
     """Number the collections of `vertex_ids` in first-seen order.
 
-    The one per-vertex pass runs once per sequence object: its result is reused while the same
+    A projection's ids (`gaai_graph.sources.projection.VertexIds`) know their collections'
+    runs, and are numbered from them without reading an id. For other sequences the one
+    per-vertex pass runs once per sequence object: its result is reused while the same
     sequence is summarised again (projections are immutable once built).
 
     Returns:
         The collection names, and each vertex's index into them.
     """
+    runs = getattr(vertex_ids, "runs", None)
+    if runs is not None and sum(run.size for run in runs) == len(vertex_ids):
+        # A projection's ids (`VertexIds`): each collection is one run of vertices.
+        present = [run for run in runs if run.size]
+        named = list(dict.fromkeys(run.collection for run in present))
+        run_codes = np.array([named.index(run.collection) for run in present], dtype=np.int32)
+        counts = np.array([run.size for run in present], dtype=np.int64)
+        return named, np.repeat(run_codes, counts)
     with _codes_lock:
         for ids, names, codes in _recent_codes:
             if ids is vertex_ids and len(codes) == len(vertex_ids):

@@ -263,3 +263,18 @@ def test_labels_of_mixed_types_stay_apart() -> None:
 
     assert names == [1, "1", True]
     assert codes.tolist() == [0, 1, 0, 2, 1]
+
+
+def test_alignment_given_the_grouped_rows_equals_alignment_finding_them() -> None:
+    rng = np.random.default_rng(5)
+    membership: list[int | None] = [int(g) for g in rng.integers(0, 6, 400)]
+    values: list[object] = [f"v{g}" if rng.random() < 0.8 else "w" for g in membership]
+    for i in range(0, 400, 7):
+        membership[i] = None
+    values[3] = None
+    values[5] = "  "
+    grouped = [i for i, group in enumerate(membership) if group is not None]
+    found = partition_alignment(membership, values, attribute="v", seed=1)
+    given = partition_alignment(membership, values, attribute="v", seed=1, grouped=grouped)
+    assert found is not None and given == found
+    assert found["compared"] == len(grouped) - 2
