@@ -237,8 +237,7 @@ def describe_partition(
         can be compared (fewer than two groups of two or more, or two values).
     """
     labels = np.asarray(membership, dtype=np.int64)
-    _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
-    in_group = counts[inverse.ravel()] >= 2
+    in_group = _group_sizes(labels) >= 2
     if labels.size > ALIGNMENT_SAMPLE:
         # An even random sample measures purity and NMI as well as every vertex does, and
         # keeps a partition of millions to seconds; the group tests are then tests of the
@@ -306,6 +305,15 @@ def describe_partition(
         for evidence in compared
     ]
     return {"best": best, "attributes": summaries, "listed": listed_keys, "members": members}
+
+
+def _group_sizes(labels: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The size of each vertex's group (the vertices sharing its label)."""
+    if labels.size and labels.min() >= 0 and labels.max() <= 2 * labels.size:
+        # Labels numbered from 0 (what igraph's partitions give): counted without a sort.
+        return np.bincount(labels)[labels]
+    _, inverse, counts = np.unique(labels, return_inverse=True, return_counts=True)
+    return counts[inverse.ravel()]
 
 
 def _strings_in(value: Any, found: dict[str, None]) -> None:

@@ -207,3 +207,15 @@ def test_columns_copied_by_collection_runs_equal_those_looked_up_by_id() -> None
     assert copied == vertex_columns(data, by_id, wanted)
     assert copied["team"] == ["blue", None, "red", "late", None]
     assert copied["size"] == [None, 5, None, None, None]
+
+
+def test_group_sizes_count_sparse_and_negative_labels_as_dense_ones() -> None:
+    import numpy as np
+
+    from gaai_graph.engines.describe import _group_sizes
+
+    dense = np.array([0, 1, 1, 2, 2, 2], dtype=np.int64)
+    assert _group_sizes(dense).tolist() == [1, 2, 2, 3, 3, 3]
+    for labels in (dense * 1000, dense - 5):
+        assert _group_sizes(labels).tolist() == [1, 2, 2, 3, 3, 3]
+    assert _group_sizes(np.empty(0, dtype=np.int64)).tolist() == []
