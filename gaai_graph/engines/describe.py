@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import compress
+from itertools import compress, islice
 from typing import Any
 
 import numpy as np
@@ -342,10 +342,23 @@ def _rows_of(data: ProjectionData, ids: Iterable[str]) -> dict[str, int]:
     if not wanted:
         return {}
     vertex_ids = data.vertex_ids
+    # Only the runs of the collections the ids name, when the projection knows its runs
+    # (`VertexIds`): an id `<collection>/<key>` is nowhere else.
+    runs = getattr(vertex_ids, "runs", None)
+    named = {vertex_id.partition("/")[0] for vertex_id in wanted}
+    spans = (
+        [(run.start, run.start + run.size) for run in runs if run.collection in named]
+        if runs is not None
+        else [(0, len(vertex_ids))]
+    )
     # `map` and `compress` test every id in C (~17 ms for 4.5 * 10^5 ids, against ~0.13 s to
     # build the index); an id listed twice keeps its last row, as the index does.
-    hits = compress(range(len(vertex_ids)), map(wanted.__contains__, vertex_ids))
-    return {vertex_ids[row]: row for row in hits}
+    rows: dict[str, int] = {}
+    for start, stop in spans:
+        ids = islice(vertex_ids, start, stop)
+        hits = compress(range(start, stop), map(wanted.__contains__, ids))
+        rows.update((vertex_ids[row], row) for row in hits)
+    return rows
 
 
 def mentioned_names(result: ExecutionResult, data: ProjectionData) -> dict[str, str]:

@@ -114,8 +114,10 @@ def summarize_scores(
     metrics = score_metrics(scores, vertex_ids, result_collections)
     # Which listed entities stand out against the scores they were ranked among (issue 17).
     ranked = scores if candidates is None else scores[candidates]
-    position = {int(v): p for p, v in enumerate(candidates)} if candidates is not None else None
-    metrics.update(ranking_metrics(ranked, [i if position is None else position[i] for i in top]))
+    # Candidates are ascending (`flatnonzero`): a listed vertex's position among them is found
+    # by bisection, with no look-up table of every candidate.
+    listed = top if candidates is None else np.searchsorted(candidates, top).tolist()
+    metrics.update(ranking_metrics(ranked, listed))
     return ScoreSummary(
         statistics=score_statistics(scores, top_sum=float(scores[top].sum()) if top else 0.0),
         histogram=score_histogram(scores),

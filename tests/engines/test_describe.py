@@ -207,6 +207,13 @@ def test_columns_copied_by_collection_runs_equal_those_looked_up_by_id() -> None
     assert copied == vertex_columns(data, by_id, wanted)
     assert copied["team"] == ["blue", None, "red", "late", None]
     assert copied["size"] == [None, 5, None, None, None]
+    # Rows of named ids are found in their collections' runs as in the whole id list.
+    from gaai_graph.engines.describe import _rows_of
+
+    named = ["people/p2", "cities/c0", "people/zz", "nothing", "cities/c1", "people/p0"]
+    assert _rows_of(built, named) == _rows_of(by_id, named)
+    found = {"cities/c0": 0, "cities/c1": 1, "people/p0": 2, "people/p2": 4}
+    assert _rows_of(built, named) == found
 
 
 def test_group_sizes_count_sparse_and_negative_labels_as_dense_ones() -> None:
