@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import compress, islice
+from itertools import compress, islice, repeat
+from operator import is_not
 from typing import Any
 
 import numpy as np
@@ -280,6 +281,7 @@ def describe_partition(
     degree = np.asarray(degrees, dtype=np.float64)
     column = columns[best["attribute"]]
     members: dict[str, list[str]] = {}
+    carries: npt.NDArray[np.bool_] | None = None
     for key in kept:
         rows = np.flatnonzero(labels == int(key))
         majority[key]["members_total"] = int(rows.size)
@@ -287,7 +289,9 @@ def describe_partition(
             continue
         # The members the attribute describes: a community of customers and products that
         # follows the customers' segment is, as a finding, its customers.
-        rows = np.asarray([i for i in rows.tolist() if column[i] is not None], dtype=np.int64)
+        if carries is None:  # which vertices carry the attribute, tested once in C
+            carries = np.fromiter(map(is_not, column, repeat(None)), dtype=bool, count=len(column))
+        rows = rows[carries[rows]]
         if rows.size > ALIGNED_MEMBERS_LISTED:
             # Only members at least as connected as the last one listed can be listed: the
             # sort below then orders hundreds, not a community of 10^5.
