@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from itertools import compress, repeat
 from operator import is_not
-from typing import Any, Literal, SupportsFloat, TypeGuard
+from typing import Any, Literal, SupportsFloat, TypeGuard, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -91,6 +91,16 @@ def _comparable(value: object) -> bool:
     if value is None:
         return False
     return (kind in _PLAIN_TYPES or isinstance(value, Hashable)) and _present(value)
+
+
+def _comparable_rows(rows: Sequence[int], cells: list[object]) -> list[int]:
+    """The rows whose cell is `_comparable`; cells all text or None are tested in C."""
+    present = list(map(is_not, cells, repeat(None)))
+    texts = list(compress(cells, present))
+    if set(map(type, texts)) == {str}:
+        # A string is comparable when something is left once stripped (truthy).
+        return list(compress(compress(rows, present), map(str.strip, cast(list[str], texts))))
+    return list(compress(rows, map(_comparable, cells)))
 
 
 def _plain(value: object) -> object:
@@ -555,7 +565,7 @@ def partition_alignment(
     # large partition) have their value checked in Python.
     if grouped is None:
         grouped = list(compress(range(len(membership)), map(is_not, membership, repeat(None))))
-    rows = list(compress(grouped, map(_comparable, map(values.__getitem__, grouped))))
+    rows = _comparable_rows(grouped, list(map(values.__getitem__, grouped)))
     group_names, group_codes = _codes(list(map(membership.__getitem__, rows)))
     # A group with one compared member is trivially pure (a household of one customer and
     # their devices, where only customers carry the attribute): it says nothing either way.

@@ -278,3 +278,17 @@ def test_alignment_given_the_grouped_rows_equals_alignment_finding_them() -> Non
     given = partition_alignment(membership, values, attribute="v", seed=1, grouped=grouped)
     assert found is not None and given == found
     assert found["compared"] == len(grouped) - 2
+
+
+def test_comparable_rows_of_text_cells_are_those_comparable_finds() -> None:
+    from gaai_graph.evidence.profiles import _comparable, _comparable_rows
+
+    for cells in (
+        ["a", None, " ", "", "b ", "\t", "c"],  # text and None: tested in C
+        ["a", None, 3, "", float("nan"), True],  # mixed: tested one by one
+        [None, None],
+        [],
+    ):
+        rows = [10 + i for i in range(len(cells))]
+        expected = [row for row, cell in zip(rows, cells, strict=True) if _comparable(cell)]
+        assert _comparable_rows(rows, list(cells)) == expected
