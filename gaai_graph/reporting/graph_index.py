@@ -140,15 +140,15 @@ class _Links:
             if end in wanted
         ]
 
-    def outgoing(self, vertex_id: str) -> list[str]:
+    def outgoing(self, vertex_id: str) -> pl.Series:
         """Ends of the links starting at the vertex, one per link."""
         _, rows = self.by_start().rows_of([vertex_id])
-        return list(self._ends.gather(rows).to_list())
+        return self._ends.gather(rows)
 
-    def incoming(self, vertex_id: str) -> list[str]:
+    def incoming(self, vertex_id: str) -> pl.Series:
         """Starts of the links ending at the vertex, one per link."""
         _, rows = self.by_end().rows_of([vertex_id])
-        return list(self._starts.gather(rows).to_list())
+        return self._starts.gather(rows)
 
 
 class _Documents:
@@ -261,17 +261,30 @@ class GraphIndex:
                 pairs.extend(table.among(vertex_ids, wanted))
         return pairs
 
+    def neighbour_links(self, vertex_id: str, edge_collections: Iterable[str]) -> pl.DataFrame:
+        """Vertices linked to `vertex_id` in either direction and their number of links.
+
+        Returns:
+            Columns `vertex` (text) and `links`, most links first, then by vertex id (the
+            order of Python's `sorted` on `(-links, vertex)`): a hub's tens of thousands of
+            neighbours are counted and ranked natively.
+        """
+        import polars as pl
+
+        ends = [
+            side.cast(pl.String).rename("vertex")
+            for name in edge_collections
+            if (table := self._edges(name)) is not None
+            for side in (table.outgoing(vertex_id), table.incoming(vertex_id))
+        ]
+        others = pl.concat(ends) if ends else pl.Series("vertex", [], dtype=pl.String)
+        counted = others.filter(others != vertex_id).value_counts(name="links")
+        return counted.sort(["links", "vertex"], descending=[True, False])
+
     def neighbours(self, vertex_id: str, edge_collections: Iterable[str]) -> dict[str, int]:
         """Vertices linked to `vertex_id` in either direction -> number of links."""
-        counts: dict[str, int] = defaultdict(int)
-        for name in edge_collections:
-            table = self._edges(name)
-            if table is None:
-                continue
-            for other in (*table.outgoing(vertex_id), *table.incoming(vertex_id)):
-                counts[other] += 1
-        counts.pop(vertex_id, None)
-        return dict(counts)
+        links = self.neighbour_links(vertex_id, edge_collections)
+        return dict(zip(links["vertex"].to_list(), links["links"].to_list(), strict=True))
 
     def name(self, vertex_id: str) -> str:
         """'Name [collection/key]' when the vertex has a name, else the id."""

@@ -97,6 +97,22 @@ def test_look_ups_agree_with_a_scan_of_every_document(columnar: bool) -> None:
         assert Counter(pairs) == _scanned_among(links, vertices)
 
 
+@pytest.mark.parametrize("columnar", [False, True])
+def test_neighbour_links_rank_as_python_sorts_them(columnar: bool) -> None:
+    people, links = _random_graph(seed=11)
+    links += [
+        {"_from": "people/p1", "_to": "people/Zed"},
+        {"_from": "people/é", "_to": "people/p1"},
+    ]
+    index = GraphIndex(_graph(people, links, columnar))
+    for vertex in ["people/p1", "people/p2", "people/p150", "people/none"]:
+        counts = _scanned_neighbours(links, vertex)
+        ranked = index.neighbour_links(vertex, ["links", "absent"])
+        expected = sorted(counts, key=lambda other: (-counts[other], other))
+        assert ranked["vertex"].to_list() == expected
+        assert ranked["links"].to_list() == [counts[other] for other in expected]
+
+
 def test_keys_that_share_a_hash_are_told_apart(monkeypatch: pytest.MonkeyPatch) -> None:
     def one_hash(values: pl.Series) -> np.ndarray[Any, np.dtype[np.uint64]]:
         return np.zeros(len(values), dtype=np.uint64)
