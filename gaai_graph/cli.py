@@ -396,12 +396,11 @@ def _command_run(args: argparse.Namespace) -> int:
     run_options = {**options, "enable_parallelism": not args.sequential}
     # A refused run leaves nothing behind, so nothing is made before these checks, and what
     # is made afterwards is removed again if the graph refuses the run (`Leftovers`).
-    context = durable_commands.validate_run(run_options, documents)
+    durable_commands.validate_run(run_options, documents)
     _check_out_dir(args.out, create=False)
     from gaai_graph.catalog.changes import check_compare_to
 
     check_compare_to(durable_commands.catalog_spec(args, options), args.compare_to)
-    _load_ahead(args, context.source)
     leftovers = durable_commands.Leftovers()
     thread_id = args.thread_id or durable_commands.new_thread_id()
     out_dir = Path(args.out)
@@ -412,27 +411,6 @@ def _command_run(args: argparse.Namespace) -> int:
     _check_out_dir(args.out, leftovers=leftovers)
     durable_commands.remember_run(args, thread_id, run_options, documents)
     return _run_thread(args, thread_id, options, documents, leftovers=leftovers)
-
-
-def _load_ahead(args: argparse.Namespace, source: str) -> None:
-    """Start reading a snapshot directory now, while the run's own modules load (issue 18).
-
-    Only for a new `gaai run` that passed every check the command line makes: the new thread
-    reads its source first thing (a thread given again with --thread-id may be refused or
-    continue past its load, so it is left to the run). Only a snapshot directory: the demo
-    loads in a moment and a live database is reached by the run itself.
-    """
-    from gaai_graph.sources.arango_url import is_arango_source
-
-    if args.command != "run" or args.thread_id is not None:
-        return
-    if source == "demo" or source.startswith("demo:") or is_arango_source(source):
-        return
-    if "://" in source:
-        return
-    from gaai_graph.sources import load_graph_ahead
-
-    load_graph_ahead(source)
 
 
 def _llm_cache_for(out_dir: Path, context: Context) -> BaseCache[Any] | None:

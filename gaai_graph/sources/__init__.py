@@ -27,7 +27,6 @@ __all__ = [
     "demo_scale",
     "describe_source",
     "load_graph",
-    "load_graph_ahead",
     "load_graph_sync",
 ]
 
@@ -63,8 +62,6 @@ live database would otherwise stay in memory for the life of the process."""
 
 _cache: OrderedDict[tuple[str, float], GraphData] = OrderedDict()
 _cache_lock = threading.Lock()
-_failed_ahead: dict[tuple[str, float], SourceError] = {}
-"""The error a load started ahead (`load_graph_ahead`) met, kept for the run's own load."""
 
 
 def describe_source(spec: str) -> str:
@@ -180,63 +177,18 @@ def load_graph_sync(spec: str) -> GraphData:
     key = _cache_key(spec)
     limit = cache_entries()
     with _cache_lock:
-        return _load_locked(spec, key, limit)
-
-
-def _load_locked(spec: str, key: tuple[str, float], limit: int) -> GraphData:
-    """`load_graph_sync` once the cache lock is held (by this thread)."""
-    failure = _failed_ahead.pop(key, None)
-    if failure is not None:
-        raise failure  # the same error, once: a later load of the same files tries again
-    cached = _cache.get(key)
-    if cached is None:
-        cached = _load_uncached(spec)
-        if is_arango_source(spec):
-            # Only the current window of a live source is worth keeping.
-            for stale in [k for k in _cache if k[0] == spec]:
-                del _cache[stale]
-        _cache[key] = cached
-    _cache.move_to_end(key)
-    while len(_cache) > limit:
-        _cache.popitem(last=False)
-    return cached
-
-
-def load_graph_ahead(spec: str) -> threading.Thread:
-    """Start loading the snapshot directory `spec` into the cache, in a background thread.
-
-    For a caller that knows its run will load `spec` next (`gaai run`, once the run is
-    validated): the load, whose file reading releases the GIL, overlaps the caller's own work
-    (importing LangGraph, opening the checkpoints) and the run's `load_graph` finds the graph
-    in the cache, or waits for it under the cache's lock. A `SourceError` is kept and raised by
-    the next `load_graph_sync` of the same unchanged files, so a bad snapshot gives the run
-    the same message as without the early start; any other failure is dropped and the run's
-    own load meets it again.
-
-    Args:
-        spec: A snapshot directory (demo and live sources are loaded by the run itself).
-
-    Returns:
-        The started daemon thread (tests join it).
-    """
-    thread = threading.Thread(target=_load_ahead, args=(spec,), name="gaai-load-ahead", daemon=True)
-    thread.start()
-    return thread
-
-
-def _load_ahead(spec: str) -> None:
-    try:
-        key = _cache_key(spec)
-        limit = cache_entries()
-    except SourceError:
-        return  # the run's own load says it
-    with _cache_lock:
-        try:
-            _load_locked(spec, key, limit)
-        except SourceError as error:
-            _failed_ahead[key] = error
-        except Exception:  # not ours to report: the run's own load meets it again
-            pass
+        cached = _cache.get(key)
+        if cached is None:
+            cached = _load_uncached(spec)
+            if is_arango_source(spec):
+                # Only the current window of a live source is worth keeping.
+                for stale in [k for k in _cache if k[0] == spec]:
+                    del _cache[stale]
+            _cache[key] = cached
+        _cache.move_to_end(key)
+        while len(_cache) > limit:
+            _cache.popitem(last=False)
+        return cached
 
 
 async def load_graph(spec: str) -> GraphData:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
 from gaai_graph import sources
 from gaai_graph.errors import SourceError
-from gaai_graph.sources import MAX_DEMO_SCALE, GraphData, demo_scale, load_graph_sync
+from gaai_graph.sources import MAX_DEMO_SCALE, demo_scale, load_graph_sync
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     sources._cache.clear()
-    sources._failed_ahead.clear()
 
 
 @pytest.mark.parametrize("scale", ["1e9", "0", "0.1", "nan", "inf", "-inf", "-3", "five", ""])
@@ -64,48 +62,3 @@ def test_an_unsupported_url_source_is_refused_without_its_password() -> None:
         load_graph_sync("ftp://user:pw-s3cret@files.example/graph")
     assert "unsupported source" in str(refused.value)
     assert "pw-s3cret" not in str(refused.value)
-
-
-def _snapshot(directory: Path) -> Path:
-    from gaai_graph.sources.demo import generate_demo
-    from gaai_graph.sources.snapshot import write_jsonl
-
-    write_jsonl(generate_demo(scale=0.2).data, directory)
-    return directory
-
-
-def test_a_load_started_ahead_is_the_one_the_run_gets(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from gaai_graph.sources import snapshot
-
-    spec = str(_snapshot(tmp_path))
-    loads: list[Path] = []
-    load = snapshot.load_snapshot
-
-    def counted(path: Path) -> GraphData:
-        loads.append(path)
-        return load(path)
-
-    monkeypatch.setattr(snapshot, "load_snapshot", counted)
-    sources.load_graph_ahead(spec).join()
-    data = load_graph_sync(spec)
-    assert len(loads) == 1
-    assert load_graph_sync(spec) is data and len(loads) == 1
-
-
-def test_a_bad_snapshot_loaded_ahead_gives_the_run_the_same_error_once(tmp_path: Path) -> None:
-    spec = str(_snapshot(tmp_path))
-    edges = tmp_path / "placed.jsonl"
-    edges.write_text(edges.read_text() + '{"_from": "customers/c1", "_to": \n')
-    with pytest.raises(SourceError) as unaided:
-        load_graph_sync(spec)
-    sources.load_graph_ahead(spec).join()
-    assert sources._cache_key(spec) in sources._failed_ahead
-    with pytest.raises(SourceError) as ahead:
-        load_graph_sync(spec)
-    assert str(ahead.value) == str(unaided.value)
-    assert not sources._failed_ahead
-    with pytest.raises(SourceError) as again:  # loaded anew, not a kept error
-        load_graph_sync(spec)
-    assert again.value is not ahead.value and str(again.value) == str(unaided.value)
