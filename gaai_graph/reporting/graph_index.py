@@ -150,12 +150,13 @@ class _Links:
         By position in `vertex_ids`, each vertex's links in stored order.
         """
         if self._scanning():
-            hit = self._starts.is_in(list(dict.fromkeys(vertex_ids))) & self._ends.is_in(
-                list(wanted)
-            )
+            # One pass over every start; the ends only of the links found (a hub's, at most).
+            hit = self._starts.is_in(list(dict.fromkeys(vertex_ids)))
+            starts, ends = self._starts.filter(hit), self._ends.filter(hit)
+            kept = ends.is_in(list(wanted))
             found: dict[str, list[str]] = defaultdict(list)
             for start, end in zip(
-                self._starts.filter(hit).to_list(), self._ends.filter(hit).to_list(), strict=True
+                starts.filter(kept).to_list(), ends.filter(kept).to_list(), strict=True
             ):
                 found[start].append(end)
             return [(start, end) for start in vertex_ids for end in found.get(start, ())]
