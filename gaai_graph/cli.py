@@ -7,6 +7,8 @@ The other subcommands' handlers live in `gaai_graph.cli_commands` (and `durable_
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import json
 import logging
 import os
@@ -612,5 +614,36 @@ def _one_line(message: str) -> str:
     return " ".join(message.split("\n"))
 
 
+def entry() -> NoReturn:
+    """The `gaai` program (console script and `python -m gaai_graph.cli`): `main`, then exit.
+
+    The process ends without freeing its objects one by one: after a run at 10^6 edges the
+    interpreter's teardown (millions of strings, frames, the graph cache) took 0.6-1.7 s
+    after the summary was printed. Threads are joined and `atexit` handlers run as usual
+    first: `_exit_quickly` is registered before the command loads any module that could
+    register one (LangSmith's flush, `weakref.finalize`), so it runs after them; the only
+    earlier one, `logging.shutdown`, it calls itself. Callers of `main` (tests, benchmarks)
+    are unaffected.
+    """
+    atexit.register(_exit_quickly)
+    code = main()
+    _finished.append(code)
+    sys.exit(code)
+
+
+_finished: list[int] = []
+"""The exit code `main` returned (empty while it runs or when it raised)."""
+
+
+def _exit_quickly() -> None:
+    if not _finished:  # an uncaught error: its traceback and the usual exit
+        return
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a reader gone (closed pipe): nothing to add
+            stream.flush()
+    os._exit(_finished[0])
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -198,18 +198,23 @@ def validate_run(options: Mapping[str, Any], documents: list[Any]) -> Context:
     from gaai_graph.context import Context  # pydantic: imported when a run starts
 
     context = Context(**options)
-    from gaai_graph.nodes.vertical import resolve_vertical_by_rules
-
     if context.vertical.strip().lower() not in ("", "auto", "generate", "generated"):
         # A built-in or a file resolves without requirements or schema; auto needs both.
+        # Imported only here: the vertical node brings LangGraph, which a run loads later,
+        # while the snapshot is already being read (`cli._load_ahead`).
+        from gaai_graph.nodes.vertical import resolve_vertical_by_rules
+
         resolve_vertical_by_rules(context.vertical, [], None)
-    from gaai_graph.nodes.requirements import read_documents
+    from gaai_graph.nodes.documents import read_documents
 
     read_documents(documents)
     _check_source(context.source)
-    from gaai_graph.llm.config import chat_model_for
+    if context.chat_model is not None or (context.model or "").strip():
+        # Without a model the rule path runs and nothing is checked: the model module loads
+        # LangChain's chat-model classes, which a run on the rules never needs this early.
+        from gaai_graph.llm.config import chat_model_for
 
-    chat_model_for(context)
+        chat_model_for(context)
     return context
 
 

@@ -357,3 +357,42 @@ def test_help_loads_no_run_machinery(argv: list[str]) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "usage: gaai" in done.stdout
+
+
+def test_the_program_ends_quickly_with_main_s_code_output_and_exit_handlers(
+    tmp_path: Path,
+) -> None:
+    """`gaai` ends without the interpreter's teardown, but nothing of the usual exit is lost."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "handler-ran"
+    code = (  # a module the command loads registers an exit handler (LangSmith's flush...)
+        "import atexit, sys, gaai_graph.cli as cli\n"
+        "sys.argv = ['gaai', *sys.argv[1:]]\n"
+        "command = cli.main\n"
+        "def main():\n"
+        f"    atexit.register(lambda: open({str(marker)!r}, 'w').close())\n"
+        "    return command()\n"
+        "cli.main = main\n"
+        "cli.entry()\n"
+    )
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "export-demo", "--out", str(out), "--scale", "0.2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Wrote the demo graph") and done.stdout.endswith("as dump\n")
+    assert marker.exists()
+    refused = subprocess.run(
+        [sys.executable, "-m", "gaai_graph.cli", "run", "--source", str(tmp_path / "absent")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == EXIT_BAD_INPUT
+    assert refused.stderr.startswith("gaai: error: ") and refused.stderr.count("\n") == 1
+    assert "does not exist" in refused.stderr

@@ -214,14 +214,23 @@ def write_html_outputs(
     """
     from gaai_graph.reporting.connections import Names
     from gaai_graph.reporting.html import render_index_html, render_report_html
+    from gaai_graph.reporting.network import report_drawings
 
     names = Names(reports, graph)
     stems = report_file_stems(report.template_id for report in reports)
+    # Drawn once: the index shows each report's first drawing again (look-ups among a
+    # million edges are worth not repeating).
+    drawings = {report.template_id: report_drawings(report, graph) for report in reports}
     written = [
         atomic_write_bytes(
             out_dir / "reports" / f"{stems[report.template_id]}.html",
             render_report_html(
-                report, index_href="../index.html", graph=graph, names=names, changes=changes
+                report,
+                index_href="../index.html",
+                graph=graph,
+                names=names,
+                changes=changes,
+                drawings=drawings[report.template_id],
             ).encode("utf-8"),
         )
         for report in reports
@@ -231,7 +240,13 @@ def write_html_outputs(
         atomic_write_bytes(
             out_dir / "index.html",
             render_index_html(
-                summary, reports, hrefs, graph=graph, names=names, changes=changes
+                summary,
+                reports,
+                hrefs,
+                graph=graph,
+                names=names,
+                changes=changes,
+                drawings=drawings,
             ).encode("utf-8"),
         )
     )

@@ -110,6 +110,7 @@ def render_report_html(
     graph: GraphIndex | None = None,
     names: Names | None = None,
     changes: RunChanges | None = None,
+    drawings: list[NetworkDrawing] | None = None,
 ) -> str:
     """Render one report as a standalone HTML page with its charts and network drawings.
 
@@ -121,6 +122,8 @@ def render_report_html(
         names: Names shared by the run's pages (built from `report` and `graph` when None).
         changes: What changed since an earlier run of the question
             (`catalog.changes.annotate_from_catalog`); the report's movers are drawn.
+        drawings: The report's `report_drawings` when the caller has them already (the
+            index page shows their first); None draws them from `graph`.
 
     Returns:
         The complete HTML document.
@@ -137,7 +140,7 @@ def render_report_html(
             statistics=_statistics_rows(report),
             fmt=format_number,
             index_href=index_href,
-            drawings=report_drawings(report, graph),
+            drawings=report_drawings(report, graph) if drawings is None else drawings,
             findings=report_findings(report),
             names=names,
             cap=MAX_DRAWN_VERTICES,
@@ -157,6 +160,7 @@ def render_index_html(
     graph: GraphIndex | None = None,
     names: Names | None = None,
     changes: RunChanges | None = None,
+    drawings: dict[str, list[NetworkDrawing]] | None = None,
 ) -> str:
     """Render the run's index page: the answer first, then one section per question.
 
@@ -169,20 +173,23 @@ def render_index_html(
         names: Names shared by the run's pages (built from `reports` and `graph` when None).
         changes: What changed since an earlier run of the question; shown after the answer,
             the movers of each top list as a chart (one line when nothing changed).
+        drawings: Template id -> that report's `report_drawings`, when the caller has them
+            already (the report pages drew them); a report not in it is drawn from `graph`.
     """
     names = names or Names(reports, graph)
     connections = connected_findings(reports, names)
     connected = {template_id for c in connections for template_id, _, _ in c.reports}
     rows: list[dict[str, Any]] = []
     for report in reports:
-        drawings: list[NetworkDrawing] = report_drawings(report, graph)
+        known = drawings.get(report.template_id) if drawings is not None else None
+        drawn = report_drawings(report, graph) if known is None else known
         rows.append(
             {
                 "report": report,
                 "href": hrefs[report.template_id],
                 "finding": names.named_text(top_finding(report)),
                 "answer": names.named_text(_lead_sentences(report)),
-                "drawing": drawings[0] if drawings else None,
+                "drawing": drawn[0] if drawn else None,
                 "chart": _preferred_chart(charts_for_report(report)),
                 "also": [
                     (c, [part for part in c.reports if part[0] != report.template_id])

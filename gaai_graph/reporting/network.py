@@ -301,15 +301,14 @@ def _hub_drawing(hub: str, report: Report, index: GraphIndex, title: str) -> Net
     if index.document(hub) is None:
         return None
     edge_collections = _edge_collections(report, index)
-    neighbours = index.neighbours(hub, edge_collections)
-    if not neighbours:
+    ranked = index.neighbour_links(hub, edge_collections)  # most links first, then by id
+    if ranked.is_empty():
         return None
-    ranked = sorted(neighbours, key=lambda vertex_id: (-neighbours[vertex_id], vertex_id))
-    shown = ranked[: MAX_DRAWN_VERTICES - 1]
+    shown: list[str] = ranked["vertex"].head(MAX_DRAWN_VERTICES - 1).to_list()
     caption = (
-        f"{index.label(hub) or hub} and the {len(neighbours):,} vertices linked to it"
-        if len(shown) == len(neighbours)
-        else f"{index.label(hub) or hub} and {len(shown):,} of the {len(neighbours):,} vertices "
+        f"{index.label(hub) or hub} and the {ranked.height:,} vertices linked to it"
+        if len(shown) == ranked.height
+        else f"{index.label(hub) or hub} and {len(shown):,} of the {ranked.height:,} vertices "
         f"linked to it (drawings are capped at {MAX_DRAWN_VERTICES} vertices)"
     ) + "; colours mark the collections, the large dot is the hub."
     vertex_ids = [hub, *shown]

@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from gaai_graph import key_rows
+from gaai_graph.reporting import graph_index
 from gaai_graph.reporting.graph_index import GraphIndex
 from gaai_graph.sources import CollectionData, GraphData
 from gaai_graph.sources.columnar import ColumnarDocuments
@@ -72,8 +73,25 @@ def _scanned_among(links: list[dict[str, Any]], vertices: list[str]) -> Counter[
     return found
 
 
+def _ordered_among(links: list[dict[str, Any]], vertices: list[str]) -> list[tuple[str, str]]:
+    """Links among `vertices`: by position in `vertices`, each vertex's in stored order."""
+    wanted = set(vertices)
+    return [
+        (vertex, link["_to"])
+        for vertex in vertices
+        for link in links
+        if isinstance(link.get("_to"), str) and link.get("_from") == vertex
+        if link["_to"] in wanted
+    ]
+
+
+@pytest.mark.parametrize("scans", [0, 3, graph_index.SCANS_BEFORE_SORTING])
 @pytest.mark.parametrize("columnar", [False, True])
-def test_look_ups_agree_with_a_scan_of_every_document(columnar: bool) -> None:
+def test_look_ups_agree_with_a_scan_of_every_document(
+    columnar: bool, scans: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Edge look-ups are scans first, then binary searches in sorted columns: both answer alike.
+    monkeypatch.setattr(graph_index, "SCANS_BEFORE_SORTING", scans)
     people, links = _random_graph(seed=18)
     index = GraphIndex(_graph(people, links, columnar))
     last: dict[str, Mapping[str, Any]] = {}
@@ -95,6 +113,23 @@ def test_look_ups_agree_with_a_scan_of_every_document(columnar: bool) -> None:
         vertices = [f"people/p{rng.randrange(220)}" for _ in range(size)] + ["people/p1"]
         pairs = index.edges_among(vertices, ["links"])
         assert Counter(pairs) == _scanned_among(links, vertices)
+        assert pairs == _ordered_among(links, vertices)
+
+
+@pytest.mark.parametrize("columnar", [False, True])
+def test_neighbour_links_rank_as_python_sorts_them(columnar: bool) -> None:
+    people, links = _random_graph(seed=11)
+    links += [
+        {"_from": "people/p1", "_to": "people/Zed"},
+        {"_from": "people/é", "_to": "people/p1"},
+    ]
+    index = GraphIndex(_graph(people, links, columnar))
+    for vertex in ["people/p1", "people/p2", "people/p150", "people/none"]:
+        counts = _scanned_neighbours(links, vertex)
+        ranked = index.neighbour_links(vertex, ["links", "absent"])
+        expected = sorted(counts, key=lambda other: (-counts[other], other))
+        assert ranked["vertex"].to_list() == expected
+        assert ranked["links"].to_list() == [counts[other] for other in expected]
 
 
 def test_keys_that_share_a_hash_are_told_apart(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,6 +137,7 @@ def test_keys_that_share_a_hash_are_told_apart(monkeypatch: pytest.MonkeyPatch) 
         return np.zeros(len(values), dtype=np.uint64)
 
     monkeypatch.setattr(key_rows, "_hashes", one_hash)
+    monkeypatch.setattr(graph_index, "SCANS_BEFORE_SORTING", 0)  # edges: binary searches too
     people, links = _random_graph(seed=5)
     index = GraphIndex(_graph(people, links, columnar=True))
     assert index.label("people/p12") == "Person 12"

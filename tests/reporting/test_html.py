@@ -443,3 +443,42 @@ def test_chromium_renders_the_trace_page_with_injected_text_as_text(tmp_path: Pa
     assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0]
     assert "&lt;script&gt;document.body.setAttribute('data-pwned','1')&lt;/script&gt;" in dom
     assert 'data-chart="timeline"' in dom
+
+
+def test_each_report_is_drawn_once_for_its_page_and_the_index(
+    demo_result: WorkflowResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gaai_graph.reporting import html, network
+    from gaai_graph.sources import load_graph_sync
+
+    assert demo_result.summary is not None
+    graph = network.GraphIndex(load_graph_sync("demo"), demo_result.values.get("schema"))
+    drawn: list[str] = []
+    draw = network.report_drawings
+
+    def counted(report: Report, index: network.GraphIndex | None) -> list[network.NetworkDrawing]:
+        drawn.append(report.template_id)
+        return draw(report, index)
+
+    monkeypatch.setattr(network, "report_drawings", counted)
+    monkeypatch.setattr(html, "report_drawings", counted)
+    write_run_outputs(tmp_path, demo_result.summary, demo_result.reports, graph)
+    assert sorted(drawn) == sorted(r.template_id for r in demo_result.reports)
+    # The pages are those drawn without the shared drawings.
+    monkeypatch.setattr(network, "report_drawings", draw)
+    monkeypatch.setattr(html, "report_drawings", draw)
+    from gaai_graph.reporting.connections import Names
+    from gaai_graph.reporting.files import report_file_stems
+
+    reports = demo_result.reports
+    stems = report_file_stems(r.template_id for r in reports)
+    hrefs = {tid: f"reports/{stem}.html" for tid, stem in stems.items()}
+    names = Names(reports, graph)
+    index = render_index_html(demo_result.summary, reports, hrefs, graph=graph, names=names)
+    assert "<svg" in index
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == index
+    for report in reports:
+        page = render_report_html(report, graph=graph, names=names)
+        assert (tmp_path / "reports" / f"{stems[report.template_id]}.html").read_text(
+            encoding="utf-8"
+        ) == page
