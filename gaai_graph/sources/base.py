@@ -19,7 +19,7 @@ import orjson
 import xxhash
 
 from gaai_graph.models import GraphProjection, NamedGraph
-from gaai_graph.sources.columnar import ColumnarDocuments, columnar_frame
+from gaai_graph.sources.columnar import ColumnarDocuments
 
 if TYPE_CHECKING:
     import polars as pl  # imported by the callers that hold frames
@@ -78,8 +78,9 @@ class GraphData:
         server's own checksum, or return None when they cannot tell.
         """
         documents = self.collections[name].documents
-        frame = columnar_frame(documents)
-        return documents_checksum(documents) if frame is None else frame_checksum(frame)
+        if isinstance(documents, ColumnarDocuments):
+            return documents.checksum()  # computed once per frame, maybe while loading
+        return documents_checksum(documents)
 
 
 def documents_checksum(documents: Iterable[dict[str, Any]]) -> str:
