@@ -42,7 +42,7 @@ def _normalised(values: pl.Expr) -> pl.Expr:
     """`normalise_name` of every ASCII cell, as one polars expression (others: null)."""
     import polars as pl
 
-    ascii_text = values.str.contains(r"^[\x00-\x7f]*$")
+    ascii_text = values.str.len_bytes() == values.str.len_chars()  # UTF-8: one byte a char
     folded = (
         values.str.to_lowercase()
         .str.replace_all(r"['`]", "")
@@ -146,9 +146,9 @@ class ColumnarNames:
                 pl.DataFrame(
                     {
                         "name": names,
-                        "collection": pl.Series([number] * len(names), dtype=pl.Int32),
+                        "collection": pl.repeat(number, len(names), dtype=pl.Int32, eager=True),
                         "row": values["row"].cast(pl.Int64),
-                        "attribute": pl.Series([position] * len(names), dtype=pl.Int32),
+                        "attribute": pl.repeat(position, len(names), dtype=pl.Int32, eager=True),
                         "item": values["item"],
                     }
                 )
