@@ -7,7 +7,7 @@ endpoints naming no vertex are split at their first "/", and only the few dangli
 as examples are read as rows. Nothing here is sampled.
 
 Endpoints are numbered once per load. In the usual load every vertex's `_id` is
-`<collection>/<_key>` and no key repeats: the vertex ids this analysis reads are then exactly
+`<collection>/<_key>`: the vertex ids this analysis reads are then exactly
 the ones projections number (`gaai_graph.sources.projection`), and the load-wide numbering and
 endpoint arrays that every projection shares serve here unchanged (`_shared_scans`), so no
 endpoint is looked up twice in a run. Otherwise every vertex id of the source (its `_id`, else
@@ -239,8 +239,9 @@ def _shared_scans(
         usual = frame.select(
             (pl.col("_id") == pl.lit(name + "/") + pl.col("_key")).all()
             & (pl.col("_key") != "").all()
+            & (pl.col("_id").null_count() + pl.col("_key").null_count() == 0)
         ).item()
-        if not usual:  # (a null `_id` or `_key` makes the comparison null: not usual)
+        if not usual:
             return None
     for name in edge_names:
         columns = frames[name].schema

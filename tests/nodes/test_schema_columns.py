@@ -378,3 +378,21 @@ def test_ids_that_are_not_collection_and_key_are_numbered_by_hashes() -> None:
 
     assert schema_edge_columns._shared_scans(data, frames, edges) is None
     assert _schema(data) == _schema(_as_rows(data))
+
+
+def test_a_vertex_without_a_key_cell_is_numbered_by_hashes() -> None:
+    data = _frames_of_the_demo()
+    customers = columnar_frame(data.collections["customers"].documents)
+    assert customers is not None
+    keyless = customers.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(None).otherwise(pl.col("_key")).alias("_key")
+    )
+    data.collections["customers"] = CollectionData(
+        "customers", "document", ColumnarDocuments(keyless)
+    )
+    frames = schema_edge_columns.columnar_collections(data)
+    assert frames is not None
+    edges = [n for n, c in data.collections.items() if c.kind == "edge"]
+
+    assert schema_edge_columns._shared_scans(data, frames, edges) is None
+    assert _schema(data) == _schema(_as_rows(data))
