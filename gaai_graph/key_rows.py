@@ -55,12 +55,20 @@ class KeyRows:
     """
 
     def __init__(self, keys: pl.Series) -> None:
+        import polars as pl
+
         self.keys = keys
-        hashes = _hashes(keys)
-        rows = np.flatnonzero(keys.is_not_null().to_numpy())
-        # Stable: the rows of one key stay in stored order (its last row is its last document).
-        self._rows = rows[np.argsort(hashes[rows], kind="stable")]
-        self._hashes = hashes[self._rows]
+        table = pl.DataFrame(
+            {
+                "hash": pl.Series(_hashes(keys), dtype=pl.UInt64),
+                "row": pl.int_range(keys.len(), dtype=pl.Int64, eager=True),
+            }
+        ).filter(keys.is_not_null())
+        # Stable (the rows of one key stay in stored order: its last row is its last
+        # document), and polars sorts on every core where numpy's stable sort uses one.
+        table = table.sort("hash", maintain_order=True)
+        self._rows: npt.NDArray[np.int64] = table["row"].to_numpy()
+        self._hashes: npt.NDArray[np.uint64] = table["hash"].to_numpy()
 
     def rows_of(self, wanted: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Every row holding one of the wanted keys: (position in `wanted`, row), by position.

@@ -24,7 +24,6 @@ from gaai_graph.questions.entities import (
     MAX_NAME_WORDS,
     NAME_ATTRIBUTES,
     SAMPLE_SIZE,
-    names_by_initial,
     nearest_candidates,
 )
 from gaai_graph.questions.models import Candidate
@@ -43,7 +42,7 @@ def _normalised(values: pl.Expr) -> pl.Expr:
     """`normalise_name` of every ASCII cell, as one polars expression (others: null)."""
     import polars as pl
 
-    ascii_text = values.str.contains(r"^[\x00-\x7f]*$")
+    ascii_text = values.str.len_bytes() == values.str.len_chars()  # UTF-8: one byte a char
     folded = (
         values.str.to_lowercase()
         .str.replace_all(r"['`]", "")
@@ -111,8 +110,10 @@ class ColumnarNames:
         spaces = self._table["name"].str.count_matches(" ").max()
         words = int(cast(int, spaces)) + 1 if spaces is not None else 1
         self._longest = max(1, min(words, MAX_NAME_WORDS))
+        self._distinct: pl.Series | None = None
         self._choices: list[str] | None = None
-        self._by_initial: dict[str, list[str]] | None = None
+        self._by_initial: dict[str, list[str]] = {}
+        """Names by first character, filled for the characters asked about."""
 
     @staticmethod
     def _names(number: int, frame: pl.DataFrame, attributes: list[str]) -> list[pl.DataFrame]:
@@ -145,9 +146,9 @@ class ColumnarNames:
                 pl.DataFrame(
                     {
                         "name": names,
-                        "collection": pl.Series([number] * len(names), dtype=pl.Int32),
+                        "collection": pl.repeat(number, len(names), dtype=pl.Int32, eager=True),
                         "row": values["row"].cast(pl.Int64),
-                        "attribute": pl.Series([position] * len(names), dtype=pl.Int32),
+                        "attribute": pl.repeat(position, len(names), dtype=pl.Int32, eager=True),
                         "item": values["item"],
                     }
                 )
@@ -198,19 +199,31 @@ class ColumnarNames:
                         return item
         return fallback
 
-    def _all_choices(self) -> list[str]:
-        if self._choices is None:
+    def _distinct_names(self) -> pl.Series:
+        """Every indexed name once, in the order a `NameIndex` first adds it."""
+        if self._distinct is None:
             ordered = self._table.sort(["collection", "row", "attribute", "item"])
-            self._choices = ordered["name"].unique(maintain_order=True).to_list()
-        return self._choices
+            self._distinct = ordered["name"].unique(maintain_order=True)
+        return self._distinct
 
     def _choices_for(self, normalised: str) -> list[str]:
-        choices = self._all_choices()
-        if len(choices) <= FULL_SCAN_LIMIT:
-            return choices
-        if self._by_initial is None:
-            self._by_initial = names_by_initial(choices)
-        return self._by_initial.get(normalised[:1], [])
+        """The names a near match is searched among, as `NameIndex` chooses them.
+
+        Above `FULL_SCAN_LIMIT` names, those sharing the query's first character: that
+        bucket alone is filtered out of the column and made Python strings (a dict of every
+        name by initial, as `names_by_initial` builds, costs a Python step per vertex name).
+        """
+        distinct = self._distinct_names()
+        if distinct.len() <= FULL_SCAN_LIMIT:
+            if self._choices is None:
+                self._choices = distinct.to_list()
+            return self._choices
+        initial = normalised[:1]
+        bucket = self._by_initial.get(initial)
+        if bucket is None:
+            bucket = distinct.filter(distinct.str.starts_with(initial)).to_list() if initial else []
+            self._by_initial[initial] = bucket
+        return bucket
 
     def nearest(self, normalised: str, limit: int) -> list[Candidate]:
         """The closest indexed names by RapidFuzz's WRatio, one candidate per vertex."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -260,6 +261,20 @@ def profile_schema(
         SourceError: `graph_name` is unknown.
     """
     named = _select_graph(data, graph_name)
+    # The fingerprint hashes every document (per-row Python that holds the GIL) while the
+    # profile below is mostly polars and numpy work that releases it: one thread each.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fingerprint") as pool:
+        fingerprint = pool.submit(lambda: data.fingerprint)
+        return _profile(data, named, core_collections, sample_size, fingerprint)
+
+
+def _profile(
+    data: GraphData,
+    named: NamedGraph | None,
+    core_collections: list[str] | None,
+    sample_size: int,
+    fingerprint: Future[str],
+) -> GraphSchema:
     warnings = list(data.warnings)
     names = sorted(n for n in data.collections if not n.startswith("_"))
     if named is not None:
@@ -347,7 +362,7 @@ def profile_schema(
         graphs=[g.model_copy(deep=True) for g in data.graphs],
         edge_definitions=edge_definitions,
         dangling_edges=dangling,
-        fingerprint=data.fingerprint,
+        fingerprint=fingerprint.result(),
         warnings=warnings,
     )
 

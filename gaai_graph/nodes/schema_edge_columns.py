@@ -1,13 +1,20 @@
 """Schema analysis's edge pass on columns: when every collection is held as a polars DataFrame.
 
 The same `EdgeScan`s as `schema_edges.scan_edges` on the dict path, from whole-column
-operations: every vertex id of the source (its `_id`, else `<collection>/<_key>`, as the dict
-path reads it) is gathered once into one string column; each edge's `_from` and `_to` is looked
-up in it, split at the first "/" into its collection, and the endpoint pairs and references are
-polars group-bys. Only the few dangling edges quoted as examples are read as rows. Nothing here
-is sampled.
+operations. Each edge's `_from` and `_to` is numbered as a vertex of the source, and the
+endpoint pairs and references are counted on those numbers (`count_endpoints`); only the
+endpoints naming no vertex are split at their first "/", and only the few dangling edges quoted
+as examples are read as rows. Nothing here is sampled.
 
-The look-up compares two independently seeded 64-bit hashes of the endpoint with those of the
+Endpoints are numbered once per load. In the usual load every vertex's `_id` is
+`<collection>/<_key>`: the vertex ids this analysis reads are then exactly
+the ones projections number (`gaai_graph.sources.projection`), and the load-wide numbering and
+endpoint arrays that every projection shares serve here unchanged (`_shared_scans`), so no
+endpoint is looked up twice in a run. Otherwise every vertex id of the source (its `_id`, else
+`<collection>/<_key>`, as the dict path reads it) is gathered into one column and the endpoints
+are looked up in it by hash (`_VertexNumbers`).
+
+The hash look-up compares two independently seeded 64-bit hashes of the endpoint with those of the
 vertex ids (`is_in` on integers: about 6x faster than on the strings on this 2-core machine
 at 10^6 edges). An endpoint that is no vertex is taken for one only if both its hashes equal
 hashes of vertex ids; for non-adversarial ids the chance is about (vertices / 2^64)^2 per
@@ -27,6 +34,7 @@ from gaai_graph.nodes.schema_edges import (
     count_endpoints,
     vertex_id_of,
 )
+from gaai_graph.nodes.schema_numbering import shared_numbering
 from gaai_graph.sources import GraphData
 from gaai_graph.sources.columnar import columnar_frame
 
@@ -177,15 +185,24 @@ class _VertexNumbers:
 
 def _named_collections(endpoints: pl.Series, unknown: npt.NDArray[np.int64]) -> set[str]:
     """The collections named by the endpoints at positions `unknown` (text before a "/")."""
+    if not len(unknown):
+        return set()
     named = endpoints.gather(unknown)
     named = named.filter(named.str.contains("/", literal=True))
     return set(named.str.slice(0, named.str.find("/", literal=True)).unique().to_list())
 
 
-def _scan(name: str, frame: pl.DataFrame, vertices: _VertexNumbers) -> EdgeScan:
-    froms, tos = _strings(frame, "_from"), _strings(frame, "_to")
-    sources, targets = vertices.numbers(froms), vertices.numbers(tos)
-    scan, missing = count_endpoints(sources, targets, vertices.collection_of, vertices.collections)
+def _scan(
+    name: str,
+    frame: pl.DataFrame,
+    sources_of: tuple[pl.Series, npt.NDArray[np.int64]],
+    targets_of: tuple[pl.Series, npt.NDArray[np.int64]],
+    collection_of: npt.NDArray[np.int64],
+    collections: list[str],
+) -> EdgeScan:
+    """One edge collection's scan from its endpoints and their vertex numbers (-1: none)."""
+    (froms, sources), (tos, targets) = sources_of, targets_of
+    scan, missing = count_endpoints(sources, targets, collection_of, collections)
     # An endpoint that is no vertex still names the collection before its "/" (an edge into a
     # collection the source lacks).
     scan.prefixes_from |= _named_collections(froms, np.flatnonzero(sources < 0))
@@ -196,6 +213,63 @@ def _scan(name: str, frame: pl.DataFrame, vertices: _VertexNumbers) -> EdgeScan:
         edge_id = vertex_id_of(name, document) or f"{name}/?"
         scan.examples.append(f"{edge_id}: {document.get('_from')} -> {document.get('_to')}")
     return scan
+
+
+def _shared_scans(
+    data: GraphData, frames: dict[str, pl.DataFrame], edge_names: list[str]
+) -> dict[str, EdgeScan] | None:
+    """The scans on the load-wide numbering projections share, when it reads ids as here.
+
+    It does when every vertex collection's `_key` is text, present and non-empty and its
+    `_id` is `<collection>/<_key>` on every row (the loader completes both), and every
+    scanned edge's `_from` and `_to` is text or absent: the projections then number exactly
+    the vertex ids read here (a repeated id, here, and a repeated key, there, both keep one
+    vertex). None otherwise: the hashes number the ids as read here.
+    """
+    import polars as pl
+
+    vertex_names = [n for n, c in data.collections.items() if c.kind == "document"]
+    for name in vertex_names:
+        frame = frames[name]
+        if not frame.height:
+            continue
+        columns = frame.schema
+        if columns.get("_key") != pl.String or columns.get("_id") != pl.String:
+            return None
+        usual = frame.select(
+            (pl.col("_id") == pl.lit(name + "/") + pl.col("_key")).all()
+            & (pl.col("_key") != "").all()
+            & (pl.col("_id").null_count() + pl.col("_key").null_count() == 0)
+        ).item()
+        if not usual:
+            return None
+    for name in edge_names:
+        columns = frames[name].schema
+        if any(columns.get(end, pl.String) != pl.String for end in ("_from", "_to")):
+            return None
+    numbering = shared_numbering(data, edge_names)
+    if numbering is None:
+        return None
+    starts, endpoints = numbering
+    collections = list(starts)
+    collection_of = np.full(sum(count for _, count in starts.values()), -1, dtype=np.int64)
+    for code, (start, count) in enumerate(starts.values()):
+        collection_of[start : start + count] = code
+    if (collection_of < 0).any():  # numbers outside these collections: not this load's alone
+        return None
+    scans = {}
+    for name in edge_names:
+        numbered = endpoints[name]
+        froms, tos = _strings(frames[name], "_from"), _strings(frames[name], "_to")
+        scans[name] = _scan(
+            name,
+            frames[name],
+            (froms, numbered[:, 0].astype(np.int64)),
+            (tos, numbered[:, 1].astype(np.int64)),
+            collection_of,
+            collections,
+        )
+    return scans
 
 
 def scan_edge_frames(
@@ -211,5 +285,19 @@ def scan_edge_frames(
     Returns:
         Edge collection -> its scan, equal to `scan_edges` on the same documents read as dicts.
     """
+    shared = _shared_scans(data, frames, edge_names)
+    if shared is not None:
+        return shared
     vertices = _VertexNumbers(data, frames)
-    return {name: _scan(name, frames[name], vertices) for name in edge_names}
+    scans = {}
+    for name in edge_names:
+        froms, tos = _strings(frames[name], "_from"), _strings(frames[name], "_to")
+        scans[name] = _scan(
+            name,
+            frames[name],
+            (froms, vertices.numbers(froms)),
+            (tos, vertices.numbers(tos)),
+            vertices.collection_of,
+            vertices.collections,
+        )
+    return scans

@@ -8,6 +8,7 @@ one template's projection.
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import orjson
 import xxhash
 
 from gaai_graph.models import GraphProjection, NamedGraph
-from gaai_graph.sources.columnar import ColumnarDocuments, columnar_frame
+from gaai_graph.sources.columnar import ColumnarDocuments
 
 if TYPE_CHECKING:
     import polars as pl  # imported by the callers that hold frames
@@ -78,8 +79,9 @@ class GraphData:
         server's own checksum, or return None when they cannot tell.
         """
         documents = self.collections[name].documents
-        frame = columnar_frame(documents)
-        return documents_checksum(documents) if frame is None else frame_checksum(frame)
+        if isinstance(documents, ColumnarDocuments):
+            return documents.checksum()  # computed once per frame, maybe while loading
+        return documents_checksum(documents)
 
 
 def documents_checksum(documents: Iterable[dict[str, Any]]) -> str:
@@ -152,8 +154,20 @@ def frame_checksum(frame: pl.DataFrame) -> str:
     digests = [b""]
     for offset in range(0, frame.height, FRAME_CHECKSUM_ROWS):
         rows = frame.slice(offset, FRAME_CHECKSUM_ROWS).select(encoded.alias("row"))
-        digests.append(b"".join(map(ROW_HASH, rows.get_column("row").to_list())))
+        column = rows.get_column("row")
+        # A few thousand rows per C-level step, each holding the GIL throughout, then the GIL
+        # is offered to other threads: a checksum computed beside other work
+        # (`ColumnarDocuments.prefetch_checksum`) would otherwise make every thread that
+        # returns from polars or numpy wait out the interpreter's 5 ms switch interval.
+        for start in range(0, column.len(), HASHED_ROWS_PER_STEP):
+            part = column.slice(start, HASHED_ROWS_PER_STEP).to_list()
+            digests.append(b"".join(map(ROW_HASH, part)))
+            time.sleep(0)
     return _summed(b"".join(digests))
+
+
+HASHED_ROWS_PER_STEP = 2048
+"""Rows hashed per uninterrupted C-level step by `frame_checksum` (~1 ms holding the GIL)."""
 
 
 @dataclass(eq=False)

@@ -18,7 +18,9 @@ reads like the document without the attribute (what the schema profile counts as
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
@@ -50,6 +52,24 @@ class ColumnarDocuments(Sequence[dict[str, Any]]):
         """Wrap `frame` (one row per document, one column per attribute)."""
         self.frame = frame
         """The documents as columns; readers that can work on columns use it directly."""
+        self._checksum: Future[str] | None = None
+
+    def prefetch_checksum(self) -> None:
+        """Start computing `checksum` on the checksum thread, if not started yet.
+
+        The checksum hashes every row in Python (holding the GIL), which a loader can overlap
+        with reading the next file (polars parses without the GIL).
+        """
+        if self._checksum is None:
+            self._checksum = _checksum_thread().submit(_frame_checksum, self.frame)
+
+    def checksum(self) -> str:
+        """`base.frame_checksum` of the frame, computed once (the frame never changes)."""
+        if self._checksum is None:  # not prefetched: here, in the caller's thread
+            computed: Future[str] = Future()
+            computed.set_result(_frame_checksum(self.frame))
+            self._checksum = computed
+        return self._checksum.result()
 
     def __len__(self) -> int:
         """The number of documents."""
@@ -92,6 +112,25 @@ class ColumnarDocuments(Sequence[dict[str, Any]]):
         present = set(self.frame.columns)
         names = [n for n in dict.fromkeys(["_key", *attributes]) if n in present]
         return ColumnarDocuments(self.frame.select(names)).__iter__()
+
+
+_checksums: ThreadPoolExecutor | None = None
+_checksums_lock = threading.Lock()
+
+
+def _checksum_thread() -> ThreadPoolExecutor:
+    """The one thread collection checksums are computed on (Python hashing: one is enough)."""
+    global _checksums
+    with _checksums_lock:
+        if _checksums is None:
+            _checksums = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gaai-checksum")
+        return _checksums
+
+
+def _frame_checksum(frame: pl.DataFrame) -> str:
+    from gaai_graph.sources.base import frame_checksum  # base builds on this module
+
+    return frame_checksum(frame)
 
 
 def columnar_frame(documents: Sequence[dict[str, Any]]) -> pl.DataFrame | None:

@@ -378,7 +378,9 @@ def _read_dump_documents(
         # Raw documents: columns when polars reads them faithfully, else dicts below.
         frame = dump_frame(raws, dumped.name, is_edge)
         if frame is not None:
-            return ColumnarDocuments(frame)
+            held = ColumnarDocuments(frame)
+            held.prefetch_checksum()  # hashed while the next collection is read
+            return held
     documents: list[dict[str, Any]] = []
     # Envelopes replay a change log: a later insert replaces, a remove deletes, across parts.
     by_key: dict[str, dict[str, Any]] = {}
@@ -550,9 +552,11 @@ def _load_export(path: Path, names: list[str]) -> GraphData:
         columnar = export_frame(raw, match["format"], collection)
         if columnar is not None:
             frame, frame_is_edge = columnar
-            loaded.note_duplicates(collection, ColumnarDocuments(frame))
+            held = ColumnarDocuments(frame)
+            held.prefetch_checksum()  # hashed while the next collection is read
+            loaded.note_duplicates(collection, held)
             loaded.collections[collection] = CollectionData(
-                collection, "edge" if frame_is_edge else "document", ColumnarDocuments(frame)
+                collection, "edge" if frame_is_edge else "document", held
             )
             continue
         documents, origin = EXPORT_READERS[match["format"]](data_file, raw)

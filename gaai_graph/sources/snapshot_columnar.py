@@ -18,7 +18,10 @@ not reported). The checks:
   one struct with null fields. A text column holding a value that could be such a text, a float
   column holding integral values, a list column that could have been unified, a struct, a
   nested list or a wider integer: each is checked against the raw bytes where that is cheap and
-  exact, else the collection falls back to dicts.
+  exact, else the collection falls back to dicts. Text columns are first settled together by
+  one count (`_every_text_cell_written_as_text`: as many `":"` in the file as the text columns
+  have cells, in a file whose every `":` is a cell's attribute), which spares the per-column
+  look in the usual compact export.
 
 Identity (`_key`/`_id`) and duplicates are then completed on the frame (`complete_frame`,
 `duplicate_key_warning_of_frame`) with the same results as `snapshot_identity`; anything that
@@ -32,7 +35,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
@@ -96,21 +99,26 @@ def _faithful(raw: bytes, read: Callable[[int | None], pl.DataFrame]) -> pl.Data
         frame = read(SAMPLE_ROWS)
     except Exception:
         frame = None
-    if frame is not None and not _sample_saw_everything(raw, frame):
+    members = _members(raw)
+    if frame is not None and not _sample_saw_everything(raw, frame, members):
         frame = None
     if frame is None:
         try:
             frame = read(None)
         except Exception:
             return None
-    if frame.width == 0 or not all(_column_is_faithful(raw, frame[name]) for name in frame.columns):
+    texts_are_texts = _every_text_cell_written_as_text(frame, members)
+    if frame.width == 0 or not all(
+        _column_is_faithful(raw, frame[name], texts_are_texts=texts_are_texts)
+        for name in frame.columns
+    ):
         return None
     if frame.null_count().sum_horizontal().item() and _EXPLICIT_NULL.search(raw):
         return None  # a frame cannot tell `"a": null` from no `a`; the dict path keeps it
     return frame
 
 
-def _sample_saw_everything(raw: bytes, frame: pl.DataFrame) -> bool:
+def _sample_saw_everything(raw: bytes, frame: pl.DataFrame, members: _Members) -> bool:
     """Whether a frame read with a sampled schema holds every attribute of the file.
 
     An explicit null is no cell, so a file with one is read again too (the attribute may not
@@ -118,37 +126,97 @@ def _sample_saw_everything(raw: bytes, frame: pl.DataFrame) -> bool:
     """
     if frame.height < SAMPLE_ROWS:
         return True
-    named, spaced = _colons(raw)
-    if spaced and (b'" :' in raw or b'"\t:' in raw):
+    if members.spaced and (b'" :' in raw or b'"\t:' in raw):
         return False  # a name spaced from its colon is not counted
-    cells = frame.height * frame.width - sum(frame.null_count().row(0))
-    return named == cells
+    return members.named == _cells(frame)
+
+
+def _cells(frame: pl.DataFrame) -> int:
+    """The frame's non-null cells."""
+    return int(frame.height * frame.width - sum(frame.null_count().row(0)))
+
+
+def _every_text_cell_written_as_text(frame: pl.DataFrame, members: _Members) -> bool:
+    """Whether every cell of the frame's text columns was a JSON string in the file.
+
+    Then no text column holds a unified number, list, object or boolean, and the per-column
+    look (`_any_looks_unified` over every cell, then a count per column in the raw bytes) is
+    not needed. It is settled by counts when no colon follows white space: each attribute of
+    each document is then one `":`, and so is each attribute of a nested object and each `":`
+    inside a string, while a document's attribute is at most one cell (none when null, one
+    for a repeated name); so `":` as often as the frame has cells means every `":` is one
+    cell's attribute. Polars puts a JSON string only in a text column, so as many `":"` (an
+    attribute written as text) as the text columns have cells means each was written as
+    text. Otherwise False, and the text columns are looked at one by one.
+    """
+    import polars as pl
+
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not texts:
+        return True
+    if members.spaced or members.named != _cells(frame):
+        return False
+    written = int(frame.select(pl.sum_horizontal(pl.col(texts).count())).item())
+    return members.texts == written
+
+
+class _Members(NamedTuple):
+    """What one pass over a file's bytes found at its colons."""
+
+    named: int
+    """How often `":` occurs (the end of a compact attribute name, or a string's text)."""
+    spaced: bool
+    """Whether a colon follows white space (space, tab, CR or LF) anywhere."""
+    texts: int
+    """How often `":"` occurs: an attribute whose value is written as a JSON string."""
 
 
 COLON_SCAN_BYTES = 1 << 24
-"""Bytes of a file scanned per numpy step by `_colons` (bounds the masks held at once)."""
+"""Bytes of a file scanned per numpy step by `_members` (bounds the arrays held at once)."""
+
+_WHITE_SPACE = b" \t\r\n"
 
 
-def _colons(raw: bytes) -> tuple[int, bool]:
-    """How often `":` occurs in `raw`, and whether any colon follows a space or a tab.
+def _members(raw: bytes) -> _Members:
+    """One vectorised pass over `raw` at its colons (see `_Members`).
 
-    One vectorised pass over the bytes, where `bytes.count` plus two substring searches took
-    four times as long (a quote is the most frequent byte of JSON, which slows the searches).
+    Only the colons (a few percent of JSON's bytes) are gathered, with the bytes around each;
+    `bytes.count` plus substring searches took four times as long (a quote is the most
+    frequent byte of JSON, which slows the searches).
     """
     import numpy as np
 
     data = np.frombuffer(raw, dtype=np.uint8)
-    named, spaced = 0, False
-    for start in range(1, len(data), COLON_SCAN_BYTES):
-        window = data[start - 1 : start + COLON_SCAN_BYTES]
-        before_colon = window[:-1][window[1:] == ord(":")]
-        named += int(np.count_nonzero(before_colon == ord('"')))
-        spaced = spaced or bool(np.isin(before_colon, (ord(" "), ord("\t"))).any())
-    return named, spaced
+    white_space = np.frombuffer(_WHITE_SPACE, dtype=np.uint8)
+    size = len(data)
+    named = texts = 0
+    spaced = False
+    for start in range(0, size, COLON_SCAN_BYTES):
+        colons = np.flatnonzero(data[start : start + COLON_SCAN_BYTES] == ord(":")) + start
+        colons = colons[colons > 0]
+        before = data[colons - 1]
+        spaced = spaced or bool(np.isin(before, white_space).any())
+        after = colons[before == ord('"')] + 1
+        named += len(after)
+        texts += int(np.count_nonzero(data[after[after < size]] == ord('"')))
+    return _Members(named, spaced, texts)
 
 
-def _column_is_faithful(raw: bytes, column: pl.Series) -> bool:
-    """Whether `column` holds the values the dict path would read (module docstring)."""
+def _colons(raw: bytes) -> tuple[int, bool]:
+    """How often `":` occurs in `raw`, and whether any colon follows white space."""
+    members = _members(raw)
+    return members.named, members.spaced
+
+
+def _column_is_faithful(raw: bytes, column: pl.Series, *, texts_are_texts: bool = False) -> bool:
+    """Whether `column` holds the values the dict path would read (module docstring).
+
+    Args:
+        raw: The file's bytes.
+        column: One column of the frame read from them.
+        texts_are_texts: Every text cell is known to have been a JSON string
+            (`_every_text_cell_written_as_text`).
+    """
     import polars as pl
 
     dtype = column.dtype
@@ -156,7 +224,8 @@ def _column_is_faithful(raw: bytes, column: pl.Series) -> bool:
         return True
     if dtype == pl.String:
         return (
-            not _any_looks_unified(column)
+            texts_are_texts
+            or not _any_looks_unified(column)
             or _written_as_text_everywhere(raw, column)
             or not _raw_has_value(raw, column.name, rb"[-0-9\[{tf]")
         )
@@ -295,7 +364,9 @@ def duplicate_key_warning_of_frame(collection: str, frame: pl.DataFrame) -> str 
     import polars as pl
 
     keys = frame["_key"]
-    if keys.n_unique() == keys.len():
+    # Distinct 64-bit hashes mean distinct keys, and counting integers is a few times faster
+    # than counting texts; keys sharing a hash are then counted as texts.
+    if keys.hash(seed=0x5EED).n_unique() == keys.len() or keys.n_unique() == keys.len():
         return None
     counts = (
         frame.lazy()

@@ -83,3 +83,18 @@ def test_the_run_looks_names_up_in_columns_when_the_graph_is_held_as_columns(
     lookup = name_lookup._name_index(data, schema)
     assert isinstance(lookup, ColumnarNames if columnar else NameIndex)
     assert lookup.exact("bob") == ("places/bob",)
+
+
+def test_near_matches_among_many_names_are_searched_by_initial_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Above FULL_SCAN_LIMIT names both indexes search the query's first-letter bucket; the
+    # columns filter theirs out of the column when asked.
+    monkeypatch.setattr("gaai_graph.questions.entities.FULL_SCAN_LIMIT", 4)
+    monkeypatch.setattr("gaai_graph.nodes.name_columns.FULL_SCAN_LIMIT", 4)
+    expected, columns = _both({"people": PEOPLE, "places": PLACES})
+    ids = [f"people/{d['_key']}" for d in PEOPLE if "_key" in d]
+
+    _assert_same(expected, columns, ids)
+    assert columns.nearest("", 3) == expected.nearest("", 3)
+    assert set(columns._by_initial) == {"z", "k", "m", "b", "d", ""}

@@ -13,7 +13,7 @@ import pytest
 from gaai_graph.nodes import schema_edge_columns
 from gaai_graph.nodes.schema import profile_schema
 from gaai_graph.nodes.schema_attributes import collection_attributes, profile_attributes
-from gaai_graph.sources import CollectionData, GraphData
+from gaai_graph.sources import CollectionData, GraphData, projection
 from gaai_graph.sources.columnar import ColumnarDocuments, columnar_frame
 from gaai_graph.sources.demo import generate_demo
 from tests.nodes.test_schema import _shop_graph, shop_data
@@ -301,3 +301,98 @@ def test_the_string_look_up_numbers_endpoints_as_the_hashes_do() -> None:
 
     assert (by_hash == vertices.numbers(endpoints)).all()
     assert (by_hash[[3, 4, 5]] == -1).all() and by_hash[0] == by_hash[6] >= 0
+
+
+def _frames_of_the_demo() -> GraphData:
+    data = generate_demo(scale=0.3).data
+    return _as_columns(data, lambda docs: pl.DataFrame(docs, infer_schema_length=None))
+
+
+def _scans_by_hashes(data: GraphData, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    frames = schema_edge_columns.columnar_collections(data)
+    assert frames is not None
+    edges = [n for n, c in data.collections.items() if c.kind == "edge"]
+    with monkeypatch.context() as patched:
+        patched.setattr(schema_edge_columns, "_shared_scans", lambda *args: None)
+        return schema_edge_columns.scan_edge_frames(data, frames, edges)
+
+
+def test_the_columnar_scan_numbers_endpoints_once_per_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = _frames_of_the_demo()
+    frames = schema_edge_columns.columnar_collections(data)
+    assert frames is not None
+    edges = [n for n, c in data.collections.items() if c.kind == "edge"]
+
+    shared = schema_edge_columns._shared_scans(data, frames, edges)
+
+    assert shared is not None and shared == _scans_by_hashes(data, monkeypatch)
+    index = projection._load_index(data)
+    # The projections' endpoint arrays are the ones computed here, and no vertex id was
+    # made a Python string to get them.
+    assert set(index.endpoints) == set(edges)
+    assert all(block.id_list is None for block in index.blocks.values())
+    numbered = index.endpoints["placed"]
+    assert projection.edge_endpoints(data, "placed") is numbered
+
+
+def test_repeated_keys_scan_the_same_on_the_shared_numbering(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = _frames_of_the_demo()
+    customers = columnar_frame(data.collections["customers"].documents)
+    assert customers is not None
+    repeated = pl.concat([customers, customers.head(3)])  # three keys (and ids) again
+    data.collections["customers"] = CollectionData(
+        "customers", "document", ColumnarDocuments(repeated)
+    )
+    frames = schema_edge_columns.columnar_collections(data)
+    assert frames is not None
+    edges = [n for n, c in data.collections.items() if c.kind == "edge"]
+
+    shared = schema_edge_columns._shared_scans(data, frames, edges)
+
+    assert shared is not None and shared == _scans_by_hashes(data, monkeypatch)
+    assert _schema(data) == _schema(_as_rows(data))
+
+
+def test_ids_that_are_not_collection_and_key_are_numbered_by_hashes() -> None:
+    data = _frames_of_the_demo()
+    customers = columnar_frame(data.collections["customers"].documents)
+    assert customers is not None
+    # One customer's `_id` names it in another collection: the projections would number it
+    # as a customer, this analysis as a seller.
+    moved = customers.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit("sellers/moved"))
+        .otherwise(pl.col("_id"))
+        .alias("_id")
+    )
+    data.collections["customers"] = CollectionData(
+        "customers", "document", ColumnarDocuments(moved)
+    )
+    frames = schema_edge_columns.columnar_collections(data)
+    assert frames is not None
+    edges = [n for n, c in data.collections.items() if c.kind == "edge"]
+
+    assert schema_edge_columns._shared_scans(data, frames, edges) is None
+    assert _schema(data) == _schema(_as_rows(data))
+
+
+def test_a_vertex_without_a_key_cell_is_numbered_by_hashes() -> None:
+    data = _frames_of_the_demo()
+    customers = columnar_frame(data.collections["customers"].documents)
+    assert customers is not None
+    keyless = customers.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(None).otherwise(pl.col("_key")).alias("_key")
+    )
+    data.collections["customers"] = CollectionData(
+        "customers", "document", ColumnarDocuments(keyless)
+    )
+    frames = schema_edge_columns.columnar_collections(data)
+    assert frames is not None
+    edges = [n for n, c in data.collections.items() if c.kind == "edge"]
+
+    assert schema_edge_columns._shared_scans(data, frames, edges) is None
+    assert _schema(data) == _schema(_as_rows(data))

@@ -62,3 +62,29 @@ def test_a_frame_of_python_objects_checksums_as_its_documents() -> None:
     frame = pl.DataFrame({"_key": ["a", "b"], "age": pl.Series([31, "thirty"], dtype=pl.Object)})
 
     assert frame_checksum(frame) == documents_checksum(documents)
+
+
+@pytest.mark.parametrize("prefetched", [False, True])
+def test_the_checksum_is_the_documents_checksum_computed_once(
+    prefetched: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gaai_graph.sources import base, columnar
+    from gaai_graph.sources.base import documents_checksum
+
+    calls: list[int] = []
+    checksum = base.frame_checksum
+
+    def counted(frame: pl.DataFrame) -> str:
+        calls.append(frame.height)
+        return checksum(frame)
+
+    monkeypatch.setattr(base, "frame_checksum", counted)
+    documents = _columnar(DOCUMENTS)
+    if prefetched:
+        documents.prefetch_checksum()  # on the checksum thread
+    data = base.GraphData("t", {"people": base.CollectionData("people", "document", documents)})
+
+    assert data.content_checksum("people") == documents_checksum(DOCUMENTS)
+    assert data.fingerprint == data.fingerprint
+    assert calls == [len(DOCUMENTS)]
+    assert columnar._checksums is not None or not prefetched

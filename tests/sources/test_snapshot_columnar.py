@@ -86,6 +86,10 @@ def test_an_attribute_first_seen_after_the_sampled_rows_is_kept(tmp_path: Path) 
         pytest.param([[1, 2.5], [3]], id="list of numbers"),
         pytest.param(["s", [1]], id="text and list"),
         pytest.param([True, 1], id="boolean and number"),
+        # A string's own `":"` (or a nested object's) would make up for the number's missing
+        # one in a count of texts alone; the count of `":` tells them apart.
+        pytest.param(["x", 5, ":"], id="text, number and a colon as text"),
+        pytest.param(["a", {"z": "q"}], id="text and an object of text"),
     ],
 )
 def test_values_polars_would_change_keep_the_dict_path_without_a_warning(
@@ -257,3 +261,39 @@ def test_the_first_character_look_finds_every_text_the_pattern_finds() -> None:
         column = pl.Series([None, "name", text])
         expected = bool(column.str.contains(snapshot_columnar._LOOKS_UNIFIED).any())
         assert snapshot_columnar._any_looks_unified(column) is expected, text
+
+
+def test_a_number_after_a_spaced_name_is_found_though_the_counts_agree(tmp_path: Path) -> None:
+    # `"mixed" :5` has no `":` while the text ":" has two: the counts of attributes and texts
+    # agree with the frame's cells, but a colon after a space means they do not settle it.
+    lines = [orjson.dumps(person).decode() for person in _people(SAMPLE_ROWS)]
+    lines += ['{"_key":"a","mixed":"a"}', '{"_key":"b","mixed" :5}', '{"_key":"c","mixed":":"}']
+    (tmp_path / "people.jsonl").write_text("\n".join(lines) + "\n")
+
+    documents = load_snapshot(tmp_path).collections["people"].documents
+
+    assert isinstance(documents, list)
+    assert [document["mixed"] for document in documents[-3:]] == ["a", 5, ":"]
+
+
+def test_text_columns_written_as_text_skip_the_per_column_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    looked: list[str] = []
+    look = snapshot_columnar._any_looks_unified
+
+    def spy(texts: Any) -> bool:
+        looked.append(texts.name)
+        return look(texts)
+
+    monkeypatch.setattr(snapshot_columnar, "_any_looks_unified", spy)
+    raw = b"".join(orjson.dumps({"_key": str(i), "n": f"{i}"}) + b"\n" for i in range(5))
+
+    frame = snapshot_columnar.read_jsonl_frame(raw)
+
+    assert frame is not None and frame["n"].to_list() == ["0", "1", "2", "3", "4"]
+    assert looked == []
+    spaced = raw.replace(b'"n":', b'"n": ')  # the values' quotes no longer follow a colon
+    frame = snapshot_columnar.read_jsonl_frame(spaced)
+    assert frame is not None and frame["n"].to_list() == ["0", "1", "2", "3", "4"]
+    assert looked == ["_key", "n"]
