@@ -161,10 +161,10 @@ class _Links:
                 found[start].append(end)
             return [(start, end) for start in vertex_ids for end in found.get(start, ())]
         which, rows = self.by_start().rows_of(vertex_ids)
-        ends = self._ends.gather(rows).to_list()
+        ends_found = self._ends.gather(rows).to_list()
         return [
             (vertex_ids[position], end)
-            for position, end in zip(which.tolist(), ends, strict=True)
+            for position, end in zip(which.tolist(), ends_found, strict=True)
             if end in wanted
         ]
 
