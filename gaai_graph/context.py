@@ -266,6 +266,9 @@ class Context:
             from gaai_graph.engines.choice import gae_min_edges
 
             gae_min_edges()  # a malformed GAAI_GAE_MIN_EDGES is refused before anything runs
+        from gaai_graph.engines.offload import offload_min_edges
+
+        offload_min_edges()  # likewise a malformed GAAI_OFFLOAD_MIN_EDGES
         if self.write_results or self.engine == "gae":
             from gaai_graph.sources.arango_url import is_arango_source
 

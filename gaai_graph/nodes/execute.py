@@ -22,26 +22,27 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from gaai_graph.context import Context
-from gaai_graph.engines.choice import EngineName, choose_engine
+from gaai_graph.engines.choice import EngineName, choose_engine, local_bytes
 from gaai_graph.engines.describe import describe_result, mentioned_names
 from gaai_graph.engines.local import LocalEngine
 from gaai_graph.engines.offload import (
-    OFFLOAD_MIN_EDGES,
     OFFLOADED,
     compute_elsewhere,
+    offload_min_edges,
     should_offload,
     warm,
 )
 from gaai_graph.errors import GaaiError
 from gaai_graph.memory import give_back_freed_memory
 from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
+from gaai_graph.nodes.admission import AnalysisAdmission, analysis_slots
 from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.nodes.report import write_report_by_rules
 from gaai_graph.sources import GraphData, ProjectionData, load_graph
@@ -118,10 +119,16 @@ def is_template_event(chunk: Any) -> bool:
 
 
 class _Gate:
-    """A semaphore shared by the template chains of one superstep, freed when the last leaves."""
+    """What the template chains of one superstep share, dropped when the last one leaves.
+
+    `semaphore` bounds the chains in flight (`max_executions`); `admission` bounds, within
+    them, the analyses holding their projections and working memory at once (see
+    `gaai_graph.nodes.admission`).
+    """
 
     def __init__(self, size: int) -> None:
         self.semaphore = asyncio.Semaphore(size)
+        self.admission = AnalysisAdmission(analysis_slots(size))
         self.users = 0
 
 
@@ -131,15 +138,15 @@ _gates: dict[tuple[int, str], _Gate] = {}
 
 
 @asynccontextmanager
-async def _concurrency_gate(key: str, size: int) -> AsyncIterator[None]:
+async def _superstep_gate(key: str, size: int) -> AsyncIterator[_Gate]:
+    """The superstep's `_Gate`, entered (not yet its semaphore) for one chain."""
     gate_key = (id(asyncio.get_running_loop()), key)
     gate = _gates.get(gate_key)
     if gate is None:
         gate = _gates[gate_key] = _Gate(size)
     gate.users += 1
     try:
-        async with gate.semaphore:
-            yield
+        yield gate
     finally:
         gate.users -= 1
         if gate.users == 0:
@@ -235,10 +242,22 @@ def _describe_failure(error: BaseException) -> str:
 
 def _edge_count(data: GraphData, projection: GraphProjection) -> int:
     """Edges of the projection's edge collections (a live source counts without reading)."""
-    return sum(
-        len(data.collections[name].documents)
-        for name in projection.edge_collections
-        if name in data.collections
+    return _document_count(data, projection.edge_collections)
+
+
+def _document_count(data: GraphData, names: list[str]) -> int:
+    return sum(len(data.collections[name].documents) for name in names if name in data.collections)
+
+
+def analysis_bytes(data: GraphData, projection: GraphProjection) -> int:
+    """Estimated peak bytes of a local analysis on `projection`, from its collections' sizes.
+
+    An upper bound's shape, not a measurement: every document of the projection's
+    collections counted (`gaai_graph.engines.choice.local_bytes`); what it is used for
+    (`gaai_graph.nodes.admission`) compares estimates with one another.
+    """
+    return local_bytes(
+        _edge_count(data, projection), _document_count(data, projection.vertex_collections)
     )
 
 
@@ -255,7 +274,11 @@ def engine_for(context: Context, data: GraphData, projection: GraphProjection) -
 
 
 async def execute_template(
-    task: TemplateTask, context: Context, *, run_key: str | None = None
+    task: TemplateTask,
+    context: Context,
+    *,
+    run_key: str | None = None,
+    admission: AnalysisAdmission | None = None,
 ) -> ExecutionResult:
     """Run one template's algorithm on its projection; failures become a failed result.
 
@@ -264,6 +287,9 @@ async def execute_template(
         context: Run configuration (source, seed, write_results).
         run_key: Identifies the run (its thread or checkpoint id), so write-back puts all
             of a run's templates into one new collection.
+        admission: Where the analysis (projection, algorithm, summary, description) waits
+            for its turn among the superstep's chains; None runs it at once. A run on the
+            GAE does not wait: it holds no projection here.
 
     Returns:
         The execution summary, with status "failed" and the error when anything went wrong.
@@ -292,48 +318,56 @@ async def execute_template(
             if on_gae is not None:
                 return on_gae
         parallel = context.concurrency > 1
-        if (
-            parallel
-            and template.algorithm in OFFLOADED
-            and _edge_count(data, template.projection) >= OFFLOAD_MIN_EDGES
-        ):
-            warm()  # the worker starts while the projection is built
-        key = _projection_key(data, template.projection)
-        built = await asyncio.to_thread(
-            _projections.get_or_build,
-            key,
-            lambda: build_projection(data, template.projection, label_attributes),
+        turn = (
+            admission.admitted(template.projection, lambda p: analysis_bytes(data, p))
+            if admission is not None
+            else nullcontext()
         )
-        projection = built
-        if context.write_results:
-            # Opt-in: per-vertex results go to a new collection of the live source, one per
-            # run (keyed by `run_key`); see gaai_graph.sources.arango_writeback.
-            from gaai_graph.sources.arango_writeback import run_and_write_back
+        async with turn:
+            if (
+                parallel
+                and template.algorithm in OFFLOADED
+                and _edge_count(data, template.projection) >= offload_min_edges()
+            ):
+                warm()  # the worker starts while the projection is built
+            key = _projection_key(data, template.projection)
+            built = await asyncio.to_thread(
+                _projections.get_or_build,
+                key,
+                lambda: build_projection(data, template.projection, label_attributes),
+            )
+            projection = built
+            if context.write_results:
+                # Opt-in: per-vertex results go to a new collection of the live source, one per
+                # run (keyed by `run_key`); see gaai_graph.sources.arango_writeback.
+                from gaai_graph.sources.arango_writeback import run_and_write_back
 
-            written = await asyncio.to_thread(
-                run_and_write_back,
-                data,
-                built,
-                template,
-                seed=context.seed,
-                run_key=run_key or template.id,
+                written = await asyncio.to_thread(
+                    run_and_write_back,
+                    data,
+                    built,
+                    template,
+                    seed=context.seed,
+                    run_key=run_key or template.id,
+                )
+                written.names = mentioned_names(written, built)
+                return written
+            output = None
+            if should_offload(built, template, parallel=parallel):
+                # A long GIL-bound algorithm: in a worker process while this one runs the others.
+                output = await asyncio.to_thread(
+                    compute_elsewhere, built, template, seed=context.seed
+                )
+            if output is None:
+                result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
+            else:
+                result = await asyncio.to_thread(
+                    _engine.summarise, output, built, template, seed=context.seed
+                )
+            # The names and attribute profile a report is written with.
+            return await asyncio.to_thread(
+                describe_result, result, data, built, task.schema, seed=context.seed
             )
-            written.names = mentioned_names(written, built)
-            return written
-        output = None
-        if should_offload(built, template, parallel=parallel):
-            # A long GIL-bound algorithm: in a worker process while this one runs the others.
-            output = await asyncio.to_thread(compute_elsewhere, built, template, seed=context.seed)
-        if output is None:
-            result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
-        else:
-            result = await asyncio.to_thread(
-                _engine.summarise, output, built, template, seed=context.seed
-            )
-        # The names and attribute profile a report is written with.
-        return await asyncio.to_thread(
-            describe_result, result, data, built, task.schema, seed=context.seed
-        )
     except Exception as error:
         logger.warning("template %s failed to execute: %s", template.id, error, exc_info=True)
         # What was measured before the failure: the time spent, and the projection's size
@@ -395,27 +429,60 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
     """
     context = context_of(runtime)
     gate_key = runtime.execution_info.checkpoint_id if runtime.execution_info else "default"
-    # Every chain of a superstep starts at once and waits at the gate, so the count of
-    # templates wanting a projection is complete before the first of them finishes.
-    wanted = task.template.projection.model_dump_json()
-    _projections.want(wanted)
-    try:
-        return await _run_within_gate(task, context, runtime, gate_key or "default")
-    finally:
-        if _projections.release(wanted):
-            give_back_freed_memory()
+    async with _superstep_gate(gate_key or "default", context.concurrency) as gate:
+        # Every chain of a superstep starts at once and counts itself here before any of
+        # them waits, so the count of templates wanting a projection is complete before the
+        # first of them finishes, and the admission knows the superstep's largest analysis.
+        analysis = _AnalysisUse(task.template.projection, gate.admission)
+        try:
+            return await _run_within_gate(task, context, runtime, gate, analysis)
+        finally:
+            analysis.end()
+
+
+class _AnalysisUse:
+    """One chain's claim on its projection and on an analysis turn, ended once."""
+
+    def __init__(self, projection: GraphProjection, admission: AnalysisAdmission) -> None:
+        self._projection = projection
+        self._wanted = projection.model_dump_json()
+        self._admission = admission
+        self._ended = False
+        _projections.want(self._wanted)
+        admission.expect(projection)
+
+    def end(self) -> None:
+        """The chain's analysis is over: its projection may go, and memory back to the system.
+
+        Called when the execution ends, before the report is written (a report needs the
+        execution's summary, not the projection), and again, to no effect, when the chain
+        ends.
+        """
+        if self._ended:
+            return
+        self._ended = True
+        self._admission.done(self._projection)
+        _projections.release(self._wanted)
+        # Whether or not the projection went (another template may still use it), the
+        # analysis's working memory was freed on a worker thread's heap: hand it back
+        # before the next analysis grows another heap.
+        give_back_freed_memory()
 
 
 async def _run_within_gate(
-    task: TemplateTask, context: Context, runtime: Runtime[Context], gate_key: str
+    task: TemplateTask,
+    context: Context,
+    runtime: Runtime[Context],
+    gate: _Gate,
+    analysis: _AnalysisUse,
 ) -> dict[str, Any]:
-    """`run_template` once the projection's use is counted: the chain itself."""
+    """`run_template` once its projection and analysis are counted: the chain itself."""
     template_id = task.template.id
     # A no-op unless the caller streams "custom" (and absent on hand-made runtimes in tests).
     write = getattr(runtime, "stream_writer", None) or _ignore
     errors: list[RunError] = []
     llm_updates: dict[str, Any] = {}
-    async with _concurrency_gate(gate_key, context.concurrency):
+    async with gate.semaphore:
         write(template_event("running", task))
         with timed("execute", template_id) as execute_clock:
             info = runtime.execution_info
@@ -424,7 +491,10 @@ async def _run_within_gate(
                 or getattr(info, "run_id", None)
                 or getattr(info, "checkpoint_id", None)
             )
-            execution = await execute_template(task, context, run_key=run_key)
+            execution = await execute_template(
+                task, context, run_key=run_key, admission=gate.admission
+            )
+        analysis.end()
         write(template_event("reporting", task))
         with timed("report", template_id) as report_clock:
             try:
