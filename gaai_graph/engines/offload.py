@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "OFFLOADED",
     "OFFLOAD_MIN_EDGES_VARIABLE",
+    "OFFLOAD_OFF",
     "compute_elsewhere",
     "max_workers",
     "offload_min_edges",
@@ -59,6 +60,8 @@ logger = logging.getLogger(__name__)
 
 OFFLOADED = frozenset({"leiden", "louvain", "betweenness"})
 """Algorithms worth a worker process: seconds of GIL-bound igraph time at 10^6 edges."""
+OFFLOAD_OFF = sys.maxsize
+"""`offload_min_edges()` when the operator has not set the variable: nothing is offloaded."""
 OFFLOAD_MIN_EDGES_VARIABLE = "GAAI_OFFLOAD_MIN_EDGES"
 """Smallest projection (edges) sent to a worker; off unless the operator sets it (e.g.
 200000). Measured on the 2-core machine at 10^6 edges (three alternating runs each):
@@ -79,7 +82,7 @@ def offload_min_edges(environment: Mapping[str, str] | None = None) -> int:
     """
     return edge_threshold(
         OFFLOAD_MIN_EDGES_VARIABLE,
-        sys.maxsize,
+        OFFLOAD_OFF,
         example="200000 (or 2e5)",
         unset="to keep algorithms in this process",
         environment=environment,

@@ -13,12 +13,12 @@ at ~0.87 GB, in about the same time.
 - fewer analyses run than `analysis_slots` (one per core this process may use, never more
   than the run's `max_executions`), and
 - the estimated bytes of the analyses running, plus its own, are at most the estimate of the
-  largest analysis the superstep still has to finish (running or waiting): so the analyses
-  in flight together never need more than the largest of them alone, which a sequential run
-  needs too;
+  superstep's largest analysis: so the analyses in flight together never need more than the
+  largest of them alone, which a sequential run needs too;
 
-or when no other analysis runs (an analysis is never refused for its own size). Only
-relative sizes matter, since the budget is one of the estimates. Waiting analyses are
+or when no other analysis runs (an analysis is never refused for its own size). Estimates
+are in bytes (`gaai_graph.nodes.execute.analysis_bytes`), but only their ratios matter, since
+the budget is one of them. Waiting analyses are
 admitted in arrival order, skipping one that does not fit for a later one that does.
 
 The rest of a chain (writing its report, an LLM call, a run on ArangoDB's GAE) is not an
@@ -30,11 +30,9 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-
-from gaai_graph.models import GraphProjection
 
 __all__ = ["AnalysisAdmission", "analysis_slots", "usable_cores"]
 
@@ -52,21 +50,19 @@ def analysis_slots(max_executions: int) -> int:
     return max(1, min(max_executions, usable_cores()))
 
 
-CostOf = Callable[[GraphProjection], int]
-"""Estimated bytes of an analysis on a projection (`gaai_graph.engines.choice.local_bytes`)."""
-
-
 class AnalysisAdmission:
     """Admits the analyses of one superstep's template chains (see the module docstring)."""
 
-    def __init__(self, slots: int) -> None:
+    def __init__(self, slots: int, *, by_size: bool = True) -> None:
         """Start with no analysis expected.
 
         Args:
             slots: Most analyses running at once (`analysis_slots`).
+            by_size: Whether the size rule applies; False admits by `slots` alone.
         """
         self.slots = max(1, slots)
-        self._expected: list[GraphProjection] = []
+        self.by_size = by_size
+        self._budget = 0
         self._running = 0
         self._in_flight = 0
         self._waiting: deque[_Waiter] = deque()
@@ -76,26 +72,23 @@ class AnalysisAdmission:
         """Analyses running now."""
         return self._running
 
-    def expect(self, projection: GraphProjection) -> None:
-        """Note a chain that will (or may) run an analysis on `projection`.
+    def expect(self, cost: int) -> None:
+        """Note a chain that will run an analysis of `cost` estimated bytes.
 
         Chains call this when they start, before any of them is admitted, so that the
         budget knows the largest analysis of the superstep from the first admission on.
         """
-        self._expected.append(projection)
+        self._budget = max(self._budget, cost)
+        self._admit_waiting()  # a larger budget may let a waiting analysis in
 
-    def done(self, projection: GraphProjection) -> None:
-        """Note that a chain noted by `expect` will run no (more) analysis on `projection`."""
-        if projection in self._expected:
-            self._expected.remove(projection)
-
-    def _fits(self, cost: int, cost_of: CostOf) -> bool:
+    def _fits(self, cost: int) -> bool:
         if self._running == 0:
             return True
         if self._running >= self.slots:
             return False
-        budget = max((cost_of(p) for p in self._expected), default=0)
-        return self._in_flight + cost <= max(budget, cost)
+        if not self.by_size:
+            return True
+        return self._in_flight + cost <= max(self._budget, cost)
 
     def _start(self, cost: int) -> None:
         self._running += 1
@@ -104,29 +97,30 @@ class AnalysisAdmission:
     def _finish(self, cost: int) -> None:
         self._running -= 1
         self._in_flight -= cost
-        # Waiting analyses in arrival order; each admitted one counts for the next check.
+        self._admit_waiting()
+
+    def _admit_waiting(self) -> None:
+        # In arrival order; each admitted analysis counts for the next check.
         for waiter in list(self._waiting):
             if waiter.future.done():
                 self._waiting.remove(waiter)
-            elif self._fits(waiter.cost, waiter.cost_of):
+            elif self._fits(waiter.cost):
                 self._waiting.remove(waiter)
                 self._start(waiter.cost)
                 waiter.future.set_result(None)
 
     @asynccontextmanager
-    async def admitted(self, projection: GraphProjection, cost_of: CostOf) -> AsyncIterator[None]:
-        """Wait until an analysis on `projection` may run, and hold its place while it does.
+    async def admitted(self, cost: int) -> AsyncIterator[None]:
+        """Wait until an analysis of `cost` estimated bytes may run; hold its place meanwhile.
 
         Args:
-            projection: The analysis's projection (as given to `expect`).
-            cost_of: Estimated bytes of an analysis on a projection; the same function for
-                every chain of the superstep.
+            cost: The analysis's estimate, as given to `expect`.
         """
-        cost = max(0, cost_of(projection))
-        if self._fits(cost, cost_of):
+        cost = max(0, cost)
+        if self._fits(cost):
             self._start(cost)
         else:
-            waiter = _Waiter(asyncio.get_running_loop().create_future(), cost, cost_of)
+            waiter = _Waiter(asyncio.get_running_loop().create_future(), cost)
             self._waiting.append(waiter)
             try:
                 await waiter.future
@@ -148,4 +142,3 @@ class _Waiter:
 
     future: asyncio.Future[None]
     cost: int
-    cost_of: CostOf

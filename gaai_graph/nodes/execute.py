@@ -22,7 +22,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, nullcontext
+from contextlib import asynccontextmanager
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -33,6 +33,7 @@ from gaai_graph.engines.choice import EngineName, choose_engine, local_bytes
 from gaai_graph.engines.describe import describe_result, mentioned_names
 from gaai_graph.engines.local import LocalEngine
 from gaai_graph.engines.offload import (
+    OFFLOAD_OFF,
     OFFLOADED,
     compute_elsewhere,
     offload_min_edges,
@@ -41,7 +42,14 @@ from gaai_graph.engines.offload import (
 )
 from gaai_graph.errors import GaaiError
 from gaai_graph.memory import give_back_freed_memory
-from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
+from gaai_graph.models import (
+    ExecutionResult,
+    GraphProjection,
+    GraphSchema,
+    MetricValue,
+    Report,
+    RunError,
+)
 from gaai_graph.nodes.admission import AnalysisAdmission, analysis_slots
 from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.nodes.report import write_report_by_rules
@@ -128,7 +136,12 @@ class _Gate:
 
     def __init__(self, size: int) -> None:
         self.semaphore = asyncio.Semaphore(size)
-        self.admission = AnalysisAdmission(analysis_slots(size))
+        # An operator who opts into worker processes for long algorithms
+        # (GAAI_OFFLOAD_MIN_EDGES) trades memory for overlap: analyses then take turns
+        # by cores only.
+        self.admission = AnalysisAdmission(
+            analysis_slots(size), by_size=offload_min_edges() == OFFLOAD_OFF
+        )
         self.users = 0
 
 
@@ -242,23 +255,26 @@ def _describe_failure(error: BaseException) -> str:
 
 def _edge_count(data: GraphData, projection: GraphProjection) -> int:
     """Edges of the projection's edge collections (a live source counts without reading)."""
-    return _document_count(data, projection.edge_collections)
-
-
-def _document_count(data: GraphData, names: list[str]) -> int:
-    return sum(len(data.collections[name].documents) for name in names if name in data.collections)
-
-
-def analysis_bytes(data: GraphData, projection: GraphProjection) -> int:
-    """Estimated peak bytes of a local analysis on `projection`, from its collections' sizes.
-
-    An upper bound's shape, not a measurement: every document of the projection's
-    collections counted (`gaai_graph.engines.choice.local_bytes`); what it is used for
-    (`gaai_graph.nodes.admission`) compares estimates with one another.
-    """
-    return local_bytes(
-        _edge_count(data, projection), _document_count(data, projection.vertex_collections)
+    return sum(
+        len(data.collections[name].documents)
+        for name in projection.edge_collections
+        if name in data.collections
     )
+
+
+def analysis_bytes(schema: GraphSchema, projection: GraphProjection) -> int:
+    """Estimated peak bytes of an analysis on `projection`, from the schema's counts.
+
+    The shape of an upper bound, not a measurement: every document of the projection's
+    collections counted (`gaai_graph.engines.choice.local_bytes`). The admission
+    (`gaai_graph.nodes.admission`) compares such estimates with one another.
+    """
+
+    def count(names: list[str]) -> int:
+        profiles = (schema.collection(name) for name in names)
+        return sum(profile.count for profile in profiles if profile is not None)
+
+    return local_bytes(count(projection.edge_collections), count(projection.vertex_collections))
 
 
 def engine_for(context: Context, data: GraphData, projection: GraphProjection) -> EngineName:
@@ -278,7 +294,6 @@ async def execute_template(
     context: Context,
     *,
     run_key: str | None = None,
-    admission: AnalysisAdmission | None = None,
 ) -> ExecutionResult:
     """Run one template's algorithm on its projection; failures become a failed result.
 
@@ -287,9 +302,6 @@ async def execute_template(
         context: Run configuration (source, seed, write_results).
         run_key: Identifies the run (its thread or checkpoint id), so write-back puts all
             of a run's templates into one new collection.
-        admission: Where the analysis (projection, algorithm, summary, description) waits
-            for its turn among the superstep's chains; None runs it at once. A run on the
-            GAE does not wait: it holds no projection here.
 
     Returns:
         The execution summary, with status "failed" and the error when anything went wrong.
@@ -318,56 +330,48 @@ async def execute_template(
             if on_gae is not None:
                 return on_gae
         parallel = context.concurrency > 1
-        turn = (
-            admission.admitted(template.projection, lambda p: analysis_bytes(data, p))
-            if admission is not None
-            else nullcontext()
+        if (
+            parallel
+            and template.algorithm in OFFLOADED
+            and _edge_count(data, template.projection) >= offload_min_edges()
+        ):
+            warm()  # the worker starts while the projection is built
+        key = _projection_key(data, template.projection)
+        built = await asyncio.to_thread(
+            _projections.get_or_build,
+            key,
+            lambda: build_projection(data, template.projection, label_attributes),
         )
-        async with turn:
-            if (
-                parallel
-                and template.algorithm in OFFLOADED
-                and _edge_count(data, template.projection) >= offload_min_edges()
-            ):
-                warm()  # the worker starts while the projection is built
-            key = _projection_key(data, template.projection)
-            built = await asyncio.to_thread(
-                _projections.get_or_build,
-                key,
-                lambda: build_projection(data, template.projection, label_attributes),
-            )
-            projection = built
-            if context.write_results:
-                # Opt-in: per-vertex results go to a new collection of the live source, one per
-                # run (keyed by `run_key`); see gaai_graph.sources.arango_writeback.
-                from gaai_graph.sources.arango_writeback import run_and_write_back
+        projection = built
+        if context.write_results:
+            # Opt-in: per-vertex results go to a new collection of the live source, one per
+            # run (keyed by `run_key`); see gaai_graph.sources.arango_writeback.
+            from gaai_graph.sources.arango_writeback import run_and_write_back
 
-                written = await asyncio.to_thread(
-                    run_and_write_back,
-                    data,
-                    built,
-                    template,
-                    seed=context.seed,
-                    run_key=run_key or template.id,
-                )
-                written.names = mentioned_names(written, built)
-                return written
-            output = None
-            if should_offload(built, template, parallel=parallel):
-                # A long GIL-bound algorithm: in a worker process while this one runs the others.
-                output = await asyncio.to_thread(
-                    compute_elsewhere, built, template, seed=context.seed
-                )
-            if output is None:
-                result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
-            else:
-                result = await asyncio.to_thread(
-                    _engine.summarise, output, built, template, seed=context.seed
-                )
-            # The names and attribute profile a report is written with.
-            return await asyncio.to_thread(
-                describe_result, result, data, built, task.schema, seed=context.seed
+            written = await asyncio.to_thread(
+                run_and_write_back,
+                data,
+                built,
+                template,
+                seed=context.seed,
+                run_key=run_key or template.id,
             )
+            written.names = mentioned_names(written, built)
+            return written
+        output = None
+        if should_offload(built, template, parallel=parallel):
+            # A long GIL-bound algorithm: in a worker process while this one runs the others.
+            output = await asyncio.to_thread(compute_elsewhere, built, template, seed=context.seed)
+        if output is None:
+            result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
+        else:
+            result = await asyncio.to_thread(
+                _engine.summarise, output, built, template, seed=context.seed
+            )
+        # The names and attribute profile a report is written with.
+        return await asyncio.to_thread(
+            describe_result, result, data, built, task.schema, seed=context.seed
+        )
     except Exception as error:
         logger.warning("template %s failed to execute: %s", template.id, error, exc_info=True)
         # What was measured before the failure: the time spent, and the projection's size
@@ -433,23 +437,21 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
         # Every chain of a superstep starts at once and counts itself here before any of
         # them waits, so the count of templates wanting a projection is complete before the
         # first of them finishes, and the admission knows the superstep's largest analysis.
-        analysis = _AnalysisUse(task.template.projection, gate.admission)
+        gate.admission.expect(analysis_bytes(task.schema, task.template.projection))
+        use = _ProjectionUse(task.template.projection)
         try:
-            return await _run_within_gate(task, context, runtime, gate, analysis)
+            return await _run_within_gate(task, context, runtime, gate, use)
         finally:
-            analysis.end()
+            use.end()
 
 
-class _AnalysisUse:
-    """One chain's claim on its projection and on an analysis turn, ended once."""
+class _ProjectionUse:
+    """One chain's claim on its projection (`_ProjectionCache.want`), ended once."""
 
-    def __init__(self, projection: GraphProjection, admission: AnalysisAdmission) -> None:
-        self._projection = projection
+    def __init__(self, projection: GraphProjection) -> None:
         self._wanted = projection.model_dump_json()
-        self._admission = admission
         self._ended = False
         _projections.want(self._wanted)
-        admission.expect(projection)
 
     def end(self) -> None:
         """The chain's analysis is over: its projection may go, and memory back to the system.
@@ -461,7 +463,6 @@ class _AnalysisUse:
         if self._ended:
             return
         self._ended = True
-        self._admission.done(self._projection)
         _projections.release(self._wanted)
         # Whether or not the projection went (another template may still use it), the
         # analysis's working memory was freed on a worker thread's heap: hand it back
@@ -474,7 +475,7 @@ async def _run_within_gate(
     context: Context,
     runtime: Runtime[Context],
     gate: _Gate,
-    analysis: _AnalysisUse,
+    use: _ProjectionUse,
 ) -> dict[str, Any]:
     """`run_template` once its projection and analysis are counted: the chain itself."""
     template_id = task.template.id
@@ -483,18 +484,19 @@ async def _run_within_gate(
     errors: list[RunError] = []
     llm_updates: dict[str, Any] = {}
     async with gate.semaphore:
-        write(template_event("running", task))
-        with timed("execute", template_id) as execute_clock:
-            info = runtime.execution_info
-            run_key = (
-                getattr(info, "thread_id", None)
-                or getattr(info, "run_id", None)
-                or getattr(info, "checkpoint_id", None)
-            )
-            execution = await execute_template(
-                task, context, run_key=run_key, admission=gate.admission
-            )
-        analysis.end()
+        # The chain's analysis waits for its turn (by cores and size) before it counts as
+        # running: the 'running' event and the execute timing are the analysis's own.
+        async with gate.admission.admitted(analysis_bytes(task.schema, task.template.projection)):
+            write(template_event("running", task))
+            with timed("execute", template_id) as execute_clock:
+                info = runtime.execution_info
+                run_key = (
+                    getattr(info, "thread_id", None)
+                    or getattr(info, "run_id", None)
+                    or getattr(info, "checkpoint_id", None)
+                )
+                execution = await execute_template(task, context, run_key=run_key)
+            use.end()
         write(template_event("reporting", task))
         with timed("report", template_id) as report_clock:
             try:

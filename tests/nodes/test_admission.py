@@ -30,15 +30,14 @@ async def _run_all(slots: int, names: list[str]) -> list[list[str]]:
 
     async def analyse(name: str) -> None:
         projection = _projection(name)
-        async with admission.admitted(projection, _cost):
+        async with admission.admitted(_cost(projection)):
             in_flight.append(name)
             seen.append(sorted(in_flight))
             await asyncio.sleep(0.01 * SIZES[name] / 10)
             in_flight.remove(name)
-        admission.done(projection)
 
     for name in names:
-        admission.expect(_projection(name))
+        admission.expect(SIZES[name])
     await asyncio.gather(*(analyse(name) for name in names))
     assert admission.running == 0
     return seen
@@ -66,10 +65,9 @@ async def test_no_more_analyses_than_slots_run_at_once() -> None:
 
 async def test_an_analysis_larger_than_every_other_still_runs() -> None:
     admission = AnalysisAdmission(4)
-    projection = _projection("big")
-    admission.expect(projection)
+    admission.expect(SIZES["big"])
 
-    async with admission.admitted(projection, lambda _: 10**15):
+    async with admission.admitted(10**15):
         assert admission.running == 1
 
 
@@ -77,11 +75,11 @@ async def test_a_cancelled_wait_gives_its_place_to_the_next() -> None:
     admission = AnalysisAdmission(1)
     first, second, third = _projection("small"), _projection("tiny"), _projection("middle")
     for projection in (first, second, third):
-        admission.expect(projection)
+        admission.expect(_cost(projection))
     started: list[str] = []
 
     async def analyse(projection: GraphProjection) -> None:
-        async with admission.admitted(projection, _cost):
+        async with admission.admitted(_cost(projection)):
             started.append(projection.vertex_collections[0])
             await asyncio.sleep(0.02)
 
@@ -106,3 +104,32 @@ def test_slots_follow_the_cores_but_never_exceed_max_executions(
     monkeypatch.setattr(admission_module, "usable_cores", lambda: 16)
     assert analysis_slots(8) == 8
     assert analysis_slots(3) == 3
+
+
+async def test_without_the_size_rule_only_the_slots_bound_the_analyses() -> None:
+    admission = AnalysisAdmission(2, by_size=False)
+    big, middle = _projection("big"), _projection("middle")
+    admission.expect(_cost(big))
+    admission.expect(_cost(middle))
+
+    async with admission.admitted(_cost(big)), admission.admitted(_cost(middle)):
+        assert admission.running == 2
+
+
+async def test_a_larger_analysis_announced_later_lets_a_waiting_one_in() -> None:
+    admission = AnalysisAdmission(2)
+    admission.expect(SIZES["small"])
+    admission.expect(SIZES["small"])
+    async with admission.admitted(SIZES["small"]):
+        second = asyncio.create_task(_hold(admission, SIZES["small"]))
+        await asyncio.sleep(0)
+        assert admission.running == 1  # two small ones exceed the largest known so far
+        admission.expect(SIZES["big"])
+        await asyncio.sleep(0)
+        assert admission.running == 2
+    await second
+
+
+async def _hold(admission: AnalysisAdmission, cost: int) -> None:
+    async with admission.admitted(cost):
+        await asyncio.sleep(0.01)

@@ -411,3 +411,31 @@ async def test_the_user_bound_holds_when_it_is_tighter_than_the_cores(
         *(run_template(_task(f"TPL-{i}"), _runtime(Context(max_executions=1))) for i in range(3))
     )
     assert most[0] == 1
+
+
+async def test_an_operator_who_offloads_lifts_the_size_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "200000")
+    async with execute_module._superstep_gate("offloading", 8) as gate:
+        assert not gate.admission.by_size
+    monkeypatch.delenv("GAAI_OFFLOAD_MIN_EDGES")
+    async with execute_module._superstep_gate("default-run", 8) as gate:
+        assert gate.admission.by_size
+
+
+def test_an_analysis_is_estimated_from_the_schema_counts() -> None:
+    task = _task()
+    schema = task.schema
+    small = execute_module.analysis_bytes(schema, task.template.projection)
+    larger = execute_module.analysis_bytes(
+        schema,
+        GraphProjection(
+            vertex_collections=["customers", "orders"], edge_collections=["referred", "placed"]
+        ),
+    )
+    customers = schema.collection("customers")
+    referred = schema.collection("referred")
+    assert customers is not None and referred is not None
+    assert small == 250 * customers.count + 104 * referred.count
+    assert larger > small
