@@ -103,7 +103,12 @@ class Context:
     )
     max_executions: _AtLeastOne = field(
         default=8,
-        metadata={"description": "Maximum number of template chains running at once."},
+        metadata={
+            "description": "Maximum number of template chains running at once. Within them, "
+            "analyses (projection, algorithm, summary) run at most one per core and, unless "
+            "GAAI_OFFLOAD_MIN_EDGES is set, no more at once than the largest alone needs "
+            "(docs/benchmarks.md); report writing overlaps up to this bound."
+        },
     )
     enable_parallelism: bool = field(
         default=True,
