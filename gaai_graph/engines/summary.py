@@ -114,8 +114,10 @@ def summarize_scores(
     metrics = score_metrics(scores, vertex_ids, result_collections)
     # Which listed entities stand out against the scores they were ranked among (issue 17).
     ranked = scores if candidates is None else scores[candidates]
-    position = {int(v): p for p, v in enumerate(candidates)} if candidates is not None else None
-    metrics.update(ranking_metrics(ranked, [i if position is None else position[i] for i in top]))
+    # Candidates are ascending (`flatnonzero`): a listed vertex's position among them is found
+    # by bisection, with no look-up table of every candidate.
+    listed = top if candidates is None else np.searchsorted(candidates, top).tolist()
+    metrics.update(ranking_metrics(ranked, listed))
     return ScoreSummary(
         statistics=score_statistics(scores, top_sum=float(scores[top].sum()) if top else 0.0),
         histogram=score_histogram(scores),
@@ -474,12 +476,22 @@ _RECENT_CODES = 4
 def collection_codes(vertex_ids: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int32]]:
     """Number the collections of `vertex_ids` in first-seen order.
 
-    The one per-vertex pass runs once per sequence object: its result is reused while the same
+    A projection's ids (`gaai_graph.sources.projection.VertexIds`) know their collections'
+    runs, and are numbered from them without reading an id. For other sequences the one
+    per-vertex pass runs once per sequence object: its result is reused while the same
     sequence is summarised again (projections are immutable once built).
 
     Returns:
         The collection names, and each vertex's index into them.
     """
+    runs = getattr(vertex_ids, "runs", None)
+    if runs is not None and sum(run.size for run in runs) == len(vertex_ids):
+        # A projection's ids (`VertexIds`): each collection is one run of vertices.
+        present = [run for run in runs if run.size]
+        named = list(dict.fromkeys(run.collection for run in present))
+        run_codes = np.array([named.index(run.collection) for run in present], dtype=np.int32)
+        counts = np.array([run.size for run in present], dtype=np.int64)
+        return named, np.repeat(run_codes, counts)
     with _codes_lock:
         for ids, names, codes in _recent_codes:
             if ids is vertex_ids and len(codes) == len(vertex_ids):

@@ -24,7 +24,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Collection, Hashable, Mapping, Sequence
-from typing import Any, Literal, SupportsFloat, TypeGuard
+from itertools import compress, repeat
+from operator import is_not
+from typing import Any, Literal, SupportsFloat, TypeGuard, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -89,6 +91,16 @@ def _comparable(value: object) -> bool:
     if value is None:
         return False
     return (kind in _PLAIN_TYPES or isinstance(value, Hashable)) and _present(value)
+
+
+def _comparable_rows(rows: Sequence[int], cells: list[object]) -> list[int]:
+    """The rows whose cell is `_comparable`; cells all text or None are tested in C."""
+    present = list(map(is_not, cells, repeat(None)))
+    texts = list(compress(cells, present))
+    if set(map(type, texts)) == {str}:
+        # A string is comparable when something is left once stripped (truthy).
+        return list(compress(compress(rows, present), map(str.strip, cast(list[str], texts))))
+    return list(compress(rows, map(_comparable, cells)))
 
 
 def _plain(value: object) -> object:
@@ -516,6 +528,7 @@ def partition_alignment(
     seed: int = 0,
     attributes_tried: int = 1,
     keep: Collection[Hashable] | None = None,
+    grouped: Sequence[int] | None = None,
 ) -> dict[str, Any] | None:
     """How far a partition coincides with a categorical attribute.
 
@@ -529,6 +542,8 @@ def partition_alignment(
             group's test is corrected for groups times attributes.
         keep: Group labels to describe in ``majority`` whatever their purity (the listed
             groups) when the partition has more than `GROUPS_TESTED` groups.
+        grouped: The indices whose label is not None, ascending, when the caller has them
+            (it saves a pass over every vertex per attribute compared).
 
     Returns:
         Evidence ``{"attribute", "purity", "chance_purity", "purity_gain", "inverse_purity",
@@ -546,17 +561,20 @@ def partition_alignment(
     """
     if len(membership) != len(values):
         raise ValueError(f"{len(membership)} group labels for {len(values)} attribute values")
-    rows = [i for i, group in enumerate(membership) if group is not None and _comparable(values[i])]
-    groups = [membership[i] for i in rows]
-    group_names, group_codes = _codes(groups)
+    # `compress` and `map` walk every vertex in C; only the grouped ones (a sample of a
+    # large partition) have their value checked in Python.
+    if grouped is None:
+        grouped = list(compress(range(len(membership)), map(is_not, membership, repeat(None))))
+    rows = _comparable_rows(grouped, list(map(values.__getitem__, grouped)))
+    group_names, group_codes = _codes(list(map(membership.__getitem__, rows)))
     # A group with one compared member is trivially pure (a household of one customer and
     # their devices, where only customers carry the attribute): it says nothing either way.
     counts = np.bincount(group_codes, minlength=len(group_names))
     kept = counts[group_codes] >= 2
     if not kept.all():
-        rows = [row for row, keep in zip(rows, kept.tolist(), strict=True) if keep]
-        group_names, group_codes = _codes([membership[i] for i in rows])
-    labels = [values[i] for i in rows]
+        rows = list(compress(rows, kept.tolist()))
+        group_names, group_codes = _codes(list(map(membership.__getitem__, rows)))
+    labels = list(map(values.__getitem__, rows))
     if len(group_names) < 2:
         return None
     value_names, value_codes = _codes(labels)

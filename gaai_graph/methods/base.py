@@ -46,6 +46,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gaai_graph.errors import TemplateValidationError
+from gaai_graph.methods.local_tools import edge_ends
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import Intent, MetricValue, UseCase
 
@@ -219,6 +220,24 @@ class LocalJob:
     clock: Clock
     data: ProjectionData
     """The projection itself: vertex ids, labels, direction (read only)."""
+    graph_of_data: bool = False
+    """Whether `graph` was built from `data.edges`, edge for edge (the engine's own graph),
+    so that `edge_ends` can read them from the projection instead of from igraph."""
+
+    def edge_ends(self) -> npt.NDArray[np.int64]:
+        """The graph's edges as an (edges, 2) int64 array, in edge order.
+
+        The same array as `gaai_graph.methods.local_tools.edge_ends(graph)`: igraph lists an
+        undirected edge lower endpoint first. When `graph_of_data` says the graph was built
+        from the projection's edges, they are read from its array (~50 ms less per 10^6
+        edges, and no Python pair per edge).
+        """
+        if self.graph_of_data and self.graph.ecount() == self.data.edge_count:
+            ends = self.data.edges.astype(np.int64)
+            if not self.graph.is_directed():
+                ends.sort(axis=1)
+            return ends
+        return edge_ends(self.graph)
 
 
 @dataclass

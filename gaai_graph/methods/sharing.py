@@ -37,7 +37,6 @@ from gaai_graph.methods.base import (
     Picture,
     Plan,
 )
-from gaai_graph.methods.local_tools import edge_ends
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.writing import ReportWriter, _collection_of, format_number, priority_for
 from gaai_graph.models import MetricValue, Recommendation, UseCase
@@ -106,7 +105,7 @@ def _identifier_collections(job: LocalJob) -> set[str]:
         if named:
             return named
     degree = np.asarray(job.graph.degree(), dtype=np.float64)
-    ends = edge_ends(job.graph)
+    ends = job.edge_ends()
     linked = np.unique(codes[ends].reshape(-1, 2), axis=0).tolist()
     partners: dict[str, set[str]] = {c: set() for c in present}
     for a, b in linked:
@@ -170,7 +169,7 @@ def sharing_arrays(
         Identifiers nobody uses are left out.
     """
     is_identifier = _identifier_mask(job, identifiers)
-    ends = edge_ends(job.graph)
+    ends = job.edge_ends()
     first, second = ends[:, 0], ends[:, 1]
     # An identifier's users are its neighbours outside the identifier collections.
     forward = is_identifier[first] & ~is_identifier[second]

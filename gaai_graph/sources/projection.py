@@ -20,9 +20,9 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from operator import methodcaller
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,34 @@ from gaai_graph.sources.columnar import (
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["build_projection", "edge_endpoints", "vertex_blocks"]
+__all__ = ["VertexIds", "VertexRun", "build_projection", "edge_endpoints", "vertex_blocks"]
+
+
+class VertexRun(NamedTuple):
+    """One vertex collection's vertices in a projection: indices start..start+size-1."""
+
+    collection: str
+    start: int
+    size: int
+    frame_rows: bool
+    """Whether the run's i-th vertex is row i of the collection's frame (a collection held as
+    a frame whose keys do not repeat), so its columns map onto the run without a look-up."""
+
+
+class VertexIds(list[str]):
+    """A projection's vertex ids, which knows the run of each of its vertex collections.
+
+    A projection numbers its vertices collection by collection; readers that need each
+    vertex's collection (`gaai_graph.engines.summary.collection_codes`) or its frame row
+    (`gaai_graph.engines.describe.vertex_columns`) read `runs` instead of every id. Any list
+    made from it (a slice, a copy) is a plain list, so the runs never describe other ids.
+    """
+
+    __slots__ = ("runs",)
+
+    def __init__(self, ids: Iterable[str] = (), runs: tuple[VertexRun, ...] = ()) -> None:
+        super().__init__(ids)
+        self.runs = runs
 
 
 def build_projection(
@@ -484,9 +511,15 @@ def _selected_projection(
         ]
         for name in _unique(projection.vertex_attributes)
     }
+    runs = []
+    start = 0
+    for block, collection in zip(blocks, vertex_collections, strict=True):
+        frame_rows = block.keys is not None and block.first_rows is None
+        runs.append(VertexRun(collection.name, start, block.count, frame_rows))
+        start += block.count
     return ProjectionData(
-        vertex_ids=[vertex_id for block in blocks for vertex_id in block.ids],
-        labels=[label for labels in labels_of for label in labels],
+        vertex_ids=VertexIds(chain.from_iterable(block.ids for block in blocks), tuple(runs)),
+        labels=list(chain.from_iterable(labels_of)),
         edges=edges,
         directed=projection.directed,
         projection=projection,

@@ -157,3 +157,72 @@ def test_names_cover_vertex_ids_in_the_answer_with_or_without_the_cached_index()
     assert without_index["members/m05"] == "Person 5"
     assert without_index["members/m06"] == "Person 6"
     assert "not an id" not in without_index
+
+
+def test_columns_copied_by_collection_runs_equal_those_looked_up_by_id() -> None:
+    """A projection built from frames copies unrepeated collections' columns in place."""
+    import polars as pl
+
+    from gaai_graph.models import GraphProjection
+    from gaai_graph.sources.base import CollectionData, GraphData, ProjectionData
+    from gaai_graph.sources.columnar import ColumnarDocuments
+
+    people = [
+        {"_key": "p0", "team": "red", "score": 1},
+        {"_key": "p1", "team": None, "score": 2},
+        {"_key": "p2", "score": 3},
+        {"_key": "p1", "team": "late", "score": 9},  # a repeated key: no run copy here
+    ]
+    cities = [{"_key": "c0", "team": "blue"}, {"_key": "c1", "size": 5}]
+    lives = [{"_from": "people/p0", "_to": "cities/c1"}, {"_from": "people/p2", "_to": "cities/c0"}]
+
+    def frames(rows: list[dict[str, object]]) -> ColumnarDocuments:
+        return ColumnarDocuments(pl.DataFrame(rows, infer_schema_length=None))
+
+    data = GraphData(
+        source="memory",
+        collections={
+            "people": CollectionData("people", "document", frames(people)),
+            "cities": CollectionData("cities", "document", frames(cities)),
+            "lives": CollectionData("lives", "edge", frames(lives)),
+        },
+    )
+    projection = GraphProjection(
+        vertex_collections=["cities", "people"], edge_collections=["lives"], directed=False
+    )
+    built = build_projection(data, projection, {})
+    runs = {run.collection: run.frame_rows for run in built.vertex_ids.runs}  # type: ignore[attr-defined]
+    assert runs == {"cities": True, "people": False}
+    by_id = ProjectionData(  # plain lists: every value is looked up by id
+        vertex_ids=list(built.vertex_ids),
+        labels=built.labels,
+        edges=built.edges,
+        directed=built.directed,
+        projection=built.projection,
+    )
+    wanted = ["team", "score", "size", "absent"]
+
+    copied = vertex_columns(data, built, wanted)
+
+    assert copied == vertex_columns(data, by_id, wanted)
+    assert copied["team"] == ["blue", None, "red", "late", None]
+    assert copied["size"] == [None, 5, None, None, None]
+    # Rows of named ids are found in their collections' runs as in the whole id list.
+    from gaai_graph.engines.describe import _rows_of
+
+    named = ["people/p2", "cities/c0", "people/zz", "nothing", "cities/c1", "people/p0"]
+    assert _rows_of(built, named) == _rows_of(by_id, named)
+    found = {"cities/c0": 0, "cities/c1": 1, "people/p0": 2, "people/p2": 4}
+    assert _rows_of(built, named) == found
+
+
+def test_group_sizes_count_sparse_and_negative_labels_as_dense_ones() -> None:
+    import numpy as np
+
+    from gaai_graph.engines.describe import _group_sizes
+
+    dense = np.array([0, 1, 1, 2, 2, 2], dtype=np.int64)
+    assert _group_sizes(dense).tolist() == [1, 2, 2, 3, 3, 3]
+    for labels in (dense * 1000, dense - 5):
+        assert _group_sizes(labels).tolist() == [1, 2, 2, 3, 3, 3]
+    assert _group_sizes(np.empty(0, dtype=np.int64)).tolist() == []

@@ -513,3 +513,20 @@ def test_templates_on_one_projection_share_one_graph_build_and_do_not_disturb_it
     assert again.top_entities == first.top_entities
     fresh = ENGINE.run(projection_of(graph), template("pagerank"))
     assert fresh.top_entities == first.top_entities
+
+
+def test_the_graph_built_a_chunk_of_edges_at_a_time_has_every_edge_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gaai_graph.engines import local
+
+    monkeypatch.setattr(local, "_PAIRS_CHUNK", 3)
+    pairs = [(i % 7, (3 * i + 1) % 7) for i in range(11)]
+    data = ProjectionData(
+        vertex_ids=[f"v/{i}" for i in range(7)],
+        labels=[str(i) for i in range(7)],
+        edges=pairs,
+        directed=True,
+        projection=GraphProjection(vertex_collections=["v"], edge_collections=["e"]),
+    )
+    assert local._build_igraph(data, "degree").get_edgelist() == pairs

@@ -367,3 +367,25 @@ def test_scores_equal_but_for_the_last_bits_tie_and_rank_by_id() -> None:
     # A real difference still ranks by value.
     values[0] = base * (1 + 1e-9)
     assert top_indices(values, ids, 4) == [3, 0, 1, 2]
+
+
+def test_collection_codes_of_a_projection_read_its_runs_and_match_its_ids() -> None:
+    import pickle
+
+    from gaai_graph.engines import summary
+    from gaai_graph.sources.projection import VertexIds, VertexRun
+
+    runs = (
+        VertexRun("orders", 0, 2, True),
+        VertexRun("empty", 2, 0, True),
+        VertexRun("customers", 2, 3, False),
+    )
+    ids = VertexIds(["orders/o1", "orders/o2", "customers/a", "customers/b", "customers/c"], runs)
+    names, codes = collection_codes(ids)
+    plain_names, plain_codes = collection_codes(list(ids))
+    assert (names, codes.tolist()) == (plain_names, plain_codes.tolist())
+    assert names == ["orders", "customers"] and codes.tolist() == [0, 0, 1, 1, 1]
+    assert summary.in_collections(ids, {"customers"}).tolist() == [False, False, True, True, True]
+    # The runs travel with the ids (to a worker process) and never with a copy of them.
+    assert pickle.loads(pickle.dumps(ids)).runs == runs
+    assert not hasattr(ids[:2], "runs") and not hasattr(list(ids), "runs")

@@ -263,3 +263,32 @@ def test_labels_of_mixed_types_stay_apart() -> None:
 
     assert names == [1, "1", True]
     assert codes.tolist() == [0, 1, 0, 2, 1]
+
+
+def test_alignment_given_the_grouped_rows_equals_alignment_finding_them() -> None:
+    rng = np.random.default_rng(5)
+    membership: list[int | None] = [int(g) for g in rng.integers(0, 6, 400)]
+    values: list[object] = [f"v{g}" if rng.random() < 0.8 else "w" for g in membership]
+    for i in range(0, 400, 7):
+        membership[i] = None
+    values[3] = None
+    values[5] = "  "
+    grouped = [i for i, group in enumerate(membership) if group is not None]
+    found = partition_alignment(membership, values, attribute="v", seed=1)
+    given = partition_alignment(membership, values, attribute="v", seed=1, grouped=grouped)
+    assert found is not None and given == found
+    assert found["compared"] == len(grouped) - 2
+
+
+def test_comparable_rows_of_text_cells_are_those_comparable_finds() -> None:
+    from gaai_graph.evidence.profiles import _comparable, _comparable_rows
+
+    for cells in (
+        ["a", None, " ", "", "b ", "\t", "c"],  # text and None: tested in C
+        ["a", None, 3, "", float("nan"), True],  # mixed: tested one by one
+        [None, None],
+        [],
+    ):
+        rows = [10 + i for i in range(len(cells))]
+        expected = [row for row, cell in zip(rows, cells, strict=True) if _comparable(cell)]
+        assert _comparable_rows(rows, list(cells)) == expected

@@ -28,3 +28,28 @@ def test_pagerank_gives_the_same_scores_bit_for_bit_on_every_run_and_thread() ->
 
     assert len(results) == 5
     assert len(set(results)) == 1
+
+
+def test_a_job_reads_edge_ends_from_its_projection_as_igraph_lists_them() -> None:
+    from gaai_graph.methods.base import Clock, LocalJob
+    from gaai_graph.methods.local_tools import edge_ends
+    from gaai_graph.models import GraphProjection
+    from gaai_graph.sources.base import ProjectionData
+
+    pairs = [(3, 1), (0, 2), (2, 0), (1, 1), (4, 2), (2, 4)]
+    for directed in (False, True):
+        data = ProjectionData(
+            vertex_ids=[f"v/{i}" for i in range(5)],
+            labels=[str(i) for i in range(5)],
+            edges=pairs,
+            directed=directed,
+            projection=GraphProjection(vertex_collections=["v"], edge_collections=["e"]),
+        )
+        graph = ig.Graph(n=5, edges=pairs, directed=directed)
+        job = LocalJob(graph, {}, 0, Clock(), data, graph_of_data=True)
+        ends = job.edge_ends()
+        assert ends.dtype == np.int64
+        assert ends.tolist() == edge_ends(graph).tolist()
+        # A graph that is not the projection's own is read from igraph.
+        graph.delete_edges([0])
+        assert job.edge_ends().tolist() == edge_ends(graph).tolist()
