@@ -103,7 +103,12 @@ class Context:
     )
     max_executions: _AtLeastOne = field(
         default=8,
-        metadata={"description": "Maximum number of template chains running at once."},
+        metadata={
+            "description": "Maximum number of template chains running at once. Within them, "
+            "analyses (projection, algorithm, summary) run at most one per core and, unless "
+            "GAAI_OFFLOAD_MIN_EDGES is set, no more at once than the largest alone needs "
+            "(docs/benchmarks.md); report writing overlaps up to this bound."
+        },
     )
     enable_parallelism: bool = field(
         default=True,
@@ -266,6 +271,9 @@ class Context:
             from gaai_graph.engines.choice import gae_min_edges
 
             gae_min_edges()  # a malformed GAAI_GAE_MIN_EDGES is refused before anything runs
+        from gaai_graph.engines.offload import offload_min_edges
+
+        offload_min_edges()  # likewise a malformed GAAI_OFFLOAD_MIN_EDGES
         if self.write_results or self.engine == "gae":
             from gaai_graph.sources.arango_url import is_arango_source
 

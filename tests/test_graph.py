@@ -15,7 +15,9 @@ import pytest
 from gaai_graph.context import Context
 from gaai_graph.graph import build_graph, graph
 from gaai_graph.models import AnalysisTemplate, ExecutionResult, GraphProjection
+from gaai_graph.nodes import admission as admission_module
 from gaai_graph.nodes import execute as execute_module
+from gaai_graph.nodes.admission import AnalysisAdmission
 from gaai_graph.nodes.templates import generate_templates as real_generate_templates
 
 # The package re-exports the compiled `graph`, which shadows the module of the same name.
@@ -182,14 +184,29 @@ class _ConcurrencyProbe:
         )
 
 
+class _AdmissionByCores(AnalysisAdmission):
+    """The admission without its size rule (the templates here differ in size)."""
+
+    def __init__(self, slots: int, *, by_size: bool = True) -> None:
+        super().__init__(slots, by_size=False)
+
+
 @pytest.mark.parametrize(
-    ("max_executions", "parallel", "expected_peak"), [(3, True, 3), (8, False, 1)]
+    ("max_executions", "parallel", "cores", "expected_peak"),
+    [(3, True, 8, 3), (3, True, 2, 2), (8, False, 8, 1)],
 )
 async def test_concurrency_is_bounded(
-    monkeypatch: pytest.MonkeyPatch, max_executions: int, parallel: bool, expected_peak: int
+    monkeypatch: pytest.MonkeyPatch,
+    max_executions: int,
+    parallel: bool,
+    cores: int,
+    expected_peak: int,
 ) -> None:
+    # Analyses run at most max_executions at once, and no more than one per core.
     probe = _ConcurrencyProbe()
     monkeypatch.setattr(execute_module._engine, "run", probe.run)
+    monkeypatch.setattr(admission_module, "usable_cores", lambda: cores)
+    monkeypatch.setattr(execute_module, "AnalysisAdmission", _AdmissionByCores)
     patched = _patch_templates(
         monkeypatch,
         lambda templates: [
@@ -212,6 +229,9 @@ async def test_report_starts_when_its_own_execution_ends(
 ) -> None:
     probe = _ConcurrencyProbe(delays={"TPL-001": 0.8}, default=0.05)
     monkeypatch.setattr(execute_module._engine, "run", probe.run)
+    # Every analysis at once (as on a machine with many cores), so the pipelining is seen.
+    monkeypatch.setattr(admission_module, "usable_cores", lambda: 16)
+    monkeypatch.setattr(execute_module, "AnalysisAdmission", _AdmissionByCores)
     report_started: dict[str, float] = {}
     real_write_report = execute_module.write_report
 

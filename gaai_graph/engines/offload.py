@@ -7,7 +7,7 @@ and numpy. Template chains on threads therefore take turns for the GIL: a run wi
 fan-out was no faster than `--sequential`.
 
 `compute_elsewhere`: when chains run in parallel, the longest GIL-bound algorithms
-(`OFFLOADED`: community detection, betweenness) on large projections (`OFFLOAD_MIN_EDGES`) run
+(`OFFLOADED`: community detection, betweenness) on large projections (`offload_min_edges`) run
 in a worker process while this process goes on with the other templates. A worker is
 `python -m gaai_graph.engines.offload` (at most `max_workers()`, started on first use and kept
 for the process's life), fed pickled requests on its stdin and answering on its stdout. Not
@@ -34,7 +34,10 @@ import pickle
 import subprocess
 import sys
 import threading
+from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any
+
+from gaai_graph.engines.choice import edge_threshold
 
 if TYPE_CHECKING:
     from gaai_graph.engines.local import AlgorithmOutput
@@ -43,9 +46,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OFFLOADED",
-    "OFFLOAD_MIN_EDGES",
+    "OFFLOAD_MIN_EDGES_VARIABLE",
+    "OFFLOAD_OFF",
     "compute_elsewhere",
     "max_workers",
+    "offload_min_edges",
     "should_offload",
     "shutdown",
     "warm",
@@ -55,13 +60,33 @@ logger = logging.getLogger(__name__)
 
 OFFLOADED = frozenset({"leiden", "louvain", "betweenness"})
 """Algorithms worth a worker process: seconds of GIL-bound igraph time at 10^6 edges."""
-OFFLOAD_MIN_EDGES = int(os.environ.get("GAAI_OFFLOAD_MIN_EDGES", sys.maxsize))
-"""Smallest projection (edges) sent to a worker; off unless the operator sets
-`GAAI_OFFLOAD_MIN_EDGES` (e.g. 200000). Measured on the 2-core machine at 10^6 edges (three
-alternating runs each): parallel with the worker 10.73 s median, without it 10.63 s,
-`--sequential` 10.28 s, and the worker holds its own copy of the projection (~240 MB more at
-the peak). The other core is rarely free there; with more cores than template chains it can
-pay off."""
+OFFLOAD_OFF = sys.maxsize
+"""`offload_min_edges()` when the operator has not set the variable: nothing is offloaded."""
+OFFLOAD_MIN_EDGES_VARIABLE = "GAAI_OFFLOAD_MIN_EDGES"
+"""Smallest projection (edges) sent to a worker; off unless the operator sets it (e.g.
+200000). Measured on the 2-core machine at 10^6 edges (three alternating runs each):
+parallel with the worker 10.73 s median, without it 10.63 s, `--sequential` 10.28 s, and the
+worker holds its own copy of the projection (~240 MB more at the peak). The other core is
+rarely free there; with more cores than template chains it can pay off."""
+
+
+def offload_min_edges(environment: Mapping[str, str] | None = None) -> int:
+    """Smallest projection (edges) sent to a worker (`GAAI_OFFLOAD_MIN_EDGES`; unset: never).
+
+    Parsed like `GAAI_GAE_MIN_EDGES` (`gaai_graph.engines.choice.edge_threshold`); the
+    run's settings (`gaai_graph.context.Context`) read it once when a run starts, so a
+    malformed value stops the run there with one line.
+
+    Raises:
+        GaaiError: The variable is set to something other than a positive whole number.
+    """
+    return edge_threshold(
+        OFFLOAD_MIN_EDGES_VARIABLE,
+        OFFLOAD_OFF,
+        example="200000 (or 2e5)",
+        unset="to keep algorithms in this process",
+        environment=environment,
+    )
 
 
 def max_workers() -> int:
@@ -73,7 +98,7 @@ def should_offload(data: ProjectionData, template: AnalysisTemplate, *, parallel
     """Whether `template` on `data` runs in a worker process.
 
     Only when chains run in parallel (sequential runs gain nothing), on a multi-core machine,
-    for a long algorithm (`OFFLOADED`) on a projection of at least `OFFLOAD_MIN_EDGES` edges,
+    for a long algorithm (`OFFLOADED`) on a projection of at least `offload_min_edges()` edges,
     and when nothing after the algorithm needs its igraph graph here (a two-mode projection
     projected onto one side, a ranking within groups).
     """
@@ -81,7 +106,7 @@ def should_offload(data: ProjectionData, template: AnalysisTemplate, *, parallel
         parallel
         and (os.cpu_count() or 1) > 1
         and template.algorithm in OFFLOADED
-        and data.edge_count >= OFFLOAD_MIN_EDGES
+        and data.edge_count >= offload_min_edges()
         and not data.projection.onto
         and not template.ranked_within
     )

@@ -29,19 +29,28 @@ from langgraph.runtime import Runtime
 from typing_extensions import TypedDict
 
 from gaai_graph.context import Context
-from gaai_graph.engines.choice import EngineName, choose_engine
+from gaai_graph.engines.choice import EngineName, choose_engine, local_bytes
 from gaai_graph.engines.describe import describe_result, mentioned_names
 from gaai_graph.engines.local import LocalEngine
 from gaai_graph.engines.offload import (
-    OFFLOAD_MIN_EDGES,
+    OFFLOAD_OFF,
     OFFLOADED,
     compute_elsewhere,
+    offload_min_edges,
     should_offload,
     warm,
 )
 from gaai_graph.errors import GaaiError
 from gaai_graph.memory import give_back_freed_memory
-from gaai_graph.models import ExecutionResult, GraphProjection, MetricValue, Report, RunError
+from gaai_graph.models import (
+    ExecutionResult,
+    GraphProjection,
+    GraphSchema,
+    MetricValue,
+    Report,
+    RunError,
+)
+from gaai_graph.nodes.admission import AnalysisAdmission, analysis_slots
 from gaai_graph.nodes.common import context_of, timed
 from gaai_graph.nodes.report import write_report_by_rules
 from gaai_graph.sources import GraphData, ProjectionData, load_graph
@@ -118,10 +127,21 @@ def is_template_event(chunk: Any) -> bool:
 
 
 class _Gate:
-    """A semaphore shared by the template chains of one superstep, freed when the last leaves."""
+    """What the template chains of one superstep share, dropped when the last one leaves.
+
+    `semaphore` bounds the chains in flight (`max_executions`); `admission` bounds, within
+    them, the analyses holding their projections and working memory at once (see
+    `gaai_graph.nodes.admission`).
+    """
 
     def __init__(self, size: int) -> None:
         self.semaphore = asyncio.Semaphore(size)
+        # An operator who opts into worker processes for long algorithms
+        # (GAAI_OFFLOAD_MIN_EDGES) trades memory for overlap: analyses then take turns
+        # by cores only.
+        self.admission = AnalysisAdmission(
+            analysis_slots(size), by_size=offload_min_edges() == OFFLOAD_OFF
+        )
         self.users = 0
 
 
@@ -131,15 +151,15 @@ _gates: dict[tuple[int, str], _Gate] = {}
 
 
 @asynccontextmanager
-async def _concurrency_gate(key: str, size: int) -> AsyncIterator[None]:
+async def _superstep_gate(key: str, size: int) -> AsyncIterator[_Gate]:
+    """The superstep's `_Gate`, entered (not yet its semaphore) for one chain."""
     gate_key = (id(asyncio.get_running_loop()), key)
     gate = _gates.get(gate_key)
     if gate is None:
         gate = _gates[gate_key] = _Gate(size)
     gate.users += 1
     try:
-        async with gate.semaphore:
-            yield
+        yield gate
     finally:
         gate.users -= 1
         if gate.users == 0:
@@ -242,6 +262,21 @@ def _edge_count(data: GraphData, projection: GraphProjection) -> int:
     )
 
 
+def analysis_bytes(schema: GraphSchema, projection: GraphProjection) -> int:
+    """Estimated peak bytes of an analysis on `projection`, from the schema's counts.
+
+    The shape of an upper bound, not a measurement: every document of the projection's
+    collections counted (`gaai_graph.engines.choice.local_bytes`). The admission
+    (`gaai_graph.nodes.admission`) compares such estimates with one another.
+    """
+
+    def count(names: list[str]) -> int:
+        profiles = (schema.collection(name) for name in names)
+        return sum(profile.count for profile in profiles if profile is not None)
+
+    return local_bytes(count(projection.edge_collections), count(projection.vertex_collections))
+
+
 def engine_for(context: Context, data: GraphData, projection: GraphProjection) -> EngineName:
     """The engine that runs a template on `projection` (`gaai_graph.engines.choice`).
 
@@ -255,7 +290,10 @@ def engine_for(context: Context, data: GraphData, projection: GraphProjection) -
 
 
 async def execute_template(
-    task: TemplateTask, context: Context, *, run_key: str | None = None
+    task: TemplateTask,
+    context: Context,
+    *,
+    run_key: str | None = None,
 ) -> ExecutionResult:
     """Run one template's algorithm on its projection; failures become a failed result.
 
@@ -295,7 +333,7 @@ async def execute_template(
         if (
             parallel
             and template.algorithm in OFFLOADED
-            and _edge_count(data, template.projection) >= OFFLOAD_MIN_EDGES
+            and _edge_count(data, template.projection) >= offload_min_edges()
         ):
             warm()  # the worker starts while the projection is built
         key = _projection_key(data, template.projection)
@@ -395,36 +433,70 @@ async def run_template(task: TemplateTask, runtime: Runtime[Context]) -> dict[st
     """
     context = context_of(runtime)
     gate_key = runtime.execution_info.checkpoint_id if runtime.execution_info else "default"
-    # Every chain of a superstep starts at once and waits at the gate, so the count of
-    # templates wanting a projection is complete before the first of them finishes.
-    wanted = task.template.projection.model_dump_json()
-    _projections.want(wanted)
-    try:
-        return await _run_within_gate(task, context, runtime, gate_key or "default")
-    finally:
-        if _projections.release(wanted):
-            give_back_freed_memory()
+    async with _superstep_gate(gate_key or "default", context.concurrency) as gate:
+        # Every chain of a superstep starts at once and counts itself here before any of
+        # them waits, so the count of templates wanting a projection is complete before the
+        # first of them finishes, and the admission knows the superstep's largest analysis.
+        gate.admission.expect(analysis_bytes(task.schema, task.template.projection))
+        use = _ProjectionUse(task.template.projection)
+        try:
+            return await _run_within_gate(task, context, runtime, gate, use)
+        finally:
+            use.end()
+
+
+class _ProjectionUse:
+    """One chain's claim on its projection (`_ProjectionCache.want`), ended once."""
+
+    def __init__(self, projection: GraphProjection) -> None:
+        self._wanted = projection.model_dump_json()
+        self._ended = False
+        _projections.want(self._wanted)
+
+    def end(self) -> None:
+        """The chain's analysis is over: its projection may go, and memory back to the system.
+
+        Called when the execution ends, before the report is written (a report needs the
+        execution's summary, not the projection), and again, to no effect, when the chain
+        ends.
+        """
+        if self._ended:
+            return
+        self._ended = True
+        _projections.release(self._wanted)
+        # Whether or not the projection went (another template may still use it), the
+        # analysis's working memory was freed on a worker thread's heap: hand it back
+        # before the next analysis grows another heap.
+        give_back_freed_memory()
 
 
 async def _run_within_gate(
-    task: TemplateTask, context: Context, runtime: Runtime[Context], gate_key: str
+    task: TemplateTask,
+    context: Context,
+    runtime: Runtime[Context],
+    gate: _Gate,
+    use: _ProjectionUse,
 ) -> dict[str, Any]:
-    """`run_template` once the projection's use is counted: the chain itself."""
+    """`run_template` once its projection and analysis are counted: the chain itself."""
     template_id = task.template.id
     # A no-op unless the caller streams "custom" (and absent on hand-made runtimes in tests).
     write = getattr(runtime, "stream_writer", None) or _ignore
     errors: list[RunError] = []
     llm_updates: dict[str, Any] = {}
-    async with _concurrency_gate(gate_key, context.concurrency):
-        write(template_event("running", task))
-        with timed("execute", template_id) as execute_clock:
-            info = runtime.execution_info
-            run_key = (
-                getattr(info, "thread_id", None)
-                or getattr(info, "run_id", None)
-                or getattr(info, "checkpoint_id", None)
-            )
-            execution = await execute_template(task, context, run_key=run_key)
+    async with gate.semaphore:
+        # The chain's analysis waits for its turn (by cores and size) before it counts as
+        # running: the 'running' event and the execute timing are the analysis's own.
+        async with gate.admission.admitted(analysis_bytes(task.schema, task.template.projection)):
+            write(template_event("running", task))
+            with timed("execute", template_id) as execute_clock:
+                info = runtime.execution_info
+                run_key = (
+                    getattr(info, "thread_id", None)
+                    or getattr(info, "run_id", None)
+                    or getattr(info, "checkpoint_id", None)
+                )
+                execution = await execute_template(task, context, run_key=run_key)
+            use.end()
         write(template_event("reporting", task))
         with timed("report", template_id) as report_clock:
             try:

@@ -47,16 +47,16 @@ def test_only_long_algorithms_on_large_projections_of_parallel_runs_are_offloade
     monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
 ) -> None:
     monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(offload, "OFFLOAD_MIN_EDGES", communities.edge_count)
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", str(communities.edge_count))
     leiden = _template("leiden")
     assert offload.should_offload(communities, leiden, parallel=True)
     assert not offload.should_offload(communities, leiden, parallel=False)
     assert not offload.should_offload(communities, _template("pagerank"), parallel=True)
     ranked = leiden.model_copy(update={"ranked_within": "pagerank"})
     assert not offload.should_offload(communities, ranked, parallel=True)
-    monkeypatch.setattr(offload, "OFFLOAD_MIN_EDGES", communities.edge_count + 1)
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", str(communities.edge_count + 1))
     assert not offload.should_offload(communities, leiden, parallel=True)
-    monkeypatch.setattr(offload, "OFFLOAD_MIN_EDGES", 0)
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1")
     monkeypatch.setattr(offload.os, "cpu_count", lambda: 1)
     assert not offload.should_offload(communities, leiden, parallel=True)
 
@@ -117,3 +117,41 @@ def test_a_worker_is_reused_and_stops_at_the_end_of_its_input(
     process = offload._idle[0].process
     offload.shutdown()
     assert process.poll() == 0 and offload._started == 0
+
+
+def test_offloading_is_off_unless_the_operator_sets_a_threshold(
+    monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
+) -> None:
+    monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("GAAI_OFFLOAD_MIN_EDGES", raising=False)
+    assert not offload.should_offload(communities, _template("leiden"), parallel=True)
+    assert offload.offload_min_edges({"GAAI_OFFLOAD_MIN_EDGES": "2e5"}) == 200_000
+    assert offload.offload_min_edges({"GAAI_OFFLOAD_MIN_EDGES": "200_000"}) == 200_000
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-1", "inf", "1e-3"])
+def test_a_malformed_threshold_is_refused_in_one_line_naming_it(value: str) -> None:
+    from gaai_graph.errors import GaaiError
+
+    with pytest.raises(GaaiError, match=r"^GAAI_OFFLOAD_MIN_EDGES=.*positive number") as error:
+        offload.offload_min_edges({"GAAI_OFFLOAD_MIN_EDGES": value})
+    assert "\n" not in str(error.value) and "200000" in str(error.value)
+
+
+@pytest.mark.parametrize("arguments", [[], ["--sequential"]])
+def test_a_run_with_a_malformed_threshold_stops_at_its_start_with_one_line(
+    tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+) -> None:
+    from gaai_graph.cli import EXIT_BAD_INPUT, main
+
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "two hundred thousand")
+    monkeypatch.setenv("GAAI_STATE_DIR", str(tmp_path / "state"))
+
+    assert main(["run", "--out", str(tmp_path / "out"), "--quiet", *arguments]) == EXIT_BAD_INPUT
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0
+    assert error.startswith("gaai: error: GAAI_OFFLOAD_MIN_EDGES='two hundred thousand'")
+    assert not (tmp_path / "out" / "summary.json").exists()

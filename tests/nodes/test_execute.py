@@ -340,8 +340,7 @@ async def test_an_offloaded_algorithm_reports_what_an_in_process_run_reports(
         calls.append(template.algorithm)
         return elsewhere(data, template, seed=seed)
 
-    monkeypatch.setattr(offload, "OFFLOAD_MIN_EDGES", 0)
-    monkeypatch.setattr(execute_module, "OFFLOAD_MIN_EDGES", 0)
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1")
     monkeypatch.setattr(execute_module, "compute_elsewhere", recorded)
     parallel = await run_template(_task(algorithm="leiden"), _runtime(Context()))
     assert calls == ["leiden"]
@@ -350,3 +349,93 @@ async def test_an_offloaded_algorithm_reports_what_an_in_process_run_reports(
     assert after.groups == before.groups
     assert after.partition_profile == before.partition_profile
     assert after.names == before.names
+
+
+async def test_analyses_of_a_parallel_run_take_turns_by_cores_and_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gaai_graph.nodes import admission
+
+    monkeypatch.setattr(admission, "usable_cores", lambda: 2)
+    in_flight: list[str] = []
+    together: list[list[str]] = []
+    real_run = execute_module._engine.run
+
+    def run_and_record(data: Any, template: AnalysisTemplate, **kwargs: Any) -> Any:
+        in_flight.append(template.id)
+        together.append(sorted(in_flight))
+        time.sleep(0.02)
+        try:
+            return real_run(data, template, **kwargs)
+        finally:
+            in_flight.remove(template.id)
+
+    monkeypatch.setattr(execute_module._engine, "run", run_and_record)
+    small = [_task(f"TPL-{i}") for i in range(4)]  # customers and referred
+    large = _task("TPL-LARGE", algorithm="degree")
+    large.template.projection = GraphProjection(
+        vertex_collections=["customers", "orders", "products"],
+        edge_collections=["placed", "contains", "referred"],
+    )
+    context = Context(max_executions=8)
+    await asyncio.gather(*(run_template(t, _runtime(context)) for t in [large, *small]))
+
+    # Never more analyses than cores, the largest alone, the small ones two at a time.
+    assert max(len(t) for t in together) == 2
+    assert ["TPL-LARGE"] in together
+    assert all(len(t) == 1 for t in together if "TPL-LARGE" in t)
+    assert not execute_module._gates and not execute_module._projections._entries
+
+
+async def test_the_user_bound_holds_when_it_is_tighter_than_the_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gaai_graph.nodes import admission
+
+    monkeypatch.setattr(admission, "usable_cores", lambda: 8)
+    running: list[int] = [0]
+    most: list[int] = [0]
+    real_describe = execute_module.describe_result
+
+    def describe_and_count(*args: Any, **kwargs: Any) -> Any:
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        time.sleep(0.02)
+        try:
+            return real_describe(*args, **kwargs)
+        finally:
+            running[0] -= 1
+
+    monkeypatch.setattr(execute_module, "describe_result", describe_and_count)
+    await asyncio.gather(
+        *(run_template(_task(f"TPL-{i}"), _runtime(Context(max_executions=1))) for i in range(3))
+    )
+    assert most[0] == 1
+
+
+async def test_an_operator_who_offloads_lifts_the_size_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "200000")
+    async with execute_module._superstep_gate("offloading", 8) as gate:
+        assert not gate.admission.by_size
+    monkeypatch.delenv("GAAI_OFFLOAD_MIN_EDGES")
+    async with execute_module._superstep_gate("default-run", 8) as gate:
+        assert gate.admission.by_size
+
+
+def test_an_analysis_is_estimated_from_the_schema_counts() -> None:
+    task = _task()
+    schema = task.schema
+    small = execute_module.analysis_bytes(schema, task.template.projection)
+    larger = execute_module.analysis_bytes(
+        schema,
+        GraphProjection(
+            vertex_collections=["customers", "orders"], edge_collections=["referred", "placed"]
+        ),
+    )
+    customers = schema.collection("customers")
+    referred = schema.collection("referred")
+    assert customers is not None and referred is not None
+    assert small == 250 * customers.count + 104 * referred.count
+    assert larger > small
