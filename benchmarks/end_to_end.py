@@ -24,10 +24,13 @@ parallel / sequential time ratio. Targets (issue 18): product time ≤ 1.3× and
 the reference, and parallel time ≤ sequential time, at 10^6 and 10^7 edges. The machine is
 shared: see the load average printed with the table. Usage:
 
-    .venv/bin/python benchmarks/end_to_end.py [--sizes 100000,1000000] [--full] [--write]
+    .venv/bin/python benchmarks/end_to_end.py [--sizes 100000,1000000] [--full]
+        [--rounds 3] [--write]
 
-`--full` adds 10^7 edges (minutes, several GB); `--write` puts the tables into
-benchmarks/RESULTS.md (its own section, which `run.py` keeps). Needs polars
+`--rounds N` runs the three children in turn N times and reports each one's median time and
+peak memory (the machine is noisy: one run can be 30% off); `--full` adds 10^7 edges
+(minutes, several GB); `--write` puts the tables into benchmarks/RESULTS.md (its own section,
+which `run.py` keeps). Needs polars
 (benchmarks/requirements.txt).
 """
 
@@ -39,6 +42,7 @@ import io
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -377,30 +381,54 @@ def _export(edges: int, directory: Path) -> int:
     return sum(len(c.documents) for c in data.collections.values() if c.kind == "edge")
 
 
-def measure(edges: int) -> dict[str, Any]:
-    """Export a snapshot of about `edges` edges, run both pipelines on it, return the figures."""
+def measure(edges: int, rounds: int = 1) -> dict[str, Any]:
+    """Export a snapshot of about `edges` edges, run both pipelines on it, return the figures.
+
+    With several `rounds`, the three children run in turn once per round (product, sequential,
+    reference, product, ...), so a slow spell of a shared machine falls on all three alike;
+    each pipeline's time and peak memory is the median of its rounds, and its phases are those
+    of its median-time run.
+    """
+    runs: dict[str, list[dict[str, Any]]] = {"product": [], "sequential": [], "reference": []}
     with tempfile.TemporaryDirectory(prefix="gaai-e2e-") as scratch:
         snapshot = Path(scratch) / "snapshot"
         actual_edges = _spawn(
             "--child", "export", "--snapshot", str(snapshot), "--edges", str(edges)
         )["edges"]
-        product = _spawn("--child", "product", "--snapshot", str(snapshot), "--out", scratch)
-        sequential = _spawn("--child", "sequential", "--snapshot", str(snapshot), "--out", scratch)
-        templates = product["templates"]
-        reference = _spawn(
-            "--child",
-            "reference",
-            "--snapshot",
-            str(snapshot),
-            "--templates",
-            json.dumps(templates),
-        )
-    return {
-        "edges": actual_edges,
-        "product": product,
-        "sequential": sequential,
-        "reference": reference,
-    }
+        for number in range(rounds):
+            out = str(Path(scratch) / f"round-{number}")
+            runs["product"].append(
+                _spawn("--child", "product", "--snapshot", str(snapshot), "--out", out)
+            )
+            runs["sequential"].append(
+                _spawn("--child", "sequential", "--snapshot", str(snapshot), "--out", out)
+            )
+            runs["reference"].append(
+                _spawn(
+                    "--child",
+                    "reference",
+                    "--snapshot",
+                    str(snapshot),
+                    "--templates",
+                    json.dumps(runs["product"][0]["templates"]),
+                )
+            )
+    result: dict[str, Any] = {"edges": actual_edges, "rounds": rounds}
+    for name, measured in runs.items():
+        result[name] = median_run(measured)
+    return result
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median time, with the median peak memory of all and every run's figures."""
+    by_time = sorted(runs, key=lambda run: run["seconds"])
+    chosen = dict(by_time[(len(by_time) - 1) // 2])
+    memories = sorted(run["peak_rss_mb"] for run in runs)
+    chosen["peak_rss_mb"] = statistics.median(memories)
+    chosen["seconds"] = statistics.median(run["seconds"] for run in runs)
+    chosen["all_seconds"] = [run["seconds"] for run in runs]
+    chosen["all_peak_rss_mb"] = [run["peak_rss_mb"] for run in runs]
+    return chosen
 
 
 def report(results: list[dict[str, Any]]) -> list[str]:
@@ -453,7 +481,13 @@ def report(results: list[dict[str, Any]]) -> list[str]:
     )
     for result in results:
         product, reference = result["product"], result["reference"]
-        print(f"\nWhere the time goes at {result['edges']:,} edges")
+        if result.get("rounds", 1) > 1:
+            print(f"\n{result['rounds']} rounds at {result['edges']:,} edges (medians above):")
+            for name in ("product", "sequential", "reference"):
+                times = ", ".join(seconds(value) for value in result[name]["all_seconds"])
+                memories = ", ".join(f"{value:.0f}" for value in result[name]["all_peak_rss_mb"])
+                print(f"- {name}: {times}; peak MB {memories}")
+        print(f"\nWhere the time goes at {result['edges']:,} edges (the median-time runs)")
         phase_rows = [["product: " + name, seconds(v)] for name, v in product["phases"].items()]
         other = product["seconds"] - sum(product["phases"].values())
         phase_rows.append(
@@ -478,6 +512,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="add 10^7 edges")
     parser.add_argument(
         "--write", action="store_true", help="put the tables into benchmarks/RESULTS.md"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the three pipelines in turn this many times; report medians (default 1)",
     )
     parser.add_argument(
         "--child", choices=("export", "product", "sequential", "reference"), help=argparse.SUPPRESS
@@ -505,7 +545,9 @@ def main(argv: list[str] | None = None) -> int:
         sizes = FULL_SIZES if args.full else DEFAULT_SIZES
     os.environ.setdefault("GAAI_STATE_DIR", tempfile.mkdtemp(prefix="gaai-e2e-state-"))
     machine = machine_description()
-    results = [measure(size) for size in sizes]
+    if args.rounds < 1:
+        parser.error(f"--rounds must be at least 1, got {args.rounds}")
+    results = [measure(size, args.rounds) for size in sizes]
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         unmet = report(results)

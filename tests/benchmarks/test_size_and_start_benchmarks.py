@@ -65,3 +65,20 @@ def test_the_end_to_end_section_of_results_is_replaced_and_kept(tmp_path: Path) 
     kept = end_to_end.kept_section(results)
     assert kept.startswith(end_to_end.SECTION_START) and kept.endswith(end_to_end.SECTION_END)
     assert "- date: d2" in kept
+
+
+def test_rounds_report_each_pipelines_median_time_and_memory() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import end_to_end
+
+    runs = [
+        {"seconds": 12.0, "peak_rss_mb": 900.0, "phases": {"execute": 6.0}},
+        {"seconds": 9.0, "peak_rss_mb": 880.0, "phases": {"execute": 4.0}},
+        {"seconds": 10.0, "peak_rss_mb": 950.0, "phases": {"execute": 5.0}},
+    ]
+    chosen = end_to_end.median_run(runs)
+
+    assert chosen["seconds"] == 10.0 and chosen["peak_rss_mb"] == 900.0
+    assert chosen["phases"] == {"execute": 5.0}  # the phases of the median-time run
+    assert chosen["all_seconds"] == [12.0, 9.0, 10.0]
+    assert chosen["all_peak_rss_mb"] == [900.0, 880.0, 950.0]
