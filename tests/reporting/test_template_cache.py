@@ -65,9 +65,9 @@ def test_other_options_do_not_share_compiled_code(tmp_path):
     trimmed_page = trimmed.get_template("page.j2").render(items=["a"])
     untrimmed = _environment(templates, bytecode_cache(loose, cache_dir), **loose)
     untrimmed_page = untrimmed.get_template("page.j2").render(items=["a"])
-    assert untrimmed_page == _environment(templates, None, **loose).get_template(
-        "page.j2"
-    ).render(items=["a"])
+    assert untrimmed_page == _environment(templates, None, **loose).get_template("page.j2").render(
+        items=["a"]
+    )
     assert trimmed_page != untrimmed_page
 
 
