@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import itertools
 import marshal
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import simplemma
 from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
@@ -48,7 +50,7 @@ class CachedDictionaryFactory:
     def _file(self, lang: str) -> Path:
         directory = self._directory if self._directory is not None else cache_directory()
         version = importlib.util.MAGIC_NUMBER.hex()
-        return directory / f"simplemma-{simplemma.__version__}-{version}-{lang}.marshal"
+        return directory / f"simplemma-{simplemma.__version__}-{version}-{lang}.utf8.marshal"
 
     def _load(self, lang: str) -> Mapping[str, str]:
         path = self._file(lang)
@@ -56,11 +58,44 @@ class CachedDictionaryFactory:
             stored = marshal.loads(path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             stored = None
-        if isinstance(stored, dict):
-            return stored
-        decoded = dict(DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang).items())
-        _store(path, marshal.dumps(decoded))
-        return decoded
+        if isinstance(stored, dict) and all(
+            isinstance(word, bytes) and isinstance(lemma, bytes)
+            for word, lemma in itertools.islice(stored.items(), 1)
+        ):
+            return _Utf8Mapping(stored)
+        lemmas: dict[str, bytes] = {}  # one object per lemma, shared by its forms (marshal too)
+        encoded = {
+            word.encode(): lemmas.setdefault(lemma, lemma.encode())
+            for word, lemma in DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang).items()
+        }
+        _store(path, marshal.dumps(encoded))
+        return _Utf8Mapping(encoded)
+
+
+class _Utf8Mapping(Mapping[str, str]):
+    """A str view of a dictionary kept as UTF-8 bytes, as simplemma keeps its own.
+
+    Bytes objects are smaller than str ones: ~6 MB less for English's 180,000 entries.
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: dict[bytes, bytes]) -> None:
+        self._entries = entries
+
+    def __getitem__(self, key: str) -> str:
+        return self._entries[key.encode()].decode()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The lemma of `key`, or `default` (simplemma's hottest call: one dict lookup)."""
+        value = self._entries.get(key.encode())
+        return default if value is None else value.decode()
+
+    def __iter__(self) -> Iterator[str]:
+        return (key.decode() for key in self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 def _store(path: Path, data: bytes) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import marshal
+
 import simplemma
 from simplemma.strategies import DEFAULT_DICTIONARY_FACTORY
 
@@ -46,6 +48,8 @@ def test_a_damaged_or_unwritable_cache_still_gives_the_dictionary(tmp_path):
     CachedDictionaryFactory(tmp_path).get_dictionary("en")
     (stored,) = tmp_path.iterdir()
     stored.write_bytes(b"\x00 not marshal data")
+    assert CachedDictionaryFactory(tmp_path).get_dictionary("en") == expected
+    stored.write_bytes(marshal.dumps({"clusters": "cluster"}))  # another layout: not used
     assert CachedDictionaryFactory(tmp_path).get_dictionary("en") == expected
 
     in_the_way = tmp_path / "a file"
