@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import simplemma
+from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+from simplemma.utils import normalize_token
+
+from gaai_graph.questions.lemma_dictionary import CachedDictionaryFactory
 
 __all__ = [
     "NUMBER_WORDS",
@@ -87,12 +91,25 @@ class Token:
         return frozenset((self.lemma, self.lower))
 
 
+_DICTIONARIES = CachedDictionaryFactory()
+_LEMMATIZER = simplemma.Lemmatizer(
+    lemmatization_strategy=DefaultStrategy(dictionary_factory=_DICTIONARIES)
+)
+"""`simplemma.lemmatize(word, lang="en")` with the dictionary loaded from the decoded cache."""
+_LOOKUP = DictionaryLookupStrategy(_DICTIONARIES)
+
+
+def _is_known(word: str) -> bool:
+    """`simplemma.is_known(word, lang="en")`, on the same dictionary as `_LEMMATIZER`."""
+    return _LOOKUP.get_lemma(normalize_token(word), "en") is not None
+
+
 @lru_cache(maxsize=65536)
 def lemma_of(word: str) -> str:
     """The English lemma of a lower-case word (the word itself when unknown)."""
     if not word.isalpha():
         return word
-    lemma = str(simplemma.lemmatize(word, lang="en")).lower()
+    lemma = str(_LEMMATIZER.lemmatize(word, "en")).lower()
     if lemma == word:
         return _undoubled(word) or lemma
     return lemma
@@ -110,7 +127,7 @@ def _undoubled(word: str) -> str | None:
             and len(stem) >= 4
             and stem[-1] == stem[-2]
             and stem[-1] not in "aeiouls"
-            and simplemma.is_known(stem[:-1], lang="en")
+            and _is_known(stem[:-1])
         ):
             return stem[:-1]
     return None
@@ -119,7 +136,7 @@ def _undoubled(word: str) -> str | None:
 @lru_cache(maxsize=65536)
 def known_word(word: str) -> bool:
     """Whether a lower-case word is in the English dictionary (an ordinary word, not a name)."""
-    return bool(simplemma.is_known(word, lang="en"))
+    return _is_known(word)
 
 
 _PRONOUN_CONTRACTIONS = ("'d", "'ll", "'m", "'re", "'ve")

@@ -37,6 +37,7 @@ from gaai_graph.reporting.network import (
     report_drawings,
     report_findings,
 )
+from gaai_graph.reporting.template_cache import bytecode_cache
 from gaai_graph.trace_summary import TraceSummary, render_trace_summary
 
 if TYPE_CHECKING:
@@ -47,14 +48,17 @@ __all__ = ["render_index_html", "render_report_html", "render_trace_html"]
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
+_OPTIONS: dict[str, Any] = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+"""The options the templates are compiled with (they also key the compiled-template cache)."""
+
+
 @cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES),
-        autoescape=True,
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        bytecode_cache=bytecode_cache(_OPTIONS),
+        **_OPTIONS,
     )
     environment.filters["number"] = _number_text
     environment.filters["plural"] = plural
