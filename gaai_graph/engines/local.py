@@ -28,6 +28,7 @@ from gaai_graph.engines.summary import (
     summarize_scores,
 )
 from gaai_graph.errors import EngineError
+from gaai_graph.memory import give_back_freed_memory
 from gaai_graph.methods.base import Clock, LocalJob, Method
 from gaai_graph.methods.centrality import DEFAULT_BETWEENNESS_SAMPLES
 from gaai_graph.methods.local_tools import as_scores
@@ -101,6 +102,10 @@ class LocalEngine:
             EngineError: the projection is empty or the algorithm failed.
         """
         output = self.compute(data, template, seed=seed, sole_user=sole_user)
+        # The algorithm's graphs (tens of MB at 10^6 edges) were freed on this thread's heap,
+        # where the summaries and descriptions after it, often on other threads, cannot
+        # reuse them: give them back first.
+        give_back_freed_memory()
         return self.summarise(output, output.data or data, template, seed=seed)
 
     def summarise(

@@ -126,3 +126,27 @@ def test_forgetting_a_projection_drops_its_collection_numbering() -> None:
 
     assert not any(entry[0] is data.vertex_ids for entry in _recent_codes)
     assert any(entry[0] is other.vertex_ids for entry in _recent_codes)
+
+
+def test_the_algorithms_memory_is_given_back_before_summarising(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    steps: list[str] = []
+    real_compute, real_summarise = ENGINE.compute, ENGINE.summarise
+
+    def compute(*args: Any, **kwargs: Any) -> Any:
+        steps.append("compute")
+        return real_compute(*args, **kwargs)
+
+    def summarise(*args: Any, **kwargs: Any) -> Any:
+        steps.append("summarise")
+        return real_summarise(*args, **kwargs)
+
+    engine = LocalEngine()
+    monkeypatch.setattr(engine, "compute", compute)
+    monkeypatch.setattr(engine, "summarise", summarise)
+    monkeypatch.setattr(local_module, "give_back_freed_memory", lambda: steps.append("trim"))
+
+    engine.run(projection(), template("pagerank"))
+
+    assert steps == ["compute", "trim", "summarise"]
