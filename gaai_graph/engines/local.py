@@ -268,7 +268,9 @@ class LocalEngine:
                 graph_of_data=True,
             )
             outcome = method.local(job)
-            degrees = as_scores(graph.degree()) if outcome.membership is not None else None
+            # From the projection's edges, as the graph was built from them: a method may
+            # have simplified its graph in place (`undirected_simple(in_place=True)`).
+            degrees = _degrees(data) if outcome.membership is not None else None
         except EngineError:
             raise
         except Exception as error:
@@ -454,6 +456,12 @@ def _pairs(edges: npt.NDArray[np.integer[Any]]) -> Iterator[tuple[int, int]]:
     for start in range(0, len(edges), _PAIRS_CHUNK):
         chunk = edges[start : start + _PAIRS_CHUNK]
         yield from zip(chunk[:, 0].tolist(), chunk[:, 1].tolist(), strict=True)
+
+
+def _degrees(data: ProjectionData) -> npt.NDArray[np.float64]:
+    """Each vertex's degree in the projection, self-loops counted twice (as igraph does)."""
+    ends = data.edges.ravel().astype(np.intp, copy=False)
+    return as_scores(np.bincount(ends, minlength=data.vertex_count))
 
 
 def _size_of(data: ProjectionData) -> str:

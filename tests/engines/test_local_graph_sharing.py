@@ -150,3 +150,24 @@ def test_the_algorithms_memory_is_given_back_before_summarising(
     engine.run(projection(), template("pagerank"))
 
     assert steps == ["compute", "trim", "summarise"]
+
+
+@pytest.mark.parametrize("algorithm", ["leiden", "louvain", "label_propagation", "wcc"])
+@pytest.mark.parametrize("directed", [False, True])
+def test_group_degrees_count_the_projections_edges_as_igraph_does(
+    algorithm: str, directed: bool
+) -> None:
+    # Parallel edges and self-loops: the community methods simplify their graph in place.
+    edges = [(0, 1), (1, 0), (0, 1), (1, 2), (2, 2), (3, 4), (4, 4), (4, 3)]
+    data = ProjectionData(
+        vertex_ids=[f"v/{i}" for i in range(6)],
+        labels=[str(i) for i in range(6)],
+        edges=edges,
+        directed=directed,
+        projection=GraphProjection(vertex_collections=["v"], edge_collections=["e"]),
+    )
+
+    output = ENGINE.compute(data, template(algorithm))
+
+    expected = ig.Graph(n=6, edges=edges, directed=directed).degree()
+    assert output.degrees is not None and output.degrees.tolist() == expected
