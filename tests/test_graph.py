@@ -144,7 +144,9 @@ async def test_engine_exception_is_recorded_for_that_template_only(
 ) -> None:
     real_run = execute_module._engine.run
 
-    def flaky_run(projection: Any, template: AnalysisTemplate, *, seed: int) -> ExecutionResult:
+    def flaky_run(
+        projection: Any, template: AnalysisTemplate, *, seed: int, **_: Any
+    ) -> ExecutionResult:
         if template.id == "TPL-002":
             raise RuntimeError("engine crashed")
         return real_run(projection, template, seed=seed)
@@ -168,7 +170,9 @@ class _ConcurrencyProbe:
         self.lock = threading.Lock()
         self.ended: dict[str, float] = {}
 
-    def run(self, projection: Any, template: AnalysisTemplate, *, seed: int) -> ExecutionResult:
+    def run(
+        self, projection: Any, template: AnalysisTemplate, *, seed: int, **_: Any
+    ) -> ExecutionResult:
         with self.lock:
             self.running += 1
             self.peak = max(self.peak, self.running)
@@ -259,7 +263,9 @@ class _PerRunProbe:
         self.peak: dict[int, int] = {}
         self.total_peak = 0
 
-    def run(self, projection: Any, template: AnalysisTemplate, *, seed: int) -> ExecutionResult:
+    def run(
+        self, projection: Any, template: AnalysisTemplate, *, seed: int, **_: Any
+    ) -> ExecutionResult:
         with self.lock:
             self.running[seed] = self.running.get(seed, 0) + 1
             self.peak[seed] = max(self.peak.get(seed, 0), self.running[seed])

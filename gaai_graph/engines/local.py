@@ -22,8 +22,13 @@ import numpy as np
 import numpy.typing as npt
 
 from gaai_graph.engines.composed import group_leaders
-from gaai_graph.engines.summary import summarize_groups, summarize_scores
+from gaai_graph.engines.summary import (
+    forget_collection_codes,
+    summarize_groups,
+    summarize_scores,
+)
 from gaai_graph.errors import EngineError
+from gaai_graph.memory import give_back_freed_memory
 from gaai_graph.methods.base import Clock, LocalJob, Method
 from gaai_graph.methods.centrality import DEFAULT_BETWEENNESS_SAMPLES
 from gaai_graph.methods.local_tools import as_scores
@@ -32,7 +37,7 @@ from gaai_graph.methods.registry import get_method
 from gaai_graph.models import AnalysisTemplate, Answer, ExecutionResult, MetricValue
 from gaai_graph.sources.base import ProjectionData
 
-__all__ = ["DEFAULT_BETWEENNESS_SAMPLES", "AlgorithmOutput", "LocalEngine"]
+__all__ = ["DEFAULT_BETWEENNESS_SAMPLES", "AlgorithmOutput", "LocalEngine", "forget_projection"]
 
 
 @dataclass
@@ -73,7 +78,12 @@ class LocalEngine:
     name = "local"
 
     def run(
-        self, data: ProjectionData, template: AnalysisTemplate, *, seed: int = 42
+        self,
+        data: ProjectionData,
+        template: AnalysisTemplate,
+        *,
+        seed: int = 42,
+        sole_user: bool = False,
     ) -> ExecutionResult:
         """Run `template`'s algorithm on `data` and summarise the whole result.
 
@@ -82,6 +92,7 @@ class LocalEngine:
             template: The analysis to run; its parameters are validated first.
             seed: Seed for randomised algorithms (community detection, sampled betweenness);
                 the same seed gives the same result, also when templates run concurrently.
+            sole_user: No other template will read `data` (see `compute`).
 
         Returns:
             A succeeded execution result with metrics, statistics or groups, and notes.
@@ -90,7 +101,11 @@ class LocalEngine:
             TemplateValidationError: the algorithm or a parameter is invalid.
             EngineError: the projection is empty or the algorithm failed.
         """
-        output = self.compute(data, template, seed=seed)
+        output = self.compute(data, template, seed=seed, sole_user=sole_user)
+        # The algorithm's graphs (tens of MB at 10^6 edges) were freed on this thread's heap,
+        # where the summaries and descriptions after it, often on other threads, cannot
+        # reuse them: give them back first.
+        give_back_freed_memory()
         return self.summarise(output, output.data or data, template, seed=seed)
 
     def summarise(
@@ -186,7 +201,12 @@ class LocalEngine:
         result.notes.extend(leaders.notes)
 
     def compute(
-        self, data: ProjectionData, template: AnalysisTemplate, *, seed: int = 42
+        self,
+        data: ProjectionData,
+        template: AnalysisTemplate,
+        *,
+        seed: int = 42,
+        sole_user: bool = False,
     ) -> AlgorithmOutput:
         """Run `template`'s algorithm on `data` and return its per-vertex output unsummarised.
 
@@ -196,6 +216,11 @@ class LocalEngine:
             data: The template's projection.
             template: The analysis to run; its parameters are validated first.
             seed: Seed for randomised algorithms.
+            sole_user: No other template will read `data`: the algorithm gets the
+                projection's igraph graph itself (taken out of `data.engine_cache`) instead of
+                a copy, which saves a whole graph's memory while it runs (~50-90 MB at 10^6
+                edges). A template that reads `data` later all the same builds the graph
+                again, so results never depend on it.
 
         Returns:
             Scores or a membership by vertex index, with metrics, notes and the effective
@@ -227,7 +252,13 @@ class LocalEngine:
                     _weighted(method, template.parameters, _igraph_of(data, algorithm))
                 )
         try:
-            graph = _igraph_of(data, algorithm).copy()
+            # The graph is the algorithm's to modify; the leaders within groups
+            # (`ranked_within`) read the projection's graph after it, so that one keeps it.
+            graph = _graph_to_run_on(data, algorithm, take=sole_user and not template.ranked_within)
+            if sole_user and data is not given:
+                # The two-mode graph served only to project onto one side.
+                with _BUILD_LOCK:
+                    given.engine_cache.pop("igraph", None)
             job = LocalJob(
                 graph=graph,
                 parameters=parameters,
@@ -237,7 +268,9 @@ class LocalEngine:
                 graph_of_data=True,
             )
             outcome = method.local(job)
-            degrees = as_scores(graph.degree()) if outcome.membership is not None else None
+            # From the projection's edges, as the graph was built from them: a method may
+            # have simplified its graph in place (`undirected_simple(in_place=True)`).
+            degrees = _degrees(data) if outcome.membership is not None else None
         except EngineError:
             raise
         except Exception as error:
@@ -276,6 +309,22 @@ class LocalEngine:
                 else None
             ),
         )
+
+
+def forget_projection(data: ProjectionData) -> None:
+    """Drop what the engine keeps about `data` outside it: no template reads it any more.
+
+    Its graph and one-mode projections live in `data.engine_cache` and go with it; the
+    summaries' collection numberings of its vertices (and of its one-mode projections'
+    vertices) are kept by id list, and are dropped here.
+    """
+    with _BUILD_LOCK:
+        derived = [
+            cached[0]
+            for key, cached in data.engine_cache.items()
+            if key.startswith("onto:") and cached[0] is not data
+        ]
+    forget_collection_codes([data.vertex_ids, *(one_mode.vertex_ids for one_mode in derived)])
 
 
 # --------------------------------------------------------------------------- two-mode graphs
@@ -336,7 +385,8 @@ def _igraph_of(data: ProjectionData, algorithm: str) -> ig.Graph:
 
     Templates sharing a projection (the executor caches projections) share one build; each
     run works on a `copy()` (milliseconds at 10^6 edges, where building takes ~0.4 s), because
-    igraph caches derived properties on a graph and some algorithms below modify theirs.
+    igraph caches derived properties on a graph and some algorithms below modify theirs; the
+    last of them takes the graph itself (`_graph_to_run_on`).
 
     Args:
         data: The projection.
@@ -351,6 +401,19 @@ def _igraph_of(data: ProjectionData, algorithm: str) -> ig.Graph:
             graph = _build_igraph(data, algorithm)
             data.engine_cache["igraph"] = graph
         return graph
+
+
+def _graph_to_run_on(data: ProjectionData, algorithm: str, *, take: bool) -> ig.Graph:
+    """A graph of `data` an algorithm may modify.
+
+    A copy of the shared graph, or with `take` the shared graph itself, which
+    `data.engine_cache` then no longer holds (or a new build when none is cached).
+    """
+    if not take:
+        return _igraph_of(data, algorithm).copy()
+    with _BUILD_LOCK:
+        graph: ig.Graph | None = data.engine_cache.pop("igraph", None)
+    return graph if graph is not None else _build_igraph(data, algorithm)
 
 
 def _build_igraph(data: ProjectionData, algorithm: str) -> ig.Graph:
@@ -393,6 +456,12 @@ def _pairs(edges: npt.NDArray[np.integer[Any]]) -> Iterator[tuple[int, int]]:
     for start in range(0, len(edges), _PAIRS_CHUNK):
         chunk = edges[start : start + _PAIRS_CHUNK]
         yield from zip(chunk[:, 0].tolist(), chunk[:, 1].tolist(), strict=True)
+
+
+def _degrees(data: ProjectionData) -> npt.NDArray[np.float64]:
+    """Each vertex's degree in the projection, self-loops counted twice (as igraph does)."""
+    ends = data.edges.ravel().astype(np.intp, copy=False)
+    return as_scores(np.bincount(ends, minlength=data.vertex_count))
 
 
 def _size_of(data: ProjectionData) -> str:

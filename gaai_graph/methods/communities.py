@@ -95,7 +95,8 @@ def _label_propagation(job: LocalJob) -> Outcome:
     clock = job.clock
     weight = weight_of(job)
     with clock.running():
-        simple, notes = undirected_simple(graph, "Label propagation", weight)
+        # The job's own graph, read by nothing after this: simplified without a copy.
+        simple, notes = undirected_simple(graph, "Label propagation", weight, in_place=True)
         with seeded_igraph(seed):
             membership = simple.community_label_propagation(weights=weight).membership
     return Outcome(
@@ -114,7 +115,8 @@ def _modularity_partition(job: LocalJob, label: str, partition: Any) -> Outcome:
     resolution = job.parameters["resolution"]
     weight = weight_of(job)
     with job.clock.running():
-        simple, notes = undirected_simple(job.graph, label, weight)
+        # The job's own graph, read by nothing after this: simplified without a copy.
+        simple, notes = undirected_simple(job.graph, label, weight, in_place=True)
         with seeded_igraph(job.seed):
             membership = partition(simple, weight, resolution).membership
     return Outcome(

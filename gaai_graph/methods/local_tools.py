@@ -76,11 +76,14 @@ def one_openmp_thread() -> Iterator[None]:
 
 
 def undirected_simple(
-    graph: ig.Graph, purpose: str, weight: str | None = None
+    graph: ig.Graph, purpose: str, weight: str | None = None, *, in_place: bool = False
 ) -> tuple[ig.Graph, list[str]]:
     """The graph without direction, parallel edges or self-loops, and notes saying so.
 
     With `weight` (a numeric edge attribute), merged edges keep the sum of their weights.
+    With `in_place`, an undirected `graph` is simplified itself rather than a copy of it (a
+    job's own graph that nothing reads afterwards: a second graph of its size is not held
+    while the algorithm runs, ~35 MB at 10^6 edges).
     """
     notes = []
     combine: Any = {weight: "sum"} if weight else None
@@ -91,7 +94,7 @@ def undirected_simple(
             "undirected simple graph."
         )
     else:
-        simple = graph.copy()
+        simple = graph if in_place else graph.copy()
     before = simple.ecount()
     simple.simplify(multiple=True, loops=True, combine_edges=combine)
     removed = before - simple.ecount()

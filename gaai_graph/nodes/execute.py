@@ -31,7 +31,7 @@ from typing_extensions import TypedDict
 from gaai_graph.context import Context
 from gaai_graph.engines.choice import EngineName, choose_engine, local_bytes
 from gaai_graph.engines.describe import describe_result, mentioned_names
-from gaai_graph.engines.local import LocalEngine
+from gaai_graph.engines.local import LocalEngine, forget_projection
 from gaai_graph.engines.offload import (
     OFFLOAD_OFF,
     OFFLOADED,
@@ -215,6 +215,16 @@ class _ProjectionCache:
         with self._lock:
             self._wanted[projection] = self._wanted.get(projection, 0) + 1
 
+    def sole_user(self, projection: str) -> bool:
+        """Whether exactly one template started and not finished uses `projection`.
+
+        Chains count themselves (`want`) when they start, all of a superstep's before any of
+        them runs, so the one asking is then the last to read the projection: it may take
+        the projection's graph rather than copy it (`LocalEngine.compute`).
+        """
+        with self._lock:
+            return self._wanted.get(projection, 0) == 1
+
     def release(self, projection: str) -> bool:
         """Note that a template using `projection` is done; forget it when none is left.
 
@@ -228,14 +238,18 @@ class _ProjectionCache:
                 return False
             self._wanted.pop(projection, None)
             unused = [key for key in self._entries if key[1] == projection]
-            for key in unused:
-                del self._entries[key]
-            return bool(unused)
+            dropped = [self._entries.pop(key) for key in unused]
+        for data in dropped:
+            forget_projection(data)
+        return bool(unused)
 
     def clear(self) -> None:
         """Forget every cached projection (one being built is still handed to its callers)."""
         with self._lock:
+            dropped = list(self._entries.values())
             self._entries.clear()
+        for data in dropped:
+            forget_projection(data)
 
 
 _projections = _ProjectionCache()
@@ -363,7 +377,10 @@ async def execute_template(
             # A long GIL-bound algorithm: in a worker process while this one runs the others.
             output = await asyncio.to_thread(compute_elsewhere, built, template, seed=context.seed)
         if output is None:
-            result = await asyncio.to_thread(_engine.run, built, template, seed=context.seed)
+            sole_user = _projections.sole_user(template.projection.model_dump_json())
+            result = await asyncio.to_thread(
+                _engine.run, built, template, seed=context.seed, sole_user=sole_user
+            )
         else:
             result = await asyncio.to_thread(
                 _engine.summarise, output, built, template, seed=context.seed

@@ -220,10 +220,15 @@ class _RecordingEngine(LocalEngine):
         self.output: AlgorithmOutput | None = None
 
     def compute(
-        self, data: ProjectionData, template: AnalysisTemplate, *, seed: int = 42
+        self,
+        data: ProjectionData,
+        template: AnalysisTemplate,
+        *,
+        seed: int = 42,
+        sole_user: bool = False,
     ) -> AlgorithmOutput:
         """Compute as `LocalEngine.compute` and remember the output."""
-        self.output = super().compute(data, template, seed=seed)
+        self.output = super().compute(data, template, seed=seed, sole_user=sole_user)
         return self.output
 
 

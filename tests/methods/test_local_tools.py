@@ -53,3 +53,32 @@ def test_a_job_reads_edge_ends_from_its_projection_as_igraph_lists_them() -> Non
         # A graph that is not the projection's own is read from igraph.
         graph.delete_edges([0])
         assert job.edge_ends().tolist() == edge_ends(graph).tolist()
+
+
+def test_undirected_simple_in_place_simplifies_the_graph_itself_and_gives_the_same_graph() -> None:
+    from gaai_graph.methods.local_tools import undirected_simple
+
+    def multigraph() -> ig.Graph:
+        graph = ig.Graph(n=4, edges=[(0, 1), (1, 0), (1, 2), (2, 2), (2, 3)], directed=False)
+        graph.es["weight"] = [1.0, 2.0, 3.0, 4.0, 5.0]
+        return graph
+
+    kept = multigraph()
+    copied, copied_notes = undirected_simple(kept, "Leiden", "weight")
+    graph = multigraph()
+    simplified, notes = undirected_simple(graph, "Leiden", "weight", in_place=True)
+
+    assert kept.ecount() == 5  # the copy leaves its input alone
+    assert simplified is graph and graph.ecount() == 3
+    assert simplified.get_edgelist() == copied.get_edgelist()
+    assert simplified.es["weight"] == copied.es["weight"] == [3.0, 3.0, 5.0]
+    assert notes == copied_notes
+
+
+def test_directed_graphs_are_collapsed_into_a_new_graph_even_in_place() -> None:
+    from gaai_graph.methods.local_tools import undirected_simple
+
+    graph = ig.Graph(n=3, edges=[(0, 1), (1, 0), (1, 2)], directed=True)
+    simple, _ = undirected_simple(graph, "Leiden", in_place=True)
+
+    assert simple is not graph and graph.ecount() == 3 and simple.ecount() == 2

@@ -439,3 +439,55 @@ def test_an_analysis_is_estimated_from_the_schema_counts() -> None:
     assert customers is not None and referred is not None
     assert small == 250 * customers.count + 104 * referred.count
     assert larger > small
+
+
+def test_only_the_last_template_on_a_projection_is_its_sole_user() -> None:
+    cache = _ProjectionCache()
+    assert not cache.sole_user("p")  # nobody counted (a caller outside the chains)
+    cache.want("p")
+    cache.want("p")
+    assert not cache.sole_user("p")
+    cache.release("p")
+    assert cache.sole_user("p")
+
+
+async def test_the_last_chain_on_a_shared_projection_takes_its_graph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sole_users: list[bool] = []
+    real_run = execute_module._engine.run
+
+    def run_and_record(*args: Any, sole_user: bool = False, **kwargs: Any) -> Any:
+        sole_users.append(sole_user)
+        return real_run(*args, sole_user=sole_user, **kwargs)
+
+    monkeypatch.setattr(execute_module._engine, "run", run_and_record)
+    one_at_a_time = _runtime(Context(max_executions=1))
+    updates = await asyncio.gather(
+        *(run_template(_task(f"TPL-{i}"), one_at_a_time) for i in range(3))
+    )
+
+    assert sole_users == [False, False, True]
+    [first], [last] = updates[0]["executions"], updates[2]["executions"]
+    assert first.top_entities == last.top_entities and first.statistics == last.statistics
+
+
+def test_a_released_projection_takes_its_collection_numbering_along() -> None:
+    from gaai_graph.engines.summary import _recent_codes, collection_codes
+
+    cache = _ProjectionCache()
+    data = ProjectionData(
+        vertex_ids=["v/1", "w/2"],
+        labels=["1", "2"],
+        edges=[],
+        directed=True,
+        projection=GraphProjection(vertex_collections=["v", "w"], edge_collections=[]),
+    )
+    cache.want("p")
+    cache.get_or_build(("load", "p"), lambda: data)
+    collection_codes(data.vertex_ids)
+    assert any(entry[0] is data.vertex_ids for entry in _recent_codes)
+
+    assert cache.release("p")
+
+    assert not any(entry[0] is data.vertex_ids for entry in _recent_codes)
