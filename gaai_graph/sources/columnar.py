@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, overload
 
+from gaai_graph.sources.checksums import frame_checksum
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -61,13 +63,13 @@ class ColumnarDocuments(Sequence[dict[str, Any]]):
         with reading the next file (polars parses without the GIL).
         """
         if self._checksum is None:
-            self._checksum = _checksum_thread().submit(_frame_checksum, self.frame)
+            self._checksum = _checksum_thread().submit(frame_checksum, self.frame)
 
     def checksum(self) -> str:
-        """`base.frame_checksum` of the frame, computed once (the frame never changes)."""
+        """`checksums.frame_checksum` of the frame, computed once (the frame never changes)."""
         if self._checksum is None:  # not prefetched: here, in the caller's thread
             computed: Future[str] = Future()
-            computed.set_result(_frame_checksum(self.frame))
+            computed.set_result(frame_checksum(self.frame))
             self._checksum = computed
         return self._checksum.result()
 
@@ -125,12 +127,6 @@ def _checksum_thread() -> ThreadPoolExecutor:
         if _checksums is None:
             _checksums = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gaai-checksum")
         return _checksums
-
-
-def _frame_checksum(frame: pl.DataFrame) -> str:
-    from gaai_graph.sources.base import frame_checksum  # base builds on this module
-
-    return frame_checksum(frame)
 
 
 def columnar_frame(documents: Sequence[dict[str, Any]]) -> pl.DataFrame | None:

@@ -7,7 +7,8 @@ from typing import Any
 import orjson
 import xxhash
 
-from gaai_graph.sources.base import CollectionData, GraphData, documents_checksum
+from gaai_graph.sources.base import CollectionData, GraphData
+from gaai_graph.sources.checksums import documents_checksum
 
 
 def _graph(customers: list[dict[str, Any]]) -> GraphData:

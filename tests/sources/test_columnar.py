@@ -56,7 +56,7 @@ def test_the_frame_is_found_only_behind_columnar_documents() -> None:
 
 
 def test_a_frame_of_python_objects_checksums_as_its_documents() -> None:
-    from gaai_graph.sources.base import documents_checksum, frame_checksum
+    from gaai_graph.sources.checksums import documents_checksum, frame_checksum
 
     documents = [{"_key": "a", "age": 31}, {"_key": "b", "age": "thirty"}]
     frame = pl.DataFrame({"_key": ["a", "b"], "age": pl.Series([31, "thirty"], dtype=pl.Object)})
@@ -69,16 +69,16 @@ def test_the_checksum_is_the_documents_checksum_computed_once(
     prefetched: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from gaai_graph.sources import base, columnar
-    from gaai_graph.sources.base import documents_checksum
+    from gaai_graph.sources.checksums import documents_checksum
 
     calls: list[int] = []
-    checksum = base.frame_checksum
+    checksum = columnar.frame_checksum
 
     def counted(frame: pl.DataFrame) -> str:
         calls.append(frame.height)
         return checksum(frame)
 
-    monkeypatch.setattr(base, "frame_checksum", counted)
+    monkeypatch.setattr(columnar, "frame_checksum", counted)
     documents = _columnar(DOCUMENTS)
     if prefetched:
         documents.prefetch_checksum()  # on the checksum thread

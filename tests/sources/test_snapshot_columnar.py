@@ -14,7 +14,8 @@ from gaai_graph.errors import SnapshotFormatError
 from gaai_graph.models import GraphProjection
 from gaai_graph.sources import snapshot as snapshot_module
 from gaai_graph.sources import snapshot_columnar
-from gaai_graph.sources.base import CollectionData, GraphData, documents_checksum, frame_checksum
+from gaai_graph.sources.base import CollectionData, GraphData
+from gaai_graph.sources.checksums import documents_checksum, frame_checksum
 from gaai_graph.sources.columnar import columnar_frame
 from gaai_graph.sources.projection import build_projection
 from gaai_graph.sources.snapshot import load_snapshot, write_arangodump
