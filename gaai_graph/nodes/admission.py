@@ -21,8 +21,9 @@ are in bytes (`gaai_graph.nodes.execute.analysis_bytes`), but only their ratios 
 the budget is one of them. Waiting analyses are
 admitted in arrival order, skipping one that does not fit for a later one that does.
 
-The rest of a chain (writing its report, an LLM call, a run on ArangoDB's GAE) is not an
-analysis here and overlaps freely up to `max_executions`.
+The rest of a chain (writing its report, an LLM call) is not an analysis here and overlaps
+freely up to `max_executions`; a template run on ArangoDB's GAE takes its turn like any other
+(its estimate is the same, though its memory is the database's).
 """
 
 from __future__ import annotations
