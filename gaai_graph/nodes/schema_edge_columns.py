@@ -34,8 +34,7 @@ from gaai_graph.nodes.schema_edges import (
     count_endpoints,
     vertex_id_of,
 )
-from gaai_graph.nodes.schema_numbering import shared_numbering
-from gaai_graph.sources import GraphData
+from gaai_graph.sources import GraphData, projection
 from gaai_graph.sources.columnar import columnar_frame
 
 if TYPE_CHECKING:
@@ -247,7 +246,7 @@ def _shared_scans(
         columns = frames[name].schema
         if any(columns.get(end, pl.String) != pl.String for end in ("_from", "_to")):
             return None
-    numbering = shared_numbering(data, edge_names)
+    numbering = projection.vertex_spans(data, edge_names)
     if numbering is None:
         return None
     starts, endpoints = numbering

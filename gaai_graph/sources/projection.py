@@ -41,7 +41,14 @@ from gaai_graph.sources.columnar import (
 if TYPE_CHECKING:
     import polars as pl
 
-__all__ = ["VertexIds", "VertexRun", "build_projection", "edge_endpoints", "vertex_blocks"]
+__all__ = [
+    "VertexIds",
+    "VertexRun",
+    "build_projection",
+    "edge_endpoints",
+    "vertex_blocks",
+    "vertex_spans",
+]
 
 
 class VertexRun(NamedTuple):
@@ -453,6 +460,36 @@ def edge_endpoints(data: GraphData, collection: str) -> npt.NDArray[np.int32] | 
     with index.lock:
         _forget_stale_endpoints(index)
         return _global_endpoints(index, edges)
+
+
+def vertex_spans(
+    data: GraphData, edge_collections: list[str]
+) -> tuple[dict[str, tuple[int, int]], dict[str, npt.NDArray[np.int32]]] | None:
+    """`vertex_blocks` without the ids, and `edge_endpoints` of `edge_collections`, at once.
+
+    For schema analysis, which needs where each collection's numbers start and how many it
+    has but not its ids: for a collection held as a frame, `vertex_blocks` would turn every
+    key into a Python string.
+
+    Returns:
+        (vertex collection -> (load-wide number of its first vertex, its vertex count), in
+        the load's collection order; edge collection -> (m, 2) int32 endpoint numbers, -1
+        where an endpoint names no vertex), or None when a collection is not held in memory
+        or a vertex document has neither `_key` nor `_id` (a projection would refuse it).
+    """
+    vertices = _held_vertex_collections(data)
+    edges = [data.collections[name] for name in edge_collections]
+    if vertices is None or not all(_held(c.documents) for c in edges):
+        return None
+    index = _load_index(data)
+    try:
+        with index.lock:
+            blocks = {c.name: _block(index, c) for c in vertices}
+            _forget_stale_endpoints(index)
+            endpoints = {c.name: _global_endpoints(index, c) for c in edges}
+    except SourceError:
+        return None
+    return {name: (block.start, block.count) for name, block in blocks.items()}, endpoints
 
 
 def _forget_stale_endpoints(index: _LoadIndex) -> None:
