@@ -116,17 +116,20 @@ async def test_projections_are_released_when_the_last_chain_finishes(
     assert not execute_module._projections._entries
 
 
+def _one_vertex(name: str) -> ProjectionData:
+    """A projection of one vertex collection `name` holding the single vertex `name`."""
+    return ProjectionData(
+        vertex_ids=[name],
+        labels=[name],
+        edges=[],
+        directed=True,
+        projection=GraphProjection(vertex_collections=[name], edge_collections=[]),
+    )
+
+
 def test_a_projection_is_forgotten_when_the_last_template_using_it_is_done() -> None:
     cache = _ProjectionCache()
-
-    def build(name: str) -> ProjectionData:
-        return ProjectionData(
-            vertex_ids=[name],
-            labels=[name],
-            edges=[],
-            directed=True,
-            projection=GraphProjection(vertex_collections=[name], edge_collections=[]),
-        )
+    build = _one_vertex
 
     for wanted in ("big", "big", "small"):
         cache.want(wanted)
@@ -181,13 +184,7 @@ def test_projection_cache_evicts_least_recently_used() -> None:
     def builder(name: str) -> Any:
         def build() -> ProjectionData:
             built.append(name)
-            return ProjectionData(
-                vertex_ids=[name],
-                labels=[name],
-                edges=[],
-                directed=True,
-                projection=GraphProjection(vertex_collections=[name], edge_collections=[]),
-            )
+            return _one_vertex(name)
 
         return build
 
