@@ -298,3 +298,19 @@ def test_text_columns_written_as_text_skip_the_per_column_look(
     frame = snapshot_columnar.read_jsonl_frame(spaced)
     assert frame is not None and frame["n"].to_list() == ["0", "1", "2", "3", "4"]
     assert looked == ["_key", "n"]
+
+
+def test_a_frame_checksum_hashed_in_many_slices_is_the_documents_checksum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import polars as pl
+
+    from gaai_graph.sources import checksums
+
+    documents = [{"_key": f"k{i}", "n": i, "s": "x" * (i % 7)} for i in range(1000)]
+    frame = pl.DataFrame(documents)
+    whole = checksums.frame_checksum(frame)
+    # Three rows a slice: the per-slice sums of the hashes' 32-bit parts must carry over.
+    monkeypatch.setattr(checksums, "FRAME_CHECKSUM_ROWS", 3)
+    assert checksums.frame_checksum(frame) == whole == documents_checksum(documents)
+    assert checksums.frame_checksum(frame.head(999)) != whole
