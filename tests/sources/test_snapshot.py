@@ -572,3 +572,22 @@ def test_rewriting_removes_stale_snapshot_files_only(tmp_path: Path) -> None:
 
     assert set(file_bytes(tmp_path)) == {"README.md", "customers.jsonl", "bought.jsonl"}
     assert set(load_snapshot(tmp_path).collections) == {"customers", "bought"}
+
+
+def test_an_export_is_read_two_files_at_a_time_but_taken_in_file_order(tmp_path: Path) -> None:
+    # Four collections read ahead (`READ_AHEAD` in flight): the second and fourth are
+    # broken, and the error is the second's, as when one file was read at a time.
+    for index in range(4):
+        write_lines(tmp_path / f"c{index}.jsonl", [{"_key": f"k{index}", "n": index}])
+    (tmp_path / "c1.jsonl").write_bytes(b'{"_key": "a"}\n[1]\n')
+    (tmp_path / "c3.jsonl").write_bytes(b"{not json\n")
+
+    with pytest.raises(SnapshotFormatError, match="got an array") as caught:
+        load_snapshot(tmp_path)
+    assert caught.value.path == str(tmp_path / "c1.jsonl")
+
+    (tmp_path / "c1.jsonl").write_bytes(b'{"_key": "a"}\n')
+    (tmp_path / "c3.jsonl").write_bytes(b'{"_key": "z", "n": 3}\n')
+    loaded = load_snapshot(tmp_path)
+    assert list(loaded.collections) == ["c0", "c1", "c2", "c3"]
+    assert [d["_key"] for d in loaded.collections["c3"].documents] == ["z"]
