@@ -1,6 +1,7 @@
 """The names of a graph's vertices, for entities a question names ("from Wickvale to ...").
 
-Built once per loaded graph; a live (streamed) collection sends only keys and names.
+Built for each run's use-case generation; a live (streamed) collection sends only keys and
+names.
 """
 
 from __future__ import annotations
@@ -17,10 +18,6 @@ from gaai_graph.sources import GraphData, load_graph
 from gaai_graph.sources.columnar import columnar_frame
 
 __all__ = ["name_lookup"]
-
-
-_NAME_INDEXES: dict[str, EntityLookup] = {}
-"""Name indexes by graph load (`GraphData.load_id`): built once per loaded graph."""
 
 
 def _name_index(data: GraphData, schema: GraphSchema) -> EntityLookup:
@@ -49,14 +46,14 @@ def _name_index(data: GraphData, schema: GraphSchema) -> EntityLookup:
 
 
 async def name_lookup(source: str, schema: GraphSchema) -> EntityLookup | None:
-    """The names of the source's vertices, for entities a question names; None if unloadable."""
+    """The names of the source's vertices, for entities a question names; None if unloadable.
+
+    Built for each call and not kept: only use-case generation reads it, and an index kept
+    for the graph's life held ~80 MB per million edges through every analysis after it, when
+    the run's memory peaks (rebuilding costs ~0.4 s per million edges).
+    """
     try:
         data = await load_graph(source)
     except GaaiError:
         return None  # schema analysis already said why the source cannot be read
-    index = _NAME_INDEXES.get(data.load_id)
-    if index is None:
-        index = await asyncio.to_thread(_name_index, data, schema)
-        _NAME_INDEXES.clear()  # one graph at a time: indexes of earlier loads are stale
-        _NAME_INDEXES[data.load_id] = index
-    return index
+    return await asyncio.to_thread(_name_index, data, schema)
