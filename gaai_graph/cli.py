@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -21,6 +21,7 @@ from gaai_graph import catalog_commands, cli_commands, durable_commands, plan_co
 from gaai_graph.cli_commands import EXPORT_MARKER as EXPORT_MARKER  # re-exported
 from gaai_graph.cli_progress import ProgressPrinter
 from gaai_graph.cli_progress import _progress_line as _progress_line  # re-exported
+from gaai_graph.cli_run_start import fewer_collections, load_ahead
 from gaai_graph.errors import GaaiError
 from gaai_graph.validation import (
     non_negative_int,
@@ -386,31 +387,9 @@ def _check_out_dir(
         raise GaaiError(f"--out {out} is not writable: give a directory you can write")
 
 
-RUN_COLLECTION_THRESHOLD = 20_000
-"""Young-generation threshold of Python's cyclic garbage collector while a run command works.
-
-A run allocates millions of short-lived containers (pydantic models, rows, tuples); at the
-default threshold (700) a run at 10^6 edges spent ~0.35 s in ~440 collections, three of them
-full ones, and at 20,000 ~0.15 s in ~30, none full (`gc.callbacks` timings). Garbage in
-cycles is still collected, in batches 30 times larger: a few MB at most."""
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Raise the collector's young-generation threshold for the block, then restore it."""
-    import gc
-
-    thresholds = gc.get_threshold()
-    gc.set_threshold(max(thresholds[0], RUN_COLLECTION_THRESHOLD), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-
-
 def _command_run(args: argparse.Namespace) -> int:
     """`gaai run`, `gaai plan` (the run up to the template approval) and `gaai run --approve`."""
-    with _fewer_collections():
+    with fewer_collections():
         return _run_command(args)
 
 
@@ -427,7 +406,7 @@ def _run_command(args: argparse.Namespace) -> int:
     # is made afterwards is removed again if the graph refuses the run (`Leftovers`).
     context = durable_commands.validate_run(run_options, documents)
     _check_out_dir(args.out, create=False)
-    _load_ahead(context.source)
+    load_ahead(context.source)
     from gaai_graph.catalog.changes import check_compare_to
 
     check_compare_to(durable_commands.catalog_spec(args, options), args.compare_to)
@@ -441,32 +420,6 @@ def _run_command(args: argparse.Namespace) -> int:
     _check_out_dir(args.out, leftovers=leftovers)
     durable_commands.remember_run(args, thread_id, run_options, documents)
     return _run_thread(args, thread_id, options, documents, leftovers=leftovers)
-
-
-def _load_ahead(source: str) -> None:
-    """Start reading a snapshot directory while the rest of the run's modules import.
-
-    Reading is mostly polars and numpy work that releases the GIL, and importing LangGraph
-    and the nodes (about a second) is not, so the two overlap. The run's own load then finds
-    the graph loaded, or waits for it (`load_graph_sync` loads one source at a time). Only
-    for a snapshot directory the run was checked to read (`validate_run`); a load that fails
-    here is simply repeated by the run, which reports the error.
-    """
-    if source == "demo" or source.startswith("demo:") or "://" in source:
-        return
-    import threading
-
-    from gaai_graph.sources import load_graph_sync
-    from gaai_graph.sources.arango_url import is_arango_source
-
-    if is_arango_source(source):
-        return
-
-    def load() -> None:
-        with contextlib.suppress(Exception):  # the run loads again and says what is wrong
-            load_graph_sync(source)
-
-    threading.Thread(target=load, name="gaai-load-ahead", daemon=True).start()
 
 
 def _llm_cache_for(out_dir: Path, context: Context) -> BaseCache[Any] | None:

@@ -201,7 +201,7 @@ def validate_run(options: Mapping[str, Any], documents: list[Any]) -> Context:
     if context.vertical.strip().lower() not in ("", "auto", "generate", "generated"):
         # A built-in or a file resolves without requirements or schema; auto needs both.
         # Imported only here: the vertical node brings LangGraph, which a run loads later,
-        # while the snapshot is already being read (`cli._load_ahead`).
+        # while the snapshot is already being read (`cli_run_start.load_ahead`).
         from gaai_graph.nodes.vertical import resolve_vertical_by_rules
 
         resolve_vertical_by_rules(context.vertical, [], None)

@@ -32,12 +32,11 @@ from __future__ import annotations
 import gzip as gzip_module
 import hashlib
 import re
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
@@ -46,9 +45,10 @@ from gaai_graph.models import EdgeDefinition, NamedGraph
 from gaai_graph.sources.base import CollectionData, CollectionKind, GraphData
 from gaai_graph.sources.columnar import ColumnarDocuments, columnar_frame
 from gaai_graph.sources.snapshot_columnar import (
+    ExportFrame,
     dump_frame,
     duplicate_key_warning_of_frame,
-    export_frame,
+    export_frames_ahead,
 )
 from gaai_graph.sources.snapshot_files import (
     EXPORT_READERS,
@@ -65,9 +65,6 @@ from gaai_graph.sources.snapshot_identity import (
     derived_edge_key,
     duplicate_key_warning,
 )
-
-if TYPE_CHECKING:
-    import polars as pl
 
 __all__ = [
     "check_snapshot_directory",
@@ -526,52 +523,20 @@ def _is_string_list(value: object) -> bool:
 # ----------------------------------------------------------------- arangoexport layout
 
 
-READ_AHEAD = 2
-"""Collection files read and turned into frames at once while loading an arangoexport snapshot.
-
-Reading a file into a frame is polars parsing (which releases the GIL) followed by checks in
-numpy and Python that run on one core; two files in flight keep a second core busy through
-the single-threaded parts. Files are still taken in order, so warnings and errors come as
-from one file at a time, and at most this many files' bytes are held beyond the one taken."""
-
-
 def _load_export(path: Path, names: list[str]) -> GraphData:
     data_files = [
         (path / name, match["format"], match["name"])
         for name in names
         if (match := EXPORT_PATTERN.match(name)) is not None and not match["name"].startswith("_")
     ]
-    with ThreadPoolExecutor(max_workers=READ_AHEAD, thread_name_prefix="gaai-read") as pool:
-        try:
-            return _load_export_files(path, names, _frames_ahead(pool, data_files))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _read_as_frame(
-    data_file: Path, file_format: str, collection: str
-) -> tuple[bytes, tuple[pl.DataFrame, bool] | None]:
-    raw = read_bytes(data_file)
-    return raw, export_frame(raw, file_format, collection)
-
-
-def _frames_ahead(
-    pool: ThreadPoolExecutor, data_files: list[tuple[Path, str, str]]
-) -> Iterator[tuple[bytes, tuple[pl.DataFrame, bool] | None]]:
-    """`_read_as_frame` of each data file, in order, with up to `READ_AHEAD` in flight."""
-    in_flight: deque[Future[tuple[bytes, tuple[pl.DataFrame, bool] | None]]] = deque()
-    for data_file in data_files:
-        in_flight.append(pool.submit(_read_as_frame, *data_file))
-        if len(in_flight) >= READ_AHEAD:
-            yield in_flight.popleft().result()
-    while in_flight:
-        yield in_flight.popleft().result()
+    with closing(export_frames_ahead(data_files)) as frames:
+        return _load_export_files(path, names, frames)
 
 
 def _load_export_files(
     path: Path,
     names: list[str],
-    frames: Iterator[tuple[bytes, tuple[pl.DataFrame, bool] | None]],
+    frames: Iterator[tuple[bytes, ExportFrame | None]],
 ) -> GraphData:
     loaded = _Loaded()
     for name in names:
@@ -599,7 +564,7 @@ def _load_export_files(
         if collection.startswith("_"):
             loaded.skipped_system.append(collection)
             continue
-        raw, columnar = next(frames)  # this file's, read ahead (`_frames_ahead`)
+        raw, columnar = next(frames)  # this file's, read ahead (`export_frames_ahead`)
         if columnar is not None:
             frame, frame_is_edge = columnar
             held = ColumnarDocuments(frame)

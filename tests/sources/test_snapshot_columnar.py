@@ -30,7 +30,7 @@ def _write(path: Path, documents: list[Any], *, compress: bool = False) -> None:
 def _as_dicts(directory: Path, monkeypatch: pytest.MonkeyPatch) -> GraphData:
     """The same snapshot loaded by the dict path alone (what every load did before)."""
     with monkeypatch.context() as patch:
-        patch.setattr(snapshot_module, "export_frame", lambda *_: None)
+        patch.setattr(snapshot_columnar, "export_frame", lambda *_: None)
         patch.setattr(snapshot_module, "dump_frame", lambda *_: None)
         return load_snapshot(directory)
 
