@@ -308,7 +308,12 @@ Context.__init__ = _init_recording_explicit_fields  # type: ignore[method-assign
 @functools.cache
 def _field_validator(name: str) -> TypeAdapter[Any]:
     # Built on first use: each adapter costs milliseconds, ~0.25 s for all of them at start-up.
-    return TypeAdapter(get_type_hints(Context, include_extras=True)[name])
+    return TypeAdapter(_field_hints()[name])
+
+
+@functools.cache
+def _field_hints() -> dict[str, Any]:
+    return get_type_hints(Context, include_extras=True)
 
 
 def _holds_its_default(f: dataclasses.Field[Any], value: Any) -> bool:

@@ -51,8 +51,17 @@ fingerprint once, so each catalog starts one new epoch per graph.
 def _summed(digests: bytes | bytearray) -> str:
     # The sum of the 128-bit big-endian digests, as four 32-bit columns summed in uint64 (no
     # overflow below 2^32 documents) and recombined: half the time of adding Python ints.
-    columns = np.frombuffer(bytes(digests), dtype=">u4").reshape(-1, 4).sum(axis=0, dtype=np.uint64)
-    total = sum(int(column) << (32 * (3 - position)) for position, column in enumerate(columns))
+    columns = np.frombuffer(bytes(digests), dtype=">u4").reshape(-1, _PARTS)
+    return _recombined([int(part) for part in columns.sum(axis=0, dtype=np.uint64)])
+
+
+_PARTS = 4
+"""The 128-bit row hashes are summed as this many 32-bit parts, each in a 64-bit integer."""
+
+
+def _recombined(part_sums: list[int]) -> str:
+    """The checksum text of the sums of the hashes' 32-bit parts, most significant first."""
+    total = sum(value << (32 * (_PARTS - 1 - part)) for part, value in enumerate(part_sums))
     return f"{total % (1 << 128):032x}"
 
 
@@ -96,16 +105,12 @@ def frame_checksum(frame: pl.DataFrame) -> str:
     return _summed_in_polars(frame, encoded)
 
 
-_PARTS = 4
-"""The 128-bit row hashes are summed as this many 32-bit parts, each in a 64-bit integer."""
-
-
 def _summed_in_polars(frame: pl.DataFrame, encoded: pl.Expr) -> str:
     """`_summed` of the XXH3-128 hashes of `encoded`'s rows, computed by polars.
 
     polars-hash's `xxh3_128` is XXH3 as specified (the value `ROW_HASH` gives, read as a
     big-endian integer); each hash is cut into four 32-bit parts summed in 64-bit integers
-    (no overflow below 2^32 rows) and recombined modulo 2^128, as `_summed` does.
+    (no overflow below 2^32 rows) and recombined modulo 2^128 (`_recombined`), as `_summed` does.
     """
     import polars as pl
     import polars_hash
@@ -124,5 +129,4 @@ def _summed_in_polars(frame: pl.DataFrame, encoded: pl.Expr) -> str:
         rows = frame.slice(offset, FRAME_CHECKSUM_ROWS).lazy().select(encoded.alias("row"))
         for part, value in enumerate(rows.select(parts).collect().row(0)):
             sums[part] += int(value)
-    total = sum(value << (32 * (_PARTS - 1 - part)) for part, value in enumerate(sums))
-    return f"{total % (1 << 128):032x}"
+    return _recombined(sums)

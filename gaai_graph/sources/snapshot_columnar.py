@@ -386,7 +386,11 @@ def duplicate_key_warning_of_frame(collection: str, frame: pl.DataFrame) -> str 
 # --------------------------------------------------------------------------- per layout
 
 
-def export_frame(raw: bytes, file_format: str, collection: str) -> tuple[pl.DataFrame, bool] | None:
+ExportFrame: TypeAlias = tuple["pl.DataFrame", bool]
+"""A completed frame of an arangoexport file and whether its documents are edges."""
+
+
+def export_frame(raw: bytes, file_format: str, collection: str) -> ExportFrame | None:
     """An arangoexport file's documents as a completed frame and whether they are edges.
 
     None when the dict path must read the file (CSV, whose cells are typed one by one, always).
@@ -407,9 +411,6 @@ def export_frame(raw: bytes, file_format: str, collection: str) -> tuple[pl.Data
     )
     return None if completed is None else (completed, is_edge)
 
-
-ExportFrame: TypeAlias = tuple["pl.DataFrame", bool]
-"""A completed frame of an arangoexport file and whether its documents are edges."""
 
 READ_AHEAD = 2
 """Files read and turned into frames at once by `export_frames_ahead`.
