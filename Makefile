@@ -8,6 +8,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 RUN_STAMP := $(VENV)/.run-installed-stamp
 OUT    ?= out/demo
+# The package's bytecode, brought up to date by `make install` and `make demo` (~0.05 s when
+# nothing changed): pip compiles a regular install's modules but not an editable one's, and where
+# PYTHONDONTWRITEBYTECODE is set (CI images often set it) Python would compile every module
+# again at each start (~0.5 s of each `gaai run`).
+COMPILE = $(BIN)/python -m compileall -q gaai_graph
 
 .PHONY: install demo test lint typecheck unit format clean
 
@@ -18,6 +23,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	$(COMPILE)
 
 # What a run needs, no development tools; skipped when `make install` already put them there.
 $(RUN_STAMP): pyproject.toml
@@ -28,6 +34,7 @@ $(RUN_STAMP): pyproject.toml
 	touch $(RUN_STAMP)
 
 demo: $(RUN_STAMP)
+	$(COMPILE)
 	$(BIN)/gaai run --source demo --out $(OUT)
 
 lint: install
