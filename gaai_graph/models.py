@@ -142,6 +142,11 @@ class GraphSchema(Model):
         """Names of edge collections."""
         return [c.name for c in self.collections if c.kind == "edge"]
 
+    @property
+    def label_attributes(self) -> dict[str, str | None]:
+        """Each vertex collection's label attribute (None: it has none)."""
+        return {c.name: c.label_attribute for c in self.collections if c.kind == "document"}
+
 
 # --------------------------------------------------------------------------- reasoning
 

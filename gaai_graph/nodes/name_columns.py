@@ -13,12 +13,11 @@ and by that function itself for the rest.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from gaai_graph.key_rows import KeyRows
-from gaai_graph.models import GraphSchema
 from gaai_graph.questions.entities import (
     FULL_SCAN_LIMIT,
     MAX_NAME_WORDS,
@@ -66,19 +65,20 @@ class ColumnarNames:
 
     Args:
         frames: Vertex collection name -> its documents as a frame (at least `_key`).
-        schema: The analysed schema; each collection's `label_attribute` is read first.
+        labels: Vertex collection name -> its label attribute (`label_attributes` of the
+            analysed schema), read before the usual name attributes; absent or None: none.
     """
 
-    def __init__(self, frames: dict[str, pl.DataFrame], schema: GraphSchema | None) -> None:
+    def __init__(self, frames: dict[str, pl.DataFrame], labels: Mapping[str, str | None]) -> None:
         import polars as pl
 
         self._collections: list[_Collection] = []
         parts = []
         for name, frame in frames.items():
-            profile = schema.collection(name) if schema is not None else None
-            if "_key" not in frame.columns or (profile is not None and profile.kind != "document"):
+            if "_key" not in frame.columns:
                 continue
-            preferred = [profile.label_attribute] if profile and profile.label_attribute else []
+            label = labels.get(name)
+            preferred = [label] if label else []
             head = frame.head(SAMPLE_SIZE)
             attributes = [
                 attribute

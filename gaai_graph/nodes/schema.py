@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from typing import Any, Literal
 
 from langgraph.runtime import Runtime
@@ -50,6 +51,7 @@ from gaai_graph.models import (
     RunError,
 )
 from gaai_graph.nodes.common import context_of, timed
+from gaai_graph.nodes.name_lookup import index_names_ahead
 from gaai_graph.nodes.schema_attributes import (
     ATTRIBUTE_SAMPLE_SIZE,
     collection_attributes,
@@ -237,6 +239,7 @@ def profile_schema(
     graph_name: str | None,
     core_collections: list[str] | None,
     sample_size: int = ATTRIBUTE_SAMPLE_SIZE,
+    on_labels: Callable[[dict[str, str | None]], None] | None = None,
 ) -> GraphSchema:
     """Introspect a loaded graph: collections, attributes, edge definitions, roles, problems.
 
@@ -252,6 +255,9 @@ def profile_schema(
         sample_size: Documents sampled per collection for attribute profiles (evenly
             spaced; see `gaai_graph.nodes.schema_attributes`). Counts, edge definitions,
             endpoint pairs and dangling edges always read every document.
+        on_labels: Called with each vertex collection's label attribute (what
+            `GraphSchema.label_attributes` will hold) as soon as they are known, before the
+            edges are scanned, so that work needing only those can start meanwhile.
 
     Returns:
         The schema. Dangling edges and unknown core collections are reported in it (and in
@@ -265,7 +271,7 @@ def profile_schema(
     # profile below is mostly polars and numpy work that releases it: one thread each.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="fingerprint") as pool:
         fingerprint = pool.submit(lambda: data.fingerprint)
-        return _profile(data, named, core_collections, sample_size, fingerprint)
+        return _profile(data, named, core_collections, sample_size, fingerprint, on_labels)
 
 
 def _profile(
@@ -274,6 +280,7 @@ def _profile(
     core_collections: list[str] | None,
     sample_size: int,
     fingerprint: Future[str],
+    on_labels: Callable[[dict[str, str | None]], None] | None,
 ) -> GraphSchema:
     warnings = list(data.warnings)
     names = sorted(n for n in data.collections if not n.startswith("_"))
@@ -292,6 +299,12 @@ def _profile(
 
     vertex_names = [n for n in names if data.collections[n].kind == "document"]
     edge_names = [n for n in names if data.collections[n].kind == "edge"]
+    attributes = {
+        n: collection_attributes(data.collections[n].documents, sample_size) for n in names
+    }
+    labels = {n: choose_label_attribute(attributes[n]) for n in vertex_names}
+    if on_labels is not None:
+        on_labels(dict(labels))
     # Endpoints may live in any collection of the source, not only the named graph's, so an
     # edge is dangling only when its endpoint exists nowhere.
     frames = columnar_collections(data)
@@ -342,17 +355,15 @@ def _profile(
     roles = _assign_roles(vertex_names, counts, scans, known_core)
     profiles: list[CollectionProfile] = []
     for name in names:
-        collection = data.collections[name]
-        attributes = collection_attributes(collection.documents, sample_size)
-        is_vertex = collection.kind == "document"
+        is_vertex = name in labels
         profiles.append(
             CollectionProfile(
                 name=name,
-                kind=collection.kind,
+                kind=data.collections[name].kind,
                 count=counts[name],
-                attributes=attributes,
+                attributes=attributes[name],
                 role=roles[name] if is_vertex else "edge",
-                label_attribute=choose_label_attribute(attributes) if is_vertex else None,
+                label_attribute=labels.get(name),
             )
         )
     return GraphSchema(
@@ -387,6 +398,8 @@ async def analyze_schema(state: WorkflowState, runtime: Runtime[Context]) -> dic
             data,
             graph_name=context.graph_name,
             core_collections=context.core_collections,
+            # Use-case generation looks the question's names up next: indexed meanwhile.
+            on_labels=partial(index_names_ahead, data),
         )
     errors = [RunError(phase="analyze_schema", message=warning) for warning in schema.warnings]
     return {"schema": schema, "timings": [clock.timing], "errors": errors}

@@ -37,7 +37,7 @@ def _both(collections: dict[str, list[dict[str, Any]]]) -> tuple[NameIndex, Colu
     )
     schema = profile_schema(data, graph_name=None, core_collections=None)
     frames = {n: pl.DataFrame(d, infer_schema_length=None) for n, d in collections.items()}
-    return build_name_index(collections, schema), ColumnarNames(frames, schema)
+    return build_name_index(collections, schema), ColumnarNames(frames, schema.label_attributes)
 
 
 def _assert_same(
@@ -67,7 +67,7 @@ def test_the_same_answers_as_the_dict_index_on_the_demo() -> None:
     vertices = {n: c for n, c in data.collections.items() if c.kind == "document"}
     expected = build_name_index({n: c.documents for n, c in vertices.items()}, schema)
     frames = {n: pl.DataFrame(c.documents, infer_schema_length=None) for n, c in vertices.items()}
-    columns = ColumnarNames(frames, schema)
+    columns = ColumnarNames(frames, schema.label_attributes)
     ids = [f"{n}/{d['_key']}" for n, c in vertices.items() for d in c.documents[:100]]
     _assert_same(expected, columns, ids, every=max(1, len(expected.names) // 300))
 
@@ -113,3 +113,71 @@ async def test_the_name_index_is_not_kept_after_it_is_asked_for(tmp_path: Path) 
     second = await name_lookup.name_lookup(str(tmp_path), schema)
     assert first is not None and second is not None and first is not second
     assert first.max_words == second.max_words
+
+
+async def test_names_indexed_while_the_schema_is_analysed_are_the_ones_looked_up(
+    tmp_path: Path,
+) -> None:
+    from gaai_graph.sources.snapshot import write_jsonl
+
+    write_jsonl(load_graph_sync("demo"), tmp_path)
+    data = load_graph_sync(str(tmp_path))
+    told: list[dict[str, str | None]] = []
+
+    def on_labels(labels: dict[str, str | None]) -> None:
+        told.append(labels)
+        name_lookup.index_names_ahead(data, labels)
+
+    schema = profile_schema(data, graph_name=None, core_collections=None, on_labels=on_labels)
+    assert told == [schema.label_attributes]
+    assert any(told[0].values())  # the demo's vertices have labels: the test can tell
+    ahead = name_lookup._ahead
+    assert ahead is not None and ahead.load_id == data.load_id
+
+    taken = await name_lookup.name_lookup(str(tmp_path), schema)
+    assert taken is ahead.names.result()
+    assert name_lookup._ahead is None  # taken once: the next asker builds its own
+    built = await name_lookup.name_lookup(str(tmp_path), schema)
+    assert isinstance(built, ColumnarNames) and built is not taken
+    assert taken.max_words == built.max_words
+    for name in ["nobody", *list(built._table["name"].head(200))]:
+        assert taken.exact(name) == built.exact(name), name
+
+
+async def test_names_indexed_ahead_with_other_labels_are_not_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    places = ColumnarDocuments(pl.DataFrame(PLACES))
+    data = GraphData(
+        source="t", collections={"places": CollectionData("places", "document", places)}
+    )
+    schema = profile_schema(data, graph_name=None, core_collections=None)
+    name_lookup.index_names_ahead(data, {"places": "no_such_attribute"})
+    stale = name_lookup._ahead
+    assert stale is not None
+
+    async def loaded(spec: str) -> GraphData:
+        return data
+
+    monkeypatch.setattr(name_lookup, "load_graph", loaded)
+    lookup = await name_lookup.name_lookup("t", schema)
+    assert lookup is not None and lookup is not stale.names.result()
+    assert lookup.exact("bob") == ("places/bob",)
+    assert name_lookup._ahead is None
+
+
+async def test_analysing_the_schema_starts_indexing_the_names(tmp_path: Path) -> None:
+    from gaai_graph.context import Context
+    from gaai_graph.nodes.schema import analyze_schema
+    from gaai_graph.sources.snapshot import write_jsonl
+    from gaai_graph.state import WorkflowState
+
+    write_jsonl(load_graph_sync("demo"), tmp_path)
+
+    class _Runtime:
+        context = Context(source=str(tmp_path))
+
+    update = await analyze_schema(WorkflowState(), _Runtime())  # type: ignore[arg-type]
+    ahead = name_lookup._ahead
+    assert ahead is not None and ahead.labels == update["schema"].label_attributes
+    assert await name_lookup.name_lookup(str(tmp_path), update["schema"]) is ahead.names.result()
