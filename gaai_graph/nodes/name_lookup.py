@@ -3,8 +3,9 @@
 Built for each run's use-case generation; a live (streamed) collection sends only keys and
 names. A graph held as columns has its names indexed while schema analysis scans its edges
 (`index_names_ahead`, started as soon as the label attributes are known): both are mostly
-native polars work, so on a machine with a core to spare the index is ready when use-case
-generation asks for it (~0.3 s of a million-edge run's critical path; the same index).
+native polars work on one core each, so the index is mostly ready when use-case generation
+asks for it (the same index; at 10^7 edges use-case generation went from 4.2 s to under
+0.1 s, at 10^6 the whole run is no faster measurably).
 """
 
 from __future__ import annotations
