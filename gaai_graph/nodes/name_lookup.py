@@ -16,6 +16,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gaai_graph.errors import GaaiError
 from gaai_graph.models import GraphSchema
@@ -25,16 +26,27 @@ from gaai_graph.questions.entities import NAME_ATTRIBUTES
 from gaai_graph.sources import GraphData, load_graph
 from gaai_graph.sources.columnar import columnar_frame
 
+if TYPE_CHECKING:
+    import polars as pl
+
 __all__ = ["index_names_ahead", "name_lookup"]
+
+
+def _vertex_frames(data: GraphData) -> dict[str, pl.DataFrame] | None:
+    """Each vertex collection's frame; None when there is none or one is not held as columns."""
+    frames = {
+        c.name: columnar_frame(c.documents)
+        for c in data.collections.values()
+        if c.kind == "document"
+    }
+    held = {name: frame for name, frame in frames.items() if frame is not None}
+    return held if held and len(held) == len(frames) else None
 
 
 def _columnar_names(data: GraphData, labels: Mapping[str, str | None]) -> ColumnarNames | None:
     """The names looked up in columns, or None when a vertex collection is not held as columns."""
-    vertices = [c for c in data.collections.values() if c.kind == "document"]
-    frames = {c.name: columnar_frame(c.documents) for c in vertices}
-    if not vertices or any(frame is None for frame in frames.values()):
-        return None
-    return ColumnarNames({n: f for n, f in frames.items() if f is not None}, labels)
+    frames = _vertex_frames(data)
+    return ColumnarNames(frames, labels) if frames is not None else None
 
 
 def _name_index(data: GraphData, schema: GraphSchema) -> EntityLookup:
@@ -94,11 +106,8 @@ def index_names_ahead(data: GraphData, labels: Mapping[str, str | None]) -> None
         labels: Each vertex collection's label attribute, as the schema will hold them.
     """
     global _ahead
-    if not any(c.kind == "document" for c in data.collections.values()) or any(
-        columnar_frame(c.documents) is None
-        for c in data.collections.values()
-        if c.kind == "document"
-    ):
+    frames = _vertex_frames(data)
+    if frames is None:
         return
     names: Future[ColumnarNames | None] = Future()
     chosen = dict(labels)
@@ -107,7 +116,7 @@ def index_names_ahead(data: GraphData, labels: Mapping[str, str | None]) -> None
         if not names.set_running_or_notify_cancel():
             return
         try:
-            names.set_result(_columnar_names(data, chosen))
+            names.set_result(ColumnarNames(frames, chosen))
         except BaseException as error:  # handed to whoever takes it, who builds it again
             names.set_exception(error)
 
