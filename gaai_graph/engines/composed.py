@@ -21,7 +21,7 @@ from gaai_graph.errors import EngineError
 from gaai_graph.methods.base import Clock, LocalJob, Method
 from gaai_graph.methods.projection import SHARED_WEIGHT
 from gaai_graph.models import Group, MetricValue
-from gaai_graph.sources.base import ProjectionData
+from gaai_graph.sources.base import ProjectionData, labels_at
 
 __all__ = ["LeaderResult", "group_leaders"]
 
@@ -48,7 +48,7 @@ def _subgraph(
     sub = graph.induced_subgraph(members, implementation="create_from_scratch")
     return sub, ProjectionData(
         vertex_ids=[data.vertex_ids[i] for i in members],
-        labels=[data.labels[i] for i in members],
+        labels=labels_at(data.labels, members),
         edges=np.asarray(sub.get_edgelist(), dtype=np.int64).reshape(-1, 2),
         directed=graph.is_directed(),
         projection=data.projection,

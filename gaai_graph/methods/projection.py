@@ -144,7 +144,7 @@ def project_onto(data: ProjectionData, graph: ig.Graph, onto: str) -> ProjectedD
         EngineError: `onto` holds no vertex of the projection, or an edge joins two vertices
             of the same side (the data is not two-mode after all).
     """
-    from gaai_graph.sources.base import ProjectionData
+    from gaai_graph.sources.base import ProjectionData, labels_at
 
     sides = collection_sides(data.vertex_ids)
     others = sorted(set(sides) - {onto})
@@ -168,7 +168,7 @@ def project_onto(data: ProjectionData, graph: ig.Graph, onto: str) -> ProjectedD
     weights = np.asarray(projected.es["weight"] if projected.ecount() else [], dtype=np.float64)
     one_mode = ProjectionData(
         vertex_ids=[data.vertex_ids[i] for i in kept],
-        labels=[data.labels[i] for i in kept],
+        labels=labels_at(data.labels, kept),
         edges=pairs,
         directed=False,
         projection=data.projection,

@@ -93,8 +93,9 @@ class ProjectionData:
 
     vertex_ids: list[str]
     """`<collection>/<_key>` of each vertex, by index."""
-    labels: list[str]
-    """Human label of each vertex, by index."""
+    labels: Sequence[str]
+    """Human label of each vertex, by index (a list, or `projection.VertexLabels` read from
+    columns; `labels_at` reads many at once)."""
     edges: EdgeArray
     """(source index, target index) rows, shape (edge_count, 2)."""
     directed: bool
@@ -127,6 +128,15 @@ class ProjectionData:
     def edge_count(self) -> int:
         """Number of edges."""
         return len(self.edges)
+
+
+def labels_at(labels: Sequence[str], indices: Sequence[int]) -> list[str]:
+    """The labels of vertices `indices`, read at once when the labels are columns."""
+    take = getattr(labels, "take", None)
+    if take is not None:
+        taken: list[str] = take(indices)
+        return taken
+    return [labels[i] for i in indices]
 
 
 def as_edge_array(edges: EdgeArray | Sequence[tuple[int, int]]) -> EdgeArray:

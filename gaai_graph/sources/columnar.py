@@ -149,8 +149,12 @@ def column_values(frame: pl.DataFrame, name: str, rows: pl.Series | None) -> lis
 
 def column_labels(
     frame: pl.DataFrame, name: str | None, keys: pl.Series, rows: pl.Series | None
-) -> list[str]:
+) -> pl.Series | list[str]:
     """Each row's label: attribute `name` as text, or its key when that is absent or empty.
+
+    Text labels stay a polars String Series (a few bytes a label, where a list of Python
+    strings takes ~60: millions of labels are held for a load, and a report reads a few);
+    labels written from other types are a list.
 
     Args:
         frame: The documents.
@@ -161,13 +165,12 @@ def column_labels(
     import polars as pl
 
     if name is None or name not in frame.columns:
-        return list(keys.to_list())
+        return keys
     column = frame[name] if rows is None else frame[name].gather(rows)
     if column.dtype == pl.String:
-        labelled = pl.select(
+        return pl.select(
             pl.when(column.is_null() | (column == "")).then(keys).otherwise(column)
         ).to_series()
-        return list(labelled.to_list())
     # Other types are written as Python writes them (`str(1.0)`, `str([1, 2])`), as before.
     return [
         key if value is None or value == "" else str(value)

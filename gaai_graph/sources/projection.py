@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice, repeat
 from operator import methodcaller
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "VertexIds",
+    "VertexLabels",
     "VertexRun",
     "build_projection",
     "edge_endpoints",
@@ -76,6 +77,74 @@ class VertexIds(list[str]):
     def __init__(self, ids: Iterable[str] = (), runs: tuple[VertexRun, ...] = ()) -> None:
         super().__init__(ids)
         self.runs = runs
+
+
+class VertexLabels(Sequence[str]):
+    """A projection's vertex labels, read from its collections' label columns when asked.
+
+    The labels of a projection of millions of vertices are read a few at a time (the top
+    entities of a report, the leaders of groups): held as polars String Series (or lists,
+    for labels written from other types), one part per vertex collection, they take a few
+    bytes a label where Python strings take ~60, and no list is built per projection.
+    """
+
+    __slots__ = ("_parts", "_starts")
+
+    def __init__(self, parts: Sequence[pl.Series | list[str]]) -> None:
+        self._parts = [part for part in parts if len(part)]
+        self._starts = np.cumsum([0, *(len(part) for part in self._parts)])
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return self.take(range(len(self))[index])
+        position = index + len(self) if index < 0 else index
+        if not 0 <= position < len(self):
+            raise IndexError(f"vertex index {index} out of range for {len(self)} vertices")
+        part = int(np.searchsorted(self._starts, position, side="right")) - 1
+        label: str = self._parts[part][position - int(self._starts[part])]
+        return label
+
+    def __iter__(self) -> Iterator[str]:
+        for part in self._parts:
+            yield from part if isinstance(part, list) else part.to_list()
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any list, tuple or labels holding the same labels in the same order."""
+        if not isinstance(other, list | tuple | VertexLabels):
+            return NotImplemented
+        return len(self) == len(other) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # compared by content, like a list
+
+    def take(self, indices: Sequence[int]) -> list[str]:
+        """The labels of `indices`, in their order (one gather per collection)."""
+        import polars as pl
+
+        wanted = np.asarray(indices, dtype=np.int64)
+        if wanted.size and (wanted.min() < 0 or wanted.max() >= len(self)):
+            raise IndexError(f"a vertex index is out of range for {len(self)} vertices")
+        parts = np.searchsorted(self._starts, wanted, side="right") - 1
+        labels: list[str] = [""] * wanted.size
+        for part in np.unique(parts).tolist():
+            at = np.flatnonzero(parts == part)
+            rows = wanted[at] - self._starts[part]
+            column = self._parts[part]
+            if isinstance(column, list):
+                values = [column[row] for row in rows.tolist()]
+            else:
+                values = column.gather(pl.Series(rows, dtype=pl.Int64)).to_list()
+            for position, value in zip(at.tolist(), values, strict=True):
+                labels[position] = value
+        return labels
 
 
 def build_projection(
@@ -325,8 +394,9 @@ class _VertexBlock:
     """Frames with repeated keys: the row of each vertex's first document (else every row)."""
     prefix: str = ""
     number_frame: pl.DataFrame | None = None
-    labels: dict[str | None, list[str]] = field(default_factory=dict)
-    """Label attribute -> label of each vertex, computed when first asked for."""
+    labels: dict[str | None, pl.Series | list[str]] = field(default_factory=dict)
+    """Label attribute -> label of each vertex (a String Series for a frame's text labels),
+    computed when first asked for."""
 
     @property
     def ids(self) -> list[str]:
@@ -556,7 +626,7 @@ def _selected_projection(
         start += block.count
     return ProjectionData(
         vertex_ids=VertexIds(chain.from_iterable(block.ids for block in blocks), tuple(runs)),
-        labels=list(chain.from_iterable(labels_of)),
+        labels=VertexLabels(labels_of),
         edges=edges,
         directed=projection.directed,
         projection=projection,
@@ -643,7 +713,9 @@ def _list_block(collection: CollectionData, prefix: str, start: int) -> _VertexB
     return _VertexBlock(start, len(ids), id_list=ids, prefix=prefix)
 
 
-def _labels(block: _VertexBlock, collection: CollectionData, attribute: str | None) -> list[str]:
+def _labels(
+    block: _VertexBlock, collection: CollectionData, attribute: str | None
+) -> pl.Series | list[str]:
     labels = block.labels.get(attribute)
     if labels is not None:
         return labels

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import pickle
 from typing import Any
 
 import networkx as nx
@@ -155,3 +157,28 @@ def test_a_run_with_a_malformed_threshold_stops_at_its_start_with_one_line(
     assert error.count("\n") == 0
     assert error.startswith("gaai: error: GAAI_OFFLOAD_MIN_EDGES='two hundred thousand'")
     assert not (tmp_path / "out" / "summary.json").exists()
+
+
+def test_a_worker_is_sent_the_edges_and_never_the_vertex_ids_or_labels(
+    communities: ProjectionData,
+) -> None:
+    request = pickle.dumps(offload._payload(communities))
+    assert b"v/0001" not in request and b"node 1" not in request
+    assert len(request) < communities.edges.nbytes + 2_000
+
+
+def test_an_algorithm_reading_vertex_ids_in_a_worker_is_computed_in_process(
+    monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
+) -> None:
+    def reads_names(
+        self: LocalEngine, data: ProjectionData, template: AnalysisTemplate, **_: Any
+    ) -> Any:
+        return data.vertex_ids[0]
+
+    monkeypatch.setattr(LocalEngine, "compute", reads_names)
+    requests, answers = io.BytesIO(), io.BytesIO()
+    pickle.dump((offload._payload(communities), _template("leiden"), 1), requests)
+    requests.seek(0)
+    offload._serve(requests, answers)
+    answers.seek(0)
+    assert pickle.load(answers) == ("in process", None)
