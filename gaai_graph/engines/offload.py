@@ -67,10 +67,13 @@ OFFLOAD_OFF = sys.maxsize
 """`offload_min_edges()` when the operator has not set the variable: nothing is offloaded."""
 OFFLOAD_MIN_EDGES_VARIABLE = "GAAI_OFFLOAD_MIN_EDGES"
 """Smallest projection (edges) sent to a worker; off unless the operator sets it (e.g.
-200000). Measured on the 2-core machine at 10^6 edges (three alternating runs each):
-parallel with the worker 10.73 s median, without it 10.63 s, `--sequential` 10.28 s, and the
-worker holds its own copy of the projection (~240 MB more at the peak). The other core is
-rarely free there; with more cores than template chains it can pay off."""
+200000). It trades memory for overlap, which a 2-core machine cannot afford within issue 18's
+memory target: at 10^6 edges (three alternating runs each, 2026-12-04) the worker (~250 MB at
+its peak, ~60 MB of it its imports) took the run from 740-778 MB to 905-960 MB for no clear
+gain in time (6.7-7.2 s against 7.2-9.1 s on a noisy machine); at 10^7 edges Leiden in the
+worker (1.7 GB at its peak) beside the other analyses put the process tree at 6.3 GB against
+5.1 GB in process, for 80.5 s against 83.5 s (one run each; docs/benchmarks.md). With more
+cores and memory to spare it pays off."""
 
 
 def offload_min_edges(environment: Mapping[str, str] | None = None) -> int:

@@ -15,6 +15,7 @@ sources (a live database), endpoints are looked up a chunk of documents at a tim
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -106,7 +107,9 @@ class VertexLabels(Sequence[str]):
     def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice):
             return self.take(range(len(self))[index])
-        position = index + len(self) if index < 0 else index
+        position = operator.index(index)  # numpy integers too, which polars refuses
+        if position < 0:
+            position += len(self)
         if not 0 <= position < len(self):
             raise IndexError(f"vertex index {index} out of range for {len(self)} vertices")
         part = int(np.searchsorted(self._starts, position, side="right")) - 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -42,6 +43,7 @@ def test_labels_of_a_frame_projection_are_read_from_columns_and_match_the_docume
     assert list(built.labels) == expected and built.labels == expected
     assert [built.labels[i] for i in range(5)] == expected
     assert built.labels[-1] == "15" and built.labels[1:4] == expected[1:4]
+    assert built.labels[np.int64(3)] == "3" and built.labels[np.intp(-5)] == "Ann"
     assert built.labels.take([4, 0, 2, 0]) == ["15", "Ann", "p3", "Ann"]
     assert labels_at(built.labels, [3, 1]) == ["3", "p2"]
 
