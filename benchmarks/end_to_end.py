@@ -31,8 +31,9 @@ shared: see the load average printed with the table. Usage:
     .venv/bin/python benchmarks/end_to_end.py [--sizes 100000,1000000] [--full]
         [--rounds 3] [--write]
 
-`--rounds N` runs the three children in turn N times and reports each one's median time and
-peak memory (the machine is noisy: one run can be 30% off); `--full` adds 10^7 edges
+`--rounds N` runs the three children in turn N times, in an order rotated each round, and
+reports each one's median time and peak memory (the machine is noisy: one run can be 30% off)
+and, round by round, the time ratios of runs made minutes apart; `--full` adds 10^7 edges
 (minutes, several GB); `--write` puts the tables into benchmarks/RESULTS.md (its own section,
 which `run.py` keeps). Needs polars
 (benchmarks/requirements.txt).
@@ -389,10 +390,11 @@ def _export(edges: int, directory: Path) -> int:
 def measure(edges: int, rounds: int = 1) -> dict[str, Any]:
     """Export a snapshot of about `edges` edges, run both pipelines on it, return the figures.
 
-    With several `rounds`, the three children run in turn once per round (product, sequential,
-    reference, product, ...), so a slow spell of a shared machine falls on all three alike;
-    each pipeline's time and peak memory is the median of its rounds, and its phases are those
-    of its median-time run.
+    With several `rounds`, the three children run in turn once per round, in an order that
+    rotates from round to round (`round_order`), so a slow spell of a shared machine falls on
+    all three alike and none always runs first or right after another; each pipeline's time
+    and peak memory is the median of its rounds, and its phases are those of its median-time
+    run.
     """
     runs: dict[str, list[dict[str, Any]]] = {"product": [], "sequential": [], "reference": []}
     with tempfile.TemporaryDirectory(prefix="gaai-e2e-") as scratch:
@@ -402,26 +404,41 @@ def measure(edges: int, rounds: int = 1) -> dict[str, Any]:
         )["edges"]
         for number in range(rounds):
             out = str(Path(scratch) / f"round-{number}")
-            runs["product"].append(
-                _spawn("--child", "product", "--snapshot", str(snapshot), "--out", out)
-            )
-            runs["sequential"].append(
-                _spawn("--child", "sequential", "--snapshot", str(snapshot), "--out", out)
-            )
-            runs["reference"].append(
-                _spawn(
-                    "--child",
-                    "reference",
-                    "--snapshot",
-                    str(snapshot),
-                    "--templates",
-                    json.dumps(runs["product"][0]["templates"]),
-                )
-            )
+            for name in round_order(number):
+                if name == "reference":
+                    # The product's templates: its first round always runs it first.
+                    templates = json.dumps(runs["product"][0]["templates"])
+                    arguments = ("--templates", templates)
+                else:
+                    arguments = ("--out", out)
+                runs[name].append(_spawn("--child", name, "--snapshot", str(snapshot), *arguments))
     result: dict[str, Any] = {"edges": actual_edges, "rounds": rounds}
     for name, measured in runs.items():
         result[name] = median_run(measured)
     return result
+
+
+PIPELINES = ("product", "sequential", "reference")
+
+
+def round_order(number: int) -> tuple[str, ...]:
+    """The order the pipelines run in, in round `number` (from 0): rotated each round.
+
+    Round 0 runs the product first (the reference needs its templates); over three rounds
+    each pipeline runs once first, once second and once last.
+    """
+    shift = number % len(PIPELINES)
+    return PIPELINES[shift:] + PIPELINES[:shift]
+
+
+def paired_ratios(numerators: list[float], denominators: list[float]) -> tuple[list[float], float]:
+    """Per-round ratios of two pipelines' times and their median.
+
+    Two runs of one round ran minutes apart at most, so their ratio is less exposed to the
+    machine's drift between rounds than the ratio of the two medians.
+    """
+    ratios = [top / bottom for top, bottom in zip(numerators, denominators, strict=True)]
+    return ratios, statistics.median(ratios)
 
 
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -488,10 +505,21 @@ def report(results: list[dict[str, Any]]) -> list[str]:
         product, reference = result["product"], result["reference"]
         if result.get("rounds", 1) > 1:
             print(f"\n{result['rounds']} rounds at {result['edges']:,} edges (medians above):")
-            for name in ("product", "sequential", "reference"):
+            for name in PIPELINES:
                 times = ", ".join(seconds(value) for value in result[name]["all_seconds"])
                 memories = ", ".join(f"{value:.0f}" for value in result[name]["all_peak_rss_mb"])
                 print(f"- {name}: {times}; peak MB {memories}")
+            orders = ", ".join("/".join(round_order(number)) for number in range(result["rounds"]))
+            print(f"- order in each round: {orders}")
+            for label, top, bottom in (
+                ("time ratio", "product", "reference"),
+                ("parallel / sequential", "product", "sequential"),
+            ):
+                each, middle = paired_ratios(
+                    result[top]["all_seconds"], result[bottom]["all_seconds"]
+                )
+                listed = ", ".join(ratio(value) for value in each)
+                print(f"- {label} round by round: {listed} (median {ratio(middle)})")
         print(f"\nWhere the time goes at {result['edges']:,} edges (the median-time runs)")
         phase_rows = [["product: " + name, seconds(v)] for name, v in product["phases"].items()]
         other = product["seconds"] - sum(product["phases"].values())

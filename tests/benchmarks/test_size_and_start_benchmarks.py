@@ -82,3 +82,16 @@ def test_rounds_report_each_pipelines_median_time_and_memory() -> None:
     assert chosen["phases"] == {"execute": 5.0}  # the phases of the median-time run
     assert chosen["all_seconds"] == [12.0, 9.0, 10.0]
     assert chosen["all_peak_rss_mb"] == [900.0, 880.0, 950.0]
+
+
+def test_rounds_rotate_the_order_and_pair_each_rounds_runs() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import end_to_end
+
+    orders = [end_to_end.round_order(number) for number in range(4)]
+    assert orders[0][0] == "product"  # the reference needs the product's templates
+    assert orders[3] == orders[0]
+    for position in range(3):  # over three rounds each pipeline runs once in each place
+        assert sorted(order[position] for order in orders[:3]) == sorted(end_to_end.PIPELINES)
+    each, middle = end_to_end.paired_ratios([10.0, 9.0, 12.0], [10.0, 10.0, 10.0])
+    assert each == [1.0, 0.9, 1.2] and middle == 1.0
