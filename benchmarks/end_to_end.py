@@ -396,7 +396,7 @@ def measure(edges: int, rounds: int = 1) -> dict[str, Any]:
     and peak memory is the median of its rounds, and its phases are those of its median-time
     run.
     """
-    runs: dict[str, list[dict[str, Any]]] = {"product": [], "sequential": [], "reference": []}
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in PIPELINES}
     with tempfile.TemporaryDirectory(prefix="gaai-e2e-") as scratch:
         snapshot = Path(scratch) / "snapshot"
         actual_edges = _spawn(
