@@ -1,9 +1,10 @@
 """End to end: `gaai run` against a minimal columnar pipeline on the same snapshot (issue 18.6).
 
 Per size (edges), the demo generator's graph is exported once as arangoexport JSONL
-(`write_jsonl`), then two child processes run on it, one after the other, each reporting its
-wall time and peak RSS (VmHWM; for the product, the larger of that and the highest sampled sum
-of its own and its worker processes' resident sizes, `engines/offload.py`):
+(`write_jsonl`), then child processes run on it, one after the other, each reporting its
+wall time and peak RSS (its VmHWM, or the highest sum of its own and its descendants'
+resident sizes that this script sampled from outside every 20 ms, whichever is larger: the
+product's worker processes, `engines/offload.py`, hold projections of their own):
 
 - **product**: `gaai run --source <snapshot> --out <dir> --quiet` in-process (`cli.main`), the
   whole workflow with its checkpoints, reports and catalog. Its summary's per-phase timings say
@@ -84,13 +85,21 @@ TOP_K = 10
 
 
 class _TreeMemory:
-    """Samples (every 20 ms) the resident size of this process plus its child processes'."""
+    """Samples, every 20 ms, the resident size of a child process and of its descendants.
 
-    def __init__(self) -> None:
+    It runs in the parent (this script, outside the measured children), so the sampling never
+    takes a measured process's GIL or CPU: an in-process sampler thread woke 50 times a second
+    inside the product only. A child's own peak is its VmHWM (exact); this adds the peak of its
+    tree, for a product whose worker processes (engines/offload.py) hold projections of their
+    own.
+    """
+
+    def __init__(self, pid: int) -> None:
         import threading
 
+        self.pid = pid
         self.peak_mb = 0.0
-        self.peak_children_mb = 0.0
+        self.peak_descendants_mb = 0.0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -105,15 +114,26 @@ class _TreeMemory:
             pass
         return 0.0
 
-    def _sample(self) -> None:
-        while not self._done.wait(0.02):
-            children: list[str] = []
-            for task in Path("/proc/self/task").iterdir():
+    @staticmethod
+    def _children(pid: int | str) -> list[str]:
+        children: list[str] = []
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
                 with contextlib.suppress(OSError):
                     children += (task / "children").read_text().split()
-            in_children = sum(self._rss_mb(pid) for pid in children)
-            self.peak_children_mb = max(self.peak_children_mb, in_children)
-            self.peak_mb = max(self.peak_mb, self._rss_mb("self") + in_children)
+        return children
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.02):
+            descendants: list[str] = []
+            pending = self._children(self.pid)
+            while pending:
+                pid = pending.pop()
+                descendants.append(pid)
+                pending += self._children(pid)
+            in_descendants = sum(self._rss_mb(pid) for pid in descendants)
+            self.peak_descendants_mb = max(self.peak_descendants_mb, in_descendants)
+            self.peak_mb = max(self.peak_mb, self._rss_mb(self.pid) + in_descendants)
 
     def stop(self) -> None:
         self._done.set()
@@ -126,18 +146,14 @@ def _child_product(snapshot: Path, out: Path, *, sequential: bool = False) -> di
     from gaai_graph.cli import main
 
     options = ["--sequential"] if sequential else []
-    sampler = _TreeMemory()
     code = main(["run", "--source", str(snapshot), "--out", str(out), "--quiet", *options])
     wall = time.perf_counter() - start
     summary = json.loads((out / "summary.json").read_text()) if code == 0 else {}
-    sampler.stop()
     return {
         "seconds": wall,
         "exit_code": code,
-        # This process's own high mark, or with its worker processes (engines/offload.py,
-        # which hold a projection of their own) the highest sampled sum, whichever is larger.
-        "peak_rss_mb": max(peak_rss_mb(), sampler.peak_mb),
-        "worker_peak_rss_mb": sampler.peak_children_mb,
+        # Its own high mark; `_spawn` adds what its worker processes held (`_TreeMemory`).
+        "peak_rss_mb": peak_rss_mb(),
         "phases": summary.get("timings", {}),
         "summed_step_seconds": summary.get("summed_step_seconds", {}),
         "templates": [
@@ -360,13 +376,26 @@ def _reference_sharing(graph: Any, parameters: dict[str, Any], collections: Any)
 # ---------------------------------------------------------------------------- parent
 
 
-def _spawn(*arguments: str) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, __file__, *arguments], capture_output=True, text=True, check=False
+def _spawn(*arguments: str) -> Any:
+    """Run this script as a child; its last line of output, with its process tree's peak."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    if completed.returncode != 0:
-        raise RuntimeError(completed.stderr[-3000:])
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    tree = _TreeMemory(child.pid)
+    try:
+        stdout, stderr = child.communicate()
+    finally:
+        tree.stop()
+    if child.returncode != 0:
+        raise RuntimeError(stderr[-3000:])
+    result: Any = json.loads(stdout.strip().splitlines()[-1])
+    if isinstance(result, dict) and "peak_rss_mb" in result:
+        # The child's own high mark, or with its worker processes the highest sampled sum.
+        result["peak_rss_mb"] = max(result["peak_rss_mb"], tree.peak_mb)
+        result["worker_peak_rss_mb"] = tree.peak_descendants_mb
     return result
 
 

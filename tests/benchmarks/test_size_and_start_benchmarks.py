@@ -95,3 +95,25 @@ def test_rounds_rotate_the_order_and_pair_each_rounds_runs() -> None:
         assert sorted(order[position] for order in orders[:3]) == sorted(end_to_end.PIPELINES)
     each, middle = end_to_end.paired_ratios([10.0, 9.0, 12.0], [10.0, 10.0, 10.0])
     assert each == [1.0, 0.9, 1.2] and middle == 1.0
+
+
+def test_tree_memory_counts_a_childs_descendants_from_outside() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import end_to_end
+
+    # A child whose own child holds ~80 MB for a while: the parent's sampler sees both.
+    grandchild = "b = bytearray(80 * 2**20); import time; time.sleep(1.5)"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}])",
+        ]
+    )
+    tree = end_to_end._TreeMemory(child.pid)
+    try:
+        child.wait(timeout=60)
+    finally:
+        tree.stop()
+    assert tree.peak_descendants_mb >= 80
+    assert tree.peak_mb > tree.peak_descendants_mb
