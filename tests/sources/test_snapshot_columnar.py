@@ -314,3 +314,56 @@ def test_a_frame_checksum_hashed_in_many_slices_is_the_documents_checksum(
     monkeypatch.setattr(checksums, "FRAME_CHECKSUM_ROWS", 3)
     assert checksums.frame_checksum(frame) == whole == documents_checksum(documents)
     assert checksums.frame_checksum(frame.head(999)) != whole
+
+
+def test_a_plain_jsonl_file_is_mapped_and_only_the_dict_path_gets_its_bytes(
+    tmp_path: Path,
+) -> None:
+    people = tmp_path / "people.jsonl"
+    _write(people, _people(5))
+    nulls = tmp_path / "nulls.jsonl"
+    _write(nulls, [{"_key": "a", "x": None}, {"_key": "b", "x": 1}])
+
+    raw, columnar = snapshot_columnar._read_export_frame(people, "jsonl", "people")
+    assert raw == b"" and columnar is not None  # read from the mapping: no copy kept
+    from_bytes = snapshot_columnar.export_frame(people.read_bytes(), "jsonl", "people")
+    assert from_bytes is not None and columnar[0].equals(from_bytes[0])
+    # An explicit null needs the dict path, which gets the file's bytes.
+    raw, columnar = snapshot_columnar._read_export_frame(nulls, "jsonl", "nulls")
+    assert columnar is None and raw == nulls.read_bytes()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads Linux /proc/self/maps")
+def test_no_snapshot_file_stays_mapped_after_a_load(tmp_path: Path) -> None:
+    _write(tmp_path / "people.jsonl", _people(50))
+    _write(tmp_path / "knows.jsonl", [{"_from": "people/p0", "_to": "people/p1"}])
+
+    load_snapshot(tmp_path)
+
+    assert str(tmp_path) not in Path("/proc/self/maps").read_text()
+
+
+def test_checks_on_a_mapping_search_it_as_they_search_bytes(tmp_path: Path) -> None:
+    import mmap
+
+    # Compact rows, then one whose spaced name the sampled schema misses: only the search
+    # for `" :` tells the sample lacks it (its `":` count matches the frame's cells).
+    path = tmp_path / "spaced.jsonl"
+    rows = [b'{"_key":"k%d","a":1}' % row for row in range(SAMPLE_ROWS)]
+    path.write_bytes(b"\n".join([*rows, b'{"_key":"late","a":1,"z" : 2}']) + b"\n")
+    blank = tmp_path / "blank.jsonl"
+    blank.write_bytes(b" \n\t\n")
+    frame = snapshot_columnar.read_jsonl_frame(path.read_bytes())
+    assert frame is not None
+    members = snapshot_columnar._members(path.read_bytes())
+    with path.open("rb") as handle, blank.open("rb") as other:
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        mapped_blank = mmap.mmap(other.fileno(), 0, access=mmap.ACCESS_READ)
+    # `in` on a mapping does not look for a sequence; the spaced name must still be found.
+    assert snapshot_columnar._members(mapped) == members
+    assert not snapshot_columnar._sample_saw_everything(mapped, frame, members)
+    assert snapshot_columnar._blank(mapped_blank) and not snapshot_columnar._blank(mapped)
+    mapped.close()
+    mapped_blank.close()
+    documents = load_snapshot(tmp_path).collections["spaced"].documents
+    assert documents[-1]["z"] == 2

@@ -186,14 +186,20 @@ def test_a_json_file_that_is_not_an_array_is_refused(tmp_path: Path) -> None:
 
 def test_an_unreadable_file_gives_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _export(tmp_path, "jsonl", compress=False)
-    original = Path.read_bytes
+    original_read, original_open = Path.read_bytes, Path.open
 
-    def refuse(self: Path) -> bytes:
+    def refuse_read(self: Path) -> bytes:
         if self.name == "knows.jsonl":
             raise PermissionError(13, "Permission denied")
-        return original(self)
+        return original_read(self)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "knows.jsonl":  # a plain JSONL file is mapped, opened first
+            raise PermissionError(13, "Permission denied")
+        return original_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse_read)
+    monkeypatch.setattr(Path, "open", refuse_open)
     with pytest.raises(SourceError) as caught:
         load_snapshot(tmp_path)
     message = str(caught.value)
