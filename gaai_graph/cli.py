@@ -389,6 +389,11 @@ def _check_out_dir(
 
 def _command_run(args: argparse.Namespace) -> int:
     """`gaai run`, `gaai plan` (the run up to the template approval) and `gaai run --approve`."""
+    from gaai_graph.cores import usable_cores
+    from gaai_graph.memory import limit_malloc_arenas
+
+    # Before any thread allocates (glibc fixes its arena limit then): one arena per core.
+    limit_malloc_arenas(usable_cores())
     with fewer_collections():
         return _run_command(args)
 

@@ -1,4 +1,4 @@
-"""Hand memory the process has freed back to the operating system.
+"""Hand memory the process has freed back to the operating system, and hold less of it.
 
 glibc's allocator keeps freed blocks for reuse: after the templates of a 10^6-edge run drop
 their projections (hundreds of MB of dicts, igraph graphs and lists freed by many worker
@@ -12,11 +12,12 @@ from __future__ import annotations
 import ctypes
 import functools
 import logging
+import os
 from collections.abc import Callable
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["give_back_freed_memory"]
+__all__ = ["ARENA_VARIABLE", "give_back_freed_memory", "limit_malloc_arenas"]
 
 
 @functools.cache
@@ -43,3 +44,47 @@ def give_back_freed_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+ARENA_VARIABLE = "MALLOC_ARENA_MAX"
+"""glibc's own setting of the number of malloc arenas; when set, it is left to decide."""
+
+_M_ARENA_MAX = -8
+"""`mallopt`'s parameter number for the most arenas (glibc's malloc.h)."""
+
+
+def limit_malloc_arenas(count: int) -> bool:
+    """Let glibc's allocator keep at most `count` arenas (default: 8 per core).
+
+    Each thread that allocates while another holds an arena's lock gets an arena of its own
+    (its own heap, trimmed separately), so the freed memory of a run's many short-lived
+    threads (template executors, the snapshot readers) stays spread over arenas. A run's
+    threads take turns on the GIL and rarely allocate at the same instant, so a few arenas
+    serve them as fast. Measured with `gaai run` at 10^6 edges on 2 cores (8 alternating
+    pairs, `MALLOC_ARENA_MAX=2` against none): peak 667 MiB against 692 MiB, wall time the same
+    (0.988, within the noise). Effective only before the process's second thread allocates
+    (glibc fixes the limit then); a no-op where the C library is not glibc or the operator set
+    `MALLOC_ARENA_MAX`.
+
+    Args:
+        count: Most arenas; at least 1.
+
+    Returns:
+        Whether glibc accepted the limit.
+    """
+    if os.environ.get(ARENA_VARIABLE, "").strip():
+        return False
+    mallopt = _mallopt()
+    if mallopt is None:
+        return False
+    return bool(mallopt(_M_ARENA_MAX, max(1, count)))
+
+
+@functools.cache
+def _mallopt() -> Callable[[int, int], int] | None:
+    """The C library's `mallopt` (glibc), or None where it has none."""
+    try:
+        function: Callable[[int, int], int] = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError, TypeError):
+        return None
+    return function

@@ -51,3 +51,58 @@ def test_finding_the_c_library_starts_no_process(monkeypatch: pytest.MonkeyPatch
         give_back_freed_memory()
     finally:
         memory._malloc_trim.cache_clear()
+
+
+def test_the_arena_limit_is_asked_of_glibc_unless_the_operator_set_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gaai_graph import memory
+
+    asked: list[tuple[int, int]] = []
+
+    def mallopt(parameter: int, value: int) -> int:
+        asked.append((parameter, value))
+        return 1
+
+    monkeypatch.setattr(memory, "_mallopt", lambda: mallopt)
+    monkeypatch.delenv(memory.ARENA_VARIABLE, raising=False)
+    assert memory.limit_malloc_arenas(0) is True
+    assert asked == [(memory._M_ARENA_MAX, 1)]  # never fewer than one arena
+    monkeypatch.setenv(memory.ARENA_VARIABLE, "4")
+    assert memory.limit_malloc_arenas(2) is False
+    assert len(asked) == 1
+    monkeypatch.setattr(memory, "_mallopt", lambda: None)  # not glibc
+    monkeypatch.delenv(memory.ARENA_VARIABLE)
+    assert memory.limit_malloc_arenas(2) is False
+
+
+def test_glibc_accepts_the_arena_limit() -> None:
+    import platform
+
+    from gaai_graph import memory
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("not glibc")
+    mallopt = memory._mallopt()
+    assert mallopt is not None
+    assert mallopt(memory._M_ARENA_MAX, 64) == 1
+
+
+def test_a_run_limits_the_arenas_to_the_cores_before_it_reads_anything(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from gaai_graph import cli, cores, memory
+
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(cores, "usable_cores", lambda: 3)
+    monkeypatch.setattr(
+        memory,
+        "limit_malloc_arenas",
+        lambda count: calls.append((count, threading.active_count())) or True,
+    )
+    threads_before = threading.active_count()
+    # A refused run (no such snapshot) still sets the limit first, with no thread started.
+    assert cli.main(["run", "--source", "/no/such/snapshot", "--out", str(tmp_path)]) != 0
+    assert calls == [(3, threads_before)]

@@ -29,21 +29,14 @@ freely up to `max_executions`; a template run on ArangoDB's GAE takes its turn l
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from gaai_graph.cores import usable_cores
+
 __all__ = ["AnalysisAdmission", "analysis_slots", "usable_cores"]
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (its CPU affinity where the system tells it)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # not Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def analysis_slots(max_executions: int) -> int:
