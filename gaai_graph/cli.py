@@ -21,7 +21,7 @@ from gaai_graph import catalog_commands, cli_commands, durable_commands, plan_co
 from gaai_graph.cli_commands import EXPORT_MARKER as EXPORT_MARKER  # re-exported
 from gaai_graph.cli_progress import ProgressPrinter
 from gaai_graph.cli_progress import _progress_line as _progress_line  # re-exported
-from gaai_graph.cli_run_start import fewer_collections, load_ahead
+from gaai_graph.cli_run_start import load_ahead, tuned_for_a_run
 from gaai_graph.errors import GaaiError
 from gaai_graph.validation import (
     non_negative_int,
@@ -389,12 +389,7 @@ def _check_out_dir(
 
 def _command_run(args: argparse.Namespace) -> int:
     """`gaai run`, `gaai plan` (the run up to the template approval) and `gaai run --approve`."""
-    from gaai_graph.cores import usable_cores
-    from gaai_graph.memory import limit_malloc_arenas
-
-    # Before any thread allocates (glibc fixes its arena limit then): one arena per core.
-    limit_malloc_arenas(usable_cores())
-    with fewer_collections():
+    with tuned_for_a_run():
         return _run_command(args)
 
 
@@ -558,6 +553,11 @@ def _command_approve(args: argparse.Namespace) -> int:
 
 
 def _command_resume(args: argparse.Namespace) -> int:
+    with tuned_for_a_run():
+        return _resume_command(args)
+
+
+def _resume_command(args: argparse.Namespace) -> int:
     durable_commands.check_flags(args)
     _check_out_dir(args.out, create=False)
     options, documents = durable_commands.resume_arguments(args)

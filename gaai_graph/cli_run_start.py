@@ -3,6 +3,8 @@
 - `load_ahead`: the snapshot directory is read on a thread while LangGraph and the nodes
   import. Reading is mostly polars and numpy work that releases the GIL, importing is not.
 - `fewer_collections`: Python's cyclic garbage collector runs less often during the run.
+- `tuned_for_a_run`: that, and at most one malloc arena per core (`memory.limit_malloc_arenas`),
+  for a command that runs the graph in its own process (`gaai run`, `plan`, `resume`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import gc
 import threading
 from collections.abc import Iterator
 
-__all__ = ["RUN_COLLECTION_THRESHOLD", "fewer_collections", "load_ahead"]
+__all__ = ["RUN_COLLECTION_THRESHOLD", "fewer_collections", "load_ahead", "tuned_for_a_run"]
 
 RUN_COLLECTION_THRESHOLD = 20_000
 """Young-generation threshold of Python's cyclic garbage collector while a run command works.
@@ -32,6 +34,21 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*thresholds)
+
+
+@contextlib.contextmanager
+def tuned_for_a_run() -> Iterator[None]:
+    """Tune this process for a run command: allocator arenas, then `fewer_collections`.
+
+    The arena limit is set first, before the command starts any thread (glibc fixes it when a
+    second thread first allocates); it is not undone, as the command's process ends with it.
+    """
+    from gaai_graph.cores import usable_cores
+    from gaai_graph.memory import limit_malloc_arenas
+
+    limit_malloc_arenas(usable_cores())
+    with fewer_collections():
+        yield
 
 
 def load_ahead(source: str) -> None:

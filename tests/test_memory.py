@@ -88,7 +88,7 @@ def test_glibc_accepts_the_arena_limit() -> None:
     assert mallopt(memory._M_ARENA_MAX, 64) == 1
 
 
-def test_a_run_limits_the_arenas_to_the_cores_before_it_reads_anything(
+def test_run_and_resume_limit_the_arenas_to_the_cores_before_they_read_anything(
     tmp_path: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import threading
@@ -103,6 +103,8 @@ def test_a_run_limits_the_arenas_to_the_cores_before_it_reads_anything(
         lambda count: calls.append((count, threading.active_count())) or True,
     )
     threads_before = threading.active_count()
-    # A refused run (no such snapshot) still sets the limit first, with no thread started.
+    # A refused run (no such snapshot) still sets the limit first, with no thread started;
+    # so does a resume of a thread that does not exist.
     assert cli.main(["run", "--source", "/no/such/snapshot", "--out", str(tmp_path)]) != 0
-    assert calls == [(3, threads_before)]
+    assert cli.main(["resume", "--thread-id", "run-nothing", "--out", str(tmp_path)]) != 0
+    assert calls == [(3, threads_before), (3, threads_before)]
