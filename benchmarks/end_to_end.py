@@ -549,6 +549,11 @@ def report(results: list[dict[str, Any]]) -> list[str]:
                 )
                 listed = ", ".join(ratio(value) for value in each)
                 print(f"- {label} round by round: {listed} (median {ratio(middle)})")
+        if product.get("worker_peak_rss_mb"):
+            print(
+                f"\nThe product's worker processes (GAAI_OFFLOAD_MIN_EDGES) held up to "
+                f"{product['worker_peak_rss_mb']:.0f} MB, counted in its peak."
+            )
         print(f"\nWhere the time goes at {result['edges']:,} edges (the median-time runs)")
         phase_rows = [["product: " + name, seconds(v)] for name, v in product["phases"].items()]
         other = product["seconds"] - sum(product["phases"].values())
