@@ -21,16 +21,16 @@ __all__ = ["ARENA_VARIABLE", "give_back_freed_memory", "limit_malloc_arenas"]
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """The C library's `malloc_trim` (glibc), or None where it has none."""
+def _c_function(name: str) -> Callable[..., int] | None:
+    """The C library's function `name` (glibc's `malloc_trim`, `mallopt`), or None."""
     # The symbols already loaded into this process (libc among them), not
     # `ctypes.util.find_library`, which runs `ldconfig -p` in a child process: forked from a
     # process of hundreds of MB, in the middle of a run.
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+        function: Callable[..., int] = getattr(ctypes.CDLL(None), name)
     except (OSError, AttributeError, TypeError):  # not glibc (musl, macOS, Windows)
         return None
-    return trim
+    return function
 
 
 def give_back_freed_memory() -> bool:
@@ -39,7 +39,7 @@ def give_back_freed_memory() -> bool:
     Returns:
         Whether the C library was asked (glibc); False where there is nothing to call.
     """
-    trim = _malloc_trim()
+    trim = _c_function("malloc_trim")
     if trim is None:
         return False
     trim(0)
@@ -74,17 +74,7 @@ def limit_malloc_arenas(count: int) -> bool:
     """
     if os.environ.get(ARENA_VARIABLE, "").strip():
         return False
-    mallopt = _mallopt()
+    mallopt = _c_function("mallopt")
     if mallopt is None:
         return False
     return bool(mallopt(_M_ARENA_MAX, max(1, count)))
-
-
-@functools.cache
-def _mallopt() -> Callable[[int, int], int] | None:
-    """The C library's `mallopt` (glibc), or None where it has none."""
-    try:
-        function: Callable[[int, int], int] = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError, TypeError):
-        return None
-    return function

@@ -28,12 +28,12 @@ def test_nothing_is_called_without_a_c_library(monkeypatch: pytest.MonkeyPatch) 
     def no_library(name: object) -> object:
         raise OSError("no C library here")
 
-    memory._malloc_trim.cache_clear()
+    memory._c_function.cache_clear()
     monkeypatch.setattr(memory.ctypes, "CDLL", no_library)
     try:
         assert give_back_freed_memory() is False
     finally:
-        memory._malloc_trim.cache_clear()
+        memory._c_function.cache_clear()
 
 
 def test_finding_the_c_library_starts_no_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,12 +45,12 @@ def test_finding_the_c_library_starts_no_process(monkeypatch: pytest.MonkeyPatch
     def refuse(*args: object, **kwargs: object) -> object:
         raise AssertionError(f"a process was started: {args!r}")
 
-    memory._malloc_trim.cache_clear()
+    memory._c_function.cache_clear()
     monkeypatch.setattr(subprocess, "Popen", refuse)
     try:
         give_back_freed_memory()
     finally:
-        memory._malloc_trim.cache_clear()
+        memory._c_function.cache_clear()
 
 
 def test_the_arena_limit_is_asked_of_glibc_unless_the_operator_set_one(
@@ -64,14 +64,14 @@ def test_the_arena_limit_is_asked_of_glibc_unless_the_operator_set_one(
         asked.append((parameter, value))
         return 1
 
-    monkeypatch.setattr(memory, "_mallopt", lambda: mallopt)
+    monkeypatch.setattr(memory, "_c_function", lambda name: mallopt)
     monkeypatch.delenv(memory.ARENA_VARIABLE, raising=False)
     assert memory.limit_malloc_arenas(0) is True
     assert asked == [(memory._M_ARENA_MAX, 1)]  # never fewer than one arena
     monkeypatch.setenv(memory.ARENA_VARIABLE, "4")
     assert memory.limit_malloc_arenas(2) is False
     assert len(asked) == 1
-    monkeypatch.setattr(memory, "_mallopt", lambda: None)  # not glibc
+    monkeypatch.setattr(memory, "_c_function", lambda name: None)  # not glibc
     monkeypatch.delenv(memory.ARENA_VARIABLE)
     assert memory.limit_malloc_arenas(2) is False
 
@@ -83,7 +83,7 @@ def test_glibc_accepts_the_arena_limit() -> None:
 
     if platform.libc_ver()[0] != "glibc":
         pytest.skip("not glibc")
-    mallopt = memory._mallopt()
+    mallopt = memory._c_function("mallopt")
     assert mallopt is not None
     assert mallopt(memory._M_ARENA_MAX, 64) == 1
 
