@@ -13,8 +13,8 @@ grouping method's groups may each name their leader (`AnalysisTemplate.ranked_wi
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import igraph as ig
@@ -31,7 +31,7 @@ from gaai_graph.errors import EngineError
 from gaai_graph.memory import give_back_freed_memory
 from gaai_graph.methods.base import Clock, LocalJob, Method
 from gaai_graph.methods.centrality import DEFAULT_BETWEENNESS_SAMPLES
-from gaai_graph.methods.local_tools import as_scores
+from gaai_graph.methods.local_tools import as_scores, edge_pairs
 from gaai_graph.methods.projection import SHARED_WEIGHT, project_onto
 from gaai_graph.methods.registry import get_method
 from gaai_graph.models import AnalysisTemplate, Answer, ExecutionResult, MetricValue
@@ -252,15 +252,18 @@ class LocalEngine:
                     _weighted(method, template.parameters, _igraph_of(data, algorithm))
                 )
         try:
-            # The graph is the algorithm's to modify; the leaders within groups
-            # (`ranked_within`) read the projection's graph after it, so that one keeps it.
-            graph = _graph_to_run_on(data, algorithm, take=sole_user and not template.ranked_within)
             if sole_user and data is not given:
                 # The two-mode graph served only to project onto one side.
                 with _BUILD_LOCK:
                     given.engine_cache.pop("igraph", None)
+            # A method that reads the projection's arrays, or only its simple undirected
+            # graph, never has the multigraph built (`LocalJob`): the edges are checked here.
+            _check_edges(data, algorithm)
+            take = sole_user and not template.ranked_within
             job = LocalJob(
-                graph=graph,
+                # The graph is the algorithm's to modify; the leaders within groups
+                # (`ranked_within`) read the projection's graph after it, so that one keeps it.
+                graph=partial(_graph_to_run_on, data, algorithm, take=take),
                 parameters=parameters,
                 seed=seed,
                 clock=clock,
@@ -268,6 +271,10 @@ class LocalEngine:
                 graph_of_data=True,
             )
             outcome = method.local(job)
+            if take:
+                # Nothing reads a graph the job did not take (it needed none): let it go.
+                with _BUILD_LOCK:
+                    data.engine_cache.pop("igraph", None)
             # From the projection's edges, as the graph was built from them: a method may
             # have simplified its graph in place (`undirected_simple(in_place=True)`).
             degrees = _degrees(data) if outcome.membership is not None else None
@@ -417,6 +424,23 @@ def _graph_to_run_on(data: ProjectionData, algorithm: str, *, take: bool) -> ig.
 
 
 def _build_igraph(data: ProjectionData, algorithm: str) -> ig.Graph:
+    _check_edges(data, algorithm)
+    graph = ig.Graph(n=data.vertex_count, edges=edge_pairs(data.edges), directed=data.directed)
+    # Attributes the template asked for (a weight, a category, coordinates) travel with the
+    # graph, where methods read them by name.
+    for name, values in data.edge_values.items():
+        graph.es[name] = values.tolist()
+    for name, column in data.vertex_values.items():
+        graph.vs[name] = column
+    return graph
+
+
+def _check_edges(data: ProjectionData, algorithm: str) -> None:
+    """Refuse edges naming a vertex index outside 0..vertex_count-1.
+
+    Raises:
+        EngineError: An edge names such an index.
+    """
     edges = data.edges
     if len(edges):
         lowest, highest = int(edges.min()), int(edges.max())
@@ -431,31 +455,6 @@ def _build_igraph(data: ProjectionData, algorithm: str) -> ig.Graph:
                 f"{algorithm} cannot run: an edge names vertex index {highest}, but the "
                 f"projection has {data.vertex_count} vertices"
             )
-    graph = ig.Graph(n=data.vertex_count, edges=_pairs(edges), directed=data.directed)
-    # Attributes the template asked for (a weight, a category, coordinates) travel with the
-    # graph, where methods read them by name.
-    for name, values in data.edge_values.items():
-        graph.es[name] = values.tolist()
-    for name, column in data.vertex_values.items():
-        graph.vs[name] = column
-    return graph
-
-
-_PAIRS_CHUNK = 1 << 16
-"""Edges converted to Python pairs at a time while igraph reads them."""
-
-
-def _pairs(edges: npt.NDArray[np.integer[Any]]) -> Iterator[tuple[int, int]]:
-    """The (m, 2) edge array as Python pairs, converted a chunk at a time.
-
-    igraph reads Python pairs faster than a numpy array (~0.26 s against ~0.75 s for 10^6
-    edges: its buffer path is slower); converting a chunk at a time (rather than two whole
-    columns to lists) is faster still and never holds more than a chunk of Python ints,
-    where whole columns took ~70 MB at 10^6 edges.
-    """
-    for start in range(0, len(edges), _PAIRS_CHUNK):
-        chunk = edges[start : start + _PAIRS_CHUNK]
-        yield from zip(chunk[:, 0].tolist(), chunk[:, 1].tolist(), strict=True)
 
 
 def _degrees(data: ProjectionData) -> npt.NDArray[np.float64]:

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gaai_graph.evidence.leaders import ranking_metrics
+from gaai_graph.methods.local_tools import sorted_distinct
 from gaai_graph.models import Entity, Group, HistogramBin, MetricValue, ScoreStatistics
 
 __all__ = [
@@ -383,7 +384,7 @@ def summarize_groups(
     notes = []
     # Only worth saying when the groups also hold vertices the question is not about.
     if result_collections and not preferred.all():
-        with_result = int(np.unique(labels[preferred]).size)
+        with_result = int(sorted_distinct(labels[preferred]).size)
         metrics["groups_with_result_members"] = with_result
         listed = ", ".join(sorted(set(result_collections)))
         notes.append(

@@ -107,6 +107,17 @@ def _as_array(values: Sequence[float] | npt.ArrayLike) -> FloatArray:
     return array[np.isfinite(array)]
 
 
+def _median_of_sorted(ordered: FloatArray) -> float:
+    """`np.median` of an ascending array, from its middle one or two values alone.
+
+    The same arithmetic as `np.median` of the whole (the middle value, or the mean of the
+    two), without its pass over every value: a score's baseline is asked for its typical
+    value dozens of times per report, ~10 ms each at 5 * 10^6 vertices.
+    """
+    middle = ordered.size // 2
+    return float(np.median(ordered[middle - 1 + ordered.size % 2 : middle + 1]))
+
+
 def _choose_scale(values: FloatArray, scale: Scale) -> Literal["linear", "log"]:
     if scale != "auto":
         return scale
@@ -206,7 +217,7 @@ class Baseline:
         transformed = np.log1p(array) if chosen == "log" else array
         if transformed.size == 0:
             return cls(array, transformed, chosen, 0.0, 0.0, "none")
-        median = float(np.median(transformed))
+        median = _median_of_sorted(transformed)
         deviations = np.abs(transformed - median)
         mad = float(np.median(deviations))
         # "higher": an observed deviation, not one interpolated between tied counts.
@@ -229,7 +240,7 @@ class Baseline:
         floor = RELATIVE_SCALE_FLOOR * (1.0 if chosen == "log" else abs(median))
         if bool(np.all(np.mod(array, 1) == 0)):
             # Counts move in whole units: one more than typical is never evidence by itself.
-            typical = float(np.median(array))
+            typical = _median_of_sorted(array)
             unit = math.log1p(typical + 1) - math.log1p(typical) if chosen == "log" else 1.0
             floor = max(floor, unit)
         if spread < floor:
@@ -244,7 +255,7 @@ class Baseline:
     @property
     def typical(self) -> float:
         """The median on the original scale: what an ordinary observation looks like."""
-        return float(np.median(self.values)) if self.values.size else 0.0
+        return _median_of_sorted(self.values) if self.values.size else 0.0
 
     def transform(self, value: float) -> float:
         """Map a value onto the scale distances are measured on."""

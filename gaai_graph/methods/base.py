@@ -46,7 +46,13 @@ import numpy as np
 import numpy.typing as npt
 
 from gaai_graph.errors import TemplateValidationError
-from gaai_graph.methods.local_tools import edge_ends
+from gaai_graph.methods.local_tools import (
+    edge_ends,
+    edge_pairs,
+    simple_notes,
+    simple_undirected_edges,
+    undirected_simple,
+)
 from gaai_graph.methods.vocabulary import QuestionIntent
 from gaai_graph.models import Intent, MetricValue, UseCase
 
@@ -208,21 +214,60 @@ class Clock:
             self.seconds += time.perf_counter() - start
 
 
-@dataclass
 class LocalJob:
-    """What a local computation gets: its own copy of the projection's graph and the rest."""
+    """What a local computation gets: its own copy of the projection's graph and the rest.
 
-    graph: ig.Graph
-    """A private copy of the projection (vertex i is `data.vertex_ids[i]`); free to modify."""
-    parameters: dict[str, Any]
-    """Validated parameters, defaults filled in."""
-    seed: int
-    clock: Clock
-    data: ProjectionData
-    """The projection itself: vertex ids, labels, direction (read only)."""
-    graph_of_data: bool = False
-    """Whether `graph` was built from `data.edges`, edge for edge (the engine's own graph),
-    so that `edge_ends` can read them from the projection instead of from igraph."""
+    Args:
+        graph: The job's graph, or a function building it when a method first reads `graph`
+            (the engine's way: a method that needs no igraph graph, such as degree from the
+            edge array, or that needs only the projection's simple undirected graph, never
+            builds the multigraph — at 10^7 edges a build takes seconds and hundreds of MB).
+        parameters: Validated parameters, defaults filled in.
+        seed: Seed for randomised algorithms.
+        clock: Where the algorithm's own time is counted.
+        data: The projection itself: vertex ids, labels, direction (read only).
+        graph_of_data: Whether the graph is (or will be) built from `data.edges`, edge for
+            edge, with `data`'s attributes (the engine's own graph), so that `edge_ends`,
+            `degrees` and `undirected_simple` can read the projection instead of igraph.
+    """
+
+    def __init__(
+        self,
+        graph: ig.Graph | Callable[[], ig.Graph],
+        parameters: dict[str, Any],
+        seed: int,
+        clock: Clock,
+        data: ProjectionData,
+        graph_of_data: bool = False,
+    ) -> None:
+        """Hold the job's parts; a graph given as a function is built when first read."""
+        self._graph = graph if isinstance(graph, ig.Graph) else None
+        self._build = None if isinstance(graph, ig.Graph) else graph
+        self.parameters = parameters
+        self.seed = seed
+        self.clock = clock
+        self.data = data
+        self.graph_of_data = graph_of_data
+
+    @property
+    def graph(self) -> ig.Graph:
+        """A private copy of the projection (vertex i is `data.vertex_ids[i]`); free to modify."""
+        if self._graph is None:
+            assert self._build is not None
+            self._graph = self._build()
+            self._build = None
+        return self._graph
+
+    @property
+    def directed(self) -> bool:
+        """Whether the job's graph is directed (read from the projection until it is built)."""
+        return self.data.directed if self._graph is None else self._graph.is_directed()
+
+    def _reads_data(self) -> bool:
+        """Whether the projection's arrays still describe the graph: not built, or unchanged."""
+        if not self.graph_of_data:
+            return False
+        return self._graph is None or self._graph.ecount() == self.data.edge_count
 
     def edge_ends(self) -> npt.NDArray[np.int64]:
         """The graph's edges as an (edges, 2) int64 array, in edge order.
@@ -230,14 +275,56 @@ class LocalJob:
         The same array as `gaai_graph.methods.local_tools.edge_ends(graph)`: igraph lists an
         undirected edge lower endpoint first. When `graph_of_data` says the graph was built
         from the projection's edges, they are read from its array (~50 ms less per 10^6
-        edges, and no Python pair per edge).
+        edges, and no Python pair per edge), without building the graph.
         """
-        if self.graph_of_data and self.graph.ecount() == self.data.edge_count:
+        if self._reads_data():
             ends = self.data.edges.astype(np.int64)
-            if not self.graph.is_directed():
+            if not self.data.directed:
                 ends.sort(axis=1)
             return ends
         return edge_ends(self.graph)
+
+    def degrees(self, mode: str) -> npt.NDArray[np.float64]:
+        """Each vertex's degree as igraph's `degree(mode=mode, loops=True)` counts it.
+
+        A self-loop counts twice in mode "all" and once each "out" and "in"; an undirected
+        graph counts every edge in every mode. From the projection's edge array when it
+        describes the graph (`graph_of_data`), without building the graph.
+        """
+        if not self._reads_data():
+            return np.asarray(self.graph.degree(mode=mode, loops=True), dtype=np.float64)
+        edges = self.data.edges
+        if not self.data.directed or mode == "all":
+            ends = edges.ravel()
+        else:
+            ends = edges[:, 0] if mode == "out" else edges[:, 1]
+        counts = np.bincount(ends.astype(np.intp, copy=False), minlength=self.data.vertex_count)
+        return counts.astype(np.float64)
+
+    def undirected_simple(
+        self, purpose: str, weight: str | None = None, *, in_place: bool = False
+    ) -> tuple[ig.Graph, list[str]]:
+        """`gaai_graph.methods.local_tools.undirected_simple` of the job's graph.
+
+        Unweighted, with the graph not built yet and no edge attributes to merge, the simple
+        graph is built straight from the projection's edge array
+        (`local_tools.simple_undirected_edges`, the same edges in the same order) with the
+        projection's vertex attributes: the multigraph is never built nor simplified (nor
+        held: `graph` still builds it, unchanged, for a method that reads it afterwards).
+        """
+        data = self.data
+        if (
+            weight is not None
+            or self._graph is not None
+            or not self.graph_of_data
+            or data.edge_values
+        ):
+            return undirected_simple(self.graph, purpose, weight, in_place=in_place)
+        edges = simple_undirected_edges(data.edges, data.vertex_count)
+        simple = ig.Graph(n=data.vertex_count, edges=edge_pairs(edges), directed=False)
+        for name, column in data.vertex_values.items():
+            simple.vs[name] = column
+        return simple, simple_notes(purpose, data.directed, data.edge_count - len(edges))
 
 
 @dataclass

@@ -320,16 +320,13 @@ def _scale_betweenness(
 
 
 def _degree(job: LocalJob) -> Outcome:
-    graph = job.graph
-    p = job.parameters
-    clock = job.clock
-    mode = p["mode"]
-    with clock.running():
-        values = graph.degree(mode=mode, loops=True)
+    mode = job.parameters["mode"]
+    with job.clock.running():
+        values = job.degrees(mode)
     notes = []
-    if not graph.is_directed() and mode != "all":
+    if not job.directed and mode != "all":
         notes.append(f"The projection is undirected, so degree mode '{mode}' counts all edges.")
-    return Outcome(scores=as_scores(values), notes=notes)
+    return Outcome(scores=values, notes=notes)
 
 
 # --------------------------------------------------------------------------- reading

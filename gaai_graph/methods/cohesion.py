@@ -31,7 +31,7 @@ from gaai_graph.methods.base import (
     Picture,
     Plan,
 )
-from gaai_graph.methods.local_tools import as_scores, undirected_simple
+from gaai_graph.methods.local_tools import as_scores
 from gaai_graph.methods.named_scores import VERTICES, answering_named, reading_named
 from gaai_graph.methods.scores import leader_recommendation, score_findings, scoring_adapter
 from gaai_graph.methods.topology import SchemaTopology
@@ -81,10 +81,9 @@ def _triangles_variant(plan: Plan, use_case: UseCase, topology: SchemaTopology) 
 
 
 def _kcore(job: LocalJob) -> Outcome:
-    graph = job.graph
     clock = job.clock
     with clock.running():
-        simple, notes = undirected_simple(graph, "Coreness")
+        simple, notes = job.undirected_simple("Coreness")
         values = as_scores(simple.coreness(mode="all"))
     top = float(values.max())
     metrics: dict[str, MetricValue] = {
@@ -95,11 +94,10 @@ def _kcore(job: LocalJob) -> Outcome:
 
 
 def _triangles(job: LocalJob) -> Outcome:
-    graph = job.graph
     p = job.parameters
     clock = job.clock
     with clock.running():
-        simple, notes = undirected_simple(graph, "Triangle counting")
+        simple, notes = job.undirected_simple("Triangle counting")
         clustering = as_scores(simple.transitivity_local_undirected(mode="zero"))
         transitivity = simple.transitivity_undirected()
     degree = as_scores(simple.degree())

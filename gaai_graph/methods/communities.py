@@ -46,7 +46,6 @@ from gaai_graph.methods.local_tools import (
     community_metrics,
     modularity,
     seeded_igraph,
-    undirected_simple,
 )
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.writing import ReportWriter, format_number, priority_for
@@ -90,13 +89,12 @@ def _community_adapter(name: str, label: str, parameters: dict[str, Any]) -> Ada
 
 
 def _label_propagation(job: LocalJob) -> Outcome:
-    graph = job.graph
     seed = job.seed
     clock = job.clock
     weight = weight_of(job)
     with clock.running():
         # The job's own graph, read by nothing after this: simplified without a copy.
-        simple, notes = undirected_simple(graph, "Label propagation", weight, in_place=True)
+        simple, notes = job.undirected_simple("Label propagation", weight, in_place=True)
         with seeded_igraph(seed):
             membership = simple.community_label_propagation(weights=weight).membership
     return Outcome(
@@ -116,7 +114,7 @@ def _modularity_partition(job: LocalJob, label: str, partition: Any) -> Outcome:
     weight = weight_of(job)
     with job.clock.running():
         # The job's own graph, read by nothing after this: simplified without a copy.
-        simple, notes = undirected_simple(job.graph, label, weight, in_place=True)
+        simple, notes = job.undirected_simple(label, weight, in_place=True)
         with seeded_igraph(job.seed):
             membership = partition(simple, weight, resolution).membership
     return Outcome(

@@ -37,6 +37,7 @@ from gaai_graph.methods.base import (
     Picture,
     Plan,
 )
+from gaai_graph.methods.local_tools import run_starts, sorted_distinct
 from gaai_graph.methods.topology import SchemaTopology
 from gaai_graph.methods.writing import ReportWriter, _collection_of, format_number, priority_for
 from gaai_graph.models import MetricValue, Recommendation, UseCase
@@ -104,7 +105,7 @@ def _identifier_collections(job: LocalJob) -> set[str]:
         named = {c for c in str(given).split("|") if c in present}
         if named:
             return named
-    degree = np.asarray(job.graph.degree(), dtype=np.float64)
+    degree = job.degrees("all")
     ends = job.edge_ends()
     linked = np.unique(codes[ends].reshape(-1, 2), axis=0).tolist()
     partners: dict[str, set[str]] = {c: set() for c in present}
@@ -140,11 +141,15 @@ def _id_ranks(job: LocalJob) -> npt.NDArray[np.int64]:
     """Each vertex's position in the projection's ids sorted as strings, once per projection."""
     ranks: npt.NDArray[np.int64] | None = job.data.engine_cache.get("id_ranks")
     if ranks is None:
+        import polars as pl
+
+        # polars orders strings by their UTF-8 bytes, which is code point order, as Python
+        # orders str; a stable sort, so a repeated id keeps its vertices' order. ~0.2 s for
+        # 2.7 * 10^6 ids, where numpy's fixed-width str array took ~2.1 s and ~1 GB.
+        ids = pl.DataFrame({"id": pl.Series(job.data.vertex_ids, dtype=pl.String)})
+        order = ids.with_row_index("row").sort("id", maintain_order=True)["row"].to_numpy()
         ranks = np.empty(job.data.vertex_count, dtype=np.int64)
-        # numpy orders str arrays by code point, as Python orders str.
-        ranks[np.argsort(np.asarray(job.data.vertex_ids, dtype=str), kind="stable")] = np.arange(
-            job.data.vertex_count
-        )
+        ranks[order] = np.arange(job.data.vertex_count)
         job.data.engine_cache["id_ranks"] = ranks
     return ranks
 
@@ -177,11 +182,12 @@ def sharing_arrays(
     owners = np.concatenate([first[forward], second[backward]])
     users = np.concatenate([second[forward], first[backward]])
     n = max(job.data.vertex_count, 1)
-    keys = np.unique(owners * n + users)
+    keys = sorted_distinct(owners * n + users)
     owners, users = np.divmod(keys, n)
     order = np.lexsort((_id_ranks(job)[users], owners))
     owners, users = owners[order], users[order]
-    used, starts = np.unique(owners, return_index=True)
+    starts = run_starts(owners)  # sorted: each identifier's entities start where it changes
+    used = owners[starts]
     offsets = np.append(starts, owners.size).astype(np.int64)
     return used, offsets, users
 

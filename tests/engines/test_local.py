@@ -519,8 +519,9 @@ def test_the_graph_built_a_chunk_of_edges_at_a_time_has_every_edge_in_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from gaai_graph.engines import local
+    from gaai_graph.methods import local_tools
 
-    monkeypatch.setattr(local, "_PAIRS_CHUNK", 3)
+    monkeypatch.setattr(local_tools, "PAIRS_CHUNK", 3)
     pairs = [(i % 7, (3 * i + 1) % 7) for i in range(11)]
     data = ProjectionData(
         vertex_ids=[f"v/{i}" for i in range(7)],
@@ -530,3 +531,44 @@ def test_the_graph_built_a_chunk_of_edges_at_a_time_has_every_edge_in_order(
         projection=GraphProjection(vertex_collections=["v"], edge_collections=["e"]),
     )
     assert local._build_igraph(data, "degree").get_edgelist() == pairs
+
+
+@pytest.mark.parametrize(
+    "algorithm", ["degree", "kcore", "leiden", "triangles", "shared_identifiers"]
+)
+def test_methods_needing_no_multigraph_build_none_and_answer_as_igraph_does(
+    algorithm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gaai_graph.engines import local
+    from gaai_graph.methods.base import LocalJob
+
+    graph = nx.MultiDiGraph(nx.gnm_random_graph(200, 900, seed=5, directed=True))
+    graph.add_edges_from([(1, 1), (2, 3), (2, 3), (3, 2)])
+    parameters = {"identifier_collections": "v"} if algorithm == "shared_identifiers" else {}
+
+    class ReadingIgraph(LocalJob):
+        """A job that reads everything from its igraph graph, as jobs did before."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.graph_of_data = False
+
+    with monkeypatch.context() as patched:
+        patched.setattr(local, "LocalJob", ReadingIgraph)
+        from_igraph = ENGINE.run(projection_of(graph), template(algorithm, **parameters))
+    built: list[str] = []
+    real_build = local._build_igraph
+
+    def counted(data: ProjectionData, name: str) -> Any:
+        built.append(name)
+        return real_build(data, name)
+
+    monkeypatch.setattr(local, "_build_igraph", counted)
+    lazy = projection_of(graph)
+    result = ENGINE.run(lazy, template(algorithm, **parameters))
+    assert built == [] and "igraph" not in lazy.engine_cache
+    assert result.model_dump(exclude={"metrics"}) == from_igraph.model_dump(exclude={"metrics"})
+    runtime = "runtime_seconds"
+    assert {k: v for k, v in result.metrics.items() if k != runtime} == {
+        k: v for k, v in from_igraph.metrics.items() if k != runtime
+    }

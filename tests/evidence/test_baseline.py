@@ -140,3 +140,16 @@ def test_evidence_is_json_plain() -> None:
     evidence = assess(8, Baseline.of([2] * 100 + [8]))
     for value in evidence.values():
         assert isinstance(value, str | bool | int | float | type(None))
+
+
+def test_the_median_of_sorted_values_is_numpys_median_to_the_bit() -> None:
+    import numpy as np
+
+    from gaai_graph.evidence.baseline import _median_of_sorted
+
+    rng = np.random.default_rng(11)
+    for size in [*range(1, 40), 10_000, 10_001]:
+        values = np.sort(rng.normal(size=size) * 10.0 ** rng.integers(-6, 9))
+        assert _median_of_sorted(values) == float(np.median(values))
+        counts = np.sort(rng.integers(0, 3, size=size).astype(np.float64))  # ties
+        assert _median_of_sorted(counts) == float(np.median(counts))

@@ -82,3 +82,42 @@ def test_directed_graphs_are_collapsed_into_a_new_graph_even_in_place() -> None:
     simple, _ = undirected_simple(graph, "Leiden", in_place=True)
 
     assert simple is not graph and graph.ecount() == 3 and simple.ecount() == 2
+
+
+def _random_multigraph(seed: int, n: int, m: int) -> tuple[int, list[tuple[int, int]]]:
+    rng = np.random.default_rng(seed)
+    pairs = rng.integers(0, n, size=(m, 2))
+    # Parallel edges both ways and self-loops, as projections of real data have them.
+    pairs[: m // 5] = pairs[m // 5 : 2 * (m // 5)][:, ::-1]
+    pairs[-(m // 10) :, 1] = pairs[-(m // 10) :, 0]
+    return n, [(int(a), int(b)) for a, b in pairs]
+
+
+def test_simple_undirected_edges_are_the_edges_igraph_leaves_in_its_order() -> None:
+    from gaai_graph.methods.local_tools import simple_undirected_edges
+
+    cases = [(1, 50, 400, False), (2, 50, 400, True), (3, 1000, 3000, False), (4, 7, 0, False)]
+    for seed, size, edge_count, directed in [*cases, (5, 1, 3, True)]:
+        n, pairs = _random_multigraph(seed, size, edge_count)
+        graph = ig.Graph(n=n, edges=pairs, directed=directed)
+        simple = graph.as_undirected(mode="collapse") if directed else graph.copy()
+        simple.simplify(multiple=True, loops=True)
+        edges = simple_undirected_edges(np.asarray(pairs, dtype=np.int32).reshape(-1, 2), n)
+        assert edges.dtype == np.int64
+        assert [tuple(edge) for edge in edges.tolist()] == simple.get_edgelist()
+
+
+def test_sorted_distinct_and_run_starts_answer_as_np_unique() -> None:
+    from gaai_graph.methods.local_tools import run_starts, sorted_distinct
+
+    rng = np.random.default_rng(3)
+    for values in (
+        rng.integers(0, 10**12, 5000),
+        rng.integers(-5, 5, 5000).astype(np.int32),
+        np.empty(0, dtype=np.int64),
+        np.array([7]),
+    ):
+        assert sorted_distinct(values).tolist() == np.unique(values).tolist()
+        assert sorted_distinct(values).dtype == values.dtype
+        ordered = np.sort(values)
+        assert run_starts(ordered).tolist() == np.unique(ordered, return_index=True)[1].tolist()

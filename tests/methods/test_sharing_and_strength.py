@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import igraph as ig
 import networkx as nx
 
 from gaai_graph.methods.registry import default_method, get_method
@@ -197,3 +198,32 @@ def test_listed_identifiers_name_exactly_their_users_most_shared_first() -> None
     for customer in customers:
         linked = [len(users[d]) for d in devices if f"customers/{customer}" in users[d]]
         assert outcome.scores[customer] == max(linked, default=0)
+
+
+def test_each_identifiers_users_come_in_python_string_order_of_their_ids() -> None:
+    from gaai_graph.methods.base import Clock, LocalJob
+    from gaai_graph.methods.sharing import sharing_arrays
+    from gaai_graph.models import GraphProjection
+    from gaai_graph.sources.base import ProjectionData
+
+    # Code point order, not locale or case order; a repeated id keeps its vertices' order.
+    keys = ["é", "z", "a", "Z", "ä", "😀", "b10", "b9", "a"]
+    ids = [f"customers/{key}" for key in keys] + ["devices/d1", "devices/d0"]
+    device = {"devices/d1": 9, "devices/d0": 10}
+    pairs = [(c, device["devices/d1"]) for c in range(9)] + [(10, c) for c in (3, 1, 0)]
+    data = ProjectionData(
+        vertex_ids=ids,
+        labels=ids,
+        edges=pairs,
+        directed=False,
+        projection=GraphProjection(
+            vertex_collections=["customers", "devices"], edge_collections=["uses"]
+        ),
+    )
+    job = LocalJob(lambda: ig.Graph(n=11, edges=pairs), {}, 0, Clock(), data, graph_of_data=True)
+    used, offsets, users = sharing_arrays(job, {"devices"})
+    assert used.tolist() == [9, 10]
+    first = users[offsets[0] : offsets[1]].tolist()
+    assert [ids[u] for u in first] == sorted(ids[:9])
+    assert first[1:3] == [2, 8]  # the two "customers/a", in vertex order
+    assert [ids[u] for u in users[offsets[1] : offsets[2]]] == sorted(ids[u] for u in (3, 1, 0))

@@ -31,7 +31,7 @@ from gaai_graph.methods.compute._common import (
     vertex_index,
     vertex_indices,
 )
-from gaai_graph.methods.local_tools import edge_ends
+from gaai_graph.methods.local_tools import edge_ends, sorted_distinct
 
 __all__ = [
     "AttributeNeighbours",
@@ -164,7 +164,7 @@ def neighbour_arrays(graph: ig.Graph, mode: Mode) -> tuple[IntArray, IntArray]:
         sources, targets = np.concatenate([sources, targets]), np.concatenate([targets, sources])
     elif mode == "in":
         sources, targets = targets, sources
-    keys = np.unique(sources[sources != targets] * n + targets[sources != targets])
+    keys = sorted_distinct(sources[sources != targets] * n + targets[sources != targets])
     rows, neighbours = np.divmod(keys, n) if n else (keys, keys)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=offsets[1:])
