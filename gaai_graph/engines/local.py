@@ -31,7 +31,7 @@ from gaai_graph.errors import EngineError
 from gaai_graph.memory import give_back_freed_memory
 from gaai_graph.methods.base import Clock, LocalJob, Method
 from gaai_graph.methods.centrality import DEFAULT_BETWEENNESS_SAMPLES
-from gaai_graph.methods.local_tools import as_scores, edge_pairs
+from gaai_graph.methods.local_tools import degrees_of_edges, graph_of_edges
 from gaai_graph.methods.projection import SHARED_WEIGHT, project_onto
 from gaai_graph.methods.registry import get_method
 from gaai_graph.models import AnalysisTemplate, Answer, ExecutionResult, MetricValue
@@ -277,7 +277,11 @@ class LocalEngine:
                     data.engine_cache.pop("igraph", None)
             # From the projection's edges, as the graph was built from them: a method may
             # have simplified its graph in place (`undirected_simple(in_place=True)`).
-            degrees = _degrees(data) if outcome.membership is not None else None
+            degrees = (
+                degrees_of_edges(data.edges, data.vertex_count, directed=data.directed)
+                if outcome.membership is not None
+                else None
+            )
         except EngineError:
             raise
         except Exception as error:
@@ -425,14 +429,15 @@ def _graph_to_run_on(data: ProjectionData, algorithm: str, *, take: bool) -> ig.
 
 def _build_igraph(data: ProjectionData, algorithm: str) -> ig.Graph:
     _check_edges(data, algorithm)
-    graph = ig.Graph(n=data.vertex_count, edges=edge_pairs(data.edges), directed=data.directed)
     # Attributes the template asked for (a weight, a category, coordinates) travel with the
     # graph, where methods read them by name.
-    for name, values in data.edge_values.items():
-        graph.es[name] = values.tolist()
-    for name, column in data.vertex_values.items():
-        graph.vs[name] = column
-    return graph
+    return graph_of_edges(
+        data.vertex_count,
+        data.edges,
+        directed=data.directed,
+        vertex_values=data.vertex_values,
+        edge_values=data.edge_values,
+    )
 
 
 def _check_edges(data: ProjectionData, algorithm: str) -> None:
@@ -455,12 +460,6 @@ def _check_edges(data: ProjectionData, algorithm: str) -> None:
                 f"{algorithm} cannot run: an edge names vertex index {highest}, but the "
                 f"projection has {data.vertex_count} vertices"
             )
-
-
-def _degrees(data: ProjectionData) -> npt.NDArray[np.float64]:
-    """Each vertex's degree in the projection, self-loops counted twice (as igraph does)."""
-    ends = data.edges.ravel().astype(np.intp, copy=False)
-    return as_scores(np.bincount(ends, minlength=data.vertex_count))
 
 
 def _size_of(data: ProjectionData) -> str:

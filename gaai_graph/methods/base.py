@@ -47,8 +47,9 @@ import numpy.typing as npt
 
 from gaai_graph.errors import TemplateValidationError
 from gaai_graph.methods.local_tools import (
+    degrees_of_edges,
     edge_ends,
-    edge_pairs,
+    graph_of_edges,
     simple_notes,
     simple_undirected_edges,
     undirected_simple,
@@ -287,19 +288,13 @@ class LocalJob:
     def degrees(self, mode: str) -> npt.NDArray[np.float64]:
         """Each vertex's degree as igraph's `degree(mode=mode, loops=True)` counts it.
 
-        A self-loop counts twice in mode "all" and once each "out" and "in"; an undirected
-        graph counts every edge in every mode. From the projection's edge array when it
-        describes the graph (`graph_of_data`), without building the graph.
+        From the projection's edge array (`local_tools.degrees_of_edges`) when it describes
+        the graph (`graph_of_data`), without building the graph.
         """
         if not self._reads_data():
             return np.asarray(self.graph.degree(mode=mode, loops=True), dtype=np.float64)
-        edges = self.data.edges
-        if not self.data.directed or mode == "all":
-            ends = edges.ravel()
-        else:
-            ends = edges[:, 0] if mode == "out" else edges[:, 1]
-        counts = np.bincount(ends.astype(np.intp, copy=False), minlength=self.data.vertex_count)
-        return counts.astype(np.float64)
+        data = self.data
+        return degrees_of_edges(data.edges, data.vertex_count, directed=data.directed, mode=mode)
 
     def undirected_simple(
         self, purpose: str, weight: str | None = None, *, in_place: bool = False
@@ -321,9 +316,9 @@ class LocalJob:
         ):
             return undirected_simple(self.graph, purpose, weight, in_place=in_place)
         edges = simple_undirected_edges(data.edges, data.vertex_count)
-        simple = ig.Graph(n=data.vertex_count, edges=edge_pairs(edges), directed=False)
-        for name, column in data.vertex_values.items():
-            simple.vs[name] = column
+        simple = graph_of_edges(
+            data.vertex_count, edges, directed=False, vertex_values=data.vertex_values
+        )
         return simple, simple_notes(purpose, data.directed, data.edge_count - len(edges))
 
 

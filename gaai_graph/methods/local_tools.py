@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import random
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -22,8 +22,10 @@ from gaai_graph.models import MetricValue
 __all__ = [
     "as_scores",
     "community_metrics",
+    "degrees_of_edges",
     "edge_ends",
     "edge_pairs",
+    "graph_of_edges",
     "modularity",
     "run_starts",
     "seeded_igraph",
@@ -64,6 +66,47 @@ def edge_pairs(edges: npt.NDArray[np.integer[Any]]) -> Iterator[tuple[int, int]]
     for start in range(0, len(edges), PAIRS_CHUNK):
         chunk = edges[start : start + PAIRS_CHUNK]
         yield from zip(chunk[:, 0].tolist(), chunk[:, 1].tolist(), strict=True)
+
+
+def graph_of_edges(
+    vertex_count: int,
+    edges: npt.NDArray[np.integer[Any]],
+    *,
+    directed: bool,
+    vertex_values: Mapping[str, Any],
+    edge_values: Mapping[str, npt.NDArray[Any]] | None = None,
+) -> ig.Graph:
+    """An igraph graph of an edge array, with the attribute columns methods read by name.
+
+    Args:
+        vertex_count: Vertices (numbered 0..vertex_count-1; the edges are not checked).
+        edges: (m, 2) vertex numbers.
+        directed: Whether the graph is directed.
+        vertex_values: Attribute name -> one value per vertex.
+        edge_values: Attribute name -> one value per edge (a numpy array).
+    """
+    graph = ig.Graph(n=vertex_count, edges=edge_pairs(edges), directed=directed)
+    for name, values in (edge_values or {}).items():
+        graph.es[name] = values.tolist()
+    for name, column in vertex_values.items():
+        graph.vs[name] = column
+    return graph
+
+
+def degrees_of_edges(
+    edges: npt.NDArray[np.integer[Any]], vertex_count: int, *, directed: bool, mode: str = "all"
+) -> npt.NDArray[np.float64]:
+    """Each vertex's degree as igraph's `degree(mode=mode, loops=True)` counts it.
+
+    On the graph of these edges: a self-loop counts twice in mode "all" and once each "out"
+    and "in"; an undirected graph counts every edge in every mode.
+    """
+    if not directed or mode == "all":
+        ends = edges.ravel()
+    else:
+        ends = edges[:, 0] if mode == "out" else edges[:, 1]
+    counts = np.bincount(ends.astype(np.intp, copy=False), minlength=vertex_count)
+    return counts.astype(np.float64)
 
 
 def simple_undirected_edges(

@@ -83,6 +83,11 @@ _NON_BLANK = re.compile(rb"\S")
 """Any byte that is not white space (as `bytes.isspace` counts it)."""
 
 
+def _as_bytes(raw: RawBytes) -> bytes:
+    """`raw` as bytes: itself, or a mapping's copy (for the methods a mapping lacks)."""
+    return raw if isinstance(raw, bytes) else raw[:]
+
+
 def _blank(raw: RawBytes) -> bool:
     """Whether `raw` is empty or all white space (stops at the first other byte)."""
     return not raw or _NON_BLANK.search(raw) is None
@@ -303,8 +308,7 @@ def _written_as_text_everywhere(raw: RawBytes, column: pl.Series) -> bool:
     """
     # A mapping has no `count`: its bytes are copied, on this path only (a text column that
     # could hold unified values, in a file whose texts were not settled by one count).
-    text = raw if isinstance(raw, bytes) else raw[:]
-    written = text.count(b'"' + orjson.dumps(column.name)[1:-1] + b'":"')
+    written = _as_bytes(raw).count(b'"' + orjson.dumps(column.name)[1:-1] + b'":"')
     return written == column.len() - column.null_count()
 
 
@@ -490,7 +494,7 @@ def _read_export_frame(
         return raw, export_frame(raw, file_format, collection)
     try:
         columnar = export_frame(mapped, file_format, collection, data_file)
-        return (b"" if columnar is not None else mapped[:]), columnar
+        return (b"" if columnar is not None else _as_bytes(mapped)), columnar
     finally:
         # Closing fails only while something still holds the buffer; the mapping then goes
         # with its last reference.
@@ -540,12 +544,11 @@ def dump_frame(raws: list[bytes], collection: str, is_edge: bool) -> pl.DataFram
 
 
 def _jsonl_documents(raws: Sequence[RawBytes], rows: list[int]) -> list[dict[str, Any]]:
-    texts = [raw if isinstance(raw, bytes) else raw[:] for raw in raws]  # a mapping: copied
+    texts = [_as_bytes(raw) for raw in raws]
     lines = [line for text in texts for line in text.split(b"\n") if line.strip()]
     return [orjson.loads(lines[row]) for row in rows]
 
 
 def _array_documents(raws: Sequence[RawBytes], rows: list[int]) -> list[dict[str, Any]]:
-    raw = raws[0]
-    documents = orjson.loads(raw if isinstance(raw, bytes) else raw[:])
+    documents = orjson.loads(_as_bytes(raws[0]))
     return [documents[row] for row in rows]
