@@ -3,8 +3,9 @@
 - `load_ahead`: the snapshot directory is read on a thread while LangGraph and the nodes
   import. Reading is mostly polars and numpy work that releases the GIL, importing is not.
 - `fewer_collections`: Python's cyclic garbage collector runs less often during the run.
-- `tuned_for_a_run`: that, and at most one malloc arena per core (`memory.limit_malloc_arenas`),
-  for a command that runs the graph in its own process (`gaai run`, `plan`, `resume`).
+- `tuned_for_a_run`: that, and one malloc arena for all threads (`memory.limit_malloc_arenas`)
+  with freed memory left to it for reuse (`memory.freed_memory_kept`), for a command that
+  runs the graph in its own process (`gaai run`, `plan`, `resume`).
 """
 
 from __future__ import annotations
@@ -38,16 +39,20 @@ def fewer_collections() -> Iterator[None]:
 
 @contextlib.contextmanager
 def tuned_for_a_run() -> Iterator[None]:
-    """Tune this process for a run command: allocator arenas, then `fewer_collections`.
+    """Tune this process for a run command: one allocator arena, then `fewer_collections`.
 
     The arena limit is set first, before the command starts any thread (glibc fixes it when a
     second thread first allocates); it is not undone, as the command's process ends with it.
+    Only when glibc took it are freed blocks left to the allocator rather than trimmed
+    (`memory.freed_memory_kept`): with an arena per thread a trim is what lets one thread's
+    freed memory serve another's.
     """
-    from gaai_graph.cores import usable_cores
-    from gaai_graph.memory import limit_malloc_arenas
+    from gaai_graph.memory import freed_memory_kept, limit_malloc_arenas
 
-    limit_malloc_arenas(usable_cores())
-    with fewer_collections():
+    with contextlib.ExitStack() as stack:
+        if limit_malloc_arenas(1):
+            stack.enter_context(freed_memory_kept())
+        stack.enter_context(fewer_collections())
         yield
 
 

@@ -88,23 +88,78 @@ def test_glibc_accepts_the_arena_limit() -> None:
     assert mallopt(memory._M_ARENA_MAX, 64) == 1
 
 
-def test_run_and_resume_limit_the_arenas_to_the_cores_before_they_read_anything(
+def test_run_and_resume_keep_one_arena_set_before_they_read_anything(
     tmp_path: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import threading
 
-    from gaai_graph import cli, cores, memory
+    from gaai_graph import cli, memory
 
     calls: list[tuple[int, int]] = []
-    monkeypatch.setattr(cores, "usable_cores", lambda: 3)
-    monkeypatch.setattr(
-        memory,
-        "limit_malloc_arenas",
-        lambda count: calls.append((count, threading.active_count())) or True,
-    )
+
+    def limit_malloc_arenas(count: int) -> bool:
+        calls.append((count, threading.active_count()))
+        return True
+
+    monkeypatch.setattr(memory, "limit_malloc_arenas", limit_malloc_arenas)
     threads_before = threading.active_count()
     # A refused run (no such snapshot) still sets the limit first, with no thread started;
     # so does a resume of a thread that does not exist.
     assert cli.main(["run", "--source", "/no/such/snapshot", "--out", str(tmp_path)]) != 0
     assert cli.main(["resume", "--thread-id", "run-nothing", "--out", str(tmp_path)]) != 0
-    assert calls == [(3, threads_before), (3, threads_before)]
+    assert calls == [(1, threads_before), (1, threads_before)]
+
+
+def _recording_trims(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from gaai_graph import memory
+
+    trims: list[int] = []
+
+    def malloc_trim(pad: int) -> int:
+        trims.append(pad)
+        return 1
+
+    monkeypatch.setattr(memory, "_c_function", lambda name: malloc_trim)
+    return trims
+
+
+def test_freed_memory_is_kept_within_the_block_and_given_back_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gaai_graph import memory
+
+    trims = _recording_trims(monkeypatch)
+    with memory.freed_memory_kept():
+        assert give_back_freed_memory() is False
+        with memory.freed_memory_kept():
+            assert give_back_freed_memory() is False
+        assert give_back_freed_memory() is False  # the outer block is still open
+    assert trims == []
+    assert give_back_freed_memory() is True
+    assert trims == [0]
+
+
+def test_a_block_that_raises_still_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gaai_graph import memory
+
+    trims = _recording_trims(monkeypatch)
+    with pytest.raises(RuntimeError), memory.freed_memory_kept():
+        raise RuntimeError("an analysis failed")
+    assert give_back_freed_memory() is True
+    assert trims == [0]
+
+
+@pytest.mark.parametrize("one_arena", [True, False])
+def test_a_run_keeps_freed_memory_only_when_its_threads_share_one_arena(
+    monkeypatch: pytest.MonkeyPatch, one_arena: bool
+) -> None:
+    from gaai_graph import cli_run_start, memory
+
+    trims = _recording_trims(monkeypatch)
+    # False: not glibc, or the operator's MALLOC_ARENA_MAX left in charge.
+    monkeypatch.setattr(memory, "limit_malloc_arenas", lambda count: one_arena)
+    with cli_run_start.tuned_for_a_run():
+        asked = give_back_freed_memory()
+    assert asked is not one_arena
+    assert trims == ([] if one_arena else [0])
+    assert give_back_freed_memory() is True  # the run's block is over: the API trims again
