@@ -453,7 +453,7 @@ class _LoadIndex:
         """
         import polars as pl
 
-        named = [b for b in self.blocks.values() if endpoints.str.starts_with(b.prefix).any()]
+        named = self._blocks_named(endpoints)
         if not named:
             return np.full(endpoints.len(), -1, dtype=np.int32)
         table = (
@@ -462,6 +462,24 @@ class _LoadIndex:
             else pl.concat([block.numbered() for block in named])
         )
         return number_ids(endpoints, table)
+
+    def _blocks_named(self, endpoints: pl.Series) -> list[_VertexBlock]:
+        """The numbered collections that at least one of `endpoints` names, in load order.
+
+        Usually every endpoint names the collection the first one names: one pass over the
+        column says so (a prefix ends with "/", which no collection name holds, so no other
+        collection's prefix matches them), instead of one pass per numbered collection.
+        """
+        first = endpoints[0] if endpoints.len() else None
+        if isinstance(first, str):
+            block = self.blocks.get(first.partition("/")[0])
+            if (
+                block is not None
+                and first.startswith(block.prefix)
+                and endpoints.str.starts_with(block.prefix).all()
+            ):
+                return [block]
+        return [b for b in self.blocks.values() if endpoints.str.starts_with(b.prefix).any()]
 
 
 _MAX_INDEXED_LOADS = 2

@@ -70,3 +70,55 @@ def test_labels_follow_the_attribute_asked_for_each_time() -> None:
     assert by_name.labels == ["c0", "c1"]  # empty and missing names fall back to the key
     named = build_projection(data, _projection(["people"], []), {"people": "name"})
     assert named.labels == [f"P{i}" for i in range(6)]
+
+
+def _numbered_index() -> projection_module._LoadIndex:
+    import polars as pl
+
+    from gaai_graph.sources.columnar import ColumnarDocuments
+
+    index = projection_module._LoadIndex()
+    for name, keys in (
+        ("people", ["p0", "p1", "p2"]),
+        ("people2", ["p0", "p9"]),
+        ("cities", ["c0"]),
+    ):
+        frame = pl.DataFrame({"_key": keys, "_id": [f"{name}/{key}" for key in keys]})
+        projection_module._block(index, CollectionData(name, "document", ColumnarDocuments(frame)))
+    return index
+
+
+@pytest.mark.parametrize(
+    "endpoints",
+    [
+        ["people/p2", "people/p0", "people/nobody"],  # one collection: one pass
+        ["people2/p9", "people/p1", "cities/c0"],  # several
+        ["people/p1", "people2/p0"],  # a name that starts like another's
+        ["elsewhere/x", "people/p0"],  # the first names no numbered collection
+        [None, "cities/c0", "people/p2"],  # the first is missing
+        ["people", "people/p1"],  # the first has no collection part
+        ["people/p1", None],
+    ],
+)
+def test_endpoints_are_numbered_as_by_looking_in_every_collection(
+    endpoints: list[str | None],
+) -> None:
+    import polars as pl
+
+    from gaai_graph.sources.columnar import number_ids
+
+    index = _numbered_index()
+    column = pl.Series("_from", endpoints, dtype=pl.String)
+    every = [b for b in index.blocks.values() if column.str.starts_with(b.prefix).any()]
+    expected = number_ids(column, pl.concat([block.numbered() for block in every]))
+
+    assert index._blocks_named(column) == every
+    assert index.number_endpoints(column).tolist() == expected.tolist()
+
+
+def test_endpoints_of_a_later_collection_get_its_load_wide_numbers() -> None:
+    import polars as pl
+
+    index = _numbered_index()
+    column = pl.Series("_to", ["people2/p9", "people2/p0", "people2/zz"])
+    assert index.number_endpoints(column).tolist() == [4, 3, -1]
