@@ -49,10 +49,8 @@ def tuned_for_a_run() -> Iterator[None]:
     """
     from gaai_graph.memory import freed_memory_kept, limit_malloc_arenas
 
-    with contextlib.ExitStack() as stack:
-        if limit_malloc_arenas(1):
-            stack.enter_context(freed_memory_kept())
-        stack.enter_context(fewer_collections())
+    kept = freed_memory_kept() if limit_malloc_arenas(1) else contextlib.nullcontext()
+    with kept, fewer_collections():
         yield
 
 
