@@ -128,7 +128,11 @@ def vertex_columns(
     copied = set()
     for run in getattr(data.vertex_ids, "runs", ()):
         collection = graph.collections.get(run.collection)
-        frame = columnar_frame(collection.documents) if collection is not None else None
+        frame = (
+            columnar_frame(collection.documents, reading=columns)
+            if collection is not None
+            else None
+        )
         if not run.frame_rows or frame is None or frame.height != run.size:
             continue
         copied.add(run.collection)
@@ -154,7 +158,7 @@ def vertex_columns(
         if collection is None:
             continue
         prefix = name + "/"
-        frame = columnar_frame(collection.documents)
+        frame = columnar_frame(collection.documents, reading=columns)
         if frame is not None:
             rows, values = _rows_and_values(frame, prefix, index, columns)
         else:

@@ -233,13 +233,19 @@ def _shared_scans(
         if not frame.height:
             continue
         columns = frame.schema
-        if columns.get("_key") != pl.String or columns.get("_id") != pl.String:
+        if columns.get("_key") != pl.String:
             return None
-        usual = frame.select(
-            (pl.col("_id") == pl.lit(name + "/") + pl.col("_key")).all()
-            & (pl.col("_key") != "").all()
-            & (pl.col("_id").null_count() + pl.col("_key").null_count() == 0)
-        ).item()
+        keys_usual = (pl.col("_key") != "").all() & (pl.col("_key").null_count() == 0)
+        if getattr(data.collections[name].documents, "id_prefix", None) == name + "/":
+            usual = frame.select(keys_usual).item()  # `_id` left out: it is `<name>/<_key>`
+        elif columns.get("_id") != pl.String:
+            return None
+        else:
+            usual = frame.select(
+                (pl.col("_id") == pl.lit(name + "/") + pl.col("_key")).all()
+                & keys_usual
+                & (pl.col("_id").null_count() == 0)
+            ).item()
         if not usual:
             return None
     for name in edge_names:

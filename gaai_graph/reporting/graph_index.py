@@ -188,14 +188,11 @@ class _Documents:
 
     def __init__(self, documents: Sequence[Any]) -> None:
         self._source = documents
-        self._frame = columnar_frame(documents)
         self._keys = KeyRows(_key_column(documents))
         self._found: dict[str, Mapping[str, Any] | None] = {}
 
     def _read(self, row: int) -> Mapping[str, Any]:
-        if self._frame is not None:  # only this row becomes a dict, null cells left out
-            cells = self._frame.row(row, named=True)
-            return {name: value for name, value in cells.items() if value is not None}
+        # Columnar documents make only this row a dict (null cells left out).
         document: Mapping[str, Any] = self._source[row]
         return document
 

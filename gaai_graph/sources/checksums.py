@@ -69,7 +69,7 @@ FRAME_CHECKSUM_ROWS = 1 << 18
 """Rows encoded and hashed per step by `frame_checksum` (bounds the text held at once)."""
 
 
-def frame_checksum(frame: pl.DataFrame) -> str:
+def frame_checksum(frame: pl.DataFrame, id_prefix: str | None = None) -> str:
     """`documents_checksum` of a columnar collection, without making its rows Python dicts.
 
     Polars writes each row as the same canonical JSON orjson writes for the document (names
@@ -77,19 +77,26 @@ def frame_checksum(frame: pl.DataFrame) -> str:
     the one the same documents held as dicts get. The rows are hashed and summed inside
     polars (`_summed_in_polars`), which releases the GIL; per-row hashing in Python held it
     for ~0.6 s at 10^6 edges and ~7 s at 10^7, while other analyses waited.
+
+    Args:
+        frame: The documents' columns.
+        id_prefix: When the frame leaves `_id` out, the text before `_key` in every document's
+            `_id` (`ColumnarDocuments.id_prefix`): each row is hashed with its `_id`.
     """
     import polars as pl
 
+    with_ids = [] if id_prefix is None else [(pl.lit(id_prefix) + pl.col("_key")).alias("_id")]
     if any(dtype == pl.Object for dtype in frame.dtypes):
         # Python objects (a frame built from mixed values) have no JSON encoding in polars.
-        documents = frame.iter_rows(named=True)
+        documents = frame.with_columns(with_ids).iter_rows(named=True)
         return documents_checksum(
             {name: value for name, value in row.items() if value is not None} for row in documents
         )
-    names = sorted(name for name in frame.columns if name != "_rev")
+    held = [name for name in frame.columns if name != "_rev"]
+    names = sorted([*held, "_id"] if with_ids else held)
     if not names:
         return _summed(ROW_HASH(b"{}") * frame.height)
-    if not any(frame.select(names).null_count().row(0)):
+    if not any(frame.select(held).null_count().row(0)):
         encoded = pl.struct(names).struct.json_encode().cast(pl.Binary)
     else:
         # `{"name":value}` with its braces removed is the member as orjson writes it; an
@@ -102,15 +109,16 @@ def frame_checksum(frame: pl.DataFrame) -> str:
         ]
         joined = pl.concat_str(members, separator=",", ignore_nulls=True)
         encoded = pl.concat_str([pl.lit("{"), joined, pl.lit("}")]).cast(pl.Binary)
-    return _summed_in_polars(frame, encoded)
+    return _summed_in_polars(frame, encoded, with_ids)
 
 
-def _summed_in_polars(frame: pl.DataFrame, encoded: pl.Expr) -> str:
+def _summed_in_polars(frame: pl.DataFrame, encoded: pl.Expr, added: list[pl.Expr]) -> str:
     """`_summed` of the XXH3-128 hashes of `encoded`'s rows, computed by polars.
 
-    polars-hash's `xxh3_128` is XXH3 as specified (the value `ROW_HASH` gives, read as a
-    big-endian integer); each hash is cut into four 32-bit parts summed in 64-bit integers
-    (no overflow below 2^32 rows) and recombined modulo 2^128 (`_recombined`), as `_summed` does.
+    `encoded` reads `frame`'s rows with the `added` columns. polars-hash's `xxh3_128` is XXH3
+    as specified (the value `ROW_HASH` gives, read as a big-endian integer); each hash is cut
+    into four 32-bit parts summed in 64-bit integers (no overflow below 2^32 rows) and
+    recombined modulo 2^128 (`_recombined`), as `_summed` does.
     """
     import polars as pl
     import polars_hash
@@ -126,7 +134,8 @@ def _summed_in_polars(frame: pl.DataFrame, encoded: pl.Expr) -> str:
     ]
     sums = [0] * _PARTS
     for offset in range(0, frame.height, FRAME_CHECKSUM_ROWS):
-        rows = frame.slice(offset, FRAME_CHECKSUM_ROWS).lazy().select(encoded.alias("row"))
+        block = frame.slice(offset, FRAME_CHECKSUM_ROWS).lazy().with_columns(added)
+        rows = block.select(encoded.alias("row"))
         for part, value in enumerate(rows.select(parts).collect().row(0)):
             sums[part] += int(value)
     return _recombined(sums)

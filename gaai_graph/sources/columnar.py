@@ -14,12 +14,18 @@ it holds Arrow buffers, so `.to_arrow()` hands them on without copying.
 
 Absent attributes and JSON `null` are both null in a frame; rows drop null cells, so a row
 reads like the document without the attribute (what the schema profile counts as missing).
+
+A loaded collection leaves `_id` out of its frame when every document's is
+`<collection>/<_key>` (`ColumnarDocuments.of_collection`): the column repeats the key, and a
+polars string column takes about three times its estimated size in resident memory (56 MB of
+a 10^6-edge snapshot's 369 MB loaded). Rows, the checksum and `columnar_frame(..., reading=)`
+put it back where it was, so readers see the documents unchanged.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, overload
 
@@ -50,11 +56,68 @@ def _without_nulls(row: dict[str, Any]) -> dict[str, Any]:
 class ColumnarDocuments(Sequence[dict[str, Any]]):
     """Documents of one collection, stored as a polars DataFrame (one column per attribute)."""
 
-    def __init__(self, frame: pl.DataFrame) -> None:
-        """Wrap `frame` (one row per document, one column per attribute)."""
+    def __init__(
+        self, frame: pl.DataFrame, *, id_prefix: str | None = None, id_position: int | None = None
+    ) -> None:
+        """Wrap `frame` (one row per document, one column per attribute).
+
+        Args:
+            frame: The documents' columns.
+            id_prefix: `<collection>/` when `frame` leaves `_id` out because every document's
+                is that and its `_key` (see `of_collection`); None when `frame` is whole.
+            id_position: Where `_id` stood among the columns (a row's key order); at the end
+                when None.
+        """
         self.frame = frame
-        """The documents as columns; readers that can work on columns use it directly."""
+        """The documents as columns; readers that can work on columns use it directly
+        (`_id` left out when `id_prefix` is set: `columnar_frame(..., reading=)` adds it)."""
+        self.id_prefix = id_prefix
+        """`<collection>/`, the text before `_key` in every `_id` the frame leaves out; or None."""
+        self._id_position = frame.width if id_position is None else id_position
         self._checksum: Future[str] | None = None
+
+    @classmethod
+    def of_collection(cls, frame: pl.DataFrame, collection: str) -> ColumnarDocuments:
+        """A loaded collection's documents, its `_id` column left out when it repeats `_key`.
+
+        Args:
+            frame: The collection's documents completed by the loader: `_key` text on every
+                row, and `_id` on every row unless the file gave none (then it is
+                `<collection>/<_key>` throughout).
+            collection: The collection's name.
+        """
+        import polars as pl
+
+        prefix = collection + "/"
+        if frame.schema.get("_key") != pl.String or frame["_key"].null_count():
+            return cls(frame)  # not a completed frame: kept as it is
+        if "_id" not in frame.columns:
+            return cls(frame, id_prefix=prefix)
+        ids = pl.col("_id")
+        repeats_keys = (
+            frame.schema["_id"] == pl.String
+            and frame.select(
+                (ids.null_count() == 0)
+                & (
+                    ids.str.starts_with(prefix)
+                    & (ids.str.len_bytes() == pl.col("_key").str.len_bytes() + len(prefix.encode()))
+                    & ids.str.ends_with(pl.col("_key"))
+                ).all()
+            ).item()
+        )
+        if not repeats_keys:
+            return cls(frame)
+        return cls(frame.drop("_id"), id_prefix=prefix, id_position=frame.columns.index("_id"))
+
+    def whole(self, part: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The frame (or `part`, rows of it) with every attribute, `_id` where it stood."""
+        import polars as pl
+
+        frame = self.frame if part is None else part
+        if self.id_prefix is None:
+            return frame
+        ids = frame.select((pl.lit(self.id_prefix) + pl.col("_key")).alias("_id")).to_series()
+        return frame.clone().insert_column(self._id_position, ids)
 
     def prefetch_checksum(self) -> None:
         """Start computing `checksum` on the checksum thread, if not started yet.
@@ -63,13 +126,15 @@ class ColumnarDocuments(Sequence[dict[str, Any]]):
         with reading the next file (polars parses without the GIL).
         """
         if self._checksum is None:
-            self._checksum = _checksum_thread().submit(frame_checksum, self.frame)
+            self._checksum = _checksum_thread().submit(
+                frame_checksum, self.frame, id_prefix=self.id_prefix
+            )
 
     def checksum(self) -> str:
         """`checksums.frame_checksum` of the frame, computed once (the frame never changes)."""
         if self._checksum is None:  # not prefetched: here, in the caller's thread
             computed: Future[str] = Future()
-            computed.set_result(frame_checksum(self.frame))
+            computed.set_result(frame_checksum(self.frame, id_prefix=self.id_prefix))
             self._checksum = computed
         return self._checksum.result()
 
@@ -80,7 +145,7 @@ class ColumnarDocuments(Sequence[dict[str, Any]]):
     def __iter__(self) -> Iterator[dict[str, Any]]:
         """Each document as a dict (null cells left out), materialised a batch at a time."""
         for offset in range(0, self.frame.height, ROW_BATCH):
-            for row in self.frame.slice(offset, ROW_BATCH).iter_rows(named=True):
+            for row in self.whole(self.frame.slice(offset, ROW_BATCH)).iter_rows(named=True):
                 yield _without_nulls(row)
 
     @overload
@@ -94,12 +159,12 @@ class ColumnarDocuments(Sequence[dict[str, Any]]):
         if isinstance(index, slice):
             start, stop, step = index.indices(self.frame.height)
             if step == 1:
-                part = self.frame.slice(start, max(stop - start, 0))
+                part = self.whole(self.frame.slice(start, max(stop - start, 0)))
                 return [_without_nulls(row) for row in part.iter_rows(named=True)]
             return [self[position] for position in range(start, stop, step)]
         if not -self.frame.height <= index < self.frame.height:
             raise IndexError(f"index {index} out of range for {self.frame.height} documents")
-        return _without_nulls(self.frame.row(index, named=True))
+        return _without_nulls(self.whole(self.frame.slice(index, 1)).row(0, named=True))
 
     def stream_attributes(self, attributes: Sequence[str]) -> Iterator[dict[str, Any]]:
         """Each document's `_key` and `attributes` only (the live source's method, same shape).
@@ -111,9 +176,10 @@ class ColumnarDocuments(Sequence[dict[str, Any]]):
         Returns:
             An iterator over `{"_key": ..., <attribute>: ...}` dicts, null cells left out.
         """
-        present = set(self.frame.columns)
-        names = [n for n in dict.fromkeys(["_key", *attributes]) if n in present]
-        return ColumnarDocuments(self.frame.select(names)).__iter__()
+        frame = columnar_frame(self, reading=attributes)
+        assert frame is not None
+        names = [n for n in dict.fromkeys(["_key", *attributes]) if n in frame.columns]
+        return ColumnarDocuments(frame.select(names)).__iter__()
 
 
 _checksums: ThreadPoolExecutor | None = None
@@ -129,9 +195,20 @@ def _checksum_thread() -> ThreadPoolExecutor:
         return _checksums
 
 
-def columnar_frame(documents: Sequence[dict[str, Any]]) -> pl.DataFrame | None:
-    """The DataFrame behind `documents` when they are held as columns, else None."""
+def columnar_frame(
+    documents: Sequence[dict[str, Any]], reading: Collection[str] = ()
+) -> pl.DataFrame | None:
+    """The DataFrame behind `documents` when they are held as columns, else None.
+
+    Args:
+        documents: The documents.
+        reading: The attributes the caller reads besides `_key`, `_from` and `_to`: when `_id`
+            is one of them and the frame leaves it out (`ColumnarDocuments.of_collection`),
+            the frame returned has it.
+    """
     if isinstance(documents, ColumnarDocuments):
+        if "_id" in reading and documents.id_prefix is not None:
+            return documents.whole()
         return documents.frame
     return None
 

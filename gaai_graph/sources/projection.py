@@ -661,7 +661,7 @@ def _edge_column(collections: list[CollectionData], name: str) -> npt.NDArray[np
     """Attribute `name` of every edge of `collections` in order, as `_number` reads it."""
     parts = []
     for collection in collections:
-        frame = columnar_frame(collection.documents)
+        frame = columnar_frame(collection.documents, reading=(name,))
         if frame is None:
             parts.append(_numbers(list(collection.documents), name))
         else:
@@ -671,7 +671,7 @@ def _edge_column(collections: list[CollectionData], name: str) -> npt.NDArray[np
 
 def _vertex_column(block: _VertexBlock, collection: CollectionData, name: str) -> list[Any]:
     """Attribute `name` of each vertex of `block` (its first document), None where absent."""
-    frame = columnar_frame(collection.documents)
+    frame = columnar_frame(collection.documents, reading=(name,))
     if frame is not None and block.keys is not None:
         return column_values(frame, name, block.first_rows)
     return [document.get(name) for document in _first_documents(block, collection)]
@@ -740,7 +740,7 @@ def _labels(
     labels = block.labels.get(attribute)
     if labels is not None:
         return labels
-    frame = columnar_frame(collection.documents)
+    frame = columnar_frame(collection.documents, reading=(attribute,) if attribute else ())
     if frame is not None and block.keys is not None:
         labels = column_labels(frame, attribute, block.keys, block.first_rows)
     elif attribute is None:

@@ -380,7 +380,7 @@ def _read_dump_documents(
         # Raw documents: columns when polars reads them faithfully, else dicts below.
         frame = dump_frame(raws, dumped.name, is_edge)
         if frame is not None:
-            held = ColumnarDocuments(frame)
+            held = ColumnarDocuments.of_collection(frame, dumped.name)
             held.prefetch_checksum()  # hashed while the next collection is read
             return held
     documents: list[dict[str, Any]] = []
@@ -567,7 +567,7 @@ def _load_export_files(
         raw, columnar = next(frames)  # this file's, read ahead (`export_frames_ahead`)
         if columnar is not None:
             frame, frame_is_edge = columnar
-            held = ColumnarDocuments(frame)
+            held = ColumnarDocuments.of_collection(frame, collection)
             held.prefetch_checksum()  # hashed while the next collection is read
             loaded.note_duplicates(collection, held)
             loaded.collections[collection] = CollectionData(

@@ -335,7 +335,9 @@ def complete_frame(
     """`frame` with `_key` and `_id` on every row (as `complete_documents` gives them), or None.
 
     None means some row needs the dict path: it raises the specific error with its line (or
-    treats a key that is not text the way it always has).
+    treats a key that is not text the way it always has). A file without `_id` anywhere gets
+    no `_id` column: every document's is `<collection>/<_key>`, which
+    `ColumnarDocuments.of_collection` puts back on reading rather than holding it.
 
     Args:
         frame: The file's documents.
@@ -375,6 +377,8 @@ def complete_frame(
     frame = frame.with_columns(_key=pl.coalesce(key, key_of_id))
     if flags["neither"]:
         frame = _with_derived_keys(frame, raw_documents)
+    if "_id" not in columns:
+        return frame
     return frame.with_columns(_id=pl.coalesce(document_id, pl.lit(prefix) + pl.col("_key")))
 
 

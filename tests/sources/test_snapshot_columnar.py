@@ -65,6 +65,42 @@ def test_a_jsonl_snapshot_is_held_as_columns_that_read_as_the_documents(
     assert loaded.fingerprint == expected.fingerprint
 
 
+@pytest.mark.parametrize("layout", ["export", "dump"])
+def test_ids_repeating_the_keys_are_not_held_and_read_back_unchanged(
+    tmp_path: Path, layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = [{"_key": p["_key"], "_id": f"people/{p['_key']}", **p} for p in _people(4)]
+    odd = [{"_id": "odd/a", "_key": "a", "n": 1}, {"_id": "odd/b", "_key": "c"}]
+    knows = [
+        {"_key": str(i), "_id": f"knows/{i}", "_from": "people/p0", "_to": f"people/p{i}"}
+        for i in range(3)
+    ]
+    if layout == "export":
+        _write(tmp_path / "people.jsonl", people)
+        _write(tmp_path / "odd.jsonl", odd)
+        _write(tmp_path / "knows.jsonl", knows)
+    else:
+        collections = {
+            "people": CollectionData("people", "document", people),
+            "odd": CollectionData("odd", "document", odd),
+            "knows": CollectionData("knows", "edge", knows),
+        }
+        write_arangodump(GraphData("memory", collections), tmp_path)
+
+    loaded = load_snapshot(tmp_path)
+    expected = _as_dicts(tmp_path, monkeypatch)
+
+    for name in ("people", "odd", "knows"):
+        documents = loaded.collections[name].documents
+        frame = columnar_frame(documents)
+        assert frame is not None
+        assert ("_id" in frame.columns) == (name == "odd")  # "c" is not odd/b's key
+        rows = [list(document.items()) for document in documents]
+        assert rows == [list(document.items()) for document in expected.collections[name].documents]
+        assert loaded.content_checksum(name) == expected.content_checksum(name)
+    assert loaded.fingerprint == expected.fingerprint
+
+
 def test_an_attribute_first_seen_after_the_sampled_rows_is_kept(tmp_path: Path) -> None:
     people = _people(SAMPLE_ROWS + 10)
     people[-1]["late"] = "here"
