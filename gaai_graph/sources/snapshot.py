@@ -566,8 +566,7 @@ def _load_export_files(
             continue
         raw, columnar = next(frames)  # this file's, read ahead (`export_frames_ahead`)
         if columnar is not None:
-            frame, frame_is_edge = columnar
-            held = ColumnarDocuments.of_collection(frame, collection)
+            held, frame_is_edge = columnar
             held.prefetch_checksum()  # hashed while the next collection is read
             loaded.note_duplicates(collection, held)
             loaded.collections[collection] = CollectionData(

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 import orjson
 
+from gaai_graph.sources.columnar import ColumnarDocuments
 from gaai_graph.sources.snapshot_files import read_bytes
 from gaai_graph.sources.snapshot_identity import derived_edge_key, repeated_keys_warning
 
@@ -421,17 +422,18 @@ def duplicate_key_warning_of_frame(collection: str, frame: pl.DataFrame) -> str 
 # --------------------------------------------------------------------------- per layout
 
 
-ExportFrame: TypeAlias = tuple["pl.DataFrame", bool]
-"""A completed frame of an arangoexport file and whether its documents are edges."""
+ExportFrame: TypeAlias = tuple[ColumnarDocuments, bool]
+"""An arangoexport file's completed documents held as columns, and whether they are edges."""
 
 
 def export_frame(
     raw: RawBytes, file_format: str, collection: str, path: Path | None = None
 ) -> ExportFrame | None:
-    """An arangoexport file's documents as a completed frame and whether they are edges.
+    """An arangoexport file's documents as completed columns and whether they are edges.
 
     None when the dict path must read the file (CSV, whose cells are typed one by one, always).
-    `path` names the JSONL file `raw` maps (see `read_jsonl_frame`).
+    `path` names the JSONL file `raw` maps (see `read_jsonl_frame`). The columns leave out an
+    `_id` that repeats `_key` (`ColumnarDocuments.of_collection`, here on the reading thread).
     """
     if file_format == "jsonl":
         frame = read_jsonl_frame(raw, path)
@@ -447,7 +449,9 @@ def export_frame(
     completed = complete_frame(
         frame, collection, is_edge, lambda rows: reader([raw], rows), mixed_is_error=True
     )
-    return None if completed is None else (completed, is_edge)
+    if completed is None:
+        return None
+    return ColumnarDocuments.of_collection(completed, collection), is_edge
 
 
 READ_AHEAD = 2

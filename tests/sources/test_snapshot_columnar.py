@@ -363,7 +363,7 @@ def test_a_plain_jsonl_file_is_mapped_and_only_the_dict_path_gets_its_bytes(
     raw, columnar = snapshot_columnar._read_export_frame(people, "jsonl", "people")
     assert raw == b"" and columnar is not None  # read from the mapping: no copy kept
     from_bytes = snapshot_columnar.export_frame(people.read_bytes(), "jsonl", "people")
-    assert from_bytes is not None and columnar[0].equals(from_bytes[0])
+    assert from_bytes is not None and columnar[0].frame.equals(from_bytes[0].frame)
     # An explicit null needs the dict path, which gets the file's bytes.
     raw, columnar = snapshot_columnar._read_export_frame(nulls, "jsonl", "nulls")
     assert columnar is None and raw == nulls.read_bytes()
