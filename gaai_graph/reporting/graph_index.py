@@ -191,11 +191,6 @@ class _Documents:
         self._keys = KeyRows(_key_column(documents))
         self._found: dict[str, Mapping[str, Any] | None] = {}
 
-    def _read(self, row: int) -> Mapping[str, Any]:
-        # Columnar documents make only this row a dict (null cells left out).
-        document: Mapping[str, Any] = self._source[row]
-        return document
-
     def find(self, keys: Sequence[str]) -> list[Mapping[str, Any] | None]:
         """The document of each key (None for a key no document has)."""
         missing = list(dict.fromkeys(key for key in keys if key not in self._found))
@@ -204,7 +199,8 @@ class _Documents:
             last = np.full(len(missing), -1, dtype=np.int64)
             np.maximum.at(last, which, rows)  # a repeated key: its last document, as in a dict
             for key, row in zip(missing, last.tolist(), strict=True):
-                self._found[key] = self._read(row) if row >= 0 else None
+                # Columnar documents make only this row a dict (null cells left out).
+                self._found[key] = self._source[row] if row >= 0 else None
         return [self._found[key] for key in keys]
 
 

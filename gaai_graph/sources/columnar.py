@@ -109,6 +109,10 @@ class ColumnarDocuments(Sequence[dict[str, Any]]):
             return cls(frame)
         return cls(frame.drop("_id"), id_prefix=prefix, id_position=frame.columns.index("_id"))
 
+    def frame_reading(self, attributes: Collection[str]) -> pl.DataFrame:
+        """`frame`, with `_id` when `attributes` name it and `frame` leaves it out."""
+        return self.whole() if "_id" in attributes and self.id_prefix is not None else self.frame
+
     def whole(self, part: pl.DataFrame | None = None) -> pl.DataFrame:
         """The frame (or `part`, rows of it) with every attribute, `_id` where it stood."""
         import polars as pl
@@ -182,8 +186,7 @@ class ColumnarDocuments(Sequence[dict[str, Any]]):
         Returns:
             An iterator over `{"_key": ..., <attribute>: ...}` dicts, null cells left out.
         """
-        frame = columnar_frame(self, reading=attributes)
-        assert frame is not None
+        frame = self.frame_reading(attributes)
         names = [n for n in dict.fromkeys(["_key", *attributes]) if n in frame.columns]
         return ColumnarDocuments(frame.select(names)).__iter__()
 
@@ -213,9 +216,7 @@ def columnar_frame(
             the frame returned has it.
     """
     if isinstance(documents, ColumnarDocuments):
-        if "_id" in reading and documents.id_prefix is not None:
-            return documents.whole()
-        return documents.frame
+        return documents.frame_reading(reading)
     return None
 
 

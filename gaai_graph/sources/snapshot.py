@@ -43,7 +43,7 @@ import orjson
 from gaai_graph.errors import SnapshotFormatError, SourceError
 from gaai_graph.models import EdgeDefinition, NamedGraph
 from gaai_graph.sources.base import CollectionData, CollectionKind, GraphData
-from gaai_graph.sources.columnar import ColumnarDocuments, columnar_frame
+from gaai_graph.sources.columnar import columnar_frame
 from gaai_graph.sources.snapshot_columnar import (
     ExportFrame,
     dump_frame,
@@ -378,9 +378,8 @@ def _read_dump_documents(
         use_envelope = _first_line_is_envelope(raws)
     if use_envelope is False:
         # Raw documents: columns when polars reads them faithfully, else dicts below.
-        frame = dump_frame(raws, dumped.name, is_edge)
-        if frame is not None:
-            held = ColumnarDocuments.of_collection(frame, dumped.name)
+        held = dump_frame(raws, dumped.name, is_edge)
+        if held is not None:
             held.prefetch_checksum()  # hashed while the next collection is read
             return held
     documents: list[dict[str, Any]] = []

@@ -526,10 +526,11 @@ def _mapped(data_file: Path) -> mmap.mmap | None:
         return None
 
 
-def dump_frame(raws: list[bytes], collection: str, is_edge: bool) -> pl.DataFrame | None:
-    """The raw documents of an arangodump collection's data files (parts in order) as a frame.
+def dump_frame(raws: list[bytes], collection: str, is_edge: bool) -> ColumnarDocuments | None:
+    """The raw documents of an arangodump collection's data files (parts in order) as columns.
 
-    None when the dict path must read them.
+    None when the dict path must read them. The columns leave out an `_id` that repeats `_key`
+    (`ColumnarDocuments.of_collection`), as `export_frame`'s do.
     """
     import polars as pl
 
@@ -548,7 +549,10 @@ def dump_frame(raws: list[bytes], collection: str, is_edge: bool) -> pl.DataFram
         frame = frames[0] if len(frames) == 1 else pl.concat(frames, how="diagonal")
     except Exception:
         return None
-    return complete_frame(frame, collection, is_edge, lambda rows: _jsonl_documents(raws, rows))
+    completed = complete_frame(
+        frame, collection, is_edge, lambda rows: _jsonl_documents(raws, rows)
+    )
+    return None if completed is None else ColumnarDocuments.of_collection(completed, collection)
 
 
 def _jsonl_documents(raws: Sequence[RawBytes], rows: list[int]) -> list[dict[str, Any]]:
