@@ -35,7 +35,7 @@ from gaai_graph.nodes.schema_edges import (
     vertex_id_of,
 )
 from gaai_graph.sources import GraphData, projection
-from gaai_graph.sources.columnar import columnar_frame
+from gaai_graph.sources.columnar import columnar_frame, ids_repeat_keys
 
 if TYPE_CHECKING:
     import polars as pl
@@ -232,21 +232,15 @@ def _shared_scans(
         frame = frames[name]
         if not frame.height:
             continue
-        columns = frame.schema
-        if columns.get("_key") != pl.String:
+        if frame.schema.get("_key") != pl.String:
+            return None
+        prefix = name + "/"
+        # An `_id` the loader left out is `<name>/<_key>` (`ColumnarDocuments.id_prefix`).
+        left_out = getattr(data.collections[name].documents, "id_prefix", None) == prefix
+        if not left_out and not ids_repeat_keys(frame, prefix):
             return None
         keys_usual = (pl.col("_key") != "").all() & (pl.col("_key").null_count() == 0)
-        if getattr(data.collections[name].documents, "id_prefix", None) == name + "/":
-            usual = frame.select(keys_usual).item()  # `_id` left out: it is `<name>/<_key>`
-        elif columns.get("_id") != pl.String:
-            return None
-        else:
-            usual = frame.select(
-                (pl.col("_id") == pl.lit(name + "/") + pl.col("_key")).all()
-                & keys_usual
-                & (pl.col("_id").null_count() == 0)
-            ).item()
-        if not usual:
+        if not frame.select(keys_usual).item():
             return None
     for name in edge_names:
         columns = frames[name].schema

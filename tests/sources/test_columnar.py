@@ -5,7 +5,12 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from gaai_graph.sources.columnar import ROW_BATCH, ColumnarDocuments, columnar_frame
+from gaai_graph.sources.columnar import (
+    ROW_BATCH,
+    ColumnarDocuments,
+    columnar_frame,
+    ids_repeat_keys,
+)
 
 DOCUMENTS = [
     {"_key": "a", "name": "Ada", "age": 36},
@@ -170,6 +175,27 @@ def test_a_frame_whose_keys_are_not_all_text_is_held_whole() -> None:
         documents = ColumnarDocuments.of_collection(frame, "people")
         assert documents.id_prefix is None
         assert documents.frame.columns == ["_key", "_id"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "ids", "repeated"),
+    [
+        (["a", "bc"], ["people/a", "people/bc"], True),
+        (["a", "bc"], ["people/a", "people/cb"], False),
+        (["a", "b"], ["people/a", "people/ab"], False),
+        (["a", None], ["people/a", "people/"], False),
+        (["a", "b"], ["people/a", None], False),
+        (["a", "b"], [1, 2], False),
+    ],
+    ids=["repeated", "other-key", "longer", "missing-key", "missing-id", "numbers"],
+)
+def test_ids_repeat_keys_only_when_every_row_does(
+    keys: list[str | None], ids: list[object], repeated: bool
+) -> None:
+    frame = pl.DataFrame({"_key": keys, "_id": ids})
+
+    assert ids_repeat_keys(frame, "people/") is repeated
+    assert ids_repeat_keys(frame.drop("_id"), "people/") is False
 
 
 def test_a_python_object_frame_checksums_with_its_left_out_ids() -> None:
