@@ -246,7 +246,12 @@ class Harness:
         return node
 
     async def _execute_template(
-        self, task: TemplateTask, context: Context, *, run_key: str | None = None
+        self,
+        task: TemplateTask,
+        context: Context,
+        *,
+        run_key: str | None = None,
+        worker: object = None,
     ) -> ExecutionResult:
         workload = self.workload
         assert workload is not None

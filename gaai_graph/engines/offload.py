@@ -8,8 +8,11 @@ fan-out was no faster than `--sequential`.
 
 `compute_elsewhere`: when chains run in parallel, the longest GIL-bound algorithms
 (`OFFLOADED`: community detection, betweenness) on large projections (`offload_min_edges`) run
-in a worker process while this process goes on with the other templates. A worker is
-`python -m gaai_graph.engines.offload` (at most `max_workers()`, started on first use and kept
+in a worker process while this process goes on with the other templates. A template's chain
+reserves a worker when it starts (`reserved_worker`; a new worker imports its libraries while
+the projection is built) and, holding one, takes no place among the process's analyses
+(`gaai_graph.nodes.execute`); when every worker is busy the algorithm runs in process rather
+than wait. A worker is `python -m gaai_graph.engines.offload` (at most `max_workers()`, kept
 for the process's life), fed pickled requests on its stdin and answering on its stdout. Not
 `multiprocessing`: its spawned children import the parent's main module again (a caller's
 unguarded script would run twice), and forking a process that runs threads can copy a held
@@ -51,12 +54,13 @@ __all__ = [
     "OFFLOADED",
     "OFFLOAD_MIN_EDGES_VARIABLE",
     "OFFLOAD_OFF",
+    "Worker",
     "compute_elsewhere",
     "max_workers",
     "offload_min_edges",
+    "reserved_worker",
     "should_offload",
     "shutdown",
-    "warm",
 ]
 
 logger = logging.getLogger(__name__)
@@ -72,8 +76,10 @@ memory target: at 10^6 edges (three alternating runs each, 2026-12-04) the worke
 its peak, ~60 MB of it its imports) took the run from 740-778 MB to 905-960 MB for no clear
 gain in time (6.7-7.2 s against 7.2-9.1 s on a noisy machine); at 10^7 edges Leiden in the
 worker (1.7 GB at its peak) beside the other analyses put the process tree at 6.3 GB against
-5.1 GB in process, for 80.5 s against 83.5 s (one run each; docs/benchmarks.md). With more
-cores and memory to spare it pays off."""
+5.1 GB in process, for 80.5 s against 83.5 s (one run each; docs/benchmarks.md). Measured
+again once chains reserve their worker (2026-12-05): 0.985 of `--sequential`'s time at 10^6
+(+120 MB) and 0.956 at 10^7 (+0.3-1.2 GB), within this machine's spread. With more cores and
+memory to spare it pays off."""
 
 
 def offload_min_edges(environment: Mapping[str, str] | None = None) -> int:
@@ -100,8 +106,8 @@ def max_workers() -> int:
     return max(1, min((os.cpu_count() or 1) - 1, 4))
 
 
-def should_offload(data: ProjectionData, template: AnalysisTemplate, *, parallel: bool) -> bool:
-    """Whether `template` on `data` runs in a worker process.
+def should_offload(edge_count: int, template: AnalysisTemplate, *, parallel: bool) -> bool:
+    """Whether `template`, on a projection of `edge_count` edges, runs in a worker process.
 
     Only when chains run in parallel (sequential runs gain nothing), on a multi-core machine,
     for a long algorithm (`OFFLOADED`) on a projection of at least `offload_min_edges()` edges,
@@ -112,16 +118,18 @@ def should_offload(data: ProjectionData, template: AnalysisTemplate, *, parallel
         parallel
         and (os.cpu_count() or 1) > 1
         and template.algorithm in OFFLOADED
-        and data.edge_count >= offload_min_edges()
-        and not data.projection.onto
+        and edge_count >= offload_min_edges()
+        and not template.projection.onto
         and not template.ranked_within
     )
 
 
-class _Worker:
+class Worker:
     """One worker process, answering one request at a time."""
 
     def __init__(self) -> None:
+        self.broken = False
+        """Whether a request failed on the way (the process is then stopped, not reused)."""
         # The worker imports the package this process imported (a worktree on PYTHONPATH).
         environment = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self.process = subprocess.Popen(
@@ -132,6 +140,7 @@ class _Worker:
         )
 
     def ask(self, request: tuple[Any, ...]) -> tuple[str, Any]:
+        """Send one request (payload, template, seed) and wait for its answer."""
         assert self.process.stdin is not None and self.process.stdout is not None
         pickle.dump(request, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         self.process.stdin.flush()
@@ -139,6 +148,7 @@ class _Worker:
         return answer
 
     def stop(self) -> None:
+        """End the process: close its input, then kill it if it has not ended in 5 s."""
         if self.process.stdin is not None:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()  # the worker ends at the end of its input
@@ -149,28 +159,32 @@ class _Worker:
             self.process.wait()
 
 
-_idle: list[_Worker] = []
+_idle: list[Worker] = []
 _started = 0
-_workers = threading.Condition()
+_workers = threading.Lock()
 
 
-def _take_worker() -> _Worker:
-    """An idle worker, a new one while fewer than `max_workers()` run, else wait for one."""
+def _take_worker() -> Worker | None:
+    """An idle worker, a new one while fewer than `max_workers()` run, else None.
+
+    Never waits: an algorithm queued behind a busy worker would hold its place in the run
+    (a core's share of the analyses) doing nothing, while this process could compute it.
+    """
     global _started
     with _workers:
-        while not _idle and _started >= max_workers():
-            _workers.wait()
         if _idle:
             return _idle.pop()
+        if _started >= max_workers():
+            return None
         _started += 1
     try:
-        return _Worker()
+        return Worker()
     except BaseException:
         _give_back(None)
         raise
 
 
-def _give_back(worker: _Worker | None) -> None:
+def _give_back(worker: Worker | None) -> None:
     """Return a worker to the idle ones; None (a worker that failed) frees its place."""
     global _started
     with _workers:
@@ -178,26 +192,31 @@ def _give_back(worker: _Worker | None) -> None:
             _started -= 1
         else:
             _idle.append(worker)
-        _workers.notify()
 
 
-def warm() -> None:
-    """Start a worker now, so the first offloaded template does not wait for its imports.
+@contextlib.contextmanager
+def reserved_worker() -> Iterator[Worker | None]:
+    """A worker held for one template's algorithm, or None when every worker is busy.
 
-    Nothing happens when a worker is idle or as many as allowed run.
+    Taken when the template's chain starts, so that a new worker imports its libraries while
+    the projection is built, and the template holds no place among this process's analyses
+    (`gaai_graph.nodes.execute`). Given back when the block ends; a worker that failed in it
+    is stopped and its place freed.
     """
-    global _started
-    with _workers:
-        if _idle or _started >= max_workers():
-            return
-        _started += 1
     try:
-        worker = _Worker()
+        worker = _take_worker()
     except OSError as error:
         logger.warning("worker process unavailable (%s)", error)
-        _give_back(None)
-        return
-    _give_back(worker)
+        worker = None
+    try:
+        yield worker
+    finally:
+        if worker is not None:
+            if worker.broken:
+                worker.stop()
+                _give_back(None)
+            else:
+                _give_back(worker)
 
 
 def shutdown() -> None:
@@ -276,30 +295,46 @@ def _compute(payload: dict[str, Any], template: AnalysisTemplate, seed: int) -> 
 
 
 def compute_elsewhere(
-    data: ProjectionData, template: AnalysisTemplate, *, seed: int
+    data: ProjectionData,
+    template: AnalysisTemplate,
+    *,
+    seed: int,
+    worker: Worker | None = None,
 ) -> AlgorithmOutput | None:
     """`LocalEngine.compute(data, template, seed=seed)` in a worker process.
 
     Blocks the calling thread (not the GIL) until the worker answers.
 
+    Args:
+        data: The projection.
+        template: The template whose algorithm runs.
+        seed: The run's seed.
+        worker: A worker held for this template (`reserved_worker`); without one, an idle
+            worker is taken for the call.
+
     Returns:
-        The algorithm's output, or None when no worker could be used or the algorithm needs
-        the vertex ids (the caller then computes in process).
+        The algorithm's output, or None when no worker could be used (none started, all
+        busy, or it failed on the way) or the algorithm needs the vertex ids (the caller then
+        computes in process).
 
     Raises:
         TemplateValidationError, EngineError: the algorithm failed as it would in process.
     """
-    worker: _Worker | None = None
+    if worker is not None:
+        return _ask(worker, data, template, seed)
+    with reserved_worker() as taken:
+        return None if taken is None else _ask(taken, data, template, seed)
+
+
+def _ask(
+    worker: Worker, data: ProjectionData, template: AnalysisTemplate, seed: int
+) -> AlgorithmOutput | None:
     try:
-        worker = _take_worker()
         kind, value = worker.ask((_payload(data), template, seed))
     except (OSError, EOFError, pickle.PickleError, AttributeError, TypeError) as error:
         logger.warning("worker process unavailable (%s); computing in process", error)
-        if worker is not None:
-            worker.stop()
-            _give_back(None)
+        worker.broken = True
         return None
-    _give_back(worker)
     if kind == "in process":
         return None
     if kind == "error":
@@ -332,6 +367,10 @@ def _serve(requests: IO[bytes], answers: IO[bytes]) -> None:
 
 
 if __name__ == "__main__":
+    # Before the first request: a worker reserved when its template's chain starts
+    # imports these while the projection is built.
+    import gaai_graph.engines.local  # noqa: F401
+
     answers = sys.stdout.buffer
     sys.stdout = sys.stderr  # anything a computation prints must not reach the answers
     _serve(sys.stdin.buffer, answers)

@@ -22,7 +22,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -33,12 +33,10 @@ from gaai_graph.engines.choice import EngineName, choose_engine, local_bytes
 from gaai_graph.engines.describe import describe_result, mentioned_names
 from gaai_graph.engines.local import LocalEngine, forget_projection
 from gaai_graph.engines.offload import (
-    OFFLOAD_OFF,
-    OFFLOADED,
+    Worker,
     compute_elsewhere,
-    offload_min_edges,
+    reserved_worker,
     should_offload,
-    warm,
 )
 from gaai_graph.errors import GaaiError
 from gaai_graph.memory import give_back_freed_memory
@@ -136,12 +134,7 @@ class _Gate:
 
     def __init__(self, size: int) -> None:
         self.semaphore = asyncio.Semaphore(size)
-        # An operator who opts into worker processes for long algorithms
-        # (GAAI_OFFLOAD_MIN_EDGES) trades memory for overlap: analyses then take turns
-        # by cores only.
-        self.admission = AnalysisAdmission(
-            analysis_slots(size), by_size=offload_min_edges() == OFFLOAD_OFF
-        )
+        self.admission = AnalysisAdmission(analysis_slots(size))
         self.users = 0
 
 
@@ -276,6 +269,20 @@ def _edge_count(data: GraphData, projection: GraphProjection) -> int:
     )
 
 
+def _may_offload(task: TemplateTask, context: Context) -> bool:
+    """Whether the template's algorithm may run in a worker process (`should_offload`).
+
+    Decided when its chain starts, before its projection is built, by the schema's counts of
+    its edge collections.
+    """
+    edges = sum(
+        profile.count
+        for profile in map(task.schema.collection, task.template.projection.edge_collections)
+        if profile is not None
+    )
+    return should_offload(edges, task.template, parallel=context.concurrency > 1)
+
+
 def analysis_bytes(schema: GraphSchema, projection: GraphProjection) -> int:
     """Estimated peak bytes of an analysis on `projection`, from the schema's counts.
 
@@ -308,6 +315,7 @@ async def execute_template(
     context: Context,
     *,
     run_key: str | None = None,
+    worker: Worker | None = None,
 ) -> ExecutionResult:
     """Run one template's algorithm on its projection; failures become a failed result.
 
@@ -316,6 +324,9 @@ async def execute_template(
         context: Run configuration (source, seed, write_results).
         run_key: Identifies the run (its thread or checkpoint id), so write-back puts all
             of a run's templates into one new collection.
+        worker: A worker process held for this template's algorithm
+            (`gaai_graph.engines.offload.reserved_worker`); without one, an algorithm that
+            may run in a worker takes an idle one if there is any.
 
     Returns:
         The execution summary, with status "failed" and the error when anything went wrong.
@@ -344,12 +355,6 @@ async def execute_template(
             if on_gae is not None:
                 return on_gae
         parallel = context.concurrency > 1
-        if (
-            parallel
-            and template.algorithm in OFFLOADED
-            and _edge_count(data, template.projection) >= offload_min_edges()
-        ):
-            warm()  # the worker starts while the projection is built
         key = _projection_key(data, template.projection)
         built = await asyncio.to_thread(
             _projections.get_or_build,
@@ -373,9 +378,11 @@ async def execute_template(
             written.names = mentioned_names(written, built)
             return written
         output = None
-        if should_offload(built, template, parallel=parallel):
+        if should_offload(built.edge_count, template, parallel=parallel):
             # A long GIL-bound algorithm: in a worker process while this one runs the others.
-            output = await asyncio.to_thread(compute_elsewhere, built, template, seed=context.seed)
+            output = await asyncio.to_thread(
+                compute_elsewhere, built, template, seed=context.seed, worker=worker
+            )
         if output is None:
             sole_user = _projections.sole_user(template.projection.model_dump_json())
             result = await asyncio.to_thread(
@@ -501,19 +508,25 @@ async def _run_within_gate(
     errors: list[RunError] = []
     llm_updates: dict[str, Any] = {}
     async with gate.semaphore:
-        # The chain's analysis waits for its turn (by cores and size) before it counts as
-        # running: the 'running' event and the execute timing are the analysis's own.
-        async with gate.admission.admitted(analysis_bytes(task.schema, task.template.projection)):
-            write(template_event("running", task))
-            with timed("execute", template_id) as execute_clock:
-                info = runtime.execution_info
-                run_key = (
-                    getattr(info, "thread_id", None)
-                    or getattr(info, "run_id", None)
-                    or getattr(info, "checkpoint_id", None)
-                )
-                execution = await execute_template(task, context, run_key=run_key)
-            use.end()
+        with reserved_worker() if _may_offload(task, context) else nullcontext() as worker:
+            # An algorithm with a worker process of its own takes no place (core or memory)
+            # among this process's analyses, so it starts now and the others run beside it.
+            # The others wait for their turn (by cores and size) before they count as running:
+            # the 'running' event and the execute timing are the analysis's own.
+            cost = analysis_bytes(task.schema, task.template.projection)
+            async with nullcontext() if worker else gate.admission.admitted(cost):
+                write(template_event("running", task))
+                with timed("execute", template_id) as execute_clock:
+                    info = runtime.execution_info
+                    run_key = (
+                        getattr(info, "thread_id", None)
+                        or getattr(info, "run_id", None)
+                        or getattr(info, "checkpoint_id", None)
+                    )
+                    execution = await execute_template(
+                        task, context, run_key=run_key, worker=worker
+                    )
+                use.end()
         write(template_event("reporting", task))
         with timed("report", template_id) as report_clock:
             try:

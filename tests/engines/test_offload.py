@@ -51,16 +51,20 @@ def test_only_long_algorithms_on_large_projections_of_parallel_runs_are_offloade
     monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
     monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", str(communities.edge_count))
     leiden = _template("leiden")
-    assert offload.should_offload(communities, leiden, parallel=True)
-    assert not offload.should_offload(communities, leiden, parallel=False)
-    assert not offload.should_offload(communities, _template("pagerank"), parallel=True)
+    assert offload.should_offload(communities.edge_count, leiden, parallel=True)
+    assert not offload.should_offload(communities.edge_count, leiden, parallel=False)
+    assert not offload.should_offload(communities.edge_count, _template("pagerank"), parallel=True)
     ranked = leiden.model_copy(update={"ranked_within": "pagerank"})
-    assert not offload.should_offload(communities, ranked, parallel=True)
+    assert not offload.should_offload(communities.edge_count, ranked, parallel=True)
+    one_side = leiden.model_copy(
+        update={"projection": leiden.projection.model_copy(update={"onto": "v"})}
+    )
+    assert not offload.should_offload(communities.edge_count, one_side, parallel=True)
     monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", str(communities.edge_count + 1))
-    assert not offload.should_offload(communities, leiden, parallel=True)
+    assert not offload.should_offload(communities.edge_count, leiden, parallel=True)
     monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1")
     monkeypatch.setattr(offload.os, "cpu_count", lambda: 1)
-    assert not offload.should_offload(communities, leiden, parallel=True)
+    assert not offload.should_offload(communities.edge_count, leiden, parallel=True)
 
 
 @pytest.mark.parametrize("algorithm", ["leiden", "betweenness"])
@@ -96,17 +100,35 @@ def test_an_unusable_worker_falls_back_to_the_process(
     monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
 ) -> None:
     class Dead:
+        broken = False
+
         def ask(self, request: Any) -> Any:
             raise EOFError("the worker died")
 
         def stop(self) -> None:
             pass
 
-    monkeypatch.setattr(offload, "_Worker", Dead)
+    monkeypatch.setattr(offload, "Worker", Dead)
     offload.shutdown()  # no idle worker left: the next one is a dead one
     assert offload.compute_elsewhere(communities, _template("leiden"), seed=1) is None
     # Its place was freed: the next template may start another worker.
     assert offload._started == 0
+
+
+def test_an_algorithm_never_waits_for_a_busy_worker(
+    monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
+) -> None:
+    monkeypatch.setattr(offload, "max_workers", lambda: 1)
+    offload.shutdown()
+    busy = offload._take_worker()  # another template's algorithm holds the only worker
+    assert busy is not None
+    try:
+        assert offload.compute_elsewhere(communities, _template("leiden"), seed=1) is None
+        assert offload._started == 1 and not offload._idle
+    finally:
+        offload._give_back(busy)
+    assert offload.compute_elsewhere(communities, _template("leiden"), seed=1) is not None
+    offload.shutdown()
 
 
 def test_a_worker_is_reused_and_stops_at_the_end_of_its_input(
@@ -126,7 +148,7 @@ def test_offloading_is_off_unless_the_operator_sets_a_threshold(
 ) -> None:
     monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
     monkeypatch.delenv("GAAI_OFFLOAD_MIN_EDGES", raising=False)
-    assert not offload.should_offload(communities, _template("leiden"), parallel=True)
+    assert not offload.should_offload(communities.edge_count, _template("leiden"), parallel=True)
     assert offload.offload_min_edges({"GAAI_OFFLOAD_MIN_EDGES": "2e5"}) == 200_000
     assert offload.offload_min_edges({"GAAI_OFFLOAD_MIN_EDGES": "200_000"}) == 200_000
 

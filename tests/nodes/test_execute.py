@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -327,20 +329,29 @@ async def test_an_offloaded_algorithm_reports_what_an_in_process_run_reports(
     from gaai_graph.engines import offload
 
     monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
-    sequential = await run_template(
-        _task(algorithm="leiden"), _runtime(Context(enable_parallelism=False))
-    )
     calls: list[str] = []
-    elsewhere = offload.compute_elsewhere
+    elsewhere, reserved = offload.compute_elsewhere, offload.reserved_worker
 
-    def recorded(data: Any, template: Any, *, seed: int) -> Any:
-        calls.append(template.algorithm)
-        return elsewhere(data, template, seed=seed)
+    def recorded(data: Any, template: Any, *, seed: int, worker: Any) -> Any:
+        calls.append(f"{template.algorithm} on the reserved worker: {worker is not None}")
+        return elsewhere(data, template, seed=seed, worker=worker)
+
+    @contextlib.contextmanager
+    def reserve_recorded() -> Iterator[Any]:
+        calls.append("worker reserved")
+        with reserved() as worker:
+            yield worker
 
     monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1")
     monkeypatch.setattr(execute_module, "compute_elsewhere", recorded)
+    monkeypatch.setattr(execute_module, "reserved_worker", reserve_recorded)
+    sequential = await run_template(
+        _task(algorithm="leiden"), _runtime(Context(enable_parallelism=False))
+    )
+    assert calls == []  # a sequential run neither reserves nor asks a worker
     parallel = await run_template(_task(algorithm="leiden"), _runtime(Context()))
-    assert calls == ["leiden"]
+    # The worker is reserved when the chain starts, before the projection is built.
+    assert calls == ["worker reserved", "leiden on the reserved worker: True"]
     [before], [after] = sequential["executions"], parallel["executions"]
     assert after.status == "succeeded"
     assert after.groups == before.groups
@@ -410,15 +421,38 @@ async def test_the_user_bound_holds_when_it_is_tighter_than_the_cores(
     assert most[0] == 1
 
 
-async def test_an_operator_who_offloads_lifts_the_size_rule(
+async def test_an_algorithm_in_a_worker_takes_no_place_among_the_analyses(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "200000")
-    async with execute_module._superstep_gate("offloading", 8) as gate:
-        assert not gate.admission.by_size
-    monkeypatch.delenv("GAAI_OFFLOAD_MIN_EDGES")
-    async with execute_module._superstep_gate("default-run", 8) as gate:
-        assert gate.admission.by_size
+    from gaai_graph.engines import offload
+    from gaai_graph.nodes import admission
+
+    # One place for this process's analyses: the PageRank beside the Leiden can only start
+    # while the Leiden computes if the Leiden, in its worker, does not hold that place.
+    monkeypatch.setattr(admission, "usable_cores", lambda: 1)
+    monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1")
+    pagerank_started = threading.Event()
+    seen_while_computing: list[bool] = []
+    elsewhere, real_run = offload.compute_elsewhere, execute_module._engine.run
+
+    def compute_waiting(data: Any, template: Any, **kwargs: Any) -> Any:
+        seen_while_computing.append(pagerank_started.wait(timeout=10))
+        return elsewhere(data, template, **kwargs)
+
+    def run_and_signal(data: Any, template: AnalysisTemplate, **kwargs: Any) -> Any:
+        pagerank_started.set()
+        return real_run(data, template, **kwargs)
+
+    monkeypatch.setattr(execute_module, "compute_elsewhere", compute_waiting)
+    monkeypatch.setattr(execute_module._engine, "run", run_and_signal)
+    context = Context(max_executions=8)
+    leiden, pagerank = _task("TPL-L", algorithm="leiden"), _task("TPL-P")
+    done = await asyncio.gather(*(run_template(t, _runtime(context)) for t in (leiden, pagerank)))
+
+    assert seen_while_computing == [True]
+    assert [update["executions"][0].status for update in done] == ["succeeded"] * 2
+    assert not execute_module._gates and not execute_module._projections._entries
 
 
 def test_an_analysis_is_estimated_from_the_schema_counts() -> None:
