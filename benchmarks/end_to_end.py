@@ -32,7 +32,9 @@ shared: see the load average printed with the table. Usage:
     .venv/bin/python benchmarks/end_to_end.py [--sizes 100000,1000000] [--full]
         [--rounds 3] [--write]
 
-`--rounds N` runs the three children in turn N times, in an order rotated each round, and
+`--worker EDGES` adds a fourth child, the product with `GAAI_OFFLOAD_MIN_EDGES=EDGES` (long
+algorithms in a worker process, off by default), printed beside the others but not judged.
+`--rounds N` runs the children in turn N times, in an order rotated each round, and
 reports each one's median time and peak memory (the machine is noisy: one run can be 30% off)
 and, round by round, the time ratios of runs made minutes apart; `--full` adds 10^7 edges
 (minutes, several GB); `--write` puts the tables into benchmarks/RESULTS.md (its own section,
@@ -376,13 +378,17 @@ def _reference_sharing(graph: Any, parameters: dict[str, Any], collections: Any)
 # ---------------------------------------------------------------------------- parent
 
 
-def _spawn(*arguments: str) -> Any:
-    """Run this script as a child; its last line of output, with its process tree's peak."""
+def _spawn(*arguments: str, environment: dict[str, str] | None = None) -> Any:
+    """Run this script as a child; its last line of output, with its process tree's peak.
+
+    `environment` adds variables to the child's (this process's own are kept).
+    """
     child = subprocess.Popen(
         [sys.executable, __file__, *arguments],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(environment or {})},
     )
     tree = _TreeMemory(child.pid)
     try:
@@ -416,48 +422,67 @@ def _export(edges: int, directory: Path) -> int:
     return sum(len(c.documents) for c in data.collections.values() if c.kind == "edge")
 
 
-def measure(edges: int, rounds: int = 1) -> dict[str, Any]:
-    """Export a snapshot of about `edges` edges, run both pipelines on it, return the figures.
+def measure(edges: int, rounds: int = 1, worker_edges: int | None = None) -> dict[str, Any]:
+    """Export a snapshot of about `edges` edges, run the pipelines on it, return the figures.
 
-    With several `rounds`, the three children run in turn once per round, in an order that
+    With several `rounds`, the children run in turn once per round, in an order that
     rotates from round to round (`round_order`), so a slow spell of a shared machine falls on
-    all three alike and none always runs first or right after another; each pipeline's time
+    all alike and none always runs first or right after another; each pipeline's time
     and peak memory is the median of its rounds, and its phases are those of its median-time
-    run.
+    run. With `worker_edges`, a fourth child runs the product with
+    `GAAI_OFFLOAD_MIN_EDGES=<worker_edges>` (long algorithms in a worker process).
     """
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in PIPELINES}
+    pipelines = pipelines_of(worker_edges)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in pipelines}
     with tempfile.TemporaryDirectory(prefix="gaai-e2e-") as scratch:
         snapshot = Path(scratch) / "snapshot"
         actual_edges = _spawn(
             "--child", "export", "--snapshot", str(snapshot), "--edges", str(edges)
         )["edges"]
         for number in range(rounds):
-            out = str(Path(scratch) / f"round-{number}")
-            for name in round_order(number):
+            for name in round_order(number, pipelines):
+                environment = None
                 if name == "reference":
                     # The product's templates: its first round always runs it first.
                     templates = json.dumps(runs["product"][0]["templates"])
                     arguments = ("--templates", templates)
                 else:
-                    arguments = ("--out", out)
-                runs[name].append(_spawn("--child", name, "--snapshot", str(snapshot), *arguments))
-    result: dict[str, Any] = {"edges": actual_edges, "rounds": rounds}
+                    arguments = ("--out", str(Path(scratch) / f"round-{number}-{name}"))
+                child = name
+                if name == "worker":
+                    child, environment = "product", {OFFLOAD_VARIABLE: str(worker_edges)}
+                measured = _spawn(
+                    "--child",
+                    child,
+                    "--snapshot",
+                    str(snapshot),
+                    *arguments,
+                    environment=environment,
+                )
+                runs[name].append(measured)
+    result: dict[str, Any] = {"edges": actual_edges, "rounds": rounds, "worker_edges": worker_edges}
     for name, measured in runs.items():
         result[name] = median_run(measured)
     return result
 
 
 PIPELINES = ("product", "sequential", "reference")
+OFFLOAD_VARIABLE = "GAAI_OFFLOAD_MIN_EDGES"
 
 
-def round_order(number: int) -> tuple[str, ...]:
+def pipelines_of(worker_edges: int | None) -> tuple[str, ...]:
+    """The pipelines measured: `PIPELINES`, and 'worker' (the product with a worker) if asked."""
+    return (*PIPELINES, "worker") if worker_edges else PIPELINES
+
+
+def round_order(number: int, pipelines: tuple[str, ...] = PIPELINES) -> tuple[str, ...]:
     """The order the pipelines run in, in round `number` (from 0): rotated each round.
 
-    Round 0 runs the product first (the reference needs its templates); over three rounds
-    each pipeline runs once first, once second and once last.
+    Round 0 runs the product first (the reference needs its templates); over as many rounds
+    as pipelines, each pipeline runs once in each place.
     """
-    shift = number % len(PIPELINES)
-    return PIPELINES[shift:] + PIPELINES[:shift]
+    shift = number % len(pipelines)
+    return pipelines[shift:] + pipelines[:shift]
 
 
 def paired_ratios(numerators: list[float], denominators: list[float]) -> tuple[list[float], float]:
@@ -531,29 +556,39 @@ def report(results: list[dict[str, Any]]) -> list[str]:
         )
     )
     for result in results:
+        if result.get("worker_edges"):
+            print_worker(result)
+    for result in results:
         product, reference = result["product"], result["reference"]
+        pipelines = pipelines_of(result.get("worker_edges"))
         if result.get("rounds", 1) > 1:
             print(f"\n{result['rounds']} rounds at {result['edges']:,} edges (medians above):")
-            for name in PIPELINES:
+            for name in pipelines:
                 times = ", ".join(seconds(value) for value in result[name]["all_seconds"])
                 memories = ", ".join(f"{value:.0f}" for value in result[name]["all_peak_rss_mb"])
                 print(f"- {name}: {times}; peak MB {memories}")
-            orders = ", ".join("/".join(round_order(number)) for number in range(result["rounds"]))
+            orders = ", ".join(
+                "/".join(round_order(number, pipelines)) for number in range(result["rounds"])
+            )
             print(f"- order in each round: {orders}")
-            for label, top, bottom in (
+            pairs = [
                 ("time ratio", "product", "reference"),
                 ("parallel / sequential", "product", "sequential"),
-            ):
+            ]
+            if "worker" in pipelines:
+                pairs.append(("with the worker / sequential", "worker", "sequential"))
+            for label, top, bottom in pairs:
                 each, middle = paired_ratios(
                     result[top]["all_seconds"], result[bottom]["all_seconds"]
                 )
                 listed = ", ".join(ratio(value) for value in each)
                 print(f"- {label} round by round: {listed} (median {ratio(middle)})")
-        if product.get("worker_peak_rss_mb"):
-            print(
-                f"\nThe product's worker processes (GAAI_OFFLOAD_MIN_EDGES) held up to "
-                f"{product['worker_peak_rss_mb']:.0f} MB, counted in its peak."
-            )
+        for name in pipelines:
+            if result[name].get("worker_peak_rss_mb"):
+                print(
+                    f"\nThe {name} run's worker processes ({OFFLOAD_VARIABLE}) held up to "
+                    f"{result[name]['worker_peak_rss_mb']:.0f} MB, counted in its peak."
+                )
         print(f"\nWhere the time goes at {result['edges']:,} edges (the median-time runs)")
         phase_rows = [["product: " + name, seconds(v)] for name, v in product["phases"].items()]
         other = product["seconds"] - sum(product["phases"].values())
@@ -573,6 +608,25 @@ def report(results: list[dict[str, Any]]) -> list[str]:
     return unmet
 
 
+def print_worker(result: dict[str, Any]) -> None:
+    """The product with a worker process against `--sequential` and the reference (not judged).
+
+    The targets judge the product as it runs by default (no worker); this line is there to
+    decide whether the worker should be on (docs/benchmarks.md).
+    """
+    worker, sequential = result["worker"], result["sequential"]
+    reference = result["reference"]
+    print(
+        f"\nWith the worker ({OFFLOAD_VARIABLE}={result['worker_edges']}) at "
+        f"{result['edges']:,} edges: {seconds(worker['seconds'])} / "
+        f"{worker['peak_rss_mb']:.0f} MB; / sequential "
+        f"{ratio(worker['seconds'] / sequential['seconds'])}, time "
+        f"{ratio(worker['seconds'] / reference['seconds'])} and memory "
+        f"{ratio(worker['peak_rss_mb'] / reference['peak_rss_mb'])} the reference "
+        "(not judged: the targets are the default's)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", help="edge counts, comma-separated (default 10^5,10^6)")
@@ -585,6 +639,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         help="run the three pipelines in turn this many times; report medians (default 1)",
+    )
+    parser.add_argument(
+        "--worker",
+        type=int,
+        metavar="EDGES",
+        help=f"also run the product with {OFFLOAD_VARIABLE}=EDGES (a worker process)",
     )
     parser.add_argument(
         "--child", choices=("export", "product", "sequential", "reference"), help=argparse.SUPPRESS
@@ -615,7 +675,9 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_description()
     if args.rounds < 1:
         parser.error(f"--rounds must be at least 1, got {args.rounds}")
-    results = [measure(size, args.rounds) for size in sizes]
+    if args.worker is not None and args.worker < 1:
+        parser.error(f"--worker must be a positive number of edges, got {args.worker}")
+    results = [measure(size, args.rounds, args.worker) for size in sizes]
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         unmet = report(results)
