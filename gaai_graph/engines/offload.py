@@ -6,9 +6,11 @@ handling is not thread-safe, igraph/python-igraph#866), and the code around the 
 and numpy. Template chains on threads therefore take turns for the GIL: a run with parallel
 fan-out was no faster than `--sequential`.
 
-`compute_elsewhere`: when chains run in parallel, the longest GIL-bound algorithms
-(`OFFLOADED`: community detection, betweenness) on large projections (`offload_min_edges`) run
-in a worker process while this process goes on with the other templates. A template's chain
+`compute_elsewhere`: when chains run in parallel on a machine with more than one usable core,
+the longest GIL-bound algorithms (`OFFLOADED`: community detection, betweenness) on large
+projections (`offload_min_edges`: 500,000 edges unless the operator sets
+`GAAI_OFFLOAD_MIN_EDGES`, or `off`) run in a worker process while this process goes on with
+the other templates. A template's chain
 reserves a worker when it starts (`reserved_worker`; a new worker imports its libraries while
 the projection is built) and, holding one, takes no place among the process's analyses
 (`gaai_graph.nodes.execute`); when every worker is busy the algorithm runs in process rather
@@ -43,7 +45,9 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, cast, overload
 
+from gaai_graph.cores import usable_cores
 from gaai_graph.engines.choice import edge_threshold
+from gaai_graph.memory import give_back_freed_memory
 
 if TYPE_CHECKING:
     from gaai_graph.engines.local import AlgorithmOutput
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OFFLOADED",
+    "OFFLOAD_MIN_EDGES_DEFAULT",
     "OFFLOAD_MIN_EDGES_VARIABLE",
     "OFFLOAD_OFF",
     "Worker",
@@ -68,42 +73,49 @@ logger = logging.getLogger(__name__)
 OFFLOADED = frozenset({"leiden", "louvain", "betweenness"})
 """Algorithms worth a worker process: seconds of GIL-bound igraph time at 10^6 edges."""
 OFFLOAD_OFF = sys.maxsize
-"""`offload_min_edges()` when the operator has not set the variable: nothing is offloaded."""
+"""`offload_min_edges()` when the operator sets the variable to `off`: nothing is offloaded."""
+OFFLOAD_MIN_EDGES_DEFAULT = 500_000
+"""`offload_min_edges()` when the variable is unset. Measured on 2 cores (2026-12-05,
+`benchmarks/end_to_end.py --full --rounds 3 --worker 200000`, docs/benchmarks.md): with the
+worker, Leiden's 0.86-million-edge projection at 10^6 edges took the run to 0.98 of
+`--sequential`'s time (in process 1.02) for 131 MB more at the peak (1.44× the columnar
+reference's memory, against 1.19×), its 8.6-million-edge one at 10^7 to 0.96 (in process
+0.98) for ~400 MB more (1.16×). Below ~500,000 edges Leiden takes under a second here and a
+worker's start (0.27 s of imports, ~55 MB) is not repaid."""
 OFFLOAD_MIN_EDGES_VARIABLE = "GAAI_OFFLOAD_MIN_EDGES"
-"""Smallest projection (edges) sent to a worker; off unless the operator sets it (e.g.
-200000). It trades memory for overlap, which a 2-core machine cannot afford within issue 18's
-memory target: at 10^6 edges (three alternating runs each, 2026-12-04) the worker (~250 MB at
-its peak, ~60 MB of it its imports) took the run from 740-778 MB to 905-960 MB for no clear
-gain in time (6.7-7.2 s against 7.2-9.1 s on a noisy machine); at 10^7 edges Leiden in the
-worker (1.7 GB at its peak) beside the other analyses put the process tree at 6.3 GB against
-5.1 GB in process, for 80.5 s against 83.5 s (one run each; docs/benchmarks.md). Measured
-again once chains reserve their worker (2026-12-05): 0.985 of `--sequential`'s time at 10^6
-(+120 MB) and 0.956 at 10^7 (+0.3-1.2 GB), within this machine's spread. With more cores and
-memory to spare it pays off."""
+"""Smallest projection (edges) sent to a worker: a number (`200000`, `2e5`), or `off` to keep
+every algorithm in this process; unset: `OFFLOAD_MIN_EDGES_DEFAULT`."""
+OFF_WORDS = frozenset({"off", "never", "none"})
+"""Values of `OFFLOAD_MIN_EDGES_VARIABLE` that turn the worker off."""
 
 
 def offload_min_edges(environment: Mapping[str, str] | None = None) -> int:
-    """Smallest projection (edges) sent to a worker (`GAAI_OFFLOAD_MIN_EDGES`; unset: never).
+    """Smallest projection (edges) sent to a worker (`GAAI_OFFLOAD_MIN_EDGES`).
 
-    Parsed like `GAAI_GAE_MIN_EDGES` (`gaai_graph.engines.choice.edge_threshold`); the
+    Unset: `OFFLOAD_MIN_EDGES_DEFAULT`; `off` (or `never`, `none`): `OFFLOAD_OFF`. A number is
+    parsed like `GAAI_GAE_MIN_EDGES` (`gaai_graph.engines.choice.edge_threshold`); the
     run's settings (`gaai_graph.context.Context`) read it once when a run starts, so a
     malformed value stops the run there with one line.
 
     Raises:
-        GaaiError: The variable is set to something other than a positive whole number.
+        GaaiError: The variable is set to something other than a positive whole number or
+            `off`.
     """
+    environ = os.environ if environment is None else environment
+    if environ.get(OFFLOAD_MIN_EDGES_VARIABLE, "").strip().lower() in OFF_WORDS:
+        return OFFLOAD_OFF
     return edge_threshold(
         OFFLOAD_MIN_EDGES_VARIABLE,
-        OFFLOAD_OFF,
-        example="200000 (or 2e5)",
-        unset="to keep algorithms in this process",
+        OFFLOAD_MIN_EDGES_DEFAULT,
+        example="500000 (or 5e5), or off",
+        unset=f"for the default ({OFFLOAD_MIN_EDGES_DEFAULT:,})",
         environment=environment,
     )
 
 
 def max_workers() -> int:
-    """Worker processes: one core is left to this process (which runs the other templates)."""
-    return max(1, min((os.cpu_count() or 1) - 1, 4))
+    """Worker processes: one usable core is left to this process (the other templates)."""
+    return max(1, min(usable_cores() - 1, 4))
 
 
 def should_offload(edge_count: int, template: AnalysisTemplate, *, parallel: bool) -> bool:
@@ -116,7 +128,7 @@ def should_offload(edge_count: int, template: AnalysisTemplate, *, parallel: boo
     """
     return (
         parallel
-        and (os.cpu_count() or 1) > 1
+        and usable_cores() > 1
         and template.algorithm in OFFLOADED
         and edge_count >= offload_min_edges()
         and not template.projection.onto
@@ -364,6 +376,10 @@ def _serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             data = pickle.dumps(("error", EngineError(f"{type(error).__name__}: {error}")))
         answers.write(data)
         answers.flush()
+        del payload, answer, data
+        # The projection, its graph and Leiden's working memory (1.5 GB at 10^7 edges) were
+        # freed with the answer: an idle worker, kept for the process's life, holds none of it.
+        give_back_freed_memory()
 
 
 if __name__ == "__main__":

@@ -43,11 +43,11 @@ def test_startup_times_help_and_version_against_the_floor() -> None:
 
 def test_end_to_end_compares_the_product_with_the_columnar_reference() -> None:
     pytest.importorskip("polars")
-    output = _run("end_to_end.py", "--sizes", "5000", "--worker", "1")
+    output = _run("end_to_end.py", "--sizes", "5000", "--offload", "1")
     assert "time ratio" in output and "memory ratio" in output
     assert "parallel / sequential" in output and "gaai run --sequential" in output
-    # The product with a worker process, beside the others and not judged.
-    assert "With the worker (GAAI_OFFLOAD_MIN_EDGES=1) at 5," in output
+    # The product with another offload setting, beside the others and not judged.
+    assert "With GAAI_OFFLOAD_MIN_EDGES=1 at 5," in output
     assert "(not judged: the targets are the default's)" in output
     assert "reference: map ids to integers (joins)" in output
     assert "product: analyze_schema" in output
@@ -96,7 +96,7 @@ def test_rounds_rotate_the_order_and_pair_each_rounds_runs() -> None:
     assert orders[3] == orders[0]
     for position in range(3):  # over three rounds each pipeline runs once in each place
         assert sorted(order[position] for order in orders[:3]) == sorted(end_to_end.PIPELINES)
-    with_worker = end_to_end.pipelines_of(200_000)
+    with_worker = end_to_end.pipelines_of("off")
     assert end_to_end.pipelines_of(None) == end_to_end.PIPELINES
     orders = [end_to_end.round_order(number, with_worker) for number in range(4)]
     assert orders[0][0] == "product"

@@ -48,7 +48,7 @@ def communities() -> ProjectionData:
 def test_only_long_algorithms_on_large_projections_of_parallel_runs_are_offloaded(
     monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
 ) -> None:
-    monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(offload, "usable_cores", lambda: 2)
     monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", str(communities.edge_count))
     leiden = _template("leiden")
     assert offload.should_offload(communities.edge_count, leiden, parallel=True)
@@ -63,7 +63,7 @@ def test_only_long_algorithms_on_large_projections_of_parallel_runs_are_offloade
     monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", str(communities.edge_count + 1))
     assert not offload.should_offload(communities.edge_count, leiden, parallel=True)
     monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1")
-    monkeypatch.setattr(offload.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr(offload, "usable_cores", lambda: 1)
     assert not offload.should_offload(communities.edge_count, leiden, parallel=True)
 
 
@@ -143,14 +143,32 @@ def test_a_worker_is_reused_and_stops_at_the_end_of_its_input(
     assert process.poll() == 0 and offload._started == 0
 
 
-def test_offloading_is_off_unless_the_operator_sets_a_threshold(
-    monkeypatch: pytest.MonkeyPatch, communities: ProjectionData
+def test_offloading_is_on_from_half_a_million_edges_unless_the_operator_says_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(offload, "usable_cores", lambda: 2)
     monkeypatch.delenv("GAAI_OFFLOAD_MIN_EDGES", raising=False)
-    assert not offload.should_offload(communities.edge_count, _template("leiden"), parallel=True)
+    leiden = _template("leiden")
+    assert offload.offload_min_edges() == offload.OFFLOAD_MIN_EDGES_DEFAULT == 500_000
+    assert offload.should_offload(500_000, leiden, parallel=True)
+    assert not offload.should_offload(499_999, leiden, parallel=True)
     assert offload.offload_min_edges({"GAAI_OFFLOAD_MIN_EDGES": "2e5"}) == 200_000
     assert offload.offload_min_edges({"GAAI_OFFLOAD_MIN_EDGES": "200_000"}) == 200_000
+    for off in ("off", " OFF ", "never", "none"):
+        assert offload.offload_min_edges({"GAAI_OFFLOAD_MIN_EDGES": off}) == offload.OFFLOAD_OFF
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "off")
+    assert not offload.should_offload(10**9, leiden, parallel=True)
+
+
+def test_one_usable_core_keeps_every_algorithm_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gaai_graph import cores
+
+    # A process pinned to one core of a larger machine: no worker beside it.
+    monkeypatch.setattr(cores.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(cores.os, "cpu_count", lambda: 16)
+    assert offload.usable_cores() == 1
+    assert not offload.should_offload(10**9, _template("leiden"), parallel=True)
+    assert offload.max_workers() == 1
 
 
 @pytest.mark.parametrize("value", ["lots", "0", "-1", "inf", "1e-3"])
@@ -159,7 +177,8 @@ def test_a_malformed_threshold_is_refused_in_one_line_naming_it(value: str) -> N
 
     with pytest.raises(GaaiError, match=r"^GAAI_OFFLOAD_MIN_EDGES=.*positive number") as error:
         offload.offload_min_edges({"GAAI_OFFLOAD_MIN_EDGES": value})
-    assert "\n" not in str(error.value) and "200000" in str(error.value)
+    assert "\n" not in str(error.value) and "500000" in str(error.value)
+    assert "or off" in str(error.value)
 
 
 @pytest.mark.parametrize("arguments", [[], ["--sequential"]])

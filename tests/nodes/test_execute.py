@@ -328,7 +328,7 @@ async def test_an_offloaded_algorithm_reports_what_an_in_process_run_reports(
 ) -> None:
     from gaai_graph.engines import offload
 
-    monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(offload, "usable_cores", lambda: 2)
     calls: list[str] = []
     elsewhere, reserved = offload.compute_elsewhere, offload.reserved_worker
 
@@ -430,7 +430,7 @@ async def test_an_algorithm_in_a_worker_takes_no_place_among_the_analyses(
     # One place for this process's analyses: the PageRank beside the Leiden can only start
     # while the Leiden computes if the Leiden, in its worker, does not hold that place.
     monkeypatch.setattr(admission, "usable_cores", lambda: 1)
-    monkeypatch.setattr(offload.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(offload, "usable_cores", lambda: 2)
     monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1")
     pagerank_started = threading.Event()
     seen_while_computing: list[bool] = []
