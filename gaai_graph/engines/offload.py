@@ -76,11 +76,11 @@ OFFLOAD_OFF = sys.maxsize
 """`offload_min_edges()` when the operator sets the variable to `off`: nothing is offloaded."""
 OFFLOAD_MIN_EDGES_DEFAULT = 500_000
 """`offload_min_edges()` when the variable is unset. Measured on 2 cores (2026-12-05,
-`benchmarks/end_to_end.py --full --rounds 3 --worker 200000`, docs/benchmarks.md): with the
-worker, Leiden's 0.86-million-edge projection at 10^6 edges took the run to 0.98 of
-`--sequential`'s time (in process 1.02) for 131 MB more at the peak (1.44× the columnar
-reference's memory, against 1.19×), its 8.6-million-edge one at 10^7 to 0.96 (in process
-0.98) for ~400 MB more (1.16×). Below ~500,000 edges Leiden takes under a second here and a
+`benchmarks/end_to_end.py --full --rounds 3 --offload off`, docs/benchmarks.md): with the
+worker, the run at 10^7 edges (Leiden on 8.6 million) took 0.93 of `--sequential`'s time
+(in process 1.00) for ~380 MB more at the peak (1.15× the columnar reference's memory,
+against 1.07×); at 10^6 (Leiden on 0.86 million) 0.99 (in process 0.98, within the spread)
+for ~80 MB more (1.35×). Below ~500,000 edges Leiden takes under a second here and a
 worker's start (0.27 s of imports, ~55 MB) is not repaid."""
 OFFLOAD_MIN_EDGES_VARIABLE = "GAAI_OFFLOAD_MIN_EDGES"
 """Smallest projection (edges) sent to a worker: a number (`200000`, `2e5`), or `off` to keep

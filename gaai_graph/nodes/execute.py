@@ -270,11 +270,16 @@ def _edge_count(data: GraphData, projection: GraphProjection) -> int:
 
 
 def _may_offload(task: TemplateTask, context: Context) -> bool:
-    """Whether the template's algorithm may run in a worker process (`should_offload`).
+    """Whether the template's algorithm will run in a worker process (`should_offload`).
 
     Decided when its chain starts, before its projection is built, by the schema's counts of
-    its edge collections.
+    its edge collections. Never for a run that writes results back or may run the template
+    on the GAE: the algorithm then runs elsewhere than a worker.
     """
+    if context.write_results or context.engine == "gae":
+        return False
+    if context.engine == "auto" and is_arango_source(context.source):
+        return False  # `engine_for` decides by the data, read later
     edges = sum(
         profile.count
         for profile in map(task.schema.collection, task.template.projection.edge_collections)
@@ -378,8 +383,10 @@ async def execute_template(
             written.names = mentioned_names(written, built)
             return written
         output = None
-        if should_offload(built.edge_count, template, parallel=parallel):
-            # A long GIL-bound algorithm: in a worker process while this one runs the others.
+        if worker is not None or should_offload(built.edge_count, template, parallel=parallel):
+            # A long GIL-bound algorithm: in a worker process while this one runs the others
+            # (with a worker reserved for it, even if the projection came out smaller than the
+            # schema's counts: its chain holds no place among this process's analyses).
             output = await asyncio.to_thread(
                 compute_elsewhere, built, template, seed=context.seed, worker=worker
             )

@@ -455,6 +455,59 @@ async def test_an_algorithm_in_a_worker_takes_no_place_among_the_analyses(
     assert not execute_module._gates and not execute_module._projections._entries
 
 
+def test_a_worker_is_reserved_only_where_the_algorithm_would_run_in_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gaai_graph.engines import offload
+
+    monkeypatch.setattr(offload, "usable_cores", lambda: 2)
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1")
+    leiden, pagerank = _task(algorithm="leiden"), _task()
+
+    def settings(**changes: Any) -> Any:
+        base = {"write_results": False, "engine": "local", "source": "demo", "concurrency": 8}
+        return SimpleNamespace(**{**base, **changes})
+
+    may = execute_module._may_offload
+    assert may(leiden, settings())
+    assert not may(pagerank, settings())  # not a long algorithm
+    assert not may(leiden, settings(concurrency=1))  # a sequential run
+    # The algorithm then runs elsewhere than a worker: written back, on the GAE, or perhaps
+    # on the GAE (auto decides by the live source's size, read later).
+    live = "arangodb://db.example:8529/shop"
+    assert not may(leiden, settings(write_results=True, source=live))
+    assert not may(leiden, settings(engine="gae", source=live))
+    assert not may(leiden, settings(engine="auto", source=live))
+    assert may(leiden, settings(engine="auto"))  # a snapshot or the demo: always local
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1e9")  # above the schema's edge count
+    assert not may(leiden, settings())
+
+
+async def test_a_reserved_worker_computes_even_a_projection_smaller_than_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gaai_graph.engines import offload
+
+    # The chain reserved its worker (and so holds no analysis place); the built projection
+    # has fewer edges than the threshold: the worker computes it all the same.
+    monkeypatch.setattr(offload, "usable_cores", lambda: 2)
+    monkeypatch.setenv("GAAI_OFFLOAD_MIN_EDGES", "1e9")
+    calls: list[bool] = []
+    elsewhere = offload.compute_elsewhere
+
+    def recorded(data: Any, template: Any, *, seed: int, worker: Any) -> Any:
+        calls.append(worker is not None)
+        return elsewhere(data, template, seed=seed, worker=worker)
+
+    monkeypatch.setattr(execute_module, "compute_elsewhere", recorded)
+    with offload.reserved_worker() as worker:
+        assert worker is not None
+        result = await execute_module.execute_template(
+            _task(algorithm="leiden"), Context(), worker=worker
+        )
+    assert calls == [True] and result.status == "succeeded"
+
+
 def test_an_analysis_is_estimated_from_the_schema_counts() -> None:
     task = _task()
     schema = task.schema
