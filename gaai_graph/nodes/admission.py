@@ -21,6 +21,10 @@ are in bytes (`gaai_graph.nodes.execute.analysis_bytes`), but only their ratios 
 the budget is one of them. Waiting analyses are
 admitted in arrival order, skipping one that does not fit for a later one that does.
 
+A template whose algorithm runs in a worker process (`gaai_graph.engines.offload`, reserved
+when its chain starts) is not admitted here: it uses the worker's core and memory, and the
+process's own analyses run beside it.
+
 The rest of a chain (writing its report, an LLM call) is not an analysis here and overlaps
 freely up to `max_executions`; a template run on ArangoDB's GAE takes its turn like any other
 (its estimate is the same, though its memory is the database's).
