@@ -30,7 +30,7 @@ the reference, and parallel time ≤ sequential time, at 10^6 and 10^7 edges. Th
 shared: see the load average printed with the table. Usage:
 
     .venv/bin/python benchmarks/end_to_end.py [--sizes 100000,1000000] [--full]
-        [--rounds 3] [--write]
+        [--rounds 3] [--offload off] [--write]
 
 `--offload SETTING` adds a fourth child, the product with `GAAI_OFFLOAD_MIN_EDGES=SETTING`
 (a number of edges, or `off` to keep every algorithm in process: the default runs Leiden,
@@ -640,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
         "--rounds",
         type=int,
         default=1,
-        help="run the three pipelines in turn this many times; report medians (default 1)",
+        help="run the pipelines in turn this many times; report medians (default 1)",
     )
     parser.add_argument(
         "--offload",

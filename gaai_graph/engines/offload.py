@@ -121,7 +121,8 @@ def max_workers() -> int:
 def should_offload(edge_count: int, template: AnalysisTemplate, *, parallel: bool) -> bool:
     """Whether `template`, on a projection of `edge_count` edges, runs in a worker process.
 
-    Only when chains run in parallel (sequential runs gain nothing), on a multi-core machine,
+    Only when chains run in parallel (sequential runs gain nothing), with more than one usable
+    core (`usable_cores`),
     for a long algorithm (`OFFLOADED`) on a projection of at least `offload_min_edges()` edges,
     and when nothing after the algorithm needs its igraph graph here (a two-mode projection
     projected onto one side, a ranking within groups).

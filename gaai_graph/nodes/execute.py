@@ -280,12 +280,14 @@ def _may_offload(task: TemplateTask, context: Context) -> bool:
         return False
     if context.engine == "auto" and is_arango_source(context.source):
         return False  # `engine_for` decides by the data, read later
-    edges = sum(
-        profile.count
-        for profile in map(task.schema.collection, task.template.projection.edge_collections)
-        if profile is not None
-    )
+    edges = _schema_count(task.schema, task.template.projection.edge_collections)
     return should_offload(edges, task.template, parallel=context.concurrency > 1)
+
+
+def _schema_count(schema: GraphSchema, names: list[str]) -> int:
+    """Documents of the named collections, as the schema counted them (unknown names: 0)."""
+    profiles = (schema.collection(name) for name in names)
+    return sum(profile.count for profile in profiles if profile is not None)
 
 
 def analysis_bytes(schema: GraphSchema, projection: GraphProjection) -> int:
@@ -295,12 +297,10 @@ def analysis_bytes(schema: GraphSchema, projection: GraphProjection) -> int:
     collections counted (`gaai_graph.engines.choice.local_bytes`). The admission
     (`gaai_graph.nodes.admission`) compares such estimates with one another.
     """
-
-    def count(names: list[str]) -> int:
-        profiles = (schema.collection(name) for name in names)
-        return sum(profile.count for profile in profiles if profile is not None)
-
-    return local_bytes(count(projection.edge_collections), count(projection.vertex_collections))
+    return local_bytes(
+        _schema_count(schema, projection.edge_collections),
+        _schema_count(schema, projection.vertex_collections),
+    )
 
 
 def engine_for(context: Context, data: GraphData, projection: GraphProjection) -> EngineName:
